@@ -1,0 +1,2 @@
+#!/usr/bin/env python3
+"""cpt step (placeholder until written)."""

@@ -1,0 +1,2 @@
+#!/usr/bin/env python3
+"""eval step (placeholder until written)."""

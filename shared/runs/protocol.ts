@@ -1,0 +1,10 @@
+/**
+ * How step scripts talk to Pipewright: through their log, one machine-readable line per record.
+ *   PIPEWRIGHT_METRIC {"step": 10, "loss": 2.31, "learning_rate": 1e-5, "epoch": 0.2}
+ *   PIPEWRIGHT_PROGRESS {"current": 10, "total": 200, "label": "train"}
+ *   PIPEWRIGHT_INFO {"engine": "tiny"}
+ * Hugging Face Trainer dicts and tqdm bars are understood too (see parseLogLine).
+ */
+export const METRIC_PREFIX = 'PIPEWRIGHT_METRIC ';
+export const PROGRESS_PREFIX = 'PIPEWRIGHT_PROGRESS ';
+export const INFO_PREFIX = 'PIPEWRIGHT_INFO ';

@@ -1,0 +1,95 @@
+/** Run events and records shared by every run target (local, kfp, argo), the CLI and the UI. */
+import type { PipelineDocument } from '../pipeline/types.ts';
+
+export type RunTarget = 'local' | 'kfp' | 'argo';
+
+export type NodePhase = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cached' | 'cancelled';
+export type RunPhase = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'error';
+
+export const TERMINAL_RUN_PHASES: readonly RunPhase[] = ['succeeded', 'failed', 'cancelled', 'error'];
+export const TERMINAL_NODE_PHASES: readonly NodePhase[] = ['succeeded', 'failed', 'skipped', 'cached', 'cancelled'];
+
+export interface LogLine {
+  /** 1-based, dense per (run, node): the UI and the history use it to drop duplicates. */
+  seq: number;
+  /** ISO-8601 time the line was written (the container's timestamp on clusters). */
+  ts: string;
+  text: string;
+  stream?: 'stdout' | 'stderr';
+}
+
+export interface MetricRecord {
+  step: number;
+  /** Named scalar values: loss, learning_rate, epoch, tokens_per_second, accuracy, ... */
+  values: Record<string, number>;
+  ts?: string;
+}
+
+export interface Progress {
+  current: number;
+  total: number;
+  /** Optional label, e.g. the tqdm description. */
+  label?: string;
+}
+
+/** A one-line explanation of why a node is stuck or failed (Unschedulable, OOMKilled, ...). */
+export interface NodeHint {
+  reason: string;
+  hint: string;
+}
+
+export type RunEvent =
+  | { kind: 'run-phase'; runId: string; phase: RunPhase; message?: string; at: string }
+  | { kind: 'node-phase'; runId: string; nodeId: string; phase: NodePhase; message?: string; at: string }
+  | { kind: 'node-info'; runId: string; nodeId: string; engine?: string; podName?: string }
+  | { kind: 'log'; runId: string; nodeId: string; lines: LogLine[] }
+  | { kind: 'metrics'; runId: string; nodeId: string; records: MetricRecord[] }
+  | { kind: 'progress'; runId: string; nodeId: string; progress: Progress }
+  | { kind: 'hint'; runId: string; nodeId: string; hint: NodeHint | null }
+  | { kind: 'connection'; runId: string; state: 'connected' | 'disconnected'; message?: string };
+
+export interface NodeRunState {
+  phase: NodePhase;
+  startedAt?: string;
+  finishedAt?: string;
+  message?: string;
+  engine?: string;
+  podName?: string;
+  progress?: Progress;
+  hint?: NodeHint | null;
+  /** The last value of each metric, for summaries and run comparison. */
+  lastMetrics?: Record<string, number>;
+}
+
+export interface RunSummary {
+  id: string;
+  pipelineName: string;
+  target: RunTarget;
+  context?: string;
+  namespace?: string;
+  phase: RunPhase;
+  message?: string;
+  createdAt: string;
+  finishedAt?: string;
+  nodes: Record<string, NodeRunState>;
+  /** Target-side identity: Argo Workflow name, KFP run id, local workspace path. */
+  external?: { workflowName?: string; kfpRunId?: string; kfpPipelineId?: string; workspace?: string };
+}
+
+export interface RunRecord extends RunSummary {
+  /** The document exactly as it was submitted. */
+  document: PipelineDocument;
+  /** Compiled files as submitted, keyed by file name (`pipeline.yaml`, `workflow.yaml`, `dvc.yaml`, ...). */
+  compiled: Record<string, string>;
+}
+
+export interface StartRunRequest {
+  document: PipelineDocument;
+  target: RunTarget;
+  context?: string;
+  namespace?: string;
+  /** KFP only: reach the API at this URL with this bearer token instead of the service proxy. */
+  kfpUrl?: string;
+  kfpToken?: string;
+  experiment?: string;
+}
