@@ -106,7 +106,7 @@ export class KfpClient {
       const res = await fetch(target, {
         method: spec.method,
         headers: { Accept: 'application/json', ...(contentType ? { 'Content-Type': contentType } : {}), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-        body,
+        body: body ? new Uint8Array(body) : undefined,
         signal: AbortSignal.timeout(30_000),
       });
       return { status: res.status, headers: Object.fromEntries(res.headers), text: await res.text() };
