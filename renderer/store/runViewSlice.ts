@@ -1,0 +1,35 @@
+/** What the canvas shows of a run, keyed by node id. Filled by whoever follows run events. */
+import type { StateCreator } from 'zustand';
+import type { NodePhase } from '../../shared/runs/types.ts';
+import type { AppState } from './types.ts';
+
+export const SPARKLINE_POINTS = 60;
+
+export interface NodeRunView {
+  phase: NodePhase;
+  /** 0..1, or undefined when unknown. */
+  progress?: number;
+  /** Most recent loss values, oldest first, at most SPARKLINE_POINTS. */
+  loss?: number[];
+}
+
+export interface RunViewSlice {
+  runView: Record<string, NodeRunView>;
+  setNodeRunView(nodeId: string, patch: Partial<NodeRunView>): void;
+  appendLoss(nodeId: string, values: readonly number[]): void;
+  clearRunView(): void;
+}
+
+export const createRunViewSlice: StateCreator<AppState, [], [], RunViewSlice> = (set, get) => ({
+  runView: {},
+  setNodeRunView(nodeId, patch) {
+    const current = get().runView[nodeId] ?? { phase: 'pending' as const };
+    set({ runView: { ...get().runView, [nodeId]: { ...current, ...patch } } });
+  },
+  appendLoss(nodeId, values) {
+    const current = get().runView[nodeId] ?? { phase: 'running' as const };
+    const loss = [...(current.loss ?? []), ...values].slice(-SPARKLINE_POINTS);
+    set({ runView: { ...get().runView, [nodeId]: { ...current, loss } } });
+  },
+  clearRunView: () => set({ runView: {} }),
+});

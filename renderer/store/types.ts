@@ -1,0 +1,8 @@
+import type { DocumentSlice } from './documentSlice.ts';
+import type { RunViewSlice } from './runViewSlice.ts';
+import type { SelectionSlice } from './selectionSlice.ts';
+import type { UiSlice } from './uiSlice.ts';
+import type { ValidationSlice } from './validationSlice.ts';
+
+/** The one app store: one slice per concern. */
+export type AppState = DocumentSlice & SelectionSlice & UiSlice & ValidationSlice & RunViewSlice;

@@ -1,0 +1,75 @@
+/** Session and view state: theme, language, panels, dialogs, the status line. Never undone, never saved in the document. */
+import type { StateCreator } from 'zustand';
+import type { AppState } from './types.ts';
+
+export type ThemeChoice = 'system' | 'light' | 'dark';
+export type LanguageChoice = 'system' | 'en' | 'ko';
+export type OutputTarget = 'kfp' | 'argo' | 'dvc';
+export type BottomTab = 'problems' | 'output' | 'code';
+
+/** A status-line message: an i18n key and its values, so it follows a language switch. */
+export interface StatusMessage {
+  id: number;
+  kind: 'info' | 'error';
+  key: string;
+  values?: Record<string, string | number>;
+}
+
+export type DialogState =
+  | { kind: 'help' }
+  | { kind: 'settings' }
+  | { kind: 'run' }
+  | { kind: 'new' }
+  | { kind: 'blocked'; action: 'run' | 'export' }
+  | { kind: 'open-error'; path: string; message: string; where?: string }
+  | { kind: 'file'; mode: 'open' | 'save' | 'export' }
+  | { kind: 'recovery'; savedAt: string }
+  | { kind: 'confirm-discard'; then: 'new' | 'open' | 'open-recent' | 'close'; path?: string };
+
+export interface UiSlice {
+  theme: ThemeChoice;
+  language: LanguageChoice;
+  bottomTab: BottomTab;
+  bottomOpen: boolean;
+  outputTarget: OutputTarget;
+  snapToGrid: boolean;
+  showMinimap: boolean;
+  status: StatusMessage | null;
+  dialog: DialogState | null;
+  setTheme(theme: ThemeChoice): void;
+  setLanguage(language: LanguageChoice): void;
+  showBottom(tab: BottomTab): void;
+  toggleBottom(): void;
+  setOutputTarget(target: OutputTarget): void;
+  setSnapToGrid(on: boolean): void;
+  setShowMinimap(on: boolean): void;
+  showStatus(kind: StatusMessage['kind'], key: string, values?: StatusMessage['values']): void;
+  clearStatus(): void;
+  openDialog(dialog: DialogState): void;
+  closeDialog(): void;
+}
+
+let statusCounter = 0;
+
+export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get) => ({
+  theme: 'system',
+  language: 'system',
+  bottomTab: 'problems',
+  bottomOpen: true,
+  outputTarget: 'kfp',
+  snapToGrid: true,
+  showMinimap: true,
+  status: null,
+  dialog: null,
+  setTheme: (theme) => set({ theme }),
+  setLanguage: (language) => set({ language }),
+  showBottom: (bottomTab) => set({ bottomTab, bottomOpen: true }),
+  toggleBottom: () => set({ bottomOpen: !get().bottomOpen }),
+  setOutputTarget: (outputTarget) => set({ outputTarget }),
+  setSnapToGrid: (snapToGrid) => set({ snapToGrid }),
+  setShowMinimap: (showMinimap) => set({ showMinimap }),
+  showStatus: (kind, key, values) => set({ status: { id: ++statusCounter, kind, key, ...(values ? { values } : {}) } }),
+  clearStatus: () => set({ status: null }),
+  openDialog: (dialog) => set({ dialog }),
+  closeDialog: () => set({ dialog: null }),
+});
