@@ -30,6 +30,10 @@ export interface Progress {
   total: number;
   /** Optional label, e.g. the tqdm description. */
   label?: string;
+  /** Items per second (tqdm's rate; `s/it` bars are inverted), when known. */
+  rate?: number;
+  /** Seconds left, when known (tqdm's remaining time). */
+  etaSeconds?: number;
 }
 
 /** A one-line explanation of why a node is stuck or failed (Unschedulable, OOMKilled, ...). */
