@@ -1,0 +1,12 @@
+/** What the Electron preload exposes as `window.pipewright`: one invoke and one event subscription. */
+import type { ApiEvent } from './events.ts';
+import type { RpcRequest, RpcResponse } from './rpc.ts';
+
+export interface PipewrightBridge {
+  invoke(request: RpcRequest): Promise<RpcResponse>;
+  /** Returns the unsubscribe function. */
+  onEvent(listener: (event: ApiEvent) => void): () => void;
+}
+
+export const IPC_INVOKE_CHANNEL = 'pipewright:invoke';
+export const IPC_EVENT_CHANNEL = 'pipewright:event';

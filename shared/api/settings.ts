@@ -1,0 +1,41 @@
+/** User settings kept by the back end under the data dir. */
+import type { RunTarget } from '../runs/types.ts';
+
+export type LanguageSetting = 'system' | 'en' | 'ko';
+export type ThemeSetting = 'system' | 'light' | 'dark';
+
+export interface RunContextChoice {
+  target: RunTarget;
+  context?: string;
+  namespace?: string;
+  /** ISO time it was last used. */
+  usedAt: string;
+}
+
+export interface Settings {
+  language: LanguageSetting;
+  theme: ThemeSetting;
+  /** Interpreter for local runs; null: find python3 on PATH. */
+  pythonPath: string | null;
+  /** How many local steps may run at once. */
+  localConcurrency: number;
+  /** The last run target/context/namespace chosen, per pipeline name. */
+  recentContexts: Record<string, RunContextChoice>;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  language: 'system',
+  theme: 'system',
+  pythonPath: null,
+  localConcurrency: 2,
+  recentContexts: {},
+};
+
+export type SettingsPatch = Partial<Omit<Settings, 'recentContexts'>>;
+
+export interface SettingsApi {
+  getSettings(): Promise<Settings>;
+  /** Merges the patch, saves, emits `settings-changed`, returns the result. */
+  updateSettings(patch: SettingsPatch): Promise<Settings>;
+  rememberRunContext(pipelineName: string, choice: Omit<RunContextChoice, 'usedAt'>): Promise<Settings>;
+}

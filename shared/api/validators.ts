@@ -1,0 +1,115 @@
+/** Argument schemas for every method: the back end validates each call at the boundary. */
+import { z } from 'zod';
+import type { PipelineDocument } from '../pipeline/types.ts';
+import type { StartRunRequest } from '../runs/types.ts';
+import type { PipewrightApi } from './contract.ts';
+
+/** One schema per method of T, for its whole argument list. */
+export type ValidatorTable<T> = {
+  readonly [K in keyof T]: T[K] extends (...args: infer A) => unknown ? z.ZodType<A> : never;
+};
+
+const MAX_TEXT = 4096;
+const MAX_FILE_TEXT = 20 * 1024 * 1024;
+
+const path = z.string().min(1, 'a path is required').max(MAX_TEXT);
+const id = z.string().min(1).max(256);
+const nonNegativeInt = z.number().int().nonnegative();
+const draftId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only, at most 64");
+
+const position = z.object({ x: z.number(), y: z.number() });
+const node = z.looseObject({ id: z.string(), type: z.string(), position });
+const edge = z.looseObject({
+  id: z.string(),
+  source: z.string(),
+  sourceHandle: z.string(),
+  target: z.string(),
+  targetHandle: z.string(),
+});
+
+/** The document's shape only; its meaning is checked by the validator in shared/pipeline. */
+export const documentSchema: z.ZodType<PipelineDocument> = z
+  .looseObject({
+    format: z.string(),
+    name: z.string().max(MAX_TEXT),
+    nodes: z.array(node).max(100_000),
+    edges: z.array(edge).max(100_000),
+  })
+  .transform((value) => value as unknown as PipelineDocument);
+
+const runTarget = z.enum(['local', 'kfp', 'argo']);
+
+const startRunRequest: z.ZodType<StartRunRequest> = z.strictObject({
+  document: documentSchema,
+  target: runTarget,
+  context: z.string().max(MAX_TEXT).optional(),
+  namespace: z.string().max(253).optional(),
+  kfpUrl: z.string().max(MAX_TEXT).optional(),
+  kfpToken: z.string().max(MAX_FILE_TEXT).optional(),
+  experiment: z.string().max(MAX_TEXT).optional(),
+});
+
+const settingsPatch = z.strictObject({
+  language: z.enum(['system', 'en', 'ko']).optional(),
+  theme: z.enum(['system', 'light', 'dark']).optional(),
+  pythonPath: z.string().max(MAX_TEXT).nullable().optional(),
+  localConcurrency: z.number().int().min(1).max(64).optional(),
+});
+
+export const apiValidators = {
+  getAppInfo: z.tuple([]),
+  reportDocumentState: z.tuple([
+    z.strictObject({ dirty: z.boolean(), title: z.string().max(MAX_TEXT), path: path.nullable() }),
+  ]),
+  openFile: z.tuple([path]),
+  saveFile: z.tuple([
+    z.strictObject({
+      path,
+      document: documentSchema,
+      baseMtimeMs: z.number().nonnegative().optional(),
+      force: z.boolean().optional(),
+    }),
+  ]),
+  listDirectory: z.tuple([
+    path.nullable(),
+    z.strictObject({ filter: z.enum(['pipelines', 'all']).optional() }),
+  ]),
+  listRecentFiles: z.tuple([]),
+  removeRecentFile: z.tuple([path]),
+  clearRecentFiles: z.tuple([]),
+  exportFiles: z.tuple([
+    z.strictObject({
+      dir: path,
+      files: z.record(z.string().min(1).max(MAX_TEXT), z.string().max(MAX_FILE_TEXT)),
+    }),
+  ]),
+  showOpenDialog: z.tuple([]),
+  showSaveDialog: z.tuple([z.string().max(MAX_TEXT)]),
+  showFolderDialog: z.tuple([]),
+  saveRecovery: z.tuple([
+    z.strictObject({ draftId, path: path.nullable(), name: z.string().max(MAX_TEXT), document: documentSchema }),
+  ]),
+  discardRecovery: z.tuple([draftId]),
+  listRecovery: z.tuple([]),
+  restoreRecovery: z.tuple([draftId]),
+  getSettings: z.tuple([]),
+  updateSettings: z.tuple([settingsPatch]),
+  rememberRunContext: z.tuple([
+    z.string().min(1).max(MAX_TEXT),
+    z.strictObject({
+      target: runTarget,
+      context: z.string().max(MAX_TEXT).optional(),
+      namespace: z.string().max(253).optional(),
+    }),
+  ]),
+  listContexts: z.tuple([]),
+  testConnection: z.tuple([z.string().max(MAX_TEXT), z.string().max(253)]),
+  startRun: z.tuple([startRunRequest]),
+  cancelRun: z.tuple([id]),
+  retryRun: z.tuple([id]),
+  listRuns: z.tuple([]),
+  getRun: z.tuple([id]),
+  readLog: z.tuple([id, id, nonNegativeInt, z.number().int().min(1).max(100_000)]),
+  readMetrics: z.tuple([id, id]),
+  deleteRun: z.tuple([id]),
+} as const satisfies ValidatorTable<PipewrightApi>;
