@@ -5,16 +5,16 @@ import { deployNode } from './deploy/index.ts';
 import { evalNode } from './eval/index.ts';
 import { preprocessNode } from './preprocess/index.ts';
 import { pythonNode } from './python/index.ts';
-import { STEP_SCRIPTS } from './scripts.generated.ts';
+import { SAMPLE_FILES, STEP_SCRIPTS } from './scripts.generated.ts';
 import { sftNode } from './sft/index.ts';
 
 const specs: NodeTypeSpec[] = [datasetNode, preprocessNode, cptNode, sftNode, evalNode, deployNode, pythonNode].map(
   (spec) => ({ ...spec, script: STEP_SCRIPTS[spec.type] ?? '' }),
 );
 
-export function createCatalog(types: readonly NodeTypeSpec[]): NodeCatalog {
+export function createCatalog(types: readonly NodeTypeSpec[], samples: Readonly<Record<string, string>> = SAMPLE_FILES): NodeCatalog {
   const map = new Map(types.map((t) => [t.type, t]));
-  return { types: map, get: (type) => map.get(type) };
+  return { types: map, get: (type) => map.get(type), samples };
 }
 
 /** The built-in catalog: the seven node types of DESIGN.md. */

@@ -30,4 +30,6 @@ export interface NodeTypeSpec {
 export interface NodeCatalog {
   types: ReadonlyMap<string, NodeTypeSpec>;
   get(type: string): NodeTypeSpec | undefined;
+  /** Bundled sample data sets by name, addressed as `sample://NAME` (compilers get them here, not from node-catalog). */
+  samples?: Readonly<Record<string, string>>;
 }

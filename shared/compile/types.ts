@@ -1,0 +1,1 @@
+export type CompiledFiles = Record<string, string>;
