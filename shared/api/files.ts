@@ -1,4 +1,5 @@
 /** The files half of the contract: open, save (atomic), list directories, recent files, export. */
+import type { LoadErrorCode } from '../pipeline/load.ts';
 import type { PipelineDocument } from '../pipeline/types.ts';
 
 /** The suffix Pipewright gives pipeline documents. */
@@ -16,17 +17,8 @@ export interface OpenedFile {
   migratedFrom?: string;
 }
 
-export type FileOpenErrorKind =
-  | 'not-found'
-  | 'not-a-file'
-  | 'unreadable'
-  | 'too-large'
-  | 'not-json-file'
-  | 'invalid-json'
-  | 'truncated'
-  | 'too-new'
-  | 'unknown-format'
-  | 'invalid-document';
+/** File-system problems, then the loader's codes (shared/pipeline/load.ts: json-syntax, truncated, format-too-new, ...). */
+export type FileOpenErrorKind = 'not-found' | 'not-a-file' | 'unreadable' | 'too-large' | 'not-json-file' | LoadErrorCode;
 
 /** Why a file could not be opened; the file is never modified. */
 export interface FileOpenError {
@@ -37,10 +29,13 @@ export interface FileOpenError {
   /** 1-based position of a syntax error. */
   line?: number;
   column?: number;
-  /** Dotted field of a structural error, e.g. `nodes.2.position`. */
+  /** Where in the document a structural error is, e.g. `nodes[2].position`. */
   field?: string;
-  /** The format string the file declares, for `too-new` / `unknown-format`. */
+  /** The format string the file declares, for `format-too-new` / `unknown-format`. */
   format?: string;
+  /** The file's format version and the newest this build reads, for `format-too-new`. */
+  version?: number;
+  supportedVersion?: number;
 }
 
 export type OpenFileResult = { ok: true; file: OpenedFile } | { ok: false; error: FileOpenError };

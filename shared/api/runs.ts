@@ -42,3 +42,9 @@ export interface RunsApi {
 
 /** Live run events reach the renderer through one subscription. */
 export type RunEventListener = (event: RunEvent) => void;
+
+/** How a runs service pushes live events; the back end forwards them to every renderer. */
+export interface RunEventSource {
+  /** Returns the unsubscribe function. */
+  subscribe(listener: RunEventListener): () => void;
+}

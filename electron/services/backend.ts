@@ -1,0 +1,139 @@
+/**
+ * Assembles the services into one PipewrightApi. Desktop and browser mode both serve this object;
+ * only dialogs differ (native in the desktop shell, app-rendered in the browser).
+ */
+import os from 'node:os';
+import path from 'node:path';
+import type { AppInfo, DocumentState } from '../../shared/api/app.ts';
+import type { PipewrightApi } from '../../shared/api/contract.ts';
+import { notAvailable } from '../../shared/api/errors.ts';
+import type { RunEventSource, RunsApi } from '../../shared/api/runs.ts';
+import type { RpcServer } from '../../shared/api/rpc.ts';
+import { createApiServer } from '../../shared/api/server.ts';
+import packageJson from '../../package.json' with { type: 'json' };
+import { createEventHub } from './events.ts';
+import type { EventHub } from './events.ts';
+import { createFilesService } from './files/filesService.ts';
+import { createRecentFilesStore } from './files/recentFiles.ts';
+import { createRecoveryStore } from './recovery.ts';
+import { createSettingsStore } from './settings.ts';
+
+/** Native dialogs, supplied by the desktop shell. null: the user cancelled. */
+export interface NativeDialogs {
+  showOpenDialog(): Promise<string | null>;
+  showSaveDialog(suggestedName: string): Promise<string | null>;
+  showFolderDialog(): Promise<string | null>;
+}
+
+/** A runs service: the RunsApi methods, plus (optionally) a source of live run events. */
+export type RunsService = RunsApi & Partial<RunEventSource>;
+
+export interface BackendOptions {
+  dataDir: string;
+  mode: 'desktop' | 'browser';
+  runs?: RunsService;
+  dialogs?: NativeDialogs;
+  /** OS locale; defaults to the process's Intl locale. */
+  locale?: string;
+  /** Told whenever the renderer reports its document state (title, dirty marker, close prompt). */
+  onDocumentState?: (state: DocumentState) => void;
+}
+
+export interface Backend {
+  api: PipewrightApi;
+  /** The validating dispatcher every transport hands requests to. */
+  server: RpcServer;
+  events: EventHub;
+  dataDir: string;
+  /** What the renderer last reported. */
+  documentState(): DocumentState;
+  close(): void;
+}
+
+const RUNS_METHODS = [
+  'listContexts',
+  'testConnection',
+  'startRun',
+  'cancelRun',
+  'retryRun',
+  'listRuns',
+  'getRun',
+  'readLog',
+  'readMetrics',
+  'deleteRun',
+] as const satisfies readonly (keyof RunsApi)[];
+
+/** Until a runs service is plugged in, every runs method rejects with code `not-available`. */
+export function createUnavailableRuns(): RunsApi {
+  const reject = (name: string) => () => Promise.reject(notAvailable(`Running pipelines (${name})`));
+  return Object.fromEntries(RUNS_METHODS.map((name) => [name, reject(name)])) as unknown as RunsApi;
+}
+
+function pickRuns(runs: RunsApi): RunsApi {
+  return Object.fromEntries(RUNS_METHODS.map((name) => [name, runs[name].bind(runs)])) as unknown as RunsApi;
+}
+
+export function createBackend(options: BackendOptions): Backend {
+  const dataDir = path.resolve(options.dataDir);
+  const events = createEventHub();
+  const recent = createRecentFilesStore(dataDir);
+  const files = createFilesService(recent);
+  const recovery = createRecoveryStore({ dataDir });
+  const settings = createSettingsStore(dataDir);
+  settings.onChange((next) => events.emit({ type: 'settings-changed', settings: next }));
+  events.onSubscribe((send) => {
+    void recovery.listRecovery().then((entries) => {
+      if (entries.length > 0) send({ type: 'recovery-available', entries });
+    });
+  });
+  const unsubscribeRuns = options.runs?.subscribe?.((event) => events.emit({ type: 'run', event }));
+  const dialogs = options.dialogs;
+  let documentState: DocumentState = { dirty: false, title: '', path: null };
+
+  const appInfo: AppInfo = {
+    version: packageJson.version,
+    mode: options.mode,
+    platform: process.platform,
+    nativeDialogs: dialogs !== undefined,
+    homeDir: os.homedir(),
+    pathSeparator: path.sep === '\\' ? '\\' : '/',
+    locale: options.locale ?? Intl.DateTimeFormat().resolvedOptions().locale,
+  };
+
+  const api: PipewrightApi = {
+    getAppInfo: async () => appInfo,
+    async reportDocumentState(state) {
+      documentState = state;
+      options.onDocumentState?.(state);
+    },
+    openFile: (filePath) => files.openFile(filePath),
+    saveFile: (request) => files.saveFile(request),
+    listDirectory: (dirPath, listOptions) => files.listDirectory(dirPath, listOptions),
+    listRecentFiles: () => recent.list(),
+    removeRecentFile: (filePath) => recent.remove(filePath),
+    clearRecentFiles: () => recent.clear(),
+    exportFiles: (request) => files.exportFiles(request),
+    showOpenDialog: () => (dialogs ? dialogs.showOpenDialog() : Promise.reject(notAvailable('A native open dialog'))),
+    showSaveDialog: (name) => (dialogs ? dialogs.showSaveDialog(name) : Promise.reject(notAvailable('A native save dialog'))),
+    showFolderDialog: () => (dialogs ? dialogs.showFolderDialog() : Promise.reject(notAvailable('A native folder dialog'))),
+    saveRecovery: (draft) => recovery.saveRecovery(draft),
+    discardRecovery: (draftId) => recovery.discardRecovery(draftId),
+    listRecovery: () => recovery.listRecovery(),
+    restoreRecovery: (draftId) => recovery.restoreRecovery(draftId),
+    getSettings: () => settings.getSettings(),
+    updateSettings: (patch) => settings.updateSettings(patch),
+    rememberRunContext: (name, choice) => settings.rememberRunContext(name, choice),
+    ...(options.runs ? pickRuns(options.runs) : createUnavailableRuns()),
+  };
+
+  return {
+    api,
+    server: createApiServer(api),
+    events,
+    dataDir,
+    documentState: () => documentState,
+    close() {
+      unsubscribeRuns?.();
+    },
+  };
+}

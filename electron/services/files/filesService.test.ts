@@ -1,0 +1,210 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PipelineDocument } from '../../../shared/pipeline/types.ts';
+import { writeFileAtomic } from '../atomicWrite.ts';
+import { createFilesService } from './filesService.ts';
+import type { FilesService } from './filesService.ts';
+import { createRecentFilesStore, MAX_RECENT_FILES } from './recentFiles.ts';
+import type { RecentFilesStore } from './recentFiles.ts';
+
+const document: PipelineDocument = {
+  format: 'pipewright.pipeline/v1',
+  name: 'korean-llm',
+  nodes: [{ id: 'data', type: 'dataset', position: { x: 0, y: 0 }, params: { uri: 'sample://ko' } }],
+  edges: [],
+};
+
+let dir: string;
+let recent: RecentFilesStore;
+let files: FilesService;
+
+beforeEach(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pipewright-files-'));
+  recent = createRecentFilesStore(path.join(dir, 'data'));
+  files = createFilesService(recent);
+});
+
+afterEach(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+const listNames = async (folder: string) => (await fs.readdir(folder)).sort();
+
+describe('saving', () => {
+  it('writes atomically and leaves no temp file behind', async () => {
+    const target = path.join(dir, 'a.pipewright.json');
+    const saved = await files.saveFile({ path: target, document });
+    expect(saved).toMatchObject({ ok: true, path: target, name: 'a.pipewright.json' });
+    expect(JSON.parse(await fs.readFile(target, 'utf8'))).toEqual(document);
+    await files.saveFile({ path: target, document: { ...document, name: 'second' }, force: true });
+    expect(await listNames(dir)).toEqual(['a.pipewright.json', 'data']);
+  });
+
+  it('removes the temp file when the final rename fails', async () => {
+    // A non-empty folder in the target's place makes the rename fail whoever runs the test.
+    const target = path.join(dir, 'occupied');
+    await fs.mkdir(target);
+    await fs.writeFile(path.join(target, 'keep'), 'old');
+    await expect(writeFileAtomic(target, 'new')).rejects.toThrow();
+    expect(await listNames(dir)).toEqual(['occupied']);
+    expect(await fs.readFile(path.join(target, 'keep'), 'utf8')).toBe('old');
+  });
+
+  it('refuses Save As over an existing file unless forced', async () => {
+    const target = path.join(dir, 'b.pipewright.json');
+    await fs.writeFile(target, 'precious');
+    const refused = await files.saveFile({ path: target, document });
+    expect(refused).toMatchObject({ ok: false, conflict: 'exists', message: expect.stringContaining('already exists') });
+    expect(await fs.readFile(target, 'utf8')).toBe('precious');
+    expect(await files.saveFile({ path: target, document, force: true })).toMatchObject({ ok: true });
+  });
+
+  it('refuses to overwrite a file changed on disk since it was opened unless forced', async () => {
+    const target = path.join(dir, 'c.pipewright.json');
+    const first = await files.saveFile({ path: target, document });
+    if (!first.ok) throw new Error('first save failed');
+    const opened = await files.openFile(target);
+    if (!opened.ok) throw new Error('open failed');
+    expect(opened.file.mtimeMs).toBe(first.mtimeMs);
+    await fs.writeFile(target, JSON.stringify({ ...document, name: 'edited-elsewhere' }));
+    await fs.utimes(target, new Date(), new Date(Date.now() + 5000));
+    const refused = await files.saveFile({ path: target, document, baseMtimeMs: opened.file.mtimeMs });
+    expect(refused).toMatchObject({ ok: false, conflict: 'changed-on-disk' });
+    expect(JSON.parse(await fs.readFile(target, 'utf8')).name).toBe('edited-elsewhere');
+    const forced = await files.saveFile({ path: target, document, baseMtimeMs: opened.file.mtimeMs, force: true });
+    expect(forced).toMatchObject({ ok: true });
+    const again = await files.saveFile({ path: target, document, baseMtimeMs: forced.ok ? forced.mtimeMs : 0 });
+    expect(again).toMatchObject({ ok: true });
+  });
+
+  it('refuses a relative path', async () => {
+    await expect(files.saveFile({ path: 'relative.json', document })).rejects.toThrow(/absolute path/);
+  });
+});
+
+describe('opening', () => {
+  it('opens a saved document and reports its modification time', async () => {
+    const target = path.join(dir, 'd.pipewright.json');
+    await files.saveFile({ path: target, document });
+    const opened = await files.openFile(target);
+    expect(opened).toMatchObject({ ok: true, file: { path: target, name: 'd.pipewright.json', document } });
+  });
+
+  const good = JSON.stringify(document, null, 2);
+  it.each([
+    ['truncated', good.slice(0, 60), 'truncated', /ends early at line \d+, column \d+/],
+    ['empty', '', 'empty', /empty/],
+    ['a syntax error', '{\n  "format": "pipewright.pipeline/v1",\n  "name": oops\n}', 'json-syntax', /line 3, column 11/],
+    ['too new', JSON.stringify({ ...document, format: 'pipewright.pipeline/v9' }), 'format-too-new', /pipewright\.pipeline\/v9.*newer/],
+    ['not a pipeline format', JSON.stringify({ ...document, format: 'something/v1' }), 'unknown-format', /not a Pipewright pipeline format/],
+    ['no format', JSON.stringify({ name: 'x', nodes: [], edges: [] }), 'missing-format', /no "format"/],
+    ['a bad node', JSON.stringify({ ...document, nodes: [{ id: 'a', type: 'dataset' }] }), 'invalid-shape', /position/],
+    ['an array', '[1, 2]', 'not-object', /not a pipeline object/],
+  ])('reports %s with its location and leaves the file untouched', async (_name, text, kind, message) => {
+    const target = path.join(dir, 'broken.pipewright.json');
+    await fs.writeFile(target, text);
+    const before = await fs.stat(target);
+    const opened = await files.openFile(target);
+    expect(opened.ok).toBe(false);
+    if (opened.ok) return;
+    expect(opened.error.kind).toBe(kind);
+    expect(opened.error.message).toMatch(message);
+    expect(opened.error.path).toBe(target);
+    expect(await fs.readFile(target, 'utf8')).toBe(text);
+    expect((await fs.stat(target)).mtimeMs).toBe(before.mtimeMs);
+    expect(await listNames(dir)).toEqual(['broken.pipewright.json']);
+    expect(await recent.list()).toEqual([]);
+  });
+
+  it('names line and column of a syntax error', async () => {
+    const target = path.join(dir, 'e.pipewright.json');
+    await fs.writeFile(target, '{\n  "format": "pipewright.pipeline/v1",\n  "nodes": [,]\n}');
+    const opened = await files.openFile(target);
+    expect(opened).toMatchObject({ ok: false, error: { kind: 'json-syntax', line: 3, column: 13 } });
+  });
+
+  it('never quotes the content of a file that is not a pipeline', async () => {
+    const target = path.join(dir, 'config.json');
+    await fs.writeFile(target, 'apiVersion: v1\ntoken: SECRET-VALUE\n');
+    const opened = await files.openFile(target);
+    expect(JSON.stringify(opened)).not.toContain('SECRET');
+  });
+
+  it.each([
+    ['missing.pipewright.json', 'not-found'],
+    ['notes.txt', 'not-json-file'],
+  ])('refuses %s with kind %s', async (name, kind) => {
+    if (name.endsWith('.txt')) await fs.writeFile(path.join(dir, name), 'hello');
+    expect(await files.openFile(path.join(dir, name))).toMatchObject({ ok: false, error: { kind } });
+  });
+
+  it('migrates an older format while loading, without touching the file', async () => {
+    const target = path.join(dir, 'old.pipewright.json');
+    const v0 = {
+      format: 'pipewright.pipeline/v0',
+      name: 'old',
+      nodes: [{ id: 'a', type: 'dataset', position: { x: 0, y: 0 }, parameters: { uri: 'x' } }],
+      edges: [],
+    };
+    await fs.writeFile(target, JSON.stringify(v0));
+    const opened = await files.openFile(target);
+    expect(opened).toMatchObject({ ok: true, file: { migratedFrom: 'pipewright.pipeline/v0', document: { format: 'pipewright.pipeline/v1' } } });
+    expect(JSON.parse(await fs.readFile(target, 'utf8'))).toEqual(v0);
+  });
+});
+
+describe('recent files', () => {
+  it('lists opened and saved files, most recent first, without duplicates', async () => {
+    const a = path.join(dir, 'a.pipewright.json');
+    const b = path.join(dir, 'b.pipewright.json');
+    await files.saveFile({ path: a, document });
+    await files.saveFile({ path: b, document });
+    await files.openFile(a);
+    expect((await recent.list()).map((entry) => entry.path)).toEqual([a, b]);
+    await fs.rm(b);
+    expect((await recent.list()).map((entry) => entry.exists)).toEqual([true, false]);
+    await recent.remove(a);
+    expect((await recent.list()).map((entry) => entry.path)).toEqual([b]);
+    await recent.clear();
+    expect(await recent.list()).toEqual([]);
+  });
+
+  it(`keeps at most ${MAX_RECENT_FILES}, even when touched concurrently`, async () => {
+    const paths = Array.from({ length: MAX_RECENT_FILES + 3 }, (_, i) => path.join(dir, `${i}.pipewright.json`));
+    await Promise.all(paths.map((p) => recent.touch(p)));
+    const listed = await recent.list();
+    expect(listed).toHaveLength(MAX_RECENT_FILES);
+    expect(new Set(listed.map((entry) => entry.path)).size).toBe(MAX_RECENT_FILES);
+  });
+});
+
+describe('listing and exporting', () => {
+  it('lists folders first, hides dot files, and filters to pipelines by default', async () => {
+    await fs.mkdir(path.join(dir, 'sub'));
+    await fs.writeFile(path.join(dir, 'z.pipewright.json'), '{}');
+    await fs.writeFile(path.join(dir, 'notes.txt'), '');
+    await fs.writeFile(path.join(dir, '.hidden.json'), '');
+    const listing = await files.listDirectory(dir, {});
+    expect(listing.entries.map((entry) => [entry.name, entry.kind])).toEqual([
+      ['sub', 'directory'],
+      ['z.pipewright.json', 'file'],
+    ]);
+    expect(listing.parent).toBe(path.dirname(dir));
+    const all = await files.listDirectory(dir, { filter: 'all' });
+    expect(all.entries.map((entry) => entry.name)).toContain('notes.txt');
+    expect((await files.listDirectory(null, {})).path).toBe(os.homedir());
+  });
+
+  it('exports files into a folder and refuses names that escape it', async () => {
+    const out = path.join(dir, 'out');
+    const result = await files.exportFiles({ dir: out, files: { 'dvc.yaml': 'stages: {}\n', 'steps/cpt.py': 'print(1)\n' } });
+    expect(result.written).toEqual([path.join(out, 'dvc.yaml'), path.join(out, 'steps', 'cpt.py')]);
+    expect(await fs.readFile(path.join(out, 'steps', 'cpt.py'), 'utf8')).toBe('print(1)\n');
+    for (const name of ['../evil.sh', '/etc/passwd', 'a/../../b', 'sp ace.txt']) {
+      await expect(files.exportFiles({ dir: out, files: { [name]: 'x' } })).rejects.toThrow(/cannot export/);
+    }
+    await expect(fs.stat(path.join(dir, 'evil.sh'))).rejects.toThrow();
+  });
+});
