@@ -1,0 +1,132 @@
+/** One Argo container template per pipeline node. */
+import type { PipelineSettings, Toleration } from '../../pipeline/types.ts';
+import type { YamlValue } from '../emitYaml.ts';
+import type { PlannedNode } from '../plan.ts';
+import { CompileError, datasetSource, formatArgValue, sampleText } from '../plan.ts';
+import { escapeKubernetesVars, launcherCommand, MAX_SCRIPT_BYTES, protectArgoArg } from './launcher.ts';
+
+type YamlMap = { [key: string]: YamlValue | undefined };
+
+export const INPUTS_DIR = '/tmp/inputs';
+export const OUTPUTS_DIR = '/tmp/outputs';
+export const SAMPLES_DIR = '/tmp/samples';
+/** Image for steps whose type names none (the dataset fetch step) when settings.image is unset. */
+export const FALLBACK_IMAGE = 'python:3.11-slim';
+export const GPU_PRODUCT_LABEL = 'nvidia.com/gpu.product';
+
+// Deterministic failures (bad arguments, missing input, missing library: the step-script contract's
+// exit codes 2, 3, 4) are not retried; crashes, OOM kills, preemption and pod errors are.
+export const RETRY_EXPRESSION = "lastRetry.status == 'Error' || !(lastRetry.exitCode in ['2', '3', '4'])";
+
+export interface TemplateContext {
+  pipeline: string;
+  settings: PipelineSettings;
+  samples: Readonly<Record<string, string>> | undefined;
+}
+
+/** A string that goes into the Workflow verbatim, where Argo would read `{{` as a placeholder. */
+export function plainField(value: string, nodeId: string | undefined, field: string): string {
+  if (value.includes('{{')) {
+    throw new CompileError(`${field} ${JSON.stringify(value)}${nodeId ? ` of node "${nodeId}"` : ''} cannot contain "{{" in an Argo workflow`, { nodeId, field });
+  }
+  return value;
+}
+
+function tolerationYaml(t: Toleration, nodeId: string, i: number): YamlMap {
+  const field = `resources.tolerations.${i}`;
+  return {
+    key: t.key === undefined ? undefined : plainField(t.key, nodeId, `${field}.key`),
+    operator: t.operator,
+    value: t.value === undefined ? undefined : plainField(t.value, nodeId, `${field}.value`),
+    effect: t.effect,
+    tolerationSeconds: t.tolerationSeconds,
+  };
+}
+
+function resourcesYaml(p: PlannedNode): YamlMap | undefined {
+  const r = p.resolved.resources;
+  const requests: YamlMap = {};
+  const limits: YamlMap = {};
+  if (r.cpu) requests.cpu = limits.cpu = plainField(r.cpu, p.id, 'resources.cpu');
+  if (r.memory) requests.memory = limits.memory = plainField(r.memory, p.id, 'resources.memory');
+  if (r.gpus && r.gpus > 0) limits[plainField(r.gpuResource || 'nvidia.com/gpu', p.id, 'resources.gpuResource')] = String(r.gpus);
+  const out: YamlMap = {};
+  if (Object.keys(requests).length) out.requests = requests;
+  if (Object.keys(limits).length) out.limits = limits;
+  return Object.keys(out).length ? out : undefined;
+}
+
+function envYaml(p: PlannedNode, ctx: TemplateContext, sample: boolean): YamlMap[] {
+  const env: YamlMap[] = [
+    { name: 'PIPEWRIGHT_NODE_ID', value: p.id },
+    { name: 'PIPEWRIGHT_RUN_ID', value: '{{workflow.name}}' },
+  ];
+  if (sample) env.push({ name: 'PIPEWRIGHT_SAMPLES_DIR', value: SAMPLES_DIR });
+  if (ctx.settings.mlflowTrackingUri) env.push({ name: 'MLFLOW_TRACKING_URI', value: escapeKubernetesVars(plainField(ctx.settings.mlflowTrackingUri, undefined, 'settings.mlflowTrackingUri')) });
+  (ctx.settings.secretEnv ?? []).forEach((s, i) => {
+    const field = `settings.secretEnv.${i}`;
+    env.push({
+      name: plainField(s.env, undefined, `${field}.env`),
+      valueFrom: { secretKeyRef: { name: plainField(s.secret, undefined, `${field}.secret`), key: plainField(s.key, undefined, `${field}.key`) } },
+    });
+  });
+  return env;
+}
+
+function stepArgs(p: PlannedNode): string[] {
+  const args: string[] = [];
+  for (const [name, value] of Object.entries(p.resolved.params)) args.push(`--${name}`, protectArgoArg(formatArgValue(value)));
+  for (const input of p.inputs) args.push(`--in-${input.port}`, `${INPUTS_DIR}/${input.port}`);
+  for (const output of p.resolved.outputs) args.push(`--out-${output.name}`, `${OUTPUTS_DIR}/${output.name}`);
+  return args;
+}
+
+/** The raw artifact that carries a bundled sample into a dataset step, if its URI names one. */
+function sampleArtifact(p: PlannedNode, ctx: TemplateContext): YamlMap | undefined {
+  const uri = p.resolved.spec.importer ? p.resolved.params.uri : undefined;
+  if (typeof uri !== 'string') return undefined;
+  const source = datasetSource(uri);
+  if (source.kind !== 'sample') return undefined;
+  const data = sampleText(ctx.samples, source.name, p.id);
+  if (data.includes('{{')) throw new CompileError(`sample "${source.name}" contains "{{" and cannot be embedded in an Argo workflow`, { nodeId: p.id, param: 'uri' });
+  return { name: 'sample', path: `${SAMPLES_DIR}/${source.name}`, raw: { data } };
+}
+
+function checkScriptSize(p: PlannedNode): string {
+  const script = p.resolved.script;
+  // UTF-8 needs at most 3 bytes per UTF-16 unit, so short scripts need no encoding to be measured.
+  const bytes = script.length * 3 <= MAX_SCRIPT_BYTES ? 0 : new TextEncoder().encode(script).length;
+  if (bytes > MAX_SCRIPT_BYTES) {
+    throw new CompileError(`node "${p.id}": its step script is ${bytes} bytes; the container gets it as one argument, which Linux limits to ${MAX_SCRIPT_BYTES} bytes`, { nodeId: p.id, field: 'code' });
+  }
+  return script;
+}
+
+export function containerTemplate(p: PlannedNode, ctx: TemplateContext): YamlMap {
+  const { resolved } = p;
+  const sample = sampleArtifact(p, ctx);
+  const inputArtifacts: YamlMap[] = p.inputs.map((i) => ({ name: i.port, path: `${INPUTS_DIR}/${i.port}` }));
+  if (sample) inputArtifacts.push(sample);
+  const outputArtifacts: YamlMap[] = resolved.outputs.map((o) => ({ name: o.name, path: `${OUTPUTS_DIR}/${o.name}` }));
+  const { gpuProduct, tolerations } = resolved.resources;
+  const image = ctx.settings.image || resolved.spec.image || FALLBACK_IMAGE;
+  return {
+    name: p.id,
+    metadata: { labels: { 'pipewright.dev/pipeline': ctx.pipeline, 'pipewright.dev/node': p.id } },
+    inputs: inputArtifacts.length ? { artifacts: inputArtifacts } : undefined,
+    outputs: outputArtifacts.length ? { artifacts: outputArtifacts } : undefined,
+    nodeSelector: gpuProduct ? { [GPU_PRODUCT_LABEL]: plainField(gpuProduct, p.id, 'resources.gpuProduct') } : undefined,
+    tolerations: tolerations?.length ? tolerations.map((t, i) => tolerationYaml(t, p.id, i)) : undefined,
+    retryStrategy:
+      resolved.retries > 0
+        ? { limit: String(resolved.retries), retryPolicy: 'Always', expression: RETRY_EXPRESSION, backoff: { duration: '1m', factor: '2' } }
+        : undefined,
+    container: {
+      image: plainField(image, p.id, 'image'),
+      command: launcherCommand(checkScriptSize(p)),
+      args: stepArgs(p),
+      env: envYaml(p, ctx, sample !== undefined),
+      resources: resourcesYaml(p),
+    },
+  };
+}

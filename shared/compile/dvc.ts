@@ -1,0 +1,106 @@
+/**
+ * Pipeline document -> DVC project files: `dvc.yaml` (one stage per node, named by its id), `params.yaml`
+ * (JSON text: node id -> parameters), `steps/*.py` and `samples/*`. A stage's cmd holds only node ids,
+ * port names and fixed paths; every user value reaches the step through params.yaml, so neither the
+ * shell nor DVC's `${...}` interpolation ever sees one.
+ */
+import type { NodeCatalog } from '../pipeline/catalog.ts';
+import type { PipelineDocument } from '../pipeline/types.ts';
+import { emitYaml } from './emitYaml.ts';
+import type { YamlValue } from './emitYaml.ts';
+import { datasetSource, planPipeline, sampleText } from './plan.ts';
+import type { PlannedNode } from './plan.ts';
+import { paramsJson } from './dvcParams.ts';
+import type { CompiledFiles } from './types.ts';
+
+type YamlMap = { [key: string]: YamlValue | undefined };
+
+export const DVC_PARAMS_FILE = 'params.yaml';
+
+/** Where an output port's artifact lives: a directory the step creates. */
+export function artifactPath(nodeId: string, port: string): string {
+  return `data/${nodeId}/${port}`;
+}
+
+/** The metrics file an evaluation step writes inside its metrics directory. */
+export function metricsFilePath(nodeId: string, port: string): string {
+  return `${artifactPath(nodeId, port)}/metrics.json`;
+}
+
+/**
+ * The script file of a node: one per catalog type, one per custom `python` node. A custom node whose
+ * id is also a type name gets `custom_<id>.py` (ids never hold '_'), so the two cannot collide.
+ */
+export function stepScriptPath(p: PlannedNode, catalog: NodeCatalog): string {
+  if (p.resolved.spec.type !== 'python') return `steps/${p.resolved.spec.type}.py`;
+  return catalog.get(p.id) ? `steps/custom_${p.id}.py` : `steps/${p.id}.py`;
+}
+
+/** Catalog steps that promise a `metrics.json` for their metrics ports (custom steps promise nothing). */
+function writesMetricsFile(p: PlannedNode, kind: string): boolean {
+  return kind === 'metrics' && p.resolved.spec.type !== 'python';
+}
+
+function stage(p: PlannedNode, script: string): YamlMap {
+  const cmd = ['python3', '-u', script, '--params-file', DVC_PARAMS_FILE, '--params-key', p.id];
+  const deps = [script];
+  for (const input of p.inputs) {
+    const path = artifactPath(input.source, input.sourcePort);
+    cmd.push(`--in-${input.port}`, path);
+    deps.push(path);
+  }
+  const outs: string[] = [];
+  const metrics: YamlMap[] = [];
+  for (const output of p.resolved.outputs) {
+    cmd.push(`--out-${output.name}`, artifactPath(p.id, output.name));
+    if (writesMetricsFile(p, output.kind)) metrics.push({ [metricsFilePath(p.id, output.name)]: { cache: false } });
+    else outs.push(artifactPath(p.id, output.name));
+  }
+  deps.push(...datasetDeps(p));
+  const params = Object.keys(p.resolved.params).map((name) => `${p.id}.${name}`);
+  return {
+    cmd: cmd.join(' '),
+    deps,
+    params: params.length ? params : undefined,
+    outs: outs.length ? outs : undefined,
+    metrics: metrics.length ? metrics : undefined,
+  };
+}
+
+/** A dataset's local file or bundled sample, tracked so DVC reruns the fetch when it changes. */
+function datasetDeps(p: PlannedNode): string[] {
+  const uri = p.resolved.spec.importer ? p.resolved.params.uri : undefined;
+  if (typeof uri !== 'string' || uri === '') return [];
+  const source = datasetSource(uri);
+  if (source.kind === 'sample') return [`samples/${source.name}`];
+  // DVC would read `${` in a dep path as interpolation; such a path is still fetched, just not tracked.
+  if (source.kind === 'local' && source.path !== '' && !source.path.includes('${')) return [source.path];
+  return [];
+}
+
+export function compileDvc(doc: PipelineDocument, catalog: NodeCatalog): CompiledFiles {
+  const plan = planPipeline(doc, catalog);
+  const files: CompiledFiles = {};
+  const stages: YamlMap = {};
+  const params: Record<string, Record<string, unknown>> = {};
+  const scripts: Record<string, string> = {};
+  for (const p of plan.nodes) {
+    const script = stepScriptPath(p, catalog);
+    scripts[script] = p.resolved.script;
+    stages[p.id] = stage(p, script);
+    params[p.id] = p.resolved.params;
+    const uri = p.resolved.spec.importer ? p.resolved.params.uri : undefined;
+    const source = typeof uri === 'string' ? datasetSource(uri) : undefined;
+    if (source?.kind === 'sample') files[`samples/${source.name}`] = sampleText(catalog.samples, source.name, p.id);
+  }
+  files['dvc.yaml'] = emitYaml({ stages });
+  files[DVC_PARAMS_FILE] = paramsJson(params);
+  for (const path of Object.keys(scripts).sort()) files[path] = scripts[path];
+  return sortedFiles(files);
+}
+
+function sortedFiles(files: CompiledFiles): CompiledFiles {
+  const out: CompiledFiles = {};
+  for (const key of Object.keys(files).sort()) out[key] = files[key];
+  return out;
+}

@@ -1,0 +1,32 @@
+/** One entry point for every target: the CLI, the app's output pane and the runners call this. */
+import type { NodeCatalog } from '../pipeline/catalog.ts';
+import type { PipelineDocument } from '../pipeline/types.ts';
+import { compileArgo } from './argo.ts';
+import { compileDvc } from './dvc.ts';
+import { compileKfp } from './kfp.ts';
+import type { CompiledFiles } from './types.ts';
+
+export type CompileTarget = 'kfp' | 'argo' | 'dvc';
+export const COMPILE_TARGETS: readonly CompileTarget[] = ['kfp', 'argo', 'dvc'];
+
+const compilers: Record<CompileTarget, (doc: PipelineDocument, catalog: NodeCatalog) => CompiledFiles> = {
+  kfp: compileKfp,
+  argo: compileArgo,
+  dvc: compileDvc,
+};
+
+/** The files of `target` for `doc`, keyed by path relative to the output folder. Throws CompileError on input it cannot compile. */
+export function compileTarget(doc: PipelineDocument, catalog: NodeCatalog, target: CompileTarget): CompiledFiles {
+  const compile = compilers[target];
+  if (!compile) throw new Error(`unknown compile target ${JSON.stringify(target)}: use ${COMPILE_TARGETS.join(', ')}`);
+  return compile(doc, catalog);
+}
+
+/** `s` as one POSIX shell word: single-quoted, with each `'` written as `'"'"'`. */
+export function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_./=:@%+-]+$/.test(s) ? s : `'${s.split("'").join(`'"'"'`)}'`;
+}
+
+export { compileArgo, compileDvc, compileKfp };
+export { CompileError } from './plan.ts';
+export type { CompiledFiles };

@@ -1,0 +1,130 @@
+/**
+ * What every compiler needs from a document: its nodes resolved against the catalog in dependency
+ * order, each connected input with its source, and the checks that keep user text out of names.
+ */
+import type { NodeCatalog } from '../pipeline/catalog.ts';
+import { topologicalOrder } from '../pipeline/graph.ts';
+import { resolveNode } from '../pipeline/resolve.ts';
+import type { ResolvedNode } from '../pipeline/resolve.ts';
+import type { ParamValue, PipelineDocument, ProblemLocation } from '../pipeline/types.ts';
+
+/** A document the compilers cannot turn into output; `location` names the node, edge or field. */
+export class CompileError extends Error {
+  constructor(
+    message: string,
+    readonly location: ProblemLocation = {},
+  ) {
+    super(message);
+    this.name = 'CompileError';
+  }
+}
+
+export interface PlannedInput {
+  /** The input port of this node. */
+  port: string;
+  source: string;
+  sourcePort: string;
+}
+
+export interface PlannedNode {
+  id: string;
+  resolved: ResolvedNode;
+  /** Connected inputs, in the order the node declares its ports. */
+  inputs: PlannedInput[];
+  /** Ids this node depends on, sorted, without repeats. */
+  upstream: string[];
+}
+
+export interface CompilePlan {
+  doc: PipelineDocument;
+  /** Every node, in dependency order (ties in document order). */
+  nodes: PlannedNode[];
+}
+
+// Node ids, port and parameter names reach commands, paths and YAML keys: only these shapes are allowed.
+const NODE_ID = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const PORT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function checkName(kind: string, name: string, pattern: RegExp, hint: string, location: ProblemLocation): void {
+  if (!pattern.test(name) || name.length > 63) {
+    throw new CompileError(`${kind} ${JSON.stringify(name)} is not allowed: ${hint}, at most 63 characters`, location);
+  }
+}
+
+export function planPipeline(doc: PipelineDocument, catalog: NodeCatalog): CompilePlan {
+  const byId = new Map<string, ResolvedNode>();
+  for (const node of doc.nodes) {
+    checkName('node id', node.id, NODE_ID, "lowercase letters, digits and '-', starting and ending with a letter or digit", { nodeId: node.id });
+    if (byId.has(node.id)) throw new CompileError(`node id "${node.id}" is used twice`, { nodeId: node.id });
+    const resolved = resolveNode(node, catalog);
+    if (!resolved) throw new CompileError(`node "${node.id}" has unknown type "${node.type}"`, { nodeId: node.id, field: 'type' });
+    for (const port of [...resolved.inputs, ...resolved.outputs]) checkName('port name', port.name, PORT_NAME, "letters, digits, '_' and '-', starting with a letter or digit", { nodeId: node.id, field: 'interface' });
+    for (const p of resolved.paramSpecs) checkName('parameter name', p.name, PARAM_NAME, "letters, digits and '_', not starting with a digit", { nodeId: node.id, param: p.name });
+    byId.set(node.id, resolved);
+  }
+  const sources = new Map<string, Map<string, PlannedInput>>();
+  for (const edge of doc.edges) {
+    const source = byId.get(edge.source);
+    const target = byId.get(edge.target);
+    if (!source || !target) throw new CompileError(`edge "${edge.id}" joins a node that does not exist`, { edgeId: edge.id });
+    if (!source.outputs.some((p) => p.name === edge.sourceHandle)) {
+      throw new CompileError(`edge "${edge.id}": node "${edge.source}" has no output "${edge.sourceHandle}"`, { edgeId: edge.id });
+    }
+    if (!target.inputs.some((p) => p.name === edge.targetHandle)) {
+      throw new CompileError(`edge "${edge.id}": node "${edge.target}" has no input "${edge.targetHandle}"`, { edgeId: edge.id });
+    }
+    const inputs = sources.get(edge.target) ?? new Map<string, PlannedInput>();
+    if (inputs.has(edge.targetHandle)) {
+      throw new CompileError(`input "${edge.targetHandle}" of node "${edge.target}" has two sources`, { edgeId: edge.id, nodeId: edge.target });
+    }
+    inputs.set(edge.targetHandle, { port: edge.targetHandle, source: edge.source, sourcePort: edge.sourceHandle });
+    sources.set(edge.target, inputs);
+  }
+  const { order, cyclic } = topologicalOrder(doc);
+  if (cyclic.length > 0) throw new CompileError(`the pipeline has a cycle through ${cyclic.join(', ')}`, { nodeId: cyclic[0] });
+  const upstream = upstreamMap(doc);
+  const nodes = order.map((id): PlannedNode => {
+    const resolved = byId.get(id)!;
+    const connected = sources.get(id);
+    const inputs = resolved.inputs.flatMap((p) => (connected?.has(p.name) ? [connected.get(p.name)!] : []));
+    return { id, resolved, inputs, upstream: upstream.get(id) ?? [] };
+  });
+  return { doc, nodes };
+}
+
+/** upstreamIds for every node in one pass (upstreamIds itself scans all edges per call). */
+function upstreamMap(doc: PipelineDocument): Map<string, string[]> {
+  const sets = new Map<string, Set<string>>();
+  for (const e of doc.edges) {
+    const set = sets.get(e.target) ?? new Set<string>();
+    set.add(e.source);
+    sets.set(e.target, set);
+  }
+  return new Map([...sets].map(([id, set]) => [id, [...set].sort()]));
+}
+
+/** A parameter value as one command-line argument (the step-script contract). */
+export function formatArgValue(value: ParamValue): string {
+  if (Array.isArray(value)) return JSON.stringify(value);
+  return typeof value === 'string' ? value : String(value);
+}
+
+export type DatasetSource = { kind: 'sample'; name: string } | { kind: 'local'; path: string } | { kind: 'remote'; uri: string };
+
+/** Where a `dataset` node's `uri` points: a bundled sample, a local path, or a remote URI. */
+export function datasetSource(uri: string): DatasetSource {
+  if (uri.startsWith('sample://')) return { kind: 'sample', name: uri.slice('sample://'.length) };
+  if (uri.startsWith('file://')) return { kind: 'local', path: uri.slice('file://'.length) };
+  return /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(uri) ? { kind: 'remote', uri } : { kind: 'local', path: uri };
+}
+
+/** The bundled sample a `sample://NAME` URI names, or a CompileError naming the node. */
+export function sampleText(samples: Readonly<Record<string, string>> | undefined, name: string, nodeId: string): string {
+  const text = samples && Object.hasOwn(samples, name) ? samples[name] : undefined;
+  if (text === undefined) {
+    const known = Object.keys(samples ?? {}).sort();
+    throw new CompileError(`node "${nodeId}": unknown sample "${name}"${known.length ? ` (known: ${known.join(', ')})` : ''}`, { nodeId, param: 'uri' });
+  }
+  return text;
+}
