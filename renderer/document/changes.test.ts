@@ -64,3 +64,14 @@ describe('reduceDocument', () => {
     expect(reduceDocument(doc, { type: 'set-param', id: 'zz', name: 'x', value: 1 })).toBe(doc);
   });
 });
+
+describe('reduceDocument no-ops', () => {
+  it.each([
+    ['same parameter value', { type: 'set-param', id: 'a', name: 'uri', value: 's3://x' }],
+    ['clearing an unset parameter', { type: 'set-param', id: 'b', name: 'learning_rate', value: undefined }],
+    ['same resources', { type: 'set-resources', id: 'b', patch: { gpus: 4 } }],
+    ['same label', { type: 'patch-node', id: 'b', patch: { label: undefined } }],
+  ] as const)('%s returns the same document', (_name, change) => {
+    expect(reduceDocument(doc, change)).toBe(doc);
+  });
+});

@@ -39,8 +39,10 @@ function isEmpty(value: object | undefined): boolean {
 function mapNode(doc: PipelineDocument, id: string, update: (node: PipelineNode) => PipelineNode): PipelineDocument {
   const index = doc.nodes.findIndex((n) => n.id === id);
   if (index < 0) return doc;
+  const updated = update(doc.nodes[index]);
+  if (updated === doc.nodes[index]) return doc;
   const nodes = doc.nodes.slice();
-  nodes[index] = update(nodes[index]);
+  nodes[index] = updated;
   return { ...doc, nodes };
 }
 
@@ -81,6 +83,7 @@ export function reduceDocument(doc: PipelineDocument, change: DocumentChange): P
     }
     case 'patch-node':
       return mapNode(doc, change.id, (node) => {
+        if (Object.entries(change.patch).every(([k, v]) => node[k as keyof NodePatch] === v)) return node;
         let next = node;
         for (const [key, value] of Object.entries(change.patch) as [keyof NodePatch, NodePatch[keyof NodePatch]][]) {
           next = setOptional(next, key, value);
@@ -89,11 +92,15 @@ export function reduceDocument(doc: PipelineDocument, change: DocumentChange): P
       });
     case 'set-param':
       return mapNode(doc, change.id, (node) =>
-        setOptional(node, 'params', withoutUndefined({ ...node.params, [change.name]: change.value })),
+        node.params?.[change.name] === change.value
+          ? node
+          : setOptional(node, 'params', withoutUndefined({ ...node.params, [change.name]: change.value })),
       );
     case 'set-resources':
       return mapNode(doc, change.id, (node) =>
-        setOptional(node, 'resources', withoutUndefined({ ...node.resources, ...change.patch })),
+        Object.entries(change.patch).every(([k, v]) => node.resources?.[k as keyof NodeResources] === v)
+          ? node
+          : setOptional(node, 'resources', withoutUndefined({ ...node.resources, ...change.patch })),
       );
     case 'connect':
       if (doc.edges.some((e) => e.id === change.edge.id)) return doc;

@@ -13,6 +13,10 @@ export interface DocumentSlice {
   doc: PipelineDocument;
   /** Where the document lives; null until saved. */
   filePath: string | null;
+  /** The file's modification time when opened or last saved (the back end refuses to overwrite newer changes). */
+  fileMtimeMs: number | null;
+  /** Names this document's autosave draft in the recovery store. */
+  draftId: string;
   /** The document as last saved or opened, for the dirty marker. */
   savedDoc: PipelineDocument;
   history: HistoryState;
@@ -23,8 +27,12 @@ export interface DocumentSlice {
   undo(): void;
   redo(): void;
   /** Replaces the document (New, Open, restore): history, selection and run view start over. */
-  loadDocument(doc: PipelineDocument, filePath: string | null, options?: { dirty?: boolean }): void;
-  markSaved(filePath: string, doc?: PipelineDocument): void;
+  loadDocument(doc: PipelineDocument, filePath: string | null, options?: { dirty?: boolean; mtimeMs?: number; draftId?: string }): void;
+  markSaved(filePath: string, mtimeMs: number, doc?: PipelineDocument): void;
+}
+
+function newDraftId(): string {
+  return `draft-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 }
 
 export function isDirty(state: Pick<DocumentSlice, 'doc' | 'savedDoc'>): boolean {
@@ -48,6 +56,8 @@ export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> 
   return {
     doc: initial,
     filePath: null,
+    fileMtimeMs: null,
+    draftId: newDraftId(),
     savedDoc: initial,
     history: createHistory(initial),
     dispatch(changes, options) {
@@ -80,6 +90,8 @@ export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> 
       set({
         doc,
         filePath,
+        fileMtimeMs: options?.mtimeMs ?? null,
+        draftId: options?.draftId ?? newDraftId(),
         savedDoc: options?.dirty ? emptyDocument() : doc,
         history: createHistory(doc),
         selectedNodeIds: [],
@@ -88,8 +100,8 @@ export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> 
         runView: {},
       });
     },
-    markSaved(filePath, doc) {
-      set({ filePath, savedDoc: doc ?? get().doc });
+    markSaved(filePath, mtimeMs, doc) {
+      set({ filePath, fileMtimeMs: mtimeMs, savedDoc: doc ?? get().doc });
     },
   };
 };

@@ -1,5 +1,6 @@
 /** Session and view state: theme, language, panels, dialogs, the status line. Never undone, never saved in the document. */
 import type { StateCreator } from 'zustand';
+import type { RecoveryEntry } from '../../shared/api/recovery.ts';
 import type { AppState } from './types.ts';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
@@ -22,9 +23,20 @@ export type DialogState =
   | { kind: 'new' }
   | { kind: 'blocked'; action: 'run' | 'export' }
   | { kind: 'open-error'; path: string; message: string; where?: string }
-  | { kind: 'file'; mode: 'open' | 'save' | 'export' }
-  | { kind: 'recovery'; savedAt: string }
-  | { kind: 'confirm-discard'; then: 'new' | 'open' | 'open-recent' | 'close'; path?: string };
+  | { kind: 'file'; mode: 'open' | 'save' | 'export'; suggestedName: string }
+  | { kind: 'recovery'; entries: RecoveryEntry[] }
+  | { kind: 'save-conflict'; path: string; message: string; saveAs: boolean }
+  | { kind: 'confirm-discard'; then: 'new' | 'open' | 'open-recent'; path?: string }
+  | { kind: 'about' };
+
+/** Where the renderer runs, learnt from the back end at start-up. */
+export interface SessionInfo {
+  mode: 'desktop' | 'browser';
+  nativeDialogs: boolean;
+  homeDir: string;
+  pathSeparator: '/' | '\\';
+  version: string;
+}
 
 export interface UiSlice {
   theme: ThemeChoice;
@@ -36,6 +48,8 @@ export interface UiSlice {
   showMinimap: boolean;
   status: StatusMessage | null;
   dialog: DialogState | null;
+  session: SessionInfo | null;
+  setSession(session: SessionInfo): void;
   setTheme(theme: ThemeChoice): void;
   setLanguage(language: LanguageChoice): void;
   showBottom(tab: BottomTab): void;
@@ -61,6 +75,8 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   showMinimap: true,
   status: null,
   dialog: null,
+  session: null,
+  setSession: (session) => set({ session }),
   setTheme: (theme) => set({ theme }),
   setLanguage: (language) => set({ language }),
   showBottom: (bottomTab) => set({ bottomTab, bottomOpen: true }),

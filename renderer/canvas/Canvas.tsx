@@ -1,0 +1,158 @@
+/** The pipeline canvas: React Flow, controlled by the app store through change objects. */
+import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFlow } from '@xyflow/react';
+import type { Connection, EdgeChange, FinalConnectionState, IsValidConnection, NodeChange, OnConnectEnd } from '@xyflow/react';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import type { DragEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { catalog } from '../../node-catalog/index.ts';
+import type { Position } from '../../shared/pipeline/types.ts';
+import { addNodeOfType, connectPorts } from '../commands/editing.ts';
+import { checkConnection } from '../document/connections.ts';
+import { appStore, useAppStore } from '../store/index.ts';
+import { setFlowInstance } from './canvasControls.ts';
+import type { PipelineFlowEdge, PipelineFlowNode, Size } from './flowElements.ts';
+import { FlowElementCache } from './flowElements.ts';
+import { PipelineNodeCard } from './PipelineNodeCard.tsx';
+import { refusalMessage } from './refusal.ts';
+
+export const NODE_DRAG_TYPE = 'application/x-pipewright-node-type';
+
+const nodeTypes = { pipeline: PipelineNodeCard };
+const snapGrid: [number, number] = [10, 10];
+/** Above this many nodes only what is on screen is rendered (keeps drags at 60 fps). */
+const VISIBLE_ONLY_THRESHOLD = 150;
+
+function applySelection(current: readonly string[], changes: readonly { id: string; selected: boolean }[]): string[] {
+  const set = new Set(current);
+  for (const c of changes) {
+    if (c.selected) set.add(c.id);
+    else set.delete(c.id);
+  }
+  return [...set];
+}
+
+const isValidConnection: IsValidConnection<PipelineFlowEdge> = (c) =>
+  checkConnection(appStore.getState().doc, catalog, { source: c.source, sourceHandle: c.sourceHandle ?? null, target: c.target, targetHandle: c.targetHandle ?? null }) === null;
+
+const onConnectEnd: OnConnectEnd = (_event, state: FinalConnectionState) => {
+  if (state.isValid !== false || !state.fromHandle || !state.toHandle) return;
+  const [from, to] = state.fromHandle.type === 'source' ? [state.fromHandle, state.toHandle] : [state.toHandle, state.fromHandle];
+  const refusal = checkConnection(appStore.getState().doc, catalog, { source: from.nodeId, sourceHandle: from.id ?? null, target: to.nodeId, targetHandle: to.id ?? null });
+  if (!refusal) return;
+  const { key, values } = refusalMessage(refusal);
+  appStore.getState().showStatus('error', key, values);
+};
+
+const onConnect = (c: Connection) => {
+  connectPorts({ source: c.source, sourceHandle: c.sourceHandle ?? null, target: c.target, targetHandle: c.targetHandle ?? null });
+};
+
+export function Canvas() {
+  const { t } = useTranslation();
+  const flow = useReactFlow<PipelineFlowNode, PipelineFlowEdge>();
+  const wrapper = useRef<HTMLDivElement>(null);
+  const cache = useRef(new FlowElementCache()).current;
+  const measured = useRef(new Map<string, Size>()).current;
+  const [measuredVersion, setMeasuredVersion] = useState(0);
+  const docNodes = useAppStore((s) => s.doc.nodes);
+  const docEdges = useAppStore((s) => s.doc.edges);
+  const selectedNodeIds = useAppStore((s) => s.selectedNodeIds);
+  const selectedEdgeIds = useAppStore((s) => s.selectedEdgeIds);
+  const snapToGrid = useAppStore((s) => s.snapToGrid);
+  const showMinimap = useAppStore((s) => s.showMinimap);
+
+  // measuredVersion stands for changes inside the mutable `measured` map.
+  const nodes = useMemo(() => cache.flowNodes(docNodes, new Set(selectedNodeIds), measured), [cache, docNodes, selectedNodeIds, measured, measuredVersion]);
+  const edges = useMemo(() => cache.flowEdges(docEdges, docNodes, catalog, new Set(selectedEdgeIds)), [cache, docEdges, docNodes, selectedEdgeIds]);
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<PipelineFlowNode>[]) => {
+      const state = appStore.getState();
+      const positions: Record<string, Position> = {};
+      let moved = false;
+      let dragEnded = false;
+      const selections: { id: string; selected: boolean }[] = [];
+      let resized = false;
+      for (const c of changes) {
+        if (c.type === 'position') {
+          if (c.position) {
+            positions[c.id] = c.position;
+            moved = true;
+          }
+          if (c.dragging === false) dragEnded = true;
+        } else if (c.type === 'select') {
+          selections.push({ id: c.id, selected: c.selected });
+        } else if (c.type === 'dimensions' && c.dimensions) {
+          const old = measured.get(c.id);
+          if (!old || old.width !== c.dimensions.width || old.height !== c.dimensions.height) {
+            measured.set(c.id, { width: c.dimensions.width, height: c.dimensions.height });
+            resized = true;
+          }
+        }
+      }
+      // A drag is one undo step: moves stay pending until the drag ends.
+      if (moved) state.dispatch({ type: 'move', positions }, { mark: dragEnded });
+      else if (dragEnded) state.markGesture();
+      if (selections.length > 0) state.select(applySelection(state.selectedNodeIds, selections), appStore.getState().selectedEdgeIds);
+      if (resized) setMeasuredVersion((v) => v + 1);
+    },
+    [measured],
+  );
+
+  const onEdgesChange = useCallback((changes: EdgeChange<PipelineFlowEdge>[]) => {
+    const selections = changes.filter((c) => c.type === 'select');
+    if (selections.length === 0) return;
+    const state = appStore.getState();
+    state.select(state.selectedNodeIds, applySelection(state.selectedEdgeIds, selections));
+  }, []);
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (!event.dataTransfer.types.includes(NODE_DRAG_TYPE)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  }, []);
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const type = event.dataTransfer.getData(NODE_DRAG_TYPE);
+      if (!type) return;
+      event.preventDefault();
+      const p = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      addNodeOfType(type, { x: Math.round((p.x - 110) / 10) * 10, y: Math.round((p.y - 30) / 10) * 10 });
+    },
+    [flow],
+  );
+
+  return (
+    <div className="canvas" ref={wrapper} onDragOver={onDragOver} onDrop={onDrop} aria-label={t('canvas.label')}>
+      <ReactFlow<PipelineFlowNode, PipelineFlowEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        onInit={(instance) => setFlowInstance(instance, wrapper.current)}
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
+        snapToGrid={snapToGrid}
+        snapGrid={snapGrid}
+        onlyRenderVisibleElements={docNodes.length > VISIBLE_ONLY_THRESHOLD}
+        minZoom={0.05}
+        maxZoom={2}
+        fitView
+        fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
+        defaultEdgeOptions={{ type: 'default' }}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
+        <Controls showInteractive={false} position="bottom-left" />
+        {showMinimap && <MiniMap pannable zoomable position="bottom-right" nodeClassName={(n) => `minimap-node cat-${catalog.get((n as PipelineFlowNode).data.node.type)?.category ?? 'unknown'}`} />}
+      </ReactFlow>
+      {docNodes.length === 0 && <div className="canvas-empty">{t('canvas.empty')}</div>}
+    </div>
+  );
+}

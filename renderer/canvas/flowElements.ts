@@ -1,0 +1,95 @@
+/** Document → React Flow elements, reusing each element object while its inputs stay the same. */
+import type { Edge, Node } from '@xyflow/react';
+import type { NodeCatalog } from '../../shared/pipeline/catalog.ts';
+import { nodePorts } from '../../shared/pipeline/resolve.ts';
+import type { PipelineEdge, PipelineNode, PortKind } from '../../shared/pipeline/types.ts';
+
+export type PipelineNodeData = { node: PipelineNode };
+export type PipelineFlowNode = Node<PipelineNodeData, 'pipeline'>;
+export type PipelineFlowEdge = Edge<{ kind: PortKind | 'unknown' }>;
+
+export interface Size {
+  width: number;
+  height: number;
+}
+
+interface NodeEntry {
+  source: PipelineNode;
+  selected: boolean;
+  measured: Size | undefined;
+  flow: PipelineFlowNode;
+}
+
+interface EdgeEntry {
+  source: PipelineEdge;
+  selected: boolean;
+  kind: PortKind | 'unknown';
+  flow: PipelineFlowEdge;
+}
+
+/** Keeps one React Flow object per node and edge id; only changed inputs make new objects. */
+export class FlowElementCache {
+  private nodes = new Map<string, NodeEntry>();
+  private edges = new Map<string, EdgeEntry>();
+
+  flowNodes(nodes: readonly PipelineNode[], selected: ReadonlySet<string>, measured: ReadonlyMap<string, Size>): PipelineFlowNode[] {
+    const next = new Map<string, NodeEntry>();
+    const out = nodes.map((n) => {
+      const isSelected = selected.has(n.id);
+      const size = measured.get(n.id);
+      const old = this.nodes.get(n.id);
+      const entry =
+        old && old.source === n && old.selected === isSelected && old.measured === size
+          ? old
+          : {
+              source: n,
+              selected: isSelected,
+              measured: size,
+              flow: { id: n.id, type: 'pipeline' as const, position: n.position, data: { node: n }, selected: isSelected, ...(size ? { measured: size } : {}) },
+            };
+      next.set(n.id, entry);
+      return entry.flow;
+    });
+    this.nodes = next;
+    return out;
+  }
+
+  flowEdges(edges: readonly PipelineEdge[], nodes: readonly PipelineNode[], catalog: NodeCatalog, selected: ReadonlySet<string>): PipelineFlowEdge[] {
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    const next = new Map<string, EdgeEntry>();
+    const out = edges.map((e) => {
+      const kind = sourceKind(e, byId, catalog);
+      const isSelected = selected.has(e.id);
+      const old = this.edges.get(e.id);
+      const entry =
+        old && old.source === e && old.selected === isSelected && old.kind === kind
+          ? old
+          : {
+              source: e,
+              selected: isSelected,
+              kind,
+              flow: {
+                id: e.id,
+                source: e.source,
+                sourceHandle: e.sourceHandle,
+                target: e.target,
+                targetHandle: e.targetHandle,
+                selected: isSelected,
+                className: `edge-kind-${kind}`,
+                data: { kind },
+              },
+            };
+      next.set(e.id, entry);
+      return entry.flow;
+    });
+    this.edges = next;
+    return out;
+  }
+}
+
+function sourceKind(e: PipelineEdge, byId: ReadonlyMap<string, PipelineNode>, catalog: NodeCatalog): PortKind | 'unknown' {
+  const node = byId.get(e.source);
+  const spec = node && catalog.get(node.type);
+  if (!node || !spec) return 'unknown';
+  return nodePorts(node, spec).outputs.find((p) => p.name === e.sourceHandle)?.kind ?? 'unknown';
+}
