@@ -1,0 +1,132 @@
+/**
+ * A run this process owns: applies its driver's events to the record, mirrors logs and metrics to
+ * disk in batches, writes record.json (atomically, soon after phase changes, lazily for progress
+ * and metrics) and settles the run when it reaches a terminal phase.
+ */
+import { applyRunEvent } from '../../../shared/runs/state.ts';
+import { TERMINAL_NODE_PHASES, TERMINAL_RUN_PHASES } from '../../../shared/runs/types.ts';
+import type { NodePhase, RunEvent, RunPhase } from '../../../shared/runs/types.ts';
+import { nodeLogDir } from './logFiles.ts';
+import { NodeLogWriter } from './logWriter.ts';
+import type { LogCaps } from './logWriter.ts';
+import { MetricWriter, metricsFile } from './metricFiles.ts';
+import { recordFile, releaseOwner, writeJsonAtomic } from './runFiles.ts';
+import type { StoredRun } from './runFiles.ts';
+import type { RunHandle, RunTargetDriver } from './target.ts';
+
+const PHASE_WRITE_DELAY_MS = 50;
+const LAZY_WRITE_DELAY_MS = 1000;
+
+export class ActiveRun {
+  handle?: RunHandle;
+  cancelRequested = false;
+  readonly done: Promise<StoredRun>;
+  private resolveDone!: (record: StoredRun) => void;
+  private readonly logs = new Map<string, NodeLogWriter>();
+  private readonly metrics = new Map<string, MetricWriter>();
+  private queue: Promise<void> = Promise.resolve();
+  private writeTimer?: NodeJS.Timeout;
+  private writeDue = Infinity;
+  private writeChain: Promise<void> = Promise.resolve();
+  private settled = false;
+
+  constructor(
+    public record: StoredRun,
+    readonly dir: string,
+    readonly driver: RunTargetDriver,
+    private readonly caps: LogCaps,
+    private readonly publish: (event: RunEvent) => void,
+    private readonly now: () => Date,
+  ) {
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  get terminal(): boolean {
+    return TERMINAL_RUN_PHASES.includes(this.record.phase);
+  }
+
+  logWriter(nodeId: string): NodeLogWriter {
+    let writer = this.logs.get(nodeId);
+    if (!writer) this.logs.set(nodeId, (writer = new NodeLogWriter(nodeLogDir(this.dir, nodeId), this.caps)));
+    return writer;
+  }
+
+  private metricWriter(nodeId: string): MetricWriter {
+    let writer = this.metrics.get(nodeId);
+    if (!writer) this.metrics.set(nodeId, (writer = new MetricWriter(metricsFile(this.dir, nodeId))));
+    return writer;
+  }
+
+  /** Events are handled in order, one after another (log dedupe needs the writer's last seq). */
+  emit(event: RunEvent): void {
+    this.queue = this.queue.then(() => this.apply(event)).catch((error: unknown) => console.error(`run ${this.record.id}: event failed:`, error));
+  }
+
+  /** Resolves once every event emitted so far is handled. */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  private async apply(event: RunEvent): Promise<void> {
+    if (this.settled && event.kind !== 'log' && event.kind !== 'metrics') return;
+    if (event.kind === 'log') {
+      const lines = await this.logWriter(event.nodeId).append(event.lines);
+      if (lines.length > 0) this.publish(lines.length === event.lines.length ? event : { ...event, lines });
+      return;
+    }
+    if (event.kind === 'metrics') this.metricWriter(event.nodeId).append(event.records);
+    this.record = applyRunEvent(this.record, event);
+    this.publish(event);
+    const lazy = event.kind === 'metrics' || event.kind === 'progress' || event.kind === 'connection';
+    this.scheduleWrite(lazy ? LAZY_WRITE_DELAY_MS : PHASE_WRITE_DELAY_MS);
+    if (event.kind === 'run-phase' && this.terminal) await this.settle(event.phase);
+  }
+
+  /** Nodes left unfinished by a terminal run get a final phase of their own. */
+  private closeOpenNodes(phase: RunPhase): void {
+    const at = this.now().toISOString();
+    for (const [nodeId, node] of Object.entries(this.record.nodes)) {
+      if (TERMINAL_NODE_PHASES.includes(node.phase)) continue;
+      const next: NodePhase = node.phase === 'running' ? (phase === 'cancelled' ? 'cancelled' : 'failed') : 'skipped';
+      const event: RunEvent = { kind: 'node-phase', runId: this.record.id, nodeId, phase: next, at };
+      this.record = applyRunEvent(this.record, event);
+      this.publish(event);
+    }
+  }
+
+  private async settle(phase: RunPhase): Promise<void> {
+    this.settled = true;
+    this.closeOpenNodes(phase);
+    await this.flush();
+    await this.writeRecord();
+    await releaseOwner(this.dir);
+    this.resolveDone(this.record);
+  }
+
+  scheduleWrite(delayMs: number): void {
+    const due = Date.now() + delayMs;
+    if (due >= this.writeDue) return;
+    clearTimeout(this.writeTimer);
+    this.writeDue = due;
+    this.writeTimer = setTimeout(() => void this.writeRecord(), delayMs);
+    this.writeTimer.unref();
+  }
+
+  writeRecord(): Promise<void> {
+    clearTimeout(this.writeTimer);
+    this.writeDue = Infinity;
+    const write = () => writeJsonAtomic(recordFile(this.dir), this.record);
+    this.writeChain = this.writeChain.then(write, write);
+    return this.writeChain;
+  }
+
+  /** Write every waiting log line and metric record. */
+  async flush(): Promise<void> {
+    await Promise.all([...[...this.logs.values()].map((w) => w.flush()), ...[...this.metrics.values()].map((w) => w.flush())]);
+  }
+
+  async flushNode(nodeId: string): Promise<void> {
+    await this.idle();
+    await Promise.all([this.logs.get(nodeId)?.flush(), this.metrics.get(nodeId)?.flush()]);
+  }
+}

@@ -1,0 +1,19 @@
+/** Run ids: sortable by start time, short enough to type, safe as folder and Kubernetes names. */
+import { randomBytes } from 'node:crypto';
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+export function newRunId(now: Date = new Date()): string {
+  const iso = now.toISOString();
+  const stamp = `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
+  const suffix = [...randomBytes(4)].map((b) => ALPHABET[b % ALPHABET.length]).join('');
+  return `${stamp}-${suffix}`;
+}
+
+/** Run ids the history accepts: what newRunId makes and anything else folder-safe. */
+export const RUN_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+export function checkRunId(runId: string): string {
+  if (!RUN_ID_PATTERN.test(runId)) throw new Error(`"${runId}" is not a run id (expected something like 20261128-100000-ab12)`);
+  return runId;
+}

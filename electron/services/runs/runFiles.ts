@@ -1,0 +1,125 @@
+/**
+ * A run's folder in the history: `record.json` (the run: document, compiled files, target, phases,
+ * external ids; replaced atomically), `owner.json` (which process is running it, with a heartbeat,
+ * so the app and the CLI can share the history) and `cancel-request` (cancel across processes).
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { RunRecord } from '../../../shared/runs/types.ts';
+import type { RunRequestOptions } from './target.ts';
+
+export const RUN_FORMAT = 'pipewright.run/v1';
+
+/** record.json: the run record plus what a retry or reattach needs of the request (never a token). */
+export interface StoredRun extends RunRecord {
+  format: typeof RUN_FORMAT;
+  request: RunRequestOptions;
+}
+
+export interface RunOwner {
+  pid: number;
+  hostname: string;
+  heartbeatAt: string;
+}
+
+/** An owner whose heartbeat is older than this is gone, whatever its pid says (pids get reused). */
+export const OWNER_STALE_MS = 30_000;
+
+export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
+  const handle = await fs.open(temp, 'w');
+  try {
+    await handle.writeFile(`${JSON.stringify(value, encodeNonFinite, 1)}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await fs.rename(temp, file);
+  } catch (error) {
+    await fs.rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** JSON has no NaN or Infinity (a diverging loss in lastMetrics): keep them as strings. */
+function encodeNonFinite(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
+}
+
+const NON_FINITE: Record<string, number> = { NaN, Infinity, '-Infinity': -Infinity };
+
+function decodeLastMetrics(run: StoredRun): void {
+  for (const node of Object.values(run.nodes)) {
+    const metrics = node.lastMetrics as Record<string, number | string> | undefined;
+    if (!metrics) continue;
+    for (const [key, v] of Object.entries(metrics)) if (typeof v === 'string') metrics[key] = NON_FINITE[v] ?? NaN;
+  }
+}
+
+export function recordFile(runDir: string): string {
+  return path.join(runDir, 'record.json');
+}
+
+export async function readStoredRun(runDir: string): Promise<StoredRun> {
+  const text = await fs.readFile(recordFile(runDir), 'utf8');
+  const value = JSON.parse(text) as Partial<StoredRun>;
+  if (value.format !== RUN_FORMAT || typeof value.id !== 'string' || typeof value.nodes !== 'object' || !value.document) {
+    throw new Error(`${recordFile(runDir)} is not a Pipewright run record (format ${JSON.stringify(value.format)})`);
+  }
+  decodeLastMetrics(value as StoredRun);
+  return value as StoredRun;
+}
+
+export async function writeOwner(runDir: string, now: Date = new Date()): Promise<void> {
+  const owner: RunOwner = { pid: process.pid, hostname: os.hostname(), heartbeatAt: now.toISOString() };
+  await writeJsonAtomic(path.join(runDir, 'owner.json'), owner);
+}
+
+export async function releaseOwner(runDir: string): Promise<void> {
+  await fs.rm(path.join(runDir, 'owner.json'), { force: true });
+}
+
+export async function readOwner(runDir: string): Promise<RunOwner | undefined> {
+  try {
+    return JSON.parse(await fs.readFile(path.join(runDir, 'owner.json'), 'utf8')) as RunOwner;
+  } catch {
+    return undefined;
+  }
+}
+
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** `self`: this process runs it; `other`: another live Pipewright process does; `none`: nobody (it was orphaned). */
+export async function ownerState(runDir: string, now: Date = new Date()): Promise<'self' | 'other' | 'none'> {
+  const owner = await readOwner(runDir);
+  if (!owner) return 'none';
+  const fresh = now.getTime() - Date.parse(owner.heartbeatAt) < OWNER_STALE_MS;
+  if (owner.hostname !== os.hostname()) return fresh ? 'other' : 'none';
+  if (owner.pid === process.pid) return 'self';
+  return fresh && isProcessAlive(owner.pid) ? 'other' : 'none';
+}
+
+const CANCEL_FILE = 'cancel-request';
+
+export async function requestCancel(runDir: string): Promise<void> {
+  await fs.writeFile(path.join(runDir, CANCEL_FILE), `${new Date().toISOString()} pid ${process.pid}\n`);
+}
+
+export async function takeCancelRequest(runDir: string): Promise<boolean> {
+  try {
+    await fs.rm(path.join(runDir, CANCEL_FILE));
+    return true;
+  } catch {
+    return false;
+  }
+}
