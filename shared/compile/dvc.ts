@@ -57,10 +57,12 @@ function stage(p: PlannedNode, script: string): YamlMap {
     else outs.push(artifactPath(p.id, output.name));
   }
   deps.push(...datasetDeps(p));
+  // DVC wants each dep once; two inputs may read the same upstream output.
+  const uniqueDeps = [...new Set(deps)];
   const params = Object.keys(p.resolved.params).map((name) => `${p.id}.${name}`);
   return {
     cmd: cmd.join(' '),
-    deps,
+    deps: uniqueDeps,
     params: params.length ? params : undefined,
     outs: outs.length ? outs : undefined,
     metrics: metrics.length ? metrics : undefined,

@@ -108,5 +108,5 @@ function emitItem(out: string[], item: YamlValue, indent: string): void {
 export function emitYaml(value: { readonly [key: string]: YamlValue | undefined }): string {
   const out: string[] = [];
   emitCollection(out, value, '');
-  return out.join('');
+  return out.length ? out.join('') : '{}\n';
 }

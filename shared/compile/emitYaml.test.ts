@@ -1,0 +1,81 @@
+import { spawnSync } from 'node:child_process';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { emitYaml, formatYamlNumber } from './emitYaml.ts';
+import type { YamlValue } from './emitYaml.ts';
+
+const TRICKY = [
+  '', ' ', 'yes', 'No', 'on', 'null', '~', 'true', '1e-5', '0x1F', '012', '1_000', '12:30', '.inf', '-', '- a', '? x', ': y',
+  'a: b', '#c', 'x #y', '{a}', '[1]', '*ref', '&anchor', '!tag', '|', '>', '%x', '@x', '`x`', '"q"', "'s'", '\\', 'tab\there',
+  'line\nnext', 'trailing\n', 'two\n\n', 'three\n\n\n', '\nleading', ' lead\nx', 'a\n  indented\n', 'last\n   ', 'crlf\r\nx',
+  '한국어 텍스트\n둘째 줄', 'nel\u0085x', 'del\u007fx', 'bom\ufeffx', 'ls\u2028x', 'emoji 😀\nx', '---\nx', 'x\n---\ny', 'x\n...\n',
+  '{{workflow.name}}', '${HOME}', '$(id)', '<<', '=',
+];
+
+const valueArb: fc.Arbitrary<YamlValue> = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.string(),
+    fc.constantFrom(...TRICKY),
+    fc.integer(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(fc.oneof(fc.string(), fc.constantFrom(...TRICKY)), tie('value'), { maxKeys: 4 }),
+  ),
+})).value as fc.Arbitrary<YamlValue>;
+
+const rootArb = fc.dictionary(fc.oneof(fc.string({ minLength: 1 }), fc.constantFrom(...TRICKY)), valueArb, { maxKeys: 5 });
+
+/** -0 and 0 print the same; JSON round trips compare the way YAML readers see numbers. */
+const normalise = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (_k, x) => (Object.is(x, -0) ? 0 : x)));
+
+describe('emitYaml', () => {
+  it('writes tricky strings so a YAML 1.2 reader gets them back exactly', () => {
+    const doc = Object.fromEntries(TRICKY.map((s, i) => [`k${i}`, { [s || 'empty']: [s, { inner: s }] }]));
+    expect(parse(emitYaml(doc))).toEqual(doc);
+  });
+
+  it('round-trips random JSON values through the yaml package (YAML 1.2 core schema)', () => {
+    fc.assert(
+      fc.property(rootArb, (doc) => {
+        expect(normalise(parse(emitYaml(doc), { uniqueKeys: false }))).toEqual(normalise(doc));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('round-trips the same values through PyYAML (YAML 1.1), as Python tools read them', () => {
+    const docs = fc.sample(rootArb, { numRuns: 150, seed: 7 }).map((d) => normalise(d) as Record<string, YamlValue>);
+    docs.push(Object.fromEntries(TRICKY.map((s, i) => [`k${i}`, s])));
+    const texts = docs.map((d) => emitYaml(d));
+    const script = 'import json, sys, yaml\nprint(json.dumps([yaml.safe_load(t) for t in json.load(sys.stdin)]))';
+    const run = spawnSync('/usr/bin/python3', ['-c', script], { input: JSON.stringify(texts), encoding: 'utf8', maxBuffer: 64 << 20 });
+    expect(run.stderr).toBe('');
+    const read = JSON.parse(run.stdout) as unknown[];
+    read.forEach((r, i) => expect(normalise(r ?? {})).toEqual(docs[i]));
+  });
+
+  it('is deterministic and leaves undefined members out', () => {
+    const doc = { b: 1, a: [{ x: undefined, v: 'z' }], c: undefined, d: {}, e: [] };
+    expect(emitYaml(doc)).toBe('b: 1\na:\n  - v: z\nd: {}\ne: []\n');
+    expect(emitYaml(doc)).toBe(emitYaml(doc));
+  });
+
+  it.each([
+    [1e-5, '0.00001'],
+    [1e-7, '1.0e-7'],
+    [1.5e-7, '1.5e-7'],
+    [1e21, '1.0e+21'],
+    [0.1, '0.1'],
+    [3, '3'],
+  ])('writes %s as %s, the same number to YAML 1.1 and 1.2 readers', (n, text) => {
+    expect(formatYamlNumber(n)).toBe(text);
+  });
+
+  it('uses a literal block for multi-line text', () => {
+    expect(emitYaml({ script: 'import sys\nprint(1)\n' })).toBe('script: |\n  import sys\n  print(1)\n');
+  });
+});
