@@ -129,6 +129,10 @@ export interface ProblemLocation {
   param?: string;
   /** Any other field, dotted: `resources.gpus`, `name`, `settings.secretEnv.0.key`. */
   field?: string;
+  /** Every node involved, when there are several (a cycle names all of its nodes). */
+  nodeIds?: string[];
+  /** Every edge involved, when there are several (the edges into an input with two sources). */
+  edgeIds?: string[];
 }
 
 export interface Problem {
