@@ -1,2 +1,107 @@
 #!/usr/bin/env python3
-"""eval step (placeholder until written)."""
+"""Pipewright step `eval`: loss, perplexity and answer accuracy of a model on a test set.
+
+Test records are question/answer, instruction/output, prompt/completion or chat `messages`. The loss
+is the mean over answer tokens (bytes for the tiny engine) given the prompt, formatted with the model's
+chat template; accuracy compares greedy answers (up to max_new_tokens) with the expected ones:
+`contains` (the expected answer appears in the output) or `exact`. Writes metrics.json and
+predictions.jsonl into --out-metrics, and KFP's executor output with --executor-input.
+"""
+from __future__ import annotations
+
+# pipewright:include ../_lib/common.py
+# pipewright:include ../_lib/kfp.py
+# pipewright:include ../_lib/args.py
+# pipewright:include ../_lib/data.py
+# pipewright:include ../_lib/chat.py
+# pipewright:include ../_lib/model.py
+# pipewright:include ../_lib/tiny.py
+# pipewright:include ../_lib/hf.py
+# pipewright:include ../_lib/hf_eval.py
+
+import re
+import unicodedata
+
+PARAMS = [
+    Param("max_samples", "integer", 100, "Examples evaluated at most.", minimum=1, maximum=1000000),
+    Param("max_new_tokens", "integer", 256, "Tokens generated per answer.", minimum=1, maximum=32768),
+    Param("metric", "enum", "contains", "contains: the expected answer appears in the output; exact: equal after trimming.", choices=["contains", "exact"]),
+]
+INPUTS = [Port("model", "model", help="the model to evaluate"), Port("dataset", "dataset", help="the test set")]
+OUTPUTS = [Port("metrics", "metrics", help="metrics.json and predictions.jsonl")]
+EXTRA = [("--metrics-file", {"metavar": "FILE", "help": "also write the metrics JSON to FILE (DVC's metrics file)"})]
+
+
+class TinyScorer:
+    def __init__(self, info):
+        self.model, _ = load_tiny(info["path"])
+
+    def answer_loss(self, prompt, answer):
+        return tiny_answer_loss(self.model, prompt, answer)
+
+    def generate(self, prompt, max_new_tokens, stop):
+        return tiny_generate(self.model, prompt, max_new_tokens, stop)
+
+
+def canonical(text):
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().casefold()
+
+
+def is_correct(output, expected, metric):
+    out, want = canonical(output), canonical(expected)
+    return out == want if metric == "exact" else bool(want) and want in out
+
+
+def load_test_set(path, limit):
+    cases = []
+    for record in read_records(path):
+        messages = record_messages(record)
+        if messages and any(m["role"] == "assistant" for m in messages):
+            cases.append(messages)
+            if len(cases) >= limit:
+                break
+    if not cases:
+        raise StepError("input 'dataset' has no question/answer records in %s (expected question/answer, instruction/output, prompt/completion or messages)" % path, EXIT_INPUT)
+    return cases
+
+
+def main():
+    args = parse_step_args(__doc__, PARAMS, INPUTS, OUTPUTS, EXTRA)
+    p = args.params
+    info = read_model_info(args.inputs["model"])
+    engine = "tiny" if info.get("engine") == "tiny" else "transformers"
+    emit_info(engine=engine, model=info["path"])
+    template = info.get("chat_template") or PLAIN_TEMPLATE
+    cases = load_test_set(args.inputs["dataset"], p["max_samples"])
+    scorer = TinyScorer(info) if engine == "tiny" else HfScorer(info, int(info.get("max_seq_length") or 4096))
+    out_dir = ensure_dir(args.outputs["metrics"])
+    loss_sum, loss_tokens, correct = 0.0, 0, 0
+    stop = TURN_END.get(template, "")
+    with open(os.path.join(out_dir, "predictions.jsonl"), "w", encoding="utf-8") as predictions:
+        for i, messages in enumerate(cases, 1):
+            prompt, answer = split_prompt_answer(messages, template)
+            expected = [m for m in messages if m["role"] == "assistant"][-1]["content"]
+            total, count = scorer.answer_loss(prompt, answer)
+            loss_sum, loss_tokens = loss_sum + total, loss_tokens + count
+            output = scorer.generate(prompt, p["max_new_tokens"], stop)
+            ok = is_correct(output, expected, p["metric"])
+            correct += ok
+            predictions.write(json.dumps({"prompt": messages[-2]["content"] if len(messages) > 1 else "", "expected": expected, "output": output, "correct": ok}, ensure_ascii=False) + "\n")
+            emit_progress(i, len(cases), "eval")
+    loss = loss_sum / max(1, loss_tokens)
+    metrics = {"accuracy": round(correct / len(cases), 4), "loss": round(loss, 4), "perplexity": round(math.exp(min(loss, 50.0)), 4),
+               "samples": len(cases), "correct": correct}
+    emit_metric(len(cases), **metrics)
+    document = dict(metrics, metric=p["metric"], engine=engine)
+    write_json(os.path.join(out_dir, "metrics.json"), document)
+    if args.extra.get("metrics_file"):
+        os.makedirs(os.path.dirname(args.extra["metrics_file"]) or ".", exist_ok=True)
+        write_json(args.extra["metrics_file"], document)
+    written = write_kfp_metrics(args.executor_input, "metrics", metrics)
+    if written:
+        say("KFP executor output: %s" % written)
+    say("eval: accuracy %.4f (%d/%d, %s), loss %.4f, perplexity %.2f" % (metrics["accuracy"], correct, len(cases), p["metric"], loss, metrics["perplexity"]))
+
+
+if __name__ == "__main__":
+    run_step(main)

@@ -1,0 +1,229 @@
+# --- pipewright _lib/hf.py: the Unsloth + TRL and transformers + peft engines (GPU images) ---
+import inspect
+import os
+import tempfile
+import time
+
+# Text that opens a user turn and an assistant turn, for training on the responses only.
+_TURN_PARTS = {
+    "qwen-2.5": ("<|im_start|>user\n", "<|im_start|>assistant\n"),
+    "chatml": ("<|im_start|>user\n", "<|im_start|>assistant\n"),
+    "llama-3": ("<|start_header_id|>user<|end_header_id|>\n\n", "<|start_header_id|>assistant<|end_header_id|>\n\n"),
+    "alpaca": ("### Instruction:\n", "### Response:\n"),
+}
+
+
+def _accepted(fn):
+    """Keyword names fn accepts, or None when it takes **kwargs."""
+    params = inspect.signature(fn).parameters
+    if any(p.kind == inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return None
+    return set(params)
+
+
+def _fit_kwargs(kwargs, accepted, what):
+    if accepted is None:
+        return kwargs
+    dropped = sorted(k for k in kwargs if k not in accepted)
+    if dropped:
+        warn("%s does not take %s in this version; left out" % (what, ", ".join(dropped)))
+    return {k: v for k, v in kwargs.items() if k in accepted}
+
+
+def _dtype(torch, params):
+    if not torch.cuda.is_available():
+        return torch.float32
+    if params["precision"] == "bf16" and torch.cuda.is_bf16_supported():
+        return torch.bfloat16
+    if params["precision"] == "bf16":
+        warn("this GPU has no bf16; training in fp16")
+    return torch.float16
+
+
+def _training_arguments(torch, params, output_dir, has_bnb):
+    dtype = _dtype(torch, params)
+    return {
+        "output_dir": output_dir,
+        "per_device_train_batch_size": params["per_device_train_batch_size"],
+        "gradient_accumulation_steps": params["gradient_accumulation_steps"],
+        "num_train_epochs": params["num_epochs"],
+        "max_steps": params["max_steps"] if params["max_steps"] > 0 else -1,
+        "learning_rate": params["learning_rate"],
+        "warmup_ratio": 0.1,
+        "lr_scheduler_type": "linear",
+        "weight_decay": 0.01,
+        "optim": "adamw_8bit" if has_bnb and torch.cuda.is_available() else "adamw_torch",
+        "logging_steps": params["logging_steps"],
+        "save_steps": params["save_steps"],
+        "save_total_limit": 2,
+        "bf16": dtype == torch.bfloat16,
+        "fp16": dtype == torch.float16,
+        "seed": params["seed"],
+        "report_to": "none",
+    }
+
+
+def _metrics_callback(transformers, reporter, tokens_per_step):
+    class PipewrightMetrics(transformers.TrainerCallback):
+        def on_train_begin(self, args, state, control, **kwargs):
+            self.last_time, self.last_step = time.time(), state.global_step
+
+        def on_step_end(self, args, state, control, **kwargs):
+            if state.is_world_process_zero:
+                reporter.progress(state.global_step, state.max_steps)
+
+        def on_log(self, args, state, control, logs=None, **kwargs):
+            if not state.is_world_process_zero or not logs or "loss" not in logs:
+                return
+            now = time.time()
+            steps = state.global_step - self.last_step
+            speed = steps * tokens_per_step / max(now - self.last_time, 1e-6)
+            self.last_time, self.last_step = now, state.global_step
+            reporter.metric(state.global_step, loss=logs["loss"], learning_rate=logs.get("learning_rate"),
+                            epoch=logs.get("epoch", state.epoch), tokens_per_second=round(speed, 1), grad_norm=logs.get("grad_norm"))
+
+    return PipewrightMetrics()
+
+
+def _checkpoint_dir():
+    # A mounted PIPEWRIGHT_CHECKPOINT_DIR lets a retried pod resume; otherwise checkpoints are scratch.
+    path = os.environ.get("PIPEWRIGHT_CHECKPOINT_DIR") or tempfile.mkdtemp(prefix="pipewright-ckpt-")
+    os.makedirs(path, exist_ok=True)
+    resume = any(name.startswith("checkpoint-") for name in os.listdir(path))
+    return path, resume
+
+
+def _load_unsloth(params, upstream):
+    unsloth = require("unsloth", "pip install unsloth", "engine unsloth")
+    name = upstream["path"] if upstream else params["base_model"]
+    model, tokenizer = unsloth.FastLanguageModel.from_pretrained(
+        model_name=name, max_seq_length=params["max_seq_length"], dtype=None, load_in_4bit=params["load_in_4bit"]
+    )
+    if hasattr(model, "peft_config"):
+        for pname, weight in model.named_parameters():
+            if "lora_" in pname:
+                weight.requires_grad_(True)
+        return model, tokenizer
+    model = unsloth.FastLanguageModel.get_peft_model(
+        model, r=params["lora_r"], target_modules=params["target_modules"], lora_alpha=params["lora_alpha"],
+        lora_dropout=params["lora_dropout"], bias="none", use_gradient_checkpointing="unsloth",
+        random_state=params["seed"], use_rslora=False, loftq_config=None,
+    )
+    return model, tokenizer
+
+
+def load_transformers_model(torch, params, upstream, trainable):
+    """A causal LM (4-bit when asked and possible) with LoRA: a new adapter, or the upstream adapter continued."""
+    transformers = require("transformers", "pip install transformers peft", "engine transformers")
+    peft = require("peft", "pip install peft", "engine transformers")
+    adapter = bool(upstream and upstream.get("adapter"))
+    base = upstream["base_model"] if adapter else (upstream["path"] if upstream else params["base_model"])
+    cuda = torch.cuda.is_available()
+    dtype = _dtype(torch, params)
+    quantization = None
+    if params.get("load_in_4bit"):
+        if cuda and is_importable("bitsandbytes"):
+            quantization = transformers.BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True, bnb_4bit_compute_dtype=dtype)
+        else:
+            warn("load_in_4bit needs a CUDA GPU and bitsandbytes (pip install bitsandbytes); loading %s unquantized" % base)
+    model = transformers.AutoModelForCausalLM.from_pretrained(base, torch_dtype=dtype, quantization_config=quantization, device_map="auto" if cuda else None)
+    tokenizer_source = upstream["path"] if upstream and os.path.isfile(os.path.join(upstream["path"], "tokenizer_config.json")) else base
+    tokenizer = transformers.AutoTokenizer.from_pretrained(tokenizer_source)
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    if quantization is not None and trainable:
+        model = peft.prepare_model_for_kbit_training(model)
+    if adapter:
+        model = peft.PeftModel.from_pretrained(model, upstream["path"], is_trainable=trainable)
+    elif trainable:
+        config = peft.LoraConfig(r=params["lora_r"], lora_alpha=params["lora_alpha"], lora_dropout=params["lora_dropout"],
+                                 target_modules=params["target_modules"], bias="none", task_type="CAUSAL_LM")
+        model = peft.get_peft_model(model, config)
+    return model, tokenizer
+
+
+def _tokenize(tokenizer, kind, examples, seq):
+    """Features with labels: cpt packs all text into seq-long blocks; sft masks the prompt out of the loss."""
+    eos = tokenizer.eos_token or ""
+    features = []
+    if kind == "cpt":
+        stream = []
+        for _, text in examples:
+            stream.extend(tokenizer(text + eos)["input_ids"])
+        for i in range(0, max(1, len(stream) - seq + 1), seq):
+            block = stream[i : i + seq]
+            features.append({"input_ids": block, "attention_mask": [1] * len(block), "labels": list(block)})
+        return features
+    for prompt, answer in examples:
+        p = tokenizer(prompt, add_special_tokens=False)["input_ids"]
+        a = tokenizer(answer + eos, add_special_tokens=False)["input_ids"]
+        ids, labels = (p + a)[:seq], ([-100] * len(p) + a)[:seq]
+        if any(label != -100 for label in labels):
+            features.append({"input_ids": ids, "attention_mask": [1] * len(ids), "labels": labels})
+    if not features:
+        raise StepError("every example's prompt is longer than max_seq_length %d; raise it" % seq)
+    return features
+
+
+def _unsloth_trainer(kind, params, model, tokenizer, examples, arguments):
+    datasets = require("datasets", "pip install datasets", "engine unsloth")
+    unsloth = require("unsloth", "pip install unsloth", "engine unsloth")
+    eos = tokenizer.eos_token or ""
+    dataset = datasets.Dataset.from_dict({"text": [p + a + eos for p, a in examples]})
+    if kind == "cpt":
+        trainer_cls, args_cls = unsloth.UnslothTrainer, unsloth.UnslothTrainingArguments
+        if any(m in ("embed_tokens", "lm_head") for m in params["target_modules"]):
+            arguments["embedding_learning_rate"] = params["learning_rate"] / 10
+    else:
+        trl = require("trl", "pip install trl", "engine unsloth (SFT)")
+        trainer_cls = trl.SFTTrainer
+        args_cls = getattr(trl, "SFTConfig", None) or require("transformers", "pip install transformers", "engine unsloth").TrainingArguments
+    options = {"dataset_text_field": "text", "max_seq_length": params["max_seq_length"], "packing": kind == "cpt", "dataset_num_proc": 2}
+    arg_names = _accepted(args_cls.__init__)
+    for key in list(options):
+        target = "max_length" if key == "max_seq_length" and arg_names and key not in arg_names else key
+        if arg_names is None or target in arg_names:
+            arguments[target] = options.pop(key)
+    trainer_kwargs = dict(options, model=model, train_dataset=dataset, args=args_cls(**_fit_kwargs(arguments, arg_names, args_cls.__name__)))
+    trainer_names = _accepted(trainer_cls.__init__)
+    trainer_kwargs["processing_class" if trainer_names and "tokenizer" not in trainer_names else "tokenizer"] = tokenizer
+    trainer = trainer_cls(**_fit_kwargs(trainer_kwargs, trainer_names, trainer_cls.__name__))
+    parts = _TURN_PARTS.get(params.get("chat_template", ""))
+    if kind == "sft" and parts and is_importable("unsloth.chat_templates"):
+        from unsloth.chat_templates import train_on_responses_only
+
+        trainer = train_on_responses_only(trainer, instruction_part=parts[0], response_part=parts[1])
+    return trainer
+
+
+def train_hf(engine, kind, params, examples, out_dir, upstream, reporter, extra):
+    torch = require("torch", "pip install torch", "engine " + engine)
+    transformers = require("transformers", "pip install transformers peft", "engine " + engine)
+    transformers.set_seed(params["seed"])
+    started = time.time()
+    checkpoints, resume = _checkpoint_dir()
+    arguments = _training_arguments(torch, params, checkpoints, is_importable("bitsandbytes"))
+    if engine == "unsloth":
+        model, tokenizer = _load_unsloth(params, upstream)
+        trainer = _unsloth_trainer(kind, params, model, tokenizer, examples, arguments)
+        sample = trainer.train_dataset.select(range(min(1000, len(trainer.train_dataset))))
+        lengths = sample["input_ids"] if "input_ids" in sample.column_names else []
+    else:
+        model, tokenizer = load_transformers_model(torch, params, upstream, trainable=True)
+        features = _tokenize(tokenizer, kind, examples, params["max_seq_length"])
+        arguments["remove_unused_columns"] = False
+        args_cls = transformers.TrainingArguments
+        collator = transformers.DataCollatorForSeq2Seq(tokenizer, padding=True, label_pad_token_id=-100)
+        trainer = transformers.Trainer(model=model, args=args_cls(**_fit_kwargs(arguments, _accepted(args_cls.__init__), "TrainingArguments")),
+                                       train_dataset=features, data_collator=collator)
+        lengths = [f["input_ids"] for f in features[:1000]]
+    average = sum(len(x) for x in lengths) / max(1, len(lengths)) if lengths else params["max_seq_length"]
+    per_step = average * params["per_device_train_batch_size"] * params["gradient_accumulation_steps"] * max(1, trainer.args.world_size)
+    trainer.add_callback(_metrics_callback(transformers, reporter, per_step))
+    result = trainer.train(resume_from_checkpoint=True if resume else None)
+    model.save_pretrained(out_dir)
+    tokenizer.save_pretrained(out_dir)
+    base = upstream["base_model"] if upstream and upstream.get("adapter") else params["base_model"]
+    write_json(os.path.join(out_dir, MODEL_INFO_FILE), dict(extra, engine=engine, base_model=base, adapter=True, lora_r=params["lora_r"],
+                                                          load_in_4bit=params["load_in_4bit"], max_seq_length=params["max_seq_length"]))
+    return {"steps": int(result.global_step), "final_loss": round(float(result.training_loss), 4), "seconds": round(time.time() - started, 2)}
