@@ -10,7 +10,7 @@ const TRICKY = [
   'a: b', '#c', 'x #y', '{a}', '[1]', '*ref', '&anchor', '!tag', '|', '>', '%x', '@x', '`x`', '"q"', "'s'", '\\', 'tab\there',
   'line\nnext', 'trailing\n', 'two\n\n', 'three\n\n\n', '\nleading', ' lead\nx', 'a\n  indented\n', 'last\n   ', 'crlf\r\nx',
   '한국어 텍스트\n둘째 줄', 'nel\u0085x', 'del\u007fx', 'bom\ufeffx', 'ls\u2028x', 'emoji 😀\nx', '---\nx', 'x\n---\ny', 'x\n...\n',
-  '{{workflow.name}}', '${HOME}', '$(id)', '<<', '=',
+  '{{workflow.name}}', '${HOME}', '$(id)', '<<', '=', 'a b', 'a  b', 'a - b', 'yes no', 'a b ', 'a\tb', 'x -', 'NO x',
 ];
 
 const valueArb: fc.Arbitrary<YamlValue> = fc.letrec((tie) => ({

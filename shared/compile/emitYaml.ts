@@ -6,8 +6,8 @@
 
 export type YamlValue = string | number | boolean | null | readonly YamlValue[] | { readonly [key: string]: YamlValue | undefined };
 
-// Plain (unquoted) only for names and paths that no YAML version reads as anything but a string.
-const PLAIN = /^[A-Za-z_/][A-Za-z0-9_./-]*$/;
+// Plain (unquoted) only for names, paths and space-separated words that every YAML version reads as that string.
+const PLAIN = /^[A-Za-z_/](?:[A-Za-z0-9_./ -]*[A-Za-z0-9_./-])?$/;
 const YAML11_WORDS = /^(?:y|n|yes|no|true|false|on|off|null)$/i;
 // Characters YAML parsers refuse raw (C0/C1 controls, DEL, BOM, non-characters) or that JS tools mangle.
 const NEEDS_ESCAPE = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;

@@ -1,0 +1,2 @@
+import sys
+print('report', sys.argv[1:])
