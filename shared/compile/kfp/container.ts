@@ -1,98 +1,75 @@
 /** The container executor of one node: the step script carried in the command, flags in args, resources, env. */
 import type { PipelineSettings } from '../../pipeline/types.ts';
-import type { ResolvedNode } from '../../pipeline/resolve.ts';
 import { cpuToCores, memoryToGigabytes } from '../../pipeline/quantity.ts';
-import { KfpCompileError } from './errors.ts';
+import { CompileError } from '../plan.ts';
+import type { PlannedNode } from '../plan.ts';
+import { escapeKubeletExpansion, launcherCommand, literalField } from './launcher.ts';
+import type { BundledSample } from './launcher.ts';
 import { KfpDouble } from './yaml.ts';
 
-/**
- * `sh -ec LAUNCHER SCRIPT ARGS...`: the script arrives as $0, is written to a file and run with the
- * remaining argv, the way KFP's lightweight components carry code, so any image with Python 3 works.
- */
-export const STEP_LAUNCHER =
-  'program_path=$(mktemp -d)\nprintf "%s" "$0" > "$program_path/step.py"\nexec python3 -u "$program_path/step.py" "$@"\n';
-
-/** Linux refuses a single argv string over 128 KiB (MAX_ARG_STRLEN), and the script is one. */
-export const MAX_SCRIPT_BYTES = 131072;
-
-/**
- * Kubernetes expands `$(VAR)` and turns `$$` into `$` in a container's command, args and env values; a `$`
- * doubled only before `$` or `(` comes out of that expansion exactly as written, and nothing else changes.
- */
-export function escapeKubeletExpansion(text: string): string {
-  return text.replace(/\$(?=[$(])/g, () => '$$');
-}
+/** Image for steps whose type names none (the dataset fetch step) when settings.image is unset. */
+export const FALLBACK_IMAGE = 'python:3.11-slim';
 
 export const inputParameter = (name: string): string => `{{$.inputs.parameters['${name}']}}`;
 export const inputArtifactPath = (port: string): string => `{{$.inputs.artifacts['${port}'].path}}`;
 export const outputArtifactPath = (port: string): string => `{{$.outputs.artifacts['${port}'].path}}`;
 
-/** Every flag is its own argv element and every value a whole-element placeholder, filled in by KFP without a shell. */
-export function containerArgs(node: ResolvedNode, connectedInputs: ReadonlySet<string>, executorInput: boolean): string[] {
+/** Catalog steps with a metrics output get KFP's executor input, to write the metrics the KFP UI shows. */
+export function wantsExecutorInput(p: PlannedNode): boolean {
+  return p.resolved.spec.type !== 'python' && p.resolved.outputs.some((o) => o.kind === 'metrics');
+}
+
+/** Each flag its own argv element, each value a whole-element placeholder that KFP fills in without a shell. */
+export function containerArgs(p: PlannedNode): string[] {
   const args: string[] = [];
-  for (const name of Object.keys(node.params)) args.push(`--${name}`, inputParameter(name));
-  for (const port of node.inputs) if (connectedInputs.has(port.name)) args.push(`--in-${port.name}`, inputArtifactPath(port.name));
-  for (const port of node.outputs) args.push(`--out-${port.name}`, outputArtifactPath(port.name));
-  if (executorInput) args.push('--executor-input', '{{$}}');
+  for (const name of Object.keys(p.resolved.params)) args.push(`--${name}`, inputParameter(name));
+  for (const input of p.inputs) args.push(`--in-${input.port}`, inputArtifactPath(input.port));
+  for (const output of p.resolved.outputs) args.push(`--out-${output.name}`, outputArtifactPath(output.name));
+  if (wantsExecutorInput(p)) args.push('--executor-input', '{{$}}');
   return args;
 }
 
-function resourceSpec(node: ResolvedNode): Record<string, unknown> | undefined {
-  const { cpu, memory, gpus, gpuResource } = node.resources;
-  const spec: Record<string, unknown> = {};
-  const convert = (field: string, text: string, to: (t: string) => number): KfpDouble => {
-    try {
-      return new KfpDouble(to(text));
-    } catch (err) {
-      throw new KfpCompileError(`node "${node.node.id}": resources.${field}: ${(err as Error).message}`, node.node.id);
-    }
-  };
-  // Both styles, as current KFP SDKs write them: the string fields for backends >= 2.3, the numeric ones for older.
-  if (cpu !== undefined && cpu !== '') {
-    spec.resourceCpuLimit = cpu;
-    spec.resourceCpuRequest = cpu;
-    spec.cpuLimit = convert('cpu', cpu, cpuToCores);
-    spec.cpuRequest = spec.cpuLimit;
+function converted(p: PlannedNode, field: string, text: string, to: (t: string) => number): KfpDouble {
+  try {
+    return new KfpDouble(to(text));
+  } catch (err) {
+    throw new CompileError(`node "${p.id}": resources.${field}: ${(err as Error).message}`, { nodeId: p.id, field: `resources.${field}` });
   }
-  if (memory !== undefined && memory !== '') {
-    spec.resourceMemoryLimit = memory;
-    spec.resourceMemoryRequest = memory;
-    spec.memoryLimit = convert('memory', memory, memoryToGigabytes);
-    spec.memoryRequest = spec.memoryLimit;
+}
+
+/** Both styles, as current KFP SDKs write them: string fields (backends >= 2.3) and the deprecated numeric ones. */
+export function resourceSpec(p: PlannedNode): Record<string, unknown> | undefined {
+  const { cpu, memory, gpus, gpuResource } = p.resolved.resources;
+  const spec: Record<string, unknown> = {};
+  if (cpu) {
+    spec.resourceCpuLimit = spec.resourceCpuRequest = literalField(cpu, p.id, 'resources.cpu');
+    spec.cpuLimit = spec.cpuRequest = converted(p, 'cpu', cpu, cpuToCores);
+  }
+  if (memory) {
+    spec.resourceMemoryLimit = spec.resourceMemoryRequest = literalField(memory, p.id, 'resources.memory');
+    // KFP's numeric memory fields are decimal gigabytes: 256Mi -> 0.268435456.
+    spec.memoryLimit = spec.memoryRequest = converted(p, 'memory', memory, memoryToGigabytes);
   }
   if (gpus !== undefined && gpus > 0) {
-    const type = gpuResource || 'nvidia.com/gpu';
+    const type = literalField(gpuResource || 'nvidia.com/gpu', p.id, 'resources.gpuResource');
     spec.accelerator = { resourceType: type, resourceCount: String(gpus), type, count: String(gpus) };
   }
   return Object.keys(spec).length > 0 ? spec : undefined;
 }
 
-function scriptOf(node: ResolvedNode): string {
-  const bytes = new TextEncoder().encode(node.script).length;
-  if (bytes > MAX_SCRIPT_BYTES) {
-    throw new KfpCompileError(
-      `node "${node.node.id}": its step script is ${bytes} bytes; KFP passes it as one command-line argument, which Linux limits to ${MAX_SCRIPT_BYTES} bytes`,
-      node.node.id,
-    );
+export function containerExecutor(p: PlannedNode, settings: PipelineSettings, sample?: BundledSample): { container: Record<string, unknown> } {
+  const env: { name: string; value: string }[] = [{ name: 'PIPEWRIGHT_NODE_ID', value: p.id }];
+  if (settings.mlflowTrackingUri) {
+    const uri = literalField(settings.mlflowTrackingUri, undefined, 'settings.mlflowTrackingUri');
+    env.push({ name: 'MLFLOW_TRACKING_URI', value: escapeKubeletExpansion(uri) });
   }
-  return escapeKubeletExpansion(node.script);
-}
-
-export function containerExecutor(
-  node: ResolvedNode,
-  settings: PipelineSettings,
-  connectedInputs: ReadonlySet<string>,
-): { container: Record<string, unknown> } {
-  const executorInput = node.spec.type !== 'python' && node.outputs.some((p) => p.kind === 'metrics');
-  const env = [{ name: 'PIPEWRIGHT_NODE_ID', value: node.node.id }];
-  if (settings.mlflowTrackingUri) env.push({ name: 'MLFLOW_TRACKING_URI', value: escapeKubeletExpansion(settings.mlflowTrackingUri) });
   const container: Record<string, unknown> = {
-    image: settings.image || node.spec.image,
-    command: ['sh', '-ec', STEP_LAUNCHER, scriptOf(node)],
-    args: containerArgs(node, connectedInputs, executorInput),
+    image: literalField(settings.image || p.resolved.spec.image || FALLBACK_IMAGE, p.id, 'image'),
+    command: launcherCommand(p.id, p.resolved.script, sample),
+    args: containerArgs(p),
     env,
   };
-  const resources = resourceSpec(node);
+  const resources = resourceSpec(p);
   if (resources) container.resources = resources;
   return { container };
 }

@@ -1,6 +1,7 @@
 /** Component definitions and root-DAG tasks of the IR, one of each per node. */
-import type { ParamSpec, ParamType, ParamValue, PipelineEdge, PortKind, PortSpec } from '../../pipeline/types.ts';
-import type { ResolvedNode } from '../../pipeline/resolve.ts';
+import type { ParamSpec, ParamType, ParamValue, PortKind, PortSpec } from '../../pipeline/types.ts';
+import type { PlannedNode } from '../plan.ts';
+import { literalField, protectKfpText } from './launcher.ts';
 import { KfpDouble } from './yaml.ts';
 
 export const componentName = (nodeId: string): string => `comp-${nodeId}`;
@@ -24,24 +25,17 @@ const ARTIFACT_TYPES: Record<PortKind, string> = {
 
 export const artifactType = (kind: PortKind): object => ({ schemaTitle: ARTIFACT_TYPES[kind], schemaVersion: '0.0.1' });
 
-/** The value as the IR's typed constant: doubles keep a decimal point, lists are copied. */
+/** The value as the IR's typed constant: doubles keep a decimal point, strings are protected for the trip to the step. */
 export function parameterConstant(spec: ParamSpec | undefined, value: ParamValue): unknown {
-  if (typeof value === 'number' && (spec?.type === 'number' || !Number.isInteger(value))) return new KfpDouble(value);
-  return Array.isArray(value) ? [...value] : value;
-}
-
-function parameterDefinitions(node: ResolvedNode): Record<string, object> {
-  const specs = new Map(node.paramSpecs.map((p) => [p.name, p]));
-  const defs: Record<string, object> = {};
-  for (const name of Object.keys(node.params)) defs[name] = { parameterType: PARAMETER_TYPES[specs.get(name)?.type ?? 'string'] };
-  return defs;
+  if (typeof value === 'number') return spec?.type === 'number' || !Number.isInteger(value) ? new KfpDouble(value) : value;
+  if (typeof value === 'string') return protectKfpText(value);
+  return Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? protectKfpText(v) : v)) : value;
 }
 
 function artifactDefinitions(ports: readonly PortSpec[], connected?: ReadonlySet<string>): Record<string, object> {
   const defs: Record<string, object> = {};
   for (const port of ports) {
-    const optional = connected !== undefined && !connected.has(port.name);
-    defs[port.name] = optional ? { artifactType: artifactType(port.kind), isOptional: true } : { artifactType: artifactType(port.kind) };
+    defs[port.name] = connected && !connected.has(port.name) ? { artifactType: artifactType(port.kind), isOptional: true } : { artifactType: artifactType(port.kind) };
   }
   return defs;
 }
@@ -51,53 +45,55 @@ function nonEmpty(entries: Record<string, object>): Record<string, object> | und
   return present.length > 0 ? Object.fromEntries(present) : undefined;
 }
 
-/** A container step's component: its parameters, the inputs it declares (unconnected optional ones marked so), its outputs. */
-export function containerComponent(node: ResolvedNode, connected: ReadonlySet<string>): Record<string, unknown> {
-  const component: Record<string, unknown> = { executorLabel: executorLabel(node.node.id) };
-  const inputs = nonEmpty({ parameters: parameterDefinitions(node), artifacts: artifactDefinitions(node.inputs, connected) });
-  const outputs = nonEmpty({ artifacts: artifactDefinitions(node.outputs) });
+/** A container step's component: its parameters, its inputs (unconnected optional ones marked so), its outputs. */
+export function containerComponent(p: PlannedNode): Record<string, unknown> {
+  const specs = new Map(p.resolved.paramSpecs.map((s) => [s.name, s]));
+  const parameters: Record<string, object> = {};
+  for (const name of Object.keys(p.resolved.params)) parameters[name] = { parameterType: PARAMETER_TYPES[specs.get(name)?.type ?? 'string'] };
+  const connected = new Set(p.inputs.map((i) => i.port));
+  const component: Record<string, unknown> = { executorLabel: executorLabel(p.id) };
+  const inputs = nonEmpty({ parameters, artifacts: artifactDefinitions(p.resolved.inputs, connected) });
+  const outputs = nonEmpty({ artifacts: artifactDefinitions(p.resolved.outputs) });
   if (inputs) component.inputDefinitions = inputs;
   if (outputs) component.outputDefinitions = outputs;
   return component;
 }
 
-/** Like KFP's dsl.importer: a `uri` parameter in, one artifact out. */
-export function importerComponent(node: ResolvedNode): Record<string, unknown> {
+/** Like KFP's dsl.importer: a `uri` parameter in, the node's one artifact out. */
+export function importerComponent(p: PlannedNode): Record<string, unknown> {
   return {
-    executorLabel: executorLabel(node.node.id),
+    executorLabel: executorLabel(p.id),
     inputDefinitions: { parameters: { uri: { parameterType: 'STRING' } } },
-    outputDefinitions: { artifacts: artifactDefinitions(node.outputs) },
+    outputDefinitions: { artifacts: artifactDefinitions(p.resolved.outputs) },
   };
 }
 
-export function importerExecutor(node: ResolvedNode): { importer: Record<string, unknown> } {
-  const kind = node.outputs[0]?.kind ?? 'dataset';
+export function importerExecutor(p: PlannedNode, uri: string): { importer: Record<string, unknown> } {
   const importer: Record<string, unknown> = {
-    artifactUri: { constant: String(node.params.uri ?? '') },
-    typeSchema: artifactType(kind),
+    artifactUri: { constant: literalField(uri, p.id, 'params.uri') },
+    typeSchema: artifactType(p.resolved.outputs[0]?.kind ?? 'dataset'),
   };
-  if (typeof node.params.format === 'string') importer.metadata = { format: node.params.format };
+  const format = p.resolved.params.format;
+  if (typeof format === 'string') importer.metadata = { format: literalField(format, p.id, 'params.format') };
   return { importer };
 }
 
-/** KFP's own default backoff (as `pipeline_with_retry.yaml` shows), starting at one minute. */
+/** Retry after 1, 2, 4... minutes, at most an hour in all (KFP's own cap). */
 export const RETRY_BACKOFF = { backoffDuration: '60s', backoffFactor: new KfpDouble(2), backoffMaxDuration: '3600s' };
 
-export function task(node: ResolvedNode, incoming: readonly PipelineEdge[]): Record<string, unknown> {
-  const id = node.node.id;
-  const specs = new Map(node.paramSpecs.map((p) => [p.name, p]));
+export function task(p: PlannedNode, importerUri?: string): Record<string, unknown> {
+  const specs = new Map(p.resolved.paramSpecs.map((s) => [s.name, s]));
   const parameters: Record<string, object> = {};
-  if (node.spec.importer) parameters.uri = { runtimeValue: { constant: String(node.params.uri ?? '') } };
-  else for (const [name, value] of Object.entries(node.params)) parameters[name] = { runtimeValue: { constant: parameterConstant(specs.get(name), value) } };
+  if (importerUri !== undefined) parameters.uri = { runtimeValue: { constant: importerUri } };
+  else for (const [name, value] of Object.entries(p.resolved.params)) parameters[name] = { runtimeValue: { constant: parameterConstant(specs.get(name), value) } };
   const artifacts: Record<string, object> = {};
-  for (const e of incoming) artifacts[e.targetHandle] = { taskOutputArtifact: { producerTask: e.source, outputArtifactKey: e.sourceHandle } };
+  for (const i of p.inputs) artifacts[i.port] = { taskOutputArtifact: { producerTask: i.source, outputArtifactKey: i.sourcePort } };
 
-  const spec: Record<string, unknown> = { taskInfo: { name: id }, componentRef: { name: componentName(id) } };
-  const dependents = [...new Set(incoming.map((e) => e.source))].sort();
-  if (dependents.length > 0) spec.dependentTasks = dependents;
+  const spec: Record<string, unknown> = { taskInfo: { name: p.id }, componentRef: { name: componentName(p.id) } };
+  if (p.upstream.length > 0) spec.dependentTasks = [...p.upstream];
   const inputs = nonEmpty({ parameters, artifacts });
   if (inputs) spec.inputs = inputs;
-  spec.cachingOptions = { enableCache: node.cache };
-  if (node.retries > 0) spec.retryPolicy = { maxRetryCount: node.retries, ...RETRY_BACKOFF };
+  spec.cachingOptions = { enableCache: p.resolved.cache };
+  if (p.resolved.retries > 0) spec.retryPolicy = { maxRetryCount: p.resolved.retries, ...RETRY_BACKOFF };
   return spec;
 }

@@ -1,0 +1,80 @@
+/**
+ * Getting user text into a KFP container intact. On its way the text passes three substitutions that
+ * cannot be switched off: Argo (which runs KFP) reads `{{...}}` in the task and container specs, KFP's
+ * launcher replaces `{{$}}` and `{{$.inputs...}}` in every command and argument, and Kubernetes expands
+ * `$(VAR)`, turns `$$` into `$` and garbles a non-ASCII character after `$` in the pod's command and args
+ * (which, since KFP 2.17, hold the parameter values too). So the text is written without those patterns:
+ * U+E000 (private use) goes between `{` and `{`, is doubled where the text has it, and a `$` before `$`,
+ * `(` or a non-ASCII character is written `U+E000 $ )`. The launcher below undoes exactly that before the
+ * step starts. Text without those patterns is written unchanged.
+ */
+import { CompileError } from '../plan.ts';
+
+export const ESCAPE_CHAR = '\ue000';
+
+/** The text as it must be written so the step receives exactly `text` (script, sample data, string parameter). */
+export function protectKfpText(text: string): string {
+  if (!/[\ue000{$]/.test(text)) return text;
+  return text.replace(/\ue000|\{(?=\{)|\$(?=[$(\u0080-\uffff])/g, (c) => (c === '$' ? `${ESCAPE_CHAR}$)` : c + ESCAPE_CHAR));
+}
+
+/** For env values, which only Kubernetes expands: `$` doubled where Kubernetes would read or garble what follows. */
+export function escapeKubeletExpansion(text: string): string {
+  return text.replace(/\$(?=[$(\u0080-\uffff])/g, () => '$$');
+}
+
+/** Text KFP hands on without the launcher (image, URIs, env, names): `{{` would reach Argo, so it is refused. */
+export function literalField(value: string, nodeId: string | undefined, field: string): string {
+  if (value.includes('{{')) {
+    throw new CompileError(`${field} ${JSON.stringify(value)}${nodeId ? ` of node "${nodeId}"` : ''} cannot contain "{{" in a KFP pipeline`, { nodeId, field });
+  }
+  return value;
+}
+
+/**
+ * `python3 -u -c KFP_LAUNCHER SCRIPT [--pipewright-sample=NAME TEXT]... STEP-ARGS...`: unescape, write any
+ * bundled sample into $PIPEWRIGHT_SAMPLES_DIR, write the script to a file and exec it, so any image with Python 3 works.
+ */
+export const KFP_LAUNCHER = [
+  'import os, re, sys, tempfile',
+  'def d(s):',
+  "    return re.sub(r'\\ue000(\\x24\\)|.)', lambda m: m.group(1)[0], s, flags=re.S)",
+  'src, args = d(sys.argv[1]), [d(a) for a in sys.argv[2:]]',
+  "while args and args[0].startswith('--pipewright-sample=') and len(args) > 1:",
+  "    folder = os.environ.setdefault('PIPEWRIGHT_SAMPLES_DIR', tempfile.mkdtemp(prefix='pipewright-samples-'))",
+  "    with open(os.path.join(folder, args[0].split('=', 1)[1]), 'w', encoding='utf-8') as f:",
+  '        f.write(args[1])',
+  '    args = args[2:]',
+  "fd, path = tempfile.mkstemp(prefix='pipewright-step-', suffix='.py')",
+  "with os.fdopen(fd, 'w', encoding='utf-8') as f:",
+  '    f.write(src)',
+  "os.execv(sys.executable, [sys.executable, '-u', path] + args)",
+  '',
+].join('\n');
+
+/** Linux refuses a single argv string longer than this (MAX_ARG_STRLEN); the script and a sample are one each. */
+export const MAX_ARG_BYTES = 131072;
+
+function checkSize(text: string, what: string, nodeId: string, field: string): void {
+  // UTF-8 needs at most 3 bytes per UTF-16 unit, so most texts need no encoding to be measured.
+  const bytes = text.length * 3 <= MAX_ARG_BYTES ? 0 : new TextEncoder().encode(text).length;
+  if (bytes > MAX_ARG_BYTES) {
+    throw new CompileError(`node "${nodeId}": its ${what} is ${bytes} bytes; KFP passes it as one command-line argument, which Linux limits to ${MAX_ARG_BYTES} bytes`, { nodeId, field });
+  }
+}
+
+export interface BundledSample {
+  name: string;
+  text: string;
+}
+
+/** The container command that runs `script`, with any bundled sample it reads; the step's flags follow as args. */
+export function launcherCommand(nodeId: string, script: string, sample?: BundledSample): string[] {
+  const command = ['python3', '-u', '-c', KFP_LAUNCHER, protectKfpText(script)];
+  checkSize(command[4], 'step script', nodeId, 'code');
+  if (sample) {
+    command.push(`--pipewright-sample=${sample.name}`, protectKfpText(sample.text));
+    checkSize(command[6], `sample "${sample.name}"`, nodeId, 'params.uri');
+  }
+  return command;
+}
