@@ -1,0 +1,213 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { AccessPolicy } from './access.ts';
+import type { AccessRule } from './access.ts';
+import type { StepBehavior, StepSelector } from './controller/behavior.ts';
+import { WorkflowController } from './controller/workflow-controller.ts';
+import { Faults } from './faults.ts';
+import { writeKubeconfig, EMULATOR_CONTEXT } from './kubeconfig.ts';
+import { LogStore } from './logs.ts';
+import { RESOURCES, workflowCrd } from './resources.ts';
+import { handleRequest } from './server.ts';
+import type { ProxyHandler, ServerContext } from './server.ts';
+import { ObjectStore } from './store.ts';
+import type { KubeObject } from './types.ts';
+import { WatchRegistry } from './watch.ts';
+
+export type { StepBehavior, StepOutcome, StepSelector } from './controller/behavior.ts';
+export { BEHAVIOR_ANNOTATION } from './controller/behavior.ts';
+export type { AccessRule } from './access.ts';
+export type { FailOptions, FaultMatch, FaultStats, RestartOptions } from './faults.ts';
+export type { Faults } from './faults.ts';
+export type { KubeObject } from './types.ts';
+export { EMULATOR_CONTEXT } from './kubeconfig.ts';
+
+export interface KubeEmulatorOptions {
+  /** Port on 127.0.0.1 (default 0: a free port). */
+  port?: number;
+  /** Bearer token the kubeconfig carries and every request must present (default 'pipewright-emulator-token'); null: no authentication. */
+  token?: string | null;
+  /**
+   * Also refuse requests that carry no credentials (default false). kubectl never sends a token to a
+   * plain-http server (client-go applies user credentials only over TLS), so it needs this off.
+   */
+  requireToken?: boolean;
+  /** User name in RBAC messages (default 'pipewright'). */
+  user?: string;
+  /** Real ms per emulated ms: 1 = step scripts take seconds; 0.05 = a whole run in well under 2 s (default 1). */
+  timeScale?: number;
+  /** Argo's Workflow CRD and API served (default true); false: the cluster has no Argo. */
+  argo?: boolean;
+  /** KFP's `ml-pipeline` service answered in `kubeflow` (default true). */
+  kfp?: boolean;
+  /** Extra namespaces besides `default` and `kubeflow`. */
+  namespaces?: string[];
+  /** Namespace of the kubeconfig context (default 'default'). */
+  contextNamespace?: string;
+  /** Where to write the kubeconfig (default: a new temporary folder). */
+  kubeconfigPath?: string;
+  /** Ms between BOOKMARK events on watches that allow them (default 1000). */
+  bookmarkIntervalMs?: number;
+  /** Changes retained for watches before older resourceVersions get 410 (default 10000). */
+  historyLimit?: number;
+}
+
+/** Test handle on the emulated cluster's workloads. */
+export interface EmulatorController {
+  /** Script matching steps: log lines, timing, failure, OOMKilled, Unschedulable, ImagePullBackOff, CrashLoopBackOff. */
+  setStepBehavior(selector: StepSelector, behavior: StepBehavior): void;
+  clearStepBehaviors(): void;
+  /** Real ms per emulated ms; may be changed while running. */
+  timeScale: number;
+  /** Deny requests (403) and access reviews matching the rule; omitted fields match anything. */
+  deny(rule: AccessRule): void;
+  allowAll(): void;
+  /** Argo `retry` of a finished workflow: failed nodes run again. */
+  retryWorkflow(namespace: string, name: string): void;
+  /** Read an object as stored (no HTTP, no faults): e.g. get('workflows', 'default', 'wf-abc'). */
+  get(resource: string, namespace: string | undefined, name: string): KubeObject | undefined;
+  list(resource: string, namespace?: string): KubeObject[];
+  /** Main-container (or other) log lines written so far, without timestamps. */
+  logLines(namespace: string, pod: string, container?: string): string[];
+  /** Open watch streams right now. */
+  readonly openWatches: number;
+}
+
+export interface KubeEmulator {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  kubeconfigPath: string;
+  context: string;
+  token: string | null;
+  /** Base URL of the emulated KFP API through the service proxy (…/services/ml-pipeline:8888/proxy). */
+  kfpUrl: string;
+  controller: EmulatorController;
+  faults: Faults;
+  close(): Promise<void>;
+}
+
+function seed(store: ObjectStore, namespaces: string[], argo: boolean, kfp: boolean): void {
+  for (const name of namespaces) {
+    store.create({ resource: 'namespaces', group: '' }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+  }
+  if (argo) store.create({ resource: 'customresourcedefinitions', group: 'apiextensions.k8s.io' }, workflowCrd() as unknown as KubeObject);
+  if (kfp) {
+    store.create({ resource: 'services', group: '' }, {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'ml-pipeline', namespace: 'kubeflow', labels: { app: 'ml-pipeline' } },
+      spec: { type: 'ClusterIP', clusterIP: '10.96.118.40', selector: { app: 'ml-pipeline' }, ports: [{ name: 'http', port: 8888, protocol: 'TCP', targetPort: 8888 }, { name: 'grpc', port: 8887, protocol: 'TCP', targetPort: 8887 }] },
+    });
+  }
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Starts the Kubernetes API emulator on 127.0.0.1 and writes a kubeconfig (context `pipewright-emulator`) for it. */
+export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Promise<KubeEmulator> {
+  const token = options.token === undefined ? 'pipewright-emulator-token' : options.token;
+  const argo = options.argo !== false;
+  const kfpEnabled = options.kfp !== false;
+  const store = new ObjectStore(options.historyLimit ?? 10_000);
+  const logs = new LogStore();
+  const access = new AccessPolicy(options.user ?? 'pipewright');
+  let timeScale = options.timeScale ?? 1;
+  const sockets = new Set<Socket>();
+  const watches = new WatchRegistry();
+  let server: Server;
+  let port = options.port ?? 0;
+  const faults: Faults = new Faults({
+    destroyConnections: () => {
+      const n = sockets.size;
+      for (const s of sockets) s.destroy();
+      sockets.clear();
+      watches.closeAll();
+      return n;
+    },
+    restart: async (downMs) => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+        sockets.clear();
+        watches.closeAll();
+      });
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+      server = makeServer();
+      await listen(server, port);
+    },
+    compact: () => store.compact(),
+  });
+  const proxies = new Map<string, ProxyHandler>();
+  const ctx: ServerContext = {
+    store,
+    watches,
+    watchSettings: { bookmarkIntervalMs: options.bookmarkIntervalMs ?? 1000, takeForced410: () => faults.takeForced410() },
+    served: RESOURCES.filter((r) => argo || r.group !== 'argoproj.io'),
+    access,
+    faults,
+    logs,
+    token,
+    requireToken: options.requireToken ?? false,
+    proxies,
+  };
+  const makeServer = () => {
+    const s = createServer((req, res) => void handleRequest(ctx, req, res));
+    s.on('connection', (socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    return s;
+  };
+  seed(store, ['default', 'kubeflow', ...(options.namespaces ?? [])], argo, kfpEnabled);
+  const workflows = new WorkflowController(store, logs, () => timeScale);
+  if (argo) workflows.start();
+  server = makeServer();
+  port = await listen(server, port);
+  const url = `http://127.0.0.1:${port}`;
+  const kubeconfigPath = writeKubeconfig({ url, token, namespace: options.contextNamespace ?? 'default', user: options.user ?? 'pipewright', path: options.kubeconfigPath });
+
+  const controller: EmulatorController = {
+    setStepBehavior: (selector, behavior) => workflows.setStepBehavior(selector, behavior),
+    clearStepBehaviors: () => workflows.clearStepBehaviors(),
+    get timeScale() {
+      return timeScale;
+    },
+    set timeScale(value: number) {
+      timeScale = value;
+    },
+    deny: (rule) => access.deny(rule),
+    allowAll: () => access.allowAll(),
+    retryWorkflow: (namespace, name) => workflows.retryWorkflow(namespace, name),
+    get: (resource, namespace, name) => store.tryGet(resource, namespace, name),
+    list: (resource, namespace) => store.list(resource, namespace),
+    logLines: (namespace, pod, container = 'main') => logs.lines(namespace, pod, container).map((l) => l.text),
+    get openWatches() {
+      return watches.count;
+    },
+  };
+  return {
+    url,
+    kubeconfigPath,
+    context: EMULATOR_CONTEXT,
+    token,
+    kfpUrl: `${url}/api/v1/namespaces/kubeflow/services/ml-pipeline:8888/proxy`,
+    controller,
+    faults,
+    close: async () => {
+      faults.clear();
+      workflows.stop();
+      watches.closeAll();
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
