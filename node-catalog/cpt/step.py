@@ -3,8 +3,8 @@
 
 Engines: unsloth (FastLanguageModel, 4-bit LoRA, UnslothTrainer), transformers (+ peft, bitsandbytes
 when on a GPU), tiny (a 2-layer byte-level transformer in plain PyTorch for CPU smoke runs); auto picks
-the first that can run here. Writes the LoRA adapter (or the tiny model) into --out-model, prints
-PIPEWRIGHT_METRIC lines every logging_steps, and logs to MLflow when MLFLOW_TRACKING_URI is set.
+the first that can run here. Writes the LoRA adapter (or the tiny model) into --out-model, prints a
+metric line every logging_steps, and logs to MLflow when MLFLOW_TRACKING_URI is set.
 """
 from __future__ import annotations
 

@@ -1,0 +1,66 @@
+/** Helpers for the step-script tests: write the bundled scripts to a folder and run them with Debian's Python. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { STEP_SCRIPTS } from './scripts.generated.ts';
+
+/** Debian's interpreter sees python3-torch; the `python3` on PATH may not. */
+export const PYTHON = '/usr/bin/python3';
+
+export interface StepResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** Parsed `PIPEWRIGHT_METRIC` records, in order. */
+  metrics: Record<string, number>[];
+  /** Parsed `PIPEWRIGHT_INFO` records, in order. */
+  infos: Record<string, unknown>[];
+  progress: { current: number; total: number; label: string }[];
+}
+
+function records<T>(stdout: string, prefix: string): T[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.startsWith(`${prefix}{`))
+    .map((line) => JSON.parse(line.slice(prefix.length)) as T);
+}
+
+/** A temporary folder holding every bundled step as `<type>.py`; `cleanup` removes it. */
+export function makeWorkdir(): { dir: string; script: (type: string) => string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'pipewright-steps-'));
+  for (const [type, text] of Object.entries(STEP_SCRIPTS)) writeFileSync(join(dir, `${type}.py`), text);
+  return { dir, script: (type) => join(dir, `${type}.py`), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Run a step script; never rejects on a non-zero exit. */
+export function runStep(script: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<StepResult> {
+  return new Promise((resolve) => {
+    const env = { ...process.env, ...options.env };
+    delete env.MLFLOW_TRACKING_URI;
+    if (options.env?.MLFLOW_TRACKING_URI) env.MLFLOW_TRACKING_URI = options.env.MLFLOW_TRACKING_URI;
+    execFile(PYTHON, ['-u', script, ...args], { cwd: options.cwd, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolve({
+        code,
+        stdout,
+        stderr,
+        metrics: records(stdout, 'PIPEWRIGHT_METRIC '),
+        infos: records(stdout, 'PIPEWRIGHT_INFO '),
+        progress: records(stdout, 'PIPEWRIGHT_PROGRESS '),
+      });
+    });
+  });
+}
+
+/** The last non-empty stderr line: the contract's one-line `error:` message. */
+export function errorLine(result: StepResult): string {
+  const lines = result.stderr.split('\n').filter((l) => l.trim() !== '');
+  return lines[lines.length - 1] ?? '';
+}
+
+/** Settings that make the tiny engine finish in a few seconds. */
+export const TINY_ARGS = [
+  '--engine', 'tiny', '--max_seq_length', '48', '--per_device_train_batch_size', '8',
+  '--gradient_accumulation_steps', '1', '--learning_rate', '0.003', '--logging_steps', '2',
+];
