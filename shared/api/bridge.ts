@@ -10,3 +10,5 @@ export interface PipewrightBridge {
 
 export const IPC_INVOKE_CHANNEL = 'pipewright:invoke';
 export const IPC_EVENT_CHANNEL = 'pipewright:event';
+/** Sent by the preload when the page's first event listener registers (and again after a reload). */
+export const IPC_SUBSCRIBE_CHANNEL = 'pipewright:subscribe';

@@ -18,7 +18,7 @@ export type { ApiErrorCode, ApiErrorPayload, ApiIssue } from './errors.ts';
 export { MENU_COMMANDS } from './events.ts';
 export { DEFAULT_SETTINGS } from './settings.ts';
 export { PIPELINE_FILE_SUFFIX } from './files.ts';
-export { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from './bridge.ts';
+export { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, IPC_SUBSCRIBE_CHANNEL } from './bridge.ts';
 export { apiMethods, isApiMethod } from './methods.ts';
 
 /** The renderer's side: a PipewrightApi whose every method is a call over the transport. */

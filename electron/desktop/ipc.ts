@@ -1,0 +1,64 @@
+/**
+ * Serves the contract over Electron IPC. Every message's sender is checked: it must be the main frame
+ * of one of our windows, showing a page of our app origin.
+ */
+import type { IpcMain, IpcMainEvent, IpcMainInvokeEvent, WebContents } from 'electron';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, IPC_SUBSCRIBE_CHANNEL } from '../../shared/api/bridge.ts';
+import type { ApiEventSource } from '../../shared/api/events.ts';
+import type { RpcResponse, RpcServer } from '../../shared/api/rpc.ts';
+import { isAppUrl } from './origin.ts';
+
+export interface IpcOptions {
+  ipcMain: Pick<IpcMain, 'handle' | 'on' | 'removeHandler' | 'removeListener'>;
+  server: RpcServer;
+  events: ApiEventSource;
+  /** The webContents of our own windows (checked on each message). */
+  isOurWebContents(contents: WebContents): boolean;
+}
+
+type SenderEvent = Pick<IpcMainInvokeEvent | IpcMainEvent, 'sender' | 'senderFrame'>;
+
+/** Main frame of one of our windows, at our origin. */
+export function isTrustedSender(event: SenderEvent, isOurWebContents: (contents: WebContents) => boolean): boolean {
+  const frame = event.senderFrame;
+  if (!frame || frame.parent !== null) return false;
+  if (!isOurWebContents(event.sender)) return false;
+  return isAppUrl(frame.url);
+}
+
+const REFUSED: RpcResponse = { ok: false, error: { code: 'bad-request', message: 'refused: the caller is not a Pipewright window' } };
+
+/** Registers the handlers; returns a function that removes them. */
+export function registerIpc({ ipcMain, server, events, isOurWebContents }: IpcOptions): () => void {
+  const subscriptions = new Map<WebContents, () => void>();
+
+  ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, request: unknown) => {
+    if (!isTrustedSender(event, isOurWebContents)) return REFUSED;
+    return server.dispatch(request);
+  });
+
+  // A page subscribes when its first listener registers (also after a reload), so greetings reach it.
+  const onSubscribe = (event: IpcMainEvent) => {
+    if (!isTrustedSender(event, isOurWebContents)) return;
+    const contents = event.sender;
+    subscriptions.get(contents)?.();
+    const unsubscribe = events.subscribe((apiEvent) => {
+      if (!contents.isDestroyed()) contents.send(IPC_EVENT_CHANNEL, apiEvent);
+    });
+    if (!subscriptions.has(contents)) {
+      contents.once('destroyed', () => {
+        subscriptions.get(contents)?.();
+        subscriptions.delete(contents);
+      });
+    }
+    subscriptions.set(contents, unsubscribe);
+  };
+  ipcMain.on(IPC_SUBSCRIBE_CHANNEL, onSubscribe);
+
+  return () => {
+    ipcMain.removeHandler(IPC_INVOKE_CHANNEL);
+    ipcMain.removeListener(IPC_SUBSCRIBE_CHANNEL, onSubscribe);
+    for (const unsubscribe of subscriptions.values()) unsubscribe();
+    subscriptions.clear();
+  };
+}
