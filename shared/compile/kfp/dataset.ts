@@ -11,7 +11,8 @@ export type DatasetPlan = { kind: 'importer'; uri: string } | { kind: 'fetch'; s
 export function planDataset(p: PlannedNode, samples: Readonly<Record<string, string>> | undefined): DatasetPlan {
   const uri = p.resolved.params.uri;
   if (typeof uri !== 'string' || uri === '') throw new CompileError(`node "${p.id}": parameter "uri" is required`, { nodeId: p.id, param: 'uri' });
-  if (IMPORTABLE.test(uri)) return { kind: 'importer', uri };
+  // The importer's URI reaches Argo as it is; one with `{{` goes through the fetch step's protected argument instead.
+  if (IMPORTABLE.test(uri) && !uri.includes('{{')) return { kind: 'importer', uri };
   const source = datasetSource(uri);
   if (source.kind === 'local') {
     throw new CompileError(
