@@ -1,0 +1,35 @@
+/** The main window: toolbar, palette, canvas with the bottom panel, inspector, status line, dialogs. */
+import { ReactFlowProvider } from '@xyflow/react';
+import { Canvas } from './canvas/Canvas.tsx';
+import { useKeyboardShortcuts } from './commands/useKeyboardShortcuts.ts';
+import { Dialogs } from './dialogs/Dialogs.tsx';
+import { Inspector } from './inspector/Inspector.tsx';
+import { Palette } from './palette/Palette.tsx';
+import { BottomPanel } from './panels/BottomPanel.tsx';
+import { StatusBar } from './shell/StatusBar.tsx';
+import { Toolbar } from './shell/Toolbar.tsx';
+import { useBackend } from './shell/useBackend.ts';
+import { useThemeOnDocument } from './theme.ts';
+
+export function App() {
+  useThemeOnDocument();
+  useKeyboardShortcuts();
+  useBackend();
+  return (
+    <ReactFlowProvider>
+      <div className="app">
+        <Toolbar />
+        <div className="workspace">
+          <Palette />
+          <main className="center">
+            <Canvas />
+            <BottomPanel />
+          </main>
+          <Inspector />
+        </div>
+        <StatusBar />
+        <Dialogs />
+      </div>
+    </ReactFlowProvider>
+  );
+}

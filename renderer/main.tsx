@@ -1,0 +1,18 @@
+import '@xyflow/react/dist/base.css';
+import './styles/theme.css';
+import './styles/app.css';
+import './styles/canvas.css';
+import './styles/panels.css';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.tsx';
+import { installDebugHandle } from './debugHandle.ts';
+import { initI18n, systemLanguage } from './i18n/index.ts';
+
+await initI18n(systemLanguage());
+installDebugHandle();
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
