@@ -123,12 +123,13 @@ describe('compileArgo', () => {
     expect(withImage.spec.templates.filter((t) => t.container).map((t) => t.container!.image)).toEqual(Array(doc.nodes.length).fill('ghcr.io/acme/step:1'));
   });
 
-  it('fetches datasets in a step; a sample travels as a raw artifact', () => {
+  it('fetches datasets in a step; a bundled sample travels to the launcher in the command', () => {
     const corpus = template(wf, 'corpus').container!;
     expect(corpus.args).toEqual(['--uri', 's3://pipewright-data/ko-corpus.jsonl', '--format', 'jsonl', '--out-dataset', '/tmp/outputs/dataset']);
+    expect(corpus.command).toHaveLength(5);
     const instructions = template(wf, 'instructions');
-    expect(instructions.inputs!.artifacts).toEqual([{ name: 'sample', path: '/tmp/samples/ko_instructions.jsonl', raw: { data: stubCatalog.samples!['ko_instructions.jsonl'] } }]);
-    expect(instructions.container!.env).toContainEqual({ name: 'PIPEWRIGHT_SAMPLES_DIR', value: '/tmp/samples' });
+    expect(instructions.inputs).toBeUndefined();
+    expect(instructions.container!.command.slice(5)).toEqual(['--pipewright-sample=ko_instructions.jsonl', stubCatalog.samples!['ko_instructions.jsonl']]);
   });
 
   it.each<[string, (d: PipelineDocument) => void, RegExp]>([

@@ -2,18 +2,30 @@
  * Getting user text into an Argo container intact. Argo substitutes `{{...}}` anywhere in a template
  * and Kubernetes expands `$(VAR)` (and turns `$$` into `$`) in command, args and env values; neither
  * can be switched off. So `$` is escaped as Kubernetes defines, and in the step script and its arguments an escape character
- * (U+E000, private use) is put between adjacent braces; the fixed launcher below removes it again
- * before the step script starts. Text without `{{` stays as it is, so the YAML stays readable.
+ * (U+E000, private use) is put between adjacent braces (and doubled where the text has it); the fixed
+ * launcher below removes it again before the step script starts. Text without `{{` stays as it is, so the YAML stays readable.
  */
 
 export const ESCAPE_CHAR = '\ue000';
 
-/** The `python3 -c` program every step container runs: unescape, write the script out, exec it. */
+/** Launcher arguments before the step's own: `--pipewright-sample=NAME TEXT` puts a bundled sample in a folder. */
+export const SAMPLE_FLAG = '--pipewright-sample=';
+
+/**
+ * The `python3 -c` program every step container runs: unescape, write any bundled samples into
+ * $PIPEWRIGHT_SAMPLES_DIR, write the script out and exec it with the step's arguments.
+ */
 export const LAUNCHER = [
   'import os, re, sys, tempfile',
-  "def d(s):",
+  'def d(s):',
   "    return re.sub('\\ue000(.)', lambda m: m.group(1), s, flags=re.S)",
   'src, args = d(sys.argv[1]), [d(a) for a in sys.argv[2:]]',
+  `while len(args) > 1 and args[0].startswith('${SAMPLE_FLAG}'):`,
+  "    folder = os.environ.get('PIPEWRIGHT_SAMPLES_DIR') or tempfile.mkdtemp(prefix='pipewright-samples-')",
+  "    os.environ['PIPEWRIGHT_SAMPLES_DIR'] = folder",
+  "    with open(os.path.join(folder, args[0].split('=', 1)[1]), 'w', encoding='utf-8') as f:",
+  '        f.write(args[1])',
+  '    args = args[2:]',
   "fd, path = tempfile.mkstemp(prefix='pipewright-step-', suffix='.py')",
   "with os.fdopen(fd, 'w', encoding='utf-8') as f:",
   '    f.write(src)',
@@ -22,19 +34,22 @@ export const LAUNCHER = [
 ].join('\n');
 
 /** Linux refuses a single argv string longer than this (MAX_ARG_STRLEN), and the script is one. */
-export const MAX_SCRIPT_BYTES = 131072;
+export const MAX_ARG_BYTES = 131072;
 
-/** The command that runs `script`; the step's arguments follow as the container's args. */
-export function launcherCommand(script: string): string[] {
-  return ['python3', '-u', '-c', LAUNCHER, protectArgoArg(script)];
+/** The command that runs `script` (with bundled samples by name); the step's arguments follow as the container's args. */
+export function launcherCommand(script: string, samples: Readonly<Record<string, string>> = {}): string[] {
+  const command = ['python3', '-u', '-c', LAUNCHER, protectArgoArg(script)];
+  for (const [name, text] of Object.entries(samples)) command.push(`${SAMPLE_FLAG}${name}`, protectArgoArg(text));
+  return command;
 }
 
 /**
- * Kubernetes reads `$(VAR)` as a reference and `$$` as one `$`; every other `$` stays as it is. Doubling
- * only a `$` that comes before `$` or `(` therefore makes the expansion give back exactly `s`.
+ * Kubernetes reads `$(VAR)` as a reference, `$$` as one `$`, and (working on bytes) garbles a non-ASCII
+ * character right after a `$`; every other `$` stays. Doubling a `$` before `$`, `(` or a non-ASCII
+ * character therefore makes the expansion give back exactly `s`.
  */
 export function escapeKubernetesVars(s: string): string {
-  return s.includes('$') ? s.replace(/\$(?=[$(])/g, () => '$$') : s;
+  return s.includes('$') ? s.replace(/\$(?=[$(\u0080-\uffff])/g, () => '$$') : s;
 }
 
 /** A launcher argument as it must be written so the step receives exactly `s`. */

@@ -3,13 +3,12 @@ import type { PipelineSettings, Toleration } from '../../pipeline/types.ts';
 import type { YamlValue } from '../emitYaml.ts';
 import type { PlannedNode } from '../plan.ts';
 import { CompileError, datasetSource, formatArgValue, sampleText } from '../plan.ts';
-import { escapeKubernetesVars, launcherCommand, MAX_SCRIPT_BYTES, protectArgoArg } from './launcher.ts';
+import { escapeKubernetesVars, launcherCommand, MAX_ARG_BYTES, protectArgoArg } from './launcher.ts';
 
 type YamlMap = { [key: string]: YamlValue | undefined };
 
 export const INPUTS_DIR = '/tmp/inputs';
 export const OUTPUTS_DIR = '/tmp/outputs';
-export const SAMPLES_DIR = '/tmp/samples';
 /** Image for steps whose type names none (the dataset fetch step) when settings.image is unset. */
 export const FALLBACK_IMAGE = 'python:3.11-slim';
 export const GPU_PRODUCT_LABEL = 'nvidia.com/gpu.product';
@@ -56,12 +55,11 @@ function resourcesYaml(p: PlannedNode): YamlMap | undefined {
   return Object.keys(out).length ? out : undefined;
 }
 
-function envYaml(p: PlannedNode, ctx: TemplateContext, sample: boolean): YamlMap[] {
+function envYaml(p: PlannedNode, ctx: TemplateContext): YamlMap[] {
   const env: YamlMap[] = [
     { name: 'PIPEWRIGHT_NODE_ID', value: p.id },
     { name: 'PIPEWRIGHT_RUN_ID', value: '{{workflow.name}}' },
   ];
-  if (sample) env.push({ name: 'PIPEWRIGHT_SAMPLES_DIR', value: SAMPLES_DIR });
   if (ctx.settings.mlflowTrackingUri) env.push({ name: 'MLFLOW_TRACKING_URI', value: escapeKubernetesVars(plainField(ctx.settings.mlflowTrackingUri, undefined, 'settings.mlflowTrackingUri')) });
   (ctx.settings.secretEnv ?? []).forEach((s, i) => {
     const field = `settings.secretEnv.${i}`;
@@ -81,32 +79,30 @@ function stepArgs(p: PlannedNode): string[] {
   return args;
 }
 
-/** The raw artifact that carries a bundled sample into a dataset step, if its URI names one. */
-function sampleArtifact(p: PlannedNode, ctx: TemplateContext): YamlMap | undefined {
+/** The bundled sample a dataset step needs, if its URI names one: it travels in the command, to the launcher. */
+function sampleFor(p: PlannedNode, ctx: TemplateContext): Record<string, string> {
   const uri = p.resolved.spec.importer ? p.resolved.params.uri : undefined;
-  if (typeof uri !== 'string') return undefined;
+  if (typeof uri !== 'string') return {};
   const source = datasetSource(uri);
-  if (source.kind !== 'sample') return undefined;
-  const data = sampleText(ctx.samples, source.name, p.id);
-  if (data.includes('{{')) throw new CompileError(`sample "${source.name}" contains "{{" and cannot be embedded in an Argo workflow`, { nodeId: p.id, param: 'uri' });
-  return { name: 'sample', path: `${SAMPLES_DIR}/${source.name}`, raw: { data } };
+  if (source.kind !== 'sample') return {};
+  const text = sampleText(ctx.samples, source.name, p.id);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(source.name)) throw new CompileError(`node "${p.id}": sample name "${source.name}" is not a plain file name`, { nodeId: p.id, param: 'uri' });
+  checkArgSize(text, `sample "${source.name}"`, p.id, 'params.uri');
+  return { [source.name]: text };
 }
 
-function checkScriptSize(p: PlannedNode): string {
-  const script = p.resolved.script;
-  // UTF-8 needs at most 3 bytes per UTF-16 unit, so short scripts need no encoding to be measured.
-  const bytes = script.length * 3 <= MAX_SCRIPT_BYTES ? 0 : new TextEncoder().encode(script).length;
-  if (bytes > MAX_SCRIPT_BYTES) {
-    throw new CompileError(`node "${p.id}": its step script is ${bytes} bytes; the container gets it as one argument, which Linux limits to ${MAX_SCRIPT_BYTES} bytes`, { nodeId: p.id, field: 'code' });
+function checkArgSize(text: string, what: string, nodeId: string, field: string): string {
+  // UTF-8 needs at most 3 bytes per UTF-16 unit, so most texts need no encoding to be measured.
+  const bytes = text.length * 3 <= MAX_ARG_BYTES ? 0 : new TextEncoder().encode(text).length;
+  if (bytes > MAX_ARG_BYTES) {
+    throw new CompileError(`node "${nodeId}": its ${what} is ${bytes} bytes; the container gets it as one argument, which Linux limits to ${MAX_ARG_BYTES} bytes`, { nodeId, field });
   }
-  return script;
+  return text;
 }
 
 export function containerTemplate(p: PlannedNode, ctx: TemplateContext): YamlMap {
   const { resolved } = p;
-  const sample = sampleArtifact(p, ctx);
   const inputArtifacts: YamlMap[] = p.inputs.map((i) => ({ name: i.port, path: `${INPUTS_DIR}/${i.port}` }));
-  if (sample) inputArtifacts.push(sample);
   const outputArtifacts: YamlMap[] = resolved.outputs.map((o) => ({ name: o.name, path: `${OUTPUTS_DIR}/${o.name}` }));
   const { gpuProduct, tolerations } = resolved.resources;
   const image = ctx.settings.image || resolved.spec.image || FALLBACK_IMAGE;
@@ -123,9 +119,9 @@ export function containerTemplate(p: PlannedNode, ctx: TemplateContext): YamlMap
         : undefined,
     container: {
       image: plainField(image, p.id, 'image'),
-      command: launcherCommand(checkScriptSize(p)),
+      command: launcherCommand(checkArgSize(resolved.script, 'step script', p.id, 'code'), sampleFor(p, ctx)),
       args: stepArgs(p),
-      env: envYaml(p, ctx, sample !== undefined),
+      env: envYaml(p, ctx),
       resources: resourcesYaml(p),
     },
   };
