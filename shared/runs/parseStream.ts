@@ -46,6 +46,7 @@ export class LogStreamParser {
   private step: number;
   private readonly pending: Record<LogStream, string> = { stdout: '', stderr: '' };
   private lastProgressKey = '';
+  private lastEngine: string | undefined;
 
   constructor(options: LogStreamParserOptions) {
     this.runId = options.runId;
@@ -127,7 +128,7 @@ export class LogStreamParser {
       batch.records.push({ step, values: metric.values, ts });
     }
     if (parsed.progress) this.setProgress(parsed.progress, batch);
-    if (parsed.info && typeof parsed.info.engine === 'string') batch.engine = parsed.info.engine;
+    if (parsed.info && typeof parsed.info.engine === 'string' && parsed.info.engine !== this.lastEngine) batch.engine = this.lastEngine = parsed.info.engine;
   }
 
   private toEvents(batch: Batch): RunEvent[] {

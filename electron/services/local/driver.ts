@@ -1,0 +1,166 @@
+/**
+ * The `local` run target: compiles the document to DVC (dvc.yaml, params.yaml, steps/, samples/)
+ * into the run's workspace, checks the Python interpreter, then runs the stage graph here (or
+ * with real `dvc repro` when asked and installed), streaming logs and metrics as RunEvents.
+ */
+import { existsSync, promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { compileDvc } from '../../../shared/compile/dvc.ts';
+import type { NodeCatalog } from '../../../shared/pipeline/catalog.ts';
+import { resolveNode } from '../../../shared/pipeline/resolve.ts';
+import type { RunEvent, StartRunRequest } from '../../../shared/runs/types.ts';
+import { localCacheDir } from '../dataDir.ts';
+import type { RunContext, RunHandle, RunTargetDriver } from '../runs/target.ts';
+import { DvcRepro, findDvc } from './dvcRepro.ts';
+import { detectGpus } from './gpus.ts';
+import { groupAlive, stopGroup } from './processes.ts';
+import { choosePython, stageNeeds } from './python.ts';
+import { CLOSED_MESSAGE, StageScheduler } from './scheduler.ts';
+import type { RunOutcome } from './scheduler.ts';
+import { StageCache } from './stageCache.ts';
+import { readStages } from './stages.ts';
+
+export interface LocalSettings {
+  /** The interpreter; null/undefined: the first python3 that can import what the stages need. */
+  pythonPath?: string | null;
+  /** Stages at once; default: the CPU count. */
+  concurrency?: number;
+  /** Run `dvc repro` instead of Pipewright's own runner when `dvc` is on PATH. */
+  useDvc?: boolean;
+}
+
+export interface LocalDriverOptions {
+  /** The data dir: the stage cache lives under it (localCacheDir). */
+  dataDir: string;
+  catalog: NodeCatalog;
+  /** Read at the start of each run (the app passes its settings). */
+  settings?: () => LocalSettings | Promise<LocalSettings>;
+  /** GPU ids to use; default: detected. */
+  gpuIds?: string[];
+  /** SIGTERM-to-SIGKILL grace when stopping stages (ms). */
+  graceMs?: number;
+  /** false: never reuse or store stage results. */
+  cache?: boolean;
+}
+
+interface Runner {
+  run(): Promise<RunOutcome>;
+  stop(reason: 'cancel' | 'detach'): Promise<void>;
+}
+
+function wrapper(python: string): string {
+  return `#!/bin/sh\nexec '${python.replace(/'/g, `'"'"'`)}' "$@"\n`;
+}
+
+export class LocalDriver implements RunTargetDriver {
+  readonly target = 'local' as const;
+
+  constructor(private readonly options: LocalDriverOptions) {}
+
+  async compile(request: StartRunRequest): Promise<Record<string, string>> {
+    return compileDvc(request.document, this.options.catalog);
+  }
+
+  async start(ctx: RunContext): Promise<RunHandle> {
+    const workspace = path.join(ctx.dir, 'workspace');
+    await ctx.setExternal({ workspace });
+    for (const [name, text] of Object.entries(ctx.record.compiled)) {
+      const file = path.join(workspace, ...name.split('/'));
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await fs.writeFile(file, text);
+    }
+    let runner: Runner | undefined;
+    let stopped: 'cancel' | 'detach' | undefined;
+    const finish = (outcome: RunOutcome) => ctx.emit({ kind: 'run-phase', runId: ctx.record.id, phase: outcome.phase, at: new Date().toISOString(), ...(outcome.message ? { message: outcome.message } : {}) });
+    const go = async () => {
+      const created = await this.prepare(ctx, workspace);
+      if ('outcome' in created) return finish(created.outcome);
+      runner = created.runner;
+      if (stopped) await runner.stop(stopped);
+      finish(await runner.run());
+    };
+    const done = go().catch((error: unknown) => finish({ phase: 'error', message: (error as Error).message }));
+    const stop = async (reason: 'cancel' | 'detach') => {
+      stopped ??= reason;
+      await runner?.stop(reason);
+      await done;
+    };
+    return { cancel: () => stop('cancel'), detach: () => stop('detach') };
+  }
+
+  /** Everything before the first stage: settings, interpreter check, environment. */
+  private async prepare(ctx: RunContext, workspace: string): Promise<{ runner: Runner } | { outcome: RunOutcome }> {
+    const settings = (await this.options.settings?.()) ?? {};
+    const doc = ctx.record.document;
+    const runId = ctx.record.id;
+    const needs = stageNeeds(doc, this.options.catalog);
+    const choice = await choosePython(settings.pythonPath, needs);
+    if (!choice.ok) {
+      for (const line of choice.message.split('\n').slice(1)) {
+        const stage = /^stage "([^"]+)"/.exec(line)?.[1];
+        if (stage) ctx.emit({ kind: 'node-phase', runId, nodeId: stage, phase: 'failed', message: line.slice(line.indexOf(':') + 2), at: new Date().toISOString() });
+      }
+      return { outcome: { phase: 'failed', message: choice.message } };
+    }
+    const bin = path.join(ctx.dir, 'bin');
+    await fs.mkdir(bin, { recursive: true });
+    for (const name of ['python3', 'python']) await fs.writeFile(path.join(bin, name), wrapper(choice.python), { mode: 0o755 });
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`,
+      PIPEWRIGHT_RUN_ID: runId,
+      PIPEWRIGHT_SAMPLES_DIR: path.join(workspace, 'samples'),
+      PYTHONUNBUFFERED: '1',
+      ...(doc.settings?.mlflowTrackingUri ? { MLFLOW_TRACKING_URI: doc.settings.mlflowTrackingUri } : {}),
+    };
+    const emit = (event: RunEvent) => ctx.emit(event);
+    const stages = readStages(ctx.record.compiled['dvc.yaml'] ?? '');
+    const dvc = settings.useDvc ? findDvc(env.PATH) : undefined;
+    if (dvc) return { runner: new DvcRepro({ runId, workspace, dvc, env, stages, cacheDir: path.join(localCacheDir(this.options.dataDir), 'dvc'), emit, graceMs: this.options.graceMs }) };
+    const resolved = doc.nodes.map((n) => resolveNode(n, this.options.catalog));
+    const runner = new StageScheduler({
+      runId,
+      workspace,
+      runDir: ctx.dir,
+      stages,
+      paramsYaml: ctx.record.compiled['params.yaml'] ?? '{}',
+      cache: this.options.cache === false ? null : new StageCache(localCacheDir(this.options.dataDir)),
+      uncached: new Set(resolved.flatMap((r) => (r && !r.cache ? [r.node.id] : []))),
+      concurrency: Math.max(1, settings.concurrency ?? os.cpus().length),
+      gpuIds: this.options.gpuIds ?? (await detectGpus()),
+      stageGpus: new Map(resolved.flatMap((r) => (r ? [[r.node.id, r.resources.gpus ?? 0] as const] : []))),
+      env,
+      emit,
+      graceMs: this.options.graceMs,
+    });
+    return { runner };
+  }
+
+  /**
+   * The process that ran this run is gone, and its stages' output with it: stop what it left running
+   * and end the run failed, saying why.
+   */
+  async reattach(ctx: RunContext): Promise<RunHandle | null> {
+    const pids = path.join(ctx.dir, 'pids');
+    const workspace = path.join(ctx.dir, 'workspace');
+    for (const name of await fs.readdir(pids).catch(() => [] as string[])) {
+      const pgid = Number(await fs.readFile(path.join(pids, name), 'utf8').catch(() => ''));
+      if (pgid > 0 && groupAlive(pgid) && (await runsIn(pgid, workspace))) await stopGroup(pgid, this.options.graceMs ?? 5000);
+      await fs.rm(path.join(pids, name), { force: true });
+    }
+    const at = new Date().toISOString();
+    for (const [nodeId, node] of Object.entries(ctx.record.nodes)) {
+      if (node.phase === 'running') ctx.emit({ kind: 'node-phase', runId: ctx.record.id, nodeId, phase: 'failed', message: CLOSED_MESSAGE, at });
+    }
+    ctx.emit({ kind: 'run-phase', runId: ctx.record.id, phase: 'failed', message: CLOSED_MESSAGE, at });
+    return null;
+  }
+}
+
+/** A recorded process group id may have been reused since: on Linux, check it still works in our workspace. */
+async function runsIn(pgid: number, workspace: string): Promise<boolean> {
+  if (!existsSync('/proc')) return true;
+  const cwd = await fs.readlink(`/proc/${pgid}/cwd`).catch(() => undefined);
+  return cwd === workspace;
+}

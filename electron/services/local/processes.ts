@@ -1,0 +1,87 @@
+/**
+ * Stage processes: `sh -c CMD` in its own process group (spawned detached), so stopping a stage
+ * stops everything it started: SIGTERM to the group, then SIGKILL after a grace period.
+ */
+import { spawn } from 'node:child_process';
+
+export interface StageExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface StageProcess {
+  /** Also the process group id. */
+  pid: number;
+  /** Resolves when the shell has exited and its output is read. */
+  exited: Promise<StageExit>;
+  /** Stop the whole group: SIGTERM, then SIGKILL after `graceMs`. Resolves once it has exited. */
+  stop(graceMs: number): Promise<StageExit>;
+}
+
+export interface SpawnStageOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  onOutput(chunk: string, stream: 'stdout' | 'stderr'): void;
+}
+
+export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function groupAlive(pgid: number): boolean {
+  return signalGroup(pgid, 0);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** SIGTERM the group, SIGKILL what is left after `graceMs`, wait until none of it is left. */
+export async function stopGroup(pgid: number, graceMs: number): Promise<void> {
+  if (!signalGroup(pgid, 'SIGTERM')) return;
+  const deadline = Date.now() + graceMs;
+  while (groupAlive(pgid) && Date.now() < deadline) await sleep(25);
+  if (groupAlive(pgid)) signalGroup(pgid, 'SIGKILL');
+  for (let i = 0; i < 200 && groupAlive(pgid); i++) await sleep(25);
+}
+
+export function spawnStage(cmd: string, options: SpawnStageOptions): StageProcess {
+  const child = spawn('sh', ['-c', cmd], { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => options.onOutput(chunk, 'stdout'));
+  child.stderr.on('data', (chunk: string) => options.onOutput(chunk, 'stderr'));
+  const pid = child.pid ?? -1;
+  const exited = new Promise<StageExit>((resolve) => {
+    let status: StageExit | undefined;
+    child.on('error', (error) => {
+      options.onOutput(`error: could not start the stage: ${error.message}\n`, 'stderr');
+      resolve({ code: 127, signal: null });
+    });
+    child.on('exit', (code, signal) => {
+      status = { code, signal };
+      // A process the stage left in the background may hold its output open: end it after a moment.
+      setTimeout(() => {
+        if (pid > 0 && groupAlive(pid)) void stopGroup(pid, 1000);
+      }, 2000).unref();
+    });
+    child.on('close', (code, signal) => {
+      // Whatever the stage left running (its output already closed) goes with it.
+      const leftovers = pid > 0 && groupAlive(pid) ? stopGroup(pid, 1000) : Promise.resolve();
+      void leftovers.then(() => resolve(status ?? { code, signal }));
+    });
+  });
+  return {
+    pid,
+    exited,
+    async stop(graceMs) {
+      if (pid > 0) await stopGroup(pid, graceMs);
+      return exited;
+    },
+  };
+}

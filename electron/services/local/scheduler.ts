@@ -1,0 +1,194 @@
+/**
+ * Runs a DVC stage graph as processes: dependency order, up to `concurrency` stages at once, GPU
+ * stages on their own GPUs, unchanged stages restored from the stage cache, dependents of a failed
+ * stage skipped, and a cancel that stops every running process group.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { LogStreamParser } from '../../../shared/runs/parseStream.ts';
+import type { MetricRecord, NodePhase, RunEvent, RunPhase } from '../../../shared/runs/types.ts';
+import { Hasher } from './hashing.ts';
+import { spawnStage } from './processes.ts';
+import type { StageProcess } from './processes.ts';
+import type { StageCache } from './stageCache.ts';
+import { downstreamStages, stageParams } from './stages.ts';
+import type { LocalStage } from './stages.ts';
+
+export interface SchedulerOptions {
+  runId: string;
+  workspace: string;
+  /** Where `pids/<stage>` files go (so a later process can stop what a crashed one left running). */
+  runDir: string;
+  stages: LocalStage[];
+  paramsYaml: string;
+  cache: StageCache | null;
+  /** Stages that must run even when unchanged (`cache: false` on the node). */
+  uncached: ReadonlySet<string>;
+  concurrency: number;
+  /** GPU device ids of this machine (empty: none). */
+  gpuIds: string[];
+  stageGpus: ReadonlyMap<string, number>;
+  env: NodeJS.ProcessEnv;
+  emit(event: RunEvent): void;
+  graceMs?: number;
+}
+
+export interface RunOutcome {
+  phase: RunPhase;
+  message?: string;
+}
+
+interface Running {
+  process: StageProcess;
+  gpus: string[];
+}
+
+export const CLOSED_MESSAGE = 'Pipewright was closed while this run was running';
+
+export class StageScheduler {
+  private readonly hasher = new Hasher();
+  private readonly state = new Map<string, 'waiting' | 'starting' | 'running' | NodePhase>();
+  private readonly running = new Map<string, Running>();
+  private readonly failures: string[] = [];
+  private freeGpus: string[];
+  private stopping: 'cancel' | 'detach' | undefined;
+  private wake: () => void = () => {};
+
+  constructor(private readonly o: SchedulerOptions) {
+    for (const s of o.stages) this.state.set(s.name, 'waiting');
+    this.freeGpus = [...o.gpuIds];
+  }
+
+  private at(): string {
+    return new Date().toISOString();
+  }
+
+  private phase(nodeId: string, phase: NodePhase, message?: string): void {
+    this.state.set(nodeId, phase);
+    this.o.emit({ kind: 'node-phase', runId: this.o.runId, nodeId, phase, at: this.at(), ...(message ? { message } : {}) });
+  }
+
+  private gpusFor(stage: LocalStage): number {
+    const wanted = this.o.stageGpus.get(stage.name) ?? 0;
+    return Math.min(wanted, this.o.gpuIds.length);
+  }
+
+  private ready(): LocalStage[] {
+    const done = (name: string) => this.state.get(name) === 'succeeded' || this.state.get(name) === 'cached';
+    return this.o.stages.filter((s) => this.state.get(s.name) === 'waiting' && s.upstream.every(done));
+  }
+
+  async run(): Promise<RunOutcome> {
+    this.o.emit({ kind: 'run-phase', runId: this.o.runId, phase: 'running', at: this.at() });
+    const active = new Set<Promise<void>>();
+    for (;;) {
+      if (!this.stopping) {
+        for (const stage of this.ready()) {
+          const gpus = this.gpusFor(stage);
+          if (active.size >= this.o.concurrency || gpus > this.freeGpus.length) continue;
+          const task = this.runStage(stage, this.freeGpus.splice(0, gpus)).finally(() => active.delete(task));
+          active.add(task);
+        }
+      }
+      if (active.size === 0) break;
+      await Promise.race([...active, new Promise<void>((resolve) => (this.wake = resolve))]);
+    }
+    for (const s of this.o.stages) if (this.state.get(s.name) === 'waiting') this.phase(s.name, 'skipped');
+    if (this.stopping === 'cancel') return { phase: 'cancelled', message: 'Cancelled' };
+    if (this.stopping === 'detach') return { phase: 'failed', message: CLOSED_MESSAGE };
+    if (this.failures.length > 0) return { phase: 'failed', message: this.failures.join('; ') };
+    return { phase: 'succeeded' };
+  }
+
+  /** Stop every running stage; `detach` means this process is going away. */
+  async stop(reason: 'cancel' | 'detach', graceMs = this.o.graceMs ?? 5000): Promise<void> {
+    this.stopping ??= reason;
+    this.wake();
+    await Promise.all([...this.running.values()].map((r) => r.process.stop(graceMs)));
+  }
+
+  private async runStage(stage: LocalStage, gpus: string[]): Promise<void> {
+    const name = stage.name;
+    this.state.set(name, 'starting');
+    try {
+      const params = stageParams(stage, this.o.paramsYaml);
+      const useCache = this.o.cache !== null && !this.o.uncached.has(name);
+      const key = useCache ? await this.o.cache!.key(stage, this.o.workspace, params, this.hasher) : '';
+      const hit = useCache ? await this.o.cache!.lookup(key) : undefined;
+      if (this.stopping) {
+        this.phase(name, 'skipped');
+        return;
+      }
+      if (hit) {
+        await this.o.cache!.restore(hit, this.o.workspace);
+        const parser = new LogStreamParser({ runId: this.o.runId, nodeId: name });
+        for (const e of parser.push(`Unchanged since run ${hit.runId}: outputs restored from the cache\n`)) this.o.emit(e);
+        if (hit.engine) this.o.emit({ kind: 'node-info', runId: this.o.runId, nodeId: name, engine: hit.engine });
+        if (hit.metrics?.length) this.o.emit({ kind: 'metrics', runId: this.o.runId, nodeId: name, records: hit.metrics });
+        this.phase(name, 'cached');
+        return;
+      }
+      await this.execute(stage, gpus, useCache ? key : undefined);
+    } catch (error) {
+      this.fail(stage, (error as Error).message);
+    } finally {
+      this.freeGpus.push(...gpus);
+    }
+  }
+
+  private fail(stage: LocalStage, reason: string): void {
+    this.failures.push(`stage "${stage.name}" failed: ${reason}`);
+    this.phase(stage.name, 'failed', reason);
+    for (const name of downstreamStages(this.o.stages, stage.name)) if (this.state.get(name) === 'waiting') this.phase(name, 'skipped', `"${stage.name}" failed`);
+  }
+
+  private async execute(stage: LocalStage, gpus: string[], cacheKey: string | undefined): Promise<void> {
+    const name = stage.name;
+    for (const out of stage.outputs) await fs.rm(path.join(this.o.workspace, out), { recursive: true, force: true });
+    const parser = new LogStreamParser({ runId: this.o.runId, nodeId: name });
+    const records: MetricRecord[] = [];
+    let engine: string | undefined;
+    let lastError: string | undefined;
+    const forward = (events: RunEvent[]) => {
+      for (const e of events) {
+        if (e.kind === 'metrics' && records.length < 10_000) records.push(...e.records);
+        if (e.kind === 'node-info' && e.engine) engine = e.engine;
+        if (e.kind === 'log') for (const l of e.lines) if (l.text.startsWith('error:')) lastError = l.text;
+        this.o.emit(e);
+      }
+    };
+    this.phase(name, 'running');
+    forward(parser.push(`$ ${stage.cmd}\n`));
+    const env = { ...this.o.env, PIPEWRIGHT_NODE_ID: name, ...(gpus.length > 0 ? { CUDA_VISIBLE_DEVICES: gpus.join(',') } : {}) };
+    const child = spawnStage(stage.cmd, { cwd: this.o.workspace, env, onOutput: (chunk, stream) => forward(parser.push(chunk, stream)) });
+    const pidFile = path.join(this.o.runDir, 'pids', name);
+    this.running.set(name, { process: child, gpus });
+    if (this.stopping) void child.stop(this.o.graceMs ?? 5000);
+    await fs.mkdir(path.dirname(pidFile), { recursive: true });
+    await fs.writeFile(pidFile, String(child.pid));
+    const exit = await child.exited;
+    this.running.delete(name);
+    await fs.rm(pidFile, { force: true });
+    forward(parser.end());
+    if (this.stopping) {
+      this.phase(name, this.stopping === 'cancel' ? 'cancelled' : 'failed', this.stopping === 'cancel' ? 'Cancelled' : CLOSED_MESSAGE);
+      return;
+    }
+    if (exit.code !== 0) {
+      const status = exit.signal ? `killed by ${exit.signal}` : `exit status ${exit.code}`;
+      this.fail(stage, lastError ? `${lastError.slice('error:'.length).trim()} (${status})` : status);
+      return;
+    }
+    const missing = this.o.cache && cacheKey
+      ? await this.o.cache.save(cacheKey, stage, this.o.workspace, this.hasher, { runId: this.o.runId, metrics: records, ...(engine ? { engine } : {}) })
+      : await this.missingOutputs(stage);
+    if (missing.length > 0) this.fail(stage, `it did not create its output ${missing.join(', ')}`);
+    else this.phase(name, 'succeeded');
+  }
+
+  private async missingOutputs(stage: LocalStage): Promise<string[]> {
+    const missing: string[] = [];
+    for (const out of stage.outputs) if (!(await fs.stat(path.join(this.o.workspace, out)).catch(() => undefined))) missing.push(out);
+    return missing;
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The local target's stage cache, as DVC's run cache: a stage's key is the hash of its command, the
+ * content of its deps and its parameter values; an entry lists the outputs it produced, whose files
+ * live content-addressed under `objects/`. A hit restores those outputs into the new workspace.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { constants, promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { MetricRecord } from '../../../shared/runs/types.ts';
+import type { Hasher, Tree } from './hashing.ts';
+import type { LocalStage } from './stages.ts';
+
+export interface CacheEntry {
+  format: 'pipewright.stage-cache/v1';
+  key: string;
+  stage: string;
+  /** The run that produced the outputs. */
+  runId: string;
+  createdAt: string;
+  outputs: { path: string; tree: Tree }[];
+  engine?: string;
+  /** The metric records the stage reported, shown again when it is restored. */
+  metrics?: MetricRecord[];
+}
+
+function resolveIn(workspace: string, p: string): string {
+  return path.isAbsolute(p) ? p : path.join(workspace, p);
+}
+
+export class StageCache {
+  constructor(readonly root: string) {}
+
+  private objectPath(hash: string): string {
+    return path.join(this.root, 'objects', hash.slice(0, 2), hash);
+  }
+
+  private entryPath(key: string): string {
+    return path.join(this.root, 'stages', `${key}.json`);
+  }
+
+  async key(stage: LocalStage, workspace: string, params: Record<string, unknown>, hasher: Hasher): Promise<string> {
+    const deps: [string, string][] = [];
+    for (const dep of [...stage.deps].sort()) deps.push([dep, (await hasher.tree(resolveIn(workspace, dep))).hash]);
+    const material = JSON.stringify({ v: 1, cmd: stage.cmd, deps, params, outputs: [...stage.outputs].sort() });
+    return createHash('sha256').update(material).digest('hex');
+  }
+
+  /** The entry for `key` if every file it needs is still in the cache. */
+  async lookup(key: string): Promise<CacheEntry | undefined> {
+    let entry: CacheEntry;
+    try {
+      entry = JSON.parse(await fs.readFile(this.entryPath(key), 'utf8')) as CacheEntry;
+    } catch {
+      return undefined;
+    }
+    if (entry.format !== 'pipewright.stage-cache/v1' || entry.key !== key) return undefined;
+    for (const out of entry.outputs) {
+      for (const e of out.tree.entries) {
+        if (e.kind === 'file' && !(await fs.stat(this.objectPath(e.hash!)).catch(() => undefined))) return undefined;
+      }
+    }
+    return entry;
+  }
+
+  /** Put the entry's outputs into `workspace` (replacing whatever is there). */
+  async restore(entry: CacheEntry, workspace: string): Promise<void> {
+    for (const out of entry.outputs) {
+      const target = resolveIn(workspace, out.path);
+      await fs.rm(target, { recursive: true, force: true });
+      if (out.tree.kind === 'dir') await fs.mkdir(target, { recursive: true });
+      else await fs.mkdir(path.dirname(target), { recursive: true });
+      for (const e of out.tree.entries) {
+        const dest = e.path ? path.join(target, ...e.path.split('/')) : target;
+        if (e.kind === 'dir') await fs.mkdir(dest, { recursive: true });
+        else {
+          await fs.copyFile(this.objectPath(e.hash!), dest, constants.COPYFILE_FICLONE);
+          await fs.chmod(dest, e.executable ? 0o755 : 0o644);
+        }
+      }
+    }
+  }
+
+  /** Store a finished stage's outputs. Returns the names of declared outputs the stage did not create. */
+  async save(key: string, stage: LocalStage, workspace: string, hasher: Hasher, extra: Pick<CacheEntry, 'runId' | 'engine' | 'metrics'>): Promise<string[]> {
+    const outputs: CacheEntry['outputs'] = [];
+    const missing: string[] = [];
+    for (const out of stage.outputs) {
+      const tree = await hasher.tree(resolveIn(workspace, out));
+      if (tree.kind === 'missing') missing.push(out);
+      else outputs.push({ path: out, tree });
+    }
+    if (missing.length > 0) return missing;
+    for (const out of outputs) {
+      for (const e of out.tree.entries) {
+        if (e.kind !== 'file') continue;
+        const object = this.objectPath(e.hash!);
+        if (await fs.stat(object).catch(() => undefined)) continue;
+        await fs.mkdir(path.dirname(object), { recursive: true });
+        const temp = `${object}.${randomBytes(4).toString('hex')}.tmp`;
+        const source = e.path ? path.join(resolveIn(workspace, out.path), ...e.path.split('/')) : resolveIn(workspace, out.path);
+        await fs.copyFile(source, temp, constants.COPYFILE_FICLONE);
+        await fs.rename(temp, object);
+      }
+    }
+    const entry: CacheEntry = { format: 'pipewright.stage-cache/v1', key, stage: stage.name, createdAt: new Date().toISOString(), outputs, ...extra };
+    const file = this.entryPath(key);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+    await fs.writeFile(temp, JSON.stringify(entry));
+    await fs.rename(temp, file);
+    return [];
+  }
+}
