@@ -23,6 +23,8 @@ export interface FollowLogOptions {
   /** Asked when a stream ends: 'more' reconnects; 'done' reads the tail once more and stops. */
   afterStreamEnd(): Promise<'more' | 'done'>;
   onConnection?(state: 'connected' | 'disconnected', message?: string): void;
+  /** Called once the follow has ended by itself (not when stopped). */
+  onEnd?(): void;
   backoff?: Backoff;
 }
 
@@ -127,6 +129,7 @@ export function followContainerLog(kc: KubeConfig, opts: FollowLogOptions): () =
       }
       await sleep(backoff.next(), abort.signal);
     }
+    if (!abort.signal.aborted) opts.onEnd?.();
   })();
 
   return () => abort.abort();

@@ -1,0 +1,190 @@
+/**
+ * Follows one Argo Workflow (submitted by Pipewright directly, or by KFP) until it ends: node phases
+ * from the Workflow watch, hints from its pods, and each node's `main` container log through the
+ * one log parser, all as RunEvents. Survives disconnects: watches resume, logs resume from their
+ * last timestamp with nothing lost or repeated.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import { LogStreamParser } from '../../../shared/runs/parseStream.ts';
+import type { NodeHint, NodePhase, RunEvent, RunPhase } from '../../../shared/runs/types.ts';
+import type { RunContext } from '../runs/target.ts';
+import { parseNodeName, runPhaseOf, taskStates } from './argoStatus.ts';
+import type { WorkflowLike } from './argoStatus.ts';
+import { followContainerLog } from './logs.ts';
+import type { TimedLine } from './logs.ts';
+import { podHint } from './podHints.ts';
+import type { PodLike } from './podHints.ts';
+import { watchCollection } from './watch.ts';
+import type { KubeObject } from './watch.ts';
+
+export const WORKFLOW_LABEL = 'workflows.argoproj.io/workflow';
+export const NODE_NAME_ANNOTATION = 'workflows.argoproj.io/node-name';
+
+type Pod = PodLike & KubeObject;
+
+export interface MonitorOptions {
+  namespace: string;
+  workflowName: string;
+  /** Pipeline node ids (the DAG task names). */
+  nodeIds: readonly string[];
+  /** Which pipeline node a pod runs, and whether it is the pod whose log to follow (KFP: the executor, not the driver). */
+  podNode?: (pod: Pod, workflowName: string) => string | undefined;
+  /** Node states from the Workflow (default: Argo DAG tasks named by node id). */
+  nodeStates?: (wf: WorkflowLike, nodeIds: readonly string[]) => ReturnType<typeof taskStates>;
+  /** Log container name (default `main`). */
+  container?: string;
+  /** How long to wait for logs to drain once the Workflow has ended (ms). */
+  drainMs?: number;
+}
+
+export function argoPodNode(pod: Pod, workflowName: string): string | undefined {
+  const nodeName = pod.metadata?.annotations?.[NODE_NAME_ANNOTATION];
+  return nodeName ? parseNodeName(workflowName, nodeName)?.task : undefined;
+}
+
+function containerStarted(pod: Pod, container: string): boolean {
+  const status = pod.status?.containerStatuses?.find((c) => c.name === container);
+  return Boolean(status?.state && ('running' in status.state || status.state.terminated)) || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+}
+
+function podFinished(pod: Pod | undefined): boolean {
+  return !pod || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+}
+
+export class WorkflowMonitor {
+  private readonly stops: (() => void)[] = [];
+  private readonly phases = new Map<string, NodePhase>();
+  private readonly hints = new Map<string, string>();
+  private readonly pods = new Map<string, Pod>();
+  private readonly following = new Set<string>();
+  private readonly parsers = new Map<string, LogStreamParser>();
+  private readonly openFollows = new Set<string>();
+  private runPhase: RunPhase = 'pending';
+  private finished = false;
+  private resolveDone!: (phase: RunPhase) => void;
+  /** Resolves with the final run phase once the Workflow ended and its logs drained. */
+  readonly done: Promise<RunPhase>;
+
+  constructor(
+    private readonly kc: KubeConfig,
+    private readonly ctx: Pick<RunContext, 'emit' | 'logTail'> & { record: { id: string } },
+    private readonly opts: MonitorOptions,
+  ) {
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  private emit(event: RunEvent): void {
+    this.ctx.emit(event);
+  }
+
+  private get runId(): string {
+    return this.ctx.record.id;
+  }
+
+  async start(): Promise<void> {
+    // Resume seq numbering and log positions from what the history already holds.
+    for (const nodeId of this.opts.nodeIds) {
+      const tail = await this.ctx.logTail(nodeId, 1);
+      this.parsers.set(nodeId, new LogStreamParser({ runId: this.runId, nodeId, lastSeq: tail[0]?.seq ?? 0 }));
+    }
+    const { namespace, workflowName } = this.opts;
+    const onConnection = (state: 'connected' | 'disconnected', message?: string) =>
+      this.emit({ kind: 'connection', runId: this.runId, state, message: state === 'disconnected' ? 'disconnected — retrying' + (message ? ` (${message.replace(/^disconnected — retrying ?/, '')})` : '') : undefined });
+    this.stops.push(
+      watchCollection<WorkflowLike & KubeObject>(
+        this.kc,
+        { path: `/apis/argoproj.io/v1alpha1/namespaces/${namespace}/workflows`, fieldSelector: `metadata.name=${workflowName}` },
+        { onUpsert: (wf) => this.onWorkflow(wf), onDelete: () => this.onWorkflowDeleted(), onConnection },
+      ),
+      watchCollection<Pod>(
+        this.kc,
+        { path: `/api/v1/namespaces/${namespace}/pods`, labelSelector: `${WORKFLOW_LABEL}=${workflowName}` },
+        { onUpsert: (pod) => this.onPod(pod), onDelete: (pod) => this.pods.delete(pod.metadata?.name ?? '') },
+      ),
+    );
+  }
+
+  stop(): void {
+    for (const stop of this.stops.splice(0)) stop();
+  }
+
+  private onWorkflow(wf: WorkflowLike): void {
+    const at = new Date().toISOString();
+    const states = (this.opts.nodeStates ?? taskStates)(wf, this.opts.nodeIds);
+    const cancelled = Boolean(wf.spec?.shutdown);
+    const ended = ['Succeeded', 'Failed', 'Error'].includes(wf.status?.phase ?? '');
+    for (const nodeId of this.opts.nodeIds) {
+      const state = states.get(nodeId);
+      let phase: NodePhase = state?.phase ?? 'pending';
+      if (cancelled && (phase === 'failed' || (ended && (phase === 'pending' || phase === 'running')))) phase = 'cancelled';
+      else if (ended && !state && wf.status?.phase !== 'Succeeded') phase = 'skipped';
+      if (this.phases.get(nodeId) === phase) continue;
+      this.phases.set(nodeId, phase);
+      this.emit({ kind: 'node-phase', runId: this.runId, nodeId, phase, message: state?.message, at: state?.finishedAt ?? state?.startedAt ?? at });
+    }
+    const runPhase = runPhaseOf(wf);
+    if (runPhase === 'running' && this.runPhase === 'pending') {
+      this.runPhase = 'running';
+      this.emit({ kind: 'run-phase', runId: this.runId, phase: 'running', at });
+    }
+    if (ended && !this.finished) {
+      this.finished = true;
+      void this.finish(runPhase, wf.status?.message);
+    }
+  }
+
+  private onWorkflowDeleted(): void {
+    if (this.finished) return;
+    this.finished = true;
+    void this.finish('error', 'The Workflow was deleted from the cluster');
+  }
+
+  private onPod(pod: Pod): void {
+    const name = pod.metadata?.name ?? '';
+    const nodeId = (this.opts.podNode ?? argoPodNode)(pod, this.opts.workflowName);
+    if (!nodeId || !this.parsers.has(nodeId)) return;
+    this.pods.set(name, pod);
+    const hint: NodeHint | null = podHint(pod, [], this.opts.container ?? 'main');
+    const key = hint ? `${hint.reason}:${hint.hint}` : '';
+    if ((this.hints.get(nodeId) ?? '') !== key) {
+      this.hints.set(nodeId, key);
+      this.emit({ kind: 'hint', runId: this.runId, nodeId, hint });
+    }
+    if (!this.following.has(name) && containerStarted(pod, this.opts.container ?? 'main')) {
+      this.following.add(name);
+      this.emit({ kind: 'node-info', runId: this.runId, nodeId, podName: name });
+      void this.followPod(name, nodeId);
+    }
+  }
+
+  private async followPod(podName: string, nodeId: string): Promise<void> {
+    const parser = this.parsers.get(nodeId)!;
+    // Resume after what the history holds: the last timestamp and the texts delivered at it.
+    const tail = await this.ctx.logTail(nodeId, 200);
+    const lastTs = tail.at(-1)?.ts;
+    const since = lastTs ? { ts: lastTs, delivered: tail.filter((l) => l.ts === lastTs).map((l) => l.text) } : undefined;
+    this.openFollows.add(podName);
+    const stop = followContainerLog(this.kc, {
+      namespace: this.opts.namespace,
+      pod: podName,
+      container: this.opts.container ?? 'main',
+      since,
+      onLines: (lines: TimedLine[]) => {
+        const chunk = lines.map((l) => `${l.ts} ${l.text}\n`).join('');
+        for (const event of parser.push(chunk)) this.emit(event);
+      },
+      afterStreamEnd: async () => (podFinished(this.pods.get(podName)) ? 'done' : 'more'),
+      onEnd: () => this.openFollows.delete(podName),
+    });
+    this.stops.push(stop);
+  }
+
+  private async finish(phase: RunPhase, message?: string): Promise<void> {
+    const deadline = Date.now() + (this.opts.drainMs ?? 10_000);
+    while (this.openFollows.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    for (const parser of this.parsers.values()) for (const event of parser.end()) this.emit(event);
+    this.stop();
+    this.emit({ kind: 'run-phase', runId: this.runId, phase, message, at: new Date().toISOString() });
+    this.resolveDone(phase);
+  }
+}
