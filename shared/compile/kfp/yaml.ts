@@ -4,6 +4,7 @@
  */
 import { Document, visit } from 'yaml';
 import type { ScalarTag } from 'yaml';
+import { CompileError } from '../plan.ts';
 
 /** A number the IR types as a double (NUMBER_DOUBLE, cpuLimit, backoffFactor): always written with a dot. */
 export class KfpDouble {
@@ -37,14 +38,32 @@ const doubleTag: ScalarTag = {
  */
 const AMBIGUOUS_STRING = /^(?:[-+.]?[0-9.]|=$|<<)/;
 
+/**
+ * Characters that YAML 1.1 reads as line breaks (NEL, LS, PS) or refuses raw (DEL, C1 controls, BOM,
+ * non-characters), which `yaml` writes raw even inside double quotes: such strings are double-quoted and
+ * the characters escaped afterwards, which is only valid there.
+ */
+const RAW_UNSAFE = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/;
+const RAW_UNSAFE_ALL = new RegExp(RAW_UNSAFE.source, 'g');
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 function toYaml(value: object): string {
   const doc = new Document(value, { version: '1.1', customTags: [doubleTag], aliasDuplicateObjects: false });
+  let escapes = false;
   visit(doc, {
     Scalar(_key, node) {
-      if (typeof node.value === 'string' && AMBIGUOUS_STRING.test(node.value)) node.type = 'QUOTE_DOUBLE';
+      if (typeof node.value !== 'string') return;
+      if (LONE_SURROGATE.test(node.value)) {
+        throw new CompileError(`the text ${JSON.stringify(node.value.slice(0, 40))} is not valid Unicode (it holds a lone surrogate)`);
+      }
+      if (RAW_UNSAFE.test(node.value)) {
+        node.type = 'QUOTE_DOUBLE';
+        escapes = true;
+      } else if (AMBIGUOUS_STRING.test(node.value)) node.type = 'QUOTE_DOUBLE';
     },
   });
-  return doc.toString({ lineWidth: 0, indentSeq: false });
+  const text = doc.toString({ lineWidth: 0, indentSeq: false });
+  return escapes ? text.replace(RAW_UNSAFE_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : text;
 }
 
 /** Several YAML documents in one text, separated by `---`, as the KFP SDK writes a pipeline and its platform spec. */
