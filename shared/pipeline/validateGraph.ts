@@ -82,7 +82,9 @@ export function checkInputs(doc: PipelineDocument, ports: Map<string, Ports | un
   const incoming = new Map<string, PipelineEdge[]>();
   for (const edge of doc.edges) {
     const key = `${edge.target}\u0000${edge.targetHandle}`;
-    incoming.set(key, [...(incoming.get(key) ?? []), edge]);
+    const list = incoming.get(key);
+    if (list) list.push(edge);
+    else incoming.set(key, [edge]);
   }
   const done = new Set<string>();
   for (const node of doc.nodes) {

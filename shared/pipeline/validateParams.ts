@@ -16,26 +16,26 @@ const TYPE_WORDS: Record<ParamType, string> = {
 
 /** Why `value` does not fit `spec`, as a code and a phrase ("is 5, above its maximum 1"), or undefined. */
 export function paramValueProblem(spec: ParamSpec, value: unknown): { code: ProblemCode; detail: string } | undefined {
-  const wrongType = { code: 'param-type' as const, detail: `is ${show(value)}, but it must be ${TYPE_WORDS[spec.type] ?? spec.type}` };
+  const wrongType = () => ({ code: 'param-type' as const, detail: `is ${show(value)}, but it must be ${TYPE_WORDS[spec.type] ?? spec.type}` });
   switch (spec.type) {
     case 'number':
     case 'integer': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) return wrongType;
-      if (spec.type === 'integer' && !Number.isInteger(value)) return wrongType;
+      if (typeof value !== 'number' || !Number.isFinite(value)) return wrongType();
+      if (spec.type === 'integer' && !Number.isInteger(value)) return wrongType();
       if (spec.min !== undefined && value < spec.min) return { code: 'param-out-of-range', detail: `is ${value}, below its minimum ${spec.min}` };
       if (spec.max !== undefined && value > spec.max) return { code: 'param-out-of-range', detail: `is ${value}, above its maximum ${spec.max}` };
       return undefined;
     }
     case 'string':
-      return typeof value === 'string' ? undefined : wrongType;
+      return typeof value === 'string' ? undefined : wrongType();
     case 'boolean':
-      return typeof value === 'boolean' ? undefined : wrongType;
+      return typeof value === 'boolean' ? undefined : wrongType();
     case 'enum':
       if (typeof value !== 'string') return { code: 'param-type', detail: `is ${show(value)}, but it must be one of ${show(spec.enum ?? [])}` };
       if (!(spec.enum ?? []).includes(value)) return { code: 'param-not-in-enum', detail: `is ${show(value)}, not one of ${(spec.enum ?? []).map((e) => show(e)).join(', ')}` };
       return undefined;
     case 'string-list':
-      return Array.isArray(value) && value.every((v) => typeof v === 'string') ? undefined : wrongType;
+      return Array.isArray(value) && value.every((v) => typeof v === 'string') ? undefined : wrongType();
     default:
       return { code: 'param-type', detail: `has an unknown type ${show(spec.type)}` };
   }
