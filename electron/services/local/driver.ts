@@ -98,8 +98,8 @@ export class LocalDriver implements RunTargetDriver {
     const choice = await choosePython(settings.pythonPath, needs);
     if (!choice.ok) {
       for (const line of choice.message.split('\n').slice(1)) {
-        const stage = /^stage "([^"]+)"/.exec(line)?.[1];
-        if (stage) ctx.emit({ kind: 'node-phase', runId, nodeId: stage, phase: 'failed', message: line.slice(line.indexOf(':') + 2), at: new Date().toISOString() });
+        const m = /^stage "([^"]+)" /.exec(line);
+        if (m) ctx.emit({ kind: 'node-phase', runId, nodeId: m[1], phase: 'failed', message: line.slice(m[0].length), at: new Date().toISOString() });
       }
       return { outcome: { phase: 'failed', message: choice.message } };
     }

@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { groupAlive } from '../../electron/services/local/processes.ts';
+import { fixturePipeline } from '../fixtures/run-pipelines.ts';
+import { createHarness, processesWith } from './harness.ts';
+import type { Harness } from './harness.ts';
+
+let h: Harness;
+afterEach(async () => h?.close());
+
+describe('local target on the fixture pipeline', () => {
+  it('runs every stage in dependency order, with logs, metrics, engine and the run environment', async () => {
+    h = createHarness();
+    const run = await h.run(fixturePipeline());
+    expect(run.phase).toBe('succeeded');
+    expect(h.phases(run.id)).toEqual({ a: 'succeeded', b: 'succeeded', c: 'succeeded', d: 'succeeded' });
+    const started = h.started(run.id);
+    expect(started[0]).toBe('a');
+    expect(started.indexOf('d')).toBeGreaterThan(started.indexOf('b'));
+    expect(run.nodes.d).toMatchObject({ engine: 'fixture', lastMetrics: { loss: 1, value: 1 } });
+    expect((await h.manager.readMetrics(run.id, 'b')).map((m) => m.step)).toEqual([1, 2, 3]);
+    const workspace = run.external?.workspace ?? '';
+    const log = (await h.manager.readLog(run.id, 'c', 0, 100)).lines.map((l) => l.text);
+    expect(log[0]).toBe('$ python3 -u steps/c.py --params-file params.yaml --params-key c --in-in data/a/out --out-out data/c/out');
+    expect(log).toContain(`env ${run.id} c ${path.join(workspace, 'samples')} -`);
+    expect(existsSync(path.join(workspace, 'dvc.yaml'))).toBe(true);
+    expect(await fs.readFile(path.join(workspace, 'data/d/out/out.txt'), 'utf8')).toContain('"value": 1');
+  });
+
+  it('skips every unchanged stage on a second run, and re-runs only a changed stage and what depends on it', async () => {
+    h = createHarness();
+    const first = await h.run(fixturePipeline());
+    const second = await h.run(fixturePipeline());
+    expect(h.phases(second.id)).toEqual({ a: 'cached', b: 'cached', c: 'cached', d: 'cached' });
+    expect(h.started(second.id)).toEqual([]);
+    expect(second.nodes.d).toMatchObject({ engine: 'fixture', lastMetrics: { loss: 1 } });
+    expect((await h.manager.readLog(second.id, 'd', 0, 10)).lines[0].text).toBe(`Unchanged since run ${first.id}: outputs restored from the cache`);
+    expect(await fs.readFile(path.join(second.external!.workspace!, 'data/d/out/out.txt'), 'utf8')).toContain('"value": 1');
+    const third = await h.run(fixturePipeline({ b: { value: 2 } }));
+    expect(h.phases(third.id)).toEqual({ a: 'cached', b: 'succeeded', c: 'cached', d: 'succeeded' });
+    expect(third.nodes.b.lastMetrics?.value).toBe(2);
+  });
+
+  it('skips the dependents of a failing stage, keeps its log, and fails the run naming it', async () => {
+    h = createHarness();
+    const run = await h.run(fixturePipeline({ b: { fail: 1 } }));
+    expect(run.phase).toBe('failed');
+    expect(run.message).toBe('stage "b" failed: told to fail by its parameters (exit status 1)');
+    expect(h.phases(run.id)).toEqual({ a: 'succeeded', b: 'failed', c: 'succeeded', d: 'skipped' });
+    const log = await h.manager.readLog(run.id, 'b', 0, 100);
+    expect(log.lines.find((l) => l.stream === 'stderr')?.text).toBe('error: told to fail by its parameters');
+  });
+
+  it('cancels mid-stage and leaves no process of the run behind', async () => {
+    h = createHarness();
+    const marker = `pw-marker-${randomBytes(4).toString('hex')}`;
+    const { id } = await h.manager.startRun({ document: fixturePipeline({ b: { sleep: 60, child: marker } }), target: 'local' });
+    await expect.poll(() => processesWith(marker).length, { timeout: 20_000, interval: 100 }).toBe(1);
+    const pid = Number(await fs.readFile(path.join(h.dataDir, 'runs', id, 'pids', 'b'), 'utf8'));
+    await h.manager.cancelRun(id);
+    const run = await h.manager.waitForRun(id);
+    expect(run.phase).toBe('cancelled');
+    expect(h.phases(id)).toMatchObject({ a: 'succeeded', b: 'cancelled', d: 'skipped' });
+    expect(groupAlive(pid)).toBe(false);
+    expect(processesWith(marker)).toEqual([]);
+  });
+
+  it('gives GPU stages their own GPUs, one stage per GPU at a time', async () => {
+    h = createHarness({ gpuIds: ['7'] });
+    const doc = fixturePipeline({ b: { sleep: 0.3 }, c: { sleep: 0.3 } });
+    for (const n of doc.nodes) if (n.id === 'b' || n.id === 'c') n.resources = { gpus: 1 };
+    const run = await h.run(doc);
+    expect(run.phase).toBe('succeeded');
+    const log = async (node: string) => (await h.manager.readLog(run.id, node, 0, 100)).lines.map((l) => l.text).find((t) => t.startsWith('env'));
+    expect(await log('b')).toMatch(/ 7$/);
+    expect(await log('c')).toMatch(/ 7$/);
+    expect(await log('a')).toMatch(/ -$/);
+    const [b, c] = [run.nodes.b, run.nodes.c];
+    const overlap = b.startedAt! < c.finishedAt! && c.startedAt! < b.finishedAt!;
+    expect(overlap).toBe(false);
+  });
+});
+
+describe('local target interpreter check', () => {
+  it('fails the run before any stage starts, naming each stage and what to install', async () => {
+    const dir = await fs.mkdtemp(path.join((await import('node:os')).tmpdir(), 'pw-py-'));
+    const python = path.join(dir, 'python-without-site');
+    await fs.writeFile(python, '#!/bin/sh\nexec /usr/bin/python3 -S "$@"\n', { mode: 0o755 });
+    h = createHarness({ settings: () => ({ pythonPath: python }) });
+    const doc = fixturePipeline();
+    doc.nodes.push({ id: 'cpt', type: 'cpt', position: { x: 0, y: 400 }, params: { engine: 'tiny' } });
+    doc.edges.push({ id: 'dc', source: 'd', sourceHandle: 'out', target: 'cpt', targetHandle: 'dataset' });
+    const run = await h.run(doc);
+    expect(run.phase).toBe('failed');
+    expect(run.message).toBe(`${python} cannot run these stages:\nstage "cpt" needs torch: install with ${python} -m pip install torch`);
+    expect(h.started(run.id)).toEqual([]);
+    expect(run.nodes.cpt).toMatchObject({ phase: 'failed', message: `needs torch: install with ${python} -m pip install torch` });
+    expect(run.nodes.a.phase).toBe('skipped');
+    await fs.rm(dir, { recursive: true });
+  });
+});
