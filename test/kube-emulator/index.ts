@@ -6,6 +6,7 @@ import type { AccessRule } from './access.ts';
 import type { StepBehavior, StepSelector } from './controller/behavior.ts';
 import { WorkflowController } from './controller/workflow-controller.ts';
 import { Faults } from './faults.ts';
+import { KfpApi } from './kfp/api.ts';
 import { writeKubeconfig, EMULATOR_CONTEXT } from './kubeconfig.ts';
 import { LogStore } from './logs.ts';
 import { RESOURCES, workflowCrd } from './resources.ts';
@@ -170,6 +171,8 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
   seed(store, ['default', 'kubeflow', ...(options.namespaces ?? [])], argo, kfpEnabled);
   const workflows = new WorkflowController(store, logs, () => timeScale);
   if (argo) workflows.start();
+  const kfp = kfpEnabled ? new KfpApi(store, { retryWorkflow: (namespace, name) => workflows.retryWorkflow(namespace, name) }) : undefined;
+  if (kfp) proxies.set('kubeflow/ml-pipeline', kfp.handler);
   server = makeServer();
   port = await listen(server, port);
   const url = `http://127.0.0.1:${port}`;
@@ -205,6 +208,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
     close: async () => {
       faults.clear();
       workflows.stop();
+      kfp?.stop();
       watches.closeAll();
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -161,7 +161,8 @@ export class WorkflowEngine {
     const node = this.node(name) ?? this.createNode(name, displayName, 'Pod', template.name, boundaryID, 'Pending', inputs);
     if (isTerminal(node.phase)) return node.phase;
     const attempt = Number(/\((\d+)\)$/.exec(name)?.[1] ?? 0);
-    const pod = this.host.ensurePod(this.workflow, node, template, this.lookupFor(inputs, attempt));
+    const lookup = this.lookupFor(inputs, attempt);
+    const pod = this.host.ensurePod(this.workflow, node, template, lookup);
     if (!pod) {
       this.finish(node, 'Error', 'pod deleted');
       return node.phase;
@@ -176,7 +177,8 @@ export class WorkflowEngine {
       case 'Succeeded': {
         this.finish(node, 'Succeeded');
         node.progress = '1/1';
-        const declared = ((template.outputs as Record<string, unknown>)?.parameters as Array<Record<string, unknown>>) ?? [];
+        const outputs = substitute((template.outputs ?? {}) as Record<string, unknown>, lookup);
+        const declared = (outputs.parameters as Array<Record<string, unknown>>) ?? [];
         const parameters = declared.map((p) => ({ name: String(p.name), value: String((p.valueFrom as Record<string, unknown>)?.default ?? p.default ?? p.value ?? '') }));
         node.outputs = { ...(parameters.length ? { parameters } : {}), exitCode: '0' };
         break;
@@ -209,7 +211,7 @@ export class WorkflowEngine {
   private executeRetry(name: string, displayName: string, template: Template, inputs: Params, boundaryID: string | undefined): TaskPhase {
     const node = this.node(name) ?? this.createNode(name, displayName, 'Retry', template.name, boundaryID, 'Running', inputs);
     if (isTerminal(node.phase)) return node.phase;
-    const strategy = template.retryStrategy as Record<string, unknown>;
+    const strategy = substitute(template.retryStrategy as Record<string, unknown>, this.lookupFor(inputs, 0));
     const limit = strategy.limit === undefined ? Infinity : Number(strategy.limit);
     const policy = String(strategy.retryPolicy ?? 'OnFailure');
     const attempts = (node.children ?? []).map((id) => this.nodes[id]).filter(Boolean);
@@ -327,7 +329,12 @@ export class WorkflowEngine {
   }
 
   private taskArgs(task: Record<string, unknown>, lookup: (key: string) => string | undefined): Params {
-    const params = ((task.arguments as Record<string, unknown>)?.parameters as Array<{ name: string; value?: unknown }>) ?? [];
-    return new Map(params.map((p) => [p.name, substitute(String(p.value ?? ''), lookup)]));
+    const params = ((task.arguments as Record<string, unknown>)?.parameters as Array<{ name: string; value?: unknown; default?: unknown }>) ?? [];
+    return new Map(
+      params.map((p) => {
+        const value = substitute(String(p.value ?? ''), lookup);
+        return [p.name, value.includes('{{') && p.default !== undefined ? String(p.default) : value];
+      }),
+    );
   }
 }

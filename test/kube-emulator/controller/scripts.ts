@@ -104,6 +104,18 @@ function evalScript(input: ScriptInput): string[] {
 }
 
 export function defaultScript(input: ScriptInput): string[] {
+  const lines = stepScript(input);
+  if (!/system-container-impl$/.test(input.templateName)) return lines;
+  // KFP's launcher frames the component's own output.
+  return [
+    `I1128 00:00:00.000000      21 launcher_v2.go:90] input ComponentSpec:{"executorLabel": "exec-${input.step}"}`,
+    `I1128 00:00:00.100000      21 launcher_v2.go:167] executing component`,
+    ...lines,
+    `I1128 00:00:01.000000      21 launcher_v2.go:198] publish success.`,
+  ];
+}
+
+function stepScript(input: ScriptInput): string[] {
   switch (classify(input)) {
     case 'train':
       return trainingScript(input);
