@@ -1,0 +1,167 @@
+import { EventEmitter } from 'node:events';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { IPC_INVOKE_CHANNEL } from '../../shared/api/bridge.ts';
+import type { DesktopOptions } from './shell.ts';
+import { startDesktop } from './shell.ts';
+
+/** Fakes of the Electron modules the shell uses: enough to run its wiring in plain Node. */
+class FakeWebContents extends EventEmitter {
+  windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }) {
+    this.windowOpenHandler = handler;
+  }
+  send() {}
+  isDestroyed() {
+    return false;
+  }
+}
+
+class FakeWindow extends EventEmitter {
+  static created: FakeWindow[] = [];
+  webContents = new FakeWebContents();
+  loaded: string | null = null;
+  title = '';
+  closed = false;
+  constructor(readonly options: Record<string, unknown>) {
+    super();
+    FakeWindow.created.push(this);
+  }
+  async loadURL(url: string) {
+    this.loaded = url;
+  }
+  setTitle(title: string) {
+    this.title = title;
+  }
+  isDestroyed() {
+    return false;
+  }
+  isMinimized() {
+    return false;
+  }
+  isFullScreen() {
+    return false;
+  }
+  isMaximized() {
+    return false;
+  }
+  getNormalBounds() {
+    return { x: 10, y: 20, width: 1200, height: 800 };
+  }
+  close() {
+    const event = { defaultPrevented: false, preventDefault: () => (event.defaultPrevented = true) };
+    this.emit('close', event);
+    this.closed = !event.defaultPrevented;
+  }
+}
+
+function fakeElectron(lock = true) {
+  const calls: string[] = [];
+  const handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
+  let ready: () => void = () => {};
+  const whenReady = new Promise<void>((resolve) => (ready = resolve));
+  const app = Object.assign(new EventEmitter(), {
+    requestSingleInstanceLock: () => lock,
+    quit: () => calls.push('quit'),
+    whenReady: () => whenReady,
+    getLocale: () => 'ko-KR',
+    getName: () => 'Pipewright',
+    isPackaged: true,
+  });
+  const electron = {
+    app,
+    BrowserWindow: FakeWindow,
+    Menu: { buildFromTemplate: (template: unknown[]) => template, setApplicationMenu: () => calls.push('menu') },
+    dialog: { showMessageBox: async () => ({ response: 2 }) },
+    ipcMain: Object.assign(new EventEmitter(), {
+      handle: (channel: string, handler: (event: unknown, ...args: unknown[]) => unknown) => handlers.set(channel, handler),
+      removeHandler: () => {},
+    }),
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: { scheme: string }[]) => calls.push(`privileged:${schemes.map((s) => s.scheme).join()}`),
+      handle: (scheme: string) => calls.push(`handle:${scheme}`),
+    },
+    screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
+    session: { defaultSession: Object.assign(new EventEmitter(), { setPermissionRequestHandler: () => calls.push('permissions'), setPermissionCheckHandler: () => {} }) },
+    shell: { openExternal: async () => {} },
+    nativeTheme: { shouldUseDarkColors: false },
+  };
+  return { electron: electron as unknown as DesktopOptions['electron'], calls, handlers, ready };
+}
+
+let dataDir: string;
+beforeEach(async () => {
+  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'pipewright-shell-'));
+  FakeWindow.created = [];
+});
+afterEach(async () => {
+  await fs.rm(dataDir, { recursive: true, force: true });
+});
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+describe('desktop shell wiring', () => {
+  it('quits when another instance holds the lock', () => {
+    const { electron, calls } = fakeElectron(false);
+    startDesktop({ electron, dataDir, distDir: '/app/dist/electron' });
+    expect(calls).toEqual(['quit']);
+  });
+
+  it('opens one locked-down window on app:// and serves IPC only to it', async () => {
+    const { electron, calls, handlers, ready } = fakeElectron();
+    startDesktop({ electron, dataDir, distDir: '/app/dist/electron' });
+    expect(calls).toEqual(['privileged:app']);
+    ready();
+    await settle();
+    expect(calls).toEqual(expect.arrayContaining(['permissions', 'handle:app', 'menu']));
+    const [window] = FakeWindow.created;
+    expect(window.loaded).toBe('app://pipewright/index.html');
+    expect(window.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+      devTools: false,
+      preload: path.join('/app/dist/electron', 'preload.cjs'),
+    });
+    const invoke = handlers.get(IPC_INVOKE_CHANNEL);
+    const fromUs = await invoke?.({ sender: window.webContents, senderFrame: { url: 'app://pipewright/index.html', parent: null } }, { method: 'getAppInfo', args: [] });
+    expect(fromUs).toMatchObject({ ok: true, value: { mode: 'desktop', nativeDialogs: true, locale: 'ko-KR' } });
+    const fromElsewhere = await invoke?.({ sender: new FakeWebContents(), senderFrame: { url: 'app://pipewright/index.html', parent: null } }, { method: 'getAppInfo', args: [] });
+    expect(fromElsewhere).toMatchObject({ ok: false });
+  });
+
+  it('asks before closing a dirty document and stays open on Cancel', async () => {
+    const { electron, handlers, ready } = fakeElectron();
+    startDesktop({ electron, dataDir, distDir: '/app/dist/electron' });
+    ready();
+    await settle();
+    const [window] = FakeWindow.created;
+    const sender = { sender: window.webContents, senderFrame: { url: 'app://pipewright/index.html', parent: null } };
+    await handlers.get(IPC_INVOKE_CHANNEL)?.(sender, { method: 'reportDocumentState', args: [{ dirty: true, title: 'demo', path: null }] });
+    expect(window.title).toBe('• demo — Pipewright');
+    window.close();
+    expect(window.closed).toBe(false);
+    await handlers.get(IPC_INVOKE_CHANNEL)?.(sender, { method: 'reportDocumentState', args: [{ dirty: false, title: 'demo', path: null }] });
+    window.close();
+    expect(window.closed).toBe(true);
+    await settle();
+    expect(JSON.parse(await fs.readFile(path.join(dataDir, 'window-state.json'), 'utf8'))).toEqual({ x: 10, y: 20, width: 1200, height: 800, maximized: false });
+  });
+
+  it('refuses navigation away from the app and popups', async () => {
+    const { electron, ready } = fakeElectron();
+    startDesktop({ electron, dataDir, distDir: '/app/dist/electron' });
+    ready();
+    await settle();
+    const [window] = FakeWindow.created;
+    electron.app.emit('web-contents-created', {}, window.webContents);
+    const navigation = { prevented: false, preventDefault() { this.prevented = true; } };
+    window.webContents.emit('will-navigate', navigation, 'https://evil.example/');
+    expect(navigation.prevented).toBe(true);
+    expect(window.webContents.windowOpenHandler?.({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
+  });
+});
