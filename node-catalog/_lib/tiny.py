@@ -157,11 +157,11 @@ def train_tiny(examples, params, out_dir, reporter, init_dir=None, extra_config=
     return {"steps": total, "final_loss": round(losses[-1], 4), "seconds": round(time.time() - started, 2)}
 
 
-def tiny_answer_loss(model, prompt, answer):
-    """(sum of answer-byte losses, answer bytes) of prompt+answer under the model."""
+def tiny_answer_loss(model, prompt, answer, window=TINY_CONTEXT - 1):
+    """(sum of answer-byte losses, answer bytes) of prompt+answer, seeing at most `window` bytes (the trained length)."""
     torch = _torch()
     p, a = tiny_encode(prompt), tiny_encode(answer) + [TINY_EOS]
-    ids = (p + a)[-TINY_CONTEXT - 1 :]
+    ids = (p + a)[-window - 1 :]
     x = torch.tensor([ids[:-1]])
     y = torch.tensor(ids[1:])
     with torch.no_grad():
@@ -170,15 +170,15 @@ def tiny_answer_loss(model, prompt, answer):
     return float(losses[-n:].sum()), n
 
 
-def tiny_generate(model, prompt, max_new_tokens, stop):
-    """Greedy bytes after the prompt, up to max_new_tokens, stopping at end of text or the `stop` text."""
+def tiny_generate(model, prompt, max_new_tokens, stop, window=TINY_CONTEXT - 1):
+    """Greedy bytes after the prompt (its last `window` bytes in view), up to max_new_tokens, stopping at end of text or `stop`."""
     torch = _torch()
     ids = tiny_encode(prompt)
     out = []
     stop_bytes = tiny_encode(stop) if stop else []
     with torch.no_grad():
         for _ in range(max_new_tokens):
-            context = (ids + out)[-TINY_CONTEXT:]
+            context = (ids + out)[-window:]
             next_id = int(model(torch.tensor([context]))[0, -1].argmax())
             if next_id == TINY_EOS:
                 break

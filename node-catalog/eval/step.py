@@ -34,13 +34,15 @@ EXTRA = [("--metrics-file", {"metavar": "FILE", "help": "also write the metrics 
 
 class TinyScorer:
     def __init__(self, info):
-        self.model, _ = load_tiny(info["path"])
+        self.model, config = load_tiny(info["path"])
+        # Positions past the trained sequence length were never trained: the model sees no more than that.
+        self.window = min(int(config.get("max_seq_length") or TINY_CONTEXT - 1), TINY_CONTEXT - 1)
 
     def answer_loss(self, prompt, answer):
-        return tiny_answer_loss(self.model, prompt, answer)
+        return tiny_answer_loss(self.model, prompt, answer, self.window)
 
     def generate(self, prompt, max_new_tokens, stop):
-        return tiny_generate(self.model, prompt, max_new_tokens, stop)
+        return tiny_generate(self.model, prompt, max_new_tokens, stop, self.window)
 
 
 def canonical(text):

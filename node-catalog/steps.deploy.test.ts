@@ -1,0 +1,92 @@
+/** The deploy step: the accuracy gate, Deployment + Service, the canary Rollout and its analysis, endpoint.json. */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
+import { errorLine, makeWorkdir, runStep } from './steps.testkit.ts';
+
+let work: ReturnType<typeof makeWorkdir>;
+type Manifest = { kind: string; metadata: { name: string }; spec: Record<string, unknown> };
+const manifest = (dir: string, file: string): Manifest => parse(readFileSync(join(work.dir, dir, file), 'utf8')) as Manifest;
+type Container = { image: string; args: string[]; resources: { limits: Record<string, number> } };
+const podSpec = (m: Manifest) => (m.spec.template as { spec: { containers: Container[]; initContainers?: { command: string[] }[]; volumes: Record<string, unknown>[] } }).spec;
+
+beforeAll(() => {
+  work = makeWorkdir();
+  const write = (dir: string, file: string, data: unknown) => {
+    mkdirSync(join(work.dir, dir), { recursive: true });
+    writeFileSync(join(work.dir, dir, file), JSON.stringify(data));
+  };
+  write('tiny', 'config.json', { engine: 'tiny', base_model: 'unsloth/Qwen2.5-7B-bnb-4bit' });
+  write('adapter', 'adapter_config.json', { base_model_name_or_path: 'unsloth/Qwen2.5-7B-bnb-4bit', r: 64 });
+  write('good', 'metrics.json', { accuracy: 0.82, loss: 1.2 });
+  write('bad', 'metrics.json', { accuracy: 0.31 });
+});
+afterAll(() => work.cleanup());
+
+describe('deploy step', () => {
+  it('renders a Deployment and a Service with one GPU per replica, and endpoint.json', async () => {
+    const result = await runStep(work.script('deploy'), ['--in-model', 'tiny', '--out-endpoint', 'plain', '--replicas', '3'], {
+      cwd: work.dir, env: { PIPEWRIGHT_NODE_ID: 'deploy', PIPEWRIGHT_NAMESPACE: 'serving' },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(readdirSync(join(work.dir, 'plain')).sort()).toEqual(['all.yaml', 'deployment.yaml', 'endpoint.json', 'kustomization.yaml', 'service.yaml']);
+    const deployment = manifest('plain', 'deployment.yaml');
+    expect(deployment).toMatchObject({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'pipewright-deploy' }, spec: { replicas: 3 } });
+    const [container] = podSpec(deployment).containers;
+    expect(container.image).toBe('vllm/vllm-openai:v0.6.3');
+    expect(container.resources.limits['nvidia.com/gpu']).toBe(1);
+    expect(container.args).toEqual(['--model', '/models/model', '--served-model-name', 'pipewright-deploy', '--port', '8000']);
+    expect(podSpec(deployment).volumes[0]).toEqual({ name: 'model', hostPath: { path: join(work.dir, 'tiny'), type: 'Directory' } });
+    expect(manifest('plain', 'service.yaml')).toMatchObject({ kind: 'Service', spec: { ports: [{ port: 8000, targetPort: 8000 }] } });
+    const endpoint = JSON.parse(readFileSync(join(work.dir, 'plain', 'endpoint.json'), 'utf8'));
+    expect(endpoint).toMatchObject({ url: 'http://pipewright-deploy.serving.svc.cluster.local:8000/v1', replicas: 3, canary: false, engine: 'tiny' });
+    expect(result.infos[0]).toMatchObject({ endpoint: endpoint.url });
+    expect(parseAllDocuments(readFileSync(join(work.dir, 'plain', 'all.yaml'), 'utf8')).map((d) => d.toJSON().kind)).toEqual(['Deployment', 'Service']);
+    expect(result.stderr).toContain('tiny engine');
+  });
+
+  it('with canary adds an Argo Rollout with 25/50/75 % steps and pauses, and a Prometheus success-rate analysis', async () => {
+    const result = await runStep(work.script('deploy'), ['--in-model', 'adapter', '--in-metrics', 'good', '--min_accuracy', '0.8', '--canary', 'true', '--out-endpoint', 'canary'], { cwd: work.dir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('gate passed: accuracy 0.8200 >= min_accuracy 0.8');
+    const rollout = manifest('canary', 'rollout.yaml');
+    expect(rollout).toMatchObject({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', spec: { replicas: 2, workloadRef: { kind: 'Deployment', name: 'pipewright-model' } } });
+    const canary = (rollout.spec.strategy as { canary: { steps: Record<string, unknown>[]; analysis: { templates: { templateName: string }[] } } }).canary;
+    expect(canary.steps.filter((s) => 'setWeight' in s).map((s) => s.setWeight)).toEqual([25, 50, 75]);
+    expect(canary.steps.filter((s) => 'pause' in s)).toHaveLength(3);
+    const analysis = manifest('canary', 'analysis-template.yaml');
+    expect(analysis.kind).toBe('AnalysisTemplate');
+    expect(analysis.metadata.name).toBe(canary.analysis.templates[0].templateName);
+    const [metric] = analysis.spec.metrics as { successCondition: string; provider: { prometheus: { query: string; address: string } } }[];
+    expect(metric.provider.prometheus.query).toContain('service="{{args.service-name}}"');
+    expect(metric.provider.prometheus.query).toContain('status!~"5.."');
+    expect(metric.successCondition).toContain('>= 0.95');
+    const [container] = podSpec(manifest('canary', 'deployment.yaml')).containers;
+    expect(container.args).toEqual([
+      '--model', 'unsloth/Qwen2.5-7B-bnb-4bit', '--enable-lora', '--lora-modules', 'pipewright-model=/models/model', '--max-lora-rank', '64',
+      '--quantization', 'bitsandbytes', '--load-format', 'bitsandbytes', '--port', '8000',
+    ]);
+    expect(parse(readFileSync(join(work.dir, 'canary', 'kustomization.yaml'), 'utf8')).resources).toEqual(['deployment.yaml', 'service.yaml', 'rollout.yaml', 'analysis-template.yaml']);
+  });
+
+  it('fetches a model from its KFP artifact URI with an init container', async () => {
+    const executorInput = { inputs: { artifacts: { model: { artifacts: [{ name: 'm', uri: 's3://bucket/run/sft/model' }] } } }, outputs: { outputFile: join(work.dir, 'kfp.json') } };
+    const result = await runStep(work.script('deploy'), ['--in-model', 'adapter', '--out-endpoint', 'kfp', '--executor-input', JSON.stringify(executorInput)], { cwd: work.dir });
+    expect(result.code, result.stderr).toBe(0);
+    const pod = podSpec(manifest('kfp', 'deployment.yaml'));
+    expect(pod.initContainers?.[0].command).toEqual(['aws', 's3', 'cp', '--recursive', 's3://bucket/run/sft/model', '/models/model']);
+    expect(pod.volumes[0]).toEqual({ name: 'model', emptyDir: {} });
+  });
+
+  it.each([
+    [['--in-metrics', 'bad', '--min_accuracy', '0.5'], /refusing to deploy: accuracy 0\.3100 is below min_accuracy 0\.5 \(from bad\/metrics\.json\)/],
+    [['--min_accuracy', '0.5'], /min_accuracy is 0\.5 but no metrics input is connected/],
+  ])('refuses below min_accuracy and writes nothing (%j)', async (args, message) => {
+    const out = `refused-${args.length}`;
+    const result = await runStep(work.script('deploy'), ['--in-model', 'tiny', '--out-endpoint', out, ...args], { cwd: work.dir });
+    expect(result.code).toBe(1);
+    expect(errorLine(result)).toMatch(message);
+    expect(() => readdirSync(join(work.dir, out))).toThrow();
+  });
+});
