@@ -6,13 +6,13 @@ import { Dialogs } from './dialogs/Dialogs.tsx';
 import { Inspector } from './inspector/Inspector.tsx';
 import { Palette } from './palette/Palette.tsx';
 import { BottomPanel } from './panels/BottomPanel.tsx';
+import { CrashBoundary } from './shell/CrashBoundary.tsx';
 import { StatusBar } from './shell/StatusBar.tsx';
 import { Toolbar } from './shell/Toolbar.tsx';
 import { useBackend } from './shell/useBackend.ts';
 import { useThemeOnDocument } from './theme.ts';
 
-export function App() {
-  useThemeOnDocument();
+function Workbench() {
   useKeyboardShortcuts();
   useBackend();
   return (
@@ -31,5 +31,14 @@ export function App() {
         <Dialogs />
       </div>
     </ReactFlowProvider>
+  );
+}
+
+export function App() {
+  useThemeOnDocument();
+  return (
+    <CrashBoundary>
+      <Workbench />
+    </CrashBoundary>
   );
 }

@@ -1,7 +1,7 @@
 /** The pipeline canvas: React Flow, controlled by the app store through change objects. */
 import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFlow } from '@xyflow/react';
 import type { Connection, EdgeChange, FinalConnectionState, IsValidConnection, NodeChange, OnConnectEnd } from '@xyflow/react';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { catalog } from '../../node-catalog/index.ts';
@@ -60,6 +60,14 @@ export function Canvas() {
   const selectedEdgeIds = useAppStore((s) => s.selectedEdgeIds);
   const snapToGrid = useAppStore((s) => s.snapToGrid);
   const showMinimap = useAppStore((s) => s.showMinimap);
+  const loadId = useAppStore((s) => s.loadId);
+
+  // Fit the view to each loaded document (not to the first node dropped on an empty one).
+  useEffect(() => {
+    if (appStore.getState().doc.nodes.length === 0) return;
+    const timer = setTimeout(() => void flow.fitView({ padding: 0.15, maxZoom: 1 }), 60);
+    return () => clearTimeout(timer);
+  }, [loadId, flow]);
 
   // measuredVersion stands for changes inside the mutable `measured` map.
   const nodes = useMemo(() => cache.flowNodes(docNodes, new Set(selectedNodeIds), measured), [cache, docNodes, selectedNodeIds, measured, measuredVersion]);
@@ -143,8 +151,6 @@ export function Canvas() {
         onlyRenderVisibleElements={docNodes.length > VISIBLE_ONLY_THRESHOLD}
         minZoom={0.05}
         maxZoom={2}
-        fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
         defaultEdgeOptions={{ type: 'default' }}
         proOptions={{ hideAttribution: true }}
       >

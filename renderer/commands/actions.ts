@@ -1,6 +1,7 @@
 /** Every user action as a registered object: id, label, shortcuts, run. Menus, toolbar, keys and help share them. */
 import { fitView, nodeSize, zoomIn, zoomOut } from '../canvas/canvasControls.ts';
 import { exportCompiled, newDocument, openDocument, saveDocument, saveDocumentAs } from '../files/fileActions.ts';
+import { problemsNow } from '../services/validation.ts';
 import { appStore } from '../store/index.ts';
 import { errorCount } from '../store/validationSlice.ts';
 import { autoLayout, copySelectionText, deleteSelection, duplicateSelection, pasteText, selectAll } from './editing.ts';
@@ -33,7 +34,7 @@ export function rememberCopied(text: string): void {
 
 export function startRun(): void {
   const state = appStore.getState();
-  if (errorCount(state.problems) > 0) state.openDialog({ kind: 'blocked', action: 'run' });
+  if (errorCount(problemsNow()) > 0) state.openDialog({ kind: 'blocked', action: 'run' });
   else state.openDialog({ kind: 'run' });
 }
 

@@ -1,4 +1,5 @@
 /** Run and Export wait until the document has no errors: say how many, and where. */
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { reveal } from '../panels/ProblemsPanel.tsx';
 import { appStore, useAppStore } from '../store/index.ts';
@@ -8,7 +9,8 @@ const SHOWN = 6;
 
 export function BlockedDialog({ action }: { action: 'run' | 'export' }) {
   const { t } = useTranslation();
-  const errors = useAppStore((s) => s.problems.filter((p) => p.severity === 'error'));
+  const problems = useAppStore((s) => s.problems);
+  const errors = useMemo(() => problems.filter((p) => p.severity === 'error'), [problems]);
   const showProblems = () => {
     appStore.getState().closeDialog();
     appStore.getState().showBottom('problems');

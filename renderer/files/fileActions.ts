@@ -4,6 +4,7 @@ import type { PipelineDocument } from '../../shared/pipeline/types.ts';
 import { api } from '../api/client.ts';
 import { emptyDocument } from '../document/newNode.ts';
 import { compileDocument } from '../services/compile.ts';
+import { problemsNow } from '../services/validation.ts';
 import { appStore } from '../store/index.ts';
 import { isDirty } from '../store/documentSlice.ts';
 import { errorCount } from '../store/validationSlice.ts';
@@ -117,7 +118,7 @@ export async function forceSave(path: string): Promise<boolean> {
 /** Writes the current output target's compiled files to a folder; blocked while errors exist. */
 export async function exportCompiled(): Promise<void> {
   const state = appStore.getState();
-  if (errorCount(state.problems) > 0) {
+  if (errorCount(problemsNow()) > 0) {
     state.openDialog({ kind: 'blocked', action: 'export' });
     return;
   }

@@ -153,7 +153,13 @@ export const en = {
   },
   code: { title: 'Code', selectPython: 'Select a Python step to edit its code here.', editorLabel: 'Python code of step {{id}}' },
   panel: { bottom: 'Problems, output and code', collapse: 'Collapse panel', expand: 'Expand panel' },
-  status: { counts: '{{nodes}} steps · {{edges}} connections', mode: { desktop: 'Desktop', browser: 'Browser mode' } },
+  status: {
+    steps_one: '{{count}} step',
+    steps_other: '{{count}} steps',
+    connections_one: '{{count}} connection',
+    connections_other: '{{count}} connections',
+    mode: { desktop: 'Desktop', browser: 'Browser mode' },
+  },
   files: {
     unsaved: 'Unsaved changes',
     notSaved: 'Not saved yet',
@@ -246,6 +252,11 @@ export const en = {
     title: 'Keyboard shortcuts',
     group: { file: 'File', edit: 'Edit', view: 'View', run: 'Run', help: 'Help' },
     mouse: 'Shift-drag to select several steps; Ctrl/Cmd-click adds to the selection; drag from a port to connect; scroll to zoom.',
+  },
+  crash: {
+    title: 'Something went wrong',
+    body: 'Pipewright hit an error while drawing this window. Your document is autosaved; reload to get it back.',
+    reload: 'Reload',
   },
   about: { title: 'About Pipewright', body: 'Draw, check, compile, run and watch Korean LLM training pipelines.' },
 };

@@ -154,7 +154,13 @@ export const ko: Messages = {
   },
   code: { title: '코드', selectPython: '파이썬 단계를 선택하면 여기서 코드를 편집할 수 있습니다.', editorLabel: '{{id}} 단계의 파이썬 코드' },
   panel: { bottom: '문제, 출력, 코드', collapse: '패널 접기', expand: '패널 펼치기' },
-  status: { counts: '단계 {{nodes}}개 · 연결 {{edges}}개', mode: { desktop: '데스크톱', browser: '브라우저 모드' } },
+  status: {
+    steps_one: '단계 {{count}}개',
+    steps_other: '단계 {{count}}개',
+    connections_one: '연결 {{count}}개',
+    connections_other: '연결 {{count}}개',
+    mode: { desktop: '데스크톱', browser: '브라우저 모드' },
+  },
   files: {
     unsaved: '저장하지 않은 변경 사항',
     notSaved: '아직 저장하지 않음',
@@ -247,6 +253,11 @@ export const ko: Messages = {
     title: '단축키',
     group: { file: '파일', edit: '편집', view: '보기', run: '실행', help: '도움말' },
     mouse: 'Shift로 끌면 여러 단계를 선택하고, Ctrl/Cmd 클릭으로 선택에 더합니다. 포트에서 끌어 연결하고, 스크롤로 확대·축소합니다.',
+  },
+  crash: {
+    title: '문제가 생겼습니다',
+    body: 'Pipewright가 이 창을 그리는 중 오류를 만났습니다. 문서는 자동 저장되었으니 다시 불러오면 되찾을 수 있습니다.',
+    reload: '다시 불러오기',
   },
   about: { title: 'Pipewright 정보', body: '한국어 LLM 학습 파이프라인을 그리고, 검사하고, 컴파일하고, 실행하고, 지켜봅니다.' },
 };

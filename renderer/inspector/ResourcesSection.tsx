@@ -29,40 +29,38 @@ export function ResourcesSection({ node, defaults, problems }: Props) {
   return (
     <section className="inspector-section" aria-labelledby={`${node.id}-resources`}>
       <h3 id={`${node.id}-resources`}>{t('inspector.resources')}</h3>
-      <div className="field-grid">
-        <NumberField
-          {...field('gpus')}
-          label={t('inspector.gpus')}
-          integer
-          min={0}
-          value={own.gpus ?? defaults.gpus ?? 0}
-          placeholder={String(defaults.gpus ?? 0)}
-          onCommit={(v) => set({ gpus: v })}
-          overridden={own.gpus !== undefined}
-          onReset={reset('gpus')}
-        />
-        <TextField
-          {...field('cpu')}
-          label={t('inspector.cpu')}
-          value={own.cpu ?? defaults.cpu ?? ''}
-          placeholder={defaults.cpu ?? '1'}
-          validate={quantity}
-          onCommit={(v) => set({ cpu: v === '' ? undefined : v })}
-          overridden={own.cpu !== undefined}
-          onReset={reset('cpu')}
-        />
-        <TextField
-          {...field('memory')}
-          label={t('inspector.memory')}
-          value={own.memory ?? defaults.memory ?? ''}
-          placeholder={defaults.memory ?? '1Gi'}
-          validate={quantity}
-          hint={t('inspector.memoryHint')}
-          onCommit={(v) => set({ memory: v === '' ? undefined : v })}
-          overridden={own.memory !== undefined}
-          onReset={reset('memory')}
-        />
-      </div>
+      <NumberField
+        {...field('gpus')}
+        label={t('inspector.gpus')}
+        integer
+        min={0}
+        value={own.gpus ?? defaults.gpus ?? 0}
+        placeholder={String(defaults.gpus ?? 0)}
+        onCommit={(v) => set({ gpus: v })}
+        overridden={own.gpus !== undefined}
+        onReset={reset('gpus')}
+      />
+      <TextField
+        {...field('cpu')}
+        label={t('inspector.cpu')}
+        value={own.cpu ?? defaults.cpu ?? ''}
+        placeholder={defaults.cpu ?? '1'}
+        validate={quantity}
+        onCommit={(v) => set({ cpu: v === '' ? undefined : v })}
+        overridden={own.cpu !== undefined}
+        onReset={reset('cpu')}
+      />
+      <TextField
+        {...field('memory')}
+        label={t('inspector.memory')}
+        value={own.memory ?? defaults.memory ?? ''}
+        placeholder={defaults.memory ?? '1Gi'}
+        validate={quantity}
+        hint={t('inspector.memoryHint')}
+        onCommit={(v) => set({ memory: v === '' ? undefined : v })}
+        overridden={own.memory !== undefined}
+        onReset={reset('memory')}
+      />
       <TextField
         {...field('gpuResource')}
         label={t('inspector.gpuResource')}

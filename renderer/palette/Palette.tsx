@@ -8,6 +8,7 @@ import { NODE_DRAG_TYPE } from '../canvas/Canvas.tsx';
 import { nextPlacement } from '../canvas/canvasControls.ts';
 import { addNodeOfType } from '../commands/editing.ts';
 import { localize, useLang } from '../i18n/index.ts';
+import { appStore } from '../store/index.ts';
 
 const CATEGORIES: NodeCategory[] = ['data', 'training', 'evaluation', 'serving', 'custom'];
 
@@ -26,7 +27,7 @@ export function Palette() {
     return CATEGORIES.map((c) => ({ category: c, specs: specs.filter((s) => s.category === c) })).filter((g) => g.specs.length > 0);
   }, [query]);
 
-  const add = (type: string) => addNodeOfType(type, nextPlacement());
+  const add = (type: string) => addNodeOfType(type, nextPlacement(appStore.getState().doc.nodes.map((n) => n.position)));
   const onDragStart = (event: DragEvent, type: string) => {
     event.dataTransfer.setData(NODE_DRAG_TYPE, type);
     event.dataTransfer.effectAllowed = 'copy';

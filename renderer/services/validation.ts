@@ -14,16 +14,24 @@ export function validateDocument(doc: PipelineDocument): Problem[] {
   }
 }
 
+let validated: PipelineDocument | null = null;
+
+/** The current document's problems, validating now if the last result is stale (Run and Export ask this). */
+export function problemsNow(): Problem[] {
+  const { doc, setProblems } = appStore.getState();
+  if (doc !== validated) {
+    validated = doc;
+    setProblems(validateDocument(doc));
+  }
+  return appStore.getState().problems;
+}
+
 /** Starts following the store; returns the function that stops it. */
 export function startLiveValidation(delayMs = VALIDATE_DELAY_MS): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let validated: PipelineDocument | null = null;
   const run = () => {
     timer = undefined;
-    const { doc, setProblems } = appStore.getState();
-    if (doc === validated) return;
-    validated = doc;
-    setProblems(validateDocument(doc));
+    problemsNow();
   };
   run();
   const unsubscribe = appStore.subscribe((state, previous) => {

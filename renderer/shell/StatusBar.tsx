@@ -30,7 +30,9 @@ export function StatusBar() {
       <button type="button" className={`status-problems ${errors > 0 ? 'error' : warnings > 0 ? 'warning' : 'ok'}`} onClick={() => showBottom('problems')}>
         {errors > 0 || warnings > 0 ? `${t('problems.errors', { count: errors })} · ${t('problems.warnings', { count: warnings })}` : t('problems.noneShort')}
       </button>
-      <span className="status-item">{t('status.counts', { nodes, edges })}</span>
+      <span className="status-item">
+        {t('status.steps', { count: nodes })} · {t('status.connections', { count: edges })}
+      </span>
       {mode && <span className="status-item">{t(`status.mode.${mode}`)}</span>}
     </footer>
   );

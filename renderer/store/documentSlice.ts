@@ -20,6 +20,8 @@ export interface DocumentSlice {
   /** The document as last saved or opened, for the dirty marker. */
   savedDoc: PipelineDocument;
   history: HistoryState;
+  /** Counts documents loaded (New, Open, restore): the canvas fits its view to each new one. */
+  loadId: number;
   /** Applies changes; `mark: false` keeps them in the pending gesture (a drag in progress). */
   dispatch(changes: DocumentChange | readonly DocumentChange[], options?: { mark?: boolean }): void;
   /** Ends the current gesture: its changes become one undo step. */
@@ -60,6 +62,7 @@ export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> 
     draftId: newDraftId(),
     savedDoc: initial,
     history: createHistory(initial),
+    loadId: 0,
     dispatch(changes, options) {
       const state = get();
       const list = Array.isArray(changes) ? changes : [changes as DocumentChange];
@@ -94,6 +97,7 @@ export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> 
         draftId: options?.draftId ?? newDraftId(),
         savedDoc: options?.dirty ? emptyDocument() : doc,
         history: createHistory(doc),
+        loadId: get().loadId + 1,
         selectedNodeIds: [],
         selectedEdgeIds: [],
         focusField: null,

@@ -1,0 +1,73 @@
+/** What a person does on the canvas, as reusable steps. */
+import type { Page } from '@playwright/test';
+import { expect } from '@playwright/test';
+import type { PipelineDocument } from '../../shared/pipeline/types.ts';
+
+export async function documentOf(page: Page): Promise<PipelineDocument> {
+  return page.evaluate(() => window.pipewright_debug!.document());
+}
+
+/** Drags a palette entry onto the canvas, dropping it at (x, y) inside the pane. */
+export async function dragFromPalette(page: Page, type: string, x: number, y: number): Promise<void> {
+  const before = (await documentOf(page)).nodes.length;
+  await page.locator(`.palette-item[data-node-type="${type}"]`).dragTo(page.locator('.react-flow__pane'), { targetPosition: { x, y } });
+  await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(before + 1);
+}
+
+export function handle(page: Page, nodeId: string, port: string, side: 'source' | 'target') {
+  return page.locator(`.react-flow__handle.${side}[data-nodeid="${nodeId}"][data-handleid="${port}"]`);
+}
+
+/** Drags from an output handle to an input handle, as a person connects two ports. */
+export async function connect(page: Page, from: [string, string], to: [string, string]): Promise<void> {
+  const a = await handle(page, from[0], from[1], 'source').boundingBox();
+  const b = await handle(page, to[0], to[1], 'target').boundingBox();
+  if (!a || !b) throw new Error(`handle not on screen: ${from.join('.')} or ${to.join('.')}`);
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
+  await page.mouse.up();
+}
+
+export function nodeCard(page: Page, id: string) {
+  return page.locator(`.react-flow__node[data-id="${id}"]`);
+}
+
+/** Selects a node by clicking its title. */
+export async function selectNode(page: Page, id: string): Promise<void> {
+  await nodeCard(page, id).locator('.node-title').click();
+  await expect.poll(() => page.evaluate(() => window.pipewright_debug!.selection())).toEqual([id]);
+}
+
+export async function collapseBottomPanel(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Collapse panel' }).click();
+}
+
+/** The template's shape, drawn by hand: data → preprocess → CPT → SFT → eval → deploy. */
+export const TEMPLATE_NODES: [string, number, number][] = [
+  ['dataset', 130, 60],
+  ['preprocess', 400, 60],
+  ['cpt', 670, 60],
+  ['sft', 130, 420],
+  ['eval', 400, 420],
+  ['deploy', 670, 420],
+];
+
+export const TEMPLATE_EDGES: [[string, string], [string, string]][] = [
+  [['dataset', 'dataset'], ['preprocess', 'dataset']],
+  [['preprocess', 'dataset'], ['cpt', 'dataset']],
+  [['cpt', 'model'], ['sft', 'model']],
+  [['preprocess', 'dataset'], ['sft', 'dataset']],
+  [['sft', 'model'], ['eval', 'model']],
+  [['preprocess', 'dataset'], ['eval', 'dataset']],
+  [['sft', 'model'], ['deploy', 'model']],
+  [['eval', 'metrics'], ['deploy', 'metrics']],
+];
+
+export async function drawTemplateShape(page: Page): Promise<void> {
+  await collapseBottomPanel(page);
+  for (const [type, x, y] of TEMPLATE_NODES) await dragFromPalette(page, type, x, y);
+  for (const [from, to] of TEMPLATE_EDGES) await connect(page, from, to);
+  await expect.poll(async () => (await documentOf(page)).edges.length).toBe(TEMPLATE_EDGES.length);
+}
