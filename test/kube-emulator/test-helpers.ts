@@ -75,3 +75,55 @@ export function waitForWorkflowDone(emulator: KubeEmulator, namespace: string, n
     return ['Succeeded', 'Failed', 'Error'].includes(phaseOf(wf) ?? '') ? wf : undefined;
   }, timeoutMs, `workflow ${namespace}/${name} to finish`);
 }
+
+export interface RecordedEvent {
+  type: string;
+  object: KubeObject;
+}
+
+/** Opens a raw watch (`?watch=1`) over HTTP and records every event until `stop()`. */
+export async function recordWatch(emulator: KubeEmulator, path: string, query = ''): Promise<{ events: RecordedEvent[]; stop: () => void }> {
+  const abort = new AbortController();
+  const res = await fetch(`${emulator.url}${path}?watch=1${query ? `&${query}` : ''}`, { headers: emulator.token ? { Authorization: `Bearer ${emulator.token}` } : {}, signal: abort.signal });
+  const events: RecordedEvent[] = [];
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  void (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += decoder.decode(value, { stream: true });
+        let nl: number;
+        while ((nl = buffer.indexOf('\n')) >= 0) {
+          events.push(JSON.parse(buffer.slice(0, nl)) as RecordedEvent);
+          buffer = buffer.slice(nl + 1);
+        }
+      }
+    } catch {
+      // Aborted by stop().
+    }
+  })();
+  return { events, stop: () => abort.abort() };
+}
+
+/** POSTs a workflow (JSON) to the emulator and returns what the API server stored. */
+export async function createWorkflow(emulator: KubeEmulator, body: unknown, namespace = 'default'): Promise<KubeObject> {
+  const res = await fetch(`${emulator.url}/apis/argoproj.io/v1alpha1/namespaces/${namespace}/workflows`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...(emulator.token ? { Authorization: `Bearer ${emulator.token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 201) throw new Error(`create failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as KubeObject;
+}
+
+/** Merge-patches an object over HTTP (what `kubectl patch --type merge` sends). */
+export async function mergePatch(emulator: KubeEmulator, path: string, patch: unknown): Promise<Response> {
+  return fetch(`${emulator.url}${path}`, {
+    method: 'PATCH',
+    headers: { 'Content-Type': 'application/merge-patch+json', ...(emulator.token ? { Authorization: `Bearer ${emulator.token}` } : {}) },
+    body: JSON.stringify(patch),
+  });
+}

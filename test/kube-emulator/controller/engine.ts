@@ -243,7 +243,7 @@ export class WorkflowEngine {
       if (last.phase === 'Succeeded') {
         this.finish(node, 'Succeeded');
         if (last.outputs) node.outputs = last.outputs;
-      } else this.finish(node, last.phase === 'Error' ? 'Error' : 'Failed', attempts.length - 1 >= limit ? `${last.message ?? 'failed'} (no more retries left)` : last.message);
+      } else this.finish(node, last.phase === 'Error' ? 'Error' : 'Failed', attempts.length - 1 >= limit ? 'No more retries left' : last.message);
     }
     return node.phase;
   }
@@ -290,7 +290,7 @@ export class WorkflowEngine {
       const parents = deps.map((d) => taskNode(d)).filter((n): n is WfNode => !!n);
       const attach = (child: WfNode) => {
         if (!parents.length) this.link(node, child);
-        for (const p of parents) this.link(p, child);
+        for (const p of parents) for (const out of this.outbound(p)) this.link(out, child);
       };
       if (expression && !evaluateDepends(expression, phaseOf)) {
         attach(this.createNode(`${name}.${taskName}`, taskName, 'Skipped', String(task.template), node.id, 'Omitted'));
@@ -315,10 +315,25 @@ export class WorkflowEngine {
     if (pending) return node.phase;
     const failed = tasks.find((t) => this.failedWithoutContinue(t, phaseOf(String(t.name))));
     const dependedOn = new Set(tasks.flatMap((t) => (typeof t.depends === 'string' ? dependsTasks(t.depends) : ((t.dependencies as string[]) ?? []))));
-    node.outboundNodes = tasks.filter((t) => !dependedOn.has(String(t.name))).map((t) => taskNode(String(t.name))?.id).filter((id): id is string => !!id);
+    node.outboundNodes = tasks
+      .filter((t) => !dependedOn.has(String(t.name)))
+      .flatMap((t) => {
+        const leaf = taskNode(String(t.name));
+        return leaf ? this.outbound(leaf).map((n) => n.id) : [];
+      });
     if (failed) this.finish(node, 'Failed', `child '${taskNode(String(failed.name))!.id}' failed`);
     else this.finish(node, 'Succeeded');
     return node.phase;
+  }
+
+  /** Where a dependent task hangs in the node tree: a retry's last attempt, a DAG's outbound nodes. */
+  private outbound(node: WfNode): WfNode[] {
+    if (node.type === 'Retry') {
+      const last = this.nodes[node.children?.at(-1) ?? ''];
+      return last ? [last] : [node];
+    }
+    if (node.type === 'DAG' && node.outboundNodes?.length) return node.outboundNodes.map((id) => this.nodes[id]).filter(Boolean);
+    return [node];
   }
 
   private failedWithoutContinue(task: Record<string, unknown>, phase: TaskPhase | undefined): boolean {
