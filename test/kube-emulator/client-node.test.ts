@@ -19,8 +19,10 @@ interface WatchEvent {
 function kubeConfig(emulator: KubeEmulator, token?: string): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromFile(emulator.kubeconfigPath);
-  if (token !== undefined) kc.getCurrentUser()!.token = token;
-  return kc;
+  if (token === undefined) return kc;
+  const changed = new KubeConfig();
+  changed.loadFromOptions({ clusters: kc.clusters, users: kc.users.map((u) => ({ ...u, token })), contexts: kc.contexts, currentContext: kc.currentContext });
+  return changed;
 }
 
 /** Collects watch events until `done` is called or the test stops it. */
