@@ -14,6 +14,7 @@ import { planDataset } from './kfp/dataset.ts';
 import { literalField } from './kfp/launcher.ts';
 import { kubernetesExecutorConfig, platformDocument } from './kfp/platform.ts';
 import { stringifyKfpDocuments } from './kfp/yaml.ts';
+import type { YamlMap } from './kfp/yaml.ts';
 
 export { ESCAPE_CHAR, KFP_LAUNCHER, protectKfpText } from './kfp/launcher.ts';
 
@@ -22,19 +23,19 @@ export const KFP_SCHEMA_VERSION = '2.1.0';
 export const KFP_SDK_VERSION = 'pipewright-0.1.0';
 
 /** The IR as plain data: the PipelineSpec document and, when any executor needs one, the PlatformSpec document. */
-export function kfpDocuments(doc: PipelineDocument, catalog: NodeCatalog): { pipeline: Record<string, unknown>; platform?: object } {
+export function kfpDocuments(doc: PipelineDocument, catalog: NodeCatalog): { pipeline: YamlMap; platform?: YamlMap } {
   const plan = planPipeline(doc, catalog);
   // The KFP API server refuses other names (and uses this one as the MLMD pipeline context).
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(doc.name) || doc.name.length > 63) {
     throw new CompileError(`pipeline name ${JSON.stringify(doc.name)} must be lowercase letters, digits and '-', at most 63 characters`, { field: 'name' });
   }
   const settings = doc.settings ?? {};
-  const components: Record<string, unknown> = {};
-  const executors: Record<string, unknown> = {};
-  const tasks: Record<string, unknown> = {};
-  const platformExecutors: Record<string, Record<string, unknown>> = {};
-  const outputSelectors: Record<string, object> = {};
-  const outputDefinitions: Record<string, object> = {};
+  const components: YamlMap = {};
+  const executors: YamlMap = {};
+  const tasks: YamlMap = {};
+  const platformExecutors: YamlMap = {};
+  const outputSelectors: YamlMap = {};
+  const outputDefinitions: YamlMap = {};
 
   for (const p of plan.nodes) {
     const dataset = p.resolved.spec.importer ? planDataset(p, catalog.samples) : undefined;
@@ -57,15 +58,15 @@ export function kfpDocuments(doc: PipelineDocument, catalog: NodeCatalog): { pip
   }
 
   const hasOutputs = Object.keys(outputSelectors).length > 0;
-  const pipeline: Record<string, unknown> = {
+  const pipeline: YamlMap = {
     pipelineInfo: doc.description ? { name: doc.name, description: doc.description } : { name: doc.name },
     schemaVersion: KFP_SCHEMA_VERSION,
     sdkVersion: KFP_SDK_VERSION,
     components,
     deploymentSpec: { executors },
     root: hasOutputs ? { dag: { tasks, outputs: { artifacts: outputSelectors } }, outputDefinitions: { artifacts: outputDefinitions } } : { dag: { tasks } },
+    defaultPipelineRoot: settings.pipelineRoot ? literalField(settings.pipelineRoot, undefined, 'settings.pipelineRoot') : undefined,
   };
-  if (settings.pipelineRoot) pipeline.defaultPipelineRoot = literalField(settings.pipelineRoot, undefined, 'settings.pipelineRoot');
   const hasPlatform = Object.keys(platformExecutors).length > 0;
   return hasPlatform ? { pipeline, platform: platformDocument(platformExecutors) } : { pipeline };
 }

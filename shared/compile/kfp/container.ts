@@ -5,7 +5,7 @@ import { CompileError } from '../plan.ts';
 import type { PlannedNode } from '../plan.ts';
 import { escapeKubeletExpansion, launcherCommand, literalField } from './launcher.ts';
 import type { BundledSample } from './launcher.ts';
-import { KfpDouble } from './yaml.ts';
+import type { YamlMap } from './yaml.ts';
 
 /** Image for steps whose type names none (the dataset fetch step) when settings.image is unset. */
 export const FALLBACK_IMAGE = 'python:3.11-slim';
@@ -29,26 +29,30 @@ export function containerArgs(p: PlannedNode): string[] {
   return args;
 }
 
-function converted(p: PlannedNode, field: string, text: string, to: (t: string) => number): KfpDouble {
+function converted(p: PlannedNode, field: string, text: string, to: (t: string) => number): number {
   try {
-    return new KfpDouble(to(text));
+    return to(text);
   } catch (err) {
     throw new CompileError(`node "${p.id}": resources.${field}: ${(err as Error).message}`, { nodeId: p.id, field: `resources.${field}` });
   }
 }
 
 /** Both styles, as current KFP SDKs write them: string fields (backends >= 2.3) and the deprecated numeric ones. */
-export function resourceSpec(p: PlannedNode): Record<string, unknown> | undefined {
+export function resourceSpec(p: PlannedNode): YamlMap | undefined {
   const { cpu, memory, gpus, gpuResource } = p.resolved.resources;
-  const spec: Record<string, unknown> = {};
+  const spec: YamlMap = {};
   if (cpu) {
-    spec.resourceCpuLimit = spec.resourceCpuRequest = literalField(cpu, p.id, 'resources.cpu');
-    spec.cpuLimit = spec.cpuRequest = converted(p, 'cpu', cpu, cpuToCores);
+    spec.resourceCpuLimit = literalField(cpu, p.id, 'resources.cpu');
+    spec.resourceCpuRequest = cpu;
+    spec.cpuLimit = converted(p, 'cpu', cpu, cpuToCores);
+    spec.cpuRequest = spec.cpuLimit;
   }
   if (memory) {
-    spec.resourceMemoryLimit = spec.resourceMemoryRequest = literalField(memory, p.id, 'resources.memory');
+    spec.resourceMemoryLimit = literalField(memory, p.id, 'resources.memory');
+    spec.resourceMemoryRequest = memory;
     // KFP's numeric memory fields are decimal gigabytes: 256Mi -> 0.268435456.
-    spec.memoryLimit = spec.memoryRequest = converted(p, 'memory', memory, memoryToGigabytes);
+    spec.memoryLimit = converted(p, 'memory', memory, memoryToGigabytes);
+    spec.memoryRequest = spec.memoryLimit;
   }
   if (gpus !== undefined && gpus > 0) {
     const type = literalField(gpuResource || 'nvidia.com/gpu', p.id, 'resources.gpuResource');
@@ -57,19 +61,18 @@ export function resourceSpec(p: PlannedNode): Record<string, unknown> | undefine
   return Object.keys(spec).length > 0 ? spec : undefined;
 }
 
-export function containerExecutor(p: PlannedNode, settings: PipelineSettings, sample?: BundledSample): { container: Record<string, unknown> } {
-  const env: { name: string; value: string }[] = [{ name: 'PIPEWRIGHT_NODE_ID', value: p.id }];
+export function containerExecutor(p: PlannedNode, settings: PipelineSettings, sample?: BundledSample): YamlMap {
+  const env: YamlMap[] = [{ name: 'PIPEWRIGHT_NODE_ID', value: p.id }];
   if (settings.mlflowTrackingUri) {
     const uri = literalField(settings.mlflowTrackingUri, undefined, 'settings.mlflowTrackingUri');
     env.push({ name: 'MLFLOW_TRACKING_URI', value: escapeKubeletExpansion(uri) });
   }
-  const container: Record<string, unknown> = {
+  const container: YamlMap = {
     image: literalField(settings.image || p.resolved.spec.image || FALLBACK_IMAGE, p.id, 'image'),
     command: launcherCommand(p.id, p.resolved.script, sample),
     args: containerArgs(p),
     env,
+    resources: resourceSpec(p),
   };
-  const resources = resourceSpec(p);
-  if (resources) container.resources = resources;
   return { container };
 }

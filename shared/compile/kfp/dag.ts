@@ -1,8 +1,8 @@
 /** Component definitions and root-DAG tasks of the IR, one of each per node. */
-import type { ParamSpec, ParamType, ParamValue, PortKind, PortSpec } from '../../pipeline/types.ts';
+import type { ParamType, ParamValue, PortKind, PortSpec } from '../../pipeline/types.ts';
 import type { PlannedNode } from '../plan.ts';
 import { literalField, protectKfpText } from './launcher.ts';
-import { KfpDouble } from './yaml.ts';
+import type { YamlMap, YamlValue } from './yaml.ts';
 
 export const componentName = (nodeId: string): string => `comp-${nodeId}`;
 export const executorLabel = (nodeId: string): string => `exec-${nodeId}`;
@@ -23,44 +23,42 @@ const ARTIFACT_TYPES: Record<PortKind, string> = {
   endpoint: 'system.Artifact',
 };
 
-export const artifactType = (kind: PortKind): object => ({ schemaTitle: ARTIFACT_TYPES[kind], schemaVersion: '0.0.1' });
+export const artifactType = (kind: PortKind): YamlMap => ({ schemaTitle: ARTIFACT_TYPES[kind], schemaVersion: '0.0.1' });
 
-/** The value as the IR's typed constant: doubles keep a decimal point, strings are protected for the trip to the step. */
-export function parameterConstant(spec: ParamSpec | undefined, value: ParamValue): unknown {
-  if (typeof value === 'number') return spec?.type === 'number' || !Number.isInteger(value) ? new KfpDouble(value) : value;
+/** The value as the IR's constant, strings protected for their trip to the step. */
+export function parameterConstant(value: ParamValue): YamlValue {
   if (typeof value === 'string') return protectKfpText(value);
   return Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? protectKfpText(v) : v)) : value;
 }
 
-function artifactDefinitions(ports: readonly PortSpec[], connected?: ReadonlySet<string>): Record<string, object> {
-  const defs: Record<string, object> = {};
+function artifactDefinitions(ports: readonly PortSpec[], connected?: ReadonlySet<string>): YamlMap {
+  const defs: YamlMap = {};
   for (const port of ports) {
     defs[port.name] = connected && !connected.has(port.name) ? { artifactType: artifactType(port.kind), isOptional: true } : { artifactType: artifactType(port.kind) };
   }
   return defs;
 }
 
-function nonEmpty(entries: Record<string, object>): Record<string, object> | undefined {
+function nonEmpty(entries: Record<string, YamlMap>): YamlMap | undefined {
   const present = Object.entries(entries).filter(([, v]) => Object.keys(v).length > 0);
   return present.length > 0 ? Object.fromEntries(present) : undefined;
 }
 
 /** A container step's component: its parameters, its inputs (unconnected optional ones marked so), its outputs. */
-export function containerComponent(p: PlannedNode): Record<string, unknown> {
+export function containerComponent(p: PlannedNode): YamlMap {
   const specs = new Map(p.resolved.paramSpecs.map((s) => [s.name, s]));
-  const parameters: Record<string, object> = {};
+  const parameters: YamlMap = {};
   for (const name of Object.keys(p.resolved.params)) parameters[name] = { parameterType: PARAMETER_TYPES[specs.get(name)?.type ?? 'string'] };
   const connected = new Set(p.inputs.map((i) => i.port));
-  const component: Record<string, unknown> = { executorLabel: executorLabel(p.id) };
-  const inputs = nonEmpty({ parameters, artifacts: artifactDefinitions(p.resolved.inputs, connected) });
-  const outputs = nonEmpty({ artifacts: artifactDefinitions(p.resolved.outputs) });
-  if (inputs) component.inputDefinitions = inputs;
-  if (outputs) component.outputDefinitions = outputs;
-  return component;
+  return {
+    executorLabel: executorLabel(p.id),
+    inputDefinitions: nonEmpty({ parameters, artifacts: artifactDefinitions(p.resolved.inputs, connected) }),
+    outputDefinitions: nonEmpty({ artifacts: artifactDefinitions(p.resolved.outputs) }),
+  };
 }
 
 /** Like KFP's dsl.importer: a `uri` parameter in, the node's one artifact out. */
-export function importerComponent(p: PlannedNode): Record<string, unknown> {
+export function importerComponent(p: PlannedNode): YamlMap {
   return {
     executorLabel: executorLabel(p.id),
     inputDefinitions: { parameters: { uri: { parameterType: 'STRING' } } },
@@ -68,8 +66,8 @@ export function importerComponent(p: PlannedNode): Record<string, unknown> {
   };
 }
 
-export function importerExecutor(p: PlannedNode, uri: string): { importer: Record<string, unknown> } {
-  const importer: Record<string, unknown> = {
+export function importerExecutor(p: PlannedNode, uri: string): YamlMap {
+  const importer: YamlMap = {
     artifactUri: { constant: literalField(uri, p.id, 'params.uri') },
     typeSchema: artifactType(p.resolved.outputs[0]?.kind ?? 'dataset'),
   };
@@ -79,21 +77,21 @@ export function importerExecutor(p: PlannedNode, uri: string): { importer: Recor
 }
 
 /** Retry after 1, 2, 4... minutes, at most an hour in all (KFP's own cap). */
-export const RETRY_BACKOFF = { backoffDuration: '60s', backoffFactor: new KfpDouble(2), backoffMaxDuration: '3600s' };
+export const RETRY_BACKOFF = { backoffDuration: '60s', backoffFactor: 2, backoffMaxDuration: '3600s' };
 
-export function task(p: PlannedNode, importerUri?: string): Record<string, unknown> {
-  const specs = new Map(p.resolved.paramSpecs.map((s) => [s.name, s]));
-  const parameters: Record<string, object> = {};
+export function task(p: PlannedNode, importerUri?: string): YamlMap {
+  const parameters: YamlMap = {};
   if (importerUri !== undefined) parameters.uri = { runtimeValue: { constant: importerUri } };
-  else for (const [name, value] of Object.entries(p.resolved.params)) parameters[name] = { runtimeValue: { constant: parameterConstant(specs.get(name), value) } };
-  const artifacts: Record<string, object> = {};
+  else for (const [name, value] of Object.entries(p.resolved.params)) parameters[name] = { runtimeValue: { constant: parameterConstant(value) } };
+  const artifacts: YamlMap = {};
   for (const i of p.inputs) artifacts[i.port] = { taskOutputArtifact: { producerTask: i.source, outputArtifactKey: i.sourcePort } };
 
-  const spec: Record<string, unknown> = { taskInfo: { name: p.id }, componentRef: { name: componentName(p.id) } };
-  if (p.upstream.length > 0) spec.dependentTasks = [...p.upstream];
-  const inputs = nonEmpty({ parameters, artifacts });
-  if (inputs) spec.inputs = inputs;
-  spec.cachingOptions = { enableCache: p.resolved.cache };
-  if (p.resolved.retries > 0) spec.retryPolicy = { maxRetryCount: p.resolved.retries, ...RETRY_BACKOFF };
-  return spec;
+  return {
+    taskInfo: { name: p.id },
+    componentRef: { name: componentName(p.id) },
+    dependentTasks: p.upstream.length > 0 ? [...p.upstream] : undefined,
+    inputs: nonEmpty({ parameters, artifacts }),
+    cachingOptions: { enableCache: p.resolved.cache },
+    retryPolicy: p.resolved.retries > 0 ? { maxRetryCount: p.resolved.retries, ...RETRY_BACKOFF } : undefined,
+  };
 }

@@ -2,23 +2,24 @@
 import type { SecretEnvRef, Toleration } from '../../pipeline/types.ts';
 import type { PlannedNode } from '../plan.ts';
 import { literalField } from './launcher.ts';
+import type { YamlMap } from './yaml.ts';
 
 /** The label NVIDIA's GPU feature discovery puts on each node (`nvidia.com/gpu.product=NVIDIA-H100-80GB-HBM3`). */
 export const GPU_PRODUCT_LABEL = 'nvidia.com/gpu.product';
 
-function toleration(t: Toleration, nodeId: string, i: number): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+function toleration(t: Toleration, nodeId: string, i: number): YamlMap {
   const field = `resources.tolerations.${i}`;
-  if (t.key !== undefined) out.key = literalField(t.key, nodeId, `${field}.key`);
-  if (t.operator !== undefined) out.operator = t.operator;
-  if (t.value !== undefined) out.value = literalField(t.value, nodeId, `${field}.value`);
-  if (t.effect !== undefined) out.effect = t.effect;
-  if (t.tolerationSeconds !== undefined) out.tolerationSeconds = t.tolerationSeconds;
-  return out;
+  return {
+    key: t.key === undefined ? undefined : literalField(t.key, nodeId, `${field}.key`),
+    operator: t.operator,
+    value: t.value === undefined ? undefined : literalField(t.value, nodeId, `${field}.value`),
+    effect: t.effect,
+    tolerationSeconds: t.tolerationSeconds,
+  };
 }
 
 /** One entry per Secret, keys in the order the document lists them: names only, never a value. */
-export function secretAsEnv(refs: readonly SecretEnvRef[]): Record<string, unknown>[] {
+export function secretAsEnv(refs: readonly SecretEnvRef[]): YamlMap[] {
   const bySecret = new Map<string, { secretKey: string; envVar: string }[]>();
   refs.forEach((ref, i) => {
     const field = `settings.secretEnv.${i}`;
@@ -32,8 +33,8 @@ export function secretAsEnv(refs: readonly SecretEnvRef[]): Record<string, unkno
 }
 
 /** The executor's Kubernetes config, or undefined when it needs none. */
-export function kubernetesExecutorConfig(p: PlannedNode, secretEnv: readonly SecretEnvRef[]): Record<string, unknown> | undefined {
-  const config: Record<string, unknown> = {};
+export function kubernetesExecutorConfig(p: PlannedNode, secretEnv: readonly SecretEnvRef[]): YamlMap | undefined {
+  const config: YamlMap = {};
   const { gpuProduct, tolerations } = p.resolved.resources;
   if (gpuProduct) config.nodeSelector = { labels: { [GPU_PRODUCT_LABEL]: literalField(gpuProduct, p.id, 'resources.gpuProduct') } };
   if (tolerations && tolerations.length > 0) config.tolerations = tolerations.map((t, i) => toleration(t, p.id, i));
@@ -41,6 +42,6 @@ export function kubernetesExecutorConfig(p: PlannedNode, secretEnv: readonly Sec
   return Object.keys(config).length > 0 ? config : undefined;
 }
 
-export function platformDocument(executors: Record<string, Record<string, unknown>>): object {
+export function platformDocument(executors: YamlMap): YamlMap {
   return { platforms: { kubernetes: { deploymentSpec: { executors } } } };
 }
