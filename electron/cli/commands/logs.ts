@@ -1,0 +1,65 @@
+import type { LogLine } from '../../../shared/runs/types.ts';
+import { followRunFromDisk } from '../../services/runs/follow.ts';
+import { openRunManager } from '../runtime.ts';
+import { EXIT_FAILURE, EXIT_OK, type CliCommand } from '../types.ts';
+
+const PAGE = 10_000;
+
+export const command: CliCommand = {
+  name: 'logs',
+  summary: 'Print the logs of a run, or of one of its nodes; --follow keeps printing until it ends',
+  usage: 'pipewright logs RUN [--node ID] [--follow]',
+  description: [
+    'RUN is a run id from `pipewright runs` (a unique beginning of one is enough).',
+    'Without --node, every node\'s lines are printed, each after its node id.',
+    'Logs are read from the run history, so they stay readable after the run and its pods are gone.',
+  ].join('\n'),
+  positionals: [{ name: 'RUN', description: 'The run id (or its unique beginning)' }],
+  options: {
+    node: { type: 'string', description: 'Only this node\'s log', valueName: 'ID' },
+    follow: { type: 'boolean', description: 'Keep printing new lines until the run ends (Ctrl-C stops)', short: 'f' },
+  },
+  examples: ['pipewright logs 20261128-100000-ab12 --node cpt --follow'],
+  async run(args, io) {
+    const { manager } = await openRunManager(io);
+    try {
+      const runId = await manager.history.resolve(args.positionals[0]);
+      const run = await manager.getRun(runId);
+      const nodeIds = Object.keys(run.nodes);
+      const only = args.options.node as string | undefined;
+      if (only !== undefined && !nodeIds.includes(only)) {
+        io.stderr(`error  run ${runId} has no node "${only}" (nodes: ${nodeIds.join(', ')})\n`);
+        return EXIT_FAILURE;
+      }
+      const width = Math.max(...nodeIds.map((id) => id.length));
+      const print = (nodeId: string, lines: LogLine[]) =>
+        io.stdout(lines.map((l) => (only !== undefined ? `${l.text}\n` : `${nodeId.padEnd(width)} | ${l.text}\n`)).join(''));
+      if (args.options.follow) {
+        const follow = followRunFromDisk(manager.history.dir(runId), {
+          nodes: only !== undefined ? [only] : nodeIds,
+          intervalMs: 200,
+          onEvent: (e) => {
+            if (e.kind === 'log') print(e.nodeId, e.lines);
+          },
+        });
+        io.signal.addEventListener('abort', () => follow.stop(), { once: true });
+        await follow.finished;
+        return EXIT_OK;
+      }
+      for (const nodeId of only !== undefined ? [only] : nodeIds) {
+        for (let after = 0; ; ) {
+          const page = await manager.readLog(runId, nodeId, after, PAGE);
+          if (page.lines.length === 0) break;
+          print(nodeId, page.lines);
+          after = page.lines[page.lines.length - 1].seq;
+        }
+      }
+      return EXIT_OK;
+    } catch (err) {
+      io.stderr(`error  ${(err as Error).message}\n`);
+      return EXIT_FAILURE;
+    } finally {
+      await manager.close();
+    }
+  },
+};

@@ -1,0 +1,46 @@
+import { TERMINAL_RUN_PHASES } from '../../../shared/runs/types.ts';
+import type { RunSummary } from '../../../shared/runs/types.ts';
+import { ownerState } from '../../services/runs/runFiles.ts';
+import { durationOf, formatTable } from '../runFormat.ts';
+import { openRunManager } from '../runtime.ts';
+import { EXIT_OK, type CliCommand } from '../types.ts';
+
+function nodeCounts(run: RunSummary): string {
+  const counts = new Map<string, number>();
+  for (const node of Object.values(run.nodes)) counts.set(node.phase, (counts.get(node.phase) ?? 0) + 1);
+  return [...counts].map(([phase, n]) => `${n} ${phase}`).join(', ');
+}
+
+export const command: CliCommand = {
+  name: 'runs',
+  summary: 'List the runs in the run history (the app\'s and the command line\'s), newest first',
+  usage: 'pipewright runs [--json]',
+  description: [
+    'One row per run: id, pipeline, target, phase, start time, duration and its stages by phase.',
+    'A run marked "interrupted" was still running when the process running it went away;',
+    'the app settles it when it starts, or run `pipewright cancel <id>`.',
+  ].join('\n'),
+  options: { json: { type: 'boolean', description: 'Print the runs as JSON (RunSummary objects)' } },
+  async run(args, io) {
+    const { manager } = await openRunManager(io);
+    const runs = await manager.listRuns();
+    await manager.close();
+    if (args.options.json) {
+      io.stdout(`${JSON.stringify(runs, null, 2)}\n`);
+      return EXIT_OK;
+    }
+    if (runs.length === 0) {
+      io.stdout(`No runs yet in ${manager.history.root}. Start one with: pipewright run FILE --target local\n`);
+      return EXIT_OK;
+    }
+    const rows: string[][] = [];
+    for (const run of runs) {
+      const open = !TERMINAL_RUN_PHASES.includes(run.phase);
+      const orphaned = open && (await ownerState(manager.history.dir(run.id))) === 'none';
+      const started = run.createdAt.replace('T', ' ').slice(0, 19);
+      rows.push([run.id, run.pipelineName, run.target, orphaned ? `${run.phase} (interrupted)` : run.phase, started, durationOf(run.createdAt, run.finishedAt), nodeCounts(run)]);
+    }
+    io.stdout(formatTable(['ID', 'PIPELINE', 'TARGET', 'PHASE', 'STARTED', 'DURATION', 'STAGES'], rows));
+    return EXIT_OK;
+  },
+};

@@ -1,0 +1,25 @@
+/**
+ * The run core as the CLI commands use it: the same data dir, run history, settings and target
+ * drivers as the app, so `pipewright runs` lists the app's runs and the app sees the CLI's.
+ */
+import path from 'node:path';
+import type { RunTarget } from '../../shared/runs/types.ts';
+import { defaultDataDir } from '../services/dataDir.ts';
+import type { RunManager } from '../services/runs/manager.ts';
+import { createRunsService } from '../services/runsService.ts';
+import type { CliIo } from './types.ts';
+
+/** SIGTERM-to-SIGKILL grace for stages stopped from the CLI: short, so Ctrl-C ends within the bin's 2 s. */
+const CLI_GRACE_MS = 1200;
+
+export function dataDirOf(io: CliIo): string {
+  return path.resolve(io.cwd, defaultDataDir({ ...io.env }));
+}
+
+/** A RunManager over the shared history with the drivers for `targets` (local is always there). */
+export async function openRunManager(io: CliIo, targets: readonly RunTarget[] = []): Promise<{ manager: RunManager; dataDir: string }> {
+  const dataDir = dataDirOf(io);
+  const { manager, ready } = createRunsService({ dataDir, clusterTargets: targets, graceMs: CLI_GRACE_MS });
+  await ready;
+  return { manager, dataDir };
+}
