@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from './index.ts';
 import { STEP_SCRIPTS } from './scripts.generated.ts';
-import { errorLine, makeWorkdir, runStep } from './steps.testkit.ts';
+import { errorLine, makeWorkdir, PYTHON, runStep } from './steps.testkit.ts';
 
 const CATALOG_TYPES = ['dataset', 'preprocess', 'cpt', 'sft', 'eval', 'deploy'];
 let work: ReturnType<typeof makeWorkdir>;
@@ -26,6 +26,12 @@ describe('bundled step scripts', () => {
     expect(text).not.toMatch(/^# pipewright:include/m);
     expect(Buffer.byteLength(text)).toBeLessThan(131072);
     expect(text.startsWith('#!/usr/bin/env python3\n')).toBe(true);
+  });
+
+  it('every bundle parses as Python 3.9 (the oldest the contract promises)', () => {
+    const check = 'import ast, sys\nfor path in sys.argv[1:]:\n    ast.parse(open(path, encoding="utf-8").read(), path, feature_version=(3, 9))';
+    const files = Object.keys(STEP_SCRIPTS).map((type) => work.script(type));
+    expect(() => execFileSync(PYTHON, ['-c', check, ...files], { stdio: 'pipe' })).not.toThrow();
   });
 
   it.each([...CATALOG_TYPES, 'python'])('%s --help exits 0 and lists its parameters', async (type) => {

@@ -13,12 +13,17 @@ _TURN_PARTS = {
 }
 
 
-def _accepted(fn):
-    """Keyword names fn accepts, or None when it takes **kwargs."""
-    params = inspect.signature(fn).parameters
-    if any(p.kind == inspect.Parameter.VAR_KEYWORD for p in params.values()):
-        return None
-    return set(params)
+def _accepted(cls):
+    """Keyword names cls() accepts, following **kwargs up to the base classes; None when that never ends."""
+    names = set()
+    for klass in cls.__mro__:
+        if "__init__" not in vars(klass):
+            continue
+        params = inspect.signature(vars(klass)["__init__"]).parameters
+        names.update(n for n, p in params.items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+        if not any(p.kind == p.VAR_KEYWORD for p in params.values()):
+            return names
+    return None
 
 
 def _fit_kwargs(kwargs, accepted, what):
@@ -179,13 +184,13 @@ def _unsloth_trainer(kind, params, model, tokenizer, examples, arguments):
         trainer_cls = trl.SFTTrainer
         args_cls = getattr(trl, "SFTConfig", None) or require("transformers", "pip install transformers", "engine unsloth").TrainingArguments
     options = {"dataset_text_field": "text", "max_seq_length": params["max_seq_length"], "packing": kind == "cpt", "dataset_num_proc": 2}
-    arg_names = _accepted(args_cls.__init__)
+    arg_names = _accepted(args_cls)
     for key in list(options):
         target = "max_length" if key == "max_seq_length" and arg_names and key not in arg_names else key
         if arg_names is None or target in arg_names:
             arguments[target] = options.pop(key)
     trainer_kwargs = dict(options, model=model, train_dataset=dataset, args=args_cls(**_fit_kwargs(arguments, arg_names, args_cls.__name__)))
-    trainer_names = _accepted(trainer_cls.__init__)
+    trainer_names = _accepted(trainer_cls)
     trainer_kwargs["processing_class" if trainer_names and "tokenizer" not in trainer_names else "tokenizer"] = tokenizer
     trainer = trainer_cls(**_fit_kwargs(trainer_kwargs, trainer_names, trainer_cls.__name__))
     parts = _TURN_PARTS.get(params.get("chat_template", ""))
@@ -214,7 +219,7 @@ def train_hf(engine, kind, params, examples, out_dir, upstream, reporter, extra)
         arguments["remove_unused_columns"] = False
         args_cls = transformers.TrainingArguments
         collator = transformers.DataCollatorForSeq2Seq(tokenizer, padding=True, label_pad_token_id=-100)
-        trainer = transformers.Trainer(model=model, args=args_cls(**_fit_kwargs(arguments, _accepted(args_cls.__init__), "TrainingArguments")),
+        trainer = transformers.Trainer(model=model, args=args_cls(**_fit_kwargs(arguments, _accepted(args_cls), "TrainingArguments")),
                                        train_dataset=features, data_collator=collator)
         lengths = [f["input_ids"] for f in features[:1000]]
     average = sum(len(x) for x in lengths) / max(1, len(lengths)) if lengths else params["max_seq_length"]

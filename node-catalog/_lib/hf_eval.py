@@ -7,7 +7,8 @@ class HfScorer:
     def __init__(self, info, max_seq_length=4096):
         self.torch = require("torch", "pip install torch", "evaluating a Hugging Face model")
         params = {"precision": "bf16", "load_in_4bit": bool(info.get("load_in_4bit", False))}
-        if is_importable("unsloth") and cuda_available():
+        self.engine = "unsloth" if is_importable("unsloth") and cuda_available() else "transformers"
+        if self.engine == "unsloth":
             unsloth = require("unsloth", "pip install unsloth", "evaluating with Unsloth")
             self.model, self.tokenizer = unsloth.FastLanguageModel.from_pretrained(
                 model_name=info["path"], max_seq_length=max_seq_length, dtype=None, load_in_4bit=params["load_in_4bit"]

@@ -63,7 +63,7 @@ def run_training(kind, args):
     reporter = Reporter(kind, params)
     extra = {"chat_template": template, "trained_by": kind}
     if upstream is not None:
-        extra["parent"] = upstream.get("base_model")
+        extra["started_from"] = upstream_dir
     ok = False
     try:
         if engine == "tiny":

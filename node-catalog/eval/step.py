@@ -33,6 +33,8 @@ EXTRA = [("--metrics-file", {"metavar": "FILE", "help": "also write the metrics 
 
 
 class TinyScorer:
+    engine = "tiny"
+
     def __init__(self, info):
         self.model, config = load_tiny(info["path"])
         # Positions past the trained sequence length were never trained: the model sees no more than that.
@@ -71,11 +73,11 @@ def main():
     args = parse_step_args(__doc__, PARAMS, INPUTS, OUTPUTS, EXTRA)
     p = args.params
     info = read_model_info(args.inputs["model"])
-    engine = "tiny" if info.get("engine") == "tiny" else "transformers"
-    emit_info(engine=engine, model=info["path"])
     template = info.get("chat_template") or PLAIN_TEMPLATE
     cases = load_test_set(args.inputs["dataset"], p["max_samples"])
-    scorer = TinyScorer(info) if engine == "tiny" else HfScorer(info, int(info.get("max_seq_length") or 4096))
+    scorer = TinyScorer(info) if info.get("engine") == "tiny" else HfScorer(info, int(info.get("max_seq_length") or 4096))
+    engine = scorer.engine
+    emit_info(engine=engine, model=info["path"])
     out_dir = ensure_dir(args.outputs["metrics"])
     loss_sum, loss_tokens, correct = 0.0, 0, 0
     stop = TURN_END.get(template, "")
