@@ -2,5 +2,10 @@
 import electron from 'electron';
 import { startDesktop } from './desktop/shell.ts';
 import { defaultDataDir } from './services/dataDir.ts';
+import { createRunsService } from './services/runsService.ts';
 
-startDesktop({ electron, dataDir: defaultDataDir(), distDir: __dirname });
+const dataDir = defaultDataDir();
+const runs = createRunsService({ dataDir });
+startDesktop({ electron, dataDir, distDir: __dirname, runs: runs.manager });
+void runs.ready.then(() => runs.manager.reattachRuns());
+electron.app.on('will-quit', () => void runs.manager.close());

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { defaultDataDir } from '../services/dataDir.ts';
+import { createRunsService } from '../services/runsService.ts';
 import { startServer } from './server.ts';
 import type { RunningServer, ServerOptions } from './server.ts';
 
@@ -36,15 +37,15 @@ function openInBrowser(url: string): void {
 }
 
 export async function runBrowserMode(options: BrowserModeOptions): Promise<RunningServer> {
-  const server = await startServer({
-    port: options.port,
-    staticDir: path.resolve(options.staticDir),
-    dataDir: options.dataDir ?? defaultDataDir(),
-  });
+  const dataDir = options.dataDir ?? defaultDataDir();
+  const runs = createRunsService({ dataDir });
+  const server = await startServer({ port: options.port, staticDir: path.resolve(options.staticDir), dataDir, runs: runs.manager });
+  // Runs that were going when Pipewright last stopped: cluster runs are followed again, local ones settled.
+  void runs.ready.then(() => runs.manager.reattachRuns()).catch((err: unknown) => process.stderr.write(`Could not pick up earlier runs: ${(err as Error).message}\n`));
   process.stdout.write(`Pipewright is running at ${server.url}\n`);
   if (options.openBrowser) openInBrowser(server.url);
   const stop = () => {
-    void server.close().then(() => process.exit(0));
+    void Promise.allSettled([runs.manager.close(), server.close()]).then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

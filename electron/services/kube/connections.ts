@@ -1,0 +1,102 @@
+/**
+ * Cluster connections for the Run dialog: the kubeconfig's contexts, and "Test connection": can the
+ * server be reached, is Argo installed, does KFP answer through the service proxy, may this identity
+ * create workflows. Each failed check is one plain-language message.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { ConnectionCheck, KubeContextInfo } from '../../../shared/api/runs.ts';
+import { ClusterError } from './errors.ts';
+import { KfpClient } from './kfpClient.ts';
+import { kubeConfigFor, listContexts, loadKubeConfig } from './kubeconfig.ts';
+import { kubeJson } from './request.ts';
+
+export interface KubeConnectionsOptions {
+  /** The kubeconfig as kubectl reads it (default: loadKubeConfig, read again on every call so edits show up). */
+  load?: () => KubeConfig;
+  /** Namespace of KFP's `ml-pipeline` service (default `kubeflow`). */
+  kfpNamespace?: string;
+}
+
+export interface KubeConnectionsService {
+  listContexts(): Promise<KubeContextInfo[]>;
+  testConnection(context: string, namespace: string): Promise<ConnectionCheck>;
+}
+
+const QUICK = { timeoutMs: 10_000 };
+
+async function serverVersion(kc: KubeConfig): Promise<string> {
+  const v = await kubeJson<{ gitVersion?: string; major?: string; minor?: string }>(kc, { path: '/version', ...QUICK }, 'read the server version');
+  return v.gitVersion ?? `${v.major ?? '?'}.${v.minor ?? '?'}`;
+}
+
+/** Discovery (readable by every authenticated user, unlike the CRD itself). */
+async function argoInstalled(kc: KubeConfig): Promise<boolean> {
+  try {
+    const list = await kubeJson<{ resources?: { name: string }[] }>(kc, { path: '/apis/argoproj.io/v1alpha1', ...QUICK }, 'look for Argo Workflows');
+    return (list.resources ?? []).some((r) => r.name === 'workflows');
+  } catch (error) {
+    if (error instanceof ClusterError && error.status === 404) return false;
+    throw error;
+  }
+}
+
+async function mayCreateWorkflows(kc: KubeConfig, namespace: string): Promise<boolean> {
+  const review = await kubeJson<{ status?: { allowed?: boolean } }>(
+    kc,
+    {
+      method: 'POST',
+      path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+      body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { namespace, verb: 'create', group: 'argoproj.io', resource: 'workflows' } } },
+      ...QUICK,
+    },
+    'check your permissions',
+  );
+  return review.status?.allowed === true;
+}
+
+export function createKubeConnections(options: KubeConnectionsOptions = {}): KubeConnectionsService {
+  const load = options.load ?? loadKubeConfig;
+  const kfpNamespace = options.kfpNamespace ?? 'kubeflow';
+  return {
+    async listContexts() {
+      return listContexts(load());
+    },
+
+    async testConnection(context, namespace) {
+      const messages: string[] = [];
+      let kc: KubeConfig;
+      try {
+        kc = kubeConfigFor(load(), context);
+      } catch (error) {
+        return { ok: false, messages: [(error as Error).message] };
+      }
+      const check: ConnectionCheck = { ok: false, messages };
+      try {
+        check.serverVersion = await serverVersion(kc);
+      } catch (error) {
+        messages.push((error as Error).message);
+        return check;
+      }
+      const [argo, kfp, create] = await Promise.allSettled([
+        argoInstalled(kc),
+        new KfpClient({ kubeConfig: kc, serviceNamespace: kfpNamespace }).healthz(1),
+        mayCreateWorkflows(kc, namespace),
+      ]);
+      if (argo.status === 'fulfilled') {
+        check.argoInstalled = argo.value;
+        if (!argo.value) messages.push('Argo Workflows is not installed in this cluster (its Workflow resource type was not found).');
+      } else messages.push((argo.reason as Error).message);
+      check.kfpReachable = kfp.status === 'fulfilled';
+      if (kfp.status === 'rejected') {
+        messages.push(`Kubeflow Pipelines does not answer through the service proxy (service ml-pipeline in namespace ${kfpNamespace}): ${(kfp.reason as Error).message}`);
+      }
+      if (create.status === 'fulfilled') {
+        check.canCreateWorkflows = create.value;
+        if (!create.value) messages.push(`You may not create workflows.argoproj.io in namespace ${namespace}. Ask a cluster admin for an RBAC Role granting "create" on "workflows.argoproj.io".`);
+      } else messages.push((create.reason as Error).message);
+      // Usable: the server answers and at least one cluster target can take a run from this identity.
+      check.ok = (check.argoInstalled === true && check.canCreateWorkflows === true) || check.kfpReachable;
+      return check;
+    },
+  };
+}
