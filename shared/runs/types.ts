@@ -77,7 +77,7 @@ export interface RunSummary {
   finishedAt?: string;
   nodes: Record<string, NodeRunState>;
   /** Target-side identity: Argo Workflow name, KFP run id, local workspace path. */
-  external?: { workflowName?: string; kfpRunId?: string; kfpPipelineId?: string; workspace?: string };
+  external?: { workflowName?: string; kfpRunId?: string; kfpPipelineId?: string; workspace?: string; workflowNamespace?: string; kfpUrl?: string };
 }
 
 export interface RunRecord extends RunSummary {
@@ -95,5 +95,7 @@ export interface StartRunRequest {
   /** KFP only: reach the API at this URL with this bearer token instead of the service proxy. */
   kfpUrl?: string;
   kfpToken?: string;
+  /** KFP with a URL: the environment variable holding the token (its name is kept, never the token), so a reattach can read it again. */
+  kfpTokenEnv?: string;
   experiment?: string;
 }

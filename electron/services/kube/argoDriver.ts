@@ -22,9 +22,31 @@ export function namespaceOf(request: Pick<StartRunRequest, 'namespace' | 'docume
   return request.namespace || request.document.settings?.namespace || kc.getContextObject(kc.getCurrentContext())?.namespace || 'default';
 }
 
-async function createWorkflow(kc: KubeConfig, namespace: string, body: object): Promise<string> {
+export const RUN_ID_LABEL = 'pipewright.dev/run-id';
+
+/** The Workflow's name, fixed by the run id: a create whose answer was lost is found again, never made twice. */
+export function workflowNameFor(pipelineName: string, runId: string): string {
+  return `${pipelineName.slice(0, 40).replace(/-+$/, '')}-${runId}`;
+}
+
+async function findWorkflowOfRun(kc: KubeConfig, namespace: string, runId: string): Promise<string | undefined> {
+  const list = await withRetry(() =>
+    kubeJson<{ items?: { metadata: { name: string } }[] }>(kc, { path: WORKFLOWS(namespace), query: { labelSelector: `${RUN_ID_LABEL}=${runId}` } }, `look for the Workflow of run ${runId} in namespace ${namespace}`),
+  );
+  return list.items?.[0]?.metadata.name;
+}
+
+async function createWorkflow(kc: KubeConfig, namespace: string, body: { metadata: { name: string } }, runId: string): Promise<string> {
   try {
-    const created = await withRetry(() => kubeJson<{ metadata: { name: string } }>(kc, { method: 'POST', path: WORKFLOWS(namespace), body }, `create the Workflow in namespace ${namespace}`));
+    const created = await withRetry(async () => {
+      try {
+        return await kubeJson<{ metadata: { name: string } }>(kc, { method: 'POST', path: WORKFLOWS(namespace), body }, `create the Workflow in namespace ${namespace}`);
+      } catch (err) {
+        // 409 for our own name: an earlier attempt went through but its answer was lost.
+        if (err instanceof ClusterError && err.kind === 'conflict' && (await findWorkflowOfRun(kc, namespace, runId)) === body.metadata.name) return body;
+        throw err;
+      }
+    });
     return created.metadata.name;
   } catch (err) {
     if (err instanceof ClusterError && err.kind === 'not-found')
@@ -45,17 +67,20 @@ export class ArgoDriver implements RunTargetDriver {
   async start(ctx: RunContext): Promise<RunHandle> {
     const kc = this.options.kubeConfigFor(ctx.request.context);
     const namespace = namespaceOf(ctx.request, kc);
-    const body = argoWorkflow(ctx.record.document, this.options.catalog) as { metadata?: Record<string, unknown> };
-    body.metadata = { ...body.metadata, namespace, labels: { ...(body.metadata?.labels as object), 'pipewright.dev/run-id': ctx.record.id } };
-    const workflowName = await createWorkflow(kc, namespace, body);
-    await ctx.setExternal({ workflowName });
+    const workflow = argoWorkflow(ctx.record.document, this.options.catalog) as { metadata?: Record<string, unknown> };
+    const { generateName: _generated, ...metadata } = workflow.metadata ?? {};
+    const name = workflowNameFor(ctx.record.document.name, ctx.record.id);
+    const body = { ...workflow, metadata: { ...metadata, name, namespace, labels: { ...(metadata.labels as object), [RUN_ID_LABEL]: ctx.record.id } } };
+    const workflowName = await createWorkflow(kc, namespace, body, ctx.record.id);
+    await ctx.setExternal({ workflowName, workflowNamespace: namespace });
     return this.follow(ctx, kc, namespace, workflowName);
   }
 
   async reattach(ctx: RunContext): Promise<RunHandle | null> {
-    const workflowName = ctx.record.external?.workflowName;
     const kc = this.options.kubeConfigFor(ctx.record.context);
-    const namespace = ctx.record.namespace ?? namespaceOf(ctx.request, kc);
+    const namespace = ctx.record.external?.workflowNamespace ?? ctx.record.namespace ?? namespaceOf(ctx.request, kc);
+    // Stopped between create and record: the Workflow carries the run id.
+    const workflowName = ctx.record.external?.workflowName ?? (await findWorkflowOfRun(kc, namespace, ctx.record.id));
     if (!workflowName) {
       ctx.emit({ kind: 'run-phase', runId: ctx.record.id, phase: 'error', message: 'The run was never submitted (Pipewright stopped before the Workflow was created)', at: new Date().toISOString() });
       return null;

@@ -4,8 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { withRetry } from './backoff.ts';
-import { ClusterError, networkError } from './errors.ts';
+import { Backoff, sleep, withRetry } from './backoff.ts';
+import { ClusterError, isRetryable, networkError } from './errors.ts';
 import { kubeRequest } from './request.ts';
 
 export interface KfpEndpoint {
@@ -34,6 +34,12 @@ export interface KfpExperiment {
   display_name: string;
   namespace?: string;
 }
+export interface KfpHealth {
+  commit_sha?: string;
+  tag_name?: string;
+  /** Multi-user mode: pipelines, experiments and runs live in a profile namespace. */
+  multi_user?: boolean;
+}
 export interface KfpRun {
   run_id: string;
   display_name?: string;
@@ -42,6 +48,7 @@ export interface KfpRun {
   error?: { code?: number; message?: string } | null;
   created_at?: string;
   finished_at?: string;
+  state_history?: { update_time?: string; state?: string }[];
   run_details?: { task_details?: KfpTaskDetail[] } | null;
 }
 export interface KfpTaskDetail {
@@ -65,7 +72,7 @@ export class KfpClient {
     if (!endpoint.kubeConfig && !endpoint.url) throw new Error('KfpClient needs a kubeconfig or a URL');
   }
 
-  private async send<T>(spec: RequestSpec, action: string): Promise<T> {
+  private async send<T>(spec: RequestSpec, action: string, attempts = 5): Promise<T> {
     return withRetry(async () => {
       let body: Buffer | undefined;
       let contentType: string | undefined;
@@ -83,7 +90,27 @@ export class KfpClient {
       const res = await this.raw(spec, body, contentType);
       if (res.status < 200 || res.status >= 300) throw ClusterError.fromResponse(res.status, res.text, action, res.headers);
       return (res.text ? JSON.parse(res.text) : {}) as T;
-    });
+    }, attempts);
+  }
+
+  /**
+   * A create that must not happen twice: when an answer is lost (network, 5xx) or the name is taken
+   * (409 after a lost answer), look for what an earlier attempt made before trying again.
+   */
+  private async createOnce<T>(create: () => Promise<T>, find: () => Promise<T | undefined>): Promise<T> {
+    const backoff = new Backoff();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await create();
+      } catch (err) {
+        const conflict = err instanceof ClusterError && err.kind === 'conflict';
+        if (!conflict && (!isRetryable(err) || attempt >= 5)) throw err;
+        if (!conflict) await sleep(err instanceof ClusterError && err.retryAfter ? err.retryAfter * 1000 : backoff.next());
+        const found = await find().catch(() => undefined);
+        if (found) return found;
+        if (conflict) throw err;
+      }
+    }
   }
 
   private async raw(spec: RequestSpec, body: Buffer | undefined, contentType: string | undefined) {
@@ -115,8 +142,8 @@ export class KfpClient {
     }
   }
 
-  healthz(): Promise<unknown> {
-    return this.send({ method: 'GET', path: '/apis/v2beta1/healthz' }, 'reach the Kubeflow Pipelines API');
+  healthz(attempts = 5): Promise<KfpHealth> {
+    return this.send({ method: 'GET', path: '/apis/v2beta1/healthz' }, 'reach the Kubeflow Pipelines API', attempts);
   }
 
   async findPipeline(name: string, namespace?: string): Promise<KfpPipeline | undefined> {
@@ -127,17 +154,32 @@ export class KfpClient {
   }
 
   uploadPipeline(name: string, yamlText: string, description?: string, namespace?: string): Promise<KfpPipeline> {
-    return this.send(
-      { method: 'POST', path: '/apis/v2beta1/pipelines/upload', query: { name, display_name: name, description, namespace }, multipart: { field: 'uploadfile', fileName: `${name}.yaml`, content: yamlText } },
-      `upload pipeline ${name}`,
-    );
+    const upload = () =>
+      this.send<KfpPipeline>(
+        { method: 'POST', path: '/apis/v2beta1/pipelines/upload', query: { name, display_name: name, description, namespace }, multipart: { field: 'uploadfile', fileName: `${name}.yaml`, content: yamlText } },
+        `upload pipeline ${name}`,
+        1,
+      );
+    return this.createOnce(upload, () => this.findPipeline(name, namespace));
   }
 
   uploadVersion(pipelineId: string, versionName: string, yamlText: string): Promise<KfpPipelineVersion> {
-    return this.send(
-      { method: 'POST', path: '/apis/v2beta1/pipelines/upload_version', query: { pipelineid: pipelineId, name: versionName, display_name: versionName }, multipart: { field: 'uploadfile', fileName: `${versionName}.yaml`, content: yamlText } },
-      `upload a new version of pipeline ${pipelineId}`,
+    const upload = () =>
+      this.send<KfpPipelineVersion>(
+        { method: 'POST', path: '/apis/v2beta1/pipelines/upload_version', query: { pipelineid: pipelineId, name: versionName, display_name: versionName }, multipart: { field: 'uploadfile', fileName: `${versionName}.yaml`, content: yamlText } },
+        `upload a new version of pipeline ${pipelineId}`,
+        1,
+      );
+    return this.createOnce(upload, () => this.findVersion(pipelineId, versionName));
+  }
+
+  async findVersion(pipelineId: string, name: string): Promise<KfpPipelineVersion | undefined> {
+    const filter = JSON.stringify({ predicates: [{ key: 'name', operation: 'EQUALS', string_value: name }] });
+    const res = await this.send<{ pipeline_versions?: (KfpPipelineVersion & { name?: string })[] }>(
+      { method: 'GET', path: `/apis/v2beta1/pipelines/${encodeURIComponent(pipelineId)}/versions`, query: { filter } },
+      `look up version ${name} of pipeline ${pipelineId}`,
     );
+    return res.pipeline_versions?.find((v) => (v.name ?? v.display_name) === name);
   }
 
   async latestVersion(pipelineId: string): Promise<KfpPipelineVersion | undefined> {
@@ -154,11 +196,16 @@ export class KfpClient {
       { method: 'GET', path: '/apis/v2beta1/experiments', query: { filter, namespace } }, `look up experiment ${name}`);
     const found = res.experiments?.find((e) => e.display_name === name);
     if (found) return found;
-    return this.send({ method: 'POST', path: '/apis/v2beta1/experiments', body: { display_name: name, namespace } }, `create experiment ${name}`);
+    const create = () => this.send<KfpExperiment>({ method: 'POST', path: '/apis/v2beta1/experiments', body: { display_name: name, namespace } }, `create experiment ${name}`, 1);
+    return this.createOnce(create, async () => {
+      const again = await this.send<{ experiments?: KfpExperiment[] }>({ method: 'GET', path: '/apis/v2beta1/experiments', query: { filter, namespace } }, `look up experiment ${name}`);
+      return again.experiments?.find((e) => e.display_name === name);
+    });
   }
 
+  /** Starts a run. `displayName` should be unique: a lost answer is recovered by finding the run under it. */
   createRun(input: { displayName: string; experimentId: string; version: KfpPipelineVersion; parameters?: Record<string, unknown>; pipelineRoot?: string }): Promise<KfpRun> {
-    return this.send(
+    const create = () => this.send<KfpRun>(
       {
         method: 'POST',
         path: '/apis/v2beta1/runs',
@@ -170,7 +217,15 @@ export class KfpClient {
         },
       },
       `start run ${input.displayName}`,
+      1,
     );
+    return this.createOnce(create, () => this.findRun(input.displayName, input.experimentId));
+  }
+
+  async findRun(displayName: string, experimentId?: string): Promise<KfpRun | undefined> {
+    const filter = JSON.stringify({ predicates: [{ key: 'display_name', operation: 'EQUALS', string_value: displayName }] });
+    const res = await this.send<{ runs?: KfpRun[] }>({ method: 'GET', path: '/apis/v2beta1/runs', query: { filter, experiment_id: experimentId } }, `look up run ${displayName}`);
+    return res.runs?.find((r) => r.display_name === displayName);
   }
 
   getRun(runId: string): Promise<KfpRun> {

@@ -60,7 +60,13 @@ export async function openKubeStream(kc: KubeConfig, req: KubeRequest): Promise<
 export async function kubeRequest(kc: KubeConfig, req: KubeRequest): Promise<KubeResponse> {
   const res = await openKubeStream(kc, { timeoutMs: 30_000, ...req });
   const chunks: Buffer[] = [];
-  for await (const chunk of res) chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of res) chunks.push(chunk as Buffer);
+  } catch (err) {
+    // A connection cut mid-answer is as retryable as one that never opened.
+    if (req.signal?.aborted) throw err;
+    throw networkError(err as Error, buildUrl(kc, req.path).host);
+  }
   return { status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') };
 }
 

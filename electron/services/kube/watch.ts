@@ -10,7 +10,7 @@ import { ClusterError } from './errors.ts';
 import { kubeJson, openKubeStream } from './request.ts';
 
 export interface KubeObject {
-  metadata?: { name?: string; namespace?: string; resourceVersion?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
   [key: string]: unknown;
 }
 

@@ -10,6 +10,7 @@ import type { NodeHint, NodePhase, RunEvent, RunPhase } from '../../../shared/ru
 import type { RunContext } from '../runs/target.ts';
 import { parseNodeName, runPhaseOf, taskStates } from './argoStatus.ts';
 import type { WorkflowLike } from './argoStatus.ts';
+import { ConnectionReporter } from './connection.ts';
 import { followContainerLog } from './logs.ts';
 import type { TimedLine } from './logs.ts';
 import { podHint } from './podHints.ts';
@@ -20,7 +21,12 @@ import type { KubeObject } from './watch.ts';
 export const WORKFLOW_LABEL = 'workflows.argoproj.io/workflow';
 export const NODE_NAME_ANNOTATION = 'workflows.argoproj.io/node-name';
 
-type Pod = PodLike & KubeObject;
+export type Pod = PodLike & KubeObject;
+
+export interface FinalPhase {
+  phase: RunPhase;
+  message?: string;
+}
 
 export interface MonitorOptions {
   namespace: string;
@@ -28,13 +34,19 @@ export interface MonitorOptions {
   /** Pipeline node ids (the DAG task names). */
   nodeIds: readonly string[];
   /** Which pipeline node a pod runs, and whether it is the pod whose log to follow (KFP: the executor, not the driver). */
-  podNode?: (pod: Pod, workflowName: string) => string | undefined;
+  podNode?: (pod: Pod, workflowName: string, nodeIds: readonly string[]) => string | undefined;
   /** Node states from the Workflow (default: Argo DAG tasks named by node id). */
   nodeStates?: (wf: WorkflowLike, nodeIds: readonly string[]) => ReturnType<typeof taskStates>;
   /** Log container name (default `main`). */
   container?: string;
   /** How long to wait for logs to drain once the Workflow has ended (ms). */
   drainMs?: number;
+  /** Decides the final phase once the Workflow ended and its logs drained (KFP asks its own API). */
+  settle?: (fromWorkflow: FinalPhase) => Promise<FinalPhase>;
+  /** The run phase is reported by someone else (KFP's run state); the monitor only reports nodes, logs and the end. */
+  quietRunPhase?: boolean;
+  /** A lost connection is reported after this long (ms, default 1000). */
+  disconnectGraceMs?: number;
 }
 
 export function argoPodNode(pod: Pod, workflowName: string): string | undefined {
@@ -51,6 +63,11 @@ function podFinished(pod: Pod | undefined): boolean {
   return !pod || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 }
 
+/** Pods are told apart by uid: a retried Argo node gets a new pod under the same name. */
+function podKey(pod: Pod): string {
+  return pod.metadata?.uid ?? pod.metadata?.name ?? '';
+}
+
 export class WorkflowMonitor {
   private readonly stops: (() => void)[] = [];
   private readonly phases = new Map<string, NodePhase>();
@@ -59,8 +76,11 @@ export class WorkflowMonitor {
   private readonly following = new Set<string>();
   private readonly parsers = new Map<string, LogStreamParser>();
   private readonly openFollows = new Set<string>();
+  private readonly connection: ConnectionReporter;
+  private podsSynced = false;
   private runPhase: RunPhase = 'pending';
   private finished = false;
+  private stopped = false;
   private resolveDone!: (phase: RunPhase) => void;
   /** Resolves with the final run phase once the Workflow ended and its logs drained. */
   readonly done: Promise<RunPhase>;
@@ -71,6 +91,10 @@ export class WorkflowMonitor {
     private readonly opts: MonitorOptions,
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    this.connection = new ConnectionReporter(
+      (state, message) => this.emit({ kind: 'connection', runId: this.runId, state, ...(message ? { message } : {}) }),
+      opts.disconnectGraceMs ?? 1000,
+    );
   }
 
   private emit(event: RunEvent): void {
@@ -81,6 +105,10 @@ export class WorkflowMonitor {
     return this.ctx.record.id;
   }
 
+  private get container(): string {
+    return this.opts.container ?? 'main';
+  }
+
   async start(): Promise<void> {
     // Resume seq numbering and log positions from what the history already holds.
     for (const nodeId of this.opts.nodeIds) {
@@ -88,27 +116,42 @@ export class WorkflowMonitor {
       this.parsers.set(nodeId, new LogStreamParser({ runId: this.runId, nodeId, lastSeq: tail[0]?.seq ?? 0 }));
     }
     const { namespace, workflowName } = this.opts;
-    const onConnection = (state: 'connected' | 'disconnected', message?: string) =>
-      this.emit({ kind: 'connection', runId: this.runId, state, message: state === 'disconnected' ? 'disconnected — retrying' + (message ? ` (${message.replace(/^disconnected — retrying ?/, '')})` : '') : undefined });
+    const onConnection = (source: string) => (state: 'connected' | 'disconnected', message?: string) => this.connection.set(source, state, message);
     this.stops.push(
       watchCollection<WorkflowLike & KubeObject>(
         this.kc,
-        { path: `/apis/argoproj.io/v1alpha1/namespaces/${namespace}/workflows`, fieldSelector: `metadata.name=${workflowName}` },
-        { onUpsert: (wf) => this.onWorkflow(wf), onDelete: () => this.onWorkflowDeleted(), onConnection },
+        { path: `/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(namespace)}/workflows`, fieldSelector: `metadata.name=${workflowName}` },
+        {
+          onUpsert: (wf) => this.onWorkflow(wf),
+          onDelete: () => this.onWorkflowDeleted(),
+          onSynced: (names) => (names.has(workflowName) ? undefined : this.onWorkflowDeleted()),
+          onConnection: onConnection('workflow'),
+        },
       ),
       watchCollection<Pod>(
         this.kc,
-        { path: `/api/v1/namespaces/${namespace}/pods`, labelSelector: `${WORKFLOW_LABEL}=${workflowName}` },
-        { onUpsert: (pod) => this.onPod(pod), onDelete: (pod) => this.pods.delete(pod.metadata?.name ?? '') },
+        { path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`, labelSelector: `${WORKFLOW_LABEL}=${workflowName}` },
+        {
+          onUpsert: (pod) => this.onPod(pod),
+          onDelete: (pod) => this.pods.delete(podKey(pod)),
+          onSynced: (names) => {
+            for (const [key, pod] of this.pods) if (!names.has(pod.metadata?.name ?? '')) this.pods.delete(key);
+            this.podsSynced = true;
+          },
+          onConnection: onConnection('pods'),
+        },
       ),
     );
   }
 
   stop(): void {
+    this.stopped = true;
+    this.connection.stop();
     for (const stop of this.stops.splice(0)) stop();
   }
 
   private onWorkflow(wf: WorkflowLike): void {
+    if (this.finished) return;
     const at = new Date().toISOString();
     const states = (this.opts.nodeStates ?? taskStates)(wf, this.opts.nodeIds);
     const cancelled = Boolean(wf.spec?.shutdown);
@@ -117,7 +160,7 @@ export class WorkflowMonitor {
       const state = states.get(nodeId);
       let phase: NodePhase = state?.phase ?? 'pending';
       if (cancelled && (phase === 'failed' || (ended && (phase === 'pending' || phase === 'running')))) phase = 'cancelled';
-      else if (ended && !state && wf.status?.phase !== 'Succeeded') phase = 'skipped';
+      else if (ended && (!state || phase === 'pending') && wf.status?.phase !== 'Succeeded') phase = 'skipped';
       if (this.phases.get(nodeId) === phase) continue;
       this.phases.set(nodeId, phase);
       this.emit({ kind: 'node-phase', runId: this.runId, nodeId, phase, message: state?.message, at: state?.finishedAt ?? state?.startedAt ?? at });
@@ -125,66 +168,82 @@ export class WorkflowMonitor {
     const runPhase = runPhaseOf(wf);
     if (runPhase === 'running' && this.runPhase === 'pending') {
       this.runPhase = 'running';
-      this.emit({ kind: 'run-phase', runId: this.runId, phase: 'running', at });
+      if (!this.opts.quietRunPhase) this.emit({ kind: 'run-phase', runId: this.runId, phase: 'running', at });
     }
-    if (ended && !this.finished) {
+    if (ended) {
       this.finished = true;
-      void this.finish(runPhase, wf.status?.message);
+      void this.finish({ phase: runPhase, message: wf.status?.message });
     }
   }
 
   private onWorkflowDeleted(): void {
     if (this.finished) return;
     this.finished = true;
-    void this.finish('error', 'The Workflow was deleted from the cluster');
+    const message = `The Workflow ${this.opts.workflowName} no longer exists in namespace ${this.opts.namespace} (deleted before it finished, or removed by a TTL); the logs recorded so far are kept`;
+    void this.finish({ phase: 'error', message });
   }
 
   private onPod(pod: Pod): void {
     const name = pod.metadata?.name ?? '';
-    const nodeId = (this.opts.podNode ?? argoPodNode)(pod, this.opts.workflowName);
+    const key = podKey(pod);
+    const nodeId = (this.opts.podNode ?? argoPodNode)(pod, this.opts.workflowName, this.opts.nodeIds);
     if (!nodeId || !this.parsers.has(nodeId)) return;
-    this.pods.set(name, pod);
-    const hint: NodeHint | null = podHint(pod, [], this.opts.container ?? 'main');
-    const key = hint ? `${hint.reason}:${hint.hint}` : '';
-    if ((this.hints.get(nodeId) ?? '') !== key) {
-      this.hints.set(nodeId, key);
+    this.pods.set(key, pod);
+    const hint: NodeHint | null = podHint(pod, [], this.container);
+    const hintKey = hint ? `${hint.reason}:${hint.hint}` : '';
+    if ((this.hints.get(nodeId) ?? '') !== hintKey) {
+      this.hints.set(nodeId, hintKey);
       this.emit({ kind: 'hint', runId: this.runId, nodeId, hint });
     }
-    if (!this.following.has(name) && containerStarted(pod, this.opts.container ?? 'main')) {
-      this.following.add(name);
+    if (!this.following.has(key) && !this.stopped && containerStarted(pod, this.container)) {
+      this.following.add(key);
+      // Counted at once, so a Workflow that ends meanwhile waits for this log too.
+      this.openFollows.add(key);
       this.emit({ kind: 'node-info', runId: this.runId, nodeId, podName: name });
-      void this.followPod(name, nodeId);
+      void this.followPod(key, name, nodeId);
     }
   }
 
-  private async followPod(podName: string, nodeId: string): Promise<void> {
+  private async followPod(key: string, podName: string, nodeId: string): Promise<void> {
     const parser = this.parsers.get(nodeId)!;
     // Resume after what the history holds: the last timestamp and the texts delivered at it.
     const tail = await this.ctx.logTail(nodeId, 200);
+    if (this.stopped) return;
     const lastTs = tail.at(-1)?.ts;
     const since = lastTs ? { ts: lastTs, delivered: tail.filter((l) => l.ts === lastTs).map((l) => l.text) } : undefined;
-    this.openFollows.add(podName);
+    const source = `log:${key}`;
     const stop = followContainerLog(this.kc, {
       namespace: this.opts.namespace,
       pod: podName,
-      container: this.opts.container ?? 'main',
+      container: this.container,
       since,
       onLines: (lines: TimedLine[]) => {
         const chunk = lines.map((l) => `${l.ts} ${l.text}\n`).join('');
         for (const event of parser.push(chunk)) this.emit(event);
       },
-      afterStreamEnd: async () => (podFinished(this.pods.get(podName)) ? 'done' : 'more'),
-      onEnd: () => this.openFollows.delete(podName),
+      afterStreamEnd: async () => (podFinished(this.pods.get(key)) ? 'done' : 'more'),
+      onConnection: (state, message) => this.connection.set(source, state, message),
+      onEnd: () => {
+        this.connection.forget(source);
+        this.openFollows.delete(key);
+      },
     });
     this.stops.push(stop);
   }
 
-  private async finish(phase: RunPhase, message?: string): Promise<void> {
+  private async finish(fromWorkflow: FinalPhase): Promise<void> {
     const deadline = Date.now() + (this.opts.drainMs ?? 10_000);
-    while (this.openFollows.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const wait = () => new Promise((r) => setTimeout(r, 50));
+    // Pods listed after the Workflow (a reattach to a finished run) still have logs to read.
+    while (!this.podsSynced && Date.now() < deadline) await wait();
+    while (this.openFollows.size > 0 && Date.now() < deadline) await wait();
     for (const parser of this.parsers.values()) for (const event of parser.end()) this.emit(event);
+    const reportedDown = this.connection.disconnected;
     this.stop();
-    this.emit({ kind: 'run-phase', runId: this.runId, phase, message, at: new Date().toISOString() });
-    this.resolveDone(phase);
+    if (reportedDown) this.emit({ kind: 'connection', runId: this.runId, state: 'connected' });
+    let final = fromWorkflow;
+    if (this.opts.settle) final = await this.opts.settle(fromWorkflow).catch(() => fromWorkflow);
+    this.emit({ kind: 'run-phase', runId: this.runId, phase: final.phase, ...(final.message ? { message: final.message } : {}), at: new Date().toISOString() });
+    this.resolveDone(final.phase);
   }
 }

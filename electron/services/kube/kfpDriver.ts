@@ -1,0 +1,156 @@
+/**
+ * The `kfp` run target: the compiled IR uploaded to Kubeflow Pipelines (a new version when the
+ * pipeline exists), the run created in an experiment, then followed (kfpFollow.ts). Reached through
+ * the API server's service proxy, or at a URL with a bearer token that is never written to disk.
+ */
+import { createHash } from 'node:crypto';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { compileKfp, kfpDocuments } from '../../../shared/compile/kfp.ts';
+import type { StartRunRequest } from '../../../shared/runs/types.ts';
+import type { RunContext, RunHandle, RunTargetDriver } from '../runs/target.ts';
+import type { ClusterDriverOptions } from './argoDriver.ts';
+import { ClusterError } from './errors.ts';
+import { KfpClient } from './kfpClient.ts';
+import type { KfpPipelineVersion } from './kfpClient.ts';
+import { KfpRunFollower } from './kfpFollow.ts';
+import type { KfpFollowOptions } from './kfpFollow.ts';
+import { assertRunnable } from './runnable.ts';
+
+export interface KfpDriverOptions extends ClusterDriverOptions {
+  /** Namespace of KFP's API service `ml-pipeline` (default `kubeflow`). */
+  kfpNamespace?: string;
+  /** How often the run's state is read (ms, default 3000). */
+  pollMs?: number;
+  /** How long to wait for KFP's final state after the Workflow ended (ms, default 60000). */
+  settleMs?: number;
+  drainMs?: number;
+  /** Where `kfpTokenEnv` is looked up (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** A version name that is new for every upload and says when and what: `2026-11-28-143259-1a2b3c4d`. */
+export function versionName(yamlText: string, at: Date): string {
+  const stamp = at.toISOString().slice(0, 19).replace('T', '-').replace(/:/g, '');
+  return `${stamp}-${createHash('sha256').update(yamlText).digest('hex').slice(0, 8)}`;
+}
+
+/** Root inputs of the IR with their defaults: the run's runtime parameters. */
+export function runtimeParameters(pipeline: Record<string, unknown>): Record<string, unknown> {
+  const root = pipeline.root as { inputDefinitions?: { parameters?: Record<string, { defaultValue?: unknown }> } } | undefined;
+  const out: Record<string, unknown> = {};
+  for (const [name, def] of Object.entries(root?.inputDefinitions?.parameters ?? {})) if (def.defaultValue !== undefined) out[name] = def.defaultValue;
+  return out;
+}
+
+export class KfpDriver implements RunTargetDriver {
+  readonly target = 'kfp' as const;
+  /** Tokens given with a start or retry, by run id: in memory only, so a reattach in this process can use them. */
+  private readonly tokens = new Map<string, string>();
+
+  constructor(private readonly options: KfpDriverOptions) {}
+
+  async compile(request: StartRunRequest): Promise<Record<string, string>> {
+    assertRunnable(request.document, this.options.catalog);
+    return compileKfp(request.document, this.options.catalog);
+  }
+
+  /** Kubernetes access: required through the service proxy, best effort (for Workflow and logs) with a URL. */
+  private kube(ctx: RunContext, required: boolean): KubeConfig | undefined {
+    try {
+      return this.options.kubeConfigFor(ctx.request.context ?? ctx.record.context);
+    } catch (error) {
+      if (required) throw error;
+      return undefined;
+    }
+  }
+
+  private client(ctx: RunContext): { client: KfpClient; kc?: KubeConfig } {
+    const url = ctx.request.kfpUrl ?? ctx.record.external?.kfpUrl;
+    if (!url) {
+      const kc = this.kube(ctx, true)!;
+      return { client: new KfpClient({ kubeConfig: kc, serviceNamespace: this.options.kfpNamespace }), kc };
+    }
+    if (ctx.request.kfpToken) this.tokens.set(ctx.record.id, ctx.request.kfpToken);
+    const env = ctx.request.kfpTokenEnv;
+    const token = this.tokens.get(ctx.record.id) ?? (env ? (this.options.env ?? process.env)[env] : undefined);
+    return { client: new KfpClient({ url, token }), kc: this.kube(ctx, false) };
+  }
+
+  async start(ctx: RunContext): Promise<RunHandle> {
+    const { client, kc } = this.client(ctx);
+    const doc = ctx.record.document;
+    const health = await client.healthz();
+    // Single-user KFP keeps everything in its own namespace and ignores (or refuses) another one.
+    const namespace = health.multi_user ? ctx.request.namespace || doc.settings?.namespace : undefined;
+    if (health.multi_user && !namespace) throw new ClusterError('invalid', 'This Kubeflow Pipelines runs in multi-user mode: choose the namespace (your profile) to run in.', false);
+    const yamlText = ctx.record.compiled['pipeline.yaml'];
+    let version: KfpPipelineVersion | undefined;
+    let pipeline = await client.findPipeline(doc.name, namespace);
+    if (pipeline) version = await client.uploadVersion(pipeline.pipeline_id, versionName(yamlText, new Date()), yamlText);
+    else {
+      pipeline = await client.uploadPipeline(doc.name, yamlText, doc.description, namespace);
+      version = await client.latestVersion(pipeline.pipeline_id);
+    }
+    if (!version) throw new ClusterError('other', `Kubeflow Pipelines accepted pipeline ${doc.name} but lists no version of it`, false);
+    await ctx.setExternal({ kfpPipelineId: pipeline.pipeline_id, ...(ctx.request.kfpUrl ? { kfpUrl: ctx.request.kfpUrl } : {}) });
+    const experiment = await client.ensureExperiment(ctx.request.experiment || 'Default', namespace);
+    const parameters = runtimeParameters(kfpDocuments(doc, this.options.catalog).pipeline);
+    const run = await client.createRun({
+      displayName: `${doc.name} ${ctx.record.id}`,
+      experimentId: experiment.experiment_id,
+      version,
+      parameters,
+    });
+    await ctx.setExternal({ kfpRunId: run.run_id });
+    return this.follow(ctx, client, kc, run.run_id, namespace);
+  }
+
+  async reattach(ctx: RunContext): Promise<RunHandle | null> {
+    const runId = ctx.record.external?.kfpRunId;
+    if (!runId) {
+      ctx.emit({ kind: 'run-phase', runId: ctx.record.id, phase: 'error', message: 'The run was never submitted (Pipewright stopped before Kubeflow Pipelines created it)', at: new Date().toISOString() });
+      return null;
+    }
+    const { client, kc } = this.client(ctx);
+    return this.follow(ctx, client, kc, runId, ctx.request.namespace);
+  }
+
+  async retry(ctx: RunContext): Promise<RunHandle> {
+    const runId = ctx.record.external?.kfpRunId;
+    if (!runId) throw new Error('This run never reached Kubeflow Pipelines, so it cannot be retried there: start it again');
+    const { client, kc } = this.client(ctx);
+    const before = await client.getRun(runId);
+    await client.retryRun(runId);
+    ctx.emit({ kind: 'run-phase', runId: ctx.record.id, phase: 'running', at: new Date().toISOString() });
+    return this.follow(ctx, client, kc, runId, ctx.request.namespace, before.state_history?.length ?? null);
+  }
+
+  private async follow(ctx: RunContext, client: KfpClient, kc: KubeConfig | undefined, kfpRunId: string, namespace: string | undefined, historyBeforeRetry?: number | null): Promise<RunHandle> {
+    const ext = ctx.record.external;
+    const kfpNamespace = this.options.kfpNamespace ?? 'kubeflow';
+    const options: KfpFollowOptions = {
+      client,
+      kc,
+      kfpRunId,
+      namespaces: [...new Set([namespace, kfpNamespace].filter((n): n is string => Boolean(n)))],
+      workflow: ext?.workflowName && historyBeforeRetry === undefined ? { name: ext.workflowName, namespace: ext.workflowNamespace ?? namespace ?? kfpNamespace } : undefined,
+      pollMs: this.options.pollMs ?? 3000,
+      settleMs: this.options.settleMs ?? 60_000,
+      drainMs: this.options.drainMs,
+      ...(historyBeforeRetry !== undefined ? { historyBeforeRetry } : {}),
+    };
+    const follower = new KfpRunFollower(ctx, options);
+    await follower.start();
+    return {
+      cancel: async () => {
+        try {
+          await client.terminateRun(kfpRunId);
+        } catch (error) {
+          // 400: the run had already finished; the follower reports how.
+          if (!(error instanceof ClusterError && error.status === 400)) throw error;
+        }
+      },
+      detach: () => follower.stop(),
+    };
+  }
+}
