@@ -104,8 +104,11 @@ describe('fault injection', () => {
       try {
         const res = await get(`/api/v1/namespaces/default/pods/${pod}/log?container=main&follow=true&timestamps=true${since}`);
         let buffer = '';
-        for await (const chunk of res.body!) {
-          buffer += Buffer.from(chunk).toString('utf8');
+        const reader = res.body!.getReader();
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += Buffer.from(value).toString('utf8');
           let nl: number;
           while ((nl = buffer.indexOf('\n')) >= 0) {
             const line = buffer.slice(0, nl);
