@@ -79,6 +79,16 @@ describe('deploy step', () => {
     expect(pod.volumes[0]).toEqual({ name: 'model', emptyDir: {} });
   });
 
+  it("fetches from KFP's default MinIO store with its credentials Secret", async () => {
+    const executorInput = { inputs: { artifacts: { model: { artifacts: [{ name: 'm', uri: 'minio://mlpipeline/v2/artifacts/sft/model' }] } } } };
+    const result = await runStep(work.script('deploy'), ['--in-model', 'adapter', '--out-endpoint', 'minio', '--executor-input', JSON.stringify(executorInput)], { cwd: work.dir });
+    expect(result.code, result.stderr).toBe(0);
+    const init = (podSpec(manifest('minio', 'deployment.yaml')).initContainers as unknown as { command: string[]; env: { name: string; valueFrom?: unknown }[] }[])[0];
+    expect(init.command).toContain('s3://mlpipeline/v2/artifacts/sft/model');
+    expect(init.env.map((e) => e.name)).toEqual(['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']);
+    expect(init.env[1].valueFrom).toEqual({ secretKeyRef: { name: 'mlpipeline-minio-artifact', key: 'accesskey' } });
+  });
+
   it.each([
     [['--in-metrics', 'bad', '--min_accuracy', '0.5'], /refusing to deploy: accuracy 0\.3100 is below min_accuracy 0\.5 \(from bad\/metrics\.json\)/],
     [['--min_accuracy', '0.5'], /min_accuracy is 0\.5 but no metrics input is connected/],

@@ -64,10 +64,27 @@ def dns_name(text):
     return ("pipewright-" + (name or "model"))[:63].rstrip("-")
 
 
+def model_reference(executor_input, path):
+    """The model's URI: from KFP's executor input, from a KFP mount path (/s3/..., /gcs/..., /minio/...), else the local path."""
+    uri = kfp_artifact_uri(executor_input, "inputs", "model")
+    if uri:
+        return uri
+    path = os.path.abspath(path)
+    for prefix, mount in _KFP_MOUNTS:
+        if path.startswith(mount):
+            return prefix + path[len(mount):]
+    return path
+
+
 def model_source(ref):
     """(volume, init containers) that put the model at /models/model: fetched from a bucket, or a host path."""
-    if ref.startswith("s3://"):
-        fetch = {"name": "fetch-model", "image": "amazon/aws-cli:2.17.0", "command": ["aws", "s3", "cp", "--recursive", ref, MODEL_DIR]}
+    if ref.startswith(("s3://", "minio://")):
+        fetch = {"name": "fetch-model", "image": "amazon/aws-cli:2.17.0", "command": ["aws", "s3", "cp", "--recursive", "s3://" + ref.split("://", 1)[1], MODEL_DIR]}
+        if ref.startswith("minio://"):
+            # KFP's default artifact store: the in-cluster MinIO and its credentials Secret.
+            secret = lambda key: {"secretKeyRef": {"name": "mlpipeline-minio-artifact", "key": key}}
+            fetch["env"] = [{"name": "AWS_ENDPOINT_URL", "value": "http://minio-service.kubeflow:9000"},
+                            {"name": "AWS_ACCESS_KEY_ID", "valueFrom": secret("accesskey")}, {"name": "AWS_SECRET_ACCESS_KEY", "valueFrom": secret("secretkey")}]
     elif ref.startswith("gs://"):
         fetch = {"name": "fetch-model", "image": "google/cloud-sdk:slim", "command": ["gsutil", "-m", "cp", "-r", ref.rstrip("/") + "/*", MODEL_DIR]}
     else:
@@ -141,7 +158,7 @@ def main():
     p = args.params
     accuracy = check_gate(p["min_accuracy"], args.inputs.get("metrics"))
     info = read_model_info(args.inputs["model"])
-    ref = kfp_artifact_uri(args.executor_input, "inputs", "model") or os.path.abspath(info["path"])
+    ref = model_reference(args.executor_input, info["path"])
     name = dns_name(os.environ.get("PIPEWRIGHT_NODE_ID") or "model")
     docs = render(p, info, ref, name)
     out_dir = ensure_dir(args.outputs["endpoint"])
