@@ -27,30 +27,41 @@ export function zoomOut(): void {
 
 /** Where a node added from the palette by keyboard goes: the free spot nearest the middle of the view. */
 export function nextPlacement(taken: readonly Position[]): Position {
-  let centre = { x: 80, y: 80 };
-  if (instance && paneElement) {
-    const rect = paneElement.getBoundingClientRect();
-    centre = instance.screenToFlowPosition({ x: rect.left + rect.width / 2 - 115, y: rect.top + rect.height / 2 - 80 });
-  }
-  return freeSpot(centre, taken);
+  if (!instance || !paneElement) return freeSpot({ x: 80, y: 80 }, taken, () => true);
+  const rect = paneElement.getBoundingClientRect();
+  const centre = instance.screenToFlowPosition({ x: rect.left + rect.width / 2 - 115, y: rect.top + rect.height / 3 - 60 });
+  const flow = instance;
+  const visible = (p: Position) => {
+    const a = flow.flowToScreenPosition(p);
+    const b = flow.flowToScreenPosition({ x: p.x + 230, y: p.y + 150 });
+    return a.x >= rect.left && a.y >= rect.top && b.x <= rect.right && b.y <= rect.bottom;
+  };
+  return freeSpot(centre, taken, visible);
 }
 
 const CELL = { width: 270, height: 210 };
 
-/** The grid cell nearest `centre` (rings outward) whose area no node's top-left corner falls into. */
-export function freeSpot(centre: Position, taken: readonly Position[]): Position {
+/**
+ * The grid cell near `centre` that no node's top-left corner falls into, preferring cells on screen,
+ * then to the right and below (the direction a pipeline grows).
+ */
+export function freeSpot(centre: Position, taken: readonly Position[], visible: (p: Position) => boolean): Position {
   const snap = (v: number) => Math.round(v / 10) * 10;
   const free = (p: Position) => taken.every((t) => Math.abs(t.x - p.x) >= CELL.width - 20 || Math.abs(t.y - p.y) >= CELL.height - 20);
-  for (let ring = 0; ring < 8; ring++) {
-    for (let dy = -ring; dy <= ring; dy++) {
-      for (let dx = -ring; dx <= ring; dx++) {
-        if (Math.max(Math.abs(dx), Math.abs(dy)) !== ring) continue;
-        const p = { x: snap(centre.x + dx * CELL.width), y: snap(centre.y + dy * CELL.height) };
-        if (free(p)) return p;
+  let best: Position | null = null;
+  let bestCost = Infinity;
+  for (let dy = -4; dy <= 4; dy++) {
+    for (let dx = -4; dx <= 4; dx++) {
+      const p = { x: snap(centre.x + dx * CELL.width), y: snap(centre.y + dy * CELL.height) };
+      if (!free(p)) continue;
+      const cost = Math.abs(dx) + Math.abs(dy) * 1.2 + (dy < 0 ? 0.5 : 0) + (dx < 0 ? 0.3 : 0) + (visible(p) ? 0 : 100);
+      if (cost < bestCost) {
+        best = p;
+        bestCost = cost;
       }
     }
   }
-  return { x: snap(centre.x), y: snap(centre.y) };
+  return best ?? { x: snap(centre.x), y: snap(centre.y) };
 }
 
 /** Measured size of a node on screen, for the layout. */

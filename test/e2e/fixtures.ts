@@ -53,8 +53,8 @@ async function discardDrafts(request: APIRequestContext): Promise<void> {
 }
 
 /** Opens the app and waits until the canvas is there (Monaco may still be on its way). */
-export async function openApp(page: Page): Promise<void> {
-  await page.goto(serverUrl());
+export async function openApp(page: Page, url = serverUrl()): Promise<void> {
+  await page.goto(url);
   await expect(page.locator('.react-flow__pane')).toBeVisible();
 }
 

@@ -35,17 +35,12 @@ function buildIfNeeded(): void {
   execFileSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
 }
 
-export default async function globalSetup(): Promise<() => Promise<void>> {
-  buildIfNeeded();
-  const base = mkdtempSync(path.join(tmpdir(), 'pipewright-e2e-'));
-  const dataDir = path.join(base, 'data');
-  const workDir = path.join(base, 'work');
-  mkdirSync(dataDir);
-  mkdirSync(workDir);
+/** Starts browser mode on a free port; resolves with its URL (with token) and a stop function. */
+export async function startBrowserMode(dataDir: string, homeDir: string): Promise<{ url: string; stop(): void }> {
   const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'test/e2e/serve.ts'), dataDir, staticDir], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, HOME: workDir },
+    env: { ...process.env, HOME: homeDir },
   });
   const line = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('browser-mode server did not start within 30 s')), 30_000);
@@ -56,11 +51,22 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     });
   });
   const { url } = JSON.parse(line) as { url: string };
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  buildIfNeeded();
+  const base = mkdtempSync(path.join(tmpdir(), 'pipewright-e2e-'));
+  const dataDir = path.join(base, 'data');
+  const workDir = path.join(base, 'work');
+  mkdirSync(dataDir);
+  mkdirSync(workDir);
+  const { url, stop } = await startBrowserMode(dataDir, workDir);
   process.env.PIPEWRIGHT_E2E_URL = url;
   process.env.PIPEWRIGHT_E2E_WORKDIR = workDir;
   process.env.PIPEWRIGHT_E2E_DATADIR = dataDir;
   return async () => {
-    child.kill('SIGTERM');
+    stop();
     await new Promise((resolve) => setTimeout(resolve, 300));
     rmSync(base, { recursive: true, force: true });
   };
