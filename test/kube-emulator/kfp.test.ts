@@ -114,7 +114,10 @@ describe('KFP v2beta1 API through the ml-pipeline service proxy', () => {
     const logs = emulator.controller.logLines('kubeflow', cpt.pod_name);
     expect(logs.some((l) => l.startsWith('PIPEWRIGHT_METRIC {"step":1,'))).toBe(true);
     const drivers = emulator.controller.list('pods', 'kubeflow').filter((p) => p.metadata.name.includes('-system-container-driver-'));
-    expect(drivers.length).toBeGreaterThanOrEqual(8);
+    expect(drivers.filter((p) => p.metadata.labels?.['pipeline/runid'] === run.run_id)).toHaveLength(5);
+    const corpus = tasks.find((t) => t.display_name === 'corpus')!;
+    expect(corpus.pod_name).toMatch(new RegExp(`^${wf!.metadata.name}-system-importer-\\d+$`));
+    expect(emulator.controller.get('pods', 'kubeflow', corpus.pod_name)?.metadata.annotations?.['workflows.argoproj.io/node-name']).toBe(`${wf!.metadata.name}.root.corpus`);
   });
 
   it('maps a failing step to FAILED with downstream tasks never run, and retry runs it again', async () => {

@@ -9,10 +9,11 @@ export interface ScriptInput {
   argv: string[];
 }
 
-type StepKind = 'train' | 'eval' | 'preprocess' | 'deploy' | 'dataset' | 'driver' | 'echo' | 'generic';
+type StepKind = 'train' | 'eval' | 'preprocess' | 'deploy' | 'dataset' | 'driver' | 'importer' | 'echo' | 'generic';
 
 function classify(input: ScriptInput): StepKind {
   if (/system-(dag|container)-driver/.test(input.templateName)) return 'driver';
+  if (/system-importer$/.test(input.templateName)) return 'importer';
   const cmd = input.argv.map((a) => a.split('/').pop()).join(' ');
   if (/^(echo|cowsay)\b/.test(cmd)) return 'echo';
   const byName = (text: string): StepKind | undefined => {
@@ -126,6 +127,11 @@ function stepScript(input: ScriptInput): string[] {
         `I1128 00:00:00.000000      18 main.go:108] input ComponentSpec:{"executorLabel": "exec-${input.step}"}`,
         `I1128 00:00:00.100000      18 driver.go:250] parent DAG: {"id": "1"}`,
         `I1128 00:00:00.200000      18 main.go:238] output execution.ID=1`,
+      ];
+    case 'importer':
+      return [
+        `I1128 00:00:00.000000      19 launcher_v2.go:90] importer spec for ${input.step}`,
+        `I1128 00:00:00.100000      19 importer_launcher.go:230] Artifact imported: ${argValue(input.argv, 'importer_spec')?.match(/"constant":\s*"([^"]+)"/)?.[1] ?? 'artifact'}`,
       ];
     case 'echo': {
       const i = input.argv.findIndex((a) => /(^|\/)(echo|cowsay)$/.test(a));

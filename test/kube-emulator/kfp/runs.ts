@@ -46,6 +46,11 @@ function taskDetails(run: Run, wf: KubeObject, podNames: Map<string, string>): J
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const details: Json[] = [];
   for (const node of nodes) {
+    if (/system-importer$/.test(node.templateName)) {
+      const pod = podNames.get(node.id) ?? '';
+      details.push({ run_id: run.run_id, task_id: node.id, display_name: node.displayName, create_time: node.startedAt ?? ZERO_TIME, start_time: node.startedAt ?? ZERO_TIME, end_time: node.finishedAt ?? ZERO_TIME, state: taskState(node.phase), parent_task_id: node.boundaryID ?? '', pod_name: pod, executor_detail: { main_job: pod, failed_main_jobs: [] }, child_tasks: [{ pod_name: pod }] });
+      continue;
+    }
     if (!/system-container-executor$/.test(node.templateName)) continue;
     const executorPods = nodes.filter((n) => n.type === 'Pod' && n.boundaryID === node.id);
     const driver = nodes.find((n) => n.name === `${node.name}-driver`);

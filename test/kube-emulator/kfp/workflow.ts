@@ -100,6 +100,19 @@ function driverTemplate(name: string, type: 'DAG' | 'CONTAINER'): Json {
   };
 }
 
+/** An importer task is one launcher pod of its own, with no driver. */
+function importerTemplate(): Json {
+  return {
+    name: 'system-importer',
+    inputs: { parameters: [{ name: 'task' }, { name: 'component' }, { name: 'importer' }, { name: 'parent-dag-id', default: '0' }] },
+    container: {
+      image: LAUNCHER_IMAGE,
+      command: ['launcher-v2'],
+      args: ['--executor_type', 'importer', '--task_spec', '{{inputs.parameters.task}}', '--component_spec', '{{inputs.parameters.component}}', '--importer_spec', '{{inputs.parameters.importer}}', '--parent_dag_id', '{{inputs.parameters.parent-dag-id}}'],
+    },
+  };
+}
+
 function executorTemplates(retry: boolean): Json[] {
   const prefix = retry ? 'retry-' : '';
   const retryParams = retry ? [{ name: 'retry-max-count', default: '0' }, { name: 'retry-backoff-duration', default: '0' }, { name: 'retry-backoff-factor', default: '1' }, { name: 'retry-backoff-max-duration', default: '0' }] : [];
@@ -146,6 +159,17 @@ function dagTasks(dag: Json, input: KfpRunInput, templates: Map<string, Json>): 
       templates.set('system-dag-driver', driverTemplate('system-dag-driver', 'DAG'));
       out.push({ name: `${taskName}-driver`, template: 'system-dag-driver', ...(deps ? { depends: deps } : {}), arguments: { parameters: [{ name: 'component', value: componentName }, { name: 'task', value: taskName }] } });
       out.push({ name: taskName, template: componentName, depends: `${taskName}-driver.Succeeded` });
+      continue;
+    }
+    const executor = ((input.pipelineSpec.deploymentSpec as Json)?.executors as Record<string, Json> | undefined)?.[str(component.executorLabel)];
+    if (isRecord(executor?.importer)) {
+      templates.set('system-importer', importerTemplate());
+      out.push({
+        name: taskName,
+        template: 'system-importer',
+        ...(deps ? { depends: deps } : {}),
+        arguments: { parameters: [{ name: 'task', value: JSON.stringify(task) }, { name: 'component', value: JSON.stringify(component) }, { name: 'importer', value: JSON.stringify(executor.importer) }] },
+      });
       continue;
     }
     const policy = task.retryPolicy as Json | undefined;
