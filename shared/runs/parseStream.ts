@@ -135,9 +135,9 @@ export class LogStreamParser {
     const { runId, nodeId } = this;
     const events: RunEvent[] = [];
     if (batch.lines.length > 0) events.push({ kind: 'log', runId, nodeId, lines: batch.lines });
+    if (batch.engine !== undefined) events.push({ kind: 'node-info', runId, nodeId, engine: batch.engine });
     if (batch.records.length > 0) events.push({ kind: 'metrics', runId, nodeId, records: batch.records });
     if (batch.progress) events.push({ kind: 'progress', runId, nodeId, progress: batch.progress });
-    if (batch.engine !== undefined) events.push({ kind: 'node-info', runId, nodeId, engine: batch.engine });
     return events;
   }
 }

@@ -42,6 +42,8 @@ export interface LocalDriverOptions {
   graceMs?: number;
   /** false: never reuse or store stage results. */
   cache?: boolean;
+  /** The `dvc` program for `useDvc` runs; default: `dvc` on PATH. */
+  dvcPath?: string;
 }
 
 interface Runner {
@@ -116,7 +118,7 @@ export class LocalDriver implements RunTargetDriver {
     };
     const emit = (event: RunEvent) => ctx.emit(event);
     const stages = readStages(ctx.record.compiled['dvc.yaml'] ?? '');
-    const dvc = settings.useDvc ? findDvc(env.PATH) : undefined;
+    const dvc = settings.useDvc ? (this.options.dvcPath ?? findDvc(env.PATH)) : undefined;
     if (dvc) return { runner: new DvcRepro({ runId, workspace, dvc, env, stages, cacheDir: path.join(localCacheDir(this.options.dataDir), 'dvc'), emit, graceMs: this.options.graceMs }) };
     const resolved = doc.nodes.map((n) => resolveNode(n, this.options.catalog));
     const runner = new StageScheduler({

@@ -94,20 +94,34 @@ export class DvcRepro {
     this.send(`${text}\n`, stream);
   }
 
-  private splitter(stream: 'stdout' | 'stderr'): (chunk: string) => void {
-    let partial = '';
-    return (chunk) => {
-      const parts = chunk.split('\n');
-      const tail = parts.pop()!;
-      for (const part of parts) {
-        if (partial === '') this.line(part, stream);
-        else this.send(`${part}\n`, stream);
-        partial = '';
-      }
-      if (tail) {
-        this.send(tail, stream);
-        partial += tail;
-      }
+  /**
+   * Whole lines are checked for DVC's messages; a line still being redrawn (`\r`, a progress bar)
+   * goes to the current stage as it comes, so its progress shows live.
+   */
+  private splitter(stream: 'stdout' | 'stderr'): { push(chunk: string): void; end(): void } {
+    let pending = '';
+    let started = false;
+    return {
+      push: (chunk) => {
+        pending += chunk;
+        for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
+          const text = pending.slice(0, nl);
+          pending = pending.slice(nl + 1);
+          if (started) this.send(`${text}\n`, stream);
+          else this.line(text, stream);
+          started = false;
+        }
+        const cr = pending.lastIndexOf('\r');
+        if (cr >= 0) {
+          this.send(pending.slice(0, cr + 1), stream);
+          pending = pending.slice(cr + 1);
+          started = true;
+        }
+      },
+      end: () => {
+        if (pending) this.line(pending, stream);
+        pending = '';
+      },
     };
   }
 
@@ -119,8 +133,10 @@ export class DvcRepro {
     const setup = existsSync(path.join(this.o.workspace, '.dvc')) ? '' : `${dvc} init --no-scm -q && `;
     const cmd = `${setup}${dvc} config --local cache.dir ${quote(this.o.cacheDir)} && ${dvc} repro`;
     if (this.stopping) return this.outcome(null);
-    this.process = spawnStage(cmd, { cwd: this.o.workspace, env: this.o.env, onOutput: (chunk, stream) => (stream === 'stdout' ? out : err)(chunk) });
+    this.process = spawnStage(cmd, { cwd: this.o.workspace, env: this.o.env, onOutput: (chunk, stream) => (stream === 'stdout' ? out : err).push(chunk) });
     const exit = await this.process.exited;
+    out.end();
+    err.end();
     return this.outcome(exit.code);
   }
 

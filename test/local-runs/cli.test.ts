@@ -1,0 +1,132 @@
+/**
+ * The run commands as separate processes sharing one data dir: `pipewright run` in one process,
+ * `runs`, `logs` and `cancel` in others; a `run` process killed outright and the run picked up again.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, promises as fs, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { groupAlive } from '../../electron/services/local/processes.ts';
+import { CLOSED_MESSAGE } from '../../electron/services/local/scheduler.ts';
+import { serializePipeline } from '../../shared/pipeline/load.ts';
+import { fixturePipeline } from '../fixtures/run-pipelines.ts';
+import { createHarness, processesWith } from './harness.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/pipewright.mjs', import.meta.url));
+let dir: string;
+let env: NodeJS.ProcessEnv;
+
+function pipewright(...args: string[]) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Start `pipewright run` in the background; resolves with the run id from its first line. */
+function startRun(file: string): { child: ChildProcess; id: Promise<string>; output: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, [BIN, 'run', file, '--target', 'local'], { cwd: dir, env });
+  let out = '';
+  child.stdout!.setEncoding('utf8');
+  child.stderr!.setEncoding('utf8');
+  const id = new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: string) => {
+      out += chunk;
+      const first = out.split('\n')[0];
+      if (out.includes('\n')) resolve(first.split(' ').at(-1)!);
+    });
+    child.on('exit', () => reject(new Error(`pipewright run ended early: ${out}`)));
+  });
+  child.stderr!.on('data', (chunk: string) => (out += chunk));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, id, output: () => out, exit };
+}
+
+function writePipeline(name: string, params: Parameters<typeof fixturePipeline>[0] = {}): string {
+  writeFileSync(path.join(dir, name), serializePipeline(fixturePipeline(params)));
+  return name;
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'pw-cli-runs-'));
+  env = { ...process.env, PIPEWRIGHT_DATA_DIR: path.join(dir, 'data') };
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('pipewright run, runs and logs', () => {
+  it('runs a pipeline to the end: run id on the first line, a summary table, exit 0', () => {
+    const result = pipewright('run', writePipeline('ok.pipewright.json'), '--target', 'local');
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toMatch(/^Started run \d{8}-\d{6}-[a-z0-9]{4}$/);
+    const id = lines[0].split(' ').at(-1)!;
+    expect(result.stdout).toMatch(/ b +running\n/);
+    expect(result.stdout).toMatch(/NODE +PHASE +DURATION +KEY METRICS\na +succeeded +[\d.]+ s +loss 1 {2}value 1\n/);
+    expect(lines.at(-2)).toMatch(new RegExp(`^Run ${id} succeeded in [\\d.]+ s$`));
+
+    const runs = pipewright('runs');
+    expect(runs.status).toBe(0);
+    expect(runs.stdout).toContain(`${id}  run-fixture  local   succeeded`);
+    const logs = pipewright('logs', id.slice(0, 15), '--node', 'c');
+    expect(logs.stdout.split('\n')[0]).toBe('$ python3 -u steps/c.py --params-file params.yaml --params-key c --in-in data/a/out --out-out data/c/out');
+    expect(logs.stdout).toContain('\ndone\n');
+    expect(pipewright('logs', id, '--node', 'zz')).toMatchObject({ status: 1, stderr: `error  run ${id} has no node "zz" (nodes: a, b, c, d)\n` });
+  });
+
+  it('exits 1 for a run that fails, naming the stage', () => {
+    const result = pipewright('run', writePipeline('fail.pipewright.json', { c: { fail: 1 } }), '--target', 'local');
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('c     failed: told to fail by its parameters (exit status 1)');
+    expect(result.stdout).toMatch(/ failed in [\d.]+ s: stage "c" failed: told to fail by its parameters \(exit status 1\)\n$/);
+  });
+
+  it('refuses an invalid pipeline before starting anything', () => {
+    writeFileSync(path.join(dir, 'broken.pipewright.json'), '{"format": "pipewright.pipeline/v1"');
+    const result = pipewright('run', 'broken.pipewright.json', '--target', 'local');
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('broken.pipewright.json');
+  });
+});
+
+describe('runs across processes', () => {
+  it('cancels a run from another process, leaving no process of it behind', async () => {
+    const marker = `pw-cli-${randomBytes(4).toString('hex')}`;
+    const run = startRun(writePipeline('slow.pipewright.json', { b: { sleep: 60, child: marker } }));
+    const id = await run.id;
+    await expect.poll(() => processesWith(marker).length, { timeout: 30_000, interval: 100 }).toBe(1);
+    const cancel = pipewright('cancel', id);
+    expect(cancel).toMatchObject({ status: 0, stdout: `Cancelled run ${id}\n` });
+    expect(await run.exit).toBe(1);
+    expect(run.output()).toContain(`Run ${id} cancelled`);
+    expect(processesWith(marker)).toEqual([]);
+    expect(pipewright('cancel', id).stdout).toBe(`Run ${id} has already ended (cancelled).\n`);
+  });
+
+  it('settles a run whose `pipewright run` process was killed, stopping the stage it left running', async () => {
+    const marker = `pw-crash-${randomBytes(4).toString('hex')}`;
+    const run = startRun(writePipeline('crash.pipewright.json', { b: { sleep: 60, child: marker } }));
+    const id = await run.id;
+    await expect.poll(() => processesWith(marker).length, { timeout: 30_000, interval: 100 }).toBe(1);
+    const pgid = Number(await fs.readFile(path.join(dir, 'data', 'runs', id, 'pids', 'b'), 'utf8'));
+    run.child.kill('SIGKILL');
+    await run.exit;
+    expect(groupAlive(pgid)).toBe(true);
+    expect(pipewright('runs').stdout).toMatch(new RegExp(`${id} .* running \\(interrupted\\)`));
+    const h = createHarness({}, path.join(dir, 'data'));
+    try {
+      expect(await h.manager.reattachRuns()).toEqual([id]);
+      const done = await h.manager.waitForRun(id);
+      expect(done).toMatchObject({ phase: 'failed', message: CLOSED_MESSAGE });
+      expect(done.nodes.b).toMatchObject({ phase: 'failed', message: CLOSED_MESSAGE });
+      expect(done.nodes.d.phase).toBe('skipped');
+      expect(groupAlive(pgid)).toBe(false);
+      expect(processesWith(marker)).toEqual([]);
+    } finally {
+      await h.manager.close();
+    }
+  });
+});
