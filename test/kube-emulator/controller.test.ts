@@ -168,7 +168,7 @@ describe('the emulated workflow controller and kubelet', () => {
     }, 10_000, 'CrashLoopBackOff');
     expect((looping.status as PodStatus).phase).toBe('Running');
     expect(main(looping)).toMatchObject({ restartCount: 1, lastState: { terminated: { exitCode: 1, reason: 'Error' } } });
-    expect(String(main(looping)!.state.waiting.message)).toMatch(/^back-off \d+(\.\d+)?s restarting failed container=main pod=/);
+    expect(String(main(looping)!.state.waiting.message)).toMatch(/^back-off 10s restarting failed container=main pod=/);
     await waitForWorkflowDone(emulator, 'default', wf.metadata.name);
     const pod = emulator.controller.get('pods', 'default', looping.metadata.name)!;
     expect(main(pod)).toMatchObject({ restartCount: 2, state: { terminated: { exitCode: 0, reason: 'Completed' } } });

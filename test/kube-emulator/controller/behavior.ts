@@ -7,7 +7,7 @@ export interface StepBehavior {
   lines?: string[];
   /** Emulated ms between log lines (default 100). */
   lineIntervalMs?: number;
-  /** Emulated ms in ContainerCreating after scheduling (default 200). */
+  /** Emulated ms pulling the image and creating containers after scheduling (default 1000). */
   startDelayMs?: number;
   /** Emulated ms the pod sits Unschedulable (condition, FailedScheduling event) before it is scheduled. */
   unschedulableMs?: number;

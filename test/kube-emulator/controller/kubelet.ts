@@ -146,13 +146,14 @@ export class Kubelet {
 
     const crash = () => {
       this.logs.end(ns, name, 'main', restart);
-      const backoffMs = 1000 * 2 ** restart;
+      // The kubelet's restart back-off: 10 s, doubling, at most 5 minutes.
+      const backoffMs = Math.min(10_000 * 2 ** restart, 300_000);
       this.update(pod, (status) => {
         const statuses = (status.containerStatuses as ContainerStatus[]) ?? [];
         status.containerStatuses = statuses.map((s) => {
           if (s.name !== 'main') return s;
           const last = terminated(s, 1, 'Error').state as Status;
-          return waiting(pod, 'main', 'CrashLoopBackOff', `back-off ${Math.round(backoffMs / 100) * 100 / 1000}s restarting failed container=main pod=${name}_${ns}(${pod.metadata.uid})`, restart + 1, last);
+          return waiting(pod, 'main', 'CrashLoopBackOff', `back-off ${backoffMs === 300_000 ? '5m0s' : `${backoffMs / 1000}s`} restarting failed container=main pod=${name}_${ns}(${pod.metadata.uid})`, restart + 1, last);
         });
         status.conditions = readyConditions(false, 'ContainersNotReady');
       });
@@ -209,7 +210,7 @@ export class Kubelet {
         timers.after(100, () => backOffTick(100));
         return;
       }
-      timers.after(behavior.startDelayMs ?? 200, startContainers);
+      timers.after(behavior.startDelayMs ?? 1000, startContainers);
     };
 
     const schedule = () => {
@@ -236,7 +237,7 @@ export class Kubelet {
       });
       this.event(pod, 'Warning', 'FailedScheduling', message, 'default-scheduler');
       timers.after(unschedulable, schedule);
-    } else timers.after(20, schedule);
+    } else timers.after(100, schedule);
   }
 
   /** Stops a pod (workflow terminated or deleted): a running main container exits 143. */
