@@ -1,6 +1,7 @@
 /** The app store (zustand): slices combined once; components read it through selector hooks. */
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
+import { createRunsSlice } from '../runs/runsSlice.ts';
 import { createDocumentSlice } from './documentSlice.ts';
 import { createRunViewSlice } from './runViewSlice.ts';
 import { createSelectionSlice } from './selectionSlice.ts';
@@ -16,6 +17,7 @@ export const appStore = createStore<AppState>()((...a) => ({
   ...createUiSlice(...a),
   ...createValidationSlice(...a),
   ...createRunViewSlice(...a),
+  ...createRunsSlice(...a),
 }));
 
 const initialState = appStore.getState();

@@ -1,6 +1,6 @@
 /** What the canvas shows of a run, keyed by node id. Filled by whoever follows run events. */
 import type { StateCreator } from 'zustand';
-import type { NodePhase } from '../../shared/runs/types.ts';
+import type { NodeHint, NodePhase } from '../../shared/runs/types.ts';
 import type { AppState } from './types.ts';
 
 export const SPARKLINE_POINTS = 60;
@@ -11,6 +11,10 @@ export interface NodeRunView {
   progress?: number;
   /** Most recent loss values, oldest first, at most SPARKLINE_POINTS. */
   loss?: number[];
+  /** The engine that ran the step (tiny, transformers, unsloth), once it said. */
+  engine?: string;
+  /** Why the node is stuck or failed (Unschedulable, OOMKilled, ...). */
+  hint?: NodeHint;
 }
 
 export interface RunViewSlice {
