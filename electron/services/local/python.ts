@@ -46,12 +46,20 @@ interface Probe {
   missing: string[];
 }
 
+/** Interpreters that had every module asked for: asked again, they still have them (a missing one may get installed). */
+const satisfied = new Map<string, number[]>();
+
 function probe(python: string, modules: string[]): Promise<Probe | undefined> {
+  const key = `${python}\0${modules.join(',')}`;
+  const known = satisfied.get(key);
+  if (known) return Promise.resolve({ version: known, missing: [] });
   return new Promise((resolve) => {
     execFile(python, ['-c', PROBE, ...modules], { timeout: 30_000 }, (error, stdout) => {
       if (error) return resolve(undefined);
       try {
-        resolve(JSON.parse(stdout) as Probe);
+        const result = JSON.parse(stdout) as Probe;
+        if (result.missing.length === 0) satisfied.set(key, result.version);
+        resolve(result);
       } catch {
         resolve(undefined);
       }
