@@ -1,6 +1,9 @@
 import { startKubeEmulator } from './index.ts';
 
-/** `npm run kube-emulator [-- --port N --time-scale X --token T]`: runs until interrupted. */
+/**
+ * `npm run kube-emulator [-- --port N --time-scale X --token T --namespaces a,b --kubeconfig PATH --require-token]`:
+ * prints the kubeconfig's path on stdout and runs until interrupted.
+ */
 function flag(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
@@ -10,6 +13,9 @@ const emulator = await startKubeEmulator({
   port: flag('port') ? Number(flag('port')) : 0,
   timeScale: flag('time-scale') ? Number(flag('time-scale')) : 1,
   token: flag('token'),
+  namespaces: flag('namespaces')?.split(',').filter(Boolean),
+  requireToken: process.argv.includes('--require-token'),
+  kubeconfigPath: flag('kubeconfig'),
 });
 process.stdout.write(`${emulator.kubeconfigPath}\n`);
 process.stderr.write(`Kubernetes API emulator at ${emulator.url} (context ${emulator.context}); KFP API at ${emulator.kfpUrl}\nexport KUBECONFIG=${emulator.kubeconfigPath}\n`);
