@@ -201,4 +201,17 @@ describe('the emulated workflow controller and kubelet', () => {
     expect(losses.at(-1)!).toBeLessThan(losses[0]);
     expect(byDisplay(done, 'eval')).toMatchObject({ phase: 'Failed' });
   });
+
+  it.each([
+    ['a depends expression it cannot parse', { depends: 'A && (' }, /^invalid spec: /],
+    ['a task naming a template that does not exist', { template: 'missing' }, /failed$/],
+  ])('ends a workflow with %s as Error or Failed with a message', async (_what, change, message) => {
+    const spec = DIAMOND.spec as { templates: Array<{ dag?: { tasks: Array<Record<string, unknown>> } }> };
+    const tasks = spec.templates[0].dag!.tasks.map((t) => (t.name === 'B' ? { ...t, ...change } : t));
+    const broken = { ...DIAMOND, spec: { ...spec, templates: [{ ...spec.templates[0], dag: { tasks } }, ...spec.templates.slice(1)] } };
+    const wf = await createWorkflow(emulator, broken);
+    const done = await waitForWorkflowDone(emulator, 'default', wf.metadata.name);
+    expect(['Error', 'Failed']).toContain(phaseOf(done));
+    expect((done.status as { message: string }).message).toMatch(message);
+  });
 });

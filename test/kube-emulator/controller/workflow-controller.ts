@@ -122,7 +122,17 @@ export class WorkflowController {
     this.queue.clear();
     for (const key of keys) {
       const [namespace, name] = key.split('/');
-      this.reconcile(namespace, name);
+      try {
+        this.reconcile(namespace, name);
+      } catch (err) {
+        // Argo marks a workflow it cannot make sense of as Error with "invalid spec: ...".
+        this.store.mutate(WORKFLOWS, namespace, name, (wf) => {
+          const status = (isRecord(wf.status) ? wf.status : (wf.status = {})) as Record<string, unknown>;
+          status.phase = 'Error';
+          status.message = `invalid spec: ${(err as Error).message}`;
+          status.finishedAt = nowSeconds();
+        });
+      }
     }
   }
 
