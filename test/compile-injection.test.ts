@@ -14,7 +14,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { catalog, createCatalog } from '../node-catalog/index.ts';
 import { compileTarget } from '../shared/compile/index.ts';
 import type { ParamValue, PipelineDocument } from '../shared/pipeline/types.ts';
-import { argoPlaceholders, expandKubernetes, substituteArgo } from './fixtures/containerEmulation.ts';
+import { argoPlaceholders, expandKubernetes, substituteArgo, workflowParameterValues } from './fixtures/containerEmulation.ts';
 
 const HOSTILE = [
   "'; touch CANARY #",
@@ -130,15 +130,18 @@ const noCanary = (dir: string) => expect(readdirSync(dir, { recursive: true }).f
 
 describe('user values stay literal in every target', () => {
   it('Argo: through template substitution, Kubernetes expansion and exec', () => {
-    const wf = parse(compileTarget(doc, stubCatalog, 'argo')['workflow.yaml']) as { spec: { templates: { name: string; container?: { command: string[]; args: string[]; env: { name: string; value?: string; valueFrom?: unknown }[] } }[] } };
-    const allowed = new Set(['workflow.name', ...doc.edges.map((e) => `tasks.${e.source}.outputs.artifacts.${e.sourceHandle}`)]);
+    const wf = parse(compileTarget(doc, stubCatalog, 'argo')['workflow.yaml']) as {
+      spec: { arguments?: { parameters: { name: string; value: string }[] }; templates: { name: string; container?: { command: string[]; args: string[]; env: { name: string; value?: string; valueFrom?: unknown }[] } }[] };
+    };
+    const values = { 'workflow.name': 'hostile-x7k2p', ...workflowParameterValues(wf) };
+    const allowed = new Set([...Object.keys(values), ...doc.edges.map((e) => `tasks.${e.source}.outputs.artifacts.${e.sourceHandle}`)]);
     expect(argoPlaceholders(JSON.stringify(wf)).filter((t) => !allowed.has(t))).toEqual([]);
     const dir = join(work, 'argo');
     mkdirSync(dir);
     const reports = new Map<string, StubReport>();
     for (const t of wf.spec.templates) {
       if (!t.container) continue;
-      const c = JSON.parse(substituteArgo(JSON.stringify(t.container), { 'workflow.name': 'hostile-x7k2p' })) as NonNullable<typeof t.container>;
+      const c = JSON.parse(substituteArgo(JSON.stringify(t.container), values)) as NonNullable<typeof t.container>;
       const env: Record<string, string> = {};
       for (const e of c.env) env[e.name] = e.value !== undefined ? expandKubernetes(e.value, env) : SECRET_VALUE;
       reports.set(t.name, run([...c.command, ...c.args].map((a) => expandKubernetes(a, env)), dir, env));

@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { arbitraryPipeline } from '../../test/fixtures/arbitraryPipeline.ts';
 import { GOLDEN_DIR, loadFixture, stubCatalog } from '../../test/fixtures/compileFixtures.ts';
 import { argoWorkflowCheck } from '../../test/fixtures/schemaCheck.ts';
+import { substituteArgo, workflowParameterValues } from '../../test/fixtures/containerEmulation.ts';
 import { catalog } from '../../node-catalog/index.ts';
 import type { PipelineDocument } from '../pipeline/types.ts';
 import { ARGO_ENTRYPOINT, compileArgo } from './argo.ts';
@@ -27,7 +28,12 @@ interface Template {
   retryStrategy?: { limit: string; retryPolicy: string; expression: string; backoff: Record<string, string> };
   container?: { image: string; command: string[]; args: string[]; env: EnvVar[]; resources?: { requests?: Record<string, string>; limits?: Record<string, string> } };
 }
-interface Workflow { apiVersion: string; kind: string; metadata: Record<string, unknown>; spec: { entrypoint: string; templates: Template[] } }
+interface Workflow {
+  apiVersion: string;
+  kind: string;
+  metadata: Record<string, unknown>;
+  spec: { entrypoint: string; arguments?: { parameters: { name: string; value: string }[] }; templates: Template[] };
+}
 
 const workflowOf = (doc: PipelineDocument, cat = stubCatalog): Workflow => parse(compileArgo(doc, cat)['workflow.yaml']) as Workflow;
 const template = (wf: Workflow, name: string): Template => wf.spec.templates.find((t) => t.name === name)!;
@@ -38,6 +44,9 @@ function renameNode(d: PipelineDocument, from: string, to: string): void {
     if (e.target === from) e.target = to;
   }
 }
+/** A container's command as the pod gets it, the workflow's parameters put in by Argo. */
+const podCommand = (wf: Workflow, name: string): string[] =>
+  JSON.parse(substituteArgo(JSON.stringify(template(wf, name).container!.command), workflowParameterValues(wf))) as string[];
 const tasks = (wf: Workflow) => template(wf, wf.spec.entrypoint).dag!.tasks;
 
 describe('compileArgo', () => {
@@ -112,15 +121,27 @@ describe('compileArgo', () => {
     }
   });
 
-  it('carries the step script in the command and the step-script contract in args', () => {
+  it('carries the step script in the command (one workflow parameter per script) and the step-script contract in args', () => {
     const sft = template(wf, 'sft').container!;
-    expect(sft.command).toEqual(['python3', '-u', '-c', LAUNCHER, stubCatalog.get('sft')!.script]);
+    expect(sft.command).toEqual(['python3', '-u', '-c', '{{workflow.parameters.pipewright-launcher}}', '{{workflow.parameters.step-sft}}']);
+    expect(podCommand(wf, 'sft')).toEqual(['python3', '-u', '-c', LAUNCHER, stubCatalog.get('sft')!.script]);
     expect(sft.image).toBe(stubCatalog.get('sft')!.image);
     expect(sft.args.slice(sft.args.indexOf('--learning_rate'), sft.args.indexOf('--learning_rate') + 2)).toEqual(['--learning_rate', '0.00002']);
     expect(sft.args.slice(-6)).toEqual(['--in-model', '/tmp/inputs/model', '--in-dataset', '/tmp/inputs/dataset', '--out-model', '/tmp/outputs/model']);
-    expect(template(wf, 'report').container!.command[4]).toBe(doc.nodes.find((n) => n.id === 'report')!.code);
+    expect(podCommand(wf, 'report')[4]).toBe(doc.nodes.find((n) => n.id === 'report')!.code);
+    expect(wf.spec.arguments!.parameters.map((p) => p.name)).toEqual([
+      'pipewright-launcher', 'step-dataset', 'sample-ko_instructions-jsonl', 'step-preprocess', 'step-cpt', 'step-sft', 'step-eval', 'step-deploy', 'code-report',
+    ]);
     const withImage = workflowOf({ ...doc, settings: { ...doc.settings, image: 'ghcr.io/acme/step:1' } });
     expect(withImage.spec.templates.filter((t) => t.container).map((t) => t.container!.image)).toEqual(Array(doc.nodes.length).fill('ghcr.io/acme/step:1'));
+  });
+
+  it('keeps a script inline when Argo could not quote it as a parameter (control characters)', () => {
+    const d = structuredClone(doc);
+    d.nodes.find((n) => n.id === 'report')!.code = 'print("\u000b bell \u0007")\n';
+    const out = workflowOf(d);
+    expect(template(out, 'report').container!.command[4]).toBe('print("\u000b bell \u0007")\n');
+    expect(out.spec.arguments!.parameters.map((p) => p.name)).not.toContain('code-report');
   });
 
   it('fetches datasets in a step; a bundled sample travels to the launcher in the command', () => {
@@ -129,7 +150,7 @@ describe('compileArgo', () => {
     expect(corpus.command).toHaveLength(5);
     const instructions = template(wf, 'instructions');
     expect(instructions.inputs).toBeUndefined();
-    expect(instructions.container!.command.slice(5)).toEqual(['--pipewright-sample=ko_instructions.jsonl', stubCatalog.samples!['ko_instructions.jsonl']]);
+    expect(podCommand(wf, 'instructions').slice(5)).toEqual(['--pipewright-sample=ko_instructions.jsonl', stubCatalog.samples!['ko_instructions.jsonl']]);
   });
 
   it.each<[string, (d: PipelineDocument) => void, RegExp]>([

@@ -1,6 +1,7 @@
 /** Pipeline document -> Argo Workflow (`workflow.yaml`): a DAG of one container template per node. */
 import type { NodeCatalog } from '../pipeline/catalog.ts';
 import type { PipelineDocument } from '../pipeline/types.ts';
+import { WorkflowTexts } from './argo/globals.ts';
 import { plainField, containerTemplate } from './argo/template.ts';
 import type { TemplateContext } from './argo/template.ts';
 import { emitYaml } from './emitYaml.ts';
@@ -33,7 +34,9 @@ export function argoWorkflow(doc: PipelineDocument, catalog: NodeCatalog): { [ke
     if (/^[0-9]/.test(p.id)) throw new CompileError(`node id "${p.id}" starts with a digit, which Argo does not allow for a DAG task`, { nodeId: p.id });
   }
   const settings = doc.settings ?? {};
-  const ctx: TemplateContext = { pipeline: doc.name, settings, samples: catalog.samples };
+  const ctx: TemplateContext = { pipeline: doc.name, settings, samples: catalog.samples, texts: new WorkflowTexts(), measured: new Set() };
+  const templates = plan.nodes.map((p) => containerTemplate(p, ctx));
+  const parameters = ctx.texts.parameters();
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Workflow',
@@ -44,7 +47,8 @@ export function argoWorkflow(doc: PipelineDocument, catalog: NodeCatalog): { [ke
     },
     spec: {
       entrypoint: ARGO_ENTRYPOINT,
-      templates: [{ name: ARGO_ENTRYPOINT, dag: { tasks: plan.nodes.map(dagTask) } }, ...plan.nodes.map((p) => containerTemplate(p, ctx))],
+      arguments: parameters.length ? { parameters } : undefined,
+      templates: [{ name: ARGO_ENTRYPOINT, dag: { tasks: plan.nodes.map(dagTask) } }, ...templates],
     },
   };
 }

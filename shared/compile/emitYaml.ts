@@ -33,9 +33,6 @@ export function formatYamlNumber(n: number): string {
   return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}e${exponent.startsWith('-') || exponent.startsWith('+') ? exponent : `+${exponent}`}`;
 }
 
-function scalarKey(key: string): string {
-  return PLAIN.test(key) && !YAML11_WORDS.test(key) ? key : quoteYamlString(key);
-}
 
 function isBlockCandidate(s: string): boolean {
   return s.length > 1 && s.includes('\n') && s[0] !== ' ' && s[0] !== '\n' && !BLOCK_UNSAFE.test(s);
@@ -52,61 +49,84 @@ function literalBlock(s: string, indent: string): string {
   return `|${chomp}\n${lines.join('\n')}${'\n'.repeat(trailing === 0 ? 1 : trailing)}`;
 }
 
-function emitScalar(value: string | number | boolean | null): string {
-  if (typeof value === 'string') return value !== '' && PLAIN.test(value) && !YAML11_WORDS.test(value) ? value : quoteYamlString(value);
+function emitString(value: string, cache: Map<string, string>): string {
+  const cached = cache.get(value);
+  if (cached !== undefined) return cached;
+  const text = value !== '' && PLAIN.test(value) && !YAML11_WORDS.test(value) ? value : quoteYamlString(value);
+  // Names, flags and paths repeat once per node; short strings are looked up instead of re-checked.
+  if (value.length <= 64) cache.set(value, text);
+  return text;
+}
+
+function emitScalar(value: string | number | boolean | null, cache: Map<string, string>): string {
+  if (typeof value === 'string') return emitString(value, cache);
   if (typeof value === 'number') return formatYamlNumber(value);
   return value === null ? 'null' : String(value);
 }
 
-function isEmptyCollection(value: YamlValue): string | undefined {
-  if (Array.isArray(value)) return value.length === 0 ? '[]' : undefined;
-  if (value !== null && typeof value === 'object') return Object.values(value).some((v) => v !== undefined) ? undefined : '{}';
-  return undefined;
+type YamlMap = { readonly [key: string]: YamlValue | undefined };
+/** The text written so far (V8 joins `+=` pieces lazily, which beats collecting an array here). */
+type Out = { text: string; cache: Map<string, string> };
+
+const INDENTS: string[] = [''];
+function indentOf(level: number): string {
+  while (INDENTS.length <= level) INDENTS.push(`${INDENTS[INDENTS.length - 1]}  `);
+  return INDENTS[level];
 }
 
-/** Appends `value` placed after `prefix` (a key with its colon, or a list dash) to `out`. */
-function emitValue(out: string[], prefix: string, value: YamlValue, indent: string): void {
+function hasMembers(map: YamlMap): boolean {
+  for (const key in map) if (map[key] !== undefined) return true;
+  return false;
+}
+
+/** The text after `key:` or `-`: a scalar, a literal block, an empty collection, or a newline before a nested one. */
+function inline(value: YamlValue, level: number, cache: Map<string, string>): string | undefined {
   if (value === null || typeof value !== 'object') {
-    if (typeof value === 'string' && isBlockCandidate(value)) {
-      out.push(`${prefix} ${literalBlock(value, indent + '  ')}`);
-    } else {
-      out.push(`${prefix} ${emitScalar(value)}\n`);
+    if (typeof value === 'string' && isBlockCandidate(value)) return ` ${literalBlock(value, indentOf(level + 1))}`;
+    return ` ${emitScalar(value, cache)}\n`;
+  }
+  if (Array.isArray(value)) return value.length === 0 ? ' []\n' : undefined;
+  return hasMembers(value as YamlMap) ? undefined : ' {}\n';
+}
+
+/** Appends a mapping at `level`; inside a list item its first key goes on the dash line. */
+function writeMap(out: Out, map: YamlMap, level: number, dash: boolean): void {
+  let first = dash;
+  for (const key in map) {
+    const value = map[key];
+    if (value === undefined) continue;
+    const prefix = first ? `${indentOf(level - 1)}- ` : indentOf(level);
+    first = false;
+    const head = `${prefix}${emitString(key, out.cache)}:`;
+    const text = inline(value, level, out.cache);
+    if (text !== undefined) {
+      out.text += head + text;
+      continue;
     }
-    return;
-  }
-  const empty = isEmptyCollection(value);
-  if (empty) {
-    out.push(`${prefix} ${empty}\n`);
-    return;
-  }
-  out.push(`${prefix}\n`);
-  emitCollection(out, value, indent + '  ');
-}
-
-function emitCollection(out: string[], value: readonly YamlValue[] | { readonly [key: string]: YamlValue | undefined }, indent: string): void {
-  if (Array.isArray(value)) {
-    for (const item of value as readonly YamlValue[]) emitItem(out, item, indent);
-    return;
-  }
-  for (const [key, v] of Object.entries(value)) {
-    if (v !== undefined) emitValue(out, `${indent}${scalarKey(key)}:`, v, indent);
+    out.text += `${head}\n`;
+    writeNested(out, value, level + 1);
   }
 }
 
-/** A list item: a mapping starts on the dash line, the rest of it indented under the dash. */
-function emitItem(out: string[], item: YamlValue, indent: string): void {
-  if (item !== null && typeof item === 'object' && !isEmptyCollection(item)) {
-    const start = out.length;
-    emitCollection(out, item, indent + '  ');
-    out[start] = `${indent}- ${out[start].slice(indent.length + 2)}`;
-    return;
+function writeSeq(out: Out, items: readonly YamlValue[], level: number): void {
+  for (const item of items) {
+    const text = inline(item, level, out.cache);
+    if (text !== undefined) out.text += `${indentOf(level)}-${text}`;
+    else if (Array.isArray(item)) {
+      out.text += `${indentOf(level)}-\n`;
+      writeSeq(out, item as readonly YamlValue[], level + 1);
+    } else writeMap(out, item as YamlMap, level + 1, true);
   }
-  emitValue(out, `${indent}-`, item, indent);
+}
+
+function writeNested(out: Out, value: YamlValue, level: number): void {
+  if (Array.isArray(value)) writeSeq(out, value as readonly YamlValue[], level);
+  else writeMap(out, value as YamlMap, level, false);
 }
 
 /** YAML text of a JSON-like value whose top level is a mapping; `undefined` members are left out. */
-export function emitYaml(value: { readonly [key: string]: YamlValue | undefined }): string {
-  const out: string[] = [];
-  emitCollection(out, value, '');
-  return out.length ? out.join('') : '{}\n';
+export function emitYaml(value: YamlMap): string {
+  const out: Out = { text: '', cache: new Map() };
+  writeMap(out, value, 0, false);
+  return out.text || '{}\n';
 }

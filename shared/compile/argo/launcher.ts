@@ -36,10 +36,10 @@ export const LAUNCHER = [
 /** Linux refuses a single argv string longer than this (MAX_ARG_STRLEN), and the script is one. */
 export const MAX_ARG_BYTES = 131072;
 
-/** The command that runs `script` (with bundled samples by name); the step's arguments follow as the container's args. */
-export function launcherCommand(script: string, samples: Readonly<Record<string, string>> = {}): string[] {
-  const command = ['python3', '-u', '-c', LAUNCHER, protectArgoArg(script)];
-  for (const [name, text] of Object.entries(samples)) command.push(`${SAMPLE_FLAG}${name}`, protectArgoArg(text));
+/** The launcher's arguments before the step's own: the script (as written), then any bundled samples. */
+export function launcherCommand(launcher: string, script: string, samples: readonly [name: string, text: string][] = []): string[] {
+  const command = ['python3', '-u', '-c', launcher, script];
+  for (const [name, text] of samples) command.push(`${SAMPLE_FLAG}${name}`, text);
   return command;
 }
 

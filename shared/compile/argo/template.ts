@@ -3,7 +3,8 @@ import type { PipelineSettings, Toleration } from '../../pipeline/types.ts';
 import type { YamlValue } from '../emitYaml.ts';
 import type { PlannedNode } from '../plan.ts';
 import { CompileError, datasetSource, formatArgValue, sampleText } from '../plan.ts';
-import { escapeKubernetesVars, launcherCommand, MAX_ARG_BYTES, protectArgoArg } from './launcher.ts';
+import type { WorkflowTexts } from './globals.ts';
+import { escapeKubernetesVars, LAUNCHER, launcherCommand, MAX_ARG_BYTES, protectArgoArg } from './launcher.ts';
 
 type YamlMap = { [key: string]: YamlValue | undefined };
 
@@ -21,6 +22,9 @@ export interface TemplateContext {
   pipeline: string;
   settings: PipelineSettings;
   samples: Readonly<Record<string, string>> | undefined;
+  texts: WorkflowTexts;
+  /** Texts whose size was checked already. */
+  measured: Set<string>;
 }
 
 /** A string that goes into the Workflow verbatim, where Argo would read `{{` as a placeholder. */
@@ -80,23 +84,32 @@ function stepArgs(p: PlannedNode): string[] {
 }
 
 /** The bundled sample a dataset step needs, if its URI names one: it travels in the command, to the launcher. */
-function sampleFor(p: PlannedNode, ctx: TemplateContext): Record<string, string> {
+function sampleFor(p: PlannedNode, ctx: TemplateContext): [string, string][] {
   const uri = p.resolved.spec.importer ? p.resolved.params.uri : undefined;
-  if (typeof uri !== 'string') return {};
+  if (typeof uri !== 'string') return [];
   const source = datasetSource(uri);
-  if (source.kind !== 'sample') return {};
+  if (source.kind !== 'sample') return [];
   const text = sampleText(ctx.samples, source.name, p.id);
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(source.name)) throw new CompileError(`node "${p.id}": sample name "${source.name}" is not a plain file name`, { nodeId: p.id, param: 'uri' });
-  checkArgSize(text, `sample "${source.name}"`, p.id, 'params.uri');
-  return { [source.name]: text };
+  checkArgSize(ctx, text, `sample "${source.name}"`, p.id, 'params.uri');
+  return [[source.name, ctx.texts.ref(`sample-${source.name}`, text)]];
 }
 
-function checkArgSize(text: string, what: string, nodeId: string, field: string): string {
-  // UTF-8 needs at most 3 bytes per UTF-16 unit, so most texts need no encoding to be measured.
-  const bytes = text.length * 3 <= MAX_ARG_BYTES ? 0 : new TextEncoder().encode(text).length;
+/** The node's script, by reference: one parameter per catalog type, one per custom node. */
+function scriptFor(p: PlannedNode, ctx: TemplateContext): string {
+  const script = checkArgSize(ctx, p.resolved.script, 'step script', p.id, 'code');
+  return ctx.texts.ref(p.resolved.spec.type === 'python' ? `code-${p.id}` : `step-${p.resolved.spec.type}`, script);
+}
+
+function checkArgSize(ctx: TemplateContext, text: string, what: string, nodeId: string, field: string): string {
+  // UTF-8 needs at most 3 bytes per UTF-16 unit, so most texts need no encoding to be measured; nodes
+  // of one type share one script string, so each is encoded once.
+  if (text.length * 3 <= MAX_ARG_BYTES || ctx.measured.has(text)) return text;
+  const bytes = new TextEncoder().encode(text).length;
   if (bytes > MAX_ARG_BYTES) {
     throw new CompileError(`node "${nodeId}": its ${what} is ${bytes} bytes; the container gets it as one argument, which Linux limits to ${MAX_ARG_BYTES} bytes`, { nodeId, field });
   }
+  ctx.measured.add(text);
   return text;
 }
 
@@ -119,7 +132,7 @@ export function containerTemplate(p: PlannedNode, ctx: TemplateContext): YamlMap
         : undefined,
     container: {
       image: plainField(image, p.id, 'image'),
-      command: launcherCommand(checkArgSize(resolved.script, 'step script', p.id, 'code'), sampleFor(p, ctx)),
+      command: launcherCommand(ctx.texts.ref('pipewright-launcher', LAUNCHER), scriptFor(p, ctx), sampleFor(p, ctx)),
       args: stepArgs(p),
       env: envYaml(p, ctx),
       resources: resourcesYaml(p),
