@@ -1,6 +1,6 @@
 /**
- * The run core as the CLI commands use it: the same data dir, run history, settings and target
- * drivers as the app, so `pipewright runs` lists the app's runs and the app sees the CLI's.
+ * The run core as the CLI commands use it: the app's runs service over the same data dir, so
+ * `pipewright runs` lists the app's runs and the app sees the CLI's.
  */
 import path from 'node:path';
 import type { RunTarget } from '../../shared/runs/types.ts';
@@ -19,7 +19,7 @@ export function dataDirOf(io: CliIo): string {
 /** A RunManager over the shared history with the drivers for `targets` (local is always there). */
 export async function openRunManager(io: CliIo, targets: readonly RunTarget[] = []): Promise<{ manager: RunManager; dataDir: string }> {
   const dataDir = dataDirOf(io);
-  const { manager, ready } = createRunsService({ dataDir, clusterTargets: targets, graceMs: CLI_GRACE_MS });
-  await ready;
-  return { manager, dataDir };
+  const service = createRunsService({ dataDir, clusterTargets: targets.filter((t) => t !== 'local'), graceMs: CLI_GRACE_MS });
+  await service.ready;
+  return { manager: service.manager, dataDir };
 }

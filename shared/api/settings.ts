@@ -19,6 +19,8 @@ export interface Settings {
   pythonPath: string | null;
   /** How many local steps may run at once. */
   localConcurrency: number;
+  /** Local runs through real `dvc repro` when `dvc` is on PATH (otherwise Pipewright's own runner). */
+  localUseDvc: boolean;
   /** The last run target/context/namespace chosen, per pipeline name. */
   recentContexts: Record<string, RunContextChoice>;
 }
@@ -28,6 +30,7 @@ export const DEFAULT_SETTINGS: Settings = {
   theme: 'system',
   pythonPath: null,
   localConcurrency: 2,
+  localUseDvc: false,
   recentContexts: {},
 };
 

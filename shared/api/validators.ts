@@ -54,6 +54,7 @@ const settingsPatch = z.strictObject({
   theme: z.enum(['system', 'light', 'dark']).optional(),
   pythonPath: z.string().max(MAX_TEXT).nullable().optional(),
   localConcurrency: z.number().int().min(1).max(64).optional(),
+  localUseDvc: z.boolean().optional(),
 });
 
 export const apiValidators = {
