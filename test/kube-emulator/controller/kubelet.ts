@@ -126,8 +126,8 @@ export class Kubelet {
     this.running.set(key, { timers, kill });
 
     const runMain = () => {
-      const last = restart < (behavior.crashLoops ?? 0);
-      const outcome = last ? 'crash' : behavior.outcome ?? 'succeed';
+      const crashes = restart < (behavior.crashLoops ?? 0);
+      const outcome = crashes ? 'crash' : behavior.outcome ?? 'succeed';
       const stopAt = outcome === 'succeed' ? lines.length : Math.min(behavior.afterLines ?? (outcome === 'crash' ? 3 : lines.length), lines.length);
       const interval = behavior.lineIntervalMs ?? 100;
       const emit = (i: number) => {
