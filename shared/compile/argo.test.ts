@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { arbitraryPipeline } from '../../test/fixtures/arbitraryPipeline.ts';
 import { GOLDEN_DIR, loadFixture, stubCatalog } from '../../test/fixtures/compileFixtures.ts';
 import { argoWorkflowCheck } from '../../test/fixtures/schemaCheck.ts';
-import { substituteArgo, workflowParameterValues } from '../../test/fixtures/containerEmulation.ts';
+import { argoPlaceholders, substituteArgo, workflowParameterValues } from '../../test/fixtures/containerEmulation.ts';
 import { catalog } from '../../node-catalog/index.ts';
 import type { PipelineDocument } from '../pipeline/types.ts';
 import { ARGO_ENTRYPOINT, compileArgo } from './argo.ts';
@@ -180,12 +180,14 @@ describe('compileArgo', () => {
     expect(() => compileArgo(bad, stubCatalog)).toThrow(/cycle through deploy, report/);
   });
 
-  it('compiles random valid pipelines to schema-valid Workflows with a task per node', () => {
+  it('compiles random valid pipelines (hostile strings included) to schema-valid Workflows with only its own placeholders', () => {
     fc.assert(
       fc.property(arbitraryPipeline(), (d) => {
         const out = workflowOf(d, catalog);
         expect(check(out)).toEqual([]);
         expect(tasks(out).map((t) => t.name).sort()).toEqual(d.nodes.map((n) => n.id).sort());
+        const own = /^(workflow\.name|workflow\.parameters\.[A-Za-z0-9_-]+|tasks\.[a-z0-9-]+\.outputs\.artifacts\.[A-Za-z0-9_-]+)$/;
+        expect(argoPlaceholders(JSON.stringify(out)).filter((tag) => !own.test(tag))).toEqual([]);
       }),
       { numRuns: 60 },
     );

@@ -116,7 +116,10 @@ describe('compileDvc', () => {
   });
 
   it('tracks a local dataset and a sample as deps, and declares eval metrics without caching them', () => {
-    expect(stages.testset.deps).toEqual(['steps/dataset.py', 'datasets/ko-test.jsonl']);
+    const local = structuredClone(doc);
+    local.nodes.find((n) => n.id === 'testset')!.params!.uri = 'datasets/ko-test.jsonl';
+    expect(stagesOf(compileDvc(local, stubCatalog)).testset.deps).toEqual(['steps/dataset.py', 'datasets/ko-test.jsonl']);
+    expect(stages.testset.deps).toEqual(['steps/dataset.py']);
     expect(stages.instructions.deps).toEqual(['steps/dataset.py', 'samples/ko_instructions.jsonl']);
     expect(stages.corpus.deps).toEqual(['steps/dataset.py']);
     expect(stages.testset.cmd).toBe('python3 -u steps/dataset.py --params-file params.yaml --params-key testset --out-dataset data/testset/dataset');

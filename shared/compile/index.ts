@@ -22,11 +22,6 @@ export function compileTarget(doc: PipelineDocument, catalog: NodeCatalog, targe
   return compile(doc, catalog);
 }
 
-/** `s` as one POSIX shell word: single-quoted, with each `'` written as `'"'"'`. */
-export function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_./=:@%+-]+$/.test(s) ? s : `'${s.split("'").join(`'"'"'`)}'`;
-}
-
 export { compileArgo, compileDvc, compileKfp };
 export { CompileError } from './plan.ts';
 export type { CompiledFiles };
