@@ -1,0 +1,3 @@
+import { defineTargetScenarios } from './scenarios.ts';
+
+defineTargetScenarios('argo');
