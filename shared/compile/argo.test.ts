@@ -1,10 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { arbitraryPipeline } from '../../test/fixtures/arbitraryPipeline.ts';
-import { GOLDEN_DIR, loadFixture, stubCatalog } from '../../test/fixtures/compileFixtures.ts';
+import { GOLDEN_DOCUMENTS, goldenFiles, loadFixture, stubCatalog } from '../../test/fixtures/compileFixtures.ts';
 import { argoWorkflowCheck } from '../../test/fixtures/schemaCheck.ts';
 import { argoPlaceholders, substituteArgo, workflowParameterValues } from '../../test/fixtures/containerEmulation.ts';
 import { catalog } from '../../node-catalog/index.ts';
@@ -60,14 +58,10 @@ describe('compileArgo', () => {
     expect(wf.metadata).toEqual({ generateName: 'korean-llm-', namespace: 'ml-team', labels: { 'pipewright.dev/pipeline': 'korean-llm' } });
   });
 
-  it('matches the golden file (UPDATE_GOLDENS=1 rewrites it)', () => {
-    const text = compileArgo(doc, stubCatalog)['workflow.yaml'];
-    const golden = join(GOLDEN_DIR, 'argo', 'workflow.yaml');
-    if (process.env.UPDATE_GOLDENS === '1') {
-      mkdirSync(join(GOLDEN_DIR, 'argo'), { recursive: true });
-      writeFileSync(golden, text);
-    }
-    expect(text).toBe(readFileSync(golden, 'utf8'));
+  it.each(GOLDEN_DOCUMENTS)('matches the golden workflow of $name (UPDATE_GOLDENS=1 rewrites it)', ({ name, doc: d }) => {
+    const files = compileArgo(d, stubCatalog);
+    expect(files).toEqual(goldenFiles(`argo/${name}`, files));
+    expect(check(parse(files['workflow.yaml']))).toEqual([]);
   });
 
   it('is deterministic: the same document gives byte-identical output', () => {
@@ -158,7 +152,7 @@ describe('compileArgo', () => {
     ['a node id starting with a digit', (d) => renameNode(d, 'corpus', '1corpus'), /"1corpus" starts with a digit/],
     ['a malformed node id', (d) => (d.nodes[0].id = 'Corpus'), /node id "Corpus" is not allowed/],
     ['"{{" in a GPU product', (d) => (d.nodes[4].resources!.gpuProduct = '{{workflow.name}}'), /resources.gpuProduct .* of node "cpt" cannot contain "\{\{"/],
-    ['an unknown sample', (d) => (d.nodes[1].params!.uri = 'sample://missing.jsonl'), /node "instructions": unknown sample "missing.jsonl" \(known: ko_instructions.jsonl\)/],
+    ['an unknown sample', (d) => (d.nodes[1].params!.uri = 'sample://missing.jsonl'), /node "instructions": unknown sample "missing.jsonl" \(known: ko_corpus.jsonl, ko_instructions.jsonl, ko_test.jsonl\)/],
     ['an edge to a missing port', (d) => (d.edges[0].targetHandle = 'nope'), /edge "e1": node "preprocess" has no input "nope"/],
     ['an input with two sources', (d) => d.edges.push({ id: 'back', source: 'sft', sourceHandle: 'model', target: 'cpt', targetHandle: 'dataset' }), /input "dataset" of node "cpt" has two sources/],
     ['a script over the argument limit', (d) => (d.nodes[8].code = 'x'.repeat(200_000)), /node "report": its step script is 200000 bytes/],

@@ -1,11 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { arbitraryPipeline } from '../../test/fixtures/arbitraryPipeline.ts';
-import { GOLDEN_DIR, loadFixture, stubCatalog } from '../../test/fixtures/compileFixtures.ts';
+import { GOLDEN_DOCUMENTS, goldenFiles, loadFixture, stubCatalog } from '../../test/fixtures/compileFixtures.ts';
 import { dvcYamlCheck } from '../../test/fixtures/schemaCheck.ts';
 import { catalog } from '../../node-catalog/index.ts';
 import type { PipelineDocument } from '../pipeline/types.ts';
@@ -55,13 +53,6 @@ function expectWellFormed(doc: PipelineDocument, files: CompiledFiles): void {
   }
 }
 
-function listFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = join(dir, name);
-    return statSync(full).isDirectory() ? listFiles(full) : [full];
-  });
-}
-
 describe('compileDvc', () => {
   const doc = loadFixture();
   const files = compileDvc(doc, stubCatalog);
@@ -72,17 +63,10 @@ describe('compileDvc', () => {
     expectWellFormed(doc, compileDvc(doc, catalog));
   });
 
-  it('matches the golden files (UPDATE_GOLDENS=1 rewrites them)', () => {
-    const dir = join(GOLDEN_DIR, 'dvc');
-    if (process.env.UPDATE_GOLDENS === '1') {
-      rmSync(dir, { recursive: true, force: true });
-      for (const [path, text] of Object.entries(files)) {
-        mkdirSync(dirname(join(dir, path)), { recursive: true });
-        writeFileSync(join(dir, path), text);
-      }
-    }
-    const golden = Object.fromEntries(listFiles(dir).map((f) => [relative(dir, f), readFileSync(f, 'utf8')]));
-    expect(files).toEqual(golden);
+  it.each(GOLDEN_DOCUMENTS)('matches the golden project of $name (UPDATE_GOLDENS=1 rewrites it)', ({ name, doc: d }) => {
+    const out = compileDvc(d, stubCatalog);
+    expect(out).toEqual(goldenFiles(`dvc/${name}`, out));
+    expectWellFormed(d, out);
   });
 
   it('is deterministic: the same document gives byte-identical files', () => {

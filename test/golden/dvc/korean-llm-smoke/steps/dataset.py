@@ -1,0 +1,2 @@
+# step script of dataset
+import sys

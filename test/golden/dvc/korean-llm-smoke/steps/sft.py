@@ -1,0 +1,2 @@
+# step script of sft
+import sys

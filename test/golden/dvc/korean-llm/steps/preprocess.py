@@ -1,0 +1,2 @@
+# step script of preprocess
+import sys
