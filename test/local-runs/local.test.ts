@@ -88,16 +88,19 @@ describe('local target interpreter check', () => {
     const dir = await fs.mkdtemp(path.join((await import('node:os')).tmpdir(), 'pw-py-'));
     const python = path.join(dir, 'python-without-site');
     await fs.writeFile(python, '#!/bin/sh\nexec /usr/bin/python3 -S "$@"\n', { mode: 0o755 });
-    h = createHarness({ settings: () => ({ pythonPath: python }) });
-    const doc = fixturePipeline();
-    doc.nodes.push({ id: 'cpt', type: 'cpt', position: { x: 0, y: 400 }, params: { engine: 'tiny' } });
-    doc.edges.push({ id: 'dc', source: 'd', sourceHandle: 'out', target: 'cpt', targetHandle: 'dataset' });
-    const run = await h.run(doc);
-    expect(run.phase).toBe('failed');
-    expect(run.message).toBe(`${python} cannot run these stages:\nstage "cpt" needs torch: install with ${python} -m pip install torch`);
-    expect(h.started(run.id)).toEqual([]);
-    expect(run.nodes.cpt).toMatchObject({ phase: 'failed', message: `needs torch: install with ${python} -m pip install torch` });
-    expect(run.nodes.a.phase).toBe('skipped');
-    await fs.rm(dir, { recursive: true });
+    try {
+      h = createHarness({ settings: () => ({ pythonPath: python }) });
+      const doc = fixturePipeline();
+      doc.nodes.push({ id: 'cpt', type: 'cpt', position: { x: 0, y: 400 }, params: { engine: 'tiny' } });
+      doc.edges.push({ id: 'dc', source: 'd', sourceHandle: 'out', target: 'cpt', targetHandle: 'dataset' });
+      const run = await h.run(doc);
+      expect(run.phase).toBe('failed');
+      expect(run.message).toBe(`${python} cannot run these stages:\nstage "cpt" needs torch: install with ${python} -m pip install torch`);
+      expect(h.started(run.id)).toEqual([]);
+      expect(run.nodes.cpt).toMatchObject({ phase: 'failed', message: `needs torch: install with ${python} -m pip install torch` });
+      expect(run.nodes.a.phase).toBe('skipped');
+    } finally {
+      await fs.rm(dir, { recursive: true });
+    }
   });
 });
