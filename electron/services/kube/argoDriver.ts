@@ -37,22 +37,16 @@ async function findWorkflowOfRun(kc: KubeConfig, namespace: string, runId: strin
 }
 
 async function createWorkflow(kc: KubeConfig, namespace: string, body: { metadata: { name: string } }, runId: string): Promise<string> {
-  try {
-    const created = await withRetry(async () => {
-      try {
-        return await kubeJson<{ metadata: { name: string } }>(kc, { method: 'POST', path: WORKFLOWS(namespace), body }, `create the Workflow in namespace ${namespace}`);
-      } catch (err) {
-        // 409 for our own name: an earlier attempt went through but its answer was lost.
-        if (err instanceof ClusterError && err.kind === 'conflict' && (await findWorkflowOfRun(kc, namespace, runId)) === body.metadata.name) return body;
-        throw err;
-      }
-    });
-    return created.metadata.name;
-  } catch (err) {
-    if (err instanceof ClusterError && err.kind === 'not-found')
-      throw new ClusterError('argo-missing', 'Argo Workflows is not installed in this cluster (its Workflow resource type was not found).', false, 404);
-    throw err;
-  }
+  const created = await withRetry(async () => {
+    try {
+      return await kubeJson<{ metadata: { name: string } }>(kc, { method: 'POST', path: WORKFLOWS(namespace), body }, `create the Workflow in namespace ${namespace}`);
+    } catch (err) {
+      // 409 for our own name: an earlier attempt went through but its answer was lost.
+      if (err instanceof ClusterError && err.kind === 'conflict' && (await findWorkflowOfRun(kc, namespace, runId)) === body.metadata.name) return body;
+      throw err;
+    }
+  });
+  return created.metadata.name;
 }
 
 export class ArgoDriver implements RunTargetDriver {
