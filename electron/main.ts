@@ -8,4 +8,13 @@ const dataDir = defaultDataDir();
 const runs = createRunsService({ dataDir });
 startDesktop({ electron, dataDir, distDir: __dirname, runs: runs.manager });
 void runs.ready.then(() => runs.manager.reattachRuns());
-electron.app.on('will-quit', () => void runs.manager.close());
+// Local stages must be stopped and the history flushed before the process goes.
+let closed = false;
+electron.app.on('will-quit', (event) => {
+  if (closed) return;
+  event.preventDefault();
+  void runs.manager.close().finally(() => {
+    closed = true;
+    electron.app.quit();
+  });
+});

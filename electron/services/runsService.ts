@@ -40,7 +40,7 @@ export function createRunsService(options: RunsServiceOptions): RunsService {
     graceMs: options.graceMs,
     settings: async () => {
       const s = await settings.getSettings();
-      return { pythonPath: s.pythonPath, concurrency: s.localConcurrency, useDvc: s.localUseDvc };
+      return { pythonPath: s.pythonPath, concurrency: s.localConcurrency || undefined, useDvc: s.localUseDvc };
     },
   });
   const manager = new RunManager({ runsDir: runsDir(options.dataDir), drivers: [local], kube: lazyKube });

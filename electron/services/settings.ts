@@ -19,7 +19,7 @@ const fileSchema = z.object({
   language: z.enum(['system', 'en', 'ko']).catch(DEFAULT_SETTINGS.language),
   theme: z.enum(['system', 'light', 'dark']).catch(DEFAULT_SETTINGS.theme),
   pythonPath: z.string().nullable().catch(DEFAULT_SETTINGS.pythonPath),
-  localConcurrency: z.number().int().min(1).max(64).catch(DEFAULT_SETTINGS.localConcurrency),
+  localConcurrency: z.number().int().min(0).max(64).catch(DEFAULT_SETTINGS.localConcurrency),
   localUseDvc: z.boolean().catch(DEFAULT_SETTINGS.localUseDvc),
   recentContexts: z.record(z.string(), choiceSchema).catch({}),
 });

@@ -57,7 +57,7 @@ describe('RPC in memory', () => {
     ['discardRecovery', ['../etc/passwd'], /argument 1: letters, digits/],
     ['saveFile', [{ path: '/x.json', document: { format: 'x', name: 'n', nodes: 'no', edges: [] } }], /argument 1 at document\.nodes/],
     ['saveFile', [{ path: '/x.json', document, extra: true }], /argument 1: .*extra/],
-    ['updateSettings', [{ localConcurrency: 0 }], /argument 1 at localConcurrency/],
+    ['updateSettings', [{ localConcurrency: -1 }], /argument 1 at localConcurrency/],
     ['readLog', ['run', 'node', -1, 10], /argument 3/],
   ])('rejects bad arguments to %s with a clear error', async (method, args, message) => {
     let reached = false;

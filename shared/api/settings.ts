@@ -17,7 +17,7 @@ export interface Settings {
   theme: ThemeSetting;
   /** Interpreter for local runs; null: find python3 on PATH. */
   pythonPath: string | null;
-  /** How many local steps may run at once. */
+  /** How many local steps may run at once; 0: as many as this machine has CPU cores. */
   localConcurrency: number;
   /** Local runs through real `dvc repro` when `dvc` is on PATH (otherwise Pipewright's own runner). */
   localUseDvc: boolean;
@@ -29,7 +29,7 @@ export const DEFAULT_SETTINGS: Settings = {
   language: 'system',
   theme: 'system',
   pythonPath: null,
-  localConcurrency: 2,
+  localConcurrency: 0,
   localUseDvc: false,
   recentContexts: {},
 };

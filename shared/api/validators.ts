@@ -53,7 +53,7 @@ const settingsPatch = z.strictObject({
   language: z.enum(['system', 'en', 'ko']).optional(),
   theme: z.enum(['system', 'light', 'dark']).optional(),
   pythonPath: z.string().max(MAX_TEXT).nullable().optional(),
-  localConcurrency: z.number().int().min(1).max(64).optional(),
+  localConcurrency: z.number().int().min(0).max(64).optional(),
   localUseDvc: z.boolean().optional(),
 });
 
