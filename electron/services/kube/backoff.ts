@@ -43,6 +43,7 @@ export async function withRetry<T>(fn: () => Promise<T>, attempts = 5, opts: Bac
     try {
       return await fn();
     } catch (err) {
+      if (i >= attempts && err instanceof ClusterError && err.retryable) throw err.givenUp(attempts);
       if (i >= attempts || !isRetryable(err) || signal?.aborted) throw err;
       const hinted = err instanceof ClusterError && err.retryAfter ? err.retryAfter * 1000 : 0;
       await sleep(Math.max(hinted, backoff.next()), signal);

@@ -45,6 +45,12 @@ export class ClusterError extends Error {
     this.name = 'ClusterError';
   }
 
+  /** The same failure once retrying has stopped: the message no longer promises another try. */
+  givenUp(attempts: number): ClusterError {
+    const message = `${this.message.replace(/[;.]? ?retrying\.?$/, '')}; gave up after ${attempts} attempts.`;
+    return new ClusterError(this.kind, message, this.retryable, this.status, this.retryAfter);
+  }
+
   static fromResponse(status: number, text: string, action: string, headers: IncomingHttpHeaders = {}): ClusterError {
     const body = parseBody(text);
     const detail = body.message ?? body.error ?? '';
