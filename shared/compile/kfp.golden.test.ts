@@ -78,7 +78,7 @@ describe('KFP output against the KFP-compiled reference files', () => {
       nodes: [{ id: 'echo', type: 'python', position: { x: 0, y: 0 }, code: '', resources: { cpu: '1000m', memory: '256Mi', gpus: 1, gpuResource: 'nvidia.com/gpu' } }],
       edges: [],
     };
-    const mine = (readKfpYaml(compileKfp(d, kfpStubCatalog)['pipeline.yaml'])[0] as Json).deploymentSpec.executors['exec-echo'].container.resources;
+    const mine = (readKfpYaml(compileKfp(d, kfpStubCatalog)['pipeline.yaml'])[0] as Json).deploymentSpec.executors['exec-python'].container.resources;
     for (const key of Object.keys(theirs)) expect([key, mine[key]]).toEqual([key, theirs[key]]);
   });
 

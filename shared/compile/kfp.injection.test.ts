@@ -55,7 +55,7 @@ const PROBE = [
   'import json, os, sys',
   "folder = os.environ.get('PIPEWRIGHT_SAMPLES_DIR')",
   "sample = open(os.path.join(folder, 'hostile.jsonl'), encoding='utf-8', newline='').read() if folder else None",
-  "print(json.dumps({'argv': sys.argv[1:], 'source': open(__file__, encoding='utf-8', newline='').read(), 'sample': sample}))",
+  "print(json.dumps({'argv': sys.argv[1:], 'source': open(__file__, encoding='utf-8', newline='').read(), 'sample': sample, 'node': os.environ.get('PIPEWRIGHT_NODE_ID')}))",
   '',
 ].join('\n');
 const SAMPLE = HOSTILE.join('\n');
@@ -138,10 +138,11 @@ describe('KFP output keeps every user value literal', () => {
 });
 
 describe('KFP containers run with the exact values (emulated KFP before and after 2.17, Kubernetes, real Python)', () => {
-  const env = { HF_TOKEN: 'SECRET-VALUE', PIPEWRIGHT_NODE_ID: 'probe', HOME: '/root' };
+  const env = { HF_TOKEN: 'SECRET-VALUE', HOME: '/root' };
 
   function runTask(task: string, driverResolves: boolean): Json {
-    const executor = pipeline.deploymentSpec.executors[`exec-${task}`].container;
+    const label = pipeline.components[pipeline.root.dag.tasks[task].componentRef.name].executorLabel;
+    const executor = pipeline.deploymentSpec.executors[label].container;
     const constants = Object.fromEntries(Object.entries(pipeline.root.dag.tasks[task].inputs.parameters as Record<string, Json>).map(([k, v]) => [k, v.runtimeValue.constant]));
     const out = join(work, `${task}-${driverResolves}`);
     const placeholders: Record<string, string> = { [`{{$.outputs.artifacts['out'].path}}`]: out, [`{{$.outputs.artifacts['dataset'].path}}`]: out };
@@ -162,12 +163,14 @@ describe('KFP containers run with the exact values (emulated KFP before and afte
     expect(JSON.parse(got.argv.at(-3))).toEqual(HOSTILE);
     expect(got.argv.slice(-2)).toEqual(expected.slice(-2));
     expect(got.source).toBe(PROBE);
+    expect(got.node).toBe('probe');
     expect(existsSync(CANARY)).toBe(false);
   });
 
   it.each([false, true])('hands a bundled sample to the dataset step byte for byte (driver resolves: %s)', (driverResolves) => {
     const got = runTask('data', driverResolves);
     expect(got.sample).toBe(SAMPLE);
+    expect(got.node).toBe('data');
     expect(got.argv).toEqual(['--uri', 'sample://hostile.jsonl', '--format', 'jsonl', '--out-dataset', join(work, `data-${driverResolves}`)]);
     expect(existsSync(CANARY)).toBe(false);
   });
@@ -182,8 +185,8 @@ describe('KFP containers run with the exact values (emulated KFP before and afte
     expect(text).not.toContain('SECRET-VALUE');
     expect(readKfpYaml(text)[1]).toEqual({
       platforms: { kubernetes: { deploymentSpec: { executors: {
-        'exec-probe': { secretAsEnv: [{ secretName: 'hf-token', keyToEnv: [{ secretKey: 'token', envVar: 'HF_TOKEN' }] }] },
-        'exec-data': { secretAsEnv: [{ secretName: 'hf-token', keyToEnv: [{ secretKey: 'token', envVar: 'HF_TOKEN' }] }] },
+        'exec-python': { secretAsEnv: [{ secretName: 'hf-token', keyToEnv: [{ secretKey: 'token', envVar: 'HF_TOKEN' }] }] },
+        'exec-dataset': { secretAsEnv: [{ secretName: 'hf-token', keyToEnv: [{ secretKey: 'token', envVar: 'HF_TOKEN' }] }] },
       } } } },
     });
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { catalog } from '../../node-catalog/index.ts';
 import { arbitraryPipeline } from '../../test/fixtures/arbitraryPipeline.ts';
 import { catalogWithScript, kfpStubCatalog, loadTemplate, readKfpYaml } from '../../test/fixtures/kfp-emulation.ts';
 import type { PipelineDocument, PipelineNode } from '../pipeline/types.ts';
@@ -30,15 +31,27 @@ describe('compileKfp: the Korean LLM template', () => {
   const tasks = pipeline.root.dag.tasks;
   const executors = pipeline.deploymentSpec.executors;
 
-  it('writes one task per node, named by its id, with comp-<id> and exec-<id>', () => {
+  it('writes one task per node, named by its id, with a component and executor named by its type', () => {
     const ids = loadTemplate('korean-llm').nodes.map((n) => n.id);
     expect(Object.keys(tasks).sort()).toEqual([...ids].sort());
+    const components = Object.fromEntries(ids.map((id) => [id, tasks[id].componentRef.name]));
+    expect(components).toEqual({
+      corpus: 'comp-importer',
+      preprocess: 'comp-preprocess',
+      cpt: 'comp-cpt',
+      instructions: 'comp-importer-2',
+      sft: 'comp-sft',
+      'test-set': 'comp-importer-3',
+      eval: 'comp-eval',
+      deploy: 'comp-deploy',
+    });
     for (const id of ids) {
       expect(tasks[id].taskInfo.name).toBe(id);
-      expect(tasks[id].componentRef.name).toBe(`comp-${id}`);
-      expect(pipeline.components[`comp-${id}`].executorLabel).toBe(`exec-${id}`);
-      expect(executors[`exec-${id}`]).toBeDefined();
+      const label = pipeline.components[components[id]].executorLabel;
+      expect(label).toBe(components[id].replace(/^comp-/, 'exec-'));
+      expect(executors[label]).toBeDefined();
     }
+    expect(Object.keys(executors)).toHaveLength(ids.length);
     expect(pipeline.pipelineInfo.name).toBe('korean-llm');
     expect(pipeline.schemaVersion).toBe('2.1.0');
     expect(pipeline.defaultPipelineRoot).toBe('s3://korean-llm-pipelines/runs');
@@ -46,14 +59,14 @@ describe('compileKfp: the Korean LLM template', () => {
   });
 
   it('imports s3:// datasets with importer executors, like dsl.importer', () => {
-    expect(executors['exec-corpus']).toEqual({
+    expect(executors['exec-importer']).toEqual({
       importer: {
         artifactUri: { constant: 's3://korean-llm-data/corpus/' },
         typeSchema: { schemaTitle: 'system.Dataset', schemaVersion: '0.0.1' },
         metadata: { format: 'jsonl' },
       },
     });
-    expect(pipeline.components['comp-corpus'].inputDefinitions).toEqual({ parameters: { uri: { parameterType: 'STRING' } } });
+    expect(pipeline.components['comp-importer'].inputDefinitions).toEqual({ parameters: { uri: { parameterType: 'STRING' } } });
     expect(tasks.corpus.inputs.parameters.uri).toEqual({ runtimeValue: { constant: 's3://korean-llm-data/corpus/' } });
   });
 
@@ -113,19 +126,26 @@ describe('compileKfp: the Korean LLM template', () => {
     expect(text).toMatch(/\n {10}cpuLimit: 32\n/);
   });
 
-  it('carries the step script in the command and flags in args, with the MLflow URI in env', () => {
+  it('carries the step script in the command, the node id and flags in args, with the MLflow URI in env', () => {
     const sft = executors['exec-sft'].container;
     expect(sft.image).toBe('pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime');
     expect(sft.command).toEqual(['python3', '-u', '-c', KFP_LAUNCHER, kfpStubCatalog.get('sft')!.script]);
-    expect(sft.args.slice(0, 4)).toEqual(['--base_model', "{{$.inputs.parameters['base_model']}}", '--engine', "{{$.inputs.parameters['engine']}}"]);
+    expect(sft.args.slice(0, 6)).toEqual([
+      '--pipewright-node-id',
+      "{{$.inputs.parameters['pipewright-node-id']}}",
+      '--base_model',
+      "{{$.inputs.parameters['base_model']}}",
+      '--engine',
+      "{{$.inputs.parameters['engine']}}",
+    ]);
+    expect(pipeline.components['comp-sft'].inputDefinitions.parameters['pipewright-node-id']).toEqual({ parameterType: 'STRING' });
+    expect(tasks.sft.inputs.parameters['pipewright-node-id']).toEqual({ runtimeValue: { constant: 'sft' } });
+    expect(tasks.corpus.inputs.parameters['pipewright-node-id']).toBeUndefined();
     expect(sft.args.slice(-4)).toEqual(['--in-dataset', "{{$.inputs.artifacts['dataset'].path}}", '--out-model', "{{$.outputs.artifacts['model'].path}}"]);
     expect(sft.args).toContain('--in-model');
     expect(executors['exec-eval'].container.args.slice(-2)).toEqual(['--executor-input', '{{$}}']);
     expect(sft.args).not.toContain('--executor-input');
-    expect(sft.env).toEqual([
-      { name: 'PIPEWRIGHT_NODE_ID', value: 'sft' },
-      { name: 'MLFLOW_TRACKING_URI', value: 'http://mlflow-server.mlflow.svc.cluster.local:5000' },
-    ]);
+    expect(sft.env).toEqual([{ name: 'MLFLOW_TRACKING_URI', value: 'http://mlflow-server.mlflow.svc.cluster.local:5000' }]);
   });
 
   it('puts GPU product selectors, tolerations and secret references in platforms.kubernetes', () => {
@@ -136,24 +156,27 @@ describe('compileKfp: the Korean LLM template', () => {
       secretAsEnv: [{ secretName: 'hf-token', keyToEnv: [{ secretKey: 'token', envVar: 'HF_TOKEN' }] }],
     });
     expect(k8s['exec-deploy']).toEqual({ secretAsEnv: [{ secretName: 'hf-token', keyToEnv: [{ secretKey: 'token', envVar: 'HF_TOKEN' }] }] });
-    expect(k8s['exec-corpus']).toBeUndefined();
+    expect(k8s['exec-importer']).toBeUndefined();
   });
 });
 
 describe('compileKfp: other shapes', () => {
   it('runs sample:// datasets as a fetch step that carries the sample', () => {
     const { pipeline, platform } = compile(loadTemplate('korean-llm-smoke'));
-    const corpus = pipeline.deploymentSpec.executors['exec-corpus'].container;
+    const tasks = pipeline.root.dag.tasks;
+    expect([tasks.corpus, tasks.instructions, tasks['test-set']].map((t) => t.componentRef.name)).toEqual(['comp-dataset', 'comp-dataset-2', 'comp-dataset-3']);
+    const corpus = pipeline.deploymentSpec.executors['exec-dataset'].container;
     expect(corpus.command.slice(5)).toEqual(['--pipewright-sample=ko_corpus.jsonl', '{"text": "안녕하세요. 한국어 말뭉치입니다."}\n']);
+    expect(pipeline.deploymentSpec.executors['exec-dataset-2'].container.command[5]).toBe('--pipewright-sample=ko_instructions.jsonl');
     expect(corpus.image).toBe('python:3.11-slim');
-    expect(corpus.args).toEqual(['--uri', "{{$.inputs.parameters['uri']}}", '--format', "{{$.inputs.parameters['format']}}", '--out-dataset', "{{$.outputs.artifacts['dataset'].path}}"]);
+    expect(corpus.args).toEqual(['--pipewright-node-id', "{{$.inputs.parameters['pipewright-node-id']}}", '--uri', "{{$.inputs.parameters['uri']}}", '--format', "{{$.inputs.parameters['format']}}", '--out-dataset', "{{$.outputs.artifacts['dataset'].path}}"]);
     expect(pipeline.root.dag.tasks.corpus.inputs.parameters.uri).toEqual({ runtimeValue: { constant: 'sample://ko_corpus.jsonl' } });
     expect(platform).toBeUndefined();
   });
 
   it('fetches https:// data with a step and refuses a local path, naming the node', () => {
     const https = compile(doc([{ id: 'd', type: 'dataset', position: at(0), params: { uri: 'https://example.com/ko.jsonl' } }]));
-    expect(https.pipeline.deploymentSpec.executors['exec-d'].container.command).toHaveLength(5);
+    expect(https.pipeline.deploymentSpec.executors['exec-dataset'].container.command).toHaveLength(5);
     const local = doc([{ id: 'd', type: 'dataset', position: at(0), params: { uri: 'data/ko.jsonl' } }]);
     expect(() => compileKfp(local, kfpStubCatalog)).toThrow(/node "d": uri "data\/ko.jsonl" is a path on this machine/);
   });
@@ -192,11 +215,11 @@ describe('compileKfp: other shapes', () => {
       },
     };
     const { pipeline } = compile(doc([py], [], { image: 'ghcr.io/acme/py:1' }));
-    const container = pipeline.deploymentSpec.executors['exec-custom'].container;
+    const container = pipeline.deploymentSpec.executors['exec-python'].container;
     expect(container.image).toBe('ghcr.io/acme/py:1');
     expect(container.command[4]).toBe('print("hi")\n');
-    expect(container.args).toEqual(['--ratio', "{{$.inputs.parameters['ratio']}}", '--tags', "{{$.inputs.parameters['tags']}}", '--out-report', "{{$.outputs.artifacts['report'].path}}"]);
-    expect(pipeline.components['comp-custom'].inputDefinitions.parameters).toEqual({ ratio: { parameterType: 'NUMBER_DOUBLE' }, tags: { parameterType: 'LIST' } });
+    expect(container.args).toEqual(['--pipewright-node-id', "{{$.inputs.parameters['pipewright-node-id']}}", '--ratio', "{{$.inputs.parameters['ratio']}}", '--tags', "{{$.inputs.parameters['tags']}}", '--out-report', "{{$.outputs.artifacts['report'].path}}"]);
+    expect(pipeline.components['comp-python'].inputDefinitions.parameters).toEqual({ ratio: { parameterType: 'NUMBER_DOUBLE' }, tags: { parameterType: 'LIST' }, 'pipewright-node-id': { parameterType: 'STRING' } });
   });
 
   it('writes doubles so YAML 1.1 and 1.2 read the same numbers', () => {
@@ -225,6 +248,82 @@ describe('compileKfp: other shapes', () => {
   it('refuses a script too long for one argument', () => {
     const big = catalogWithScript(`# ${'x'.repeat(140_000)}\n`);
     expect(() => compileKfp(doc([{ id: 'p', type: 'preprocess', position: at(0) }, { id: 'd', type: 'dataset', position: at(1), params: { uri: 's3://b' } }], [['d', 'dataset', 'p', 'dataset']]), big)).toThrow(/node "p": its step script is \d+ bytes/);
+  });
+});
+
+describe('compileKfp: components and executors shared by tasks', () => {
+  const gpu = { gpus: 1, cpu: '8', memory: '50Gi' };
+  const cpts = (resources: Record<string, PipelineNode['resources']>): PipelineNode[] =>
+    Object.entries(resources).map(([id, r], i) => ({ id, type: 'cpt', position: at(i), params: { learning_rate: 1e-5 * (i + 1) }, resources: r }));
+
+  it('gives tasks with the same definition one component and one executor, the values and node id as task inputs', () => {
+    const { pipeline } = compile(doc(cpts({ a: gpu, b: gpu, c: gpu })));
+    const tasks = pipeline.root.dag.tasks;
+    expect(Object.keys(pipeline.components)).toEqual(['comp-cpt']);
+    expect(Object.keys(pipeline.deploymentSpec.executors)).toEqual(['exec-cpt']);
+    for (const [i, id] of ['a', 'b', 'c'].entries()) {
+      expect(tasks[id].componentRef.name).toBe('comp-cpt');
+      expect(tasks[id].inputs.parameters['pipewright-node-id']).toEqual({ runtimeValue: { constant: id } });
+      expect(tasks[id].inputs.parameters.learning_rate).toEqual({ runtimeValue: { constant: 1e-5 * (i + 1) } });
+    }
+    expect(JSON.stringify(pipeline.deploymentSpec)).not.toMatch(/"(a|b|c)"/);
+  });
+
+  it.each<[string, Record<string, PipelineNode['resources']>, Record<string, string>, number]>([
+    ['resources', { a: gpu, b: { ...gpu, gpus: 2 }, c: gpu, d: { ...gpu, memory: '60Gi' } }, { a: 'comp-cpt', b: 'comp-cpt-2', c: 'comp-cpt', d: 'comp-cpt-3' }, 0],
+    ['the GPU product (platform config only)', { a: gpu, b: { ...gpu, gpuProduct: 'NVIDIA-A100-SXM4-80GB' } }, { a: 'comp-cpt', b: 'comp-cpt-2' }, 1],
+    ['tolerations', { a: { ...gpu, tolerations: [{ key: 'gpu', operator: 'Exists' }] }, b: gpu }, { a: 'comp-cpt', b: 'comp-cpt-2' }, 1],
+  ])('gives tasks that differ in %s their own executors, named in the order tasks use them', (_what, resources, names, platforms) => {
+    const { pipeline, platform } = compile(doc(cpts(resources)));
+    const used = Object.fromEntries(Object.keys(names).map((id) => [id, pipeline.root.dag.tasks[id].componentRef.name]));
+    expect(used).toEqual(names);
+    const labels = [...new Set(Object.values(names))].map((n) => n.replace('comp-', 'exec-'));
+    expect(Object.keys(pipeline.deploymentSpec.executors)).toEqual(labels);
+    expect(Object.keys(platform?.platforms.kubernetes.deploymentSpec.executors ?? {})).toHaveLength(platforms);
+  });
+
+  it('gives a different signature (an input connected or not) its own component', () => {
+    const d = doc(
+      [
+        { id: 'd', type: 'dataset', position: at(0), params: { uri: 's3://b/x' } },
+        { id: 's1', type: 'sft', position: at(1) },
+        { id: 's2', type: 'sft', position: at(2) },
+        { id: 's3', type: 'sft', position: at(3) },
+      ],
+      [['d', 'dataset', 's1', 'dataset'], ['d', 'dataset', 's2', 'dataset'], ['s1', 'model', 's2', 'model'], ['d', 'dataset', 's3', 'dataset']],
+    );
+    const { pipeline } = compile(d);
+    const names = ['s1', 's2', 's3'].map((id) => pipeline.root.dag.tasks[id].componentRef.name);
+    expect(names).toEqual(['comp-sft', 'comp-sft-2', 'comp-sft']);
+    expect(pipeline.components['comp-sft'].inputDefinitions.artifacts.model.isOptional).toBe(true);
+    expect(pipeline.components['comp-sft-2'].inputDefinitions.artifacts.model.isOptional).toBeUndefined();
+    expect(pipeline.deploymentSpec.executors['exec-sft-2'].container.args).toContain('--in-model');
+  });
+
+  it('shares an importer only between datasets with the same URI', () => {
+    const d = doc([
+      { id: 'a', type: 'dataset', position: at(0), params: { uri: 's3://b/x' } },
+      { id: 'b', type: 'dataset', position: at(1), params: { uri: 's3://b/y' } },
+      { id: 'c', type: 'dataset', position: at(2), params: { uri: 's3://b/x' } },
+    ]);
+    const { pipeline } = compile(d);
+    expect(['a', 'b', 'c'].map((id) => pipeline.root.dag.tasks[id].componentRef.name)).toEqual(['comp-importer', 'comp-importer-2', 'comp-importer']);
+    expect(pipeline.deploymentSpec.executors['exec-importer-2'].importer.artifactUri).toEqual({ constant: 's3://b/y' });
+  });
+
+  it('keeps a 300-node pipeline with the real scripts small: each script written once per variant', () => {
+    const nodes: PipelineNode[] = [];
+    const edges: [string, string, string, string][] = [];
+    for (let i = 0; i < 100; i++) {
+      nodes.push({ id: `d${i}`, type: 'dataset', position: at(i), params: { uri: `https://example.com/${i}.jsonl` } });
+      nodes.push({ id: `p${i}`, type: 'preprocess', position: at(i), params: { min_length: i + 1 } });
+      nodes.push({ id: `c${i}`, type: 'cpt', position: at(i), params: { learning_rate: 1e-5 + i * 1e-7 } });
+      edges.push([`d${i}`, 'dataset', `p${i}`, 'dataset'], [`p${i}`, 'dataset', `c${i}`, 'dataset']);
+    }
+    const { pipeline, text } = compile(doc(nodes, edges), catalog);
+    expect(Object.keys(pipeline.deploymentSpec.executors)).toEqual(['exec-dataset', 'exec-preprocess', 'exec-cpt']);
+    const scripts = ['dataset', 'preprocess', 'cpt'].reduce((n, t) => n + catalog.get(t)!.script.length, 0);
+    expect(text.length).toBeLessThan(scripts * 1.1 + 300 * 1500);
   });
 });
 

@@ -8,11 +8,12 @@ import type { NodeCatalog } from '../pipeline/catalog.ts';
 import type { PipelineDocument } from '../pipeline/types.ts';
 import { CompileError, planPipeline } from './plan.ts';
 import type { CompiledFiles } from './types.ts';
-import { containerExecutor } from './kfp/container.ts';
-import { artifactType, componentName, containerComponent, executorLabel, importerComponent, importerExecutor, task } from './kfp/dag.ts';
+import { ComponentTable } from './kfp/components.ts';
+import { containerEnv, containerExecutor } from './kfp/container.ts';
+import { artifactType, containerComponent, importerComponent, importerExecutor, task } from './kfp/dag.ts';
 import { planDataset } from './kfp/dataset.ts';
-import { literalField } from './kfp/launcher.ts';
-import { kubernetesExecutorConfig, platformDocument } from './kfp/platform.ts';
+import { LauncherCommands, literalField } from './kfp/launcher.ts';
+import { kubernetesExecutorConfig, platformDocument, secretAsEnv } from './kfp/platform.ts';
 import { stringifyKfpDocuments } from './kfp/yaml.ts';
 import type { YamlMap } from './kfp/yaml.ts';
 
@@ -30,28 +31,33 @@ export function kfpDocuments(doc: PipelineDocument, catalog: NodeCatalog): { pip
     throw new CompileError(`pipeline name ${JSON.stringify(doc.name)} must be lowercase letters, digits and '-', at most 63 characters`, { field: 'name' });
   }
   const settings = doc.settings ?? {};
-  const components: YamlMap = {};
-  const executors: YamlMap = {};
+  const table = new ComponentTable();
+  const commands = new LauncherCommands();
+  const env = containerEnv(settings);
+  const secrets = settings.secretEnv && settings.secretEnv.length > 0 ? secretAsEnv(settings.secretEnv) : undefined;
   const tasks: YamlMap = {};
-  const platformExecutors: YamlMap = {};
   const outputSelectors: YamlMap = {};
   const outputDefinitions: YamlMap = {};
 
   for (const p of plan.nodes) {
     const dataset = p.resolved.spec.importer ? planDataset(p, catalog.samples) : undefined;
     if (dataset?.kind === 'importer') {
-      components[componentName(p.id)] = importerComponent(p);
-      executors[executorLabel(p.id)] = importerExecutor(p, dataset.uri);
-      tasks[p.id] = task(p, dataset.uri);
+      const definition = { component: importerComponent(p, ''), executor: importerExecutor(p, dataset.uri) };
+      tasks[p.id] = task(p, table.add('importer', JSON.stringify(definition), definition), dataset.uri);
     } else {
-      components[componentName(p.id)] = containerComponent(p);
-      executors[executorLabel(p.id)] = containerExecutor(p, settings, dataset?.sample);
-      tasks[p.id] = task(p);
-      const k8s = kubernetesExecutorConfig(p, settings.secretEnv ?? []);
-      if (k8s) platformExecutors[executorLabel(p.id)] = k8s;
+      const { id, command } = commands.get(p.id, p.resolved.script, dataset?.sample);
+      const definition = {
+        component: containerComponent(p, ''),
+        executor: containerExecutor(p, settings.image, command, env),
+        platform: kubernetesExecutorConfig(p, secrets),
+      };
+      // The command (the whole step script) stands in the key by its id.
+      const key = `${id}:${JSON.stringify([definition.component, { ...(definition.executor.container as YamlMap), command: undefined }, definition.platform])}`;
+      tasks[p.id] = task(p, table.add(p.resolved.spec.type, key, definition));
     }
     // Metrics become pipeline outputs, so the KFP run page lists them. Node ids hold no '_', so names cannot collide.
-    for (const port of p.resolved.outputs.filter((o) => o.kind === 'metrics')) {
+    for (const port of p.resolved.outputs) {
+      if (port.kind !== 'metrics') continue;
       outputSelectors[`${p.id}_${port.name}`] = { artifactSelectors: [{ producerSubtask: p.id, outputArtifactKey: port.name }] };
       outputDefinitions[`${p.id}_${port.name}`] = { artifactType: artifactType(port.kind) };
     }
@@ -62,13 +68,13 @@ export function kfpDocuments(doc: PipelineDocument, catalog: NodeCatalog): { pip
     pipelineInfo: doc.description ? { name: doc.name, description: doc.description } : { name: doc.name },
     schemaVersion: KFP_SCHEMA_VERSION,
     sdkVersion: KFP_SDK_VERSION,
-    components,
-    deploymentSpec: { executors },
+    components: table.components,
+    deploymentSpec: { executors: table.executors },
     root: hasOutputs ? { dag: { tasks, outputs: { artifacts: outputSelectors } }, outputDefinitions: { artifacts: outputDefinitions } } : { dag: { tasks } },
     defaultPipelineRoot: settings.pipelineRoot ? literalField(settings.pipelineRoot, undefined, 'settings.pipelineRoot') : undefined,
   };
-  const hasPlatform = Object.keys(platformExecutors).length > 0;
-  return hasPlatform ? { pipeline, platform: platformDocument(platformExecutors) } : { pipeline };
+  const hasPlatform = Object.keys(table.platformExecutors).length > 0;
+  return hasPlatform ? { pipeline, platform: platformDocument(table.platformExecutors) } : { pipeline };
 }
 
 export function compileKfp(doc: PipelineDocument, catalog: NodeCatalog): CompiledFiles {

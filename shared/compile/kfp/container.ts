@@ -1,14 +1,19 @@
-/** The container executor of one node: the step script carried in the command, flags in args, resources, env. */
+/** The container executor of a step: the step script carried in the command, flags in args, resources, env. */
 import type { PipelineSettings } from '../../pipeline/types.ts';
 import { cpuToCores, memoryToGigabytes } from '../../pipeline/quantity.ts';
 import { CompileError } from '../plan.ts';
 import type { PlannedNode } from '../plan.ts';
-import { escapeKubeletExpansion, launcherCommand, literalField } from './launcher.ts';
-import type { BundledSample } from './launcher.ts';
+import { escapeKubeletExpansion, literalField } from './launcher.ts';
 import type { YamlMap } from './yaml.ts';
 
 /** Image for steps whose type names none (the dataset fetch step) when settings.image is unset. */
 export const FALLBACK_IMAGE = 'python:3.11-slim';
+
+/**
+ * The task input that carries the node id: executors are shared by tasks, so the id cannot sit in their env.
+ * Parameter names never hold '-', so it cannot meet one of the node's own.
+ */
+export const NODE_ID_PARAMETER = 'pipewright-node-id';
 
 export const inputParameter = (name: string): string => `{{$.inputs.parameters['${name}']}}`;
 export const inputArtifactPath = (port: string): string => `{{$.inputs.artifacts['${port}'].path}}`;
@@ -19,9 +24,12 @@ export function wantsExecutorInput(p: PlannedNode): boolean {
   return p.resolved.spec.type !== 'python' && p.resolved.outputs.some((o) => o.kind === 'metrics');
 }
 
-/** Each flag its own argv element, each value a whole-element placeholder that KFP fills in without a shell. */
+/**
+ * Each flag its own argv element, each value a whole-element placeholder that KFP fills in without a shell;
+ * the node id first, for the launcher to take off and put in PIPEWRIGHT_NODE_ID.
+ */
 export function containerArgs(p: PlannedNode): string[] {
-  const args: string[] = [];
+  const args: string[] = ['--pipewright-node-id', inputParameter(NODE_ID_PARAMETER)];
   for (const name of Object.keys(p.resolved.params)) args.push(`--${name}`, inputParameter(name));
   for (const input of p.inputs) args.push(`--in-${input.port}`, inputArtifactPath(input.port));
   for (const output of p.resolved.outputs) args.push(`--out-${output.name}`, outputArtifactPath(output.name));
@@ -61,15 +69,18 @@ export function resourceSpec(p: PlannedNode): YamlMap | undefined {
   return Object.keys(spec).length > 0 ? spec : undefined;
 }
 
-export function containerExecutor(p: PlannedNode, settings: PipelineSettings, sample?: BundledSample): YamlMap {
-  const env: YamlMap[] = [{ name: 'PIPEWRIGHT_NODE_ID', value: p.id }];
-  if (settings.mlflowTrackingUri) {
-    const uri = literalField(settings.mlflowTrackingUri, undefined, 'settings.mlflowTrackingUri');
-    env.push({ name: 'MLFLOW_TRACKING_URI', value: escapeKubeletExpansion(uri) });
-  }
+/** The env every container gets: the MLflow URI when set (PIPEWRIGHT_NODE_ID comes from the launcher). */
+export function containerEnv(settings: PipelineSettings): YamlMap[] | undefined {
+  if (!settings.mlflowTrackingUri) return undefined;
+  const uri = literalField(settings.mlflowTrackingUri, undefined, 'settings.mlflowTrackingUri');
+  return [{ name: 'MLFLOW_TRACKING_URI', value: escapeKubeletExpansion(uri) }];
+}
+
+/** The executor's container; `command` comes from LauncherCommands, `env` from containerEnv. */
+export function containerExecutor(p: PlannedNode, image: string | undefined, command: string[], env: YamlMap[] | undefined): YamlMap {
   const container: YamlMap = {
-    image: literalField(settings.image || p.resolved.spec.image || FALLBACK_IMAGE, p.id, 'image'),
-    command: launcherCommand(p.id, p.resolved.script, sample),
+    image: literalField(image || p.resolved.spec.image || FALLBACK_IMAGE, p.id, 'image'),
+    command,
     args: containerArgs(p),
     env,
     resources: resourceSpec(p),

@@ -1,11 +1,9 @@
-/** Component definitions and root-DAG tasks of the IR, one of each per node. */
+/** Component definitions (shared by tasks that define the same one) and root-DAG tasks (one per node) of the IR. */
 import type { ParamType, ParamValue, PortKind, PortSpec } from '../../pipeline/types.ts';
 import type { PlannedNode } from '../plan.ts';
+import { NODE_ID_PARAMETER } from './container.ts';
 import { literalField, protectKfpText } from './launcher.ts';
 import type { YamlMap, YamlValue } from './yaml.ts';
-
-export const componentName = (nodeId: string): string => `comp-${nodeId}`;
-export const executorLabel = (nodeId: string): string => `exec-${nodeId}`;
 
 const PARAMETER_TYPES: Record<ParamType, string> = {
   number: 'NUMBER_DOUBLE',
@@ -44,23 +42,24 @@ function nonEmpty(entries: Record<string, YamlMap>): YamlMap | undefined {
   return present.length > 0 ? Object.fromEntries(present) : undefined;
 }
 
-/** A container step's component: its parameters, its inputs (unconnected optional ones marked so), its outputs. */
-export function containerComponent(p: PlannedNode): YamlMap {
+/** A container step's component: its parameters and the node id, its inputs (unconnected optional ones marked so), its outputs. */
+export function containerComponent(p: PlannedNode, executorLabel: string): YamlMap {
   const specs = new Map(p.resolved.paramSpecs.map((s) => [s.name, s]));
   const parameters: YamlMap = {};
   for (const name of Object.keys(p.resolved.params)) parameters[name] = { parameterType: PARAMETER_TYPES[specs.get(name)?.type ?? 'string'] };
+  parameters[NODE_ID_PARAMETER] = { parameterType: 'STRING' };
   const connected = new Set(p.inputs.map((i) => i.port));
   return {
-    executorLabel: executorLabel(p.id),
+    executorLabel,
     inputDefinitions: nonEmpty({ parameters, artifacts: artifactDefinitions(p.resolved.inputs, connected) }),
     outputDefinitions: nonEmpty({ artifacts: artifactDefinitions(p.resolved.outputs) }),
   };
 }
 
 /** Like KFP's dsl.importer: a `uri` parameter in, the node's one artifact out. */
-export function importerComponent(p: PlannedNode): YamlMap {
+export function importerComponent(p: PlannedNode, executorLabel: string): YamlMap {
   return {
-    executorLabel: executorLabel(p.id),
+    executorLabel,
     inputDefinitions: { parameters: { uri: { parameterType: 'STRING' } } },
     outputDefinitions: { artifacts: artifactDefinitions(p.resolved.outputs) },
   };
@@ -79,16 +78,19 @@ export function importerExecutor(p: PlannedNode, uri: string): YamlMap {
 /** Retry after 1, 2, 4... minutes, at most an hour in all (KFP's own cap). */
 export const RETRY_BACKOFF = { backoffDuration: '60s', backoffFactor: 2, backoffMaxDuration: '3600s' };
 
-export function task(p: PlannedNode, importerUri?: string): YamlMap {
+export function task(p: PlannedNode, componentName: string, importerUri?: string): YamlMap {
   const parameters: YamlMap = {};
   if (importerUri !== undefined) parameters.uri = { runtimeValue: { constant: importerUri } };
-  else for (const [name, value] of Object.entries(p.resolved.params)) parameters[name] = { runtimeValue: { constant: parameterConstant(value) } };
+  else {
+    for (const [name, value] of Object.entries(p.resolved.params)) parameters[name] = { runtimeValue: { constant: parameterConstant(value) } };
+    parameters[NODE_ID_PARAMETER] = { runtimeValue: { constant: p.id } };
+  }
   const artifacts: YamlMap = {};
   for (const i of p.inputs) artifacts[i.port] = { taskOutputArtifact: { producerTask: i.source, outputArtifactKey: i.sourcePort } };
 
   return {
     taskInfo: { name: p.id },
-    componentRef: { name: componentName(p.id) },
+    componentRef: { name: componentName },
     dependentTasks: p.upstream.length > 0 ? [...p.upstream] : undefined,
     inputs: nonEmpty({ parameters, artifacts }),
     cachingOptions: { enableCache: p.resolved.cache },

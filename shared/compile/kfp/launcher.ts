@@ -32,18 +32,24 @@ export function literalField(value: string, nodeId: string | undefined, field: s
 }
 
 /**
- * `python3 -u -c KFP_LAUNCHER SCRIPT [--pipewright-sample=NAME TEXT]... STEP-ARGS...`: unescape, write any
- * bundled sample into $PIPEWRIGHT_SAMPLES_DIR, write the script to a file and exec it, so any image with Python 3 works.
+ * `python3 -u -c KFP_LAUNCHER SCRIPT [--pipewright-sample=NAME TEXT]... [--pipewright-node-id ID] STEP-ARGS...`:
+ * unescape, write any bundled sample into $PIPEWRIGHT_SAMPLES_DIR, set $PIPEWRIGHT_NODE_ID (the executor is
+ * shared by tasks, so the id comes as a task input), write the script to a file and exec it, so any image with Python 3 works.
  */
 export const KFP_LAUNCHER = [
   'import os, re, sys, tempfile',
   'def d(s):',
   "    return re.sub(r'\\ue000(\\x24\\)|.)', lambda m: m.group(1)[0], s, flags=re.S)",
   'src, args = d(sys.argv[1]), [d(a) for a in sys.argv[2:]]',
-  "while args and args[0].startswith('--pipewright-sample=') and len(args) > 1:",
-  "    folder = os.environ.setdefault('PIPEWRIGHT_SAMPLES_DIR', tempfile.mkdtemp(prefix='pipewright-samples-'))",
-  "    with open(os.path.join(folder, args[0].split('=', 1)[1]), 'w', encoding='utf-8', newline='') as f:",
-  '        f.write(args[1])',
+  "while len(args) > 1 and args[0].startswith('--pipewright-'):",
+  "    if args[0] == '--pipewright-node-id':",
+  "        os.environ['PIPEWRIGHT_NODE_ID'] = args[1]",
+  "    elif args[0].startswith('--pipewright-sample='):",
+  "        folder = os.environ.setdefault('PIPEWRIGHT_SAMPLES_DIR', tempfile.mkdtemp(prefix='pipewright-samples-'))",
+  "        with open(os.path.join(folder, args[0].split('=', 1)[1]), 'w', encoding='utf-8', newline='') as f:",
+  '            f.write(args[1])',
+  '    else:',
+  '        break',
   '    args = args[2:]',
   "fd, path = tempfile.mkstemp(prefix='pipewright-step-', suffix='.py')",
   "with os.fdopen(fd, 'w', encoding='utf-8', newline='') as f:",
@@ -77,4 +83,20 @@ export function launcherCommand(nodeId: string, script: string, sample?: Bundled
     checkSize(command[6], `sample "${sample.name}"`, nodeId, 'params.uri');
   }
   return command;
+}
+
+/** Launcher commands made once per distinct script and sample (scripts are tens of KB), each with a small id for keys. */
+export class LauncherCommands {
+  private readonly scripts = new Map<string, number>();
+  private readonly commands = new Map<string, { id: number; command: string[] }>();
+
+  get(nodeId: string, script: string, sample?: BundledSample): { id: number; command: string[] } {
+    let scriptId = this.scripts.get(script);
+    if (scriptId === undefined) this.scripts.set(script, (scriptId = this.scripts.size));
+    // A sample's text follows from its name (the catalog's bundled samples).
+    const key = sample ? `${scriptId}/${sample.name}` : String(scriptId);
+    let entry = this.commands.get(key);
+    if (!entry) this.commands.set(key, (entry = { id: this.commands.size, command: launcherCommand(nodeId, script, sample) }));
+    return entry;
+  }
 }

@@ -32,13 +32,13 @@ export function secretAsEnv(refs: readonly SecretEnvRef[]): YamlMap[] {
   return [...bySecret].map(([secretName, keyToEnv]) => ({ secretName, keyToEnv }));
 }
 
-/** The executor's Kubernetes config, or undefined when it needs none. */
-export function kubernetesExecutorConfig(p: PlannedNode, secretEnv: readonly SecretEnvRef[]): YamlMap | undefined {
+/** The executor's Kubernetes config, or undefined when it needs none; `secrets` is secretAsEnv of the settings. */
+export function kubernetesExecutorConfig(p: PlannedNode, secrets: YamlMap[] | undefined): YamlMap | undefined {
   const config: YamlMap = {};
   const { gpuProduct, tolerations } = p.resolved.resources;
   if (gpuProduct) config.nodeSelector = { labels: { [GPU_PRODUCT_LABEL]: literalField(gpuProduct, p.id, 'resources.gpuProduct') } };
   if (tolerations && tolerations.length > 0) config.tolerations = tolerations.map((t, i) => toleration(t, p.id, i));
-  if (secretEnv.length > 0) config.secretAsEnv = secretAsEnv(secretEnv);
+  if (secrets) config.secretAsEnv = secrets;
   return Object.keys(config).length > 0 ? config : undefined;
 }
 
