@@ -1,6 +1,7 @@
 /** `window.pipewright_debug`: read-only views and document loading for end-to-end tests and benchmarks. */
 import type { PipelineDocument } from '../shared/pipeline/types.ts';
 import type { NodePhase } from '../shared/runs/types.ts';
+import { setViewport } from './canvas/canvasControls.ts';
 import { currentOutputText } from './panels/OutputPane.tsx';
 import { appStore } from './store/index.ts';
 
@@ -11,6 +12,7 @@ export interface DebugHandle {
   outputText(): string;
   loadDocument(doc: PipelineDocument): void;
   setRunView(nodeId: string, phase: NodePhase, progress: number, loss: number[]): void;
+  setViewport(viewport: { x: number; y: number; zoom: number }): void;
 }
 
 declare global {
@@ -27,5 +29,6 @@ export function installDebugHandle(): void {
     outputText: currentOutputText,
     loadDocument: (doc) => appStore.getState().loadDocument(doc, null),
     setRunView: (nodeId, phase, progress, loss) => appStore.getState().setNodeRunView(nodeId, { phase, progress, loss }),
+    setViewport,
   };
 }

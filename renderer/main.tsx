@@ -8,8 +8,11 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { installDebugHandle } from './debugHandle.ts';
 import { initI18n, systemLanguage } from './i18n/index.ts';
+import { appStore } from './store/index.ts';
 
-await initI18n(systemLanguage());
+const lang = systemLanguage();
+await initI18n(lang);
+appStore.getState().setUiLang(lang);
 installDebugHandle();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -1,6 +1,6 @@
 /** The pipeline canvas: React Flow, controlled by the app store through change objects. */
 import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFlow } from '@xyflow/react';
-import type { Connection, EdgeChange, FinalConnectionState, IsValidConnection, NodeChange, OnConnectEnd } from '@xyflow/react';
+import type { Connection, EdgeChange, FinalConnectionState, IsValidConnection, NodeChange, OnConnectEnd, ReactFlowInstance } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -17,8 +17,14 @@ import { refusalMessage } from './refusal.ts';
 
 export const NODE_DRAG_TYPE = 'application/x-pipewright-node-type';
 
+// Every prop object lives at module scope: a new object per render would make React Flow update
+// all of its edges or minimap nodes on every drag frame.
 const nodeTypes = { pipeline: PipelineNodeCard };
 const snapGrid: [number, number] = [10, 10];
+const defaultEdgeOptions = { type: 'default' };
+const proOptions = { hideAttribution: true };
+const multiSelectionKeys = ['Meta', 'Control', 'Shift'];
+const minimapNodeClass = (n: PipelineFlowNode) => `minimap-node cat-${catalog.get(n.data.node.type)?.category ?? 'unknown'}`;
 /** Above this many nodes only what is on screen is rendered (keeps drags at 60 fps). */
 const VISIBLE_ONLY_THRESHOLD = 150;
 
@@ -61,6 +67,22 @@ export function Canvas() {
   const snapToGrid = useAppStore((s) => s.snapToGrid);
   const showMinimap = useAppStore((s) => s.showMinimap);
   const loadId = useAppStore((s) => s.loadId);
+  const ariaLabelConfig = useMemo(
+    () => ({
+      'node.a11yDescription.default': t('flow.nodeHelp'),
+      'node.a11yDescription.keyboardDisabled': t('flow.nodeHelp'),
+      'node.a11yDescription.ariaLiveMessage': ({ direction, x, y }: { direction: string; x: number; y: number }) => t('flow.moved', { direction, x, y }),
+      'edge.a11yDescription.default': t('flow.edgeHelp'),
+      'controls.ariaLabel': t('flow.controls'),
+      'controls.zoomIn.ariaLabel': t('action.zoomIn'),
+      'controls.zoomOut.ariaLabel': t('action.zoomOut'),
+      'controls.fitView.ariaLabel': t('flow.fitView'),
+      'controls.interactive.ariaLabel': t('flow.interactive'),
+      'minimap.ariaLabel': t('flow.minimap'),
+      'handle.ariaLabel': t('flow.handle'),
+    }),
+    [t],
+  );
 
   // Fit the view to each loaded document (not to the first node dropped on an empty one).
   useEffect(() => {
@@ -114,6 +136,8 @@ export function Canvas() {
     state.select(state.selectedNodeIds, applySelection(state.selectedEdgeIds, selections));
   }, []);
 
+  const onInit = useCallback((instance: ReactFlowInstance<PipelineFlowNode, PipelineFlowEdge>) => setFlowInstance(instance, wrapper.current), []);
+
   const onDragOver = useCallback((event: DragEvent) => {
     if (!event.dataTransfer.types.includes(NODE_DRAG_TYPE)) return;
     event.preventDefault();
@@ -142,21 +166,22 @@ export function Canvas() {
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
-        onInit={(instance) => setFlowInstance(instance, wrapper.current)}
+        onInit={onInit}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
-        multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
+        multiSelectionKeyCode={multiSelectionKeys}
         snapToGrid={snapToGrid}
         snapGrid={snapGrid}
         onlyRenderVisibleElements={docNodes.length > VISIBLE_ONLY_THRESHOLD}
         minZoom={0.05}
         maxZoom={2}
-        defaultEdgeOptions={{ type: 'default' }}
-        proOptions={{ hideAttribution: true }}
+        defaultEdgeOptions={defaultEdgeOptions}
+        proOptions={proOptions}
+        ariaLabelConfig={ariaLabelConfig}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
         <Controls showInteractive={false} position="bottom-left" />
-        {showMinimap && <MiniMap pannable zoomable position="bottom-right" nodeClassName={(n) => `minimap-node cat-${catalog.get((n as PipelineFlowNode).data.node.type)?.category ?? 'unknown'}`} />}
+        {showMinimap && <MiniMap<PipelineFlowNode> pannable zoomable position="bottom-right" nodeClassName={minimapNodeClass} />}
       </ReactFlow>
       {docNodes.length === 0 && <div className="canvas-empty">{t('canvas.empty')}</div>}
     </div>

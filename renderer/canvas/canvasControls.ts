@@ -17,6 +17,10 @@ export function fitView(): void {
   void instance?.fitView({ padding: 0.15, duration: 200 });
 }
 
+export function setViewport(viewport: { x: number; y: number; zoom: number }): void {
+  void instance?.setViewport(viewport);
+}
+
 export function zoomIn(): void {
   void instance?.zoomIn({ duration: 150 });
 }

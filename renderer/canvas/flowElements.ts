@@ -31,6 +31,7 @@ interface EdgeEntry {
 export class FlowElementCache {
   private nodes = new Map<string, NodeEntry>();
   private edges = new Map<string, EdgeEntry>();
+  private lastEdgeInputs: { edges: readonly PipelineEdge[]; nodes: readonly PipelineNode[]; selected: ReadonlySet<string>; out: PipelineFlowEdge[] } | null = null;
 
   flowNodes(nodes: readonly PipelineNode[], selected: ReadonlySet<string>, measured: ReadonlyMap<string, Size>): PipelineFlowNode[] {
     const next = new Map<string, NodeEntry>();
@@ -55,6 +56,12 @@ export class FlowElementCache {
   }
 
   flowEdges(edges: readonly PipelineEdge[], nodes: readonly PipelineNode[], catalog: NodeCatalog, selected: ReadonlySet<string>): PipelineFlowEdge[] {
+    // A drag changes only positions: keep the very same edge array so React Flow has nothing to redo.
+    const last = this.lastEdgeInputs;
+    if (last && last.edges === edges && sameSet(last.selected, selected) && samePorts(last.nodes, nodes)) {
+      last.nodes = nodes;
+      return last.out;
+    }
     const byId = new Map(nodes.map((n) => [n.id, n]));
     const next = new Map<string, EdgeEntry>();
     const out = edges.map((e) => {
@@ -83,8 +90,24 @@ export class FlowElementCache {
       return entry.flow;
     });
     this.edges = next;
+    this.lastEdgeInputs = { edges, nodes, selected, out };
     return out;
   }
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const v of a) if (!b.has(v)) return false;
+  return true;
+}
+
+/** Same nodes with the same types and declared ports (what edge colours depend on). */
+function samePorts(a: readonly PipelineNode[], b: readonly PipelineNode[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i] && (a[i].id !== b[i].id || a[i].type !== b[i].type || a[i].interface !== b[i].interface)) return false;
+  }
+  return true;
 }
 
 function sourceKind(e: PipelineEdge, byId: ReadonlyMap<string, PipelineNode>, catalog: NodeCatalog): PortKind | 'unknown' {

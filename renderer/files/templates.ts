@@ -1,13 +1,9 @@
-/** Templates offered by New. */
-import type { LocalizedText, PipelineDocument } from '../../shared/pipeline/types.ts';
+/** Templates offered by New: the catalog's pipeline templates. */
+import { TEMPLATES } from '../../node-catalog/templates/index.ts';
+import type { PipelineTemplate } from '../../node-catalog/templates/index.ts';
 
-export interface TemplateChoice {
-  id: string;
-  title: LocalizedText;
-  description: LocalizedText;
-  document: PipelineDocument;
-}
+export type TemplateChoice = PipelineTemplate;
 
-export function listTemplates(): TemplateChoice[] {
-  return [];
+export function listTemplates(): readonly TemplateChoice[] {
+  return TEMPLATES;
 }

@@ -37,6 +37,16 @@ export const en = {
     noMatch: 'No step matches.',
     hint: 'Drag a step onto the canvas, or double-click it (Enter) to add it.',
   },
+  flow: {
+    nodeHelp: 'Press Enter or Space to select a step; Delete removes it, Escape cancels.',
+    edgeHelp: 'Press Enter or Space to select a connection; Delete removes it.',
+    moved: 'Moved the selected step {{direction}}. New position x {{x}}, y {{y}}.',
+    controls: 'Canvas controls',
+    fitView: 'Fit the whole pipeline',
+    interactive: 'Lock or unlock the canvas',
+    minimap: 'Minimap',
+    handle: 'Port',
+  },
   canvas: { label: 'Pipeline canvas', empty: 'Drag steps here from the palette, or start from a template with New.' },
   node: {
     unknownType: 'Unknown step type “{{type}}”',

@@ -38,6 +38,16 @@ export const ko: Messages = {
     noMatch: '일치하는 단계가 없습니다.',
     hint: '단계를 캔버스로 끌어다 놓거나, 두 번 클릭(Enter)해서 추가하세요.',
   },
+  flow: {
+    nodeHelp: 'Enter나 Space로 단계를 선택하고, Delete로 지우고, Escape로 취소합니다.',
+    edgeHelp: 'Enter나 Space로 연결을 선택하고, Delete로 지웁니다.',
+    moved: '선택한 단계를 {{direction}} 방향으로 옮겼습니다. 새 위치 x {{x}}, y {{y}}.',
+    controls: '캔버스 도구',
+    fitView: '파이프라인 전체 보기',
+    interactive: '캔버스 잠금/해제',
+    minimap: '미니맵',
+    handle: '포트',
+  },
   canvas: { label: '파이프라인 캔버스', empty: '팔레트에서 단계를 끌어오거나, 새로 만들기에서 템플릿으로 시작하세요.' },
   node: {
     unknownType: '알 수 없는 단계 유형 “{{type}}”',

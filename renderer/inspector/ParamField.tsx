@@ -22,7 +22,7 @@ export function ParamField({ id, spec, own, effective, problems, onChange }: Pro
   const lang = useLang();
   const label = localize(spec.title, lang, spec.name);
   const help = localize(spec.help, lang);
-  const overridden = own !== undefined && spec.default !== undefined;
+  const overridden = own !== undefined && spec.default !== undefined && JSON.stringify(own) !== JSON.stringify(spec.default);
   const reset = () => onChange(undefined, false);
   switch (spec.type) {
     case 'number':

@@ -40,6 +40,7 @@ export default function MonacoView({ value, language, readOnly, dark, ariaLabel,
         renderWhitespace: 'selection',
         domReadOnly: readOnly,
         wordWrap: 'off',
+        renderLineHighlight: readOnly ? 'none' : 'line',
       }}
     />
   );

@@ -73,7 +73,8 @@ export function useBackend(): void {
 
   const language = useAppStore((s) => s.language);
   useEffect(() => {
-    void changeLanguage(resolveLanguage(language));
+    const lang = resolveLanguage(language);
+    void changeLanguage(lang).then(() => appStore.getState().setUiLang(lang));
   }, [language]);
 
   const dirty = useAppStore(isDirty);

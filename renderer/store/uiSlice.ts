@@ -41,6 +41,8 @@ export interface SessionInfo {
 export interface UiSlice {
   theme: ThemeChoice;
   language: LanguageChoice;
+  /** The language in effect (the choice resolved against the OS), for components that read text without hooks. */
+  uiLang: 'en' | 'ko';
   bottomTab: BottomTab;
   bottomOpen: boolean;
   outputTarget: OutputTarget;
@@ -52,6 +54,7 @@ export interface UiSlice {
   setSession(session: SessionInfo): void;
   setTheme(theme: ThemeChoice): void;
   setLanguage(language: LanguageChoice): void;
+  setUiLang(lang: 'en' | 'ko'): void;
   showBottom(tab: BottomTab): void;
   toggleBottom(): void;
   setOutputTarget(target: OutputTarget): void;
@@ -68,6 +71,7 @@ let statusCounter = 0;
 export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get) => ({
   theme: 'system',
   language: 'system',
+  uiLang: 'en',
   bottomTab: 'problems',
   bottomOpen: true,
   outputTarget: 'kfp',
@@ -79,6 +83,7 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   setSession: (session) => set({ session }),
   setTheme: (theme) => set({ theme }),
   setLanguage: (language) => set({ language }),
+  setUiLang: (uiLang) => set({ uiLang }),
   showBottom: (bottomTab) => set({ bottomTab, bottomOpen: true }),
   toggleBottom: () => set({ bottomOpen: !get().bottomOpen }),
   setOutputTarget: (outputTarget) => set({ outputTarget }),

@@ -1,3 +1,4 @@
+import { TEMPLATES } from '../../node-catalog/templates/index.ts';
 import { expect, test } from './fixtures.ts';
 import { collapseBottomPanel, connect, documentOf, dragFromPalette, drawTemplateShape, nodeCard, TEMPLATE_EDGES } from './helpers.ts';
 
@@ -35,6 +36,10 @@ test('the template shape can be wired; refused connections say why', async ({ ap
   expect(doc.edges.map((e) => `${e.source}.${e.sourceHandle}>${e.target}.${e.targetHandle}`)).toEqual(
     TEMPLATE_EDGES.map(([a, b]) => `${a[0]}.${a[1]}>${b[0]}.${b[1]}`),
   );
+  // The same shape as the shipped template: its edges, with node ids read as types.
+  const typeOf = (d: typeof doc, id: string) => d.nodes.find((n) => n.id === id)!.type;
+  const shape = (d: typeof doc) => d.edges.map((e) => `${typeOf(d, e.source)}.${e.sourceHandle}>${typeOf(d, e.target)}.${e.targetHandle}`).sort();
+  expect(shape(doc)).toEqual(shape(TEMPLATES[0].document));
 
   // A model output into a dataset input: unequal kinds.
   await connect(app, ['cpt', 'model'], ['eval', 'dataset']);
@@ -42,6 +47,8 @@ test('the template shape can be wired; refused connections say why', async ({ ap
   // A second source into an input that already has one.
   await connect(app, ['dataset', 'dataset'], ['cpt', 'dataset']);
   await expect(app.getByTestId('status-message')).toContainText('already receives from “preprocess”');
+  await connect(app, ['dataset-2', 'dataset'], ['eval', 'dataset']);
+  await expect(app.getByTestId('status-message')).toContainText('input “dataset” of “eval” already receives from “dataset-3”');
   expect((await documentOf(app)).edges).toHaveLength(TEMPLATE_EDGES.length);
   await app.screenshot({ path: 'test-results/screenshots/wired.png' });
 });
@@ -55,4 +62,17 @@ test('a connection that would make a cycle is refused with its reason', async ({
   await connect(app, ['python-2', 'result'], ['python', 'data']);
   await expect(app.getByTestId('status-message')).toContainText('would make a cycle');
   expect((await documentOf(app)).edges).toHaveLength(1);
+});
+
+test('New from the template loads it, valid and ready to run', async ({ app }) => {
+  await app.keyboard.press('Control+n');
+  await app.getByRole('button', { name: /Korean LLM: preprocess → CPT → SFT → eval → deploy/ }).click();
+  await expect.poll(async () => (await documentOf(app)).nodes.length).toBe(TEMPLATES[0].document.nodes.length);
+  await expect.poll(() => app.evaluate(() => window.pipewright_debug!.problems().filter((p) => p.severity === 'error'))).toEqual([]);
+  await expect(app.locator('.react-flow__edge')).toHaveCount(TEMPLATES[0].document.edges.length);
+  await app.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(app.getByRole('dialog', { name: /Run “korean-llm/ })).toBeVisible();
+  await expect(app.getByRole('radio', { name: /This machine/ })).toBeChecked();
+  await expect(app.getByRole('radio', { name: /Kubeflow Pipelines/ })).toBeVisible();
+  await expect(app.getByRole('radio', { name: /Argo Workflows/ })).toBeVisible();
 });

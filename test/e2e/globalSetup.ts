@@ -2,38 +2,12 @@
  * Builds the renderer when it is missing or older than its sources, then starts browser mode with a
  * temporary data dir and a temporary work folder for files. Tests read PIPEWRIGHT_E2E_* from the env.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-
-const root = path.resolve(import.meta.dirname, '../..');
-const staticDir = path.join(root, 'dist/renderer');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(full));
-    else if (!entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-function buildIfNeeded(): void {
-  const index = path.join(staticDir, 'index.html');
-  let built = 0;
-  try {
-    built = statSync(index).mtimeMs;
-  } catch {
-    built = 0;
-  }
-  const sources = Math.max(...['renderer', 'shared', 'node-catalog'].map((d) => newestMtime(path.join(root, d))));
-  if (built > sources) return;
-  process.stdout.write('Building the renderer (vite build)...\n');
-  execFileSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
-}
+import { buildIfNeeded, root, staticDir } from './buildRenderer.ts';
 
 /** Starts browser mode on a free port; resolves with its URL (with token) and a stop function. */
 export async function startBrowserMode(dataDir: string, homeDir: string): Promise<{ url: string; stop(): void }> {

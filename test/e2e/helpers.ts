@@ -44,23 +44,25 @@ export async function collapseBottomPanel(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Collapse panel' }).click();
 }
 
-/** The template's shape, drawn by hand: data → preprocess → CPT → SFT → eval → deploy. */
+/** The Korean LLM template's shape, drawn by hand: three data sets, preprocess → CPT → SFT → eval → deploy. */
 export const TEMPLATE_NODES: [string, number, number][] = [
-  ['dataset', 130, 60],
-  ['preprocess', 400, 60],
-  ['cpt', 670, 60],
-  ['sft', 130, 420],
-  ['eval', 400, 420],
-  ['deploy', 670, 420],
+  ['dataset', 130, 50],
+  ['preprocess', 400, 50],
+  ['cpt', 670, 50],
+  ['dataset', 130, 300],
+  ['sft', 400, 300],
+  ['deploy', 670, 300],
+  ['dataset', 130, 550],
+  ['eval', 400, 550],
 ];
 
 export const TEMPLATE_EDGES: [[string, string], [string, string]][] = [
   [['dataset', 'dataset'], ['preprocess', 'dataset']],
   [['preprocess', 'dataset'], ['cpt', 'dataset']],
   [['cpt', 'model'], ['sft', 'model']],
-  [['preprocess', 'dataset'], ['sft', 'dataset']],
+  [['dataset-2', 'dataset'], ['sft', 'dataset']],
   [['sft', 'model'], ['eval', 'model']],
-  [['preprocess', 'dataset'], ['eval', 'dataset']],
+  [['dataset-3', 'dataset'], ['eval', 'dataset']],
   [['sft', 'model'], ['deploy', 'model']],
   [['eval', 'metrics'], ['deploy', 'metrics']],
 ];
