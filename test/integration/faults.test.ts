@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect } from 'vitest';
 import type { RunTarget } from '../../shared/runs/types.ts';
 import { emulatedMs, emulatorIt, emulatorOf, openClusterEnv } from './cluster-env.ts';
 import type { ClusterEnv } from './cluster-env.ts';
-import { createClusterHarness, eventually, texts } from './harness.ts';
+import { createClusterHarness, eventually, miniDocument, texts } from './harness.ts';
 import type { ClusterHarness } from './harness.ts';
 
 const FAULTS = 'it injects faults into the emulated API server';
@@ -44,28 +44,43 @@ describe('fault suite', () => {
     return total;
   }
 
-  for (const target of ['argo', 'kfp'] as const) {
-    emulatorIt(`${target}: connections dropped every 2 s for a whole run lose and repeat no log line`, FAULTS, async () => {
-      const emulator = emulatorOf(env);
-      // Long enough for several drops in every long step.
-      emulator.controller.setStepBehavior({ step: 'cpt' }, { lineIntervalMs: emulatedMs(env, 40) });
-      emulator.controller.setStepBehavior({ step: 'sft' }, { lineIntervalMs: emulatedMs(env, 40) });
-      emulator.controller.setStepBehavior({ step: 'deploy' }, { outcome: 'fail', afterLines: 2 });
-      const dropsBefore = emulator.faults.stats.droppedConnections;
-      const stop = emulator.faults.dropConnectionsEvery(2000);
-      try {
-        const started = await h.start(target);
-        const done = await h.finish(started.id);
-        expect(done.phase).toBe('failed');
-        expect(done.nodes.deploy.phase).toBe('failed');
-        for (const id of ['corpus', 'preprocess', 'cpt', 'instructions', 'sft', 'test-set', 'eval']) expect(done.nodes[id].phase, id).toBe('succeeded');
-        expect(await expectExactLogs(started.id, target)).toBeGreaterThan(150);
-      } finally {
-        stop();
-      }
-      expect(emulator.faults.stats.droppedConnections - dropsBefore).toBeGreaterThan(3);
-    }, 60_000);
-  }
+  emulatorIt('argo: connections dropped every 2 s for a whole run lose and repeat no log line', FAULTS, async () => {
+    const emulator = emulatorOf(env);
+    // Long enough for several drops in every long step.
+    emulator.controller.setStepBehavior({ step: 'cpt' }, { lineIntervalMs: emulatedMs(env, 40) });
+    emulator.controller.setStepBehavior({ step: 'sft' }, { lineIntervalMs: emulatedMs(env, 40) });
+    emulator.controller.setStepBehavior({ step: 'deploy' }, { outcome: 'fail', afterLines: 2 });
+    const dropsBefore = emulator.faults.stats.droppedConnections;
+    const stop = emulator.faults.dropConnectionsEvery(2000);
+    try {
+      const started = await h.start('argo');
+      const done = await h.finish(started.id);
+      expect(done.phase).toBe('failed');
+      expect(done.nodes.deploy.phase).toBe('failed');
+      for (const id of ['corpus', 'preprocess', 'cpt', 'instructions', 'sft', 'test-set', 'eval']) expect(done.nodes[id].phase, id).toBe('succeeded');
+      expect(await expectExactLogs(started.id, 'argo')).toBeGreaterThan(150);
+    } finally {
+      stop();
+    }
+    expect(emulator.faults.stats.droppedConnections - dropsBefore).toBeGreaterThan(3);
+  }, 60_000);
+
+  emulatorIt('kfp: connections dropped every 2 s for a whole run lose and repeat no log line', FAULTS, async () => {
+    const emulator = emulatorOf(env);
+    emulator.controller.setStepBehavior({ step: 'cpt' }, { lineIntervalMs: emulatedMs(env, 60), outcome: 'fail' });
+    const dropsBefore = emulator.faults.stats.droppedConnections;
+    const stop = emulator.faults.dropConnectionsEvery(2000);
+    try {
+      const started = await h.start('kfp', {}, miniDocument());
+      const done = await h.finish(started.id);
+      expect(done.phase).toBe('failed');
+      expect([done.nodes.corpus.phase, done.nodes.preprocess.phase, done.nodes.cpt.phase]).toEqual(['succeeded', 'succeeded', 'failed']);
+      expect(await expectExactLogs(started.id, 'kfp')).toBeGreaterThan(80);
+    } finally {
+      stop();
+    }
+    expect(emulator.faults.stats.droppedConnections - dropsBefore).toBeGreaterThan(2);
+  }, 60_000);
 
   emulatorIt('argo: bursts of 503 and 429 answers are retried with backoff', FAULTS, async () => {
     const emulator = emulatorOf(env);
@@ -84,7 +99,7 @@ describe('fault suite', () => {
   emulatorIt('kfp: 5xx answers from the KFP API and the API server are retried', FAULTS, async () => {
     const emulator = emulatorOf(env);
     emulator.faults.failRatio(0.25, { code: 502 });
-    const started = await h.start('kfp');
+    const started = await h.start('kfp', {}, miniDocument());
     const done = await h.finish(started.id);
     emulator.faults.clear();
     expect(done.phase, done.message).toBe('succeeded');
@@ -113,7 +128,7 @@ describe('fault suite', () => {
     emulatorIt(`${target}: an API server restart shows "disconnected — retrying", then the run catches up`, FAULTS, async () => {
       const emulator = emulatorOf(env);
       emulator.controller.setStepBehavior({ step: 'cpt' }, { lineIntervalMs: emulatedMs(env, 20) });
-      const started = await h.start(target);
+      const started = await h.start(target, {}, miniDocument());
       await eventually(async () => (await h.log(started.id, 'cpt')).length >= 5, 20_000, 'cpt to log');
       await emulator.faults.restart({ downMs: 2500, compact: true });
       const done = await h.finish(started.id);

@@ -19,7 +19,7 @@ export interface ClusterHarness {
   runsDir: string;
   manager: RunManager;
   events: RunEvent[];
-  start(target: RunTarget, extra?: Partial<StartRunRequest>): Promise<RunSummary>;
+  start(target: RunTarget, extra?: Partial<StartRunRequest>, doc?: PipelineDocument): Promise<RunSummary>;
   /** Waits for the run to finish (bounded by the environment's run timeout). */
   finish(runId: string): Promise<RunSummary>;
   /** Every phase each node went through, in order, without repeats. */
@@ -34,6 +34,13 @@ export interface ClusterHarness {
 
 export function smokeDocument(): PipelineDocument {
   return templateDocument('korean-llm-smoke')!;
+}
+
+/** The smoke template cut to corpus → preprocess → cpt: a third of the pods, for tests about one step. */
+export function miniDocument(): PipelineDocument {
+  const doc = smokeDocument();
+  const keep = new Set(['corpus', 'preprocess', 'cpt']);
+  return { ...doc, nodes: doc.nodes.filter((n) => keep.has(n.id)), edges: doc.edges.filter((e) => keep.has(e.source) && keep.has(e.target)) };
 }
 
 export function makeManager(env: ClusterEnv, runsDir: string, kfp: Partial<KfpDriverOptions> = {}): RunManager {
@@ -63,9 +70,9 @@ export function createClusterHarness(env: ClusterEnv, document: () => PipelineDo
     runsDir,
     manager: attach(makeManager(env, runsDir, kfp)),
     events,
-    start(target, extra = {}) {
+    start(target, extra = {}, doc = document()) {
       const namespace = target === 'kfp' ? env.kfpNamespace : env.namespace;
-      return harness.manager.startRun({ document: document(), target, context: env.context, namespace, ...extra });
+      return harness.manager.startRun({ document: doc, target, context: env.context, namespace, ...extra });
     },
     finish(runId) {
       return withTimeout(harness.manager.waitForRun(runId), env.runTimeoutMs, `run ${runId} to finish`);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunTarget } from '../../shared/runs/types.ts';
 import { emulatedMs, emulatorIt, emulatorOf, openClusterEnv } from './cluster-env.ts';
 import type { ClusterEnv } from './cluster-env.ts';
-import { createClusterHarness, eventually, texts } from './harness.ts';
+import { createClusterHarness, eventually, miniDocument, texts } from './harness.ts';
 import type { ClusterHarness } from './harness.ts';
 
 const SCRIPTED = 'it scripts step behaviour in the emulated controller';
@@ -113,8 +113,8 @@ export function defineTargetScenarios(target: RunTarget): void {
     });
 
     emulatorIt('retries a failed run', SCRIPTED, async () => {
-      emulatorOf(env).controller.setStepBehavior({ step: 'deploy' }, { outcome: 'fail' });
-      const first = await h.start(target);
+      emulatorOf(env).controller.setStepBehavior({ step: 'cpt' }, { outcome: 'fail' });
+      const first = await h.start(target, {}, miniDocument());
       expect((await h.finish(first.id)).phase).toBe('failed');
       emulatorOf(env).controller.clearStepBehaviors();
       const retried = await h.manager.retryRun(first.id);
@@ -125,7 +125,7 @@ export function defineTargetScenarios(target: RunTarget): void {
         // KFP retries in place: the same run, the same KFP run id, the log of the failed attempt kept before the new one.
         expect(retried.id).toBe(first.id);
         expect(h.runPhases(first.id)).toEqual(['pending', 'running', 'failed', 'running', 'succeeded']);
-        const seqs = (await h.log(first.id, 'deploy')).map((l) => l.seq);
+        const seqs = (await h.log(first.id, 'cpt')).map((l) => l.seq);
         expect(seqs.length).toBeGreaterThan(0);
         expect(seqs).toEqual(seqs.map((_, i) => i + 1));
       } else {
@@ -136,7 +136,7 @@ export function defineTargetScenarios(target: RunTarget): void {
 
     emulatorIt('picks a run up again after a back-end restart, with no line lost or repeated', SCRIPTED, async () => {
       emulatorOf(env).controller.setStepBehavior({ step: 'cpt' }, { lineIntervalMs: emulatedMs(env, 20) });
-      const started = await h.start(target);
+      const started = await h.start(target, {}, miniDocument());
       await eventually(async () => (await h.log(started.id, 'cpt')).length >= 10, 15_000, 'cpt to log 10 lines');
       await h.manager.close();
       await new Promise((r) => setTimeout(r, 400));
