@@ -4,8 +4,8 @@ import type { ParamValue } from '../shared/pipeline/types.ts';
 /** 0.00001 → "1e-5", 2 → "2", 0.1 → "0.1": short and exact enough for a card. */
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
-  if (value !== 0 && Math.abs(value) < 1e-3) return value.toExponential().replace(/\.?0+e/, 'e').replace('e+', 'e');
-  return String(Number(value.toPrecision(6)));
+  if (value !== 0 && Math.abs(value) < 1e-3) return value.toExponential().replace('e+', 'e');
+  return String(value);
 }
 
 export function formatParamValue(value: ParamValue | undefined, yes: string, no: string): string {
