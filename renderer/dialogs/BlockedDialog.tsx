@@ -1,6 +1,8 @@
 /** Run and Export wait until the document has no errors: say how many, and where. */
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useLang } from '../i18n/index.ts';
+import { problemText } from '../i18n/problems.ts';
 import { reveal } from '../panels/ProblemsPanel.tsx';
 import { appStore, useAppStore } from '../store/index.ts';
 import { Modal } from './Modal.tsx';
@@ -9,6 +11,7 @@ const SHOWN = 6;
 
 export function BlockedDialog({ action }: { action: 'run' | 'export' }) {
   const { t } = useTranslation();
+  const lang = useLang();
   const problems = useAppStore((s) => s.problems);
   const errors = useMemo(() => problems.filter((p) => p.severity === 'error'), [problems]);
   const showProblems = () => {
@@ -37,7 +40,7 @@ export function BlockedDialog({ action }: { action: 'run' | 'export' }) {
                 reveal(p);
               }}
             >
-              {p.location.nodeId && <code>{p.location.nodeId}</code>} {p.message}
+              {p.location.nodeId && <code>{p.location.nodeId}</code>} {problemText(p, lang)}
             </button>
           </li>
         ))}

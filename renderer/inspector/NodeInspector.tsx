@@ -1,5 +1,6 @@
 /** The selected node's form: label, parameters (from the catalog), resources, retries, caching, code. */
 import { useTranslation } from 'react-i18next';
+import { problemText } from '../i18n/problems.ts';
 import { catalog } from '../../node-catalog/index.ts';
 import { resolveNode } from '../../shared/pipeline/resolve.ts';
 import type { ParamValue, PipelineNode, Problem } from '../../shared/pipeline/types.ts';
@@ -32,7 +33,7 @@ export function NodeInspector({ node, problems }: { node: PipelineNode; problems
         <p className="inspector-help">{localize(spec.help, lang)}</p>
         {general.map((p, i) => (
           <div key={i} className={`field-message ${p.severity}`}>
-            {p.message}
+            {problemText(p, lang)}
           </div>
         ))}
       </header>

@@ -1,11 +1,14 @@
 /** Pipeline-wide settings, shown when nothing is selected: name, image, namespace, MLflow, secret env. */
 import { useTranslation } from 'react-i18next';
+import { useLang } from '../i18n/index.ts';
+import { problemText } from '../i18n/problems.ts';
 import type { PipelineSettings, Problem, SecretEnvRef } from '../../shared/pipeline/types.ts';
 import { appStore, useAppStore } from '../store/index.ts';
 import { fieldDomId, problemsForField } from './fieldKeys.ts';
 import { TextField } from './fields.tsx';
 
 export function PipelineSettingsForm({ problems }: { problems: readonly Problem[] }) {
+  const lang = useLang();
   const { t } = useTranslation();
   const doc = useAppStore((s) => s.doc);
   const settings = doc.settings ?? {};
@@ -74,7 +77,7 @@ export function PipelineSettingsForm({ problems }: { problems: readonly Problem[
         ))}
         {problemsForField(problems, null, 'settings.secretEnv').map((p, i) => (
           <div key={i} className={`field-message ${p.severity}`}>
-            {p.message}
+            {problemText(p, lang)}
           </div>
         ))}
       </section>

@@ -1,5 +1,7 @@
 /** A Python step's own ports and parameters, and the way to its code. */
 import { useTranslation } from 'react-i18next';
+import { useLang } from '../i18n/index.ts';
+import { problemText } from '../i18n/problems.ts';
 import type { CustomNodeInterface, ParamSpec, ParamType, PipelineNode, PortKind, PortSpec, Problem } from '../../shared/pipeline/types.ts';
 import { PORT_KINDS } from '../../shared/pipeline/types.ts';
 import { uniqueId } from '../document/ids.ts';
@@ -10,6 +12,7 @@ import { fieldDomId } from './fieldKeys.ts';
 const PARAM_TYPES: ParamType[] = ['string', 'number', 'integer', 'boolean', 'string-list'];
 
 export function PythonInterfaceEditor({ node, problems }: { node: PipelineNode; problems: readonly Problem[] }) {
+  const lang = useLang();
   const { t } = useTranslation();
   const iface = node.interface ?? PYTHON_DEFAULT_INTERFACE;
   const commit = (next: CustomNodeInterface, live = false) => appStore.getState().dispatch({ type: 'patch-node', id: node.id, patch: { interface: next } }, { mark: !live });
@@ -95,7 +98,7 @@ export function PythonInterfaceEditor({ node, problems }: { node: PipelineNode; 
         .filter((p) => p.location.field?.startsWith('interface'))
         .map((p, i) => (
           <div key={i} className={`field-message ${p.severity}`}>
-            {p.message}
+            {problemText(p, lang)}
           </div>
         ))}
     </section>

@@ -1,5 +1,7 @@
 /** A list of Kubernetes tolerations: key, operator, value, effect. */
 import { useTranslation } from 'react-i18next';
+import { useLang } from '../i18n/index.ts';
+import { problemText } from '../i18n/problems.ts';
 import type { Problem, Toleration } from '../../shared/pipeline/types.ts';
 
 const EFFECTS: (Toleration['effect'] | '')[] = ['', 'NoSchedule', 'PreferNoSchedule', 'NoExecute'];
@@ -12,6 +14,7 @@ interface Props {
 }
 
 export function TolerationsEditor({ id, tolerations, problems, onChange }: Props) {
+  const lang = useLang();
   const { t } = useTranslation();
   const update = (i: number, patch: Partial<Toleration>) => {
     const next = tolerations.map((tol, j) => {
@@ -57,7 +60,7 @@ export function TolerationsEditor({ id, tolerations, problems, onChange }: Props
       ))}
       {problems.map((p, i) => (
         <div key={i} className={`field-message ${p.severity}`}>
-          {p.message}
+          {problemText(p, lang)}
         </div>
       ))}
     </div>

@@ -4,6 +4,8 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Problem } from '../../shared/pipeline/types.ts';
 import { formatNumber, parseNumberInput } from '../format.ts';
+import { useLang } from '../i18n/index.ts';
+import { problemText } from '../i18n/problems.ts';
 import { appStore } from '../store/index.ts';
 
 interface ShellProps {
@@ -21,7 +23,8 @@ interface ShellProps {
 
 export function FieldShell({ id, label, hint, problems = [], localError, overridden, onReset, children, inline }: ShellProps) {
   const { t } = useTranslation();
-  const messages = localError ? [{ severity: 'error' as const, message: localError }] : problems.map((p) => ({ severity: p.severity, message: p.message }));
+  const lang = useLang();
+  const messages = localError ? [{ severity: 'error' as const, message: localError }] : problems.map((p) => ({ severity: p.severity, message: problemText(p, lang) }));
   const worst = messages.some((m) => m.severity === 'error') ? 'error' : messages.length > 0 ? 'warning' : '';
   return (
     <div className={`field ${inline ? 'inline' : ''} ${worst ? `has-${worst}` : ''}`}>

@@ -1,13 +1,10 @@
 /** Every validation problem; clicking one selects its node and focuses the field. */
 import { useTranslation } from 'react-i18next';
 import type { Problem } from '../../shared/pipeline/types.ts';
+import { useLang } from '../i18n/index.ts';
+import { problemText, problemWhere } from '../i18n/problems.ts';
 import { problemFieldKey } from '../inspector/fieldKeys.ts';
 import { appStore, useAppStore } from '../store/index.ts';
-
-function where(p: Problem): string {
-  const parts = [p.location.nodeId, p.location.edgeId, problemFieldKey(p.location)].filter(Boolean);
-  return parts.join(' · ');
-}
 
 export function reveal(p: Problem): void {
   const state = appStore.getState();
@@ -21,6 +18,7 @@ export function reveal(p: Problem): void {
 export function ProblemsPanel() {
   const { t } = useTranslation();
   const problems = useAppStore((s) => s.problems);
+  const lang = useLang();
   if (problems.length === 0) return <div className="pane-empty ok">{t('problems.none')}</div>;
   return (
     <ul className="problems-list" aria-label={t('problems.title')}>
@@ -28,8 +26,10 @@ export function ProblemsPanel() {
         <li key={`${p.code}-${i}`}>
           <button type="button" className={`problem ${p.severity}`} onClick={() => reveal(p)} data-code={p.code}>
             <span className={`sev-icon ${p.severity}`} aria-label={t(`problems.${p.severity}`)} />
-            <span className="problem-message">{p.message}</span>
-            <span className="problem-where">{where(p)}</span>
+            <span className="problem-message" title={p.message}>
+              {problemText(p, lang)}
+            </span>
+            <span className="problem-where">{problemWhere(p)}</span>
             <span className="problem-code">{p.code}</span>
           </button>
         </li>

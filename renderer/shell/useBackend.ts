@@ -2,7 +2,7 @@
 import { useEffect } from 'react';
 import type { ApiEvent } from '../../shared/api/events.ts';
 import type { Settings } from '../../shared/api/settings.ts';
-import { api, onEvent } from '../api/client.ts';
+import { api, isDesktop, onEvent } from '../api/client.ts';
 import { runAction } from '../commands/actions.ts';
 import { openDocument, saveDocument } from '../files/fileActions.ts';
 import { changeLanguage, resolveLanguage } from '../i18n/index.ts';
@@ -84,4 +84,12 @@ export function useBackend(): void {
     document.title = `${dirty ? '● ' : ''}${name} — Pipewright`;
     api.reportDocumentState({ dirty, title: name, path }).catch(() => undefined);
   }, [dirty, name, path]);
+
+  // Browser mode: closing the tab with unsaved changes asks (the desktop shell asks through reportDocumentState).
+  useEffect(() => {
+    if (!dirty || isDesktop()) return;
+    const ask = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', ask);
+    return () => window.removeEventListener('beforeunload', ask);
+  }, [dirty]);
 }

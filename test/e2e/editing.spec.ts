@@ -71,3 +71,21 @@ test('keyboard help lists every shortcut; automatic layout spreads the nodes', a
   const xs = await documentOf(app).then((d) => d.nodes.map((n) => n.position.x));
   expect(new Set(xs).size).toBe(1);
 });
+
+test('a Python step: its code is edited in Monaco (Python), its ports in the inspector', async ({ app }) => {
+  await app.locator('.palette-item[data-node-type="python"]').dblclick();
+  const inspector = app.getByRole('complementary', { name: 'Inspector' });
+  await inspector.getByRole('button', { name: /Edit code/ }).click();
+  const host = app.locator('.code-pane .monaco-host[data-language="python"]');
+  await expect(host.locator('.monaco-editor')).toBeVisible({ timeout: 20_000 });
+  await host.locator('.view-lines').click();
+  await app.keyboard.press('Control+End');
+  await app.keyboard.type('\n# tuned by hand');
+  await expect.poll(async () => (await documentOf(app)).nodes[0].code ?? '').toContain('# tuned by hand');
+  // Python keywords are highlighted by Monaco's Python grammar.
+  await expect(host.locator('.view-lines span[class*="mtk"]').first()).toBeVisible();
+
+  await inspector.getByRole('button', { name: '+ Add port' }).first().click();
+  await expect.poll(async () => (await documentOf(app)).nodes[0].interface?.inputs.map((p) => p.name)).toEqual(['data', 'in']);
+  await expect(app.locator('.react-flow__handle.target[data-nodeid="python"][data-handleid="in"]')).toHaveCount(1);
+});

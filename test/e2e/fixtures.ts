@@ -76,6 +76,8 @@ export const test = base.extend<{ app: Page }>({
       await electronApp.close();
       return;
     }
+    // Reloading with unsaved changes asks first; the tests mean to leave.
+    page.on('dialog', (dialog) => void dialog.accept());
     await openApp(page);
     await use(page);
     await discardDrafts(request);

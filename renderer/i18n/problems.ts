@@ -1,0 +1,60 @@
+/** Validator problems in Korean: the validator writes English; Korean mode explains each code and names where. */
+import type { ProblemCode } from '../../shared/pipeline/validate.ts';
+import type { Problem } from '../../shared/pipeline/types.ts';
+import type { Lang } from './index.ts';
+
+const KO: Record<ProblemCode, string> = {
+  'name-invalid': '파이프라인 이름이 규칙에 맞지 않습니다 (영문 소문자·숫자·“-”, 글자로 시작, 최대 63자).',
+  'pipeline-empty': '파이프라인에 단계가 없습니다.',
+  'field-unknown': '이 버전이 모르는 필드입니다 (오타일 수 있음). 무시됩니다.',
+  'settings-invalid': '파이프라인 설정 형식이 잘못되었습니다 (네임스페이스, 이미지, 루트 또는 MLflow URI).',
+  'secret-env-invalid': '시크릿 환경 변수 항목이 잘못되었습니다 (시크릿 이름, 키, 환경 변수 이름).',
+  'secret-env-duplicate': '두 시크릿 항목이 같은 환경 변수를 설정합니다.',
+  'node-id-invalid': '단계 ID가 이름 규칙에 맞지 않습니다.',
+  'node-id-duplicate': '두 단계가 같은 ID를 씁니다.',
+  'node-type-unknown': '카탈로그에 없는 단계 유형입니다.',
+  'node-field-invalid': '단계 필드의 형식이 잘못되었습니다.',
+  'code-not-allowed': '파이썬 단계가 아닌데 코드를 가지고 있습니다.',
+  'python-code-missing': '파이썬 단계에 코드가 없습니다.',
+  'interface-not-allowed': '파이썬 단계가 아닌데 자체 포트와 파라미터를 선언합니다.',
+  'python-interface-invalid': '파이썬 단계의 포트나 파라미터 선언이 잘못되었습니다 (이름, 종류, 형식, 기본값, 범위, 중복).',
+  'retries-invalid': '재시도 횟수는 0에서 10 사이의 정수여야 합니다.',
+  'param-unknown': '이 단계 유형에 없는 파라미터입니다.',
+  'param-type': '파라미터 값의 형식이 잘못되었습니다.',
+  'param-out-of-range': '파라미터 값이 허용 범위를 벗어났습니다.',
+  'param-not-in-enum': '파라미터 값이 허용된 선택지가 아닙니다.',
+  'param-required': '필수 파라미터에 값이 없습니다.',
+  'resources-gpus-invalid': 'GPU 수는 0 이상의 정수여야 합니다.',
+  'resources-cpu-invalid': 'CPU는 양의 쿠버네티스 수량이어야 합니다 (예: 32, 500m, 1.5).',
+  'resources-memory-invalid': '메모리는 양의 쿠버네티스 수량이어야 합니다 (예: 200Gi, 512Mi).',
+  'resources-memory-tiny': '메모리가 1MiB보다 작습니다. “Mi” 대신 “m”(밀리)을 쓴 것 같습니다.',
+  'resources-gpu-resource-invalid': 'GPU 리소스 이름이 nvidia.com/gpu 같은 확장 리소스 이름이 아닙니다.',
+  'resources-gpu-product-invalid': 'GPU 제품이 올바른 쿠버네티스 레이블 값이 아닙니다.',
+  'resources-toleration-invalid': '톨러레이션 형식이 잘못되었습니다 (연산자, 값, 효과, 키).',
+  'gpu-resource-missing': 'GPU를 요청하지만 GPU 리소스 이름이 없습니다.',
+  'dataset-uri-relative': '데이터셋 URI가 상대 경로라서 실행 위치에 따라 달라집니다.',
+  'edge-id-invalid': '연결 ID가 비었거나 너무 길거나 공백을 포함합니다.',
+  'edge-id-duplicate': '두 연결이 같은 ID를 씁니다.',
+  'edge-node-missing': '연결이 없는 단계에서 시작하거나 없는 단계로 갑니다.',
+  'edge-port-missing': '연결이 단계에 없는 포트를 가리킵니다.',
+  'edge-kind-mismatch': '연결이 종류가 다른 포트를 잇습니다 (데이터셋, 모델, 지표, 엔드포인트).',
+  'input-multiple-sources': '입력 포트 하나에 연결이 둘 이상 들어옵니다.',
+  'input-unconnected': '필수 입력 포트가 연결되지 않았습니다.',
+  cycle: '단계들이 서로를 기다리는 순환이 있습니다. 파이프라인은 한 방향으로 흘러야 합니다.',
+};
+
+/** Where a problem is, as a short tag: `cpt · params.learning_rate`. */
+export function problemWhere(p: Problem): string {
+  const l = p.location;
+  const field = l.param ? `params.${l.param}` : l.field;
+  return [l.nodeId, l.edgeId, field].filter(Boolean).join(' · ');
+}
+
+/** The sentence to show for a problem in the current language. */
+export function problemText(p: Problem, lang: Lang): string {
+  if (lang === 'en') return p.message;
+  const ko = (KO as Record<string, string>)[p.code];
+  if (!ko) return p.message;
+  const where = problemWhere(p);
+  return where ? `${ko} (${where})` : ko;
+}
