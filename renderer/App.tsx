@@ -5,6 +5,8 @@ import { useKeyboardShortcuts } from './commands/useKeyboardShortcuts.ts';
 import { Dialogs } from './dialogs/Dialogs.tsx';
 import { Inspector } from './inspector/Inspector.tsx';
 import { Palette } from './palette/Palette.tsx';
+import { RunBanner } from './runs/RunBanner.tsx';
+import { useRunSync } from './runs/useRunSync.ts';
 import { BottomPanel } from './panels/BottomPanel.tsx';
 import { CrashBoundary } from './shell/CrashBoundary.tsx';
 import { StatusBar } from './shell/StatusBar.tsx';
@@ -15,6 +17,7 @@ import { useThemeOnDocument } from './theme.ts';
 function Workbench() {
   useKeyboardShortcuts();
   useBackend();
+  useRunSync();
   return (
     <ReactFlowProvider>
       <div className="app">
@@ -23,6 +26,7 @@ function Workbench() {
           <Palette />
           <main className="center">
             <Canvas />
+            <RunBanner />
             <BottomPanel />
           </main>
           <Inspector />

@@ -1,6 +1,7 @@
 /** Every user action as a registered object: id, label, shortcuts, run. Menus, toolbar, keys and help share them. */
 import { fitView, nodeSize, zoomIn, zoomOut } from '../canvas/canvasControls.ts';
 import { exportCompiled, newDocument, openDocument, saveDocument, saveDocumentAs } from '../files/fileActions.ts';
+import { cancelShownRun, toggleRunsTab } from '../runs/runActions.ts';
 import { problemsNow } from '../services/validation.ts';
 import { appStore } from '../store/index.ts';
 import { errorCount } from '../store/validationSlice.ts';
@@ -82,6 +83,8 @@ export const actions: readonly Action[] = [
   { id: 'view.toggleProblems', group: 'view', label: 'action.toggleProblems', kbd: ['Mod+Shift+M'], run: () => toggleTab('problems') },
   { id: 'view.settings', group: 'view', label: 'action.settings', kbd: ['Mod+,'], run: () => appStore.getState().openDialog({ kind: 'settings' }) },
   { id: 'run.start', group: 'run', label: 'action.run', kbd: ['Mod+Enter'], run: startRun },
+  { id: 'run.cancel', group: 'run', label: 'runs.panel.cancel', kbd: [], run: cancelShownRun },
+  { id: 'view.toggleRuns', group: 'view', label: 'runs.list.tab', kbd: ['Mod+Shift+R'], run: toggleRunsTab },
   { id: 'help.shortcuts', group: 'help', label: 'action.shortcuts', kbd: ['?', 'F1'], run: () => appStore.getState().openDialog({ kind: 'help' }) },
   { id: 'help.about', group: 'help', label: 'action.about', kbd: [], run: () => appStore.getState().openDialog({ kind: 'about' }) },
 ];

@@ -7,8 +7,8 @@ import { ConfirmDiscardDialog, OpenErrorDialog, RecoveryDialog, SaveConflictDial
 import { HelpDialog } from './HelpDialog.tsx';
 import { Modal } from './Modal.tsx';
 import { NewDialog } from './NewDialog.tsx';
-import { RunDialog } from './RunDialog.tsx';
 import { SettingsDialog } from './SettingsDialog.tsx';
+import { RunDialog } from '../runs/RunDialog.tsx';
 
 function AboutDialog() {
   const { t } = useTranslation();

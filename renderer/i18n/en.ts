@@ -1,4 +1,5 @@
 /** English UI text. Korean (ko.ts) has the same shape; the type checker holds them together. */
+import { runsEn } from '../runs/i18n.ts';
 
 export const en = {
   common: { ok: 'OK', cancel: 'Cancel', close: 'Close', loading: 'Loading…', on: 'on', off: 'off' },
@@ -269,6 +270,7 @@ export const en = {
     reload: 'Reload',
   },
   about: { title: 'About Pipewright', body: 'Draw, check, compile, run and watch Korean LLM training pipelines.' },
+  runs: runsEn,
 };
 
 type Leaves<T> = { [K in keyof T]: T[K] extends string ? string : Leaves<T[K]> };

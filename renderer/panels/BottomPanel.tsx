@@ -1,5 +1,9 @@
 /** Problems, compiled output and Python code, as tabs under the canvas. */
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { PanelResizer } from '../runs/PanelResizer.tsx';
+import { RunPanel } from '../runs/RunPanel.tsx';
+import { RunsList } from '../runs/RunsList.tsx';
 import { useAppStore } from '../store/index.ts';
 import type { BottomTab } from '../store/uiSlice.ts';
 import { CodePane } from './CodePane.tsx';
@@ -14,13 +18,18 @@ export function BottomPanel() {
   const toggleBottom = useAppStore((s) => s.toggleBottom);
   const errors = useAppStore((s) => s.problems.filter((p) => p.severity === 'error').length);
   const warnings = useAppStore((s) => s.problems.filter((p) => p.severity === 'warning').length);
+  const height = useAppStore((s) => s.panelHeight);
+  const section = useRef<HTMLElement>(null);
   const tabs: { id: BottomTab; label: string }[] = [
     { id: 'problems', label: t('problems.title') },
     { id: 'output', label: t('output.title') },
     { id: 'code', label: t('code.title') },
+    { id: 'run', label: t('runs.panel.tab') },
+    { id: 'runs', label: t('runs.list.tab') },
   ];
   return (
-    <section className={`bottom-panel ${open ? 'open' : 'closed'}`} aria-label={t('panel.bottom')}>
+    <section ref={section} className={`bottom-panel ${open ? 'open' : 'closed'}`} aria-label={t('panel.bottom')} style={open && height ? { height } : undefined}>
+      {open && <PanelResizer panel={() => section.current} />}
       <div className="tabs" role="tablist">
         {tabs.map((tb) => (
           <button
@@ -49,6 +58,8 @@ export function BottomPanel() {
           {tab === 'problems' && <ProblemsPanel />}
           {tab === 'output' && <OutputPane />}
           {tab === 'code' && <CodePane />}
+          {tab === 'run' && <RunPanel />}
+          {tab === 'runs' && <RunsList />}
         </div>
       )}
     </section>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricRecord, RunEvent, RunSummary } from '../../shared/runs/types.ts';
-import { appendSeries, foldRunEvents, latestRunId, lossValues, mergeRunList, mergeSeries, nodeView, runViewOf } from './runFolding.ts';
+import { appendSeries, foldRunEvents, latestRunId, lossValues, mergeRunList, mergeSeries, nodeView, panelNodeFor, runViewOf } from './runFolding.ts';
 import type { RunsData } from './runFolding.ts';
 
 const at = '2026-01-01T00:00:00.000Z';
@@ -130,5 +130,30 @@ describe('latestRunId', () => {
     };
     expect(latestRunId(runs, 'smoke')).toBe('b');
     expect(latestRunId(runs, 'none')).toBeNull();
+  });
+});
+
+describe('panelNodeFor', () => {
+  const run = summary('r', {
+    nodes: {
+      a: { phase: 'succeeded', startedAt: '2026-01-01T00:00:01Z' },
+      b: { phase: 'succeeded', startedAt: '2026-01-01T00:00:05Z' },
+      c: { phase: 'running', startedAt: '2026-01-01T00:00:09Z' },
+      d: { phase: 'pending' },
+    },
+  });
+  it.each([
+    ['the canvas selection first', 'a', 'b', 'a'],
+    ['then the panel’s choice', null, 'b', 'b'],
+    ['a selection outside the run is ignored', 'zz', null, 'c'],
+    ['else the running node', null, null, 'c'],
+  ] as const)('%s', (_name, selected, chosen, expected) => {
+    expect(panelNodeFor(run, selected, chosen)).toBe(expected);
+  });
+
+  it('after the run: the failed node, else the last one started', () => {
+    expect(panelNodeFor({ ...run, nodes: { ...run.nodes, c: { phase: 'failed' } } }, null, null)).toBe('c');
+    expect(panelNodeFor({ ...run, nodes: { a: run.nodes.a, b: run.nodes.b } }, null, null)).toBe('b');
+    expect(panelNodeFor({ ...run, nodes: {} }, null, null)).toBeNull();
   });
 });

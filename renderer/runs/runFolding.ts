@@ -168,3 +168,13 @@ export function mergeSeries(disk: readonly MetricRecord[], live: readonly Metric
   const seen = new Set(disk.map(recordKey));
   return appendSeries(disk, live.filter((r) => !seen.has(recordKey(r))));
 }
+
+/** The node the run panel shows: the one selected on the canvas, else the one chosen in the panel, else the one at work. */
+export function panelNodeFor(run: RunSummary, selected: string | null, chosen: string | null): string | null {
+  if (selected && run.nodes[selected]) return selected;
+  if (chosen && run.nodes[chosen]) return chosen;
+  const entries = Object.entries(run.nodes);
+  const pick = (phase: string) => entries.find(([, n]) => n.phase === phase)?.[0];
+  const started = entries.filter(([, n]) => n.startedAt).sort(([, x], [, y]) => (x.startedAt! < y.startedAt! ? 1 : -1))[0]?.[0];
+  return pick('running') ?? pick('failed') ?? started ?? entries[0]?.[0] ?? null;
+}

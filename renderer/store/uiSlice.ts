@@ -6,7 +6,7 @@ import type { AppState } from './types.ts';
 export type ThemeChoice = 'system' | 'light' | 'dark';
 export type LanguageChoice = 'system' | 'en' | 'ko';
 export type OutputTarget = 'kfp' | 'argo' | 'dvc';
-export type BottomTab = 'problems' | 'output' | 'code';
+export type BottomTab = 'problems' | 'output' | 'code' | 'run' | 'runs';
 
 /** A status-line message: an i18n key and its values, so it follows a language switch. */
 export interface StatusMessage {

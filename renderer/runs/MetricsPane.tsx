@@ -1,0 +1,50 @@
+/** The selected node's metrics: live uPlot charts, its final values, and the hint or error it reported. */
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { NodeRunState } from '../../shared/runs/types.ts';
+import { formatNumber } from '../format.ts';
+import { useAppStore } from '../store/index.ts';
+import { chartsFor } from './metricCharts.ts';
+import { UPlotChart } from './UPlotChart.tsx';
+
+interface Props {
+  runId: string;
+  nodeId: string;
+  nodeLabel: string;
+  node: NodeRunState;
+}
+
+export function MetricsPane({ runId, nodeId, nodeLabel, node }: Props) {
+  const { t } = useTranslation();
+  const records = useAppStore((s) => (s.seriesRunId === runId ? s.series[nodeId] : undefined));
+  const charts = useMemo(() => chartsFor(records ?? []), [records]);
+  const finals = Object.entries(node.lastMetrics ?? {});
+  return (
+    <section className="metrics-pane" aria-label={t('runs.chart.title', { node: nodeLabel })}>
+      {node.hint && (
+        <div className="run-hint" role="note" data-testid="run-hint">
+          <strong>{node.hint.reason}</strong> {node.hint.hint}
+        </div>
+      )}
+      {node.message && (node.phase === 'failed' || node.phase === 'cancelled' || node.phase === 'skipped') && <p className="run-node-message">{node.message}</p>}
+      {charts.map(({ spec, data }) => (
+        <UPlotChart key={spec.id} testId={spec.id} title={t(`runs.chart.${spec.titleKey}`)} data={data} stepLabel={t('runs.chart.step')} />
+      ))}
+      {finals.length > 0 ? (
+        <div className="final-metrics" data-testid="final-metrics">
+          <h4>{t('runs.chart.final')}</h4>
+          <dl>
+            {finals.map(([key, value]) => (
+              <div key={key} data-metric={key}>
+                <dt>{key}</dt>
+                <dd>{formatNumber(value)}</dd>
+              </div>
+            ))}
+          </dl>
+        </div>
+      ) : (
+        charts.length === 0 && <p className="muted small">{t('runs.chart.none')}</p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,44 @@
+/** The live part of a node card: phase, progress bar, loss sparkline, the engine that ran, a hint badge. */
+import { memo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Sparkline } from '../canvas/Sparkline.tsx';
+import { useAppStore } from '../store/index.ts';
+import type { NodeRunView } from '../store/runViewSlice.ts';
+
+/** Mounted only on cards with run state, so idle canvases pay for no translation hook. */
+function RunStripBody({ run }: { run: NodeRunView }) {
+  const { t } = useTranslation();
+  const pct = run.progress !== undefined ? Math.round(Math.max(0, Math.min(1, run.progress)) * 100) : undefined;
+  return (
+    <div className="node-run" data-phase={run.phase}>
+      <div className="node-run-head">
+        <span className={`phase-dot phase-${run.phase}`} />
+        <span className="node-run-phase">{t(`phase.${run.phase}`)}</span>
+        {run.engine && (
+          <span className="chip node-engine" title={t('runs.panel.engine', { engine: run.engine })}>
+            {run.engine}
+          </span>
+        )}
+        {run.hint && (
+          <span className="node-hint" role="img" title={t('runs.panel.hint', { reason: run.hint.reason, hint: run.hint.hint })} aria-label={t('runs.panel.hint', { reason: run.hint.reason, hint: run.hint.hint })}>
+            ⚠ {run.hint.reason}
+          </span>
+        )}
+        {pct !== undefined && <span className="node-run-pct">{pct}%</span>}
+      </div>
+      {pct !== undefined && (
+        <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
+          <div className="progress-fill" style={{ width: `${pct}%` }} />
+        </div>
+      )}
+      {run.loss && run.loss.length > 1 && <Sparkline values={run.loss} height={20} label={t('node.lossSparkline')} />}
+    </div>
+  );
+}
+
+function NodeRunStripView({ id }: { id: string }) {
+  const run = useAppStore((s) => s.runView[id]);
+  return run ? <RunStripBody run={run} /> : null;
+}
+
+export const NodeRunStrip = memo(NodeRunStripView);

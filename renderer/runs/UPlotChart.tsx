@@ -1,0 +1,90 @@
+/** One metric chart drawn with uPlot: created once per series set, fed new data as the run grows. */
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { formatNumber } from '../format.ts';
+import { useAppStore } from '../store/index.ts';
+import type { ChartData } from './metricCharts.ts';
+
+const COLOURS = ['--chart-1', '--chart-2', '--chart-3', '--chart-4'];
+const HEIGHT = 130;
+
+function cssVar(name: string, fallback: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+}
+
+/** Ticks short and distinct (uPlot's fixed decimals print 0.0025 and 0.003 both as "0.003"). */
+function formatTick(v: number): string {
+  return formatNumber(Number(v.toPrecision(3)));
+}
+
+function aligned(data: ChartData): uPlot.AlignedData {
+  return [data.steps, ...data.series.map((s) => s.values)];
+}
+
+function options(width: number, keys: string[], stepLabel: string, points: boolean): uPlot.Options {
+  const text = cssVar('--text-2', '#4b5363');
+  const grid = cssVar('--border', '#dfe2e8');
+  const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font: '11px system-ui, sans-serif' };
+  return {
+    width,
+    height: HEIGHT,
+    legend: { show: true, live: true },
+    cursor: { drag: { x: false, y: false } },
+    scales: { x: { time: false } },
+    axes: [axis, { ...axis, size: 52, values: (_u, splits) => splits.map((v) => (v == null ? '' : formatTick(v))) }],
+    series: [
+      { label: stepLabel },
+      ...keys.map((key, i) => ({
+        label: key,
+        stroke: cssVar(COLOURS[i % COLOURS.length], '#3563e9'),
+        width: 1.5,
+        spanGaps: true,
+        points: { show: points, size: 5 },
+      })),
+    ],
+  };
+}
+
+interface Props {
+  title: string;
+  data: ChartData;
+  stepLabel: string;
+  testId: string;
+}
+
+export function UPlotChart({ title, data, stepLabel, testId }: Props) {
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const theme = useAppStore((s) => s.theme);
+  const keys = data.series.map((s) => s.key);
+  const keySignature = keys.join(',');
+  // Points show while there are few of them (the tiny engine logs a handful of steps).
+  const points = data.steps.length <= 60;
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const chart = new uPlot(options(Math.max(160, el.clientWidth), keySignature.split(','), stepLabel, points), aligned(data), el);
+    plot.current = chart;
+    const observer = new ResizeObserver(() => chart.setSize({ width: Math.max(160, el.clientWidth), height: HEIGHT }));
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+      chart.destroy();
+      plot.current = null;
+    };
+    // Data flows in through setData below; the chart is rebuilt only when its series, theme or point style change.
+  }, [keySignature, stepLabel, theme, points]);
+
+  useEffect(() => {
+    plot.current?.setData(aligned(data));
+  }, [data]);
+
+  return (
+    <figure className="metric-chart" data-chart={testId} data-points={data.steps.length}>
+      <figcaption>{title}</figcaption>
+      <div ref={box} className="metric-chart-plot" />
+    </figure>
+  );
+}

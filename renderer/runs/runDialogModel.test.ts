@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import type { KubeContextInfo } from '../../shared/api/runs.ts';
+import type { PipelineDocument } from '../../shared/pipeline/types.ts';
+import { formIssues, initialForm, isNamespace, rememberedChoice, runRequest, withContexts } from './runDialogModel.ts';
+import type { RunForm } from './runDialogModel.ts';
+
+const doc: PipelineDocument = { format: 'pipewright.pipeline/v1', name: 'smoke', settings: { namespace: 'kubeflow' }, nodes: [], edges: [] };
+const ctx = (name: string, over: Partial<KubeContextInfo> = {}): KubeContextInfo => ({ name, cluster: name, user: 'u', server: 'https://k', current: false, ...over });
+const form = (over: Partial<RunForm> = {}): RunForm => ({ target: 'argo', context: 'emu', namespace: 'default', kfpDirect: false, kfpUrl: '', kfpToken: '', ...over });
+
+describe('run form', () => {
+  it.each([
+    ['default', true],
+    ['team-a1', true],
+    ['Team', false],
+    ['-a', false],
+    ['a-', false],
+    ['a_b', false],
+    ['a'.repeat(63), true],
+    ['a'.repeat(64), false],
+  ])('namespace %s valid: %s', (ns, ok) => {
+    expect(isNamespace(ns)).toBe(ok);
+  });
+
+  it('starts from the pipeline’s remembered choice, else this machine and the document’s namespace', () => {
+    expect(initialForm(doc, undefined)).toMatchObject({ target: 'local', namespace: 'kubeflow' });
+    expect(initialForm(doc, { target: 'argo', context: 'prod', namespace: 'ml', usedAt: '' })).toMatchObject({ target: 'argo', context: 'prod', namespace: 'ml' });
+  });
+
+  it('keeps a remembered context that still exists, else takes the current one and its namespace', () => {
+    const contexts = [ctx('a'), ctx('b', { current: true, namespace: 'team-b' })];
+    expect(withContexts(form({ context: 'a', namespace: 'x' }), contexts)).toMatchObject({ context: 'a', namespace: 'x' });
+    expect(withContexts(form({ context: 'gone', namespace: '' }), contexts)).toMatchObject({ context: 'b', namespace: 'team-b' });
+    expect(withContexts(form({ context: 'a' }), []).context).toBe('');
+  });
+
+  const cases: [string, RunForm, Parameters<typeof formIssues>[1], string[]][] = [
+    ['local with a clean pipeline', form({ target: 'local', namespace: '' }), { contexts: null, pipelineErrors: 0 }, []],
+    ['local with pipeline errors', form({ target: 'local' }), { contexts: null, pipelineErrors: 2 }, ['pipelineErrors']],
+    ['cluster, contexts still loading', form({ context: '' }), { contexts: null, pipelineErrors: 0 }, []],
+    ['cluster, no contexts at all', form({ context: '' }), { contexts: [], pipelineErrors: 0 }, ['noContexts']],
+    ['cluster, no context chosen', form({ context: '' }), { contexts: [ctx('a')], pipelineErrors: 0 }, ['noContext']],
+    ['cluster, empty namespace', form({ namespace: ' ' }), { contexts: [ctx('emu')], pipelineErrors: 0 }, ['namespaceEmpty']],
+    ['cluster, bad namespace', form({ namespace: 'My_NS' }), { contexts: [ctx('emu')], pipelineErrors: 0 }, ['namespaceInvalid']],
+    ['kfp direct without a URL', form({ target: 'kfp', kfpDirect: true, kfpUrl: 'kubeflow.local' }), { contexts: [ctx('emu')], pipelineErrors: 0 }, ['kfpUrlInvalid']],
+    ['kfp direct with a URL', form({ target: 'kfp', kfpDirect: true, kfpUrl: 'https://kfp.example.com/pipeline' }), { contexts: [ctx('emu')], pipelineErrors: 0 }, []],
+  ];
+  it.each(cases)('issues: %s', (_name, f, c, keys) => {
+    expect(formIssues(f, c).map((i) => i.key)).toEqual(keys);
+  });
+
+  it('builds the request each target needs', () => {
+    expect(runRequest(form({ target: 'local' }), doc)).toEqual({ document: doc, target: 'local' });
+    expect(runRequest(form({ namespace: ' ml ' }), doc)).toEqual({ document: doc, target: 'argo', context: 'emu', namespace: 'ml' });
+    expect(runRequest(form({ target: 'kfp', kfpDirect: true, kfpUrl: ' http://k:8888 ', kfpToken: 't' }), doc)).toMatchObject({ kfpUrl: 'http://k:8888', kfpToken: 't' });
+    expect(runRequest(form({ target: 'kfp', kfpDirect: false, kfpUrl: 'http://k' }), doc)).not.toHaveProperty('kfpUrl');
+  });
+
+  it('remembers target, context and namespace, never a token', () => {
+    expect(rememberedChoice(form({ target: 'kfp', kfpDirect: true, kfpToken: 'secret' }))).toEqual({ target: 'kfp', context: 'emu', namespace: 'default' });
+    expect(rememberedChoice(form({ target: 'local' }))).toEqual({ target: 'local' });
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * A cluster run from the UI against the Kubernetes API emulator: a browser-mode server whose KUBECONFIG
+ * points at it, the emulator context chosen and tested in the Run dialog, Run on Argo Workflows. Nodes
+ * turn running then green, the CPT log streams, its loss chart grows, a scheduling hint shows on eval.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startKubeEmulator } from '../kube-emulator/index.ts';
+import type { KubeEmulator } from '../kube-emulator/index.ts';
+import { expect, openApp, test } from './fixtures.ts';
+import { startBrowserMode } from './globalSetup.ts';
+import { nodeCard } from './helpers.ts';
+import { chartPoints, growPanel, logTotal, newFromTemplate, phaseOf, phasesSeen, recordPhases, showNodeInPanel } from './run-helpers.ts';
+
+test.setTimeout(240_000);
+const BROWSER_ONLY = 'drives browser mode with its own back end (KUBECONFIG on the emulator), not the desktop app';
+
+let emulator: KubeEmulator | undefined;
+let server: { url: string; stop(): void } | undefined;
+let base = '';
+
+test.beforeAll(async ({ browserName }, testInfo) => {
+  if (testInfo.project.name === 'electron' || browserName !== 'chromium') return;
+  // Real time (scale 1): a training step logs for ~13 s, long enough to watch it grow.
+  emulator = await startKubeEmulator({ timeScale: 1, bookmarkIntervalMs: 500 });
+  emulator.controller.setStepBehavior({ step: 'cpt' }, { lineIntervalMs: 150 });
+  emulator.controller.setStepBehavior({ step: 'eval' }, { unschedulableMs: 5000 });
+  base = mkdtempSync(path.join(tmpdir(), 'pipewright-e2e-cluster-'));
+  mkdirSync(path.join(base, 'data'));
+  mkdirSync(path.join(base, 'home'));
+  const saved = process.env.KUBECONFIG;
+  process.env.KUBECONFIG = emulator.kubeconfigPath;
+  try {
+    server = await startBrowserMode(path.join(base, 'data'), path.join(base, 'home'));
+  } finally {
+    if (saved === undefined) delete process.env.KUBECONFIG;
+    else process.env.KUBECONFIG = saved;
+  }
+});
+
+test.afterAll(async () => {
+  server?.stop();
+  await emulator?.close();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  if (base) rmSync(base, { recursive: true, force: true });
+});
+
+test('Argo Workflows on the emulator: running then green, a streaming log, a growing loss chart, a hint', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name === 'electron', BROWSER_ONLY);
+  await openApp(page, server!.url);
+  await newFromTemplate(page, /Korean LLM \(smoke\)/, 8);
+  await recordPhases(page);
+
+  await page.locator('[data-action="run.start"]').click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('radio', { name: /Argo Workflows/ }).check();
+  await expect(dialog.getByLabel('Kubeconfig context')).toHaveValue('pipewright-emulator');
+  await dialog.getByLabel('Namespace').fill('default');
+  await dialog.getByRole('button', { name: 'Test connection' }).click();
+  const check = dialog.getByTestId('connection-check');
+  await expect(check).toContainText('The cluster answers');
+  await expect(check).toContainText(/Kubernetes API\s*✓ v1\.\d+/);
+  await expect(check).toContainText(/Argo Workflows installed\s*✓ yes/);
+  await expect(check).toContainText(/Allowed to create workflows\s*✓ yes/);
+  await page.screenshot({ path: 'test-results/screenshots/run-cluster-dialog.png' });
+  await dialog.getByLabel('Namespace').press('Enter');
+  await expect(dialog).toBeHidden();
+
+  const header = page.locator('.run-panel .run-header');
+  await expect(header).toContainText('Argo Workflows · pipewright-emulator / default');
+  await growPanel(page, 140);
+
+  // CPT runs: its log streams in and its loss chart grows while it trains.
+  await expect(phaseOf(page, 'cpt')).toHaveAttribute('data-phase', 'running', { timeout: 60_000 });
+  await showNodeInPanel(page, 'cpt');
+  await expect.poll(() => logTotal(page), { timeout: 30_000 }).toBeGreaterThan(5);
+  const linesBefore = await logTotal(page);
+  await expect.poll(() => logTotal(page), { timeout: 30_000 }).toBeGreaterThan(linesBefore + 10);
+  await expect.poll(() => chartPoints(page, 'loss'), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+  const pointsBefore = await chartPoints(page, 'loss');
+  await expect.poll(() => chartPoints(page, 'loss'), { timeout: 30_000 }).toBeGreaterThan(pointsBefore + 2);
+  await expect(nodeCard(page, 'cpt').locator('.node-engine')).toHaveText('emulator');
+  await expect(page.locator('.log-row').last()).toBeVisible();
+  await page.screenshot({ path: 'test-results/screenshots/run-cluster-in-progress.png' });
+
+  // eval waits for a node first: the card says why, then it runs.
+  await expect(nodeCard(page, 'eval').locator('.node-hint')).toContainText('Unschedulable', { timeout: 90_000 });
+  await expect(phaseOf(page, 'deploy')).toHaveAttribute('data-phase', 'succeeded', { timeout: 120_000 });
+  await expect(header).toHaveAttribute('data-phase', 'succeeded', { timeout: 30_000 });
+  const seen = await phasesSeen(page);
+  for (const id of ['cpt', 'sft', 'eval']) expect(seen[id].running, `${id} ran before it succeeded`).toBeLessThan(seen[id].succeeded);
+  expect(seen.cpt.succeeded).toBeLessThan(seen.sft.running);
+  await expect(nodeCard(page, 'eval').locator('.node-hint')).toHaveCount(0);
+
+  await showNodeInPanel(page, 'cpt');
+  await expect.poll(() => chartPoints(page, 'loss')).toBe(20);
+  await page.locator('[data-action="view.fitView"]').click();
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: 'test-results/screenshots/run-cluster-finished.png' });
+});
