@@ -11,7 +11,7 @@ import type { RunContext } from '../runs/target.ts';
 import { parseNodeName, runPhaseOf, taskStates } from './argoStatus.ts';
 import type { WorkflowLike } from './argoStatus.ts';
 import { ConnectionReporter } from './connection.ts';
-import { followContainerLog } from './logs.ts';
+import { compareTimestamps, followContainerLog } from './logs.ts';
 import type { TimedLine } from './logs.ts';
 import { podHint } from './podHints.ts';
 import type { PodLike } from './podHints.ts';
@@ -76,6 +76,8 @@ export class WorkflowMonitor {
   private readonly following = new Set<string>();
   private readonly parsers = new Map<string, LogStreamParser>();
   private readonly openFollows = new Set<string>();
+  /** Per node, the last timestamp delivered and the texts delivered at it: where a new follow resumes. */
+  private readonly resume = new Map<string, { ts: string; delivered: string[] }>();
   private readonly connection: ConnectionReporter;
   private podsSynced = false;
   private runPhase: RunPhase = 'pending';
@@ -112,8 +114,10 @@ export class WorkflowMonitor {
   async start(): Promise<void> {
     // Resume seq numbering and log positions from what the history already holds.
     for (const nodeId of this.opts.nodeIds) {
-      const tail = await this.ctx.logTail(nodeId, 1);
-      this.parsers.set(nodeId, new LogStreamParser({ runId: this.runId, nodeId, lastSeq: tail[0]?.seq ?? 0 }));
+      const tail = await this.ctx.logTail(nodeId, 200);
+      this.parsers.set(nodeId, new LogStreamParser({ runId: this.runId, nodeId, lastSeq: tail.at(-1)?.seq ?? 0 }));
+      const lastTs = tail.at(-1)?.ts;
+      if (lastTs) this.resume.set(nodeId, { ts: lastTs, delivered: tail.filter((l) => l.ts === lastTs).map((l) => l.text) });
     }
     const { namespace, workflowName } = this.opts;
     const onConnection = (source: string) => (state: 'connected' | 'disconnected', message?: string) => this.connection.set(source, state, message);
@@ -200,24 +204,21 @@ export class WorkflowMonitor {
       // Counted at once, so a Workflow that ends meanwhile waits for this log too.
       this.openFollows.add(key);
       this.emit({ kind: 'node-info', runId: this.runId, nodeId, podName: name });
-      void this.followPod(key, name, nodeId);
+      this.followPod(key, name, nodeId);
     }
   }
 
-  private async followPod(key: string, podName: string, nodeId: string): Promise<void> {
+  private followPod(key: string, podName: string, nodeId: string): void {
     const parser = this.parsers.get(nodeId)!;
-    // Resume after what the history holds: the last timestamp and the texts delivered at it.
-    const tail = await this.ctx.logTail(nodeId, 200);
-    if (this.stopped) return;
-    const lastTs = tail.at(-1)?.ts;
-    const since = lastTs ? { ts: lastTs, delivered: tail.filter((l) => l.ts === lastTs).map((l) => l.text) } : undefined;
+    const resume = this.resume.get(nodeId);
     const source = `log:${key}`;
     const stop = followContainerLog(this.kc, {
       namespace: this.opts.namespace,
       pod: podName,
       container: this.container,
-      since,
+      since: resume ? { ts: resume.ts, delivered: [...resume.delivered] } : undefined,
       onLines: (lines: TimedLine[]) => {
+        this.noteDelivered(nodeId, lines);
         const chunk = lines.map((l) => `${l.ts} ${l.text}\n`).join('');
         for (const event of parser.push(chunk)) this.emit(event);
       },
@@ -229,6 +230,14 @@ export class WorkflowMonitor {
       },
     });
     this.stops.push(stop);
+  }
+
+  private noteDelivered(nodeId: string, lines: TimedLine[]): void {
+    let at = this.resume.get(nodeId);
+    for (const line of lines) {
+      if (at && line.ts === at.ts) at.delivered.push(line.text);
+      else if (!at || compareTimestamps(line.ts, at.ts) > 0) this.resume.set(nodeId, (at = { ts: line.ts, delivered: [line.text] }));
+    }
   }
 
   private async finish(fromWorkflow: FinalPhase): Promise<void> {
