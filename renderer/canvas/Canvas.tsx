@@ -24,6 +24,7 @@ const snapGrid: [number, number] = [10, 10];
 const defaultEdgeOptions = { type: 'default' };
 const proOptions = { hideAttribution: true };
 const multiSelectionKeys = ['Meta', 'Control', 'Shift'];
+const minimapStyle = { width: 160, height: 110 };
 const minimapNodeClass = (n: PipelineFlowNode) => `minimap-node cat-${catalog.get(n.data.node.type)?.category ?? 'unknown'}`;
 /** Above this many nodes only what is on screen is rendered (keeps drags at 60 fps). */
 const VISIBLE_ONLY_THRESHOLD = 150;
@@ -181,7 +182,7 @@ export function Canvas() {
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
         <Controls showInteractive={false} position="bottom-left" />
-        {showMinimap && <MiniMap<PipelineFlowNode> pannable zoomable position="bottom-right" nodeClassName={minimapNodeClass} />}
+        {showMinimap && <MiniMap<PipelineFlowNode> pannable zoomable position="bottom-right" nodeClassName={minimapNodeClass} style={minimapStyle} />}
       </ReactFlow>
       {docNodes.length === 0 && <div className="canvas-empty">{t('canvas.empty')}</div>}
     </div>

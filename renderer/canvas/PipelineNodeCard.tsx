@@ -18,7 +18,7 @@ import { useAppStore } from '../store/index.ts';
 import type { PipelineFlowNode } from './flowElements.ts';
 
 /** Below this zoom, card text is unreadable anyway: draw blanks of the same size. */
-export const DETAIL_ZOOM = 0.45;
+export const DETAIL_ZOOM = 0.3;
 
 const t = (key: string, values?: Record<string, unknown>) => i18next.t(key, values);
 

@@ -71,6 +71,17 @@ async function dragNode(page: Page, id: string, moves: number): Promise<number[]
   return frames.slice(5);
 }
 
+async function p95OfRounds(page: Page, id: string, rounds: number): Promise<{ p95: number; p50: number }> {
+  const p95s: number[] = [];
+  const p50s: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const frames = await dragNode(page, id, 60);
+    p95s.push(percentile(frames, 95));
+    p50s.push(percentile(frames, 50));
+  }
+  return { p95: percentile(p95s, 50), p50: percentile(p50s, 50) };
+}
+
 export async function run(): Promise<Figure[]> {
   buildIfNeeded();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pipewright-bench-'));
@@ -93,19 +104,20 @@ export async function run(): Promise<Figure[]> {
         const shown = document.querySelectorAll('.react-flow__node:not([style*="visibility: hidden"])').length;
         if (shown >= total * 0.99 || performance.now() - start > 30000) {
           requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - start)));
-        } else requestAnimationFrame(check);
+        } else setTimeout(check, 20);
       }
       check();
     })`)) as number;
 
     await page.waitForTimeout(1500);
     await installFrameProbe(page);
-    const allInView = await dragNode(page, 'prep-200', 80);
+    // Three drags each; the median of their p95s keeps one noisy moment on a shared machine from deciding.
+    const allInView = await p95OfRounds(page, 'prep-200', 3);
 
     // At a working zoom only what is on screen renders (onlyRenderVisibleElements).
     await page.evaluate('window.pipewright_debug.setViewport({ x: 0, y: 0, zoom: 1 })');
     await page.waitForTimeout(500);
-    const zoomedIn = await dragNode(page, 'data-1', 80);
+    const zoomedIn = await p95OfRounds(page, 'data-1', 3);
 
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('HeapProfiler.collectGarbage');
@@ -113,9 +125,9 @@ export async function run(): Promise<Figure[]> {
     const scripts = initialScriptBytes();
     return [
       { name: 'canvas 1000 nodes: first render', value: round(firstRender, 0), unit: 'ms' },
-      { name: 'canvas 1000 nodes: drag frame p95 (zoom 1)', value: round(percentile(zoomedIn, 95)), unit: 'ms' },
-      { name: 'canvas 1000 nodes: drag frame p50 (zoom 1)', value: round(percentile(zoomedIn, 50)), unit: 'ms' },
-      { name: 'canvas 1000 nodes: drag frame p95 (all in view)', value: round(percentile(allInView, 95)), unit: 'ms' },
+      { name: 'canvas 1000 nodes: drag frame p95 (zoom 1)', value: round(zoomedIn.p95), unit: 'ms' },
+      { name: 'canvas 1000 nodes: drag frame p50 (zoom 1)', value: round(zoomedIn.p50), unit: 'ms' },
+      { name: 'canvas 1000 nodes: drag frame p95 (all in view)', value: round(allInView.p95), unit: 'ms' },
       { name: 'canvas 1000 nodes: JS heap', value: round(heap.usedSize / 2 ** 20), unit: 'MiB' },
       { name: 'renderer initial JS (Monaco excluded)', value: round(scripts.raw / 1024, 0), unit: 'KiB' },
       { name: 'renderer initial JS gzipped (Monaco excluded)', value: round(scripts.gzip / 1024, 0), unit: 'KiB' },
