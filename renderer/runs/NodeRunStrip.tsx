@@ -5,6 +5,10 @@ import { Sparkline } from '../canvas/Sparkline.tsx';
 import { useAppStore } from '../store/index.ts';
 import type { NodeRunView } from '../store/runViewSlice.ts';
 
+/** The sparkline sits in the strip's one line, so a running card grows by one line, not three. */
+const SPARK_W = 72;
+const SPARK_H = 16;
+
 /** Mounted only on cards with run state, so idle canvases pay for no translation hook. */
 function RunStripBody({ run }: { run: NodeRunView }) {
   const { t } = useTranslation();
@@ -24,6 +28,8 @@ function RunStripBody({ run }: { run: NodeRunView }) {
             ⚠ {run.hint.reason}
           </span>
         )}
+        <span className="node-run-fill" />
+        {run.loss && run.loss.length > 1 && <Sparkline values={run.loss} width={SPARK_W} height={SPARK_H} label={t('node.lossSparkline')} />}
         {pct !== undefined && <span className="node-run-pct">{pct}%</span>}
       </div>
       {pct !== undefined && (
@@ -31,7 +37,6 @@ function RunStripBody({ run }: { run: NodeRunView }) {
           <div className="progress-fill" style={{ width: `${pct}%` }} />
         </div>
       )}
-      {run.loss && run.loss.length > 1 && <Sparkline values={run.loss} height={20} label={t('node.lossSparkline')} />}
     </div>
   );
 }

@@ -13,6 +13,8 @@ import { startBrowserMode } from './globalSetup.ts';
 import { nodeCard } from './helpers.ts';
 import { chartPoints, growPanel, logTotal, newFromTemplate, phaseOf, phasesSeen, recordPhases, showNodeInPanel } from './run-helpers.ts';
 
+// Wide enough that the whole template is readable beside the run panel (the README screenshot).
+test.use({ viewport: { width: 1920, height: 1080 }, colorScheme: 'light' });
 test.setTimeout(240_000);
 const BROWSER_ONLY = 'drives browser mode with its own back end (KUBECONFIG on the emulator), not the desktop app';
 

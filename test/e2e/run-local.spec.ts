@@ -7,6 +7,8 @@ import { expect, test } from './fixtures.ts';
 import { nodeCard } from './helpers.ts';
 import { chartPoints, growPanel, logTotal, newFromTemplate, phaseOf, phasesSeen, recordPhases, showNodeInPanel } from './run-helpers.ts';
 
+// Wide enough that the whole template is readable beside the run panel (the README screenshot).
+test.use({ viewport: { width: 1920, height: 1080 }, colorScheme: 'light' });
 test.setTimeout(300_000);
 
 test('quickstart: the Korean smoke template trains end to end on this machine, watched live', async ({ app }) => {
@@ -66,6 +68,7 @@ test('quickstart: the Korean smoke template trains end to end on this machine, w
   await app.locator('[data-action="view.fitView"]').click();
   await app.waitForTimeout(400);
   await app.screenshot({ path: 'test-results/screenshots/run-local-finished.png' });
+  await app.locator('.react-flow').screenshot({ path: 'test-results/screenshots/run-local-cards.png' });
 
   // The run is in the history, and its log can be searched.
   await app.locator('.log-search').fill('loss');
