@@ -99,3 +99,21 @@ test('after a crash the autosaved document is offered back', async ({ app, conte
     restarted.stop();
   }
 });
+
+test('Export… writes the compiled files of the chosen target to a folder', async ({ app }) => {
+  await app.keyboard.press('Control+n');
+  await app.getByRole('button', { name: /Korean LLM \(smoke\)/ }).click();
+  await app.getByRole('tab', { name: 'Output' }).click();
+  await app.getByRole('tab', { name: 'DVC' }).click();
+  await app.getByTestId('output-body').waitFor();
+  await app.locator('.output-pane').getByRole('button', { name: 'Export…' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Export to a folder' });
+  await dialog.getByLabel('Folder', { exact: true }).fill(workDir());
+  await dialog.getByLabel('Folder', { exact: true }).press('Enter');
+  await dialog.getByLabel('New subfolder (optional)').fill('dvc-export');
+  await dialog.getByRole('button', { name: 'Export here' }).click();
+  await expect(app.getByTestId('status-message')).toContainText('dvc-export');
+  const dir = path.join(workDir(), 'dvc-export');
+  expect(readFileSync(path.join(dir, 'dvc.yaml'), 'utf8')).toContain('stages:');
+  expect(JSON.parse(readFileSync(path.join(dir, 'params.yaml'), 'utf8'))).toHaveProperty('preprocess');
+});
