@@ -4,8 +4,13 @@ import { catalog } from '../../node-catalog/index.ts';
 import { arbitraryPipeline } from '../../test/fixtures/arbitraryPipeline.ts';
 import { catalogWithScript, kfpStubCatalog, loadTemplate, readKfpYaml } from '../../test/fixtures/kfp-emulation.ts';
 import type { PipelineDocument, PipelineNode } from '../pipeline/types.ts';
-import { compileKfp, KFP_LAUNCHER } from './kfp.ts';
-import { CompileError } from './plan.ts';
+import { compileKfp, kfpDocuments, KFP_LAUNCHER } from './kfp.ts';
+import { containerEnv, containerExecutor } from './kfp/container.ts';
+import { containerComponent, importerComponent, importerExecutor } from './kfp/dag.ts';
+import { planDataset } from './kfp/dataset.ts';
+import { launcherCommand } from './kfp/launcher.ts';
+import { kubernetesExecutorConfig, secretAsEnv } from './kfp/platform.ts';
+import { CompileError, planPipeline } from './plan.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -251,6 +256,41 @@ describe('compileKfp: other shapes', () => {
   });
 });
 
+/** Resource values a variant node may get instead of its original's. */
+const VARIANT_RESOURCES: [keyof NonNullable<PipelineNode['resources']>, unknown][] = [
+  ['gpus', 3],
+  ['cpu', '3'],
+  ['memory', '3Gi'],
+  ['gpuResource', 'amd.com/gpu'],
+  ['gpuProduct', 'NVIDIA-L4'],
+  ['tolerations', [{ key: 'spot', operator: 'Exists' }]],
+];
+
+/**
+ * The document plus, per node, an exact copy and a copy with one thing changed (a resource, a parameter's
+ * type, or an optional input left unconnected), fed by the same sources: pairs that must and must not share definitions.
+ */
+function withVariants(d: PipelineDocument, picks: number[]): PipelineDocument {
+  const nodes = [...d.nodes];
+  const edges = [...d.edges];
+  d.nodes.forEach((node, i) => {
+    const pick = picks[i % picks.length];
+    const [field, value] = VARIANT_RESOURCES[pick % VARIANT_RESOURCES.length];
+    const variant = { ...structuredClone(node), id: `${node.id}-v` };
+    const param = variant.interface?.parameters[0];
+    if (param && pick % 2 === 0) param.type = param.type === 'string' ? 'integer' : 'string';
+    else if (pick % 7 !== 6 && node.type !== 'dataset') variant.resources = { ...variant.resources, [field]: value };
+    nodes.push({ ...structuredClone(node), id: `${node.id}-c` }, variant);
+    const incoming = d.edges.filter((e) => e.target === node.id);
+    const dropped = pick % 7 === 6 ? incoming.find((e) => node.type === 'sft' && e.targetHandle === 'model') : undefined;
+    for (const e of incoming) {
+      edges.push({ ...e, id: `${e.id}-c`, target: `${node.id}-c` });
+      if (e !== dropped) edges.push({ ...e, id: `${e.id}-v`, target: `${node.id}-v` });
+    }
+  });
+  return { ...d, nodes, edges };
+}
+
 describe('compileKfp: components and executors shared by tasks', () => {
   const gpu = { gpus: 1, cpu: '8', memory: '50Gi' };
   const cpts = (resources: Record<string, PipelineNode['resources']>): PipelineNode[] =>
@@ -309,6 +349,32 @@ describe('compileKfp: components and executors shared by tasks', () => {
     const { pipeline } = compile(d);
     expect(['a', 'b', 'c'].map((id) => pipeline.root.dag.tasks[id].componentRef.name)).toEqual(['comp-importer', 'comp-importer-2', 'comp-importer']);
     expect(pipeline.deploymentSpec.executors['exec-importer-2'].importer.artifactUri).toEqual({ constant: 's3://b/y' });
+  });
+
+  it('gives every task exactly the component, executor and platform config its own node compiles to (random pipelines)', () => {
+    fc.assert(
+      fc.property(arbitraryPipeline({ minNodes: 2, maxNodes: 10 }), fc.array(fc.nat(), { minLength: 10, maxLength: 10 }), (original, picks) => {
+        const d = withVariants(original, picks);
+        const { pipeline, platform } = kfpDocuments(d, kfpStubCatalog) as { pipeline: Json; platform?: Json };
+        const settings = d.settings ?? {};
+        const secrets = settings.secretEnv?.length ? secretAsEnv(settings.secretEnv) : undefined;
+        for (const p of planPipeline(d, kfpStubCatalog).nodes) {
+          const component = pipeline.components[pipeline.root.dag.tasks[p.id].componentRef.name];
+          const label: string = component.executorLabel;
+          const executor = pipeline.deploymentSpec.executors[label];
+          const dataset = p.resolved.spec.importer ? planDataset(p, kfpStubCatalog.samples) : undefined;
+          if (dataset?.kind === 'importer') {
+            expect(component).toEqual(importerComponent(p, label));
+            expect(executor).toEqual(importerExecutor(p, dataset.uri));
+            continue;
+          }
+          expect(component).toEqual(containerComponent(p, label));
+          expect(executor).toEqual(containerExecutor(p, settings.image, launcherCommand(p.id, p.resolved.script, dataset?.sample), containerEnv(settings)));
+          expect(platform?.platforms.kubernetes.deploymentSpec.executors[label]).toEqual(kubernetesExecutorConfig(p, secrets));
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('keeps a 300-node pipeline with the real scripts small: each script written once per variant', () => {

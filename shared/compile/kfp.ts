@@ -9,7 +9,7 @@ import type { PipelineDocument } from '../pipeline/types.ts';
 import { CompileError, planPipeline } from './plan.ts';
 import type { CompiledFiles } from './types.ts';
 import { ComponentTable } from './kfp/components.ts';
-import { containerEnv, containerExecutor } from './kfp/container.ts';
+import { containerEnv, containerExecutor, containerSignature } from './kfp/container.ts';
 import { artifactType, containerComponent, importerComponent, importerExecutor, task } from './kfp/dag.ts';
 import { planDataset } from './kfp/dataset.ts';
 import { LauncherCommands, literalField } from './kfp/launcher.ts';
@@ -42,18 +42,17 @@ export function kfpDocuments(doc: PipelineDocument, catalog: NodeCatalog): { pip
   for (const p of plan.nodes) {
     const dataset = p.resolved.spec.importer ? planDataset(p, catalog.samples) : undefined;
     if (dataset?.kind === 'importer') {
-      const definition = { component: importerComponent(p, ''), executor: importerExecutor(p, dataset.uri) };
-      tasks[p.id] = task(p, table.add('importer', JSON.stringify(definition), definition), dataset.uri);
+      const key = JSON.stringify([dataset.uri, p.resolved.params.format ?? null, ...p.resolved.outputs.map((o) => `${o.name}:${o.kind}`)]);
+      const name = table.add('importer', key, () => ({ component: importerComponent(p, ''), executor: importerExecutor(p, dataset.uri) }));
+      tasks[p.id] = task(p, name, dataset.uri);
     } else {
       const { id, command } = commands.get(p.id, p.resolved.script, dataset?.sample);
-      const definition = {
+      const name = table.add(p.resolved.spec.type, containerSignature(p, id, settings.image), () => ({
         component: containerComponent(p, ''),
         executor: containerExecutor(p, settings.image, command, env),
         platform: kubernetesExecutorConfig(p, secrets),
-      };
-      // The command (the whole step script) stands in the key by its id.
-      const key = `${id}:${JSON.stringify([definition.component, { ...(definition.executor.container as YamlMap), command: undefined }, definition.platform])}`;
-      tasks[p.id] = task(p, table.add(p.resolved.spec.type, key, definition));
+      }));
+      tasks[p.id] = task(p, name);
     }
     // Metrics become pipeline outputs, so the KFP run page lists them. Node ids hold no '_', so names cannot collide.
     for (const port of p.resolved.outputs) {

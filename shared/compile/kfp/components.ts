@@ -22,12 +22,13 @@ export class ComponentTable {
   private readonly nextIndex = new Map<string, number>();
 
   /**
-   * The component name for a definition: `key` must tell every two different definitions apart (it stands
-   * for the component, the executor and the platform config); the first definition with a key is kept.
+   * The component name for the definition `key` stands for (it must tell every two different definitions
+   * apart); `build` makes the definition for the first task with that key only.
    */
-  add(base: string, key: string, definition: ComponentDefinition): string {
+  add(base: string, key: string, build: () => ComponentDefinition): string {
     const known = this.byKey.get(key);
     if (known !== undefined) return known;
+    const definition = build();
     const name = this.freeName(base);
     this.byKey.set(key, `comp-${name}`);
     this.components[`comp-${name}`] = { ...definition.component, executorLabel: `exec-${name}` };

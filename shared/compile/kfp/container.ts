@@ -87,3 +87,26 @@ export function containerExecutor(p: PlannedNode, image: string | undefined, com
   };
   return { container };
 }
+
+/**
+ * Everything a step's component, executor and platform config are made from, as one short string: two
+ * steps with the same signature compile to the same definitions (kfp.test.ts checks it on random pipelines).
+ * `command` is the LauncherCommands id; env and secrets are the same for every step of a document.
+ */
+export function containerSignature(p: PlannedNode, command: number, image: string | undefined): string {
+  const r = p.resolved;
+  const { cpu, memory, gpus, gpuResource, gpuProduct, tolerations } = r.resources;
+  // The type only names the component, but a `cpt` task using `comp-sft` would read wrongly.
+  let key = `${r.spec.type}\n${command}\n${image || r.spec.image || ''}\n${wantsExecutorInput(p)}\n${cpu}\n${memory}\n${gpus}\n${gpuResource}\n${gpuProduct}\n`;
+  key += tolerations && tolerations.length > 0 ? JSON.stringify(tolerations) : '';
+  for (const spec of r.paramSpecs) if (Object.hasOwn(r.params, spec.name)) key += `\np${spec.name}:${spec.type}`;
+  let next = 0;
+  for (const port of r.inputs) {
+    const connected = p.inputs[next]?.port === port.name;
+    if (connected) next++;
+    key += `\ni${port.name}:${port.kind}:${connected}`;
+  }
+  for (const port of r.outputs) key += `\no${port.name}:${port.kind}`;
+  return key;
+}
+

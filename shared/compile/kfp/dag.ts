@@ -37,9 +37,16 @@ function artifactDefinitions(ports: readonly PortSpec[], connected?: ReadonlySet
   return defs;
 }
 
+function hasMembers(map: YamlMap): boolean {
+  for (const key in map) if (map[key] !== undefined) return true;
+  return false;
+}
+
+/** The maps that have members, or undefined when none has. */
 function nonEmpty(entries: Record<string, YamlMap>): YamlMap | undefined {
-  const present = Object.entries(entries).filter(([, v]) => Object.keys(v).length > 0);
-  return present.length > 0 ? Object.fromEntries(present) : undefined;
+  let present: YamlMap | undefined;
+  for (const key in entries) if (hasMembers(entries[key])) (present ??= {})[key] = entries[key];
+  return present;
 }
 
 /** A container step's component: its parameters and the node id, its inputs (unconnected optional ones marked so), its outputs. */
@@ -82,7 +89,8 @@ export function task(p: PlannedNode, componentName: string, importerUri?: string
   const parameters: YamlMap = {};
   if (importerUri !== undefined) parameters.uri = { runtimeValue: { constant: importerUri } };
   else {
-    for (const [name, value] of Object.entries(p.resolved.params)) parameters[name] = { runtimeValue: { constant: parameterConstant(value) } };
+    const params = p.resolved.params;
+    for (const name in params) parameters[name] = { runtimeValue: { constant: parameterConstant(params[name]) } };
     parameters[NODE_ID_PARAMETER] = { runtimeValue: { constant: p.id } };
   }
   const artifacts: YamlMap = {};
