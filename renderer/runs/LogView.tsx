@@ -162,7 +162,7 @@ export function LogView({ runId, nodeId, nodeLabel }: Props) {
   }
 
   return (
-    <section className="log-view" aria-label={t('runs.log.title', { node: nodeLabel })} data-total={win.total}>
+    <section className="log-view" aria-label={t('runs.log.title', { node: nodeLabel })} data-total={win.total} data-held={win.heldLines()} data-following={following}>
       <div className="log-toolbar">
         <input
           type="search"

@@ -19,6 +19,9 @@ export function MetricsPane({ runId, nodeId, nodeLabel, node }: Props) {
   const records = useAppStore((s) => (s.seriesRunId === runId ? s.series[nodeId] : undefined));
   const charts = useMemo(() => chartsFor(records ?? []), [records]);
   const finals = Object.entries(node.lastMetrics ?? {});
+  const message = node.message && (node.phase === 'failed' || node.phase === 'cancelled' || node.phase === 'skipped');
+  // Nothing to show: the log takes the whole width.
+  if (charts.length === 0 && finals.length === 0 && !node.hint && !message) return null;
   return (
     <section className="metrics-pane" aria-label={t('runs.chart.title', { node: nodeLabel })}>
       {node.hint && (
@@ -26,7 +29,7 @@ export function MetricsPane({ runId, nodeId, nodeLabel, node }: Props) {
           <strong>{node.hint.reason}</strong> {node.hint.hint}
         </div>
       )}
-      {node.message && (node.phase === 'failed' || node.phase === 'cancelled' || node.phase === 'skipped') && <p className="run-node-message">{node.message}</p>}
+      {message && <p className="run-node-message">{node.message}</p>}
       {charts.map(({ spec, data }) => (
         <UPlotChart key={spec.id} testId={spec.id} title={t(`runs.chart.${spec.titleKey}`)} data={data} stepLabel={t('runs.chart.step')} />
       ))}
@@ -42,9 +45,7 @@ export function MetricsPane({ runId, nodeId, nodeLabel, node }: Props) {
             ))}
           </dl>
         </div>
-      ) : (
-        charts.length === 0 && <p className="muted small">{t('runs.chart.none')}</p>
-      )}
+      ) : null}
     </section>
   );
 }

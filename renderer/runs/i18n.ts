@@ -80,7 +80,6 @@ export const runsEn = {
     accuracy: 'Accuracy',
     perplexity: 'Perplexity',
     step: 'step',
-    none: 'No metrics yet.',
     final: 'Final metrics',
   },
   list: {
@@ -210,7 +209,6 @@ export const runsKo: Leaves<typeof runsEn> = {
     accuracy: '정확도',
     perplexity: '퍼플렉서티',
     step: '스텝',
-    none: '아직 지표가 없습니다.',
     final: '최종 지표',
   },
   list: {
