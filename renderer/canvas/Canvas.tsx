@@ -9,7 +9,7 @@ import type { Position } from '../../shared/pipeline/types.ts';
 import { addNodeOfType, connectPorts } from '../commands/editing.ts';
 import { checkConnection } from '../document/connections.ts';
 import { appStore, useAppStore } from '../store/index.ts';
-import { setFlowInstance } from './canvasControls.ts';
+import { fitToDocument, setFlowInstance } from './canvasControls.ts';
 import type { PipelineFlowEdge, PipelineFlowNode, Size } from './flowElements.ts';
 import { FlowElementCache } from './flowElements.ts';
 import { PipelineNodeCard } from './PipelineNodeCard.tsx';
@@ -84,6 +84,9 @@ export function Canvas() {
     }),
     [t],
   );
+
+  // A loaded document is fitted from its positions before React renders it, then again once measured.
+  useEffect(() => appStore.subscribe((state, previous) => state.loadId !== previous.loadId && fitToDocument(state.doc)), []);
 
   // Fit the view to each loaded document (not to the first node dropped on an empty one).
   useEffect(() => {

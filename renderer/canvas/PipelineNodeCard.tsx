@@ -10,6 +10,7 @@ import { memo } from 'react';
 import { catalog } from '../../node-catalog/index.ts';
 import { nodePorts, resolveNode } from '../../shared/pipeline/resolve.ts';
 import type { PortSpec } from '../../shared/pipeline/types.ts';
+import type { NodePhase } from '../../shared/runs/types.ts';
 import { formatParamValue } from '../format.ts';
 import type { Lang } from '../i18n/index.ts';
 import { localize } from '../i18n/index.ts';
@@ -34,10 +35,13 @@ function PortRow({ input, output, lang, far }: { input?: PortSpec; output?: Port
 }
 
 function PipelineNodeCardView({ id, data, selected }: NodeProps<PipelineFlowNode>) {
-  const lang = useAppStore((s) => s.uiLang);
-  const errors = useAppStore((s) => s.problemCounts[id]?.errors ?? 0);
-  const warnings = useAppStore((s) => s.problemCounts[id]?.warnings ?? 0);
-  const phase = useAppStore((s) => s.runView[id]?.phase);
+  // One subscription per card (a thousand cards subscribe): everything it shows from the store, as one string.
+  const [lang, errorText, warningText, phase] = useAppStore((s) => {
+    const c = s.problemCounts[id];
+    return `${s.uiLang}|${c?.errors ?? 0}|${c?.warnings ?? 0}|${s.runView[id]?.phase ?? ''}`;
+  }).split('|') as [Lang, string, string, NodePhase | ''];
+  const errors = Number(errorText);
+  const warnings = Number(warningText);
   const far = useFlowStore((s) => s.transform[2] < DETAIL_ZOOM);
   const node = data.node;
   const spec = catalog.get(node.type);

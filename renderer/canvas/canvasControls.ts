@@ -1,6 +1,8 @@
 /** The live React Flow instance, for commands (fit view, zoom, where to put a new node). */
+import { getViewportForBounds } from '@xyflow/react';
 import type { ReactFlowInstance } from '@xyflow/react';
-import type { Position } from '../../shared/pipeline/types.ts';
+import type { PipelineDocument, Position } from '../../shared/pipeline/types.ts';
+import { DEFAULT_NODE_SIZE } from '../document/layout.ts';
 import type { PipelineFlowEdge, PipelineFlowNode, Size } from './flowElements.ts';
 
 type Instance = ReactFlowInstance<PipelineFlowNode, PipelineFlowEdge>;
@@ -15,6 +17,21 @@ export function setFlowInstance(next: Instance | null, pane: HTMLElement | null)
 
 export function fitView(): void {
   void instance?.fitView({ padding: 0.15, duration: 200 });
+}
+
+/**
+ * Fits the view to a document from its positions alone, before its nodes render: they then mount at the
+ * zoom they will be seen at (a large pipeline mounts as light, far-zoom cards, not detailed ones first).
+ */
+export function fitToDocument(doc: Pick<PipelineDocument, 'nodes'>): void {
+  if (!instance || !paneElement || doc.nodes.length === 0) return;
+  const xs = doc.nodes.map((n) => n.position.x);
+  const ys = doc.nodes.map((n) => n.position.y);
+  const x = Math.min(...xs);
+  const y = Math.min(...ys);
+  const bounds = { x, y, width: Math.max(...xs) + DEFAULT_NODE_SIZE.width - x, height: Math.max(...ys) + DEFAULT_NODE_SIZE.height - y };
+  const rect = paneElement.getBoundingClientRect();
+  void instance.setViewport(getViewportForBounds(bounds, rect.width, rect.height, 0.05, 1, 0.15));
 }
 
 export function setViewport(viewport: { x: number; y: number; zoom: number }): void {
