@@ -115,6 +115,7 @@ export function followContainerLog(kc: KubeConfig, opts: FollowLogOptions): () =
   void (async () => {
     let final = false;
     while (!abort.signal.aborted) {
+      let hinted = 0;
       try {
         await readOnce(!final);
         if (final) break;
@@ -126,8 +127,9 @@ export function followContainerLog(kc: KubeConfig, opts: FollowLogOptions): () =
         if (err instanceof ClusterError && err.kind === 'not-found') {
           if ((await opts.afterStreamEnd()) === 'done') break;
         }
+        hinted = err instanceof ClusterError && err.retryAfter ? err.retryAfter * 1000 : 0;
       }
-      await sleep(backoff.next(), abort.signal);
+      await sleep(Math.max(hinted, backoff.next()), abort.signal);
     }
     if (!abort.signal.aborted) opts.onEnd?.();
   })();

@@ -97,6 +97,7 @@ export function watchCollection<T extends KubeObject>(kc: KubeConfig, opts: Watc
   void (async () => {
     let needList = true;
     while (!abort.signal.aborted) {
+      let hinted = 0;
       try {
         if (needList) {
           await list();
@@ -111,12 +112,13 @@ export function watchCollection<T extends KubeObject>(kc: KubeConfig, opts: Watc
           continue;
         }
         setConnected(false, `disconnected — retrying (${(err as Error).message})`);
+        hinted = err instanceof ClusterError && err.retryAfter ? err.retryAfter * 1000 : 0;
         if (err instanceof ClusterError && !err.retryable && err.kind !== 'not-found') {
           // Credentials or permissions will not fix themselves quickly: retry slowly.
           await sleep(10_000, abort.signal);
         }
       }
-      if (!abort.signal.aborted) await sleep(backoff.next(), abort.signal);
+      if (!abort.signal.aborted) await sleep(Math.max(hinted, backoff.next()), abort.signal);
     }
   })();
 

@@ -39,7 +39,7 @@ export interface MonitorOptions {
   nodeStates?: (wf: WorkflowLike, nodeIds: readonly string[]) => ReturnType<typeof taskStates>;
   /** Log container name (default `main`). */
   container?: string;
-  /** How long to wait for logs to drain once the Workflow has ended (ms). */
+  /** Once the Workflow has ended, how long log follows may go without delivering a line before they are given up (ms, default 30000). */
   drainMs?: number;
   /** Decides the final phase once the Workflow ended and its logs drained (KFP asks its own API). */
   settle?: (fromWorkflow: FinalPhase) => Promise<FinalPhase>;
@@ -80,6 +80,7 @@ export class WorkflowMonitor {
   private readonly resume = new Map<string, { ts: string; delivered: string[] }>();
   private readonly connection: ConnectionReporter;
   private podsSynced = false;
+  private lastProgress = 0;
   private runPhase: RunPhase = 'pending';
   private finished = false;
   private stopped = false;
@@ -233,6 +234,7 @@ export class WorkflowMonitor {
   }
 
   private noteDelivered(nodeId: string, lines: TimedLine[]): void {
+    this.lastProgress = Date.now();
     let at = this.resume.get(nodeId);
     for (const line of lines) {
       if (at && line.ts === at.ts) at.delivered.push(line.text);
@@ -241,11 +243,13 @@ export class WorkflowMonitor {
   }
 
   private async finish(fromWorkflow: FinalPhase): Promise<void> {
-    const deadline = Date.now() + (this.opts.drainMs ?? 10_000);
+    const drainMs = this.opts.drainMs ?? 30_000;
     const wait = () => new Promise((r) => setTimeout(r, 50));
     // Pods listed after the Workflow (a reattach to a finished run) still have logs to read.
-    while (!this.podsSynced && Date.now() < deadline) await wait();
-    while (this.openFollows.size > 0 && Date.now() < deadline) await wait();
+    this.lastProgress = Date.now();
+    while (!this.podsSynced && Date.now() - this.lastProgress < drainMs) await wait();
+    // Follows that still deliver (or retry a flaky server) are waited for; a silent one is given up.
+    while (this.openFollows.size > 0 && Date.now() - this.lastProgress < drainMs) await wait();
     for (const parser of this.parsers.values()) for (const event of parser.end()) this.emit(event);
     const reportedDown = this.connection.disconnected;
     this.stop();
