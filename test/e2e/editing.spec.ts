@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures.ts';
-import { documentOf, nodeCard, selectNode } from './helpers.ts';
+import { connect, documentOf, nodeCard, selectNode } from './helpers.ts';
 
 const ids = async (page: Parameters<typeof documentOf>[0]) => (await documentOf(page)).nodes.map((n) => n.id);
 
@@ -88,4 +88,19 @@ test('a Python step: its code is edited in Monaco (Python), its ports in the ins
   await inspector.getByRole('button', { name: '+ Add port' }).first().click();
   await expect.poll(async () => (await documentOf(app)).nodes[0].interface?.inputs.map((p) => p.name)).toEqual(['data', 'in']);
   await expect(app.locator('.react-flow__handle.target[data-nodeid="python"][data-handleid="in"]')).toHaveCount(1);
+});
+
+test('a connection is selected by clicking it and removed with Delete', async ({ app }) => {
+  await app.locator('.palette-item[data-node-type="dataset"]').dblclick();
+  await app.locator('.palette-item[data-node-type="preprocess"]').dblclick();
+  await connect(app, ['dataset', 'dataset'], ['preprocess', 'dataset']);
+  await expect.poll(async () => (await documentOf(app)).edges.length).toBe(1);
+  const path = app.locator('.react-flow__edge .react-flow__edge-interaction').first();
+  const box = (await path.boundingBox())!;
+  await app.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await expect(app.locator('.react-flow__edge.selected')).toHaveCount(1);
+  await app.keyboard.press('Delete');
+  await expect.poll(async () => (await documentOf(app)).edges.length).toBe(0);
+  await app.keyboard.press('Control+z');
+  await expect.poll(async () => (await documentOf(app)).edges.length).toBe(1);
 });
