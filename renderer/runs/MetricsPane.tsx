@@ -2,8 +2,8 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { NodeRunState } from '../../shared/runs/types.ts';
-import { formatNumber } from '../format.ts';
 import { useAppStore } from '../store/index.ts';
+import { formatMetric } from './runFormat.ts';
 import { chartsFor } from './metricCharts.ts';
 import { UPlotChart } from './UPlotChart.tsx';
 
@@ -40,7 +40,7 @@ export function MetricsPane({ runId, nodeId, nodeLabel, node }: Props) {
             {finals.map(([key, value]) => (
               <div key={key} data-metric={key}>
                 <dt>{key}</dt>
-                <dd>{formatNumber(value)}</dd>
+                <dd>{formatMetric(value)}</dd>
               </div>
             ))}
           </dl>

@@ -30,11 +30,13 @@ function RunStripBody({ run }: { run: NodeRunView }) {
         )}
         <span className="node-run-fill" />
         {run.loss && run.loss.length > 1 && <Sparkline values={run.loss} width={SPARK_W} height={SPARK_H} label={t('node.lossSparkline')} />}
-        {pct !== undefined && <span className="node-run-pct">{pct}%</span>}
       </div>
       {pct !== undefined && (
-        <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
-          <div className="progress-fill" style={{ width: `${pct}%` }} />
+        <div className="node-run-progress">
+          <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
+            <div className="progress-fill" style={{ width: `${pct}%` }} />
+          </div>
+          <span className="node-run-pct">{pct}%</span>
         </div>
       )}
     </div>

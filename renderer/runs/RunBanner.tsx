@@ -9,10 +9,9 @@ export function RunBanner() {
   const connection = useAppStore((s) => (id ? s.connections[id] : undefined));
   if (!id || connection?.state !== 'disconnected') return null;
   return (
-    <div className="run-banner" role="status" data-testid="run-disconnected">
+    <div className="run-banner" role="status" data-testid="run-disconnected" title={connection.message}>
       <span className="run-banner-dot" />
       {t('runs.panel.disconnected')}
-      {connection.message && <span className="muted small">{connection.message}</span>}
     </div>
   );
 }

@@ -5,8 +5,8 @@ import { catalog } from '../../node-catalog/index.ts';
 import type { RunRecord } from '../../shared/runs/types.ts';
 import { api } from '../api/client.ts';
 import { Modal } from '../dialogs/Modal.tsx';
-import { formatNumber } from '../format.ts';
 import { compareMetrics, diffParameters } from './runCompare.ts';
+import { formatMetric } from './runFormat.ts';
 
 interface Props {
   ids: [string, string];
@@ -81,8 +81,8 @@ export function RunCompareDialog({ ids, onClose }: Props) {
                       <td>
                         <code>{m.key}</code>
                       </td>
-                      <td>{m.a !== undefined ? formatNumber(m.a) : absent}</td>
-                      <td>{m.b !== undefined ? formatNumber(m.b) : absent}</td>
+                      <td>{m.a !== undefined ? formatMetric(m.a) : absent}</td>
+                      <td>{m.b !== undefined ? formatMetric(m.b) : absent}</td>
                     </tr>
                   ))}
                 </tbody>

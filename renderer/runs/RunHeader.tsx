@@ -52,9 +52,8 @@ export function RunHeader({ run }: { run: RunSummary }) {
         )}
       </header>
       {connection?.state === 'disconnected' && (
-        <div className="run-disconnected" role="status">
+        <div className="run-disconnected" role="status" title={connection.message}>
           {t('runs.panel.disconnected')}
-          {connection.message ? <span className="muted small"> {connection.message}</span> : null}
         </div>
       )}
       {run.message && (run.phase === 'failed' || run.phase === 'error') && (

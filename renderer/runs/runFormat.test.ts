@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, runDurationMs } from './runFormat.ts';
+import { formatDuration, formatMetric, runDurationMs } from './runFormat.ts';
 
 describe('formatDuration', () => {
   it.each([
@@ -22,5 +22,17 @@ describe('runDurationMs', () => {
     expect(runDurationMs({ createdAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:42Z' }, 0)).toBe(42_000);
     expect(runDurationMs({ createdAt: '2026-01-01T00:00:00Z' }, Date.parse('2026-01-01T00:01:00Z'))).toBe(60_000);
     expect(runDurationMs({ createdAt: 'garbage' }, 5)).toBe(0);
+  });
+});
+
+describe('formatMetric', () => {
+  it.each([
+    [0.1 * 0.003, '3e-4'],
+    [3.0000000000000003e-4, '3e-4'],
+    [2.345678912, '2.34568'],
+    [45.66, '45.66'],
+    [Number.NaN, 'NaN'],
+  ])('%d → %s', (v, text) => {
+    expect(formatMetric(v)).toBe(text);
   });
 });

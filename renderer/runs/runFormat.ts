@@ -1,5 +1,6 @@
 /** How run times read: "42 s", "3 min 5 s", "1 h 2 min" (units from the i18n table), and start times. */
 import type { RunSummary } from '../../shared/runs/types.ts';
+import { formatNumber } from '../format.ts';
 
 /** Each unit written with its number: English "5 s", Korean "5초". */
 export interface DurationUnits {
@@ -36,4 +37,9 @@ export const TERMINAL_RUN = new Set(['succeeded', 'failed', 'cancelled', 'error'
 
 export function isTerminal(run: Pick<RunSummary, 'phase'>): boolean {
   return TERMINAL_RUN.has(run.phase);
+}
+
+/** A metric value: at most six significant digits (3.0000000000000003e-4 reads 3e-4). */
+export function formatMetric(value: number): string {
+  return Number.isFinite(value) ? formatNumber(Number(value.toPrecision(6))) : String(value);
 }

@@ -20,7 +20,7 @@ function fakeBackend(runs: RunSummary[], metrics: Record<string, MetricRecord[]>
       calls.push(method);
       if (method === 'listRuns') return { ok: true, value: runs };
       if (method === 'readMetrics') return { ok: true, value: metrics[`${args[0]}/${args[1]}`] ?? [] };
-      return { ok: false, error: { code: 'internal', message: `unexpected ${method}` } };
+      return { ok: false as const, error: { code: 'unknown-method' as const, message: `unexpected ${method}` } };
     },
     subscribe: () => () => {},
   });

@@ -1,7 +1,8 @@
 /**
  * A cluster run from the UI against the Kubernetes API emulator: a browser-mode server whose KUBECONFIG
  * points at it, the emulator context chosen and tested in the Run dialog, Run on Argo Workflows. Nodes
- * turn running then green, the CPT log streams, its loss chart grows, a scheduling hint shows on eval.
+ * turn running then green, the CPT log streams, its loss chart grows, a restart of the API server shows
+ * "disconnected — retrying" and is caught up, a scheduling hint shows on eval.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -86,6 +87,14 @@ test('Argo Workflows on the emulator: running then green, a streaming log, a gro
   await expect(page.locator('.log-row').last()).toBeVisible();
   await page.screenshot({ path: 'test-results/screenshots/run-cluster-in-progress.png' });
 
+  // The API server goes away for a few seconds: the run says so, keeps its state, and catches up.
+  const restart = emulator!.faults.restart({ downMs: 4000 });
+  await expect(page.getByTestId('run-disconnected')).toBeVisible({ timeout: 15_000 });
+  await expect(page.locator('.run-disconnected')).toContainText('Disconnected from the cluster');
+  await page.screenshot({ path: 'test-results/screenshots/run-cluster-disconnected.png' });
+  await restart;
+  await expect(page.getByTestId('run-disconnected')).toBeHidden({ timeout: 30_000 });
+
   // eval waits for a node first: the card says why, then it runs.
   await expect(nodeCard(page, 'eval').locator('.node-hint')).toContainText('Unschedulable', { timeout: 90_000 });
   await expect(phaseOf(page, 'deploy')).toHaveAttribute('data-phase', 'succeeded', { timeout: 120_000 });
@@ -97,6 +106,11 @@ test('Argo Workflows on the emulator: running then green, a streaming log, a gro
 
   await showNodeInPanel(page, 'cpt');
   await expect.poll(() => chartPoints(page, 'loss')).toBe(20);
+  // Not a line lost or repeated across the restart: the log has exactly what the pod wrote.
+  const podLines = emulator!.controller.list('pods', 'default').filter((p) => p.metadata?.name?.includes('cpt'));
+  expect(podLines.length).toBeGreaterThan(0);
+  const written = emulator!.controller.logLines('default', podLines[0].metadata!.name!).length;
+  await expect.poll(() => logTotal(page)).toBe(written);
   await page.locator('[data-action="view.fitView"]').click();
   await page.waitForTimeout(400);
   await page.screenshot({ path: 'test-results/screenshots/run-cluster-finished.png' });
