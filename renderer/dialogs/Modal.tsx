@@ -20,7 +20,11 @@ export function Modal({ title, children, footer, onClose, wide, tone = 'default'
   const close = onClose ?? (() => appStore.getState().closeDialog());
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
-    const first = box.current?.querySelector<HTMLElement>('[autofocus], input, select, textarea, button.primary, button');
+    // The first field if there is one, else the main button; the close button only as a last resort.
+    const body = box.current?.querySelector('.modal-body');
+    const first =
+      body?.querySelector<HTMLElement>('[autofocus], input:not([type="radio"]):checked, input, select, textarea') ??
+      box.current?.querySelector<HTMLElement>('.modal-foot button.primary, .modal-foot button, button');
     first?.focus();
     return () => previous?.focus?.();
   }, []);
