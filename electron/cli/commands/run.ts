@@ -65,7 +65,7 @@ function killStagesSync(runDir: string): void {
 export const command: CliCommand = {
   name: 'run',
   summary: 'Run a pipeline on this machine or a cluster and follow it to the end',
-  usage: 'pipewright run FILE --target local|kfp|argo [--context C] [--namespace N]',
+  usage: 'pipewright run FILE --target local|kfp|argo [--context C] [--namespace N] [--kfp-url URL --kfp-token-env VAR] [--experiment E]',
   description: [
     'Validates FILE, starts a run and prints "Started run <id>" (the id is the last word of that first line),',
     'then one line per stage change, metric summaries and progress, and a table of the stages at the end.',
@@ -78,8 +78,15 @@ export const command: CliCommand = {
     target: { type: 'string', description: 'Where to run', choices: TARGETS, valueName: TARGETS.join('|'), required: true, short: 't' },
     context: { type: 'string', description: 'kubeconfig context (kfp, argo)', valueName: 'C' },
     namespace: { type: 'string', description: 'Kubernetes namespace (kfp, argo)', valueName: 'N', short: 'n' },
+    'kfp-url': { type: 'string', description: 'kfp: reach the KFP API at this URL instead of through the cluster\'s service proxy', valueName: 'URL' },
+    'kfp-token-env': { type: 'string', description: 'kfp: the environment variable holding the bearer token for --kfp-url (the token itself is never stored)', valueName: 'VAR' },
+    experiment: { type: 'string', description: 'kfp: the experiment to run in (default: Default)', valueName: 'E' },
   },
-  examples: ['pipewright run korean-llm-smoke.pipewright.json --target local', 'pipewright run korean-llm.pipewright.json --target argo --context prod --namespace ml'],
+  examples: [
+    'pipewright run korean-llm-smoke.pipewright.json --target local',
+    'pipewright run korean-llm.pipewright.json --target argo --context prod --namespace ml',
+    'KFP_TOKEN=... pipewright run korean-llm.pipewright.json --target kfp --kfp-url https://kfp.example.com/pipeline --kfp-token-env KFP_TOKEN',
+  ],
   async run(args, io) {
     const [file] = args.positionals;
     const target = args.options.target as RunTarget;
@@ -94,6 +101,13 @@ export const command: CliCommand = {
       io.stderr(`${file}: ${summarizeProblems(problems)}. Nothing was started.\n`);
       return EXIT_FAILURE;
     }
+    const kfpUrl = args.options['kfp-url'] as string | undefined;
+    const tokenEnv = args.options['kfp-token-env'] as string | undefined;
+    const kfpToken = tokenEnv ? io.env[tokenEnv] : undefined;
+    if (tokenEnv && !kfpToken) {
+      io.stderr(`error  --kfp-token-env ${tokenEnv}: that environment variable is not set (or empty). Nothing was started.\n`);
+      return EXIT_FAILURE;
+    }
     const { manager } = await openRunManager(io, [target]);
     const early: RunEvent[] = [];
     let print: (e: RunEvent) => void = (e) => void early.push(e);
@@ -105,6 +119,9 @@ export const command: CliCommand = {
         target,
         ...(typeof args.options.context === 'string' ? { context: args.options.context } : {}),
         ...(typeof args.options.namespace === 'string' ? { namespace: args.options.namespace } : {}),
+        ...(kfpUrl ? { kfpUrl } : {}),
+        ...(kfpToken ? { kfpToken, kfpTokenEnv: tokenEnv } : {}),
+        ...(typeof args.options.experiment === 'string' ? { experiment: args.options.experiment } : {}),
       });
     } catch (err) {
       unsubscribe();
