@@ -7,7 +7,7 @@ const PAGE = 10_000;
 
 export const command: CliCommand = {
   name: 'logs',
-  summary: 'Print the logs of a run, or of one of its nodes; --follow keeps printing until it ends',
+  summary: "Print a run's logs, or one node's; --follow keeps printing until it ends",
   usage: 'pipewright logs RUN [--node ID] [--follow]',
   description: [
     'RUN is a run id from `pipewright runs` (a unique beginning of one is enough).',
