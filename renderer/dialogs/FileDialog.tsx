@@ -1,5 +1,5 @@
 /** The app's own file dialog (browser mode): folders and files listed by the back end. */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DirectoryListing } from '../../shared/api/files.ts';
 import { api } from '../api/client.ts';
@@ -23,13 +23,19 @@ export function FileDialog({ dialog }: { dialog: FileDialogState }) {
   const [listing, setListing] = useState<DirectoryListing | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [name, setName] = useState(dialog.mode === 'save' ? dialog.suggestedName : '');
+  // What the user typed into the folder box; null shows the listed folder. Counted, so a listing that
+  // arrives while they type does not overwrite (or get mixed into) their text.
+  const [typedFolder, setTypedFolder] = useState<string | null>(null);
+  const edits = useRef(0);
 
   const load = async (path: string | null) => {
+    const editsAtStart = edits.current;
     try {
       const next = await api.listDirectory(path, { filter: 'pipelines' });
       setListing(next);
       lastDirectory = next.path;
       setError(null);
+      if (edits.current === editsAtStart) setTypedFolder(null);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
@@ -39,9 +45,10 @@ export function FileDialog({ dialog }: { dialog: FileDialogState }) {
   }, []);
 
   const dir = listing?.path ?? '';
+  const folderText = typedFolder ?? dir;
   const confirm = () => {
-    if (dialog.mode === 'export') resolvePick(name ? joinPath(dir, name, sep) : dir);
-    else if (name) resolvePick(joinPath(dir, name, sep));
+    if (dialog.mode === 'export') resolvePick(name ? joinPath(folderText, name, sep) : folderText);
+    else if (name) resolvePick(joinPath(folderText, name, sep));
   };
   const title = t(`fileDialog.${dialog.mode}`);
   const entries = (listing?.entries ?? []).filter((e) => dialog.mode !== 'export' || e.kind === 'directory');
@@ -72,7 +79,19 @@ export function FileDialog({ dialog }: { dialog: FileDialogState }) {
             <button type="button" className="button small" disabled={!listing?.parent} onClick={() => void load(listing?.parent ?? null)} aria-label={t('fileDialog.up')}>
               ↑
             </button>
-            <input aria-label={t('fileDialog.folder')} value={dir} onChange={(e) => setListing(listing && { ...listing, path: e.target.value })} onKeyDown={(e) => e.key === 'Enter' && void load(dir)} />
+            <input
+              aria-label={t('fileDialog.folder')}
+              value={folderText}
+              onChange={(e) => {
+                edits.current += 1;
+                setTypedFolder(e.target.value);
+              }}
+              onKeyDown={(e) => {
+                if (e.key !== 'Enter') return;
+                edits.current += 1;
+                void load(folderText);
+              }}
+            />
           </div>
           {error && <p className="error-text" role="alert">{error}</p>}
           <ul className="file-list" role="listbox" aria-label={t('fileDialog.entries')}>
