@@ -3,6 +3,7 @@ import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Sparkline } from '../canvas/Sparkline.tsx';
 import { useAppStore } from '../store/index.ts';
+import { formatMetric } from './runFormat.ts';
 import type { NodeRunView } from '../store/runViewSlice.ts';
 
 /** The sparkline sits in the strip's one line, so a running card grows by one line, not three. */
@@ -31,6 +32,15 @@ function RunStripBody({ run }: { run: NodeRunView }) {
         <span className="node-run-fill" />
         {run.loss && run.loss.length > 1 && <Sparkline values={run.loss} width={SPARK_W} height={SPARK_H} label={t('node.lossSparkline')} />}
       </div>
+      {run.scores && (
+        <div className="node-scores">
+          {Object.entries(run.scores).map(([key, value]) => (
+            <span key={key} className="chip node-score" data-metric={key}>
+              {key} <b>{formatMetric(value)}</b>
+            </span>
+          ))}
+        </div>
+      )}
       {pct !== undefined && (
         <div className="node-run-progress">
           <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>

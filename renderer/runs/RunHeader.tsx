@@ -34,7 +34,7 @@ export function RunHeader({ run }: { run: RunSummary }) {
         {pinned === run.id && latest && latest !== run.id && (
           <>
             <span className="chip muted">{t('runs.panel.earlier')}</span>
-            <button type="button" className="link small" onClick={() => pinRun(null)}>
+            <button type="button" className="link small" onClick={() => pinRun(latest)}>
               {t('runs.panel.showLatest')}
             </button>
           </>

@@ -32,7 +32,7 @@ function options(width: number, keys: string[], stepLabel: string, points: boole
     legend: { show: true, live: true },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: false } },
-    axes: [axis, { ...axis, size: 52, values: (_u, splits) => splits.map((v) => (v == null ? '' : formatTick(v))) }],
+    axes: [axis, { ...axis, size: 62, values: (_u, splits) => splits.map((v) => (v == null ? '' : formatTick(v))) }],
     series: [
       { label: stepLabel },
       ...keys.map((key, i) => ({

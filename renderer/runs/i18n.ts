@@ -34,7 +34,7 @@ export const runsEn = {
   },
   panel: {
     tab: 'Run',
-    none: 'No run of this pipeline yet. Press Run: its steps, log and charts show here as it goes.',
+    none: 'No run to show. Press Run, or open a past run from Runs: its steps, log and charts show here, live while it goes.',
     earlier: 'Earlier run',
     showLatest: 'Show latest',
     cancel: 'Cancel run',
@@ -163,7 +163,7 @@ export const runsKo: Leaves<typeof runsEn> = {
   },
   panel: {
     tab: '실행',
-    none: '이 파이프라인은 아직 실행한 적이 없습니다. 실행을 누르면 단계, 로그, 차트가 여기에 실시간으로 나타납니다.',
+    none: '보여 줄 실행이 없습니다. 실행을 누르거나 실행 기록에서 지난 실행을 여세요: 단계, 로그, 차트가 여기에 실시간으로 나타납니다.',
     earlier: '이전 실행',
     showLatest: '최신 실행 보기',
     cancel: '실행 취소',

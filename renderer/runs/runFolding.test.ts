@@ -108,6 +108,7 @@ describe('node view', () => {
     ['cached without progress: no bar', { phase: 'cached' }, { phase: 'cached' }],
     ['engine and hint', { phase: 'pending', engine: 'tiny', hint: { reason: 'OOMKilled', hint: 'raise memory' } }, { phase: 'pending', engine: 'tiny', hint: { reason: 'OOMKilled', hint: 'raise memory' } }],
     ['a cleared hint is not shown', { phase: 'running', hint: null }, { phase: 'running' }],
+    ['eval scores, not other metrics', { phase: 'succeeded', lastMetrics: { accuracy: 0.25, perplexity: 45.6, loss: 3.8 } }, { phase: 'succeeded', scores: { accuracy: 0.25, perplexity: 45.6 } }],
   ] as const)('%s', (_name, node, view) => {
     expect(nodeView(node as never, undefined)).toEqual(view);
   });

@@ -134,6 +134,14 @@ function progressOf(node: NodeRunState): number | undefined {
   return p && p.total > 0 ? Math.max(0, Math.min(1, p.current / p.total)) : undefined;
 }
 
+/** Evaluation results worth a place on the card. */
+export const SCORE_KEYS = ['accuracy', 'eval_accuracy', 'perplexity', 'eval_perplexity'] as const;
+
+function scoresOf(node: NodeRunState): Record<string, number> | undefined {
+  const picked = SCORE_KEYS.filter((k) => typeof node.lastMetrics?.[k] === 'number').map((k) => [k, node.lastMetrics![k]] as const);
+  return picked.length > 0 ? Object.fromEntries(picked) : undefined;
+}
+
 export function nodeView(node: NodeRunState, records: readonly MetricRecord[] | undefined): NodeRunView {
   const view: NodeRunView = { phase: node.phase };
   const progress = progressOf(node);
@@ -143,6 +151,8 @@ export function nodeView(node: NodeRunState, records: readonly MetricRecord[] | 
   if (node.engine) view.engine = node.engine;
   const hint: NodeHint | null | undefined = node.hint;
   if (hint) view.hint = hint;
+  const scores = scoresOf(node);
+  if (scores) view.scores = scores;
   return view;
 }
 

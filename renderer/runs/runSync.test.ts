@@ -31,8 +31,8 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
 }
 
-function loadPipeline(name: string): void {
-  appStore.getState().loadDocument({ format: 'pipewright.pipeline/v1', name, nodes: [], edges: [] }, null);
+function loadPipeline(name: string, filePath: string | null = `/work/${name}.pipewright.json`): void {
+  appStore.getState().loadDocument({ format: 'pipewright.pipeline/v1', name, nodes: [], edges: [] }, filePath);
 }
 
 let stop: () => void = () => {};
@@ -95,6 +95,17 @@ describe('run sync', () => {
     unsubscribe();
     expect(got).toEqual([1, 2]);
     expect(appStore.getState().runs).toBe(before.runs);
+  });
+
+  it('a new, unsaved pipeline shows no earlier run that shares its name, only one started from it', async () => {
+    fakeBackend([summary('earlier', 'smoke', at, { cpt: { phase: 'succeeded' } })]);
+    loadPipeline('smoke', null);
+    stop = startRunSync();
+    await settle();
+    expect(shownRunId(appStore.getState())).toBeNull();
+    expect(appStore.getState().runView).toEqual({});
+    appStore.getState().pinRun('earlier');
+    expect(appStore.getState().runView.cpt.phase).toBe('succeeded');
   });
 
   it('a pinned run of another pipeline lets go when a document is opened; its nodes leave the canvas', async () => {

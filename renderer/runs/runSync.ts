@@ -111,7 +111,7 @@ export function startRunSync(): () => void {
       const pinned = state.pinnedRunId ? state.runs[state.pinnedRunId] : undefined;
       if (pinned && pinned.pipelineName !== state.doc.name) state.pinRun(null);
       refreshShownRun();
-    } else if (state.pinnedRunId !== prev.pinnedRunId) {
+    } else if (state.pinnedRunId !== prev.pinnedRunId || state.filePath !== prev.filePath) {
       refreshShownRun();
     }
   });

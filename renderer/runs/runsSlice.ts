@@ -8,7 +8,7 @@ import { latestRunId } from './runFolding.ts';
 export interface RunsSlice extends RunsData {
   /** Whether the history has been read once. */
   runsLoaded: boolean;
-  /** The run the user opened; null: the latest run of the open pipeline. */
+  /** The run the user opened or started; null: the latest run of the open (saved) pipeline. */
   pinnedRunId: string | null;
   /** The node whose log and charts the panel shows when none is selected on the canvas. */
   panelNodeId: string | null;
@@ -38,13 +38,18 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set) 
   setPanelHeight: (panelHeight) => set({ panelHeight }),
 });
 
-/** The run on the canvas and in the panel: the pinned one, else the open pipeline's latest. */
-export function shownRunId(state: Pick<AppState, 'pinnedRunId' | 'runs' | 'doc'>): string | null {
+type ShownRunState = Pick<AppState, 'pinnedRunId' | 'runs' | 'doc' | 'filePath'>;
+
+/**
+ * The run on the canvas and in the panel: the one pinned (opened, or started from here), else a saved
+ * pipeline's latest run. A new, unsaved document shows no earlier run that merely shares its name.
+ */
+export function shownRunId(state: ShownRunState): string | null {
   if (state.pinnedRunId && state.runs[state.pinnedRunId]) return state.pinnedRunId;
-  return latestRunId(state.runs, state.doc.name);
+  return state.filePath ? latestRunId(state.runs, state.doc.name) : null;
 }
 
-export function shownRun(state: Pick<AppState, 'pinnedRunId' | 'runs' | 'doc'>): RunSummary | undefined {
+export function shownRun(state: ShownRunState): RunSummary | undefined {
   const id = shownRunId(state);
   return id ? state.runs[id] : undefined;
 }

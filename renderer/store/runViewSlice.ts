@@ -15,6 +15,8 @@ export interface NodeRunView {
   engine?: string;
   /** Why the node is stuck or failed (Unschedulable, OOMKilled, ...). */
   hint?: NodeHint;
+  /** Evaluation results the card shows (accuracy, perplexity), from the node's last metrics. */
+  scores?: Record<string, number>;
 }
 
 export interface RunViewSlice {

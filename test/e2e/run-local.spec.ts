@@ -63,6 +63,8 @@ test('quickstart: the Korean smoke template trains end to end on this machine, w
   await expect(app.locator('.final-metrics [data-metric="accuracy"]')).toBeVisible();
   await expect(app.locator('.final-metrics [data-metric="perplexity"]')).toBeVisible();
   await expect(nodeCard(app, 'eval').locator('.node-engine')).toHaveText('tiny');
+  await expect(nodeCard(app, 'eval').locator('.node-score[data-metric="accuracy"]')).toBeVisible();
+  await expect(nodeCard(app, 'eval').locator('.node-score[data-metric="perplexity"]')).toBeVisible();
 
   await showNodeInPanel(app, 'sft');
   await app.locator('[data-action="view.fitView"]').click();
