@@ -84,7 +84,7 @@ export const actions: readonly Action[] = [
   { id: 'view.settings', group: 'view', label: 'action.settings', kbd: ['Mod+,'], run: () => appStore.getState().openDialog({ kind: 'settings' }) },
   { id: 'run.start', group: 'run', label: 'action.run', kbd: ['Mod+Enter'], run: startRun },
   { id: 'run.cancel', group: 'run', label: 'runs.panel.cancel', kbd: [], run: cancelShownRun },
-  { id: 'view.toggleRuns', group: 'view', label: 'runs.list.tab', kbd: ['Mod+Shift+R'], run: toggleRunsTab },
+  { id: 'view.toggleRuns', group: 'view', label: 'runs.list.tab', kbd: [], run: toggleRunsTab },
   { id: 'help.shortcuts', group: 'help', label: 'action.shortcuts', kbd: ['?', 'F1'], run: () => appStore.getState().openDialog({ kind: 'help' }) },
   { id: 'help.about', group: 'help', label: 'action.about', kbd: [], run: () => appStore.getState().openDialog({ kind: 'about' }) },
 ];

@@ -115,3 +115,37 @@ test('Argo Workflows on the emulator: running then green, a streaming log, a gro
   await page.waitForTimeout(400);
   await page.screenshot({ path: 'test-results/screenshots/run-cluster-finished.png' });
 });
+
+test('Kubeflow Pipelines on the emulator (through the service proxy): the pipeline runs to green with its loss chart', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name === 'electron', BROWSER_ONLY);
+  emulator!.controller.clearStepBehaviors();
+  emulator!.controller.timeScale = 0.3;
+  await openApp(page, server!.url);
+  await newFromTemplate(page, /Korean LLM \(smoke\)/, 8);
+
+  await page.locator('[data-action="run.start"]').click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('radio', { name: /Kubeflow Pipelines/ }).check();
+  await expect(dialog.getByLabel('Kubeconfig context')).toHaveValue('pipewright-emulator');
+  await dialog.getByLabel('Namespace').fill('kubeflow');
+  // A direct URL must be a URL: the dialog says so and Run waits.
+  await dialog.getByLabel(/Reach the KFP API at a URL/).check();
+  await dialog.getByLabel('KFP API URL').fill('kubeflow.example.com');
+  await expect(dialog.getByRole('alert')).toContainText('The KFP URL must start with http:// or https://');
+  await expect(dialog.getByTestId('run-start')).toBeDisabled();
+  await dialog.getByLabel(/Reach the KFP API at a URL/).uncheck();
+  await dialog.getByRole('button', { name: 'Test connection' }).click();
+  await expect(dialog.getByTestId('connection-check')).toContainText(/Kubeflow Pipelines API reachable\s*✓ yes/);
+  await dialog.getByTestId('run-start').click();
+  await expect(dialog).toBeHidden();
+
+  await expect(page.locator('.run-panel .run-header')).toContainText('Kubeflow Pipelines · pipewright-emulator / kubeflow');
+  await expect(phaseOf(page, 'deploy')).toHaveAttribute('data-phase', 'succeeded', { timeout: 120_000 });
+  for (const id of ['corpus', 'preprocess', 'cpt', 'sft', 'eval']) await expect(phaseOf(page, id)).toHaveAttribute('data-phase', 'succeeded');
+  await showNodeInPanel(page, 'cpt');
+  await expect.poll(() => chartPoints(page, 'loss')).toBe(20);
+  await expect.poll(() => logTotal(page)).toBeGreaterThan(20);
+  await showNodeInPanel(page, 'eval');
+  await expect(page.locator('.final-metrics [data-metric="accuracy"]')).toContainText('0.62');
+  await page.screenshot({ path: 'test-results/screenshots/run-kfp-finished.png' });
+});
