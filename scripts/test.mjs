@@ -9,6 +9,8 @@ const SYSTEM_PACKAGES = [
   { pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') },
   { pkg: 'python3-torch', present: () => python('import torch') },
   { pkg: 'python3-numpy', present: () => python('import numpy') },
+  // Korean glyphs for the UI tests' screenshots.
+  { pkg: 'fonts-nanum', present: () => existsSync('/usr/share/fonts/truetype/nanum') },
 ];
 
 function python(code) {
