@@ -26,7 +26,11 @@ export interface FollowLogOptions {
   /** Called once the follow has ended by itself (not when stopped). */
   onEnd?(): void;
   backoff?: Backoff;
+  /** Silence after which the stream is reopened (ms, default 120000): a connection can die without a word. */
+  idleMs?: number;
 }
+
+const LOG_IDLE_MS = 120_000;
 
 const TS_LINE = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) ?(.*)$/;
 
@@ -56,6 +60,8 @@ export function followContainerLog(kc: KubeConfig, opts: FollowLogOptions): () =
       query: { container: opts.container, follow, timestamps: true, sinceTime },
       headers: { Accept: '*/*' },
       signal: abort.signal,
+      // A step may be quiet for long; reconnecting after silence costs one request and loses nothing.
+      timeoutMs: opts.idleMs ?? LOG_IDLE_MS,
     });
     if (res.statusCode !== 200) {
       const chunks: Buffer[] = [];

@@ -16,7 +16,7 @@ export interface KubeRequest {
   contentType?: string;
   headers?: Record<string, string>;
   signal?: AbortSignal;
-  /** Milliseconds before an unanswered request fails (not applied to streams). */
+  /** Milliseconds of silence (no byte sent or received) after which the request fails, streams included. */
   timeoutMs?: number;
 }
 
@@ -51,7 +51,8 @@ export async function openKubeStream(kc: KubeConfig, req: KubeRequest): Promise<
   return new Promise((resolve, reject) => {
     const r = transport.request(url, { ...opts, signal: req.signal }, resolve);
     r.on('error', (err) => reject(req.signal?.aborted ? err : networkError(err, url.host)));
-    if (req.timeoutMs) r.setTimeout(req.timeoutMs, () => r.destroy(new Error(`no answer within ${req.timeoutMs} ms`)));
+    const idleMs = req.timeoutMs;
+    if (idleMs) r.setTimeout(idleMs, () => r.destroy(new Error(`nothing heard for ${idleMs / 1000} s`)));
     if (payload) r.write(payload);
     r.end();
   });

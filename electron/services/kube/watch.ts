@@ -29,7 +29,7 @@ export interface WatchOptions {
   labelSelector?: string;
   fieldSelector?: string;
   backoff?: Backoff;
-  /** Server-side timeout of each watch request, seconds. */
+  /** Server-side timeout of each watch request, seconds (default 60): a silently dead connection is noticed within it. */
   timeoutSeconds?: number;
 }
 
@@ -61,8 +61,10 @@ export function watchCollection<T extends KubeObject>(kc: KubeConfig, opts: Watc
   const watchOnce = async () => {
     const res = await openKubeStream(kc, {
       path: opts.path,
-      query: { ...selectors, watch: true, allowWatchBookmarks: true, resourceVersion, timeoutSeconds: opts.timeoutSeconds ?? 300 },
+      query: { ...selectors, watch: true, allowWatchBookmarks: true, resourceVersion, timeoutSeconds: opts.timeoutSeconds ?? 60 },
       signal: abort.signal,
+      // Bookmarks keep a live watch talking; silence past the server's own timeout means the connection died unseen.
+      timeoutMs: ((opts.timeoutSeconds ?? 60) + 30) * 1000,
     });
     if (res.statusCode !== 200) {
       const chunks: Buffer[] = [];
