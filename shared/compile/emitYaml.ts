@@ -49,24 +49,55 @@ function literalBlock(s: string, indent: string): string {
   return `|${chomp}\n${lines.join('\n')}${'\n'.repeat(trailing === 0 ? 1 : trailing)}`;
 }
 
-function emitString(value: string, cache: Map<string, string>): string {
-  const cached = cache.get(value);
-  if (cached !== undefined) return cached;
-  const text = value !== '' && PLAIN.test(value) && !YAML11_WORDS.test(value) ? value : quoteYamlString(value);
-  // Names, flags and paths repeat once per node; short strings are looked up instead of re-checked.
-  if (value.length <= 64) cache.set(value, text);
-  return text;
+/** The plain or quoted form of a string (without the newline or indentation around it). */
+function scalarText(value: string): string {
+  return value !== '' && PLAIN.test(value) && !YAML11_WORDS.test(value) ? value : quoteYamlString(value);
 }
 
-function emitScalar(value: string | number | boolean | null, cache: Map<string, string>): string {
-  if (typeof value === 'string') return emitString(value, cache);
+function emitScalar(value: string | number | boolean | null): string {
+  if (typeof value === 'string') return scalarText(value);
   if (typeof value === 'number') return formatYamlNumber(value);
   return value === null ? 'null' : String(value);
 }
 
 type YamlMap = { readonly [key: string]: YamlValue | undefined };
-/** The text written so far (V8 joins `+=` pieces lazily, which beats collecting an array here). */
-type Out = { text: string; cache: Map<string, string> };
+
+// The text is flushed into flat chunks of about 32 KB: one growing string of a million pieces stays
+// alive until the end, and the garbage collector spent half the time copying it.
+const CHUNK_LENGTH = 32768;
+
+/** The text written so far: the current chunk, and the chunks before it. */
+class Out {
+  /** Keys as written with their colon, and short string values as written after it. */
+  readonly keys = new Map<string, string>();
+  readonly values = new Map<string, string>();
+  private chunk = '';
+  private readonly chunks: string[] = [];
+
+  write(piece: string): void {
+    if (piece.length >= CHUNK_LENGTH) {
+      // A literal block of a whole script is a chunk of its own, so it is copied once, at the end.
+      this.flush();
+      this.chunks.push(piece);
+      return;
+    }
+    this.chunk += piece;
+    if (this.chunk.length >= CHUNK_LENGTH) this.flush();
+  }
+
+  private flush(): void {
+    if (this.chunk === '') return;
+    // Reading a character makes V8 flatten the chunk's pieces into one string now, while they are young.
+    this.chunk.charCodeAt(0);
+    this.chunks.push(this.chunk);
+    this.chunk = '';
+  }
+
+  text(): string {
+    this.flush();
+    return this.chunks.join('');
+  }
+}
 
 const INDENTS: string[] = [''];
 function indentOf(level: number): string {
@@ -74,19 +105,52 @@ function indentOf(level: number): string {
   return INDENTS[level];
 }
 
+/** `- ` after the indentation of `level`: a list item whose first member goes on the dash line. */
+const DASHES: string[] = [];
+function dashOf(level: number): string {
+  while (DASHES.length <= level) DASHES.push(`${indentOf(DASHES.length)}- `);
+  return DASHES[level];
+}
+
 function hasMembers(map: YamlMap): boolean {
   for (const key in map) if (map[key] !== undefined) return true;
   return false;
 }
 
-/** The text after `key:` or `-`: a scalar, a literal block, an empty collection, or a newline before a nested one. */
-function inline(value: YamlValue, level: number, cache: Map<string, string>): string | undefined {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'string' && isBlockCandidate(value)) return ` ${literalBlock(value, indentOf(level + 1))}`;
-    return ` ${emitScalar(value, cache)}\n`;
+/** Writes what follows `key:` or `-` when it fits there (a scalar, a literal block, an empty collection); false for a nested one. */
+function writeInline(out: Out, value: YamlValue, level: number): boolean {
+  if (typeof value === 'string') {
+    // Names, flags and paths repeat once per node; short strings are looked up instead of re-checked.
+    const cached = out.values.get(value);
+    if (cached !== undefined) out.write(cached);
+    else if (isBlockCandidate(value)) {
+      out.write(' ');
+      out.write(literalBlock(value, indentOf(level + 1)));
+    } else {
+      const text = ` ${scalarText(value)}\n`;
+      if (value.length <= 64) out.values.set(value, text);
+      out.write(text);
+    }
+    return true;
   }
-  if (Array.isArray(value)) return value.length === 0 ? ' []\n' : undefined;
-  return hasMembers(value as YamlMap) ? undefined : ' {}\n';
+  if (value === null || typeof value !== 'object') {
+    out.write(` ${emitScalar(value)}\n`);
+    return true;
+  }
+  if (Array.isArray(value)) {
+    if (value.length > 0) return false;
+    out.write(' []\n');
+    return true;
+  }
+  if (hasMembers(value as YamlMap)) return false;
+  out.write(' {}\n');
+  return true;
+}
+
+function keyText(out: Out, key: string): string {
+  let text = out.keys.get(key);
+  if (text === undefined) out.keys.set(key, (text = `${scalarText(key)}:`));
+  return text;
 }
 
 /** Appends a mapping at `level`; inside a list item its first key goes on the dash line. */
@@ -95,27 +159,26 @@ function writeMap(out: Out, map: YamlMap, level: number, dash: boolean): void {
   for (const key in map) {
     const value = map[key];
     if (value === undefined) continue;
-    const prefix = first ? `${indentOf(level - 1)}- ` : indentOf(level);
+    out.write(first ? dashOf(level - 1) : indentOf(level));
     first = false;
-    const head = `${prefix}${emitString(key, out.cache)}:`;
-    const text = inline(value, level, out.cache);
-    if (text !== undefined) {
-      out.text += head + text;
-      continue;
-    }
-    out.text += `${head}\n`;
+    out.write(keyText(out, key));
+    if (writeInline(out, value, level)) continue;
+    out.write('\n');
     writeNested(out, value, level + 1);
   }
 }
 
 function writeSeq(out: Out, items: readonly YamlValue[], level: number): void {
   for (const item of items) {
-    const text = inline(item, level, out.cache);
-    if (text !== undefined) out.text += `${indentOf(level)}-${text}`;
-    else if (Array.isArray(item)) {
-      out.text += `${indentOf(level)}-\n`;
-      writeSeq(out, item as readonly YamlValue[], level + 1);
-    } else writeMap(out, item as YamlMap, level + 1, true);
+    if (item !== null && typeof item === 'object' && !Array.isArray(item) && hasMembers(item as YamlMap)) {
+      writeMap(out, item as YamlMap, level + 1, true);
+      continue;
+    }
+    out.write(indentOf(level));
+    out.write('-');
+    if (writeInline(out, item, level)) continue;
+    out.write('\n');
+    writeSeq(out, item as readonly YamlValue[], level + 1);
   }
 }
 
@@ -126,7 +189,7 @@ function writeNested(out: Out, value: YamlValue, level: number): void {
 
 /** YAML text of a JSON-like value whose top level is a mapping; `undefined` members are left out. */
 export function emitYaml(value: YamlMap): string {
-  const out: Out = { text: '', cache: new Map() };
+  const out = new Out();
   writeMap(out, value, 0, false);
-  return out.text || '{}\n';
+  return out.text() || '{}\n';
 }
