@@ -3,9 +3,14 @@
  * bearer token works and the token never reaches the disk; a reattach reads it again from the
  * environment variable named at start; a wrong token is a plain 401.
  */
-import { promises as fs } from 'node:fs';
+import { mkdtempSync, promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { ClusterError } from '../../electron/services/kube/errors.ts';
+import { KfpDriver } from '../../electron/services/kube/kfpDriver.ts';
+import { RunManager } from '../../electron/services/runs/manager.ts';
+import { catalog } from '../../node-catalog/index.ts';
 import { emulatorIt, emulatorOf, openClusterEnv } from './cluster-env.ts';
 import type { ClusterEnv } from './cluster-env.ts';
 import { createClusterHarness, eventually, miniDocument } from './harness.ts';
@@ -63,6 +68,24 @@ describe('kfp target: versions, direct URL and token', () => {
     expect(done.external?.kfpUrl).toBe(emulatorOf(env).kfpUrl);
     for (const file of await filesUnder(h.runsDir)) expect(await fs.readFile(file, 'utf8'), file).not.toContain(token);
   }, 60_000);
+
+  emulatorIt('without Kubernetes access, node phases come from KFP\'s task details', EMULATED, async () => {
+    const runsDir = mkdtempSync(path.join(os.tmpdir(), 'pw-kfp-url-'));
+    const noKube = () => {
+      throw new ClusterError('no-context', 'no kubeconfig here', false);
+    };
+    const manager = new RunManager({ runsDir, drivers: [new KfpDriver({ catalog, kubeConfigFor: noKube, pollMs: 100 })], tickMs: 50 });
+    try {
+      const started = await manager.startRun({ document: miniDocument(), target: 'kfp', kfpUrl: emulatorOf(env).kfpUrl, kfpToken: emulatorOf(env).token! });
+      const done = await manager.waitForRun(started.id);
+      expect(done.phase, done.message).toBe('succeeded');
+      expect(Object.values(done.nodes).map((n) => n.phase)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+      expect(done.external?.workflowName).toBeUndefined();
+    } finally {
+      await manager.close();
+      await fs.rm(runsDir, { recursive: true, force: true });
+    }
+  });
 
   emulatorIt('a wrong token is a plain 401', EMULATED, async () => {
     const started = await h.start('kfp', { kfpUrl: emulatorOf(env).kfpUrl, kfpToken: 'wrong' });
