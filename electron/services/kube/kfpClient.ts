@@ -89,7 +89,13 @@ export class KfpClient {
       }
       const res = await this.raw(spec, body, contentType);
       if (res.status < 200 || res.status >= 300) throw ClusterError.fromResponse(res.status, res.text, action, res.headers);
-      return (res.text ? JSON.parse(res.text) : {}) as T;
+      try {
+        return (res.text ? JSON.parse(res.text) : {}) as T;
+      } catch {
+        // A sign-in page of a proxy in front of KFP answers 200 with HTML.
+        const where = this.endpoint.url ?? 'the ml-pipeline service';
+        throw new ClusterError('other', `Could not ${action}: the answer from ${where} is not the KFP API's JSON (a sign-in page in front of it? check the URL and the token): ${res.text.slice(0, 80)}`, false, res.status);
+      }
     }, attempts);
   }
 
