@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatNumber } from '../format.ts';
-import { useAppStore } from '../store/index.ts';
+import { useResolvedTheme } from '../theme.ts';
 import type { ChartData } from './metricCharts.ts';
 
 const COLOURS = ['--chart-1', '--chart-2', '--chart-3', '--chart-4'];
@@ -56,7 +56,9 @@ interface Props {
 export function UPlotChart({ title, data, stepLabel, testId }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const theme = useAppStore((s) => s.theme);
+  const theme = useResolvedTheme();
+  const latest = useRef(data);
+  latest.current = data;
   const keys = data.series.map((s) => s.key);
   const keySignature = keys.join(',');
   // Points show while there are few of them (the tiny engine logs a handful of steps).
@@ -65,13 +67,20 @@ export function UPlotChart({ title, data, stepLabel, testId }: Props) {
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const chart = new uPlot(options(Math.max(160, el.clientWidth), keySignature.split(','), stepLabel, points), aligned(data), el);
-    plot.current = chart;
-    const observer = new ResizeObserver(() => chart.setSize({ width: Math.max(160, el.clientWidth), height: HEIGHT }));
-    observer.observe(el);
+    let chart: uPlot | null = null;
+    let observer: ResizeObserver | null = null;
+    // One frame later: the theme's CSS variables are on <html> by then (the app sets them after this effect).
+    const frame = requestAnimationFrame(() => {
+      chart = new uPlot(options(Math.max(160, el.clientWidth), keySignature.split(','), stepLabel, points), aligned(latest.current), el);
+      plot.current = chart;
+      const built = chart;
+      observer = new ResizeObserver(() => built.setSize({ width: Math.max(160, el.clientWidth), height: HEIGHT }));
+      observer.observe(el);
+    });
     return () => {
-      observer.disconnect();
-      chart.destroy();
+      cancelAnimationFrame(frame);
+      observer?.disconnect();
+      chart?.destroy();
       plot.current = null;
     };
     // Data flows in through setData below; the chart is rebuilt only when its series, theme or point style change.

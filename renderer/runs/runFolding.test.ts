@@ -156,5 +156,10 @@ describe('panelNodeFor', () => {
     expect(panelNodeFor({ ...run, nodes: { ...run.nodes, c: { phase: 'failed' } } }, null, null)).toBe('c');
     expect(panelNodeFor({ ...run, nodes: { a: run.nodes.a, b: run.nodes.b } }, null, null)).toBe('b');
     expect(panelNodeFor({ ...run, nodes: {} }, null, null)).toBeNull();
+    const cancelled = {
+      cpt: { phase: 'cancelled' as const, startedAt: '2026-01-01T00:00:01Z', finishedAt: '2026-01-01T00:00:09Z' },
+      deploy: { phase: 'cancelled' as const, startedAt: '2026-01-01T00:00:09Z', finishedAt: '2026-01-01T00:00:09Z' },
+    };
+    expect(panelNodeFor({ ...run, nodes: cancelled }, null, null)).toBe('cpt');
   });
 });

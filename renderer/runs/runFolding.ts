@@ -185,6 +185,8 @@ export function panelNodeFor(run: RunSummary, selected: string | null, chosen: s
   if (chosen && run.nodes[chosen]) return chosen;
   const entries = Object.entries(run.nodes);
   const pick = (phase: string) => entries.find(([, n]) => n.phase === phase)?.[0];
-  const started = entries.filter(([, n]) => n.startedAt).sort(([, x], [, y]) => (x.startedAt! < y.startedAt! ? 1 : -1))[0]?.[0];
+  // A node skipped or cancelled before it ran gets start = finish: it has nothing to show.
+  const ran = (n: NodeRunState) => Boolean(n.startedAt) && (!n.finishedAt || n.startedAt! < n.finishedAt);
+  const started = entries.filter(([, n]) => ran(n)).sort(([, x], [, y]) => (x.startedAt! < y.startedAt! ? 1 : -1))[0]?.[0];
   return pick('running') ?? pick('failed') ?? started ?? entries[0]?.[0] ?? null;
 }

@@ -4,6 +4,7 @@
  * turn running then green, the CPT log streams, its loss chart grows, a restart of the API server shows
  * "disconnected — retrying" and is caught up, a scheduling hint shows on eval.
  */
+import type { APIRequestContext } from '@playwright/test';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -148,4 +149,49 @@ test('Kubeflow Pipelines on the emulator (through the service proxy): the pipeli
   await showNodeInPanel(page, 'eval');
   await expect(page.locator('.final-metrics [data-metric="accuracy"]')).toContainText('0.62');
   await page.screenshot({ path: 'test-results/screenshots/run-kfp-finished.png' });
+});
+
+/** Calls this file's own back end (set-up only). */
+async function serverRpc(request: APIRequestContext, method: string, args: unknown[]): Promise<void> {
+  const url = new URL(server!.url);
+  const response = await request.post(new URL('/api/rpc', url.origin).toString(), {
+    headers: { 'Content-Type': 'application/json', 'X-Pipewright-Token': url.searchParams.get('token')! },
+    data: { method, args },
+  });
+  expect(((await response.json()) as { ok: boolean }).ok).toBe(true);
+}
+
+test('Cancel stops an Argo run on the emulator; Retry runs it again', async ({ page, request }, testInfo) => {
+  test.skip(testInfo.project.name === 'electron', BROWSER_ONLY);
+  await serverRpc(request, 'rememberRunContext', ['korean-llm-smoke', { target: 'kfp', context: 'pipewright-emulator', namespace: 'kubeflow' }]);
+  emulator!.controller.clearStepBehaviors();
+  emulator!.controller.timeScale = 1;
+  emulator!.controller.setStepBehavior({ step: 'cpt' }, { lineIntervalMs: 300 });
+  await openApp(page, server!.url);
+  await newFromTemplate(page, /Korean LLM \(smoke\)/, 8);
+  await page.locator('[data-action="run.start"]').click();
+  const dialog = page.getByRole('dialog');
+  // The dialog remembers this pipeline's last cluster choice.
+  await expect(dialog.getByRole('radio', { name: /Kubeflow Pipelines/ })).toBeChecked();
+  await expect(dialog.getByText('Last used for this pipeline.')).toBeVisible();
+  await dialog.getByRole('radio', { name: /Argo Workflows/ }).check();
+  await dialog.getByLabel('Namespace').fill('default');
+  await dialog.getByTestId('run-start').click();
+
+  const header = page.locator('.run-panel .run-header');
+  await expect(phaseOf(page, 'cpt')).toHaveAttribute('data-phase', 'running', { timeout: 60_000 });
+  await header.getByRole('button', { name: 'Cancel run' }).click();
+  await expect(header).toHaveAttribute('data-phase', /cancelled|failed/, { timeout: 30_000 });
+  await expect(phaseOf(page, 'sft')).not.toHaveAttribute('data-phase', /running|succeeded/);
+  // The panel shows the step that was at work when the run stopped, with its log.
+  await expect(page.locator('.run-nodes li[aria-selected="true"]')).toHaveAttribute('data-node-id', 'cpt');
+  await expect.poll(() => logTotal(page)).toBeGreaterThan(0);
+  await page.screenshot({ path: 'test-results/screenshots/run-cluster-cancelled.png' });
+
+  emulator!.controller.clearStepBehaviors();
+  emulator!.controller.timeScale = 0.3;
+  await header.getByRole('button', { name: 'Retry' }).click();
+  await expect(header).toHaveAttribute('data-phase', /pending|running/, { timeout: 30_000 });
+  await expect(header).toHaveAttribute('data-phase', 'succeeded', { timeout: 120_000 });
+  await expect(phaseOf(page, 'deploy')).toHaveAttribute('data-phase', 'succeeded');
 });

@@ -1,11 +1,11 @@
 /**
  * The runs list: two past runs of the smoke pipeline (written into the run history as the back end
  * writes them) are filtered, compared side by side (the learning rate that differs, final metrics),
- * opened (the canvas shows the snapshot's phases, the panel its log and loss chart from disk) and one is
- * deleted after a confirmation. The list and the comparison are also captured in Korean.
+ * opened (the canvas shows the snapshot's phases, the panel its log and loss chart from disk, the log
+ * downloads whole) and one is deleted after a confirmation. The list and the comparison are also captured in Korean.
  */
 import type { Page } from '@playwright/test';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import template from '../../node-catalog/templates/korean-llm-smoke.pipewright.json' with { type: 'json' };
 import { RunHistory } from '../../electron/services/runs/history.ts';
@@ -100,6 +100,11 @@ test('runs list: filter, compare two runs, open one on the canvas, delete one', 
   await app.locator('.run-nodes li[data-node-id="cpt"]').click();
   await expect.poll(() => logTotal(app)).toBe(40);
   await expect.poll(() => chartPoints(app, 'loss')).toBe(8);
+  const [download] = await Promise.all([app.waitForEvent('download'), app.getByRole('button', { name: 'Download' }).click()]);
+  expect(download.suggestedFilename()).toBe(`${RUN_A}-cpt.log`);
+  const text = await readFile(await download.path(), 'utf8');
+  expect(text.trimEnd().split('\n')).toHaveLength(40);
+  expect(text).toContain('step 40 loss 3.050');
   await app.getByRole('button', { name: 'Show latest' }).click();
   await expect(app.locator('.run-panel')).not.toHaveAttribute('data-run-id', RUN_A);
 
@@ -124,4 +129,9 @@ test('runs list: filter, compare two runs, open one on the canvas, delete one', 
   await openRunsTab(app, '실행');
   await expect(app.locator('.run-header')).toContainText('걸린 시간');
   await app.screenshot({ path: 'test-results/screenshots/run-panel-ko.png' });
+  await app.emulateMedia({ colorScheme: 'dark' });
+  await expect(app.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect(app.locator('.metrics-pane [data-chart="loss"] canvas')).toBeVisible();
+  await app.waitForTimeout(300);
+  await app.screenshot({ path: 'test-results/screenshots/run-panel-ko-dark.png' });
 });
