@@ -4,6 +4,7 @@
  * `logs` (also `--follow` from another process) and `cancel` work for cluster runs.
  */
 import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +17,7 @@ const BIN = path.join(import.meta.dirname, '../../bin/pipewright.mjs');
 const EMULATED = 'it compares with the emulator\'s own log lines and scripts step behaviour';
 
 interface Cli {
+  child: ChildProcess;
   output: () => string;
   /** The run id: the last word of the first line. */
   runId: () => Promise<string>;
@@ -50,6 +52,7 @@ describe('pipewright CLI on cluster targets', () => {
     child.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
     const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
     return {
+      child,
       output: () => out + err,
       runId: () => eventually(() => (out.includes('\n') ? out.split('\n')[0].trim().split(/\s+/).at(-1) : undefined), 30_000, 'the first line'),
       exited,
@@ -92,6 +95,22 @@ describe('pipewright CLI on cluster targets', () => {
     }
     expect((JSON.parse(runs.output()) as { id: string; phase: string }[]).find((r) => r.id === id)?.phase).toBe('succeeded');
   }, 90_000);
+
+  emulatorIt('logs --follow picks up a cluster run whose `pipewright run` was killed, and follows it to the end', EMULATED, async () => {
+    emulatorOf(env).controller.setStepBehavior({ step: 'cpt' }, { lineIntervalMs: emulatedMs(env, 50) });
+    const run = cli(runArgs('argo'));
+    const id = await run.runId();
+    await eventually(() => /cpt\s+running/.test(run.output()), 60_000, 'cpt to run');
+    run.child.kill('SIGKILL');
+    await run.exited;
+    const follow = cli(['logs', id, '--node', 'cpt', '--follow']);
+    expect(await follow.exited, follow.output()).toBe(0);
+    const runs = cli(['runs', '--json']);
+    expect(await runs.exited).toBe(0);
+    const listed = (JSON.parse(runs.output()) as { id: string; phase: string; nodes: Record<string, { podName?: string }> }[]).find((r) => r.id === id)!;
+    expect(listed.phase).toBe('succeeded');
+    expect(follow.output().trimEnd().split('\n')).toEqual(emulatorOf(env).controller.logLines(env.namespace, listed.nodes.cpt.podName!));
+  }, 120_000);
 
   emulatorIt('a failing cluster run exits 1', EMULATED, async () => {
     emulatorOf(env).controller.setStepBehavior({ step: 'cpt' }, { outcome: 'fail', exitCode: 2 });

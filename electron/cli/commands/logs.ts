@@ -1,7 +1,17 @@
-import type { LogLine } from '../../../shared/runs/types.ts';
+import type { LogLine, RunTarget } from '../../../shared/runs/types.ts';
 import { followRunFromDisk } from '../../services/runs/follow.ts';
+import type { RunManager } from '../../services/runs/manager.ts';
+import { ownerState } from '../../services/runs/runFiles.ts';
 import { openRunManager } from '../runtime.ts';
-import { EXIT_FAILURE, EXIT_OK, type CliCommand } from '../types.ts';
+import { EXIT_FAILURE, EXIT_OK, type CliCommand, type CliIo } from '../types.ts';
+
+/** A cluster run nobody follows any more (its `pipewright run` was killed) is picked up by this process. */
+async function adoptIfOrphaned(io: CliIo, runDir: string, target: RunTarget): Promise<RunManager | undefined> {
+  if (target === 'local' || (await ownerState(runDir)) !== 'none') return undefined;
+  const { manager } = await openRunManager(io, [target]);
+  await manager.reattachRuns();
+  return manager;
+}
 
 const PAGE = 10_000;
 
@@ -35,15 +45,22 @@ export const command: CliCommand = {
       const print = (nodeId: string, lines: LogLine[]) =>
         io.stdout(lines.map((l) => (only !== undefined ? `${l.text}\n` : `${nodeId.padEnd(width)} | ${l.text}\n`)).join(''));
       if (args.options.follow) {
-        const follow = followRunFromDisk(manager.history.dir(runId), {
+        const runDir = manager.history.dir(runId);
+        let adopted: RunManager | undefined;
+        const follow = followRunFromDisk(runDir, {
           nodes: only !== undefined ? [only] : nodeIds,
           intervalMs: 200,
           onEvent: (e) => {
             if (e.kind === 'log') print(e.nodeId, e.lines);
           },
+          shouldStop: async () => {
+            adopted ??= await adoptIfOrphaned(io, runDir, run.target);
+            return false;
+          },
         });
         io.signal.addEventListener('abort', () => follow.stop(), { once: true });
         await follow.finished;
+        await adopted?.close();
         return EXIT_OK;
       }
       for (const nodeId of only !== undefined ? [only] : nodeIds) {
