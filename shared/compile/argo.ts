@@ -34,7 +34,7 @@ export function argoWorkflow(doc: PipelineDocument, catalog: NodeCatalog): { [ke
     if (/^[0-9]/.test(p.id)) throw new CompileError(`node id "${p.id}" starts with a digit, which Argo does not allow for a DAG task`, { nodeId: p.id });
   }
   const settings = doc.settings ?? {};
-  const ctx: TemplateContext = { pipeline: doc.name, settings, samples: catalog.samples, texts: new WorkflowTexts(), measured: new Set() };
+  const ctx: TemplateContext = { pipeline: doc.name, settings, samples: catalog.samples, texts: new WorkflowTexts(), measured: new Set(), memo: new Map() };
   const templates = plan.nodes.map((p) => containerTemplate(p, ctx));
   const parameters = ctx.texts.parameters();
   return {

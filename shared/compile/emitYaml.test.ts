@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { emitYaml, formatYamlNumber } from './emitYaml.ts';
+import { emitYaml, formatYamlNumber, sharedYaml } from './emitYaml.ts';
 import type { YamlValue } from './emitYaml.ts';
 
 const TRICKY = [
@@ -77,5 +77,14 @@ describe('emitYaml', () => {
 
   it('uses a literal block for multi-line text', () => {
     expect(emitYaml({ script: 'import sys\nprint(1)\n' })).toBe('script: |\n  import sys\n  print(1)\n');
+  });
+
+  it('writes a shared subtree exactly as an unshared copy, at every depth and after a dash', () => {
+    const part = () => ({ name: 'x', script: 'a\n\nb\n', list: [{ k: 'v' }, [1, 'yes']], empty: {} });
+    const layout = (p: () => YamlValue) => ({ top: p(), deeper: { a: [p(), { in: p() }], b: p() }, again: p() });
+    const shared = sharedYaml(part());
+    expect(emitYaml(layout(() => shared))).toBe(emitYaml(layout(part)));
+    const list = sharedYaml(['p', { q: 'r' }]);
+    expect(emitYaml({ a: list, b: { c: list }, d: [list] })).toBe(emitYaml({ a: ['p', { q: 'r' }], b: { c: ['p', { q: 'r' }] }, d: [['p', { q: 'r' }]] }));
   });
 });

@@ -34,6 +34,8 @@ export function formatYamlNumber(n: number): string {
 }
 
 
+const LINE_START = /\n(?=[^\n])/g;
+
 function isBlockCandidate(s: string): boolean {
   return s.length > 1 && s.includes('\n') && s[0] !== ' ' && s[0] !== '\n' && !BLOCK_UNSAFE.test(s);
 }
@@ -44,9 +46,9 @@ function literalBlock(s: string, indent: string): string {
   while (end > 0 && s[end - 1] === '\n') end--;
   const trailing = s.length - end;
   const chomp = trailing === 0 ? '-' : trailing === 1 ? '' : '+';
-  const body = s.slice(0, end);
-  const lines = body.split('\n').map((line) => (line === '' ? '' : indent + line));
-  return `|${chomp}\n${lines.join('\n')}${'\n'.repeat(trailing === 0 ? 1 : trailing)}`;
+  // Every line but the empty ones is indented; the first is never empty (isBlockCandidate).
+  const body = indent + s.slice(0, end).replace(LINE_START, `\n${indent}`);
+  return `|${chomp}\n${body}${'\n'.repeat(trailing === 0 ? 1 : trailing)}`;
 }
 
 /** The plain or quoted form of a string (without the newline or indentation around it). */
@@ -66,11 +68,18 @@ type YamlMap = { readonly [key: string]: YamlValue | undefined };
 // alive until the end, and the garbage collector spent half the time copying it.
 const CHUNK_LENGTH = 32768;
 
+/** What one emitYaml call has worked out once: keys and short strings as written, and shared subtrees' texts. */
+class Texts {
+  /** Per indentation level and dash: each key with its indentation (or dash) and colon. */
+  readonly keyLines: Map<string, string>[] = [];
+  /** Short string values as written after `key:` or `-`. */
+  readonly values = new Map<string, string>();
+  /** Per shared subtree, its text per indentation level and dash. */
+  readonly shared = new Map<object, string[]>();
+}
+
 /** The text written so far: the current chunk, and the chunks before it. */
 class Out {
-  /** Keys as written with their colon, and short string values as written after it. */
-  readonly keys = new Map<string, string>();
-  readonly values = new Map<string, string>();
   private chunk = '';
   private readonly chunks: string[] = [];
 
@@ -118,17 +127,17 @@ function hasMembers(map: YamlMap): boolean {
 }
 
 /** Writes what follows `key:` or `-` when it fits there (a scalar, a literal block, an empty collection); false for a nested one. */
-function writeInline(out: Out, value: YamlValue, level: number): boolean {
+function writeInline(out: Out, texts: Texts, value: YamlValue, level: number): boolean {
   if (typeof value === 'string') {
     // Names, flags and paths repeat once per node; short strings are looked up instead of re-checked.
-    const cached = out.values.get(value);
+    const cached = texts.values.get(value);
     if (cached !== undefined) out.write(cached);
     else if (isBlockCandidate(value)) {
       out.write(' ');
       out.write(literalBlock(value, indentOf(level + 1)));
     } else {
       const text = ` ${scalarText(value)}\n`;
-      if (value.length <= 64) out.values.set(value, text);
+      if (value.length <= 64) texts.values.set(value, text);
       out.write(text);
     }
     return true;
@@ -147,49 +156,76 @@ function writeInline(out: Out, value: YamlValue, level: number): boolean {
   return true;
 }
 
-function keyText(out: Out, key: string): string {
-  let text = out.keys.get(key);
-  if (text === undefined) out.keys.set(key, (text = `${scalarText(key)}:`));
-  return text;
+const SHARED = new WeakSet<object>();
+
+/**
+ * Marks a mapping or list the compiler puts in many places (one per node): the emitter writes its text
+ * once per indentation and copies it after that. The value must not change while it is being written.
+ */
+export function sharedYaml<T extends YamlMap | readonly YamlValue[]>(value: T): T {
+  SHARED.add(value);
+  return value;
+}
+
+function keyLine(texts: Texts, key: string, level: number, dash: boolean): string {
+  const slot = 2 * level + (dash ? 1 : 0);
+  const lines = (texts.keyLines[slot] ??= new Map());
+  let line = lines.get(key);
+  if (line === undefined) lines.set(key, (line = `${dash ? dashOf(level - 1) : indentOf(level)}${scalarText(key)}:`));
+  return line;
+}
+
+/** A nested mapping or list: its lines at `level`; a mapping in a list item starts on the dash line. */
+function writeBlock(out: Out, texts: Texts, value: YamlMap | readonly YamlValue[], level: number, dash: boolean): void {
+  if (!SHARED.has(value)) return writeBlockOf(out, texts, value, level, dash);
+  let known = texts.shared.get(value);
+  if (known === undefined) texts.shared.set(value, (known = []));
+  const slot = 2 * level + (dash ? 1 : 0);
+  let text = known[slot];
+  if (text === undefined) {
+    const own = new Out();
+    writeBlockOf(own, texts, value, level, dash);
+    known[slot] = text = own.text();
+  }
+  out.write(text);
+}
+
+function writeBlockOf(out: Out, texts: Texts, value: YamlMap | readonly YamlValue[], level: number, dash: boolean): void {
+  if (Array.isArray(value)) writeSeq(out, texts, value as readonly YamlValue[], level);
+  else writeMap(out, texts, value as YamlMap, level, dash);
 }
 
 /** Appends a mapping at `level`; inside a list item its first key goes on the dash line. */
-function writeMap(out: Out, map: YamlMap, level: number, dash: boolean): void {
+function writeMap(out: Out, texts: Texts, map: YamlMap, level: number, dash: boolean): void {
   let first = dash;
   for (const key in map) {
     const value = map[key];
     if (value === undefined) continue;
-    out.write(first ? dashOf(level - 1) : indentOf(level));
+    out.write(keyLine(texts, key, level, first));
     first = false;
-    out.write(keyText(out, key));
-    if (writeInline(out, value, level)) continue;
+    if (writeInline(out, texts, value, level)) continue;
     out.write('\n');
-    writeNested(out, value, level + 1);
+    writeBlock(out, texts, value as YamlMap, level + 1, false);
   }
 }
 
-function writeSeq(out: Out, items: readonly YamlValue[], level: number): void {
+function writeSeq(out: Out, texts: Texts, items: readonly YamlValue[], level: number): void {
   for (const item of items) {
     if (item !== null && typeof item === 'object' && !Array.isArray(item) && hasMembers(item as YamlMap)) {
-      writeMap(out, item as YamlMap, level + 1, true);
+      writeBlock(out, texts, item as YamlMap, level + 1, true);
       continue;
     }
     out.write(indentOf(level));
     out.write('-');
-    if (writeInline(out, item, level)) continue;
+    if (writeInline(out, texts, item, level)) continue;
     out.write('\n');
-    writeSeq(out, item as readonly YamlValue[], level + 1);
+    writeBlock(out, texts, item as readonly YamlValue[], level + 1, false);
   }
-}
-
-function writeNested(out: Out, value: YamlValue, level: number): void {
-  if (Array.isArray(value)) writeSeq(out, value as readonly YamlValue[], level);
-  else writeMap(out, value as YamlMap, level, false);
 }
 
 /** YAML text of a JSON-like value whose top level is a mapping; `undefined` members are left out. */
 export function emitYaml(value: YamlMap): string {
   const out = new Out();
-  writeMap(out, value, 0, false);
+  writeMap(out, new Texts(), value, 0, false);
   return out.text() || '{}\n';
 }

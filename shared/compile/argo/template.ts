@@ -1,5 +1,6 @@
 /** One Argo container template per pipeline node. */
 import type { PipelineSettings, Toleration } from '../../pipeline/types.ts';
+import { sharedYaml } from '../emitYaml.ts';
 import type { YamlValue } from '../emitYaml.ts';
 import type { PlannedNode } from '../plan.ts';
 import { CompileError, datasetSource, formatArgValue, sampleText } from '../plan.ts';
@@ -25,6 +26,15 @@ export interface TemplateContext {
   texts: WorkflowTexts;
   /** Texts whose size was checked already. */
   measured: Set<string>;
+  /** Parts that many nodes share, made once per document and written once by the emitter. */
+  memo: Map<string, YamlValue>;
+}
+
+/** The part `key` names, made by `make` the first time (which may throw for the node at hand). */
+function memoized<T extends YamlMap | YamlValue[]>(ctx: TemplateContext, key: string, make: () => T): T {
+  let value = ctx.memo.get(key) as T | undefined;
+  if (value === undefined) ctx.memo.set(key, (value = sharedYaml(make())));
+  return value;
 }
 
 /** A string that goes into the Workflow verbatim, where Argo would read `{{` as a placeholder. */
@@ -46,7 +56,13 @@ function tolerationYaml(t: Toleration, nodeId: string, i: number): YamlMap {
   };
 }
 
-function resourcesYaml(p: PlannedNode): YamlMap | undefined {
+function resourcesYaml(p: PlannedNode, ctx: TemplateContext): YamlMap | undefined {
+  const r = p.resolved.resources;
+  if (!r.cpu && !r.memory && !(r.gpus && r.gpus > 0)) return undefined;
+  return memoized(ctx, `resources\n${r.cpu}\n${r.memory}\n${r.gpus}\n${r.gpuResource}`, () => resourcesOf(p)!);
+}
+
+function resourcesOf(p: PlannedNode): YamlMap | undefined {
   const r = p.resolved.resources;
   const requests: YamlMap = {};
   const limits: YamlMap = {};
@@ -60,10 +76,12 @@ function resourcesYaml(p: PlannedNode): YamlMap | undefined {
 }
 
 function envYaml(p: PlannedNode, ctx: TemplateContext): YamlMap[] {
-  const env: YamlMap[] = [
-    { name: 'PIPEWRIGHT_NODE_ID', value: p.id },
-    { name: 'PIPEWRIGHT_RUN_ID', value: '{{workflow.name}}' },
-  ];
+  // Everything after the node id is the same for every node of the document.
+  return [{ name: 'PIPEWRIGHT_NODE_ID', value: p.id }, ...memoized(ctx, 'env', () => sharedEnv(ctx))];
+}
+
+function sharedEnv(ctx: TemplateContext): YamlMap[] {
+  const env: YamlMap[] = [{ name: 'PIPEWRIGHT_RUN_ID', value: '{{workflow.name}}' }];
   if (ctx.settings.mlflowTrackingUri) env.push({ name: 'MLFLOW_TRACKING_URI', value: escapeKubernetesVars(plainField(ctx.settings.mlflowTrackingUri, undefined, 'settings.mlflowTrackingUri')) });
   (ctx.settings.secretEnv ?? []).forEach((s, i) => {
     const field = `settings.secretEnv.${i}`;
@@ -72,7 +90,7 @@ function envYaml(p: PlannedNode, ctx: TemplateContext): YamlMap[] {
       valueFrom: { secretKeyRef: { name: plainField(s.secret, undefined, `${field}.secret`), key: plainField(s.key, undefined, `${field}.key`) } },
     });
   });
-  return env;
+  return env.map(sharedYaml);
 }
 
 function stepArgs(p: PlannedNode): string[] {
@@ -113,29 +131,48 @@ function checkArgSize(ctx: TemplateContext, text: string, what: string, nodeId: 
   return text;
 }
 
+/** The launcher command of a step; one list per script, since nodes of one type share it. */
+function commandFor(p: PlannedNode, ctx: TemplateContext): string[] {
+  const launcher = ctx.texts.ref('pipewright-launcher', LAUNCHER);
+  const script = scriptFor(p, ctx);
+  const samples = sampleFor(p, ctx);
+  if (samples.length > 0) return launcherCommand(launcher, script, samples);
+  return memoized(ctx, `command\n${script}`, () => launcherCommand(launcher, script));
+}
+
+function artifactsYaml(ctx: TemplateContext, dir: string, ports: readonly string[]): YamlMap | undefined {
+  if (ports.length === 0) return undefined;
+  return { artifacts: ports.map((name) => memoized(ctx, `artifact\n${dir}\n${name}`, () => ({ name, path: `${dir}/${name}` }))) };
+}
+
+function retryYaml(ctx: TemplateContext, retries: number): YamlMap | undefined {
+  if (retries <= 0) return undefined;
+  return memoized(ctx, `retry\n${retries}`, () => ({
+    limit: String(retries),
+    retryPolicy: 'Always',
+    expression: RETRY_EXPRESSION,
+    backoff: { duration: '1m', factor: '2' },
+  }));
+}
+
 export function containerTemplate(p: PlannedNode, ctx: TemplateContext): YamlMap {
   const { resolved } = p;
-  const inputArtifacts: YamlMap[] = p.inputs.map((i) => ({ name: i.port, path: `${INPUTS_DIR}/${i.port}` }));
-  const outputArtifacts: YamlMap[] = resolved.outputs.map((o) => ({ name: o.name, path: `${OUTPUTS_DIR}/${o.name}` }));
   const { gpuProduct, tolerations } = resolved.resources;
   const image = ctx.settings.image || resolved.spec.image || FALLBACK_IMAGE;
   return {
     name: p.id,
     metadata: { labels: { 'pipewright.dev/pipeline': ctx.pipeline, 'pipewright.dev/node': p.id } },
-    inputs: inputArtifacts.length ? { artifacts: inputArtifacts } : undefined,
-    outputs: outputArtifacts.length ? { artifacts: outputArtifacts } : undefined,
+    inputs: artifactsYaml(ctx, INPUTS_DIR, p.inputs.map((i) => i.port)),
+    outputs: artifactsYaml(ctx, OUTPUTS_DIR, resolved.outputs.map((o) => o.name)),
     nodeSelector: gpuProduct ? { [GPU_PRODUCT_LABEL]: plainField(gpuProduct, p.id, 'resources.gpuProduct') } : undefined,
     tolerations: tolerations?.length ? tolerations.map((t, i) => tolerationYaml(t, p.id, i)) : undefined,
-    retryStrategy:
-      resolved.retries > 0
-        ? { limit: String(resolved.retries), retryPolicy: 'Always', expression: RETRY_EXPRESSION, backoff: { duration: '1m', factor: '2' } }
-        : undefined,
+    retryStrategy: retryYaml(ctx, resolved.retries),
     container: {
       image: plainField(image, p.id, 'image'),
-      command: launcherCommand(ctx.texts.ref('pipewright-launcher', LAUNCHER), scriptFor(p, ctx), sampleFor(p, ctx)),
+      command: commandFor(p, ctx),
       args: stepArgs(p),
       env: envYaml(p, ctx),
-      resources: resourcesYaml(p),
+      resources: resourcesYaml(p, ctx),
     },
   };
 }
