@@ -190,7 +190,7 @@ export class KfpRunFollower {
   }
 
   private async end(final: FinalPhase): Promise<void> {
-    if (this.ended) return;
+    if (this.ended || this.stopped) return;
     this.ended = true;
     this.connection.stop();
     this.ctx.emit({ kind: 'run-phase', runId: this.runId, phase: final.phase, ...(final.message ? { message: final.message } : {}), at: new Date().toISOString() });

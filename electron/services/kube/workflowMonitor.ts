@@ -84,6 +84,7 @@ export class WorkflowMonitor {
   private runPhase: RunPhase = 'pending';
   private finished = false;
   private stopped = false;
+  private detached = false;
   private resolveDone!: (phase: RunPhase) => void;
   /** Resolves with the final run phase once the Workflow ended and its logs drained. */
   readonly done: Promise<RunPhase>;
@@ -149,7 +150,13 @@ export class WorkflowMonitor {
     );
   }
 
+  /** Stop following (this process is going away): nothing more is reported, the run is left as it is. */
   stop(): void {
+    this.detached = true;
+    this.halt();
+  }
+
+  private halt(): void {
     this.stopped = true;
     this.connection.stop();
     for (const stop of this.stops.splice(0)) stop();
@@ -247,15 +254,19 @@ export class WorkflowMonitor {
     const wait = () => new Promise((r) => setTimeout(r, 50));
     // Pods listed after the Workflow (a reattach to a finished run) still have logs to read.
     this.lastProgress = Date.now();
-    while (!this.podsSynced && Date.now() - this.lastProgress < drainMs) await wait();
+    const draining = () => !this.detached && Date.now() - this.lastProgress < drainMs;
+    while (!this.podsSynced && draining()) await wait();
     // Follows that still deliver (or retry a flaky server) are waited for; a silent one is given up.
-    while (this.openFollows.size > 0 && Date.now() - this.lastProgress < drainMs) await wait();
+    while (this.openFollows.size > 0 && draining()) await wait();
+    // Detached meanwhile (the app quit): the next process settles the run.
+    if (this.detached) return;
     for (const parser of this.parsers.values()) for (const event of parser.end()) this.emit(event);
     const reportedDown = this.connection.disconnected;
-    this.stop();
+    this.halt();
     if (reportedDown) this.emit({ kind: 'connection', runId: this.runId, state: 'connected' });
     let final = fromWorkflow;
     if (this.opts.settle) final = await this.opts.settle(fromWorkflow).catch(() => fromWorkflow);
+    if (this.detached) return;
     this.emit({ kind: 'run-phase', runId: this.runId, phase: final.phase, ...(final.message ? { message: final.message } : {}), at: new Date().toISOString() });
     this.resolveDone(final.phase);
   }
