@@ -176,6 +176,7 @@ export class WorkflowMonitor {
       if (this.phases.get(nodeId) === phase) continue;
       this.phases.set(nodeId, phase);
       this.emit({ kind: 'node-phase', runId: this.runId, nodeId, phase, message: state?.message, at: state?.finishedAt ?? state?.startedAt ?? at });
+      if (phase === 'cancelled') this.setHint(nodeId, null);
     }
     const runPhase = runPhaseOf(wf);
     if (runPhase === 'running' && this.runPhase === 'pending') {
@@ -186,6 +187,13 @@ export class WorkflowMonitor {
       this.finished = true;
       void this.finish({ phase: runPhase, message: wf.status?.message });
     }
+  }
+
+  private setHint(nodeId: string, hint: NodeHint | null): void {
+    const key = hint ? `${hint.reason}:${hint.hint}` : '';
+    if ((this.hints.get(nodeId) ?? '') === key) return;
+    this.hints.set(nodeId, key);
+    this.emit({ kind: 'hint', runId: this.runId, nodeId, hint });
   }
 
   private onWorkflowDeleted(): void {
@@ -201,12 +209,8 @@ export class WorkflowMonitor {
     const nodeId = (this.opts.podNode ?? argoPodNode)(pod, this.opts.workflowName, this.opts.nodeIds);
     if (!nodeId || !this.parsers.has(nodeId)) return;
     this.pods.set(key, pod);
-    const hint: NodeHint | null = podHint(pod, [], this.container);
-    const hintKey = hint ? `${hint.reason}:${hint.hint}` : '';
-    if ((this.hints.get(nodeId) ?? '') !== hintKey) {
-      this.hints.set(nodeId, hintKey);
-      this.emit({ kind: 'hint', runId: this.runId, nodeId, hint });
-    }
+    // A step stopped by Cancel exits non-zero; that is no fault of the step, so no hint.
+    this.setHint(nodeId, this.phases.get(nodeId) === 'cancelled' ? null : podHint(pod, [], this.container));
     if (!this.following.has(key) && !this.stopped && containerStarted(pod, this.container)) {
       this.following.add(key);
       // Counted at once, so a Workflow that ends meanwhile waits for this log too.
