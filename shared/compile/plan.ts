@@ -3,7 +3,6 @@
  * order, each connected input with its source, and the checks that keep user text out of names.
  */
 import type { NodeCatalog } from '../pipeline/catalog.ts';
-import { topologicalOrder } from '../pipeline/graph.ts';
 import { resolveNode } from '../pipeline/resolve.ts';
 import type { ResolvedNode } from '../pipeline/resolve.ts';
 import type { ParamValue, PipelineDocument, ProblemLocation } from '../pipeline/types.ts';
@@ -53,55 +52,129 @@ function checkName(kind: string, name: string, pattern: RegExp, hint: string, lo
 }
 
 export function planPipeline(doc: PipelineDocument, catalog: NodeCatalog): CompilePlan {
-  const byId = new Map<string, ResolvedNode>();
+  const index = new Map<string, number>();
+  const resolvedNodes: ResolvedNode[] = [];
+  // Nodes of one catalog type share their port and parameter lists: each list is checked once.
+  const checked = new Set<readonly unknown[]>();
   for (const node of doc.nodes) {
     checkName('node id', node.id, NODE_ID, "lowercase letters, digits and '-', starting and ending with a letter or digit", { nodeId: node.id });
-    if (byId.has(node.id)) throw new CompileError(`node id "${node.id}" is used twice`, { nodeId: node.id });
+    if (index.has(node.id)) throw new CompileError(`node id "${node.id}" is used twice`, { nodeId: node.id });
     const resolved = resolveNode(node, catalog);
     if (!resolved) throw new CompileError(`node "${node.id}" has unknown type "${node.type}"`, { nodeId: node.id, field: 'type' });
-    for (const port of [...resolved.inputs, ...resolved.outputs]) checkName('port name', port.name, PORT_NAME, "letters, digits, '_' and '-', starting with a letter or digit", { nodeId: node.id, field: 'interface' });
-    for (const p of resolved.paramSpecs) checkName('parameter name', p.name, PARAM_NAME, "letters, digits and '_', not starting with a digit", { nodeId: node.id, param: p.name });
-    byId.set(node.id, resolved);
+    checkInterface(resolved, checked);
+    index.set(node.id, resolvedNodes.length);
+    resolvedNodes.push(resolved);
   }
-  const sources = new Map<string, Map<string, PlannedInput>>();
+  const sources: (Map<string, PlannedInput> | undefined)[] = [];
+  const successors: number[][] = resolvedNodes.map(() => []);
+  const indegree = new Array<number>(resolvedNodes.length).fill(0);
   for (const edge of doc.edges) {
-    const source = byId.get(edge.source);
-    const target = byId.get(edge.target);
-    if (!source || !target) throw new CompileError(`edge "${edge.id}" joins a node that does not exist`, { edgeId: edge.id });
-    if (!source.outputs.some((p) => p.name === edge.sourceHandle)) {
+    const from = index.get(edge.source);
+    const to = index.get(edge.target);
+    if (from === undefined || to === undefined) throw new CompileError(`edge "${edge.id}" joins a node that does not exist`, { edgeId: edge.id });
+    if (!resolvedNodes[from].outputs.some((p) => p.name === edge.sourceHandle)) {
       throw new CompileError(`edge "${edge.id}": node "${edge.source}" has no output "${edge.sourceHandle}"`, { edgeId: edge.id });
     }
-    if (!target.inputs.some((p) => p.name === edge.targetHandle)) {
+    if (!resolvedNodes[to].inputs.some((p) => p.name === edge.targetHandle)) {
       throw new CompileError(`edge "${edge.id}": node "${edge.target}" has no input "${edge.targetHandle}"`, { edgeId: edge.id });
     }
-    const inputs = sources.get(edge.target) ?? new Map<string, PlannedInput>();
+    const inputs = (sources[to] ??= new Map<string, PlannedInput>());
     if (inputs.has(edge.targetHandle)) {
       throw new CompileError(`input "${edge.targetHandle}" of node "${edge.target}" has two sources`, { edgeId: edge.id, nodeId: edge.target });
     }
     inputs.set(edge.targetHandle, { port: edge.targetHandle, source: edge.source, sourcePort: edge.sourceHandle });
-    sources.set(edge.target, inputs);
+    successors[from].push(to);
+    indegree[to]++;
   }
-  const { order, cyclic } = topologicalOrder(doc);
-  if (cyclic.length > 0) throw new CompileError(`the pipeline has a cycle through ${cyclic.join(', ')}`, { nodeId: cyclic[0] });
-  const upstream = upstreamMap(doc);
-  const nodes = order.map((id): PlannedNode => {
-    const resolved = byId.get(id)!;
-    const connected = sources.get(id);
-    const inputs = resolved.inputs.flatMap((p) => (connected?.has(p.name) ? [connected.get(p.name)!] : []));
-    return { id, resolved, inputs, upstream: upstream.get(id) ?? [] };
+  const order = dependencyOrder(successors, indegree);
+  if (order.length < resolvedNodes.length) {
+    const placed = new Set(order);
+    const cyclic = doc.nodes.filter((_, i) => !placed.has(i)).map((n) => n.id);
+    throw new CompileError(`the pipeline has a cycle through ${cyclic.join(', ')}`, { nodeId: cyclic[0] });
+  }
+  const nodes = order.map((i): PlannedNode => {
+    const resolved = resolvedNodes[i];
+    const connected = sources[i];
+    const inputs: PlannedInput[] = [];
+    if (connected) for (const port of resolved.inputs) if (connected.has(port.name)) inputs.push(connected.get(port.name)!);
+    return { id: resolved.node.id, resolved, inputs, upstream: connected ? upstreamOf(connected) : [] };
   });
   return { doc, nodes };
 }
 
-/** upstreamIds for every node in one pass (upstreamIds itself scans all edges per call). */
-function upstreamMap(doc: PipelineDocument): Map<string, string[]> {
-  const sets = new Map<string, Set<string>>();
-  for (const e of doc.edges) {
-    const set = sets.get(e.target) ?? new Set<string>();
-    set.add(e.source);
-    sets.set(e.target, set);
+function checkInterface(resolved: ResolvedNode, checked: Set<readonly unknown[]>): void {
+  const nodeId = resolved.node.id;
+  for (const ports of [resolved.inputs, resolved.outputs]) {
+    if (checked.has(ports)) continue;
+    for (const port of ports) checkName('port name', port.name, PORT_NAME, "letters, digits, '_' and '-', starting with a letter or digit", { nodeId, field: 'interface' });
+    checked.add(ports);
   }
-  return new Map([...sets].map(([id, set]) => [id, [...set].sort()]));
+  if (checked.has(resolved.paramSpecs)) return;
+  for (const p of resolved.paramSpecs) checkName('parameter name', p.name, PARAM_NAME, "letters, digits and '_', not starting with a digit", { nodeId, param: p.name });
+  checked.add(resolved.paramSpecs);
+}
+
+/**
+ * Node indices in dependency order, ties broken by document order (what topologicalOrder gives, on
+ * indices instead of ids); nodes on a cycle are left out.
+ */
+function dependencyOrder(successors: readonly number[][], indegree: number[]): number[] {
+  const heap = new MinHeap();
+  indegree.forEach((d, i) => d === 0 && heap.push(i));
+  const order: number[] = [];
+  while (heap.size > 0) {
+    const i = heap.pop();
+    order.push(i);
+    for (const t of successors[i]) if (--indegree[t] === 0) heap.push(t);
+  }
+  return order;
+}
+
+class MinHeap {
+  private readonly items: number[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  push(value: number): void {
+    const items = this.items;
+    let c = items.length;
+    items.push(value);
+    while (c > 0) {
+      const p = (c - 1) >> 1;
+      if (items[p] <= value) break;
+      items[c] = items[p];
+      c = p;
+    }
+    items[c] = value;
+  }
+
+  pop(): number {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop()!;
+    const n = items.length;
+    if (n === 0) return top;
+    let p = 0;
+    for (;;) {
+      const l = 2 * p + 1;
+      if (l >= n) break;
+      const m = l + 1 < n && items[l + 1] < items[l] ? l + 1 : l;
+      if (items[m] >= last) break;
+      items[p] = items[m];
+      p = m;
+    }
+    items[p] = last;
+    return top;
+  }
+}
+
+/** Ids of the nodes an input reads from, sorted, without repeats (upstreamIds for one node). */
+function upstreamOf(connected: Map<string, PlannedInput>): string[] {
+  const ids: string[] = [];
+  for (const input of connected.values()) if (!ids.includes(input.source)) ids.push(input.source);
+  return ids.sort();
 }
 
 /** A parameter value as one command-line argument (the step-script contract). */
