@@ -10,7 +10,7 @@ import { CompileError, planPipeline } from './plan.ts';
 import type { CompiledFiles } from './types.ts';
 import { ComponentTable } from './kfp/components.ts';
 import { containerEnv, containerExecutor, containerSignature } from './kfp/container.ts';
-import { artifactType, containerComponent, importerComponent, importerExecutor, task } from './kfp/dag.ts';
+import { artifactType, containerComponent, importerComponent, importerExecutor, task, TaskParts } from './kfp/dag.ts';
 import { planDataset } from './kfp/dataset.ts';
 import { LauncherCommands, literalField } from './kfp/launcher.ts';
 import { kubernetesExecutorConfig, platformDocument, secretAsEnv } from './kfp/platform.ts';
@@ -33,6 +33,7 @@ export function kfpDocuments(doc: PipelineDocument, catalog: NodeCatalog): { pip
   const settings = doc.settings ?? {};
   const table = new ComponentTable();
   const commands = new LauncherCommands();
+  const parts = new TaskParts();
   const env = containerEnv(settings);
   const secrets = settings.secretEnv && settings.secretEnv.length > 0 ? secretAsEnv(settings.secretEnv) : undefined;
   const tasks: YamlMap = {};
@@ -44,7 +45,7 @@ export function kfpDocuments(doc: PipelineDocument, catalog: NodeCatalog): { pip
     if (dataset?.kind === 'importer') {
       const key = JSON.stringify([dataset.uri, p.resolved.params.format ?? null, ...p.resolved.outputs.map((o) => `${o.name}:${o.kind}`)]);
       const name = table.add('importer', key, () => ({ component: importerComponent(p, ''), executor: importerExecutor(p, dataset.uri) }));
-      tasks[p.id] = task(p, name, dataset.uri);
+      tasks[p.id] = task(p, name, parts, dataset.uri);
     } else {
       const { id, command } = commands.get(p.id, p.resolved.script, dataset?.sample);
       const name = table.add(p.resolved.spec.type, containerSignature(p, id, settings.image), () => ({
@@ -52,7 +53,7 @@ export function kfpDocuments(doc: PipelineDocument, catalog: NodeCatalog): { pip
         executor: containerExecutor(p, settings.image, command, env),
         platform: kubernetesExecutorConfig(p, secrets),
       }));
-      tasks[p.id] = task(p, name);
+      tasks[p.id] = task(p, name, parts);
     }
     // Metrics become pipeline outputs, so the KFP run page lists them. Node ids hold no '_', so names cannot collide.
     for (const port of p.resolved.outputs) {

@@ -3,6 +3,7 @@ import type { ParamType, ParamValue, PortKind, PortSpec } from '../../pipeline/t
 import type { PlannedNode } from '../plan.ts';
 import { NODE_ID_PARAMETER } from './container.ts';
 import { literalField, protectKfpText } from './launcher.ts';
+import { sharedYaml } from '../emitYaml.ts';
 import type { YamlMap, YamlValue } from './yaml.ts';
 
 const PARAMETER_TYPES: Record<ParamType, string> = {
@@ -85,23 +86,40 @@ export function importerExecutor(p: PlannedNode, uri: string): YamlMap {
 /** Retry after 1, 2, 4... minutes, at most an hour in all (KFP's own cap). */
 export const RETRY_BACKOFF = { backoffDuration: '60s', backoffFactor: 2, backoffMaxDuration: '3600s' };
 
-export function task(p: PlannedNode, componentName: string, importerUri?: string): YamlMap {
+/** Parts of tasks that many tasks hold alike (a constant, the caching and retry settings), made once per document. */
+export class TaskParts {
+  private readonly parts = new Map<string, YamlMap>();
+
+  get(key: string, make: () => YamlMap): YamlMap {
+    let part = this.parts.get(key);
+    if (part === undefined) this.parts.set(key, (part = sharedYaml(make())));
+    return part;
+  }
+
+  /** `{runtimeValue: {constant}}` for a parameter value. */
+  constant(value: ParamValue): YamlMap {
+    const key = typeof value === 'string' ? `s${value}` : Array.isArray(value) ? `l${JSON.stringify(value)}` : `${typeof value}${value}`;
+    return this.get(key, () => ({ runtimeValue: { constant: parameterConstant(value) } }));
+  }
+}
+
+export function task(p: PlannedNode, componentName: string, parts: TaskParts, importerUri?: string): YamlMap {
   const parameters: YamlMap = {};
   if (importerUri !== undefined) parameters.uri = { runtimeValue: { constant: importerUri } };
   else {
     const params = p.resolved.params;
-    for (const name in params) parameters[name] = { runtimeValue: { constant: parameterConstant(params[name]) } };
+    for (const name in params) parameters[name] = parts.constant(params[name]);
     parameters[NODE_ID_PARAMETER] = { runtimeValue: { constant: p.id } };
   }
   const artifacts: YamlMap = {};
   for (const i of p.inputs) artifacts[i.port] = { taskOutputArtifact: { producerTask: i.source, outputArtifactKey: i.sourcePort } };
-
+  const { cache, retries } = p.resolved;
   return {
     taskInfo: { name: p.id },
-    componentRef: { name: componentName },
+    componentRef: parts.get(`component\n${componentName}`, () => ({ name: componentName })),
     dependentTasks: p.upstream.length > 0 ? [...p.upstream] : undefined,
     inputs: nonEmpty({ parameters, artifacts }),
-    cachingOptions: { enableCache: p.resolved.cache },
-    retryPolicy: p.resolved.retries > 0 ? { maxRetryCount: p.resolved.retries, ...RETRY_BACKOFF } : undefined,
+    cachingOptions: parts.get(`cache\n${cache}`, () => ({ enableCache: cache })),
+    retryPolicy: retries > 0 ? parts.get(`retry\n${retries}`, () => ({ maxRetryCount: retries, ...RETRY_BACKOFF })) : undefined,
   };
 }
