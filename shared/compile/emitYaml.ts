@@ -102,9 +102,14 @@ class Out {
     this.chunk = '';
   }
 
-  text(): string {
+  /** The whole text as chunks in order (none when nothing was written). */
+  parts(): string[] {
     this.flush();
-    return this.chunks.join('');
+    return this.chunks;
+  }
+
+  text(): string {
+    return this.parts().join('');
   }
 }
 
@@ -225,7 +230,13 @@ function writeSeq(out: Out, texts: Texts, items: readonly YamlValue[], level: nu
 
 /** YAML text of a JSON-like value whose top level is a mapping; `undefined` members are left out. */
 export function emitYaml(value: YamlMap): string {
+  return emitYamlParts(value).join('');
+}
+
+/** emitYaml's text in pieces, for a caller that joins several documents: the text is copied only once. */
+export function emitYamlParts(value: YamlMap): string[] {
   const out = new Out();
   writeMap(out, new Texts(), value, 0, false);
-  return out.text() || '{}\n';
+  const parts = out.parts();
+  return parts.length > 0 ? parts : ['{}\n'];
 }

@@ -3,7 +3,7 @@
  * sigs.k8s.io/yaml for the platform document) and YAML 1.2 parsers (the backend's gopkg.in/yaml.v3) read
  * alike: numbers such as `1.0e-7` stay numbers, strings such as `yes` or `0o17` stay strings.
  */
-import { emitYaml } from '../emitYaml.ts';
+import { emitYamlParts } from '../emitYaml.ts';
 import type { YamlValue } from '../emitYaml.ts';
 
 export type { YamlValue };
@@ -11,5 +11,10 @@ export type YamlMap = { [key: string]: YamlValue | undefined };
 
 /** Several YAML documents in one text, separated by `---`, as the KFP SDK writes a pipeline and its platform spec. */
 export function stringifyKfpDocuments(header: string, documents: readonly YamlMap[]): string {
-  return header + documents.map((d) => emitYaml(d)).join('---\n');
+  const parts = [header];
+  documents.forEach((d, i) => {
+    if (i > 0) parts.push('---\n');
+    for (const part of emitYamlParts(d)) parts.push(part);
+  });
+  return parts.join('');
 }
