@@ -4,6 +4,8 @@
  * The general-purpose `yaml` package needs ~150 ms for a 1,000-node workflow; this takes a few.
  */
 
+import { largeTextMemo } from './largeText.ts';
+
 export type YamlValue = string | number | boolean | null | readonly YamlValue[] | { readonly [key: string]: YamlValue | undefined };
 
 // Plain (unquoted) only for names, paths and space-separated words that every YAML version reads as that string.
@@ -35,6 +37,17 @@ export function formatYamlNumber(n: number): string {
 
 
 const LINE_START = /\n(?=[^\n])/g;
+
+/** A string this long (a step script, a sample) is written through largeInline. */
+const LARGE = 4096;
+const LARGE_INLINE: ((value: string) => string)[] = [];
+
+/** What follows `key:` or `-` at `level` for a large string, remembered across calls (see largeText.ts). */
+function largeInline(level: number): (value: string) => string {
+  return (LARGE_INLINE[level] ??= largeTextMemo((value) =>
+    isBlockCandidate(value) ? ` ${literalBlock(value, indentOf(level + 1))}` : ` ${scalarText(value)}\n`,
+  ));
+}
 
 function isBlockCandidate(s: string): boolean {
   return s.length > 1 && s.includes('\n') && s[0] !== ' ' && s[0] !== '\n' && !BLOCK_UNSAFE.test(s);
@@ -126,6 +139,13 @@ function dashOf(level: number): string {
   return DASHES[level];
 }
 
+/** `-` after the indentation of `level`: a list item whose value follows on the same line or below. */
+const ITEMS: string[] = [];
+function itemOf(level: number): string {
+  while (ITEMS.length <= level) ITEMS.push(`${indentOf(ITEMS.length)}-`);
+  return ITEMS[level];
+}
+
 function hasMembers(map: YamlMap): boolean {
   for (const key in map) if (map[key] !== undefined) return true;
   return false;
@@ -137,6 +157,7 @@ function writeInline(out: Out, texts: Texts, value: YamlValue, level: number): b
     // Names, flags and paths repeat once per node; short strings are looked up instead of re-checked.
     const cached = texts.values.get(value);
     if (cached !== undefined) out.write(cached);
+    else if (value.length >= LARGE) out.write(largeInline(level)(value));
     else if (isBlockCandidate(value)) {
       out.write(' ');
       out.write(literalBlock(value, indentOf(level + 1)));
@@ -220,8 +241,7 @@ function writeSeq(out: Out, texts: Texts, items: readonly YamlValue[], level: nu
       writeBlock(out, texts, item as YamlMap, level + 1, true);
       continue;
     }
-    out.write(indentOf(level));
-    out.write('-');
+    out.write(itemOf(level));
     if (writeInline(out, texts, item, level)) continue;
     out.write('\n');
     writeBlock(out, texts, item as readonly YamlValue[], level + 1, false);

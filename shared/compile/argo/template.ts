@@ -4,6 +4,7 @@ import { sharedYaml } from '../emitYaml.ts';
 import type { YamlValue } from '../emitYaml.ts';
 import type { PlannedNode } from '../plan.ts';
 import { CompileError, datasetSource, formatArgValue, sampleText } from '../plan.ts';
+import { utf8Length } from '../largeText.ts';
 import type { WorkflowTexts } from './globals.ts';
 import { escapeKubernetesVars, LAUNCHER, launcherCommand, MAX_ARG_BYTES, protectArgoArg } from './launcher.ts';
 
@@ -123,7 +124,7 @@ function checkArgSize(ctx: TemplateContext, text: string, what: string, nodeId: 
   // UTF-8 needs at most 3 bytes per UTF-16 unit, so most texts need no encoding to be measured; nodes
   // of one type share one script string, so each is encoded once.
   if (text.length * 3 <= MAX_ARG_BYTES || ctx.measured.has(text)) return text;
-  const bytes = new TextEncoder().encode(text).length;
+  const bytes = utf8Length(text);
   if (bytes > MAX_ARG_BYTES) {
     throw new CompileError(`node "${nodeId}": its ${what} is ${bytes} bytes; the container gets it as one argument, which Linux limits to ${MAX_ARG_BYTES} bytes`, { nodeId, field });
   }

@@ -8,6 +8,7 @@
  * `(` or a non-ASCII character is written `U+E000 $ )`. The launcher below undoes exactly that before the
  * step starts. Text without those patterns is written unchanged.
  */
+import { largeTextMemo, utf8Length } from '../largeText.ts';
 import { CompileError } from '../plan.ts';
 
 export const ESCAPE_CHAR = '\ue000';
@@ -17,6 +18,9 @@ export function protectKfpText(text: string): string {
   if (!/[\ue000{$]/.test(text)) return text;
   return text.replace(/\ue000|\{(?=\{)|\$(?=[$(\u0080-\uffff])/g, (c) => (c === '$' ? `${ESCAPE_CHAR}$)` : c + ESCAPE_CHAR));
 }
+
+/** protectKfpText for scripts and samples, remembered across compiles. */
+const protectLargeText = largeTextMemo(protectKfpText);
 
 /** For env values, which only Kubernetes expands: `$` doubled where Kubernetes would read or garble what follows. */
 export function escapeKubeletExpansion(text: string): string {
@@ -63,7 +67,7 @@ export const MAX_ARG_BYTES = 131072;
 
 function checkSize(text: string, what: string, nodeId: string, field: string): void {
   // UTF-8 needs at most 3 bytes per UTF-16 unit, so most texts need no encoding to be measured.
-  const bytes = text.length * 3 <= MAX_ARG_BYTES ? 0 : new TextEncoder().encode(text).length;
+  const bytes = text.length * 3 <= MAX_ARG_BYTES ? 0 : utf8Length(text);
   if (bytes > MAX_ARG_BYTES) {
     throw new CompileError(`node "${nodeId}": its ${what} is ${bytes} bytes; KFP passes it as one command-line argument, which Linux limits to ${MAX_ARG_BYTES} bytes`, { nodeId, field });
   }
@@ -76,10 +80,10 @@ export interface BundledSample {
 
 /** The container command that runs `script`, with any bundled sample it reads; the step's flags follow as args. */
 export function launcherCommand(nodeId: string, script: string, sample?: BundledSample): string[] {
-  const command = ['python3', '-u', '-c', KFP_LAUNCHER, protectKfpText(script)];
+  const command = ['python3', '-u', '-c', KFP_LAUNCHER, protectLargeText(script)];
   checkSize(command[4], 'step script', nodeId, 'code');
   if (sample) {
-    command.push(`--pipewright-sample=${sample.name}`, protectKfpText(sample.text));
+    command.push(`--pipewright-sample=${sample.name}`, protectLargeText(sample.text));
     checkSize(command[6], `sample "${sample.name}"`, nodeId, 'params.uri');
   }
   return command;
