@@ -7,7 +7,7 @@ import { kubectl, phaseOf, spawnKubectl, waitFor, waitForWorkflowDone } from './
 
 const DIAMOND = join(import.meta.dirname, '../../../shared/reference/argo/dag-diamond.yaml');
 const TRAIN_EVAL = join(import.meta.dirname, 'fixtures/train-eval.yaml');
-const GOLDEN = join(import.meta.dirname, '../golden/argo/workflow.yaml');
+const GOLDEN = join(import.meta.dirname, '../golden/argo/korean-llm/workflow.yaml');
 
 /** `workflow.argoproj.io/NAME created` -> NAME */
 function createdName(stdout: string): string {
@@ -60,9 +60,9 @@ describe('the real kubectl against the emulator', () => {
   it('kubectl create -f the compiled golden workflow runs every step to Succeeded', async () => {
     const created = await kubectl(emulator, ['create', '-f', GOLDEN]);
     const name = createdName(created.stdout);
-    const wf = await waitForWorkflowDone(emulator, 'ml-team', name, 30_000);
+    const wf = await waitForWorkflowDone(emulator, 'kubeflow', name, 30_000);
     expect(phaseOf(wf)).toBe('Succeeded');
-    const pods = await kubectl(emulator, ['get', 'pods', '-n', 'ml-team', '-o', 'name']);
+    const pods = await kubectl(emulator, ['get', 'pods', '-n', 'kubeflow', '-o', 'name']);
     expect(pods.stdout).toContain(`pod/${name}-cpt-`);
     expect(pods.stdout).toContain(`pod/${name}-sft-`);
   });
