@@ -73,9 +73,7 @@ if (vitest) {
 }
 
 if (existsSync('playwright.config.ts')) {
-  const e2eOk = run('end-to-end tests (Chromium)', npx, ['playwright', 'test'], {
-    env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: 'test-results/e2e.json' },
-  });
+  const e2eOk = run('end-to-end tests (Chromium)', npx, ['playwright', 'test']);
   check('playwright', e2eOk);
   const e2e = readJson('test-results/e2e.json');
   if (e2e?.stats) {
