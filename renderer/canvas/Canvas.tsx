@@ -1,5 +1,5 @@
 /** The pipeline canvas: React Flow, controlled by the app store through change objects. */
-import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFlow } from '@xyflow/react';
+import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFlow, useStore as useFlowStore } from '@xyflow/react';
 import type { Connection, EdgeChange, FinalConnectionState, IsValidConnection, NodeChange, OnConnectEnd, ReactFlowInstance } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DragEvent } from 'react';
@@ -12,7 +12,7 @@ import { appStore, useAppStore } from '../store/index.ts';
 import { fitToDocument, setFlowInstance } from './canvasControls.ts';
 import type { PipelineFlowEdge, PipelineFlowNode, Size } from './flowElements.ts';
 import { FlowElementCache } from './flowElements.ts';
-import { PipelineNodeCard } from './PipelineNodeCard.tsx';
+import { DETAIL_ZOOM, FarZoomContext, PipelineNodeCard } from './PipelineNodeCard.tsx';
 import { refusalMessage } from './refusal.ts';
 
 export const NODE_DRAG_TYPE = 'application/x-pipewright-node-type';
@@ -68,6 +68,7 @@ export function Canvas() {
   const snapToGrid = useAppStore((s) => s.snapToGrid);
   const showMinimap = useAppStore((s) => s.showMinimap);
   const loadId = useAppStore((s) => s.loadId);
+  const far = useFlowStore((s) => s.transform[2] < DETAIL_ZOOM);
   const ariaLabelConfig = useMemo(
     () => ({
       'node.a11yDescription.default': t('flow.nodeHelp'),
@@ -161,32 +162,34 @@ export function Canvas() {
 
   return (
     <div className="canvas" ref={wrapper} onDragOver={onDragOver} onDrop={onDrop} aria-label={t('canvas.label')}>
-      <ReactFlow<PipelineFlowNode, PipelineFlowEdge>
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onConnect={onConnect}
-        onConnectEnd={onConnectEnd}
-        isValidConnection={isValidConnection}
-        onInit={onInit}
-        deleteKeyCode={null}
-        selectionKeyCode="Shift"
-        multiSelectionKeyCode={multiSelectionKeys}
-        snapToGrid={snapToGrid}
-        snapGrid={snapGrid}
-        onlyRenderVisibleElements={docNodes.length > VISIBLE_ONLY_THRESHOLD}
-        minZoom={0.05}
-        maxZoom={2}
-        defaultEdgeOptions={defaultEdgeOptions}
-        proOptions={proOptions}
-        ariaLabelConfig={ariaLabelConfig}
-      >
-        <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
-        <Controls showInteractive={false} position="bottom-left" />
-        {showMinimap && <MiniMap<PipelineFlowNode> pannable zoomable position="bottom-right" nodeClassName={minimapNodeClass} style={minimapStyle} />}
-      </ReactFlow>
+      <FarZoomContext.Provider value={far}>
+        <ReactFlow<PipelineFlowNode, PipelineFlowEdge>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          onConnectEnd={onConnectEnd}
+          isValidConnection={isValidConnection}
+          onInit={onInit}
+          deleteKeyCode={null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={multiSelectionKeys}
+          snapToGrid={snapToGrid}
+          snapGrid={snapGrid}
+          onlyRenderVisibleElements={docNodes.length > VISIBLE_ONLY_THRESHOLD}
+          minZoom={0.05}
+          maxZoom={2}
+          defaultEdgeOptions={defaultEdgeOptions}
+          proOptions={proOptions}
+          ariaLabelConfig={ariaLabelConfig}
+        >
+          <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
+          <Controls showInteractive={false} position="bottom-left" />
+          {showMinimap && <MiniMap<PipelineFlowNode> pannable zoomable position="bottom-right" nodeClassName={minimapNodeClass} style={minimapStyle} />}
+        </ReactFlow>
+      </FarZoomContext.Provider>
       {docNodes.length === 0 && <div className="canvas-empty">{t('canvas.empty')}</div>}
     </div>
   );

@@ -1,12 +1,13 @@
 /**
  * One pipeline step on the canvas. Small and memoized; reads problems and run state by id from the store.
  * Text comes from i18next's plain `t` (re-rendered through the store's `uiLang`): the hook version costs
- * too much a thousand times over. Zoomed far out, details are drawn as same-sized blanks (no re-measure).
+ * too much a thousand times over. Zoomed far out, details are drawn as same-sized blanks (no re-measure)
+ * and ports as plain elements React Flow measures and connects to, without a store subscription each.
  */
-import { Handle, Position, useStore as useFlowStore } from '@xyflow/react';
+import { Handle, Position, useStoreApi } from '@xyflow/react';
 import type { NodeProps } from '@xyflow/react';
 import i18next from 'i18next';
-import { memo } from 'react';
+import { createContext, memo, useContext } from 'react';
 import { catalog } from '../../node-catalog/index.ts';
 import { nodePorts, resolveNode } from '../../shared/pipeline/resolve.ts';
 import type { PortSpec } from '../../shared/pipeline/types.ts';
@@ -21,14 +22,39 @@ import type { PipelineFlowNode } from './flowElements.ts';
 /** Below this zoom, card text is unreadable anyway: draw blanks of the same size. */
 export const DETAIL_ZOOM = 0.3;
 
+/** Whether the canvas is zoomed out past DETAIL_ZOOM: one subscription in the canvas instead of one per card. */
+export const FarZoomContext = createContext(false);
+
 const t = (key: string, values?: Record<string, unknown>) => i18next.t(key, values);
 
-function PortRow({ input, output, lang, far }: { input?: PortSpec; output?: PortSpec; lang: Lang; far: boolean }) {
+/** A port as React Flow's Handle draws it (same classes and data, so it is measured and found as a connection end). */
+function StaticHandle({ nodeId, port, type, flowId }: { nodeId: string; port: PortSpec; type: 'source' | 'target'; flowId: string }) {
+  const side = type === 'target' ? Position.Left : Position.Right;
+  return (
+    <div
+      data-handleid={port.name}
+      data-nodeid={nodeId}
+      data-handlepos={side}
+      data-id={`${flowId}-${nodeId}-${port.name}-${type}`}
+      className={`react-flow__handle react-flow__handle-${side} nodrag nopan port-handle kind-${port.kind} ${type} connectable connectableend`}
+    />
+  );
+}
+
+function PortRow({ nodeId, input, output, lang, far, flowId }: { nodeId: string; input?: PortSpec; output?: PortSpec; lang: Lang; far: boolean; flowId: string }) {
+  if (far) {
+    return (
+      <div className="node-port-row">
+        {input && <StaticHandle nodeId={nodeId} port={input} type="target" flowId={flowId} />}
+        {output && <StaticHandle nodeId={nodeId} port={output} type="source" flowId={flowId} />}
+      </div>
+    );
+  }
   return (
     <div className="node-port-row">
       {input && <Handle type="target" position={Position.Left} id={input.name} className={`port-handle kind-${input.kind}`} title={`${input.name} (${input.kind})`} />}
-      {input && !far && <span className={`port-label in${input.optional ? ' optional' : ''}`}>{localize(input.title, lang, input.name)}</span>}
-      {output && !far && <span className="port-label out">{localize(output.title, lang, output.name)}</span>}
+      {input && <span className={`port-label in${input.optional ? ' optional' : ''}`}>{localize(input.title, lang, input.name)}</span>}
+      {output && <span className="port-label out">{localize(output.title, lang, output.name)}</span>}
       {output && <Handle type="source" position={Position.Right} id={output.name} className={`port-handle kind-${output.kind}`} title={`${output.name} (${output.kind})`} />}
     </div>
   );
@@ -42,7 +68,9 @@ function PipelineNodeCardView({ id, data, selected }: NodeProps<PipelineFlowNode
   }).split('|') as [Lang, string, string, NodePhase | ''];
   const errors = Number(errorText);
   const warnings = Number(warningText);
-  const far = useFlowStore((s) => s.transform[2] < DETAIL_ZOOM);
+  const far = useContext(FarZoomContext);
+  // Read once, not subscribed: the flow's id never changes while the canvas is mounted.
+  const flowId = useStoreApi().getState().rfId;
   const node = data.node;
   const spec = catalog.get(node.type);
   if (!spec) {
@@ -99,11 +127,11 @@ function PipelineNodeCardView({ id, data, selected }: NodeProps<PipelineFlowNode
       {rows > 0 && (
         <div className="node-ports">
           {Array.from({ length: rows }, (_, i) => (
-            <PortRow key={i} input={inputs[i]} output={outputs[i]} lang={lang} far={far} />
+            <PortRow key={i} nodeId={id} input={inputs[i]} output={outputs[i]} lang={lang} far={far} flowId={flowId} />
           ))}
         </div>
       )}
-      <NodeRunStrip id={id} />
+      {phase && <NodeRunStrip id={id} />}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-/** Re-validates the document shortly after it changes (a drag in progress re-validates once, at its end). */
+/** Re-validates the document shortly after it changes (moving nodes changes no problem: no re-validation). */
 import { catalog } from '../../node-catalog/index.ts';
 import type { PipelineDocument, Problem } from '../../shared/pipeline/types.ts';
 import { validatePipeline } from '../../shared/pipeline/validate.ts';
@@ -15,6 +15,19 @@ export function validateDocument(doc: PipelineDocument): Problem[] {
 }
 
 let validated: PipelineDocument | null = null;
+
+/** True when `next` differs from `prev` only in node positions (a drag): its problems cannot differ. */
+export function onlyPositionsChanged(prev: PipelineDocument, next: PipelineDocument): boolean {
+  const keys = Object.keys(next) as (keyof PipelineDocument)[];
+  if (keys.length !== Object.keys(prev).length || next.nodes.length !== prev.nodes.length) return false;
+  if (keys.some((k) => k !== 'nodes' && next[k] !== prev[k])) return false;
+  return next.nodes.every((n, i) => {
+    const p = prev.nodes[i];
+    if (n === p) return true;
+    const fields = Object.keys(n) as (keyof typeof n)[];
+    return fields.length === Object.keys(p).length && fields.every((k) => k === 'position' || n[k] === p[k]);
+  });
+}
 
 /** The current document's problems, validating now if the last result is stale (Run and Export ask this). */
 export function problemsNow(): Problem[] {
@@ -35,7 +48,8 @@ export function startLiveValidation(delayMs = VALIDATE_DELAY_MS): () => void {
   };
   run();
   const unsubscribe = appStore.subscribe((state, previous) => {
-    if (state.doc === previous.doc) return;
+    // A drag changes the document on every frame; validating it then would only cost frames.
+    if (state.doc === previous.doc || onlyPositionsChanged(previous.doc, state.doc)) return;
     clearTimeout(timer);
     timer = setTimeout(run, delayMs);
   });
