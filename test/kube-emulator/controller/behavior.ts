@@ -5,7 +5,7 @@ export type StepOutcome = 'succeed' | 'fail' | 'oomKilled';
 export interface StepBehavior {
   /** The `main` container's log lines (replacing the default script). */
   lines?: string[];
-  /** Emulated ms between log lines (default 100). */
+  /** Emulated ms between log lines (default 100); 0: all at once (500 a tick). */
   lineIntervalMs?: number;
   /** Emulated ms pulling the image and creating containers after scheduling (default 1000). */
   startDelayMs?: number;

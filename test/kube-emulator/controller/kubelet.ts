@@ -9,6 +9,8 @@ import { TimerGroup, nowSeconds } from './timers.ts';
 
 const PODS = { resource: 'pods', group: '' };
 const NODE_NAME = 'emulator-node-1';
+/** Lines written per tick when a step logs with no interval. */
+const BURST_CHUNK_LINES = 500;
 
 type Status = Record<string, unknown>;
 type ContainerStatus = Record<string, unknown> & { name: string };
@@ -132,8 +134,10 @@ export class Kubelet {
       const interval = behavior.lineIntervalMs ?? 100;
       const emit = (i: number) => {
         if (i < stopAt) {
-          this.logs.append(ns, name, 'main', lines[i], restart);
-          timers.after(interval, () => emit(i + 1));
+          // No interval: the lines are written at once, a chunk per tick so the API server still answers meanwhile.
+          const end = interval > 0 ? i + 1 : Math.min(stopAt, i + BURST_CHUNK_LINES);
+          for (let j = i; j < end; j++) this.logs.append(ns, name, 'main', lines[j], restart);
+          timers.after(interval, () => emit(end));
           return;
         }
         if (outcome === 'succeed') finish(0, 'Completed');
