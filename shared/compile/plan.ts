@@ -3,6 +3,7 @@
  * order, each connected input with its source, and the checks that keep user text out of names.
  */
 import type { NodeCatalog } from '../pipeline/catalog.ts';
+import { dependencyOrder } from '../pipeline/graph.ts';
 import { resolveNode } from '../pipeline/resolve.ts';
 import type { ResolvedNode } from '../pipeline/resolve.ts';
 import type { ParamValue, PipelineDocument, ProblemLocation } from '../pipeline/types.ts';
@@ -114,63 +115,6 @@ function checkInterface(resolved: ResolvedNode, checked: Set<readonly unknown[]>
   checked.add(resolved.paramSpecs);
 }
 
-/**
- * Node indices in dependency order, ties broken by document order (what topologicalOrder gives, on
- * indices instead of ids); nodes on a cycle are left out.
- */
-function dependencyOrder(successors: readonly number[][], indegree: number[]): number[] {
-  const heap = new MinHeap();
-  indegree.forEach((d, i) => d === 0 && heap.push(i));
-  const order: number[] = [];
-  while (heap.size > 0) {
-    const i = heap.pop();
-    order.push(i);
-    for (const t of successors[i]) if (--indegree[t] === 0) heap.push(t);
-  }
-  return order;
-}
-
-class MinHeap {
-  private readonly items: number[] = [];
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  push(value: number): void {
-    const items = this.items;
-    let c = items.length;
-    items.push(value);
-    while (c > 0) {
-      const p = (c - 1) >> 1;
-      if (items[p] <= value) break;
-      items[c] = items[p];
-      c = p;
-    }
-    items[c] = value;
-  }
-
-  pop(): number {
-    const items = this.items;
-    const top = items[0];
-    const last = items.pop()!;
-    const n = items.length;
-    if (n === 0) return top;
-    let p = 0;
-    for (;;) {
-      const l = 2 * p + 1;
-      if (l >= n) break;
-      const m = l + 1 < n && items[l + 1] < items[l] ? l + 1 : l;
-      if (items[m] >= last) break;
-      items[p] = items[m];
-      p = m;
-    }
-    items[p] = last;
-    return top;
-  }
-}
-
-/** Ids of the nodes an input reads from, sorted, without repeats (upstreamIds for one node). */
 function upstreamOf(connected: Map<string, PlannedInput>): string[] {
   const ids: string[] = [];
   for (const input of connected.values()) if (!ids.includes(input.source)) ids.push(input.source);

@@ -34,61 +34,77 @@ export function upstreamIds(doc: Pick<PipelineDocument, 'nodes' | 'edges'>, node
  */
 export function topologicalOrder(doc: Pick<PipelineDocument, 'nodes' | 'edges'>): { order: string[]; cyclic: string[] } {
   const index = new Map(doc.nodes.map((n, i) => [n.id, i]));
-  const indegree = new Map<string, number>(doc.nodes.map((n) => [n.id, 0]));
-  const succ = new Map<string, string[]>(doc.nodes.map((n) => [n.id, []]));
+  const indegree = doc.nodes.map(() => 0);
+  const successors: number[][] = doc.nodes.map(() => []);
   for (const e of doc.edges) {
-    if (!index.has(e.source) || !index.has(e.target)) continue;
-    succ.get(e.source)!.push(e.target);
-    indegree.set(e.target, indegree.get(e.target)! + 1);
+    const s = index.get(e.source);
+    const t = index.get(e.target);
+    if (s === undefined || t === undefined) continue;
+    successors[s].push(t);
+    indegree[t] += 1;
   }
-  // A binary heap keyed by document order keeps this O((n + e) log n) for large graphs.
-  const heap: number[] = [];
-  const push = (i: number) => {
-    heap.push(i);
-    let c = heap.length - 1;
-    while (c > 0) {
-      const p = (c - 1) >> 1;
-      if (heap[p] <= heap[c]) break;
-      [heap[p], heap[c]] = [heap[c], heap[p]];
-      c = p;
-    }
-  };
-  const pop = (): number => {
-    const top = heap[0];
-    const last = heap.pop()!;
-    if (heap.length > 0) {
-      heap[0] = last;
-      let p = 0;
-      for (;;) {
-        const l = 2 * p + 1;
-        const r = l + 1;
-        let m = p;
-        if (l < heap.length && heap[l] < heap[m]) m = l;
-        if (r < heap.length && heap[r] < heap[m]) m = r;
-        if (m === p) break;
-        [heap[p], heap[m]] = [heap[m], heap[p]];
-        p = m;
-      }
-    }
-    return top;
-  };
-  doc.nodes.forEach((n, i) => {
-    if (indegree.get(n.id) === 0) push(i);
-  });
-  const order: string[] = [];
-  while (heap.length > 0) {
-    const id = doc.nodes[pop()].id;
-    order.push(id);
-    for (const t of succ.get(id)!) {
-      const d = indegree.get(t)! - 1;
-      indegree.set(t, d);
-      if (d === 0) push(index.get(t)!);
-    }
-  }
+  const order = dependencyOrder(successors, indegree).map((i) => doc.nodes[i].id);
   const placed = new Set(order);
   return { order, cyclic: doc.nodes.filter((n) => !placed.has(n.id)).map((n) => n.id) };
 }
 
+/**
+ * Node indices in dependency order, ties broken by index (topologicalOrder on indices, for hot
+ * paths); nodes on a cycle are left out. `indegree` is used up.
+ */
+export function dependencyOrder(successors: readonly number[][], indegree: number[]): number[] {
+  const heap = new MinHeap();
+  indegree.forEach((d, i) => d === 0 && heap.push(i));
+  const order: number[] = [];
+  while (heap.size > 0) {
+    const i = heap.pop();
+    order.push(i);
+    for (const t of successors[i]) if (--indegree[t] === 0) heap.push(t);
+  }
+  return order;
+}
+
+class MinHeap {
+  private readonly items: number[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  push(value: number): void {
+    const items = this.items;
+    let c = items.length;
+    items.push(value);
+    while (c > 0) {
+      const p = (c - 1) >> 1;
+      if (items[p] <= value) break;
+      items[c] = items[p];
+      c = p;
+    }
+    items[c] = value;
+  }
+
+  pop(): number {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop()!;
+    const n = items.length;
+    if (n === 0) return top;
+    let p = 0;
+    for (;;) {
+      const l = 2 * p + 1;
+      if (l >= n) break;
+      const m = l + 1 < n && items[l + 1] < items[l] ? l + 1 : l;
+      if (items[m] >= last) break;
+      items[p] = items[m];
+      p = m;
+    }
+    items[p] = last;
+    return top;
+  }
+}
+
+/** Ids of the nodes an input reads from, sorted, without repeats (upstreamIds for one node). */
 /** Each node reachable downstream of `nodeId` (not including it). */
 export function downstreamIds(doc: Pick<PipelineDocument, 'nodes' | 'edges'>, nodeId: string): Set<string> {
   const { out } = adjacency(doc);
