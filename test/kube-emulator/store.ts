@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { alreadyExists, conflict, gone, notFound } from './status.ts';
 import type { KubeObject, StoredEvent } from './types.ts';
 import { clone } from './types.ts';
+import { jsonEqual } from './equal.ts';
 
 export interface ResourceKey {
   resource: string;
@@ -55,9 +56,10 @@ export class ObjectStore {
     return map;
   }
 
+  /** `object` and `previous` are stored copies, never changed once written (the map replaces them), so history shares them. */
   private record(type: StoredEvent['type'], resource: string, object: KubeObject, previous?: KubeObject): void {
-    const event: StoredEvent = { rv: this.revision, type, resource, object: clone(object) };
-    if (previous) event.previous = clone(previous);
+    const event: StoredEvent = { rv: this.revision, type, resource, object };
+    if (previous) event.previous = previous;
     this.history.push(event);
     if (this.history.length > this.historyLimit) {
       const dropped = this.history.splice(0, this.history.length - this.historyLimit);
@@ -94,9 +96,15 @@ export class ObjectStore {
     return found ? clone(found) : undefined;
   }
 
-  list(resource: string, namespace?: string): KubeObject[] {
+  /** The stored object itself, to read without a copy: never change it. */
+  peek(resource: string, namespace: string | undefined, name: string): Readonly<KubeObject> | undefined {
+    return this.bucket(resource).get(keyOf(namespace, name));
+  }
+
+  /** Copies of the objects (in one namespace, and passing `filter`, when given) sorted by namespace and name. */
+  list(resource: string, namespace?: string, filter?: (o: Readonly<KubeObject>) => boolean): KubeObject[] {
     const all = [...this.bucket(resource).values()];
-    const chosen = namespace ? all.filter((o) => o.metadata.namespace === namespace) : all;
+    const chosen = all.filter((o) => (!namespace || o.metadata.namespace === namespace) && (!filter || filter(o)));
     return chosen
       .sort((a, b) => keyOf(a.metadata.namespace, a.metadata.name).localeCompare(keyOf(b.metadata.namespace, b.metadata.name)))
       .map((o) => clone(o));
@@ -115,8 +123,9 @@ export class ObjectStore {
     meta.resourceVersion = String(this.revision);
     meta.creationTimestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     meta.generation = 1;
-    map.set(keyOf(meta.namespace, meta.name), clone(object));
-    this.record('ADDED', key.resource, object);
+    const stored = clone(object);
+    map.set(keyOf(meta.namespace, meta.name), stored);
+    this.record('ADDED', key.resource, stored);
     return clone(object);
   }
 
@@ -133,20 +142,21 @@ export class ObjectStore {
     meta.uid = existing.metadata.uid;
     meta.creationTimestamp = existing.metadata.creationTimestamp;
     meta.resourceVersion = String(this.revision);
-    const specChanged = JSON.stringify(existing.spec) !== JSON.stringify(object.spec);
+    const specChanged = !jsonEqual(existing.spec, object.spec);
     meta.generation = (existing.metadata.generation ?? 1) + (specChanged ? 1 : 0);
-    map.set(keyOf(meta.namespace, meta.name), clone(object));
-    this.record('MODIFIED', key.resource, object, existing);
+    const stored = clone(object);
+    map.set(keyOf(meta.namespace, meta.name), stored);
+    this.record('MODIFIED', key.resource, stored, existing);
     return clone(object);
   }
 
   /** Reads, changes and writes one object in a single step (what the controller and kubelet do). */
   mutate(key: ResourceKey, namespace: string | undefined, name: string, change: (o: KubeObject) => void): KubeObject | undefined {
-    const current = this.tryGet(key.resource, namespace, name);
-    if (!current) return undefined;
-    const before = JSON.stringify(current);
+    const stored = this.peek(key.resource, namespace, name);
+    if (!stored) return undefined;
+    const current = clone(stored);
     change(current);
-    if (JSON.stringify(current) === before) return current;
+    if (jsonEqual(current, stored)) return current;
     return this.update(key, current);
   }
 

@@ -16,9 +16,7 @@ export interface EventSource {
  */
 export function recordEvent(store: ObjectStore, involved: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, source: EventSource, fieldPath?: string): void {
   const namespace = involved.metadata.namespace ?? 'default';
-  const existing = store
-    .list('events', namespace)
-    .find((e) => (e.involvedObject as Record<string, unknown>)?.uid === involved.metadata.uid && e.reason === reason && e.message === message);
+  const existing = store.list('events', namespace, (e) => (e.involvedObject as Record<string, unknown>)?.uid === involved.metadata.uid && e.reason === reason && e.message === message)[0];
   const now = nowSeconds();
   if (existing) {
     store.mutate(EVENTS, namespace, existing.metadata.name, (e) => {

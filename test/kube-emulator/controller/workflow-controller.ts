@@ -1,7 +1,8 @@
 import type { LogStore } from '../logs.ts';
 import type { ObjectStore } from '../store.ts';
 import type { KubeObject, StoredEvent } from '../types.ts';
-import { isRecord } from '../types.ts';
+import { clone, isRecord } from '../types.ts';
+import { jsonEqual } from '../equal.ts';
 import type { ScriptedBehavior, StepBehavior, StepSelector } from './behavior.ts';
 import { BEHAVIOR_ANNOTATION, behaviorForAttempt, workflowMatches } from './behavior.ts';
 import type { EngineHost, WfNode } from './engine.ts';
@@ -87,7 +88,7 @@ export class WorkflowController {
         delete nodes[id];
         this.terminalSince.delete(id);
         for (const other of Object.values(nodes)) if (other.children) other.children = other.children.filter((c) => c !== id);
-        const pod = this.store.list('pods', namespace).find((p) => p.metadata.annotations?.['workflows.argoproj.io/node-id'] === id);
+        const pod = this.store.list('pods', namespace, (p) => p.metadata.annotations?.['workflows.argoproj.io/node-id'] === id)[0];
         if (pod) this.deletePod(namespace, pod.metadata.name);
       }
       status.phase = 'Running';
@@ -194,10 +195,10 @@ export class WorkflowController {
   }
 
   private reconcile(namespace: string, name: string): void {
-    const wf = this.store.tryGet('workflows', namespace, name);
-    if (!wf) return;
+    const stored = this.store.peek('workflows', namespace, name);
+    if (!stored) return;
+    const wf = clone(stored) as KubeObject;
     const status = (isRecord(wf.status) ? wf.status : (wf.status = {})) as Record<string, unknown>;
-    const before = JSON.stringify(wf);
     if (!status.phase) {
       status.phase = 'Running';
       status.startedAt = nowSeconds();
@@ -206,7 +207,8 @@ export class WorkflowController {
       recordEvent(this.store, wf, 'Normal', 'WorkflowRunning', 'Workflow Running', SOURCE);
     }
     if (isTerminal(String(status.phase))) return;
-    const previous = JSON.parse(JSON.stringify(status.nodes ?? {})) as Record<string, WfNode>;
+    // The stored copy is replaced, never changed, so its nodes are the phases before this pass.
+    const previous = ((stored.status as Record<string, unknown> | undefined)?.nodes ?? {}) as Record<string, WfNode>;
     const shutdown = isRecord(wf.spec) ? wf.spec.shutdown : undefined;
     if (shutdown === 'Terminate' || shutdown === 'Stop') this.shutDown(wf, String(shutdown));
     else {
@@ -217,7 +219,7 @@ export class WorkflowController {
     const pods = Object.values(nodes).filter((n) => n.type === 'Pod');
     status.progress = `${pods.filter((n) => n.phase === 'Succeeded').length}/${pods.length}`;
     this.nodeEvents(wf, previous, nodes);
-    if (JSON.stringify(wf) !== before) this.store.update(WORKFLOWS, wf);
+    if (!jsonEqual(wf, stored)) this.store.update(WORKFLOWS, wf);
   }
 
   private nodeEvents(wf: KubeObject, previous: Record<string, WfNode>, nodes: Record<string, WfNode>): void {
@@ -242,7 +244,7 @@ export class WorkflowController {
   }
 
   private markPodsCompleted(wf: KubeObject): void {
-    for (const pod of this.store.list('pods', wf.metadata.namespace).filter((p) => p.metadata.labels?.[WORKFLOW_LABEL] === wf.metadata.name)) {
+    for (const pod of this.store.list('pods', wf.metadata.namespace, (p) => p.metadata.labels?.[WORKFLOW_LABEL] === wf.metadata.name)) {
       this.store.mutate(PODS, pod.metadata.namespace, pod.metadata.name, (p) => {
         p.metadata.labels = { ...p.metadata.labels, [COMPLETED_LABEL]: 'true' };
       });
@@ -254,7 +256,7 @@ export class WorkflowController {
     const status = wf.status as Record<string, unknown>;
     const message = `Stopped with strategy '${strategy}'`;
     const nodes = (status.nodes ?? {}) as Record<string, WfNode>;
-    for (const pod of this.store.list('pods', wf.metadata.namespace).filter((p) => p.metadata.labels?.[WORKFLOW_LABEL] === wf.metadata.name)) {
+    for (const pod of this.store.list('pods', wf.metadata.namespace, (p) => p.metadata.labels?.[WORKFLOW_LABEL] === wf.metadata.name)) {
       this.kubelet.kill(pod.metadata.namespace!, pod.metadata.name, message);
     }
     for (const node of Object.values(nodes)) {
@@ -281,7 +283,7 @@ export class WorkflowController {
     const namespace = wf.metadata.namespace!;
     this.timers.get(`${namespace}/${wf.metadata.name}`)?.cancel();
     this.timers.delete(`${namespace}/${wf.metadata.name}`);
-    for (const pod of this.store.list('pods', namespace).filter((p) => p.metadata.ownerReferences?.some((r) => r.uid === wf.metadata.uid))) {
+    for (const pod of this.store.list('pods', namespace, (p) => p.metadata.ownerReferences?.some((r) => r.uid === wf.metadata.uid) ?? false)) {
       this.kubelet.kill(namespace, pod.metadata.name, 'workflow deleted');
       this.deletePod(namespace, pod.metadata.name);
     }

@@ -83,7 +83,7 @@ export class RunSync {
   ) {}
 
   workflowOf(run: Run): KubeObject | undefined {
-    return this.store.list('workflows').find((w) => w.metadata.labels?.[RUN_ID_LABEL] === run.run_id);
+    return this.store.list('workflows', undefined, (w) => w.metadata.labels?.[RUN_ID_LABEL] === run.run_id)[0];
   }
 
   start(): () => void {
@@ -108,9 +108,9 @@ export class RunSync {
     if (state === 'FAILED' || state === 'CANCELED') run.error = { code: state === 'CANCELED' ? 1 : 2, message: String(status.message ?? 'run failed'), details: [] };
     else delete run.error;
     const podNames = new Map<string, string>();
-    for (const pod of this.store.list('pods', wf.metadata.namespace)) {
+    for (const pod of this.store.list('pods', wf.metadata.namespace, (p) => p.metadata.labels?.['workflows.argoproj.io/workflow'] === wf.metadata.name)) {
       const id = pod.metadata.annotations?.['workflows.argoproj.io/node-id'];
-      if (id && pod.metadata.labels?.['workflows.argoproj.io/workflow'] === wf.metadata.name) podNames.set(id, pod.metadata.name);
+      if (id) podNames.set(id, pod.metadata.name);
     }
     run.run_details = { pipeline_context_id: '1', pipeline_run_context_id: '2', task_details: taskDetails(run, wf, podNames) };
   }
