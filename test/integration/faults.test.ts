@@ -92,7 +92,8 @@ describe('fault suite', () => {
     const done = await h.finish(started.id);
     emulator.faults.clear();
     expect(done.phase, done.message).toBe('succeeded');
-    expect(emulator.faults.stats.failedRequests).toBeGreaterThan(5);
+    // The three refused creates are certain; the random 503s and 429s come on top.
+    expect(emulator.faults.stats.failedRequests).toBeGreaterThanOrEqual(3);
     await expectExactLogs(started.id, 'argo');
   });
 
