@@ -1,8 +1,9 @@
-/** Language, theme and canvas preferences; language and theme are kept by the back end. */
+/** Language, theme, canvas and local-run preferences; all but the canvas ones are kept by the back end. */
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import { appStore, useAppStore } from '../store/index.ts';
 import type { LanguageChoice, ThemeChoice } from '../store/uiSlice.ts';
+import { LocalRunSettings } from './LocalRunSettings.tsx';
 import { Modal } from './Modal.tsx';
 
 export function SettingsDialog() {
@@ -48,6 +49,7 @@ export function SettingsDialog() {
         <input id="setting-snap" type="checkbox" checked={snap} onChange={(e) => setSnapToGrid(e.target.checked)} />
         <label htmlFor="setting-minimap">{t('settingsDialog.minimap')}</label>
         <input id="setting-minimap" type="checkbox" checked={minimap} onChange={(e) => setShowMinimap(e.target.checked)} />
+        <LocalRunSettings />
       </div>
     </Modal>
   );

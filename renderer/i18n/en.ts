@@ -258,6 +258,12 @@ export const en = {
     dark: 'Dark',
     snap: 'Snap to grid',
     minimap: 'Show minimap',
+    localRuns: 'Runs on this machine',
+    python: 'Python interpreter',
+    pythonAuto: 'Automatic: the first python3 that has what the steps need',
+    concurrency: 'Steps at once',
+    concurrencyHelp: '0: as many as this machine has CPU cores',
+    useDvc: 'Run with dvc repro (when DVC is installed)',
   },
   help: {
     title: 'Keyboard shortcuts',

@@ -259,6 +259,12 @@ export const ko: Messages = {
     dark: '어둡게',
     snap: '격자에 맞추기',
     minimap: '미니맵 보기',
+    localRuns: '이 컴퓨터에서 실행',
+    python: '파이썬 인터프리터',
+    pythonAuto: '자동: 단계에 필요한 모듈이 있는 첫 번째 python3',
+    concurrency: '동시에 실행할 단계 수',
+    concurrencyHelp: '0: 이 컴퓨터의 CPU 코어 수만큼',
+    useDvc: 'dvc repro로 실행 (DVC가 설치된 경우)',
   },
   help: {
     title: '단축키',
