@@ -87,7 +87,7 @@ describe('fault suite', () => {
     emulator.faults.failNext(3, { code: 503, path: /\/workflows$/ });
     const started = await h.start('argo');
     emulator.faults.failRatio(0.3, { code: 503 });
-    await eventually(() => h.nodePhases(started.id).cpt?.includes('running'), 15_000, 'cpt to run');
+    await eventually(() => h.nodePhases(started.id).cpt?.includes('running'), 60_000, 'cpt to run');
     emulator.faults.failRatio(0.3, { code: 429 });
     const done = await h.finish(started.id);
     emulator.faults.clear();
@@ -95,7 +95,7 @@ describe('fault suite', () => {
     // The three refused creates are certain; the random 503s and 429s come on top.
     expect(emulator.faults.stats.failedRequests).toBeGreaterThanOrEqual(3);
     await expectExactLogs(started.id, 'argo');
-  });
+  }, 120_000);
 
   emulatorIt('kfp: 5xx answers from the KFP API and the API server are retried', FAULTS, async () => {
     const emulator = emulatorOf(env);
@@ -114,7 +114,7 @@ describe('fault suite', () => {
     const emulator = emulatorOf(env);
     emulator.controller.setStepBehavior({ step: 'cpt' }, { lineIntervalMs: emulatedMs(env, 15) });
     const started = await h.start('argo');
-    await eventually(() => h.nodePhases(started.id).cpt?.includes('running'), 15_000, 'cpt to run');
+    await eventually(() => h.nodePhases(started.id).cpt?.includes('running'), 60_000, 'cpt to run');
     const expiredBefore = emulator.faults.stats.expiredWatches;
     emulator.faults.expireNextWatch(4);
     emulator.faults.compact();
@@ -123,7 +123,7 @@ describe('fault suite', () => {
     expect(done.phase, done.message).toBe('succeeded');
     expect(emulator.faults.stats.expiredWatches - expiredBefore).toBeGreaterThan(0);
     await expectExactLogs(started.id, 'argo');
-  });
+  }, 120_000);
 
   for (const target of ['argo', 'kfp'] as const) {
     emulatorIt(`${target}: an API server restart shows "disconnected — retrying", then the run catches up`, FAULTS, async () => {
