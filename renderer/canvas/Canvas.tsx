@@ -10,6 +10,8 @@ import { addNodeOfType, connectPorts } from '../commands/editing.ts';
 import { checkConnection } from '../document/connections.ts';
 import { appStore, useAppStore } from '../store/index.ts';
 import { fitToDocument, setFlowInstance } from './canvasControls.ts';
+import type { CardBase } from './cardSize.ts';
+import { estimateCardSize, measureCardBase } from './cardSize.ts';
 import type { PipelineFlowEdge, PipelineFlowNode, Size } from './flowElements.ts';
 import { FlowElementCache } from './flowElements.ts';
 import { DETAIL_ZOOM, FarZoomContext, PipelineNodeCard } from './PipelineNodeCard.tsx';
@@ -61,6 +63,7 @@ export function Canvas() {
   const cache = useRef(new FlowElementCache()).current;
   const measured = useRef(new Map<string, Size>()).current;
   const [measuredVersion, setMeasuredVersion] = useState(0);
+  const cardBase = useRef<CardBase | null>(null);
   const docNodes = useAppStore((s) => s.doc.nodes);
   const docEdges = useAppStore((s) => s.doc.edges);
   const selectedNodeIds = useAppStore((s) => s.selectedNodeIds);
@@ -97,7 +100,19 @@ export function Canvas() {
   }, [loadId, flow]);
 
   // measuredVersion stands for changes inside the mutable `measured` map.
-  const nodes = useMemo(() => cache.flowNodes(docNodes, new Set(selectedNodeIds), measured), [cache, docNodes, selectedNodeIds, measured, measuredVersion]);
+  // A node not measured yet starts from its estimated size (kept per id, so a later change of shape is still seen).
+  const nodes = useMemo(() => {
+    if (wrapper.current && !cardBase.current) cardBase.current = measureCardBase(wrapper.current);
+    const base = cardBase.current;
+    if (base) {
+      for (const n of docNodes) {
+        if (measured.has(n.id)) continue;
+        const size = estimateCardSize(n, catalog, base);
+        if (size) measured.set(n.id, size);
+      }
+    }
+    return cache.flowNodes(docNodes, new Set(selectedNodeIds), measured);
+  }, [cache, docNodes, selectedNodeIds, measured, measuredVersion]);
   const edges = useMemo(() => cache.flowEdges(docEdges, docNodes, catalog, new Set(selectedEdgeIds)), [cache, docEdges, docNodes, selectedEdgeIds]);
 
   const onNodesChange = useCallback(
