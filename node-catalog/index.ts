@@ -1,24 +1,39 @@
-import type { NodeCatalog, NodeTypeSpec } from '../shared/pipeline/catalog.ts';
-import { cptNode } from './cpt/index.ts';
-import { datasetNode } from './dataset/index.ts';
-import { deployNode } from './deploy/index.ts';
-import { evalNode } from './eval/index.ts';
-import { preprocessNode } from './preprocess/index.ts';
-import { pythonNode } from './python/index.ts';
+import type { NodeCatalog, NodeCategory, NodeTypeSpec } from '../shared/pipeline/catalog.ts';
 import { SAMPLE_FILES, STEP_SCRIPTS } from './scripts.generated.ts';
-import { sftNode } from './sft/index.ts';
+import { NODE_TYPE_MODULES } from './types.generated.ts';
 
-const specs: NodeTypeSpec[] = [datasetNode, preprocessNode, cptNode, sftNode, evalNode, deployNode, pythonNode].map(
-  (spec) => ({ ...spec, script: STEP_SCRIPTS[spec.type] ?? '' }),
-);
+/** The order types are listed in (palette groups, problem messages): by category, then by name. */
+const CATEGORY_ORDER: readonly NodeCategory[] = ['data', 'training', 'evaluation', 'serving', 'custom'];
+
+const isSpec = (value: unknown, type: string): value is Omit<NodeTypeSpec, 'script'> =>
+  typeof value === 'object' && value !== null && (value as { type?: unknown }).type === type && Array.isArray((value as { params?: unknown }).params);
+
+/**
+ * The node types of the catalog folders: each `node-catalog/<type>/index.ts` exports one spec whose
+ * `type` is its folder name; the step script comes from `<type>/step.py`.
+ */
+export function specsFromModules(
+  modules: Readonly<Record<string, Readonly<Record<string, unknown>>>>,
+  scripts: Readonly<Record<string, string>> = STEP_SCRIPTS,
+): NodeTypeSpec[] {
+  const specs = Object.entries(modules).map(([folder, module]) => {
+    const found = Object.values(module).filter((value) => isSpec(value, folder));
+    if (found.length !== 1) {
+      throw new Error(`node-catalog/${folder}/index.ts must export exactly one node type spec with type "${folder}" (found ${found.length})`);
+    }
+    return { ...found[0], script: scripts[folder] ?? '' };
+  });
+  const rank = (s: NodeTypeSpec) => CATEGORY_ORDER.indexOf(s.category);
+  return specs.sort((a, b) => rank(a) - rank(b) || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+}
 
 export function createCatalog(types: readonly NodeTypeSpec[], samples: Readonly<Record<string, string>> = SAMPLE_FILES): NodeCatalog {
   const map = new Map(types.map((t) => [t.type, t]));
   return { types: map, get: (type) => map.get(type), samples };
 }
 
-/** The built-in catalog: the seven node types of DESIGN.md. */
-export const catalog: NodeCatalog = createCatalog(specs);
+/** The built-in catalog: every node type folder under node-catalog/. */
+export const catalog: NodeCatalog = createCatalog(specsFromModules(NODE_TYPE_MODULES));
 
 /** Starting code of a new `python` node. */
 export const PYTHON_STEP_TEMPLATE: string = STEP_SCRIPTS['python'] ?? '';
