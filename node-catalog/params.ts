@@ -43,6 +43,7 @@ export function trainingParams(d: {
     param('num_epochs', 'integer', d.epochs, ['Epochs', '에폭'], ['Passes over the data.', '데이터를 몇 번 반복할지.'], { min: 1, max: 1000 }),
     param('per_device_train_batch_size', 'integer', d.batch, ['Batch size per device', '장치당 배치 크기'], ['Examples per GPU per step.', 'GPU 하나가 한 스텝에 처리하는 예제 수.'], { min: 1, max: 4096 }),
     param('gradient_accumulation_steps', 'integer', 4, ['Gradient accumulation', '그래디언트 누적'], ['Steps accumulated before an optimizer update.', '옵티마이저 업데이트 전에 누적할 스텝 수.'], { min: 1, max: 1024 }),
+    param('gradient_checkpointing', 'boolean', true, ['Gradient checkpointing', '그래디언트 체크포인팅'], ['Recompute activations in the backward pass instead of keeping them: much less GPU memory, about a third more compute.', '활성값을 보관하지 않고 역전파 때 다시 계산합니다: GPU 메모리는 크게 줄고 계산은 약 3분의 1 늘어납니다.']),
     param('logging_steps', 'integer', 10, ['Logging steps', '로깅 간격'], ['Log metrics every N steps.', 'N 스텝마다 지표를 기록합니다.'], { min: 1, max: 100000, unit: 'steps' }),
     param('save_steps', 'integer', 500, ['Save steps', '저장 간격'], ['Save a checkpoint every N steps.', 'N 스텝마다 체크포인트를 저장합니다.'], { min: 1, max: 1000000, unit: 'steps' }),
     param('precision', 'enum', 'bf16', ['Precision', '정밀도'], ['Mixed-precision type.', '혼합 정밀도 형식.'], { enum: ['fp16', 'bf16'] }),

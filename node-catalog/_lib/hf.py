@@ -4,6 +4,9 @@ import os
 import tempfile
 import time
 
+# Non-reentrant checkpointing passes gradients to LoRA weights even when the frozen embeddings' output needs none.
+_GC_KWARGS = {"use_reentrant": False}
+
 # Text that opens a user turn and an assistant turn, for training on the responses only.
 _TURN_PARTS = {
     "qwen-2.5": ("<|im_start|>user\n", "<|im_start|>assistant\n"),
@@ -101,8 +104,10 @@ def _checkpoint_dir():
 def _load_unsloth(params, upstream):
     unsloth = require("unsloth", "pip install unsloth", "engine unsloth")
     name = upstream["path"] if upstream else params["base_model"]
+    checkpointing = "unsloth" if params["gradient_checkpointing"] else False
     model, tokenizer = unsloth.FastLanguageModel.from_pretrained(
-        model_name=name, max_seq_length=params["max_seq_length"], dtype=None, load_in_4bit=params["load_in_4bit"]
+        model_name=name, max_seq_length=params["max_seq_length"], dtype=None, load_in_4bit=params["load_in_4bit"],
+        use_gradient_checkpointing=checkpointing,
     )
     if hasattr(model, "peft_config"):
         for pname, weight in model.named_parameters():
@@ -111,7 +116,7 @@ def _load_unsloth(params, upstream):
         return model, tokenizer
     model = unsloth.FastLanguageModel.get_peft_model(
         model, r=params["lora_r"], target_modules=params["target_modules"], lora_alpha=params["lora_alpha"],
-        lora_dropout=params["lora_dropout"], bias="none", use_gradient_checkpointing="unsloth",
+        lora_dropout=params["lora_dropout"], bias="none", use_gradient_checkpointing=checkpointing,
         random_state=params["seed"], use_rslora=False, loftq_config=None,
     )
     return model, tokenizer
@@ -137,7 +142,7 @@ def load_transformers_model(torch, params, upstream, trainable):
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     if quantization is not None and trainable:
-        model = peft.prepare_model_for_kbit_training(model)
+        model = peft.prepare_model_for_kbit_training(model, use_gradient_checkpointing=params["gradient_checkpointing"], gradient_checkpointing_kwargs=_GC_KWARGS)
     if adapter:
         model = peft.PeftModel.from_pretrained(model, upstream["path"], is_trainable=trainable)
     elif trainable:
@@ -217,6 +222,7 @@ def train_hf(engine, kind, params, examples, out_dir, upstream, reporter, extra)
         model, tokenizer = load_transformers_model(torch, params, upstream, trainable=True)
         features = _tokenize(tokenizer, kind, examples, params["max_seq_length"])
         arguments["remove_unused_columns"] = False
+        arguments.update(gradient_checkpointing=params["gradient_checkpointing"], gradient_checkpointing_kwargs=_GC_KWARGS)
         args_cls = transformers.TrainingArguments
         collator = transformers.DataCollatorForSeq2Seq(tokenizer, padding=True, label_pad_token_id=-100)
         trainer = transformers.Trainer(model=model, args=args_cls(**_fit_kwargs(arguments, _accepted(args_cls), "TrainingArguments")),

@@ -17,6 +17,7 @@ def training_params(learning_rate, epochs, batch, seq, base_model):
         Param("num_epochs", "integer", epochs, "Passes over the data.", minimum=1, maximum=1000),
         Param("per_device_train_batch_size", "integer", batch, "Examples per GPU per step.", minimum=1, maximum=4096),
         Param("gradient_accumulation_steps", "integer", 4, "Steps accumulated before an optimizer update.", minimum=1, maximum=1024),
+        Param("gradient_checkpointing", "boolean", True, "Recompute activations in the backward pass instead of keeping them: much less GPU memory, about a third more compute."),
         Param("logging_steps", "integer", 10, "Log metrics every N steps.", minimum=1, maximum=100000),
         Param("save_steps", "integer", 500, "Save a checkpoint every N steps.", minimum=1, maximum=1000000),
         Param("precision", "enum", "bf16", "Mixed-precision type.", choices=["fp16", "bf16"]),
@@ -67,7 +68,7 @@ def run_training(kind, args):
     ok = False
     try:
         if engine == "tiny":
-            ignored = [k for k in ("load_in_4bit", "lora_r", "lora_alpha", "lora_dropout", "target_modules", "precision") if k in params]
+            ignored = [k for k in ("load_in_4bit", "lora_r", "lora_alpha", "lora_dropout", "target_modules", "precision", "gradient_checkpointing") if k in params]
             say("tiny engine: ignoring %s (GPU-only settings)" % ", ".join(ignored))
             summary = train_tiny(examples, params, out_dir, reporter, upstream_dir if upstream else None, extra)
         else:
