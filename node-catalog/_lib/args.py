@@ -37,12 +37,14 @@ class Port:
 
 
 class StepArgs:
-    def __init__(self, params, inputs, outputs, executor_input, extra):
+    def __init__(self, params, inputs, outputs, executor_input, extra, params_file=None, params_key=None):
         self.params = params
         self.inputs = inputs
         self.outputs = outputs
         self.executor_input = executor_input
         self.extra = extra
+        self.params_file = params_file
+        self.params_key = params_key
 
 
 class _Parser(argparse.ArgumentParser):
@@ -216,4 +218,4 @@ def parse_step_args(description, params, inputs=(), outputs=(), extra=(), argv=N
             raise StepError("--out-%s PATH is required (the %s output)" % (port.name, port.kind), EXIT_USAGE)
         out_paths[port.name] = path
     extra_values = {flag.lstrip("-").replace("-", "_"): getattr(ns, flag.lstrip("-").replace("-", "_")) for flag, _ in extra}
-    return StepArgs(values, in_paths, out_paths, executor_input, extra_values)
+    return StepArgs(values, in_paths, out_paths, executor_input, extra_values, ns.params_file, ns.params_key)

@@ -61,7 +61,8 @@ def run_training(kind, args):
     examples = load_examples(kind, args.inputs["dataset"], template)
     say("%s: %d examples from %s" % (kind, len(examples), args.inputs["dataset"]))
     out_dir = ensure_dir(args.outputs["model"])
-    reporter = Reporter(kind, params)
+    reporter = Reporter(kind, params, args)
+    reporter.mlflow.set_tags({"pipewright.engine": engine})
     extra = {"chat_template": template, "trained_by": kind}
     if upstream is not None:
         extra["started_from"] = upstream_dir
@@ -73,7 +74,7 @@ def run_training(kind, args):
             summary = train_tiny(examples, params, out_dir, reporter, upstream_dir if upstream else None, extra)
         else:
             summary = train_hf(engine, kind, params, examples, out_dir, upstream, reporter, extra)
-        reporter.artifacts(out_dir)
+        reporter.artifacts(out_dir, summary, kfp_artifact_uri(args.executor_input, "outputs", "model"))
         ok = True
     finally:
         reporter.close(ok)

@@ -14,6 +14,9 @@ from __future__ import annotations
 # pipewright:include ../_lib/args.py
 # pipewright:include ../_lib/model.py
 # pipewright:include ../_lib/yaml.py
+# pipewright:include ../_lib/mlflow_rest.py
+# pipewright:include ../_lib/mlflow_backends.py
+# pipewright:include ../_lib/mlflow_log.py
 
 import re
 
@@ -159,6 +162,7 @@ def main():
     accuracy = check_gate(p["min_accuracy"], args.inputs.get("metrics"))
     info = read_model_info(args.inputs["model"])
     ref = model_reference(args.executor_input, info["path"])
+    registered = promote_to_champion(args.inputs["model"], args)
     name = dns_name(os.environ.get("PIPEWRIGHT_NODE_ID") or "model")
     docs = render(p, info, ref, name)
     out_dir = ensure_dir(args.outputs["endpoint"])
@@ -174,6 +178,8 @@ def main():
     endpoint = {"url": "http://%s:%d/v1" % (host, PORT), "service": name, "model": name, "model_ref": ref, "engine": info.get("engine"),
                 "replicas": p["replicas"], "serving_image": p["serving_image"], "canary": p["canary"], "accuracy": accuracy,
                 "manifests": sorted(docs) + ["all.yaml", "kustomization.yaml"]}
+    if registered:
+        endpoint["model_version"] = {"name": registered["name"], "version": registered["version"]}
     write_json(os.path.join(out_dir, "endpoint.json"), endpoint)
     if info.get("engine") == "tiny":
         warn("the tiny engine's model is for smoke runs: the manifests render, but an inference server cannot load it")

@@ -18,6 +18,9 @@ from __future__ import annotations
 # pipewright:include ../_lib/tiny.py
 # pipewright:include ../_lib/hf.py
 # pipewright:include ../_lib/hf_eval.py
+# pipewright:include ../_lib/mlflow_rest.py
+# pipewright:include ../_lib/mlflow_backends.py
+# pipewright:include ../_lib/mlflow_log.py
 
 import re
 import unicodedata
@@ -105,6 +108,7 @@ def main():
     if written:
         say("KFP executor output: %s" % written)
     say("eval: accuracy %.4f (%d/%d, %s), loss %.4f, perplexity %.2f" % (metrics["accuracy"], correct, len(cases), p["metric"], loss, metrics["perplexity"]))
+    log_evaluation_to_mlflow("eval", p, metrics, args, out_dir, args.inputs["model"])
 
 
 if __name__ == "__main__":

@@ -14,6 +14,9 @@ from __future__ import annotations
 # pipewright:include ../_lib/data.py
 # pipewright:include ../_lib/chat.py
 # pipewright:include ../_lib/model.py
+# pipewright:include ../_lib/mlflow_rest.py
+# pipewright:include ../_lib/mlflow_backends.py
+# pipewright:include ../_lib/mlflow_log.py
 # pipewright:include ../_lib/report.py
 # pipewright:include ../_lib/tiny.py
 # pipewright:include ../_lib/hf.py
