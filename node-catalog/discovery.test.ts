@@ -99,7 +99,7 @@ const newType: Omit<NodeTypeSpec, 'script'> = {
 describe('a new type module', () => {
   const probeCatalog = createCatalog(specsFromModules({ ...NODE_TYPE_MODULES, 'zz-probe': { probeNode: newType } }, { 'zz-probe': '#!/usr/bin/env python3\nprint("probe")\n' }));
   const doc: PipelineDocument = {
-    format: 'pipewright.pipeline/v1',
+    format: 'pipewright.pipeline/v2',
     name: 'probe',
     nodes: [
       { id: 'data', type: 'dataset', position: { x: 0, y: 0 }, params: { uri: 's3://bucket/corpus' } },

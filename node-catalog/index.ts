@@ -1,4 +1,5 @@
 import type { NodeCatalog, NodeCategory, NodeTypeSpec } from '../shared/pipeline/catalog.ts';
+import { KNOWN_IMAGES } from './images.ts';
 import { SAMPLE_FILES, STEP_SCRIPTS } from './scripts.generated.ts';
 import { NODE_TYPE_MODULES } from './types.generated.ts';
 
@@ -27,9 +28,9 @@ export function specsFromModules(
   return specs.sort((a, b) => rank(a) - rank(b) || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
 }
 
-export function createCatalog(types: readonly NodeTypeSpec[], samples: Readonly<Record<string, string>> = SAMPLE_FILES): NodeCatalog {
+export function createCatalog(types: readonly NodeTypeSpec[], samples: Readonly<Record<string, string>> = SAMPLE_FILES, images: NodeCatalog['images'] = KNOWN_IMAGES): NodeCatalog {
   const map = new Map(types.map((t) => [t.type, t]));
-  return { types: map, get: (type) => map.get(type), samples };
+  return { types: map, get: (type) => map.get(type), samples, images };
 }
 
 /** The built-in catalog: every node type folder under node-catalog/. */

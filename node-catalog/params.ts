@@ -19,7 +19,12 @@ export function param(
   };
 }
 
-export const TRAINING_IMAGE = 'pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime';
+/**
+ * The default image of cpt, sft, eval (and the other GPU steps): built from images/train/Dockerfile
+ * (CUDA, PyTorch, Unsloth, TRL, transformers, peft, bitsandbytes, ...). The one place that names it.
+ */
+export const TRAINING_IMAGE = 'ghcr.io/pipewright/train:0.1.0';
+/** The default image of the steps that need only Python's standard library (dataset, preprocess, deploy). */
 export const PYTHON_IMAGE = 'python:3.11-slim';
 
 /** Parameters shared by `cpt` and `sft` (Hugging Face / Unsloth spelling). */

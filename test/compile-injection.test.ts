@@ -64,7 +64,7 @@ const stubCatalog = createCatalog([...catalog.types.values()].map((t) => ({ ...t
 
 const hostileParams = Object.fromEntries(HOSTILE.map((h, i) => [`p${i}`, h]));
 const doc: PipelineDocument = {
-  format: 'pipewright.pipeline/v1',
+  format: 'pipewright.pipeline/v2',
   name: 'hostile',
   description: HOSTILE.join(' '),
   settings: { mlflowTrackingUri: "http://mlflow:5000/a'b$(touch CANARY)`touch CANARY`;x", secretEnv: [{ secret: 'hf-token', key: 'token', env: 'HF_TOKEN' }] },

@@ -19,7 +19,7 @@ function pipewright(...args: string[]) {
 /** A pipeline of `a->b` edges (`node.port` on either side), node ids as `id:type`. */
 function pipeline(name: string, types: Record<string, string>, edges: string[], params: PipelineDocument['nodes'][number]['params'] = undefined): PipelineDocument {
   return {
-    format: 'pipewright.pipeline/v1',
+    format: 'pipewright.pipeline/v2',
     name,
     nodes: Object.entries(types).map(([id, type], i) => ({
       id,
@@ -53,7 +53,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'bad.pipewright.json'), serializePipeline(bad));
   const text = serializePipeline(pipeline('cut', LLM, LLM_EDGES));
   await writeFile(join(dir, 'cut.pipewright.json'), text.slice(0, 200));
-  await writeFile(join(dir, 'future.pipewright.json'), '{"format": "pipewright.pipeline/v2", "name": "x", "nodes": [], "edges": []}\n');
+  await writeFile(join(dir, 'future.pipewright.json'), '{"format": "pipewright.pipeline/v3", "name": "x", "nodes": [], "edges": []}\n');
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -115,7 +115,7 @@ describe('pipewright validate', () => {
 
   it.each([
     ['cut.pipewright.json', /"cut\.pipewright\.json" ends early at line \d+, column \d+/, 'load-truncated'],
-    ['future.pipewright.json', /format pipewright\.pipeline\/v2, newer than this Pipewright understands.*update Pipewright/, 'load-format-too-new'],
+    ['future.pipewright.json', /format pipewright\.pipeline\/v3, newer than this Pipewright understands.*update Pipewright/, 'load-format-too-new'],
     ['missing.pipewright.json', /Cannot read "missing\.pipewright\.json": there is no such file/, 'load-unreadable'],
   ])('explains why %s cannot be read', (file, message, code) => {
     const r = pipewright('validate', file);

@@ -10,7 +10,7 @@ import type { PipelineDocument } from '../../shared/pipeline/types.ts';
 import { createBackend, createUnavailableRuns } from './backend.ts';
 import type { RunsService } from './backend.ts';
 
-const document: PipelineDocument = { format: 'pipewright.pipeline/v1', name: 'demo', nodes: [], edges: [] };
+const document: PipelineDocument = { format: 'pipewright.pipeline/v2', name: 'demo', nodes: [], edges: [] };
 let dataDir: string;
 
 beforeEach(async () => {

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PipelineDocument } from '../../shared/pipeline/types.ts';
 import { createRecoveryStore } from './recovery.ts';
 
-const document: PipelineDocument = { format: 'pipewright.pipeline/v1', name: 'draft', nodes: [], edges: [] };
+const document: PipelineDocument = { format: 'pipewright.pipeline/v2', name: 'draft', nodes: [], edges: [] };
 
 let dataDir: string;
 let clock: number;

@@ -1,4 +1,5 @@
 import type { NodeTypeSpec } from '../../shared/pipeline/catalog.ts';
+import { TRAINING_NEEDS } from '../images.ts';
 import { TRAINING_IMAGE, trainingParams } from '../params.ts';
 
 export const cptNode: Omit<NodeTypeSpec, 'script'> = {
@@ -16,4 +17,5 @@ export const cptNode: Omit<NodeTypeSpec, 'script'> = {
   defaultResources: { gpus: 4, gpuResource: 'nvidia.com/gpu', cpu: '32', memory: '200Gi' },
   defaultRetries: 2,
   image: TRAINING_IMAGE,
+  imageNeeds: TRAINING_NEEDS,
 };

@@ -1,5 +1,5 @@
 import type { NodeTypeSpec } from '../../shared/pipeline/catalog.ts';
-import { param } from '../params.ts';
+import { param, PYTHON_IMAGE } from '../params.ts';
 
 export const datasetNode: Omit<NodeTypeSpec, 'script'> = {
   type: 'dataset',
@@ -18,6 +18,6 @@ export const datasetNode: Omit<NodeTypeSpec, 'script'> = {
   cardParams: ['uri', 'format'],
   defaultResources: {},
   defaultRetries: 0,
-  image: '',
+  image: PYTHON_IMAGE,
   importer: true,
 };

@@ -1,4 +1,5 @@
 import type { NodeTypeSpec } from '../../shared/pipeline/catalog.ts';
+import { EVAL_NEEDS } from '../images.ts';
 import { param, TRAINING_IMAGE } from '../params.ts';
 
 export const evalNode: Omit<NodeTypeSpec, 'script'> = {
@@ -23,4 +24,5 @@ export const evalNode: Omit<NodeTypeSpec, 'script'> = {
   defaultResources: { gpus: 1, gpuResource: 'nvidia.com/gpu', cpu: '8', memory: '50Gi' },
   defaultRetries: 3,
   image: TRAINING_IMAGE,
+  imageNeeds: EVAL_NEEDS,
 };

@@ -1,5 +1,4 @@
 import type { NodeTypeSpec } from '../../shared/pipeline/catalog.ts';
-import { PYTHON_IMAGE } from '../params.ts';
 
 /** A custom step: its ports and parameters come from the node's `interface`, its code from `code`. */
 export const pythonNode: Omit<NodeTypeSpec, 'script'> = {
@@ -16,5 +15,6 @@ export const pythonNode: Omit<NodeTypeSpec, 'script'> = {
   cardParams: [],
   defaultResources: { cpu: '1', memory: '2Gi' },
   defaultRetries: 0,
-  image: PYTHON_IMAGE,
+  // No type default: a custom step runs in the pipeline's settings.image (else Pipewright's built-in image).
+  image: '',
 };

@@ -1,4 +1,5 @@
 import type { NodeTypeSpec } from '../../shared/pipeline/catalog.ts';
+import { TRAINING_NEEDS } from '../images.ts';
 import { param, TRAINING_IMAGE, trainingParams } from '../params.ts';
 
 export const sftNode: Omit<NodeTypeSpec, 'script'> = {
@@ -22,4 +23,5 @@ export const sftNode: Omit<NodeTypeSpec, 'script'> = {
   defaultResources: { gpus: 2, gpuResource: 'nvidia.com/gpu', cpu: '16', memory: '100Gi' },
   defaultRetries: 2,
   image: TRAINING_IMAGE,
+  imageNeeds: TRAINING_NEEDS,
 };

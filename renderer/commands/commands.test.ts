@@ -104,7 +104,7 @@ describe('editing commands', () => {
     expect(s().doc.nodes.map((n) => n.id)).toEqual(['sft', 'sft-2']);
     expect(s().history.undo.length).toBe(steps + 1);
     const text = copySelectionText()!;
-    const other: PipelineDocument = { format: 'pipewright.pipeline/v1', name: 'other', nodes: [], edges: [] };
+    const other: PipelineDocument = { format: 'pipewright.pipeline/v2', name: 'other', nodes: [], edges: [] };
     s().loadDocument(other, null);
     expect(pasteText(text)).toBe(1);
     expect(s().doc.nodes.map((n) => n.id)).toEqual(['sft-2']);

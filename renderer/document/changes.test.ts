@@ -3,7 +3,7 @@ import type { PipelineDocument } from '../../shared/pipeline/types.ts';
 import { reduceDocument } from './changes.ts';
 
 const doc: PipelineDocument = {
-  format: 'pipewright.pipeline/v1',
+  format: 'pipewright.pipeline/v2',
   name: 'p',
   settings: { image: 'img' },
   nodes: [

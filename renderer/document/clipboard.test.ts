@@ -3,7 +3,7 @@ import type { PipelineDocument } from '../../shared/pipeline/types.ts';
 import { copyNodes, parseClipboard, preparePaste } from './clipboard.ts';
 
 const doc: PipelineDocument = {
-  format: 'pipewright.pipeline/v1',
+  format: 'pipewright.pipeline/v2',
   name: 'p',
   nodes: [
     { id: 'data', type: 'dataset', position: { x: 0, y: 0 }, params: { uri: 's3://b/x' } },
@@ -32,7 +32,7 @@ describe('clipboard', () => {
   });
 
   it('pastes into another document keeping ids that are free there', () => {
-    const other: PipelineDocument = { format: 'pipewright.pipeline/v1', name: 'q', nodes: [], edges: [] };
+    const other: PipelineDocument = { format: 'pipewright.pipeline/v2', name: 'q', nodes: [], edges: [] };
     const { nodes } = preparePaste(other, parseClipboard(copyNodes(doc, ['cpt'])!)!, { x: 0, y: 0 });
     expect(nodes.map((n) => n.id)).toEqual(['cpt']);
   });

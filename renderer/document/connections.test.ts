@@ -8,7 +8,7 @@ import { checkConnection } from './connections.ts';
 //                              ▲
 //   inst ──────────────────────┘ (sft.dataset)
 const doc: PipelineDocument = {
-  format: 'pipewright.pipeline/v1',
+  format: 'pipewright.pipeline/v2',
   name: 'p',
   nodes: ['dataset:data', 'dataset:inst', 'preprocess:prep', 'cpt:cpt', 'sft:sft', 'eval:eval', 'deploy:deploy'].map((s) => {
     const [type, id] = s.split(':');

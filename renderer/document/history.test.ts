@@ -8,7 +8,7 @@ import { canRedo, canUndo, createHistory, markHistory, redoHistory, undoHistory 
 const node = (id: string, x = 0): PipelineNode => ({ id, type: 'preprocess', position: { x, y: 0 } });
 
 const base: PipelineDocument = {
-  format: 'pipewright.pipeline/v1',
+  format: 'pipewright.pipeline/v2',
   name: 'p',
   nodes: [node('a'), node('b', 100), node('c', 200)],
   edges: [{ id: 'e1', source: 'a', sourceHandle: 'dataset', target: 'b', targetHandle: 'dataset' }],

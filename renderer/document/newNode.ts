@@ -1,5 +1,6 @@
 /** A fresh node of a catalog type, placed at a position, with an id unique in the document. */
 import type { NodeCatalog } from '../../shared/pipeline/catalog.ts';
+import { PIPELINE_FORMAT } from '../../shared/pipeline/types.ts';
 import type { CustomNodeInterface, PipelineDocument, PipelineNode, Position } from '../../shared/pipeline/types.ts';
 import { uniqueId } from './ids.ts';
 
@@ -28,5 +29,5 @@ export function createNode(
 }
 
 export function emptyDocument(name = 'untitled-pipeline'): PipelineDocument {
-  return { format: 'pipewright.pipeline/v1', name, nodes: [], edges: [] };
+  return { format: PIPELINE_FORMAT, name, nodes: [], edges: [] };
 }

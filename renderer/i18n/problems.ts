@@ -40,6 +40,17 @@ const KO: Record<ProblemCode, string> = {
   'edge-kind-mismatch': '연결이 종류가 다른 포트를 잇습니다 (데이터셋, 모델, 지표, 엔드포인트).',
   'input-multiple-sources': '입력 포트 하나에 연결이 둘 이상 들어옵니다.',
   'input-unconnected': '필수 입력 포트가 연결되지 않았습니다.',
+  'parameter-invalid': '파이프라인 파라미터 형식이 잘못되었습니다 (이름은 영문 소문자·숫자·“_”, 형식은 number·integer·string·boolean).',
+  'parameter-duplicate': '두 파이프라인 파라미터의 이름이 같습니다.',
+  'parameter-name-taken': '파이프라인 파라미터 이름이 단계 ID와 같습니다 (DVC params.yaml 최상위에서 겹칩니다).',
+  'parameter-value-type': '파이프라인 파라미터 값(기본값 또는 실행 값)이 형식에 맞지 않거나 제어 문자를 포함합니다.',
+  'parameter-unused': '어느 단계 파라미터에도 연결되지 않은 파이프라인 파라미터입니다.',
+  'param-binding-invalid': '파라미터 연결은 정확히 {"$param": "<이름>"} 형식이어야 합니다.',
+  'param-binding-unknown': '없는 파이프라인 파라미터에 연결되어 있습니다.',
+  'param-binding-type': '연결된 파이프라인 파라미터의 형식이 단계 파라미터와 맞지 않습니다.',
+  'param-binding-not-allowed': '데이터셋 단계의 파라미터는 컴파일할 때 데이터를 가져오는 방법을 정하므로 연결할 수 없습니다.',
+  'image-invalid': '단계 이미지가 비었거나 공백 또는 “{{”를 포함합니다.',
+  'image-lacks-packages': '단계 이미지에 엔진이 쓰는 파이썬 패키지가 없는 것으로 알려져 있습니다 (예: Unsloth에 PyTorch 기본 이미지).',
   cycle: '단계들이 서로를 기다리는 순환이 있습니다. 파이프라인은 한 방향으로 흘러야 합니다.',
 };
 

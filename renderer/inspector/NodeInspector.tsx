@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { problemText } from '../i18n/problems.ts';
 import { catalog } from '../../node-catalog/index.ts';
 import { resolveNode } from '../../shared/pipeline/resolve.ts';
-import type { ParamValue, PipelineNode, Problem } from '../../shared/pipeline/types.ts';
+import { isParamBinding } from '../../shared/pipeline/types.ts';
+import type { NodeParamValue, ParamValue, PipelineNode, Problem } from '../../shared/pipeline/types.ts';
 import { localize, useLang } from '../i18n/index.ts';
 import { appStore } from '../store/index.ts';
 import { fieldDomId, problemsForField } from './fieldKeys.ts';
@@ -11,6 +12,8 @@ import { CheckboxField, NumberField, TextField } from './fields.tsx';
 import { ParamField } from './ParamField.tsx';
 import { PythonInterfaceEditor } from './PythonInterfaceEditor.tsx';
 import { ResourcesSection } from './ResourcesSection.tsx';
+
+const ownValue = (v: NodeParamValue | undefined): ParamValue | undefined => (isParamBinding(v) ? undefined : v);
 
 export function NodeInspector({ node, problems }: { node: PipelineNode; problems: readonly Problem[] }) {
   const { t } = useTranslation();
@@ -56,7 +59,7 @@ export function NodeInspector({ node, problems }: { node: PipelineNode; problems
               key={ps.name}
               id={fieldDomId(node.id, `params.${ps.name}`)}
               spec={ps}
-              own={node.params?.[ps.name]}
+              own={ownValue(node.params?.[ps.name])}
               effective={resolved.params[ps.name]}
               problems={problemsForField(problems, node.id, `params.${ps.name}`)}
               onChange={(v, live) => setParam(ps.name, v, live)}

@@ -1,7 +1,8 @@
-/** Pipeline-wide settings, shown when nothing is selected: name, image, namespace, MLflow, secret env. */
+/** Pipeline-wide settings, shown when nothing is selected: name, image, namespace, checkpoints, MLflow, secret env. */
 import { useTranslation } from 'react-i18next';
 import { useLang } from '../i18n/index.ts';
 import { problemText } from '../i18n/problems.ts';
+import { BUILTIN_IMAGE } from '../../shared/pipeline/image.ts';
 import type { PipelineSettings, Problem, SecretEnvRef } from '../../shared/pipeline/types.ts';
 import { appStore, useAppStore } from '../store/index.ts';
 import { fieldDomId, problemsForField } from './fieldKeys.ts';
@@ -14,7 +15,8 @@ export function PipelineSettingsForm({ problems }: { problems: readonly Problem[
   const settings = doc.settings ?? {};
   const dispatch = appStore.getState().dispatch;
   const setSetting = (patch: Partial<PipelineSettings>, live = true) => dispatch({ type: 'set-settings', patch }, { mark: !live });
-  const text = (key: 'namespace' | 'image' | 'pipelineRoot' | 'mlflowTrackingUri', placeholder: string) => (
+  type TextKey = 'namespace' | 'image' | 'pipelineRoot' | 'mlflowTrackingUri' | 'mlflowExperiment' | 'registeredModelName' | 'checkpointPvc';
+  const text = (key: TextKey, placeholder: string) => (
     <TextField
       id={fieldDomId(null, `settings.${key}`)}
       label={t(`settings.${key}`)}
@@ -52,10 +54,13 @@ export function PipelineSettingsForm({ problems }: { problems: readonly Problem[
       </section>
       <section className="inspector-section">
         <h3>{t('settings.execution')}</h3>
-        {text('image', 'pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime')}
+        {text('image', BUILTIN_IMAGE)}
         {text('namespace', 'kubeflow')}
         {text('pipelineRoot', 's3://bucket/prefix')}
+        {text('checkpointPvc', 'train-checkpoints')}
         {text('mlflowTrackingUri', 'http://mlflow-server:5000')}
+        {text('mlflowExperiment', doc.name)}
+        {text('registeredModelName', '')}
       </section>
       <section className="inspector-section" onBlur={() => appStore.getState().markGesture()}>
         <div className="field-top">

@@ -6,7 +6,7 @@ import { compareMetrics, diffParameters } from './runCompare.ts';
 
 function doc(cptParams: Record<string, number | string>, extra = false): PipelineDocument {
   return {
-    format: 'pipewright.pipeline/v1',
+    format: 'pipewright.pipeline/v2',
     name: 'p',
     nodes: [
       { id: 'data', type: 'dataset', position: { x: 0, y: 0 }, params: { uri: 'sample://ko_corpus.jsonl' } },

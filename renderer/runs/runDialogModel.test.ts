@@ -4,7 +4,7 @@ import type { PipelineDocument } from '../../shared/pipeline/types.ts';
 import { formIssues, initialForm, isNamespace, rememberedChoice, runRequest, withContexts } from './runDialogModel.ts';
 import type { RunForm } from './runDialogModel.ts';
 
-const doc: PipelineDocument = { format: 'pipewright.pipeline/v1', name: 'smoke', settings: { namespace: 'kubeflow' }, nodes: [], edges: [] };
+const doc: PipelineDocument = { format: 'pipewright.pipeline/v2', name: 'smoke', settings: { namespace: 'kubeflow' }, nodes: [], edges: [] };
 const ctx = (name: string, over: Partial<KubeContextInfo> = {}): KubeContextInfo => ({ name, cluster: name, user: 'u', server: 'https://k', current: false, ...over });
 const form = (over: Partial<RunForm> = {}): RunForm => ({ target: 'argo', context: 'emu', namespace: 'default', kfpDirect: false, kfpUrl: '', kfpToken: '', ...over });
 

@@ -32,7 +32,7 @@ async function settle(): Promise<void> {
 }
 
 function loadPipeline(name: string, filePath: string | null = `/work/${name}.pipewright.json`): void {
-  appStore.getState().loadDocument({ format: 'pipewright.pipeline/v1', name, nodes: [], edges: [] }, filePath);
+  appStore.getState().loadDocument({ format: 'pipewright.pipeline/v2', name, nodes: [], edges: [] }, filePath);
 }
 
 let stop: () => void = () => {};

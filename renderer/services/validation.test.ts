@@ -3,7 +3,7 @@ import type { PipelineDocument } from '../../shared/pipeline/types.ts';
 import { onlyPositionsChanged } from './validation.ts';
 
 const base: PipelineDocument = {
-  format: 'pipewright.pipeline/v1',
+  format: 'pipewright.pipeline/v2',
   name: 'p',
   nodes: [
     { id: 'a', type: 'dataset', position: { x: 0, y: 0 }, params: { uri: 's3://b/a' } },

@@ -6,7 +6,7 @@ import { appStore, resetAppStore } from './index.ts';
 import { countProblems } from './validationSlice.ts';
 
 const doc: PipelineDocument = {
-  format: 'pipewright.pipeline/v1',
+  format: 'pipewright.pipeline/v2',
   name: 'p',
   nodes: [
     { id: 'a', type: 'dataset', position: { x: 0, y: 0 } },

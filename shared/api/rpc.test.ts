@@ -8,7 +8,7 @@ import { createMemoryTransport } from './memory.ts';
 import { createApiClient } from './index.ts';
 import { createApiServer } from './server.ts';
 
-const document: PipelineDocument = { format: 'pipewright.pipeline/v1', name: 'demo', nodes: [], edges: [] };
+const document: PipelineDocument = { format: 'pipewright.pipeline/v2', name: 'demo', nodes: [], edges: [] };
 
 /** Every method rejects unless overridden, so a test only writes what it exercises. */
 function stubApi(overrides: Partial<PipewrightApi>): PipewrightApi {

@@ -126,8 +126,10 @@ describe('compileArgo', () => {
     expect(wf.spec.arguments!.parameters.map((p) => p.name)).toEqual([
       'pipewright-launcher', 'step-dataset', 'sample-ko_instructions-jsonl', 'step-preprocess', 'step-cpt', 'step-sft', 'step-eval', 'step-deploy', 'code-report',
     ]);
-    const withImage = workflowOf({ ...doc, settings: { ...doc.settings, image: 'ghcr.io/acme/step:1' } });
-    expect(withImage.spec.templates.filter((t) => t.container).map((t) => t.container!.image)).toEqual(Array(doc.nodes.length).fill('ghcr.io/acme/step:1'));
+    // settings.image reaches only the custom step (its type names no image); a node's own image wins over its type's.
+    const withImage = workflowOf({ ...doc, settings: { ...doc.settings, image: 'ghcr.io/acme/step:1' }, nodes: doc.nodes.map((n) => (n.id === 'sft' ? { ...n, image: 'ghcr.io/acme/sft:2' } : n)) });
+    const images = Object.fromEntries(withImage.spec.templates.filter((t) => t.container).map((t) => [t.name, t.container!.image]));
+    expect(images).toEqual(Object.fromEntries(doc.nodes.map((n) => [n.id, n.id === 'sft' ? 'ghcr.io/acme/sft:2' : n.type === 'python' ? 'ghcr.io/acme/step:1' : catalog.get(n.type)!.image])));
   });
 
   it('keeps a script inline when Argo could not quote it as a parameter (control characters)', () => {

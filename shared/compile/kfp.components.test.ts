@@ -24,7 +24,7 @@ function compile(doc: PipelineDocument, cat: NodeCatalog = kfpStubCatalog): { pi
 const at = (x: number) => ({ x, y: 0 });
 function doc(nodes: PipelineNode[], edges: [string, string, string, string][] = []): PipelineDocument {
   return {
-    format: 'pipewright.pipeline/v1',
+    format: 'pipewright.pipeline/v2',
     name: 'test-pipeline',
     nodes,
     edges: edges.map(([source, sourceHandle, target, targetHandle], i) => ({ id: `e${i}`, source, sourceHandle, target, targetHandle })),
@@ -144,7 +144,7 @@ describe('compileKfp: components and executors shared by tasks', () => {
             continue;
           }
           expect(component).toEqual(containerComponent(p, label));
-          expect(executor).toEqual(containerExecutor(p, settings.image, launcherCommand(p.id, p.resolved.script, dataset?.sample), containerEnv(settings)));
+          expect(executor).toEqual(containerExecutor(p, settings, launcherCommand(p.id, p.resolved.script, dataset?.sample), containerEnv(settings)));
           expect(platform?.platforms.kubernetes.deploymentSpec.executors[label]).toEqual(kubernetesExecutorConfig(p, secrets));
         }
       }),

@@ -73,7 +73,7 @@ describe('KFP output against the KFP-compiled reference files', () => {
   it('converts cpu and memory into the numeric fields exactly as the KFP SDK did for 1000m and 256Mi', () => {
     const theirs = ref('local_execution_pipeline_with_k8s_only_methods.yaml').deploymentSpec.executors['exec-echo'].container.resources;
     const d: PipelineDocument = {
-      format: 'pipewright.pipeline/v1',
+      format: 'pipewright.pipeline/v2',
       name: 'echo',
       nodes: [{ id: 'echo', type: 'python', position: { x: 0, y: 0 }, code: '', resources: { cpu: '1000m', memory: '256Mi', gpus: 1, gpuResource: 'nvidia.com/gpu' } }],
       edges: [],

@@ -67,7 +67,7 @@ const probeCatalog = createCatalog(
 
 const title = { en: 't', ko: 't' };
 const hostileDoc: PipelineDocument = {
-  format: 'pipewright.pipeline/v1',
+  format: 'pipewright.pipeline/v2',
   name: 'hostile',
   settings: { secretEnv: [{ secret: 'hf-token', key: 'token', env: 'HF_TOKEN' }] },
   nodes: [

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { arbitraryPipeline } from '../../test/fixtures/arbitraryPipeline.ts';
 import { catalogWithScript, kfpStubCatalog, loadTemplate, readKfpYaml } from '../../test/fixtures/kfp-emulation.ts';
 import type { PipelineDocument, PipelineNode } from '../pipeline/types.ts';
+import { TRAINING_IMAGE } from '../../node-catalog/params.ts';
 import { compileKfp, KFP_LAUNCHER } from './kfp.ts';
 import { CompileError } from './plan.ts';
 
@@ -17,7 +18,7 @@ function compile(doc: PipelineDocument, cat = kfpStubCatalog): { pipeline: Json;
 const at = (x: number) => ({ x, y: 0 });
 function doc(nodes: PipelineNode[], edges: [string, string, string, string][] = [], settings: PipelineDocument['settings'] = {}): PipelineDocument {
   return {
-    format: 'pipewright.pipeline/v1',
+    format: 'pipewright.pipeline/v2',
     name: 'test-pipeline',
     settings,
     nodes,
@@ -127,7 +128,7 @@ describe('compileKfp: the Korean LLM template', () => {
 
   it('carries the step script in the command, the node id and flags in args, with the MLflow URI in env', () => {
     const sft = executors['exec-sft'].container;
-    expect(sft.image).toBe('pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime');
+    expect(sft.image).toBe(TRAINING_IMAGE);
     expect(sft.command).toEqual(['python3', '-u', '-c', KFP_LAUNCHER, kfpStubCatalog.get('sft')!.script]);
     expect(sft.args.slice(0, 6)).toEqual([
       '--pipewright-node-id',

@@ -5,6 +5,7 @@
  * KubernetesExecutorConfig protobufs (test/kfp-proto checks it against KFP's own .proto files).
  */
 import type { NodeCatalog } from '../pipeline/catalog.ts';
+import { PIPELINE_FORMAT } from '../pipeline/types.ts';
 import type { PipelineDocument } from '../pipeline/types.ts';
 import { CompileError, planPipeline } from './plan.ts';
 import type { CompiledFiles } from './types.ts';
@@ -48,9 +49,9 @@ export function kfpDocuments(doc: PipelineDocument, catalog: NodeCatalog): { pip
       tasks[p.id] = task(p, name, parts, dataset.uri);
     } else {
       const { id, command } = commands.get(p.id, p.resolved.script, dataset?.sample);
-      const name = table.add(p.resolved.spec.type, containerSignature(p, id, settings.image), () => ({
+      const name = table.add(p.resolved.spec.type, containerSignature(p, id, settings), () => ({
         component: containerComponent(p, ''),
-        executor: containerExecutor(p, settings.image, command, env),
+        executor: containerExecutor(p, settings, command, env),
         platform: kubernetesExecutorConfig(p, secrets),
       }));
       tasks[p.id] = task(p, name, parts);
@@ -79,6 +80,6 @@ export function kfpDocuments(doc: PipelineDocument, catalog: NodeCatalog): { pip
 
 export function compileKfp(doc: PipelineDocument, catalog: NodeCatalog): CompiledFiles {
   const { pipeline, platform } = kfpDocuments(doc, catalog);
-  const header = `# PIPELINE DEFINITION\n# Name: ${doc.name}\n# Written by Pipewright from a pipewright.pipeline/v1 document.\n`;
+  const header = `# PIPELINE DEFINITION\n# Name: ${doc.name}\n# Written by Pipewright from a ${PIPELINE_FORMAT} document.\n`;
   return { 'pipeline.yaml': stringifyKfpDocuments(header, platform ? [pipeline, platform] : [pipeline]) };
 }

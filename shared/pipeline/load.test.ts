@@ -4,7 +4,7 @@ import { findJsonSyntaxError } from './loadJson.ts';
 import type { PipelineDocument } from './types.ts';
 
 const doc: PipelineDocument = {
-  format: 'pipewright.pipeline/v1',
+  format: 'pipewright.pipeline/v2',
   name: 'korean-llm',
   nodes: [
     { id: 'raw', type: 'dataset', position: { x: 0, y: 0 }, params: { uri: 's3://corpus/ko', format: 'jsonl' } },
@@ -35,16 +35,17 @@ describe('parsePipelineText', () => {
     ['a list', '[1, 2]', 'not-object', /holds a list, not a pipeline object/],
     ['a string', '"hello"', 'not-object', /holds a string/],
     ['null', 'null', 'not-object', /holds null/],
-    ['no format', '{"name": "x", "nodes": [], "edges": []}', 'missing-format', /no "format" field.*pipewright\.pipeline\/v1/],
+    ['no format', '{"name": "x", "nodes": [], "edges": []}', 'missing-format', /no "format" field.*pipewright\.pipeline\/v2/],
     ['a foreign format', '{"format": "kubeflow/v2"}', 'unknown-format', /format "kubeflow\/v2" is not a Pipewright pipeline format/],
     ['a numeric format', '{"format": 1}', 'unknown-format', /format "1"/],
     ['v1.1', '{"format": "pipewright.pipeline/v1.1"}', 'unknown-format', /not a Pipewright pipeline format/],
-    ['v2', '{"format": "pipewright.pipeline/v2", "whatever": true}', 'format-too-new', /format pipewright\.pipeline\/v2, newer than this Pipewright understands \(up to pipewright\.pipeline\/v1\); update Pipewright/],
+    ['v3', '{"format": "pipewright.pipeline/v3", "whatever": true}', 'format-too-new', /format pipewright\.pipeline\/v3, newer than this Pipewright understands \(up to pipewright\.pipeline\/v2\); update Pipewright/],
     ['v17', '{"format": "pipewright.pipeline/v17"}', 'format-too-new', /v17/],
-    ['nodes missing', '{"format": "pipewright.pipeline/v1", "name": "x", "edges": []}', 'invalid-shape', /"nodes" is missing; it must be a list of nodes/],
-    ['name a number', '{"format": "pipewright.pipeline/v1", "name": 5, "nodes": [], "edges": []}', 'invalid-shape', /"name" must be a string, found a number \(5\)/],
-    ['node without position', '{"format": "pipewright.pipeline/v1", "name": "x", "nodes": [{"id": "a", "type": "dataset"}], "edges": []}', 'invalid-shape', /"nodes\[0\]\.position" is missing/],
-    ['edge target a number', '{"format": "pipewright.pipeline/v1", "name": "x", "nodes": [], "edges": [{"id": "e", "source": "a", "sourceHandle": "p", "target": 3, "targetHandle": "q"}]}', 'invalid-shape', /"edges\[0\]\.target" must be a string/],
+    ['nodes missing', '{"format": "pipewright.pipeline/v2", "name": "x", "edges": []}', 'invalid-shape', /"nodes" is missing; it must be a list of nodes/],
+    ['name a number', '{"format": "pipewright.pipeline/v2", "name": 5, "nodes": [], "edges": []}', 'invalid-shape', /"name" must be a string, found a number \(5\)/],
+    ['node without position', '{"format": "pipewright.pipeline/v2", "name": "x", "nodes": [{"id": "a", "type": "dataset"}], "edges": []}', 'invalid-shape', /"nodes\[0\]\.position" is missing/],
+    ['edge target a number', '{"format": "pipewright.pipeline/v2", "name": "x", "nodes": [], "edges": [{"id": "e", "source": "a", "sourceHandle": "p", "target": 3, "targetHandle": "q"}]}', 'invalid-shape', /"edges\[0\]\.target" must be a string/],
+    ['parameters not a list', '{"format": "pipewright.pipeline/v2", "name": "x", "parameters": {"lr": 1}, "nodes": [], "edges": []}', 'invalid-shape', /"parameters" must be a list of pipeline parameters, found an object/],
     ['a bad v0 edge', '{"format": "pipewright.pipeline/v0", "name": "x", "nodes": [], "edges": [{"from": "a", "to": "b.dataset"}]}', 'migration-failed', /edges\[0\]\.from: expected "nodeId\.port", found "a"/],
   ])('refuses %s', (_label, input, code, message) => {
     const error = loadError(input, 'f.json');
@@ -54,8 +55,8 @@ describe('parsePipelineText', () => {
   });
 
   it('says which version is too new and which is supported', () => {
-    const error = loadError('{"format": "pipewright.pipeline/v2"}');
-    expect(error).toMatchObject({ code: 'format-too-new', format: 'pipewright.pipeline/v2', version: 2, supportedVersion: 1 });
+    const error = loadError('{"format": "pipewright.pipeline/v3"}');
+    expect(error).toMatchObject({ code: 'format-too-new', format: 'pipewright.pipeline/v3', version: 3, supportedVersion: 2 });
     expect(error.message).toMatch(/^The pipeline file cannot be opened/);
   });
 
@@ -74,7 +75,7 @@ describe('parsePipelineText', () => {
   });
 
   it('turns a load error into a problem with its location', () => {
-    const problem = loadErrorToProblem(loadError('{"format": "pipewright.pipeline/v1", "name": "x", "nodes": {}, "edges": []}'));
+    const problem = loadErrorToProblem(loadError('{"format": "pipewright.pipeline/v2", "name": "x", "nodes": {}, "edges": []}'));
     expect(problem).toMatchObject({ severity: 'error', code: 'load-invalid-shape', location: { field: 'nodes' } });
   });
 });
@@ -112,13 +113,27 @@ describe('serializePipeline', () => {
       edges: doc.edges.map((e) => ({ targetHandle: e.targetHandle, target: e.target, id: e.id, sourceHandle: e.sourceHandle, source: e.source })),
       nodes: [{ params: { normalize: true, dedupe: false }, position: { y: 1, x: 2 }, type: 'preprocess', id: 'p' }],
       name: 'n',
-      format: 'pipewright.pipeline/v1',
+      format: 'pipewright.pipeline/v2',
     } as unknown as PipelineDocument;
     const out = serializePipeline(shuffled);
     expect(out.endsWith('}\n')).toBe(true);
     expect(Object.keys(JSON.parse(out))).toEqual(['format', 'name', 'nodes', 'edges']);
     expect(out).toContain('"id": "p",\n      "type": "preprocess",\n      "position": {\n        "x": 2,\n        "y": 1\n      },\n      "params": {\n        "dedupe": false,\n        "normalize": true\n      }');
     expect(Object.keys(JSON.parse(out).edges[0])).toEqual(['id', 'source', 'sourceHandle', 'target', 'targetHandle']);
+  });
+
+  it('writes v2 parameters after settings, a node image after its position, and bindings as they are', () => {
+    const v2 = {
+      ...doc,
+      parameters: [{ description: 'peak', default: 1e-5, type: 'number', name: 'lr' }],
+      nodes: [{ params: { learning_rate: { $param: 'lr' } }, image: 'acme/t:1', position: { x: 0, y: 0 }, type: 'cpt', id: 'c' }],
+    } as unknown as PipelineDocument;
+    const out = JSON.parse(serializePipeline(v2));
+    expect(Object.keys(out)).toEqual(['format', 'name', 'parameters', 'nodes', 'edges']);
+    expect(Object.keys(out.parameters[0])).toEqual(['name', 'type', 'default', 'description']);
+    expect(Object.keys(out.nodes[0])).toEqual(['id', 'type', 'position', 'image', 'params']);
+    expect(out.nodes[0].params).toEqual({ learning_rate: { $param: 'lr' } });
+    expect(parsePipelineText(serializePipeline(v2))).toEqual({ ok: true, document: out });
   });
 
   it('keeps fields it does not know, after the known ones, and drops undefined', () => {

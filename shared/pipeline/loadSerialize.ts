@@ -22,7 +22,7 @@ const RESOURCES: Shape = {
   fields: { tolerations: { items: { keys: ['key', 'operator', 'value', 'effect', 'tolerationSeconds'] } } },
 };
 const NODE: Shape = {
-  keys: ['id', 'type', 'label', 'position', 'params', 'resources', 'retries', 'cache', 'code', 'interface'],
+  keys: ['id', 'type', 'label', 'position', 'image', 'params', 'resources', 'retries', 'cache', 'code', 'interface'],
   fields: {
     position: { keys: ['x', 'y'] },
     params: {},
@@ -31,12 +31,13 @@ const NODE: Shape = {
   },
 };
 const DOCUMENT: Shape = {
-  keys: ['format', 'name', 'description', 'settings', 'nodes', 'edges'],
+  keys: ['format', 'name', 'description', 'settings', 'parameters', 'nodes', 'edges'],
   fields: {
     settings: {
-      keys: ['namespace', 'image', 'pipelineRoot', 'mlflowTrackingUri', 'secretEnv'],
+      keys: ['namespace', 'image', 'pipelineRoot', 'mlflowTrackingUri', 'mlflowExperiment', 'registeredModelName', 'checkpointPvc', 'secretEnv'],
       fields: { secretEnv: { items: { keys: ['secret', 'key', 'env'] } } },
     },
+    parameters: { items: { keys: ['name', 'type', 'default', 'description'] } },
     nodes: { items: NODE },
     edges: { items: { keys: ['id', 'source', 'sourceHandle', 'target', 'targetHandle'] } },
   },

@@ -78,6 +78,7 @@ export function findShapeProblem(doc: Json): ShapeProblem | undefined {
     if (isObject(doc.settings)) {
       field(doc.settings, 'secretEnv', 'settings.secretEnv', isArray, 'a list', false);
     }
+    field(doc, 'parameters', 'parameters', isArray, 'a list of pipeline parameters', false);
     field(doc, 'nodes', 'nodes', isArray, 'a list of nodes', true);
     (doc.nodes as unknown[]).forEach((node, i) => checkNode(node, `nodes[${i}]`));
     field(doc, 'edges', 'edges', isArray, 'a list of edges', true);

@@ -1,6 +1,6 @@
 /**
  * Format versions of the pipeline document and the migrations between them. One migration per
- * version, from N to N + 1; the newest `to` is the version this build writes. Adding v2 is one
+ * version, from N to N + 1; the newest `to` is the version this build writes. Adding v3 is one
  * entry appended to MIGRATIONS (plus the new shape in types.ts).
  */
 import { PIPELINE_FORMAT_VERSION } from './types.ts';
@@ -105,7 +105,27 @@ const v0ToV1: Migration = {
   },
 };
 
-export const MIGRATIONS: readonly Migration[] = [v0ToV1];
+/**
+ * v1 → v2: v2 adds run-time `parameters`, param bindings and a per-node `image`, and gives a node's
+ * type default precedence over `settings.image` (node.image, else the type's default, else
+ * settings.image). In v1 `settings.image` replaced every step's image, so it is copied onto each
+ * node that names no image of its own: every step keeps the image it ran in.
+ */
+const v1ToV2: Migration = {
+  from: 1,
+  to: 2,
+  summary: 'settings.image, which v1 used for every step, is now each node\'s own "image"',
+  migrate(doc) {
+    const image = isObject(doc.settings) && typeof doc.settings.image === 'string' && doc.settings.image !== '' ? doc.settings.image : undefined;
+    const nodes =
+      image !== undefined && Array.isArray(doc.nodes)
+        ? doc.nodes.map((node) => (isObject(node) && typeof node.image !== 'string' ? { ...node, image } : node))
+        : doc.nodes;
+    return { ...doc, format: formatName(2), nodes };
+  },
+};
+
+export const MIGRATIONS: readonly Migration[] = [v0ToV1, v1ToV2];
 
 /** The version this build reads and writes natively. */
 export const CURRENT_VERSION: number = MIGRATIONS.length === 0 ? PIPELINE_FORMAT_VERSION : MIGRATIONS[MIGRATIONS.length - 1].to;

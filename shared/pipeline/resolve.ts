@@ -1,6 +1,7 @@
 /** What a node really is once the catalog fills in defaults: its ports, parameters and resources. */
 import type { NodeCatalog, NodeTypeSpec } from './catalog.ts';
-import type { NodeResources, ParamSpec, ParamValue, PipelineNode, PortSpec } from './types.ts';
+import { isParamBinding } from './types.ts';
+import type { NodeResources, ParamSpec, ParamValue, PipelineNode, PipelineParameterValue, PortSpec } from './types.ts';
 
 export interface ResolvedNode {
   node: PipelineNode;
@@ -8,8 +9,13 @@ export interface ResolvedNode {
   inputs: PortSpec[];
   outputs: PortSpec[];
   paramSpecs: ParamSpec[];
-  /** Every declared parameter with a value (the document's, else the default), in spec order. */
+  /**
+   * Every declared parameter with a value (the document's, else the default), in spec order. A bound
+   * param holds the pipeline parameter's value from `parameterValues` (else the catalog default).
+   */
   params: Record<string, ParamValue>;
+  /** Bound params: node param name -> pipeline parameter name. */
+  bindings: Record<string, string>;
   resources: NodeResources;
   retries: number;
   cache: boolean;
@@ -26,14 +32,24 @@ export function nodeParamSpecs(node: PipelineNode, spec: NodeTypeSpec): ParamSpe
   return spec.type === 'python' ? (node.interface?.parameters ?? []) : spec.params;
 }
 
-export function resolveNode(node: PipelineNode, catalog: NodeCatalog): ResolvedNode | undefined {
+/**
+ * The node as it runs. `parameterValues` are the pipeline parameters' values (parameterDefaults(doc), or
+ * a run's): a bound param takes its parameter's value from there.
+ */
+export function resolveNode(node: PipelineNode, catalog: NodeCatalog, parameterValues?: Readonly<Record<string, PipelineParameterValue>>): ResolvedNode | undefined {
   const spec = catalog.get(node.type);
   if (!spec) return undefined;
   const { inputs, outputs } = nodePorts(node, spec);
   const paramSpecs = nodeParamSpecs(node, spec);
   const params: Record<string, ParamValue> = {};
+  const bindings: Record<string, string> = {};
   for (const p of paramSpecs) {
-    const value = node.params?.[p.name] ?? p.default;
+    const own = node.params?.[p.name];
+    let value: ParamValue | undefined;
+    if (isParamBinding(own)) {
+      bindings[p.name] = own.$param;
+      value = parameterValues && Object.hasOwn(parameterValues, own.$param) ? parameterValues[own.$param] : p.default;
+    } else value = own ?? p.default;
     if (value !== undefined) params[p.name] = value;
   }
   return {
@@ -43,6 +59,7 @@ export function resolveNode(node: PipelineNode, catalog: NodeCatalog): ResolvedN
     outputs,
     paramSpecs,
     params,
+    bindings,
     resources: { ...spec.defaultResources, ...node.resources },
     retries: node.retries ?? spec.defaultRetries,
     cache: node.cache ?? true,

@@ -1,9 +1,33 @@
-/** The pipeline document, `*.pipewright.json`, format `pipewright.pipeline/v1` (see DESIGN.md). */
+/** The pipeline document, `*.pipewright.json`, format `pipewright.pipeline/v2` (see DESIGN.md). */
 
-export const PIPELINE_FORMAT = 'pipewright.pipeline/v1';
-export const PIPELINE_FORMAT_VERSION = 1;
+export const PIPELINE_FORMAT = 'pipewright.pipeline/v2';
+export const PIPELINE_FORMAT_VERSION = 2;
 
 export type ParamValue = string | number | boolean | string[];
+
+/** A node parameter that takes the run's value of a pipeline parameter: `{ "$param": "cpt_learning_rate" }`. */
+export interface ParamBinding {
+  $param: string;
+}
+
+/** What a node's `params` entry holds: a value, or a binding to a pipeline parameter. */
+export type NodeParamValue = ParamValue | ParamBinding;
+
+export type PipelineParameterType = 'number' | 'integer' | 'string' | 'boolean';
+export const PIPELINE_PARAMETER_TYPES: readonly PipelineParameterType[] = ['number', 'integer', 'string', 'boolean'];
+
+/** A value a pipeline parameter can hold. */
+export type PipelineParameterValue = number | string | boolean;
+
+/** A run-time pipeline parameter (format v2): set per run, bound to node params with `{ "$param": name }`. */
+export interface PipelineParameter {
+  /** Lowercase letters, digits and '_', starting with a letter; at most 63 characters. */
+  name: string;
+  type: PipelineParameterType;
+  /** Without one, every run must give a value. */
+  default?: PipelineParameterValue;
+  description?: string;
+}
 
 export interface Position {
   x: number;
@@ -25,6 +49,12 @@ export interface PipelineSettings {
   pipelineRoot?: string;
   mlflowTrackingUri?: string;
   secretEnv?: SecretEnvRef[];
+  /** MLflow experiment the steps log to; default: the pipeline's name. */
+  mlflowExperiment?: string;
+  /** When set, the trained model is registered in MLflow as a new version of this model. */
+  registeredModelName?: string;
+  /** Cluster targets: the PersistentVolumeClaim training steps checkpoint to. */
+  checkpointPvc?: string;
 }
 
 export interface Toleration {
@@ -90,8 +120,8 @@ export interface PipelineNode {
   type: string;
   label?: string;
   position: Position;
-  /** Missing parameters take the catalog default. */
-  params?: Record<string, ParamValue>;
+  /** Missing parameters take the catalog default; a binding takes the run's value of a pipeline parameter. */
+  params?: Record<string, NodeParamValue>;
   resources?: NodeResources;
   retries?: number;
   cache?: boolean;
@@ -99,6 +129,8 @@ export interface PipelineNode {
   code?: string;
   /** Only for type `python`: its ports and parameters (additive to the v1 format). */
   interface?: CustomNodeInterface;
+  /** Container image of this step; else the type's default, else `settings.image` (see shared/pipeline/image.ts). */
+  image?: string;
 }
 
 export interface PipelineEdge {
@@ -115,8 +147,17 @@ export interface PipelineDocument {
   name: string;
   description?: string;
   settings?: PipelineSettings;
+  /** Run-time pipeline parameters (format v2). */
+  parameters?: PipelineParameter[];
   nodes: PipelineNode[];
   edges: PipelineEdge[];
+}
+
+/** True for a `{ "$param": NAME }` binding (and nothing else). */
+export function isParamBinding(value: unknown): value is ParamBinding {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === '$param' && typeof (value as ParamBinding).$param === 'string';
 }
 
 export type Severity = 'error' | 'warning';

@@ -8,15 +8,24 @@ import { nodeParamSpecs } from './resolve.ts';
 import { problem, show } from './validateCodes.ts';
 import { checkCycles, checkEdges, checkInputs, portsById } from './validateGraph.ts';
 import { isDns1123Label, isDns1123Subdomain, isEnvVarName, isSecretKey, nameRuleViolation } from './validateNames.ts';
+import { checkStepImage } from './imageCheck.ts';
+import { parameterDefaults } from './parameters.ts';
+import type { ParameterValues } from './parameters.ts';
+import { resolveNode } from './resolve.ts';
+import { checkParameters } from './validateParameters.ts';
 import { checkInterface, checkParams } from './validateParams.ts';
 import { checkGpuResource, checkResources, checkRetries } from './validateResources.ts';
 import type { ParamSpec, PipelineDocument, PipelineNode, Problem } from './types.ts';
 
 export { PROBLEM_CODES, PROBLEM_CODE_LIST, type ProblemCode, type ProblemCodeInfo } from './validateCodes.ts';
 
-const DOCUMENT_FIELDS = ['format', 'name', 'description', 'settings', 'nodes', 'edges'];
-const SETTINGS_FIELDS = ['namespace', 'image', 'pipelineRoot', 'mlflowTrackingUri', 'secretEnv'];
-const NODE_FIELDS = ['id', 'type', 'label', 'position', 'params', 'resources', 'retries', 'cache', 'code', 'interface'];
+const DOCUMENT_FIELDS = ['format', 'name', 'description', 'settings', 'parameters', 'nodes', 'edges'];
+const SETTINGS_FIELDS = ['namespace', 'image', 'pipelineRoot', 'mlflowTrackingUri', 'mlflowExperiment', 'registeredModelName', 'checkpointPvc', 'secretEnv'];
+const NODE_FIELDS = ['id', 'type', 'label', 'position', 'image', 'params', 'resources', 'retries', 'cache', 'code', 'interface'];
+/** A container image reference: no spaces, no `{{` (Argo and KFP would read it as a placeholder). */
+const IMAGE_REFERENCE = /^(?!.*\{\{)\S+$/;
+// eslint-disable-next-line no-control-regex -- names shown in MLflow and passed as env values: no control characters
+const PLAIN_TEXT = /^[^\u0000-\u001f\u007f]+$/;
 const HAS_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\S*$/;
 const SCHEME_PREFIX = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 
@@ -31,9 +40,16 @@ function unknownFields(obj: Record<string, unknown>, known: readonly string[], w
 function checkSettings(settings: Record<string, unknown>): Problem[] {
   const problems = unknownFields(settings, SETTINGS_FIELDS, 'The pipeline settings', {}, 'settings.');
   const bad = (field: string, detail: string) => problems.push(problem('settings-invalid', `settings.${field} is ${show(settings[field])}; ${detail}.`, { field: `settings.${field}` }));
-  const { namespace, image, pipelineRoot, mlflowTrackingUri, secretEnv } = settings;
+  const { namespace, image, pipelineRoot, mlflowTrackingUri, mlflowExperiment, registeredModelName, checkpointPvc, secretEnv } = settings;
   if (namespace !== undefined && !isDns1123Label(namespace)) bad('namespace', 'a namespace is lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters');
-  if (image !== undefined && !(typeof image === 'string' && /^\S+$/.test(image))) bad('image', 'it must be a container image reference without spaces');
+  if (image !== undefined && !(typeof image === 'string' && IMAGE_REFERENCE.test(image))) bad('image', 'it must be a container image reference without spaces or "{{"');
+  if (mlflowExperiment !== undefined && !(typeof mlflowExperiment === 'string' && PLAIN_TEXT.test(mlflowExperiment) && mlflowExperiment.trim() !== '' && !mlflowExperiment.includes('{{'))) {
+    bad('mlflowExperiment', 'it must be a non-empty experiment name on one line, without "{{" (leave it out to use the pipeline name)');
+  }
+  if (registeredModelName !== undefined && !(typeof registeredModelName === 'string' && PLAIN_TEXT.test(registeredModelName) && registeredModelName.trim() !== '' && !/[/:]|\{\{/.test(registeredModelName))) {
+    bad('registeredModelName', 'it must be a non-empty model name on one line, without "/", ":" or "{{" (MLflow refuses those)');
+  }
+  if (checkpointPvc !== undefined && !isDns1123Subdomain(checkpointPvc)) bad('checkpointPvc', 'a PersistentVolumeClaim name is lowercase letters, digits, "-" and ".", at most 253 characters');
   if (pipelineRoot !== undefined && !(typeof pipelineRoot === 'string' && /^[A-Za-z][A-Za-z0-9+.-]*:\/\/\S+$/.test(pipelineRoot))) {
     bad('pipelineRoot', 'it must be a URI such as "s3://bucket/prefix" or "gs://bucket/prefix"');
   }
@@ -73,7 +89,7 @@ function paramSpecsOf(node: PipelineNode, catalog: NodeCatalog): ParamSpec[] | u
   return Array.isArray(specs) ? specs.filter((s) => isObject(s) && typeof s.name === 'string') : [];
 }
 
-function checkNode(node: PipelineNode, catalog: NodeCatalog, seenIds: Set<string>): Problem[] {
+function checkNode(node: PipelineNode, catalog: NodeCatalog, seenIds: Set<string>, doc: PipelineDocument, values: ParameterValues): Problem[] {
   const nodeId = node.id;
   const raw = node as unknown as Record<string, unknown>;
   const problems = unknownFields(raw, NODE_FIELDS, `Node "${nodeId}"`, { nodeId });
@@ -83,6 +99,9 @@ function checkNode(node: PipelineNode, catalog: NodeCatalog, seenIds: Set<string
   seenIds.add(nodeId);
   if (raw.label !== undefined && typeof raw.label !== 'string') problems.push(problem('node-field-invalid', `label of node "${nodeId}" is ${show(raw.label)}, not text.`, { nodeId, field: 'label' }));
   if (raw.cache !== undefined && typeof raw.cache !== 'boolean') problems.push(problem('node-field-invalid', `cache of node "${nodeId}" is ${show(raw.cache)}, not true or false.`, { nodeId, field: 'cache' }));
+  if (raw.image !== undefined && !(typeof raw.image === 'string' && IMAGE_REFERENCE.test(raw.image))) {
+    problems.push(problem('image-invalid', `image of node "${nodeId}" is ${show(raw.image)}; it must be a container image reference without spaces or "{{" (leave it out for the type's default).`, { nodeId, field: 'image' }));
+  }
   problems.push(...checkRetries(nodeId, raw.retries));
   if (isObject(raw.resources)) problems.push(...checkResources(nodeId, raw.resources));
 
@@ -104,6 +123,8 @@ function checkNode(node: PipelineNode, catalog: NodeCatalog, seenIds: Set<string
   problems.push(...checkParams(nodeId, params, paramSpecsOf(node, catalog) ?? []));
   const merged = { ...spec.defaultResources, ...(isObject(raw.resources) ? raw.resources : {}) };
   problems.push(...checkGpuResource(nodeId, merged));
+  const resolved = isObject(raw.params) || raw.params === undefined ? resolveNode(node, catalog, values) : undefined;
+  if (resolved && (raw.image === undefined || typeof raw.image === 'string')) problems.push(...checkStepImage(resolved, isObject(doc.settings) ? doc.settings : undefined, catalog));
   if (spec.type === 'dataset' && typeof params.uri === 'string' && params.uri.trim() !== '' && !params.uri.startsWith('/') && !SCHEME_PREFIX.test(params.uri)) {
     problems.push(
       problem('dataset-uri-relative', `Dataset node "${nodeId}" reads ${show(params.uri)}, a relative path that depends on where the pipeline runs; use an absolute path or a URI (s3://, gs://, https://, sample://).`, {
@@ -115,11 +136,13 @@ function checkNode(node: PipelineNode, catalog: NodeCatalog, seenIds: Set<string
   return problems;
 }
 
-/** Every problem of `doc`, in a stable order: document, nodes, edges, inputs, cycles. */
+/** Every problem of `doc`, in a stable order: document, parameters, nodes, edges, inputs, cycles. */
 export function validatePipeline(doc: PipelineDocument, catalog: NodeCatalog): Problem[] {
   const problems = checkDocument(doc);
+  problems.push(...checkParameters(doc, catalog));
   const seenIds = new Set<string>();
-  for (const node of doc.nodes) problems.push(...checkNode(node, catalog, seenIds));
+  const values = parameterDefaults(doc);
+  for (const node of doc.nodes) problems.push(...checkNode(node, catalog, seenIds, doc, values));
   const ports = portsById(doc, catalog);
   problems.push(...checkEdges(doc, ports), ...checkInputs(doc, ports), ...checkCycles(doc));
   return problems;

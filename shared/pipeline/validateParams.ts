@@ -43,7 +43,10 @@ export function paramValueProblem(spec: ParamSpec, value: unknown): { code: Prob
 
 const isMissing = (value: unknown) => value === undefined || (typeof value === 'string' && value.trim() === '');
 
-/** Every problem of one node's `params` against its parameter specs. */
+/** An object with a `$param` key: a binding, well-formed or not (checkBindings judges it). */
+export const looksLikeBinding = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value) && '$param' in value;
+
+/** Every problem of one node's `params` against its parameter specs (bindings are checkBindings' business). */
 export function checkParams(nodeId: string, params: Record<string, unknown>, specs: readonly ParamSpec[]): Problem[] {
   const problems: Problem[] = [];
   const names = specs.map((s) => s.name);
@@ -60,7 +63,7 @@ export function checkParams(nodeId: string, params: Record<string, unknown>, spe
       problems.push(problem('param-required', `Parameter ${spec.name} of node "${nodeId}" is required but has no value.`, { nodeId, param: spec.name }));
       continue;
     }
-    if (value === undefined) continue;
+    if (value === undefined || looksLikeBinding(value)) continue;
     const found = paramValueProblem(spec, value);
     if (found) problems.push(problem(found.code, `Parameter ${spec.name} of node "${nodeId}" ${found.detail}.`, { nodeId, param: spec.name }));
   }

@@ -28,5 +28,5 @@ export function largePipeline(): PipelineDocument {
   add('eval', 'eval');
   edge('sft-398', 'model', 'eval', 'model');
   edge('data-199', 'dataset', 'eval', 'dataset');
-  return { format: 'pipewright.pipeline/v1', name: 'canvas-bench', nodes, edges };
+  return { format: 'pipewright.pipeline/v2', name: 'canvas-bench', nodes, edges };
 }

@@ -37,7 +37,7 @@ export function generatePipeline(size: number): PipelineDocument {
     for (const port of spec.outputs) outputs.push({ id, port });
     nodes.push(node);
   }
-  return { format: 'pipewright.pipeline/v1', name: `bench-${size}`, settings: { mlflowTrackingUri: 'http://mlflow:5000', secretEnv: [{ secret: 'hf-token', key: 'token', env: 'HF_TOKEN' }] }, nodes, edges };
+  return { format: 'pipewright.pipeline/v2', name: `bench-${size}`, settings: { mlflowTrackingUri: 'http://mlflow:5000', secretEnv: [{ secret: 'hf-token', key: 'token', env: 'HF_TOKEN' }] }, nodes, edges };
 }
 
 const TARGETS: readonly CompileTarget[] = ['kfp', 'argo', 'dvc'];

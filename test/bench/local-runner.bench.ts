@@ -35,7 +35,7 @@ function chain(length: number, salt: number): PipelineDocument {
     },
   }));
   const edges = nodes.slice(1).map((n, i) => ({ id: `e${i}`, source: `s${i}`, sourceHandle: 'out', target: n.id, targetHandle: 'in' }));
-  return { format: 'pipewright.pipeline/v1', name: 'bench-chain', nodes, edges };
+  return { format: 'pipewright.pipeline/v2', name: 'bench-chain', nodes, edges };
 }
 
 async function plainSh(doc: PipelineDocument, dir: string): Promise<number> {

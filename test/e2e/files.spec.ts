@@ -61,7 +61,7 @@ test('save, reload, reopen from Open Recent and from Open', async ({ app }) => {
 
 test('a corrupt file shows what is wrong and where, and stays untouched', async ({ app }) => {
   const file = path.join(workDir(), 'corrupt.pipewright.json');
-  const text = '{\n  "format": "pipewright.pipeline/v1",\n  "name": "broken",\n  "nodes": [ { "id": "a", }\n';
+  const text = '{\n  "format": "pipewright.pipeline/v2",\n  "name": "broken",\n  "nodes": [ { "id": "a", }\n';
   writeFileSync(file, text);
   await app.keyboard.press('Control+o');
   await pickInFileDialog(app, 'Open a pipeline', workDir(), 'corrupt.pipewright.json', 'Open');

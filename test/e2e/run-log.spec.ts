@@ -18,7 +18,7 @@ async function seedRun(dataDir: string): Promise<string> {
   const id = `20260101-000000-log${Math.random().toString(36).slice(2, 6)}`;
   const history = new RunHistory(path.join(dataDir, 'runs'));
   const document = {
-    format: 'pipewright.pipeline/v1' as const,
+    format: 'pipewright.pipeline/v2' as const,
     name: 'long-log',
     nodes: [{ id: 'train', type: 'python', position: { x: 0, y: 0 }, code: 'print(1)\n', interface: { inputs: [], outputs: [], parameters: [] } }],
     edges: [],

@@ -84,7 +84,7 @@ describe('pipewright run, runs and logs', () => {
   });
 
   it('refuses an invalid pipeline before starting anything', () => {
-    writeFileSync(path.join(dir, 'broken.pipewright.json'), '{"format": "pipewright.pipeline/v1"');
+    writeFileSync(path.join(dir, 'broken.pipewright.json'), '{"format": "pipewright.pipeline/v2"');
     const result = pipewright('run', 'broken.pipewright.json', '--target', 'local');
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');

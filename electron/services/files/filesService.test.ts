@@ -10,7 +10,7 @@ import { createRecentFilesStore, MAX_RECENT_FILES } from './recentFiles.ts';
 import type { RecentFilesStore } from './recentFiles.ts';
 
 const document: PipelineDocument = {
-  format: 'pipewright.pipeline/v1',
+  format: 'pipewright.pipeline/v2',
   name: 'korean-llm',
   nodes: [{ id: 'data', type: 'dataset', position: { x: 0, y: 0 }, params: { uri: 'sample://ko' } }],
   edges: [],
@@ -96,7 +96,7 @@ describe('opening', () => {
   it.each([
     ['truncated', good.slice(0, 60), 'truncated', /ends early at line \d+, column \d+/],
     ['empty', '', 'empty', /empty/],
-    ['a syntax error', '{\n  "format": "pipewright.pipeline/v1",\n  "name": oops\n}', 'json-syntax', /line 3, column 11/],
+    ['a syntax error', '{\n  "format": "pipewright.pipeline/v2",\n  "name": oops\n}', 'json-syntax', /line 3, column 11/],
     ['too new', JSON.stringify({ ...document, format: 'pipewright.pipeline/v9' }), 'format-too-new', /pipewright\.pipeline\/v9.*newer/],
     ['not a pipeline format', JSON.stringify({ ...document, format: 'something/v1' }), 'unknown-format', /not a Pipewright pipeline format/],
     ['no format', JSON.stringify({ name: 'x', nodes: [], edges: [] }), 'missing-format', /no "format"/],
@@ -120,7 +120,7 @@ describe('opening', () => {
 
   it('names line and column of a syntax error', async () => {
     const target = path.join(dir, 'e.pipewright.json');
-    await fs.writeFile(target, '{\n  "format": "pipewright.pipeline/v1",\n  "nodes": [,]\n}');
+    await fs.writeFile(target, '{\n  "format": "pipewright.pipeline/v2",\n  "nodes": [,]\n}');
     const opened = await files.openFile(target);
     expect(opened).toMatchObject({ ok: false, error: { kind: 'json-syntax', line: 3, column: 13 } });
   });
@@ -150,7 +150,7 @@ describe('opening', () => {
     };
     await fs.writeFile(target, JSON.stringify(v0));
     const opened = await files.openFile(target);
-    expect(opened).toMatchObject({ ok: true, file: { migratedFrom: 'pipewright.pipeline/v0', document: { format: 'pipewright.pipeline/v1' } } });
+    expect(opened).toMatchObject({ ok: true, file: { migratedFrom: 'pipewright.pipeline/v0', document: { format: 'pipewright.pipeline/v2' } } });
     expect(JSON.parse(await fs.readFile(target, 'utf8'))).toEqual(v0);
   });
 });

@@ -10,7 +10,7 @@ import { readStoredRun, recordFile, requestCancel, writeJsonAtomic } from './run
 import type { RunContext, RunHandle, RunTargetDriver } from './target.ts';
 
 const doc: PipelineDocument = {
-  format: 'pipewright.pipeline/v1',
+  format: 'pipewright.pipeline/v2',
   name: 'two-steps',
   nodes: [
     { id: 'prep', type: 'python', position: { x: 0, y: 0 } },

@@ -1,4 +1,5 @@
 /** One Argo container template per pipeline node. */
+import { stepImage } from '../../pipeline/image.ts';
 import type { PipelineSettings, Toleration } from '../../pipeline/types.ts';
 import { sharedYaml } from '../emitYaml.ts';
 import type { YamlValue } from '../emitYaml.ts';
@@ -12,8 +13,6 @@ type YamlMap = { [key: string]: YamlValue | undefined };
 
 export const INPUTS_DIR = '/tmp/inputs';
 export const OUTPUTS_DIR = '/tmp/outputs';
-/** Image for steps whose type names none (the dataset fetch step) when settings.image is unset. */
-export const FALLBACK_IMAGE = 'python:3.11-slim';
 export const GPU_PRODUCT_LABEL = 'nvidia.com/gpu.product';
 
 // Deterministic failures (bad arguments, missing input, missing library: the step-script contract's
@@ -159,7 +158,7 @@ function retryYaml(ctx: TemplateContext, retries: number): YamlMap | undefined {
 export function containerTemplate(p: PlannedNode, ctx: TemplateContext): YamlMap {
   const { resolved } = p;
   const { gpuProduct, tolerations } = resolved.resources;
-  const image = ctx.settings.image || resolved.spec.image || FALLBACK_IMAGE;
+  const { image } = stepImage(resolved.node, resolved.spec, ctx.settings);
   return {
     name: p.id,
     metadata: { labels: { 'pipewright.dev/pipeline': ctx.pipeline, 'pipewright.dev/node': p.id } },

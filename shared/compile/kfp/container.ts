@@ -1,13 +1,11 @@
 /** The container executor of a step: the step script carried in the command, flags in args, resources, env. */
+import { stepImage } from '../../pipeline/image.ts';
 import type { PipelineSettings } from '../../pipeline/types.ts';
 import { cpuToCores, memoryToGigabytes } from '../../pipeline/quantity.ts';
 import { CompileError } from '../plan.ts';
 import type { PlannedNode } from '../plan.ts';
 import { escapeKubeletExpansion, literalField } from './launcher.ts';
 import type { YamlMap } from './yaml.ts';
-
-/** Image for steps whose type names none (the dataset fetch step) when settings.image is unset. */
-export const FALLBACK_IMAGE = 'python:3.11-slim';
 
 /**
  * The task input that carries the node id: executors are shared by tasks, so the id cannot sit in their env.
@@ -77,9 +75,9 @@ export function containerEnv(settings: PipelineSettings): YamlMap[] | undefined 
 }
 
 /** The executor's container; `command` comes from LauncherCommands, `env` from containerEnv. */
-export function containerExecutor(p: PlannedNode, image: string | undefined, command: string[], env: YamlMap[] | undefined): YamlMap {
+export function containerExecutor(p: PlannedNode, settings: PipelineSettings, command: string[], env: YamlMap[] | undefined): YamlMap {
   const container: YamlMap = {
-    image: literalField(image || p.resolved.spec.image || FALLBACK_IMAGE, p.id, 'image'),
+    image: literalField(stepImage(p.resolved.node, p.resolved.spec, settings).image, p.id, 'image'),
     command,
     args: containerArgs(p),
     env,
@@ -93,11 +91,11 @@ export function containerExecutor(p: PlannedNode, image: string | undefined, com
  * steps with the same signature compile to the same definitions (kfp.test.ts checks it on random pipelines).
  * `command` is the LauncherCommands id; env and secrets are the same for every step of a document.
  */
-export function containerSignature(p: PlannedNode, command: number, image: string | undefined): string {
+export function containerSignature(p: PlannedNode, command: number, settings: PipelineSettings): string {
   const r = p.resolved;
   const { cpu, memory, gpus, gpuResource, gpuProduct, tolerations } = r.resources;
   // The type only names the component, but a `cpt` task using `comp-sft` would read wrongly.
-  let key = `${r.spec.type}\n${command}\n${image || r.spec.image || ''}\n${wantsExecutorInput(p)}\n${cpu}\n${memory}\n${gpus}\n${gpuResource}\n${gpuProduct}\n`;
+  let key = `${r.spec.type}\n${command}\n${stepImage(r.node, r.spec, settings).image}\n${wantsExecutorInput(p)}\n${cpu}\n${memory}\n${gpus}\n${gpuResource}\n${gpuProduct}\n`;
   key += tolerations && tolerations.length > 0 ? JSON.stringify(tolerations) : '';
   for (const spec of r.paramSpecs) if (Object.hasOwn(r.params, spec.name)) key += `\np${spec.name}:${spec.type}`;
   let next = 0;
