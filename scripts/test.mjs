@@ -11,6 +11,9 @@ const SYSTEM_PACKAGES = [
   { pkg: 'python3-numpy', present: () => python('import numpy') },
   // Korean glyphs for the UI tests' screenshots.
   { pkg: 'fonts-nanum', present: () => existsSync('/usr/share/fonts/truetype/nanum') },
+  // The monitoring exports are held to the real promtool, Pushgateway and Prometheus.
+  { pkg: 'prometheus', present: () => existsSync('/usr/bin/promtool') && existsSync('/usr/bin/prometheus') },
+  { pkg: 'prometheus-pushgateway', present: () => existsSync('/usr/bin/prometheus-pushgateway') },
 ];
 
 function python(code) {

@@ -43,6 +43,7 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
       item('Save', 'file.save', 'CmdOrCtrl+S'),
       item('Save As…', 'file.saveAs', 'CmdOrCtrl+Shift+S'),
       item('Export…', 'file.export', 'CmdOrCtrl+E'),
+      item('Export Monitoring…', 'file.exportMonitoring'),
       { type: 'separator' },
       isMac ? { role: 'close' } : { role: 'quit' },
     ],

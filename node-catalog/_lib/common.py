@@ -24,14 +24,15 @@ class StepError(Exception):
 
 
 def _clean(value):
-    # JSON has no NaN or Infinity: such values are left out rather than written as invalid JSON.
+    # JSON has no NaN or Infinity: a diverging loss is written as the string "NaN", "Infinity" or "-Infinity".
     if isinstance(value, float) and not math.isfinite(value):
-        return None
+        return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
     return value
 
 
 def _emit(prefix, record):
-    record = {k: _clean(v) for k, v in record.items() if _clean(v) is not None}
+    push_record(prefix, record)
+    record = {k: _clean(v) for k, v in record.items() if v is not None}
     sys.stdout.write(prefix + json.dumps(record, ensure_ascii=False) + "\n")
     sys.stdout.flush()
 
@@ -105,15 +106,22 @@ def read_json_file(path):
 
 def run_step(main):
     """Run `main()` and turn failures into the contract's exit codes and one `error:` line on stderr."""
+    code = 0
     try:
         main()
     except StepError as exc:
         sys.stderr.write("error: %s\n" % exc)
-        sys.exit(exc.code)
+        code = exc.code
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted\n")
-        sys.exit(130)
+        code = 130
     except Exception as exc:  # noqa: BLE001 - the last line must still be one `error:` line
         traceback.print_exc()
         sys.stderr.write("error: %s: %s\n" % (type(exc).__name__, exc))
-        sys.exit(EXIT_FAILED)
+        code = EXIT_FAILED
+    push_finish(code)
+    if code:
+        sys.exit(code)
+
+
+# pipewright:include pushgateway.py

@@ -1,6 +1,7 @@
 /** Every user action as a registered object: id, label, shortcuts, run. Menus, toolbar, keys and help share them. */
 import { fitView, nodeSize, zoomIn, zoomOut } from '../canvas/canvasControls.ts';
 import { exportCompiled, newDocument, openDocument, saveDocument, saveDocumentAs } from '../files/fileActions.ts';
+import { exportMonitoring } from '../monitoring/exportMonitoring.ts';
 import { cancelShownRun, toggleRunsTab } from '../runs/runActions.ts';
 import { problemsNow } from '../services/validation.ts';
 import { appStore } from '../store/index.ts';
@@ -45,6 +46,7 @@ export const actions: readonly Action[] = [
   { id: 'file.save', group: 'file', label: 'action.save', kbd: ['Mod+S'], run: saveDocument },
   { id: 'file.saveAs', group: 'file', label: 'action.saveAs', kbd: ['Mod+Shift+S'], run: saveDocumentAs },
   { id: 'file.export', group: 'file', label: 'action.export', kbd: ['Mod+E'], run: exportCompiled },
+  { id: 'file.exportMonitoring', group: 'file', label: 'monitoring.export.action', kbd: [], run: exportMonitoring },
   { id: 'edit.undo', group: 'edit', label: 'action.undo', kbd: ['Mod+Z'], run: () => appStore.getState().undo(), undoable: true },
   { id: 'edit.redo', group: 'edit', label: 'action.redo', kbd: ['Mod+Shift+Z', 'Mod+Y'], run: () => appStore.getState().redo(), undoable: true },
   {

@@ -7,7 +7,7 @@ const KO: Record<ProblemCode, string> = {
   'name-invalid': '파이프라인 이름이 규칙에 맞지 않습니다 (영문 소문자·숫자·“-”, 글자로 시작, 최대 63자).',
   'pipeline-empty': '파이프라인에 단계가 없습니다.',
   'field-unknown': '이 버전이 모르는 필드입니다 (오타일 수 있음). 무시됩니다.',
-  'settings-invalid': '파이프라인 설정 형식이 잘못되었습니다 (네임스페이스, 이미지, 루트 또는 MLflow URI).',
+  'settings-invalid': '파이프라인 설정 형식이 잘못되었습니다 (네임스페이스, 이미지, 루트, MLflow URI 또는 Pushgateway URL).',
   'secret-env-invalid': '시크릿 환경 변수 항목이 잘못되었습니다 (시크릿 이름, 키, 환경 변수 이름).',
   'secret-env-duplicate': '두 시크릿 항목이 같은 환경 변수를 설정합니다.',
   'node-id-invalid': '단계 ID가 이름 규칙에 맞지 않습니다.',
@@ -51,6 +51,7 @@ const KO: Record<ProblemCode, string> = {
   'param-binding-not-allowed': '데이터셋 단계의 파라미터는 컴파일할 때 데이터를 가져오는 방법을 정하므로 연결할 수 없습니다.',
   'image-invalid': '단계 이미지가 비었거나 공백 또는 “{{”를 포함합니다.',
   'image-lacks-packages': '단계 이미지에 엔진이 쓰는 파이썬 패키지가 없는 것으로 알려져 있습니다 (예: Unsloth에 PyTorch 기본 이미지).',
+  'alerts-invalid': '알림 설정이 잘못되었습니다 (동작은 notify 또는 cancel, enabled는 true/false, 기준값 범위).',
   cycle: '단계들이 서로를 기다리는 순환이 있습니다. 파이프라인은 한 방향으로 흘러야 합니다.',
 };
 

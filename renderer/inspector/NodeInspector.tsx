@@ -12,6 +12,7 @@ import { CheckboxField, NumberField, TextField } from './fields.tsx';
 import { ParamField } from './ParamField.tsx';
 import { PythonInterfaceEditor } from './PythonInterfaceEditor.tsx';
 import { ResourcesSection } from './ResourcesSection.tsx';
+import { NodeAlertsSection } from '../monitoring/NodeAlertsSection.tsx';
 
 const ownValue = (v: NodeParamValue | undefined): ParamValue | undefined => (isParamBinding(v) ? undefined : v);
 
@@ -94,6 +95,7 @@ export function NodeInspector({ node, problems }: { node: PipelineNode; problems
           />
         </section>
       )}
+      {!spec.importer && <NodeAlertsSection node={node} problems={problems} />}
     </div>
   );
 }

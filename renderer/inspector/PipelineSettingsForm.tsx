@@ -7,6 +7,7 @@ import type { PipelineSettings, Problem, SecretEnvRef } from '../../shared/pipel
 import { appStore, useAppStore } from '../store/index.ts';
 import { fieldDomId, problemsForField } from './fieldKeys.ts';
 import { TextField } from './fields.tsx';
+import { MonitoringSettings } from '../monitoring/MonitoringSettings.tsx';
 
 export function PipelineSettingsForm({ problems }: { problems: readonly Problem[] }) {
   const lang = useLang();
@@ -86,6 +87,7 @@ export function PipelineSettingsForm({ problems }: { problems: readonly Problem[
           </div>
         ))}
       </section>
+      <MonitoringSettings problems={problems} />
     </div>
   );
 }

@@ -13,6 +13,7 @@ const PATHS: Record<string, string> = {
   help: 'M12 22a10 10 0 1 0 0-20a10 10 0 1 0 0 20 M9.5 9a2.5 2.5 0 1 1 3.5 2.3c-.6.3-1 .9-1 1.6V14 M12 17.5v.5',
   recent: 'M12 22a10 10 0 1 0 0-20a10 10 0 1 0 0 20 M12 7v5l3 3',
   chevron: 'M6 9l6 6 6-6',
+  monitoring: 'M3 20h18 M5 16l4-5 4 3 6-8 M17 6h2v2',
 };
 
 export function Icon({ name, size = 16 }: { name: keyof typeof PATHS | string; size?: number }) {

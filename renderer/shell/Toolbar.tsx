@@ -61,6 +61,7 @@ export function Toolbar() {
       <span className="spacer" />
       <nav className="tool-group" aria-label={t('toolbar.run')}>
         <ToolButton action="file.export" icon="export" text />
+        <ToolButton action="file.exportMonitoring" icon="monitoring" />
         <ToolButton action="run.start" icon="run" text primary />
       </nav>
       {errors && <span className="sr-only">{t('toolbar.blockedHint')}</span>}

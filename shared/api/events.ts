@@ -11,6 +11,7 @@ export const MENU_COMMANDS = [
   'file.save',
   'file.saveAs',
   'file.export',
+  'file.exportMonitoring',
   'edit.undo',
   'edit.redo',
   'edit.duplicate',

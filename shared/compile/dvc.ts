@@ -2,7 +2,8 @@
  * Pipeline document -> DVC project files: `dvc.yaml` (one stage per node, named by its id), `params.yaml`
  * (JSON text: node id -> parameters), `steps/*.py` and `samples/*`. A stage's cmd holds only node ids,
  * port names and fixed paths; every user value reaches the step through params.yaml, so neither the
- * shell nor DVC's `${...}` interpolation ever sees one.
+ * shell nor DVC's `${...}` interpolation ever sees one. The Pushgateway URL and the pipeline name, which
+ * other targets pass as env, go into params.yaml's `_pipewright` section, which no stage lists as a param.
  */
 import type { NodeCatalog } from '../pipeline/catalog.ts';
 import type { PipelineDocument } from '../pipeline/types.ts';
@@ -96,9 +97,17 @@ export function compileDvc(doc: PipelineDocument, catalog: NodeCatalog): Compile
     if (source?.kind === 'sample') files[`samples/${source.name}`] = sampleText(catalog.samples, source.name, p.id);
   }
   files['dvc.yaml'] = emitYaml({ stages });
-  files[DVC_PARAMS_FILE] = paramsJson(params);
+  files[DVC_PARAMS_FILE] = paramsJson(withRunSettings(params, doc));
   for (const path of Object.keys(scripts).sort()) files[path] = scripts[path];
   return sortedFiles(files);
+}
+
+/** The settings steps read besides their parameters (DVC has no env): a key no node id or pipeline parameter can take, listed by no stage. */
+export const RUN_SETTINGS_KEY = '_pipewright';
+
+function withRunSettings(params: Record<string, unknown>, doc: PipelineDocument): Record<string, unknown> {
+  const url = doc.settings?.pushgatewayUrl;
+  return url ? { [RUN_SETTINGS_KEY]: { pipeline: doc.name, pushgateway_url: url }, ...params } : params;
 }
 
 function sortedFiles(files: CompiledFiles): CompiledFiles {

@@ -144,8 +144,8 @@ describe('compileKfp: components and executors shared by tasks', () => {
             continue;
           }
           expect(component).toEqual(containerComponent(p, label));
-          expect(executor).toEqual(containerExecutor(p, settings, launcherCommand(p.id, p.resolved.script, dataset?.sample), containerEnv(settings)));
-          expect(platform?.platforms.kubernetes.deploymentSpec.executors[label]).toEqual(kubernetesExecutorConfig(p, secrets));
+          expect(executor).toEqual(containerExecutor(p, settings, launcherCommand(p.id, p.resolved.script, dataset?.sample), containerEnv(settings, d.name)));
+          expect(platform?.platforms.kubernetes.deploymentSpec.executors[label]).toEqual(kubernetesExecutorConfig(p, secrets, Boolean(settings.pushgatewayUrl)));
         }
       }),
       { numRuns: 60 },

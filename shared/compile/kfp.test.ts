@@ -145,7 +145,10 @@ describe('compileKfp: the Korean LLM template', () => {
     expect(sft.args).toContain('--in-model');
     expect(executors['exec-eval'].container.args.slice(-2)).toEqual(['--executor-input', '{{$}}']);
     expect(sft.args).not.toContain('--executor-input');
-    expect(sft.env).toEqual([{ name: 'MLFLOW_TRACKING_URI', value: 'http://mlflow-server.mlflow.svc.cluster.local:5000' }]);
+    expect(sft.env).toEqual([
+      { name: 'PIPEWRIGHT_PIPELINE', value: 'korean-llm' },
+      { name: 'MLFLOW_TRACKING_URI', value: 'http://mlflow-server.mlflow.svc.cluster.local:5000' },
+    ]);
   });
 
   it('puts GPU product selectors, tolerations and secret references in platforms.kubernetes', () => {

@@ -35,7 +35,7 @@ export function kfpDocuments(doc: PipelineDocument, catalog: NodeCatalog): { pip
   const table = new ComponentTable();
   const commands = new LauncherCommands();
   const parts = new TaskParts();
-  const env = containerEnv(settings);
+  const env = containerEnv(settings, doc.name);
   const secrets = settings.secretEnv && settings.secretEnv.length > 0 ? secretAsEnv(settings.secretEnv) : undefined;
   const tasks: YamlMap = {};
   const outputSelectors: YamlMap = {};
@@ -52,7 +52,7 @@ export function kfpDocuments(doc: PipelineDocument, catalog: NodeCatalog): { pip
       const name = table.add(p.resolved.spec.type, containerSignature(p, id, settings), () => ({
         component: containerComponent(p, ''),
         executor: containerExecutor(p, settings, command, env),
-        platform: kubernetesExecutorConfig(p, secrets),
+        platform: kubernetesExecutorConfig(p, secrets, Boolean(settings.pushgatewayUrl)),
       }));
       tasks[p.id] = task(p, name, parts);
     }

@@ -1,4 +1,5 @@
 /** The pipeline document, `*.pipewright.json`, format `pipewright.pipeline/v2` (see DESIGN.md). */
+import type { AlertSettings } from '../alerts/types.ts';
 
 export const PIPELINE_FORMAT = 'pipewright.pipeline/v2';
 export const PIPELINE_FORMAT_VERSION = 2;
@@ -55,6 +56,10 @@ export interface PipelineSettings {
   registeredModelName?: string;
   /** Cluster targets: the PersistentVolumeClaim training steps checkpoint to. */
   checkpointPvc?: string;
+  /** Steps push their metrics to this Prometheus Pushgateway (PIPEWRIGHT_PUSHGATEWAY_URL), e.g. `http://pushgateway.monitoring:9091`. */
+  pushgatewayUrl?: string;
+  /** What Pipewright watches for while a run goes, and whether it only notifies or stops the run. */
+  alerts?: AlertSettings;
 }
 
 export interface Toleration {
@@ -131,6 +136,8 @@ export interface PipelineNode {
   interface?: CustomNodeInterface;
   /** Container image of this step; else the type's default, else `settings.image` (see shared/pipeline/image.ts). */
   image?: string;
+  /** This node's alert rules, over the pipeline's `settings.alerts`. */
+  alerts?: AlertSettings;
 }
 
 export interface PipelineEdge {

@@ -3,6 +3,7 @@
  * severity, a stable code (validateCodes.ts), a plain-English message and a location. Pure;
  * defensive about values of the wrong type, since documents come from files people edit.
  */
+import { checkAlertSettings } from '../alerts/config.ts';
 import type { NodeCatalog } from './catalog.ts';
 import { nodeParamSpecs } from './resolve.ts';
 import { problem, show } from './validateCodes.ts';
@@ -20,12 +21,14 @@ import type { ParamSpec, PipelineDocument, PipelineNode, Problem } from './types
 export { PROBLEM_CODES, PROBLEM_CODE_LIST, type ProblemCode, type ProblemCodeInfo } from './validateCodes.ts';
 
 const DOCUMENT_FIELDS = ['format', 'name', 'description', 'settings', 'parameters', 'nodes', 'edges'];
-const SETTINGS_FIELDS = ['namespace', 'image', 'pipelineRoot', 'mlflowTrackingUri', 'mlflowExperiment', 'registeredModelName', 'checkpointPvc', 'secretEnv'];
-const NODE_FIELDS = ['id', 'type', 'label', 'position', 'image', 'params', 'resources', 'retries', 'cache', 'code', 'interface'];
+const SETTINGS_FIELDS = ['namespace', 'image', 'pipelineRoot', 'mlflowTrackingUri', 'mlflowExperiment', 'registeredModelName', 'checkpointPvc', 'secretEnv', 'pushgatewayUrl', 'alerts'];
+const NODE_FIELDS = ['id', 'type', 'label', 'position', 'image', 'params', 'resources', 'retries', 'cache', 'code', 'interface', 'alerts'];
 /** A container image reference: no spaces, no `{{` (Argo and KFP would read it as a placeholder). */
 const IMAGE_REFERENCE = /^(?!.*\{\{)\S+$/;
 // eslint-disable-next-line no-control-regex -- names shown in MLflow and passed as env values: no control characters
 const PLAIN_TEXT = /^[^\u0000-\u001f\u007f]+$/;
+// It reaches env values and params.yaml as it is: no spaces, quotes, `$`, braces or backslashes.
+const PUSHGATEWAY_URL = /^https?:\/\/[^\s"'`$\\{}]+$/;
 const HAS_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\S*$/;
 const SCHEME_PREFIX = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 
@@ -56,6 +59,10 @@ function checkSettings(settings: Record<string, unknown>): Problem[] {
   if (mlflowTrackingUri !== undefined && !(typeof mlflowTrackingUri === 'string' && HAS_SCHEME.test(mlflowTrackingUri))) {
     bad('mlflowTrackingUri', 'it must be a URI such as "http://mlflow-server:5000"');
   }
+  if (settings.pushgatewayUrl !== undefined && !(typeof settings.pushgatewayUrl === 'string' && PUSHGATEWAY_URL.test(settings.pushgatewayUrl))) {
+    bad('pushgatewayUrl', 'it must be an http:// or https:// URL such as "http://pushgateway.monitoring:9091", without spaces, quotes, "$" or braces');
+  }
+  if (settings.alerts !== undefined) problems.push(...checkAlertSettings(settings.alerts, 'settings.alerts'));
   const envs = new Map<string, number>();
   (Array.isArray(secretEnv) ? secretEnv : []).forEach((entry, i) => {
     const field = `settings.secretEnv.${i}`;
@@ -103,6 +110,7 @@ function checkNode(node: PipelineNode, catalog: NodeCatalog, seenIds: Set<string
     problems.push(problem('image-invalid', `image of node "${nodeId}" is ${show(raw.image)}; it must be a container image reference without spaces or "{{" (leave it out for the type's default).`, { nodeId, field: 'image' }));
   }
   problems.push(...checkRetries(nodeId, raw.retries));
+  if (raw.alerts !== undefined) problems.push(...checkAlertSettings(raw.alerts, 'alerts', { nodeId }));
   if (isObject(raw.resources)) problems.push(...checkResources(nodeId, raw.resources));
 
   const spec = catalog.get(node.type);

@@ -5,7 +5,7 @@ export const PROBLEM_CODES = {
   'name-invalid': ['error', 'The pipeline name breaks the naming rule (lowercase letters, digits, "-"; starts with a letter; ends with a letter or digit; at most 63 characters).'],
   'pipeline-empty': ['warning', 'The pipeline has no nodes.'],
   'field-unknown': ['warning', 'A field this version does not know (often a typo); it is ignored.'],
-  'settings-invalid': ['error', 'A pipeline setting is malformed: namespace not a DNS-1123 label, image empty or with spaces, pipelineRoot or mlflowTrackingUri without a scheme, mlflowExperiment or registeredModelName empty or with control characters, checkpointPvc not a PVC name.'],
+  'settings-invalid': ['error', 'A pipeline setting is malformed: namespace not a DNS-1123 label, image empty or with spaces, pipelineRoot or mlflowTrackingUri without a scheme, mlflowExperiment or registeredModelName empty or with control characters, checkpointPvc not a PVC name, pushgatewayUrl not an http(s) URL.'],
   'secret-env-invalid': ['error', 'A settings.secretEnv entry is malformed: secret not a DNS-1123 name, key not a valid Secret key, env not a valid environment variable name.'],
   'secret-env-duplicate': ['error', 'Two settings.secretEnv entries set the same environment variable.'],
   'node-id-invalid': ['error', 'A node id breaks the naming rule (the same rule as the pipeline name).'],
@@ -49,6 +49,7 @@ export const PROBLEM_CODES = {
   'param-binding-not-allowed': ['error', "A parameter of a dataset node is bound: it decides at compile time how the data is fetched."],
   'image-invalid': ['error', "A node's image is empty, holds spaces or \"{{\"."],
   'image-lacks-packages': ['warning', "A step's image is known not to carry the Python packages its engine imports (e.g. PyTorch's plain image for Unsloth)."],
+  'alerts-invalid': ['error', 'An alert setting (settings.alerts or a node\'s alerts) is malformed: action not notify/cancel, enabled not true/false, a threshold out of range.'],
   cycle: ['error', 'Nodes that depend on each other in a loop; a pipeline must flow one way.'],
 } as const satisfies Record<string, readonly [Severity, string]>;
 

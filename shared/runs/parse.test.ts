@@ -16,6 +16,16 @@ describe('parseLogLine', () => {
       'PIPEWRIGHT_METRIC {"step": 3, "loss": NaN, "grad_norm": Infinity}',
       { metric: { step: 3, values: { loss: NaN, grad_norm: Infinity }, source: 'pipewright' } },
     ],
+    [
+      'protocol metric with non-finite values as strings (what the step library prints)',
+      'PIPEWRIGHT_METRIC {"step": 7, "loss": "NaN", "grad_norm": "Infinity", "delta": "-Infinity", "lr": 1e-5}',
+      { metric: { step: 7, values: { loss: NaN, grad_norm: Infinity, delta: -Infinity, lr: 1e-5 }, source: 'pipewright' } },
+    ],
+    [
+      "Trainer dict with a nan loss as Hugging Face prints it",
+      "{'loss': nan, 'grad_norm': nan, 'learning_rate': 1.8e-05, 'epoch': 0.35}",
+      { metric: { values: { loss: NaN, grad_norm: NaN, learning_rate: 1.8e-5, epoch: 0.35 }, source: 'trainer' } },
+    ],
     ['protocol metric without step', 'PIPEWRIGHT_METRIC {"accuracy": 0.5}', { metric: { values: { accuracy: 0.5 }, source: 'pipewright' } }],
     ['protocol metric that is not JSON', 'PIPEWRIGHT_METRIC {loss: 1', { text: 'PIPEWRIGHT_METRIC {loss: 1' }],
     [

@@ -112,9 +112,12 @@ export class LocalDriver implements RunTargetDriver {
       ...process.env,
       PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`,
       PIPEWRIGHT_RUN_ID: runId,
+      PIPEWRIGHT_PIPELINE: doc.name,
       PIPEWRIGHT_SAMPLES_DIR: path.join(workspace, 'samples'),
       PYTHONUNBUFFERED: '1',
       ...(doc.settings?.mlflowTrackingUri ? { MLFLOW_TRACKING_URI: doc.settings.mlflowTrackingUri } : {}),
+      // The pipeline's setting wins; without one, a PIPEWRIGHT_PUSHGATEWAY_URL in the runner's own environment still applies.
+      ...(doc.settings?.pushgatewayUrl ? { PIPEWRIGHT_PUSHGATEWAY_URL: doc.settings.pushgatewayUrl } : {}),
     };
     const emit = (event: RunEvent) => ctx.emit(event);
     const stages = readStages(ctx.record.compiled['dvc.yaml'] ?? '');

@@ -81,8 +81,9 @@ function envYaml(p: PlannedNode, ctx: TemplateContext): YamlMap[] {
 }
 
 function sharedEnv(ctx: TemplateContext): YamlMap[] {
-  const env: YamlMap[] = [{ name: 'PIPEWRIGHT_RUN_ID', value: '{{workflow.name}}' }];
+  const env: YamlMap[] = [{ name: 'PIPEWRIGHT_RUN_ID', value: '{{workflow.name}}' }, { name: 'PIPEWRIGHT_PIPELINE', value: ctx.pipeline }];
   if (ctx.settings.mlflowTrackingUri) env.push({ name: 'MLFLOW_TRACKING_URI', value: escapeKubernetesVars(plainField(ctx.settings.mlflowTrackingUri, undefined, 'settings.mlflowTrackingUri')) });
+  if (ctx.settings.pushgatewayUrl) env.push({ name: 'PIPEWRIGHT_PUSHGATEWAY_URL', value: escapeKubernetesVars(plainField(ctx.settings.pushgatewayUrl, undefined, 'settings.pushgatewayUrl')) });
   (ctx.settings.secretEnv ?? []).forEach((s, i) => {
     const field = `settings.secretEnv.${i}`;
     env.push({

@@ -67,15 +67,19 @@ export function resourceSpec(p: PlannedNode): YamlMap | undefined {
   return Object.keys(spec).length > 0 ? spec : undefined;
 }
 
-/** The env every container gets: the MLflow URI when set (PIPEWRIGHT_NODE_ID comes from the launcher). */
-export function containerEnv(settings: PipelineSettings): YamlMap[] | undefined {
-  if (!settings.mlflowTrackingUri) return undefined;
-  const uri = literalField(settings.mlflowTrackingUri, undefined, 'settings.mlflowTrackingUri');
-  return [{ name: 'MLFLOW_TRACKING_URI', value: escapeKubeletExpansion(uri) }];
+/** The env every container gets: the pipeline name, the MLflow and Pushgateway URLs when set (PIPEWRIGHT_NODE_ID comes from the launcher). */
+export function containerEnv(settings: PipelineSettings, pipeline: string): YamlMap[] {
+  const env: YamlMap[] = [{ name: 'PIPEWRIGHT_PIPELINE', value: pipeline }];
+  const url = (name: string, value: string | undefined, field: string) => {
+    if (value) env.push({ name, value: escapeKubeletExpansion(literalField(value, undefined, field)) });
+  };
+  url('MLFLOW_TRACKING_URI', settings.mlflowTrackingUri, 'settings.mlflowTrackingUri');
+  url('PIPEWRIGHT_PUSHGATEWAY_URL', settings.pushgatewayUrl, 'settings.pushgatewayUrl');
+  return env;
 }
 
 /** The executor's container; `command` comes from LauncherCommands, `env` from containerEnv. */
-export function containerExecutor(p: PlannedNode, settings: PipelineSettings, command: string[], env: YamlMap[] | undefined): YamlMap {
+export function containerExecutor(p: PlannedNode, settings: PipelineSettings, command: string[], env: YamlMap[]): YamlMap {
   const container: YamlMap = {
     image: literalField(stepImage(p.resolved.node, p.resolved.spec, settings).image, p.id, 'image'),
     command,

@@ -32,13 +32,17 @@ export function secretAsEnv(refs: readonly SecretEnvRef[]): YamlMap[] {
   return [...bySecret].map(([secretName, keyToEnv]) => ({ secretName, keyToEnv }));
 }
 
+/** The KFP run id, from the label KFP's backend puts on every pod of a run (the Pushgateway groups a step's metrics by it). */
+export const KFP_RUN_ID_ENV = { name: 'PIPEWRIGHT_RUN_ID', fieldPath: "metadata.labels['pipeline/runid']" };
+
 /** The executor's Kubernetes config, or undefined when it needs none; `secrets` is secretAsEnv of the settings. */
-export function kubernetesExecutorConfig(p: PlannedNode, secrets: YamlMap[] | undefined): YamlMap | undefined {
+export function kubernetesExecutorConfig(p: PlannedNode, secrets: YamlMap[] | undefined, runIdEnv = false): YamlMap | undefined {
   const config: YamlMap = {};
   const { gpuProduct, tolerations } = p.resolved.resources;
   if (gpuProduct) config.nodeSelector = { labels: { [GPU_PRODUCT_LABEL]: literalField(gpuProduct, p.id, 'resources.gpuProduct') } };
   if (tolerations && tolerations.length > 0) config.tolerations = tolerations.map((t, i) => toleration(t, p.id, i));
   if (secrets) config.secretAsEnv = secrets;
+  if (runIdEnv) config.fieldPathAsEnv = [{ ...KFP_RUN_ID_ENV }];
   return Object.keys(config).length > 0 ? config : undefined;
 }
 
