@@ -21,12 +21,12 @@ const bridge: PipewrightBridge = {
     // Only the two fields cross; the main process validates them again.
     return ipcRenderer.invoke(IPC_INVOKE_CHANNEL, { method: String(request?.method), args: Array.isArray(request?.args) ? request.args : [] });
   },
-  onEvent(listener) {
+  onEvent(listener, session) {
     if (typeof listener !== 'function') throw new TypeError('onEvent takes a function');
     listeners.add(listener);
     if (!subscribed) {
       subscribed = true;
-      ipcRenderer.send(IPC_SUBSCRIBE_CHANNEL);
+      ipcRenderer.send(IPC_SUBSCRIBE_CHANNEL, typeof session === 'string' ? session.slice(0, 64) : undefined);
     }
     return () => {
       listeners.delete(listener);

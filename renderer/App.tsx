@@ -8,7 +8,9 @@ import { Palette } from './palette/Palette.tsx';
 import { RunBanner } from './runs/RunBanner.tsx';
 import { useRunSync } from './runs/useRunSync.ts';
 import { BottomPanel } from './panels/BottomPanel.tsx';
+import { ConnectionBanner } from './shell/ConnectionBanner.tsx';
 import { CrashBoundary } from './shell/CrashBoundary.tsx';
+import { NoticeBar } from './shell/NoticeBar.tsx';
 import { StatusBar } from './shell/StatusBar.tsx';
 import { Toolbar } from './shell/Toolbar.tsx';
 import { useBackend } from './shell/useBackend.ts';
@@ -33,6 +35,10 @@ function Workbench() {
         </div>
         <StatusBar />
         <Dialogs />
+        <div className="shell-overlays">
+          <ConnectionBanner />
+          <NoticeBar />
+        </div>
       </div>
     </ReactFlowProvider>
   );

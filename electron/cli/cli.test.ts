@@ -101,6 +101,25 @@ describe('pipewright validate', () => {
     ]);
   });
 
+  it('refuses JSON nested 5,000 deep, a FIFO and a newer format with a plain message and no stack trace', async () => {
+    const deep = `{"format": "pipewright.pipeline/v1", "name": "x", "nodes": [{"id": "a", "type": "dataset", "position": {"x": 0, "y": 0}, "resources": {"tolerations": ${'['.repeat(5000)}${']'.repeat(5000)}}}], "edges": []}`;
+    await writeFile(join(dir, 'deep.pipewright.json'), deep);
+    for (const args of [['validate', 'deep.pipewright.json'], ['compile', 'deep.pipewright.json', '--target', 'kfp', '--out', 'deep-out']]) {
+      const r = pipewright(...args);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/^error {2}file deep\.pipewright\.json: "deep\.pipewright\.json" nests objects and lists more than 100 levels deep \(at line 1, column \d+\), deeper than any pipeline\./);
+      expect(r.stderr).not.toMatch(/RangeError|\n {4}at /);
+    }
+    spawnSync('mkfifo', [join(dir, 'fifo.pipewright.json')]);
+    const fifo = pipewright('validate', 'fifo.pipewright.json');
+    expect(fifo.status).toBe(1);
+    expect(fifo.stderr).toBe('error  file fifo.pipewright.json: Cannot read "fifo.pipewright.json": it is a named pipe (FIFO), not a file.\n');
+    await writeFile(join(dir, 'v9.pipewright.json'), JSON.stringify({ ...pipeline('v9', { raw: 'dataset' }, []), format: 'pipewright.pipeline/v9' }));
+    const run = pipewright('run', 'v9.pipewright.json', '--target', 'local');
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/format pipewright\.pipeline\/v9, newer than this Pipewright understands/);
+  });
+
   it('--json prints {problems} on stdout', () => {
     const r = pipewright('validate', 'bad.pipewright.json', '--json');
     expect(r.status).toBe(1);

@@ -1,6 +1,9 @@
 /** Reading a pipeline file for a command, and printing problems the same way in every command. */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { formatSizeOverLimit } from '../../shared/format/bytes.ts';
+import { describeKind } from '../services/files/fileKind.ts';
+import { MAX_DOCUMENT_BYTES } from '../services/files/filesService.ts';
 import { parsePipelineText, type LoadResult } from '../../shared/pipeline/load.ts';
 import type { Problem } from '../../shared/pipeline/types.ts';
 
@@ -9,6 +12,13 @@ export async function readPipelineFile(file: string, cwd: string): Promise<LoadR
   const path = resolve(cwd, file);
   let text: string;
   try {
+    // Checked first: reading a FIFO would wait for a writer forever, a device would never end.
+    const info = await stat(path);
+    if (!info.isFile()) return { ok: false, error: { code: 'unreadable', message: `Cannot read "${file}": it is ${describeKind(info)}, not a file.` } };
+    if (info.size > MAX_DOCUMENT_BYTES) {
+      const sizes = formatSizeOverLimit(info.size, MAX_DOCUMENT_BYTES);
+      return { ok: false, error: { code: 'unreadable', message: `Cannot read "${file}": it is ${sizes.size}, larger than a pipeline can be (${sizes.limit}).` } };
+    }
     text = await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

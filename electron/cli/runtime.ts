@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { RunTarget } from '../../shared/runs/types.ts';
 import { defaultDataDir } from '../services/dataDir.ts';
+import { noticesFor } from '../services/notices.ts';
 import type { RunManager } from '../services/runs/manager.ts';
 import { createRunsService } from '../services/runsService.ts';
 import type { CliIo } from './types.ts';
@@ -19,6 +20,8 @@ export function dataDirOf(io: CliIo): string {
 /** A RunManager over the shared history with the drivers for `targets` (local is always there). */
 export async function openRunManager(io: CliIo, targets: readonly RunTarget[] = []): Promise<{ manager: RunManager; dataDir: string }> {
   const dataDir = dataDirOf(io);
+  // A damaged or newer settings file is told once, on stderr, as the app tells it in a notice.
+  noticesFor(dataDir).onNotice((notice) => io.stderr(`warning  ${notice.message}\n`), true);
   const service = createRunsService({ dataDir, clusterTargets: targets.filter((t) => t !== 'local'), graceMs: CLI_GRACE_MS });
   await service.ready;
   return { manager: service.manager, dataDir };

@@ -6,6 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { describeKind } from '../services/files/fileKind.ts';
+import { assertStaysInside } from '../services/files/insideFolder.ts';
 
 export class WriteFilesError extends Error {
   constructor(message: string) {
@@ -28,15 +30,21 @@ async function kindOf(path: string): Promise<'file' | 'dir' | 'none'> {
   }
 }
 
+/** "a file", "a named pipe (FIFO)", ... for a path that is not a folder. */
+async function describe(path: string): Promise<string> {
+  return stat(path).then(describeKind, () => 'missing');
+}
+
 /** Checks that every file can land in `dir` (no folder where a file goes, no file where a folder goes). */
 async function checkTargets(dir: string, paths: readonly string[]): Promise<void> {
   for (const path of paths) {
     const segments = path.split('/');
     for (let i = 1; i < segments.length; i++) {
       const prefix = join(dir, ...segments.slice(0, i));
-      if ((await kindOf(prefix)) === 'file') throw new WriteFilesError(`${prefix} is a file, but ${path} needs it to be a folder`);
+      if ((await kindOf(prefix)) === 'file') throw new WriteFilesError(`${prefix} is ${await describe(prefix)}, but ${path} needs it to be a folder`);
     }
-    if ((await kindOf(join(dir, path))) === 'dir') throw new WriteFilesError(`${join(dir, path)} is a folder, but ${path} is a file to write there`);
+    const kind = await stat(join(dir, path)).catch(() => undefined);
+    if (kind && !kind.isFile()) throw new WriteFilesError(`${join(dir, path)} is ${describeKind(kind)}, but ${path} is a file to write there`);
   }
 }
 
@@ -47,8 +55,11 @@ export async function writeFilesAtomically(dir: string, files: Readonly<Record<s
   const unsafe = paths.find((p) => !isSafeRelativePath(p));
   if (unsafe !== undefined) throw new WriteFilesError(`refusing to write ${JSON.stringify(unsafe)}: not a plain relative path`);
   const existing = await kindOf(target);
-  if (existing === 'file') throw new WriteFilesError(`${dir} exists and is a file, not a folder`);
-  if (existing === 'dir') await checkTargets(target, paths);
+  if (existing === 'file') throw new WriteFilesError(`${dir} exists and is ${await describe(target)}, not a folder`);
+  if (existing === 'dir') {
+    await checkTargets(target, paths);
+    for (const path of paths) await assertStaysInside(target, path).catch((err: unknown) => { throw new WriteFilesError((err as Error).message); });
+  }
   await mkdir(dirname(target), { recursive: true });
   // mkdir (unlike mkdtemp) honours the umask, so a folder renamed into place gets ordinary permissions.
   const temp = join(dirname(target), `.${basename(target)}.tmp-${randomBytes(6).toString('hex')}`);

@@ -14,6 +14,8 @@ export interface IpcOptions {
   events: ApiEventSource;
   /** The webContents of our own windows (checked on each message). */
   isOurWebContents(contents: WebContents): boolean;
+  /** A page's session (sent with its subscription) is connected until the returned function is called. */
+  connectSession?: (session: string) => () => void;
 }
 
 type SenderEvent = Pick<IpcMainInvokeEvent | IpcMainEvent, 'sender' | 'senderFrame'>;
@@ -29,7 +31,9 @@ export function isTrustedSender(event: SenderEvent, isOurWebContents: (contents:
 const REFUSED: RpcResponse = { ok: false, error: { code: 'bad-request', message: 'refused: the caller is not a Pipewright window' } };
 
 /** Registers the handlers; returns a function that removes them. */
-export function registerIpc({ ipcMain, server, events, isOurWebContents }: IpcOptions): () => void {
+const SESSION = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function registerIpc({ ipcMain, server, events, isOurWebContents, connectSession }: IpcOptions): () => void {
   const subscriptions = new Map<WebContents, () => void>();
 
   ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, request: unknown) => {
@@ -38,13 +42,19 @@ export function registerIpc({ ipcMain, server, events, isOurWebContents }: IpcOp
   });
 
   // A page subscribes when its first listener registers (also after a reload), so greetings reach it.
-  const onSubscribe = (event: IpcMainEvent) => {
+  const onSubscribe = (event: IpcMainEvent, session?: unknown) => {
     if (!isTrustedSender(event, isOurWebContents)) return;
     const contents = event.sender;
     subscriptions.get(contents)?.();
-    const unsubscribe = events.subscribe((apiEvent) => {
+    // The page's session holds its drafts until it reloads or its window goes.
+    const release = typeof session === 'string' && SESSION.test(session) ? connectSession?.(session) : undefined;
+    const stop = events.subscribe((apiEvent) => {
       if (!contents.isDestroyed()) contents.send(IPC_EVENT_CHANNEL, apiEvent);
     });
+    const unsubscribe = () => {
+      stop();
+      release?.();
+    };
     if (!subscriptions.has(contents)) {
       contents.once('destroyed', () => {
         subscriptions.get(contents)?.();

@@ -151,8 +151,7 @@ export function startDesktop({ electron, dataDir, distDir, runs }: DesktopOption
     hardenWebContents(contents, { openExternal: (url) => void shell.openExternal(url) });
   });
   app.on('window-all-closed', () => {
-    backend.close();
-    app.quit();
+    void backend.close().finally(() => app.quit());
   });
 
   void app.whenReady().then(async () => {
@@ -162,6 +161,7 @@ export function startDesktop({ electron, dataDir, distDir, runs }: DesktopOption
       ipcMain,
       server: backend.server,
       events: backend.events,
+      connectSession: (id) => backend.connectSession(id),
       isOurWebContents: (contents) => window !== null && !window.isDestroyed() && contents === window.webContents,
     });
     await rebuildMenu();

@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
+import { formatBytes } from '../../shared/format/bytes.ts';
+import { findJsonDepthProblem, MAX_DOCUMENT_DEPTH } from '../../shared/pipeline/jsonDepth.ts';
 import { contentSecurityPolicy, securityHeaders } from '../csp.ts';
 import { createBackend } from '../services/backend.ts';
 import type { Backend, RunsService } from '../services/backend.ts';
@@ -16,7 +18,10 @@ import { allowedHosts, findToken, isAllowedHost, isCrossOrigin, tokenCookieName 
 import { serveStatic } from './staticFiles.ts';
 
 export const MAX_RPC_BODY_BYTES = 64 * 1024 * 1024;
+/** A request wraps the document in `{ method, args: [{ document }] }`: three levels above the document's own limit. */
+const MAX_RPC_DEPTH = MAX_DOCUMENT_DEPTH + 3;
 const HEARTBEAT_MS = 30_000;
+const SESSION = /^[A-Za-z0-9_-]{1,64}$/;
 
 export interface ServerOptions {
   /** 0 or omitted: a free port. */
@@ -27,6 +32,8 @@ export interface ServerOptions {
   runs?: RunsService;
   /** A fixed token (tests); omitted: 32 random bytes. */
   token?: string;
+  /** Largest RPC body accepted (default MAX_RPC_BODY_BYTES); larger ones get 413. */
+  maxBodyBytes?: number;
 }
 
 export interface RunningServer {
@@ -39,28 +46,48 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The body is serialized before the headers go out, so a failure still gets an answer (a 500 with a message). */
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  let text: string;
+  try {
+    text = JSON.stringify(body);
+  } catch (error) {
+    status = 500;
+    text = JSON.stringify({ ok: false, error: { code: 'failed', message: `the answer could not be sent: ${(error as Error).message}` } });
+  }
   response.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-  response.end(JSON.stringify(body));
+  response.end(text);
 }
 
-function refuse(response: ServerResponse, status: number, message: string): void {
-  sendJson(response, status, { ok: false, error: { code: 'bad-request', message } });
+function refuse(response: ServerResponse, status: number, message: string, extra: Record<string, string> = {}): void {
+  sendJson(response, status, { ok: false, error: { code: 'bad-request', message } }, extra);
 }
 
-async function readBody(request: IncomingMessage): Promise<string | null> {
+/**
+ * The body, or null when it is larger than the limit. Past the limit the rest is read and dropped
+ * (not kept), so the client gets the 413 instead of a reset connection.
+ */
+async function readBody(request: IncomingMessage, limit: number): Promise<string | null> {
+  const declared = Number(request.headers['content-length']);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_RPC_BODY_BYTES) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  let over = Number.isFinite(declared) && declared > limit;
+  await new Promise<void>((resolve, reject) => {
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) over = true;
+      if (!over) chunks.push(chunk);
+      else chunks.length = 0;
+    });
+    request.on('end', resolve);
+    request.on('error', reject);
+  });
+  return over ? null : Buffer.concat(chunks).toString('utf8');
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const token = options.token ?? randomBytes(32).toString('hex');
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_RPC_BODY_BYTES;
   const backend = createBackend({ dataDir: options.dataDir, mode: 'browser', runs: options.runs });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   let port = 0;
@@ -71,9 +98,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       refuse(response, 415, 'POST /api/rpc takes Content-Type: application/json');
       return;
     }
-    const body = await readBody(request);
+    const body = await readBody(request, maxBodyBytes);
     if (body === null) {
-      refuse(response, 413, `a request may be at most ${MAX_RPC_BODY_BYTES} bytes`);
+      refuse(response, 413, `the request is larger than ${formatBytes(maxBodyBytes)}, the most Pipewright accepts`, { Connection: 'close' });
+      return;
+    }
+    const deep = findJsonDepthProblem(body, MAX_RPC_DEPTH);
+    if (deep) {
+      refuse(response, 400, `the request ${deep.message}; a pipeline may nest at most ${MAX_DOCUMENT_DEPTH} levels`);
       return;
     }
     let parsed: unknown;
@@ -128,11 +160,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (!isAllowedHost(request, port) || isCrossOrigin(request, port)) return deny('403 Forbidden');
     if (url.pathname !== '/api/events') return deny('404 Not Found');
     if (!findToken(request, url, port, token)) return deny('401 Unauthorized');
-    sockets.handleUpgrade(request, socket, head, (ws) => attachEvents(ws));
+    const session = url.searchParams.get('session');
+    sockets.handleUpgrade(request, socket, head, (ws) => attachEvents(ws, session !== null && SESSION.test(session) ? session : undefined));
   }
 
-  function attachEvents(ws: WebSocket): void {
+  function attachEvents(ws: WebSocket, session: string | undefined): void {
     let alive = true;
+    // The tab's drafts are live while its socket is open; a reload or a closed tab offers them at once.
+    const release = session ? backend.connectSession(session) : undefined;
     const unsubscribe = backend.events.subscribe((event) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
     });
@@ -147,6 +182,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ws.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
+      release?.();
     });
     ws.on('error', () => ws.terminate());
   }
@@ -175,7 +211,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     async close() {
       for (const client of sockets.clients) client.terminate();
       sockets.close();
-      backend.close();
+      await backend.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -11,6 +11,7 @@ import { createBackend, createUnavailableRuns } from './backend.ts';
 import type { RunsService } from './backend.ts';
 
 const document: PipelineDocument = { format: 'pipewright.pipeline/v2', name: 'demo', nodes: [], edges: [] };
+const work: PipelineDocument = { ...document, nodes: [{ id: 'data', type: 'dataset', position: { x: 0, y: 0 } }] };
 let dataDir: string;
 
 beforeEach(async () => {
@@ -43,12 +44,51 @@ describe('createBackend', () => {
     expect(await api.getAppInfo()).toMatchObject({ mode: 'browser', nativeDialogs: false, version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
   });
 
-  it('tells each new subscriber about drafts a crashed session left', async () => {
+  it('tells each new subscriber about drafts a crashed process left', async () => {
     const crashed = createBackend({ dataDir, mode: 'desktop' });
-    await crashed.api.saveRecovery({ draftId: 'abc', path: null, name: 'Untitled', document });
+    await crashed.api.saveRecovery({ draftId: 'abc', path: null, name: 'Untitled', document: work });
+    // Its lease, as a process killed with -9 leaves it: renewed long ago.
+    const leaseFile = path.join(dataDir, 'recovery', 'abc.lease');
+    const lease = JSON.parse(await fs.readFile(leaseFile, 'utf8')) as Record<string, unknown>;
+    await fs.writeFile(leaseFile, JSON.stringify({ ...lease, renewedAt: '2000-01-01T00:00:00.000Z' }));
     const { events } = connect(createBackend({ dataDir, mode: 'desktop' }));
     await settle();
     expect(events).toEqual([{ type: 'recovery-available', entries: [expect.objectContaining({ draftId: 'abc', name: 'Untitled' })] }]);
+    await crashed.close();
+  });
+
+  it('offers a reloaded tab’s draft to every connected window at once', async () => {
+    const backend = createBackend({ dataDir, mode: 'browser' });
+    const releaseTab = backend.connectSession('tab-1');
+    await backend.api.saveRecovery({ draftId: 'd1', path: null, name: 'work', document: work, session: 'tab-1' });
+    const other = connect(backend);
+    await settle();
+    expect(other.events).toEqual([]);
+    releaseTab();
+    await settle();
+    expect(other.events).toEqual([{ type: 'recovery-available', entries: [expect.objectContaining({ draftId: 'd1' })] }]);
+    await backend.close();
+  });
+
+  it('tells about a damaged settings file once, to every window, until dismissed', async () => {
+    await fs.writeFile(path.join(dataDir, 'settings.json'), '{"theme": "dark", "lang');
+    const backend = createBackend({ dataDir, mode: 'browser' });
+    const first = connect(backend);
+    expect(await first.api.getSettings()).toMatchObject({ theme: 'system' });
+    await settle();
+    const notices = await first.api.listNotices();
+    expect(notices).toEqual([expect.objectContaining({ kind: 'corrupt', file: 'settings', keptAs: expect.stringContaining('settings.json.corrupt-') })]);
+    expect(first.events).toContainEqual({ type: 'notices', notices });
+    const second = connect(backend);
+    await settle();
+    expect(second.events).toContainEqual({ type: 'notices', notices });
+    await first.api.dismissNotice(notices[0].id);
+    expect(await first.api.listNotices()).toEqual([]);
+    expect(second.events.at(-1)).toEqual({ type: 'notices', notices: [] });
+    const third = connect(backend);
+    await settle();
+    expect(third.events).toEqual([]);
+    await backend.close();
   });
 
   it('says no greeting when nothing waits for recovery', async () => {

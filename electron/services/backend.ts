@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AppInfo, DocumentState } from '../../shared/api/app.ts';
 import type { PipewrightApi } from '../../shared/api/contract.ts';
+import type { ApiEvent } from '../../shared/api/events.ts';
 import { notAvailable } from '../../shared/api/errors.ts';
 import type { RunEventSource, RunsApi } from '../../shared/api/runs.ts';
 import type { RpcServer } from '../../shared/api/rpc.ts';
@@ -15,6 +16,7 @@ import { createEventHub } from './events.ts';
 import type { EventHub } from './events.ts';
 import { createFilesService } from './files/filesService.ts';
 import { createRecentFilesStore } from './files/recentFiles.ts';
+import { noticesFor } from './notices.ts';
 import { createRecoveryStore } from './recovery.ts';
 import { createSettingsStore } from './settings.ts';
 
@@ -47,7 +49,13 @@ export interface Backend {
   dataDir: string;
   /** What the renderer last reported. */
   documentState(): DocumentState;
-  close(): void;
+  /**
+   * A window or tab (its random session id) is connected: its autosaved drafts are live until the
+   * returned function is called, then offered to the others at once.
+   */
+  connectSession(session: string): () => void;
+  /** Stops forwarding events; drafts still open are left for the next start to offer. */
+  close(): Promise<void>;
 }
 
 const RUNS_METHODS = [
@@ -76,15 +84,25 @@ function pickRuns(runs: RunsApi): RunsApi {
 export function createBackend(options: BackendOptions): Backend {
   const dataDir = path.resolve(options.dataDir);
   const events = createEventHub();
-  const recent = createRecentFilesStore(dataDir);
+  const notices = noticesFor(dataDir);
+  const recent = createRecentFilesStore(dataDir, undefined, notices);
   const files = createFilesService(recent);
-  const recovery = createRecoveryStore({ dataDir });
-  const settings = createSettingsStore(dataDir);
+  const recovery = createRecoveryStore({ dataDir, notices });
+  const settings = createSettingsStore(dataDir, { notices });
   settings.onChange((next) => events.emit({ type: 'settings-changed', settings: next }));
+  const sendNotices = (send: (event: ApiEvent) => void) => void notices.listNotices().then((list) => send({ type: 'notices', notices: list }));
   events.onSubscribe((send) => {
     void recovery.listRecovery().then((entries) => {
       if (entries.length > 0) send({ type: 'recovery-available', entries });
     });
+    void notices.listNotices().then((list) => {
+      if (list.length > 0) send({ type: 'notices', notices: list });
+    });
+  });
+  const stopNotices = notices.onNotice(() => sendNotices((event) => events.emit(event)));
+  // Drafts on offer changed (a tab went away, one was taken or discarded): every window hears it at once.
+  const stopRecovery = recovery.onChange(() => {
+    void recovery.listRecovery().then((entries) => events.emit({ type: 'recovery-available', entries }));
   });
   const unsubscribeRuns = options.runs?.subscribe?.((event) => events.emit({ type: 'run', event }));
   const dialogs = options.dialogs;
@@ -119,7 +137,12 @@ export function createBackend(options: BackendOptions): Backend {
     saveRecovery: (draft) => recovery.saveRecovery(draft),
     discardRecovery: (draftId) => recovery.discardRecovery(draftId),
     listRecovery: () => recovery.listRecovery(),
-    restoreRecovery: (draftId) => recovery.restoreRecovery(draftId),
+    restoreRecovery: (draftId, session) => recovery.restoreRecovery(draftId, session),
+    listNotices: () => notices.listNotices(),
+    async dismissNotice(id) {
+      await notices.dismissNotice(id);
+      sendNotices((event) => events.emit(event));
+    },
     getSettings: () => settings.getSettings(),
     updateSettings: (patch) => settings.updateSettings(patch),
     rememberRunContext: (name, choice) => settings.rememberRunContext(name, choice),
@@ -132,8 +155,12 @@ export function createBackend(options: BackendOptions): Backend {
     events,
     dataDir,
     documentState: () => documentState,
-    close() {
+    connectSession: (session) => recovery.connectSession(session),
+    async close() {
       unsubscribeRuns?.();
+      stopNotices();
+      stopRecovery();
+      await recovery.close();
     },
   };
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../shared/api/settings.ts';
 import type { Settings } from '../../shared/api/settings.ts';
+import { createNoticeBoard } from './notices.ts';
 import { createSettingsStore } from './settings.ts';
 
 let dataDir: string;
@@ -28,11 +29,59 @@ describe('settings store', () => {
     expect(seen).toEqual([reread]);
   });
 
-  it('keeps the valid fields of a damaged settings file', async () => {
-    await fs.writeFile(path.join(dataDir, 'settings.json'), JSON.stringify({ language: 'ko', theme: 'purple', localConcurrency: -3 }));
-    expect(await createSettingsStore(dataDir).getSettings()).toEqual({ ...DEFAULT_SETTINGS, language: 'ko' });
-    await fs.writeFile(path.join(dataDir, 'settings.json'), '{ not json');
-    expect(await createSettingsStore(dataDir).getSettings()).toEqual(DEFAULT_SETTINGS);
+  it('keeps the valid fields of a damaged settings file, and its bytes before the next save drops the rest', async () => {
+    const original = JSON.stringify({ language: 'ko', theme: 'purple', localConcurrency: -3, futureField: { a: 1 } });
+    await fs.writeFile(path.join(dataDir, 'settings.json'), original);
+    const notices = createNoticeBoard();
+    const store = createSettingsStore(dataDir, { notices });
+    expect(await store.getSettings()).toEqual({ ...DEFAULT_SETTINGS, language: 'ko' });
+    expect(await notices.listNotices()).toEqual([]);
+    await store.updateSettings({ localUseDvc: true });
+    const kept = (await fs.readdir(dataDir)).filter((name) => name.startsWith('settings.json.corrupt-'));
+    expect(kept).toHaveLength(1);
+    expect(await fs.readFile(path.join(dataDir, kept[0]), 'utf8')).toBe(original);
+    expect(await notices.listNotices()).toEqual([expect.objectContaining({ kind: 'corrupt', file: 'settings', detail: '"theme", "localConcurrency" held values this Pipewright cannot use' })]);
+    // Unknown fields (a later version's) stay in the file.
+    expect(JSON.parse(await fs.readFile(path.join(dataDir, 'settings.json'), 'utf8'))).toMatchObject({ version: 1, language: 'ko', localUseDvc: true, futureField: { a: 1 } });
+  });
+
+  it.each([
+    ['empty', '', /it is empty/],
+    ['truncated', '{"language": "ko", "theme": "da', /cut off at line 1, column 32/],
+    ['junk', 'PK\u0003\u0004 not json at all', /not valid JSON at line 1, column 1/],
+    ['a list', '[1, 2, 3]', /holds a list, not settings/],
+    ['nested 5,000 deep', `{"language": ${'['.repeat(5000)}${']'.repeat(5000)}}`, /more than 64 levels deep/],
+  ])('moves a %s settings file aside, tells once, and goes on with defaults', async (_name, text, detail) => {
+    await fs.writeFile(path.join(dataDir, 'settings.json'), text);
+    const notices = createNoticeBoard();
+    const told: string[] = [];
+    notices.onNotice((notice) => told.push(notice.message));
+    const store = createSettingsStore(dataDir, { notices });
+    expect(await store.getSettings()).toEqual(DEFAULT_SETTINGS);
+    expect(await store.getSettings()).toEqual(DEFAULT_SETTINGS);
+    const kept = (await fs.readdir(dataDir)).filter((name) => name.startsWith('settings.json') && name.includes('corrupt'));
+    expect(kept).toHaveLength(1);
+    expect(await fs.readFile(path.join(dataDir, kept[0]), 'utf8')).toBe(text);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatch(detail);
+    expect(told[0]).toContain(`the original is kept as ${path.join(dataDir, kept[0])}`);
+    // The next save writes a fresh file; the kept copy stays.
+    await store.updateSettings({ theme: 'dark' });
+    expect(await createSettingsStore(dataDir, { notices }).getSettings()).toMatchObject({ theme: 'dark' });
+    expect(await fs.readFile(path.join(dataDir, kept[0]), 'utf8')).toBe(text);
+  });
+
+  it('never writes over a newer version’s settings file, and says so', async () => {
+    const newer = JSON.stringify({ version: 2, language: 'ko', clusters: [{ name: 'prod' }] });
+    await fs.writeFile(path.join(dataDir, 'settings.json'), newer);
+    const notices = createNoticeBoard();
+    const store = createSettingsStore(dataDir, { notices });
+    expect(await store.getSettings()).toEqual(DEFAULT_SETTINGS);
+    await expect(store.updateSettings({ theme: 'dark' })).rejects.toThrow(/Settings not saved: .*settings\.json was written by a newer Pipewright \(version 2\)/);
+    await expect(store.rememberRunContext('p', { target: 'local' })).rejects.toThrow(/newer Pipewright/);
+    expect(await fs.readFile(path.join(dataDir, 'settings.json'), 'utf8')).toBe(newer);
+    expect((await fs.readdir(dataDir)).filter((name) => name.includes('corrupt'))).toEqual([]);
+    expect(await notices.listNotices()).toEqual([expect.objectContaining({ kind: 'newer-version', file: 'settings', version: 2 })]);
   });
 
   it('remembers the run context per pipeline, concurrently', async () => {

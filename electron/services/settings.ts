@@ -1,11 +1,21 @@
-/** Settings in `<data dir>/settings.json`; unknown or invalid fields fall back to their defaults. */
+/**
+ * Settings in `<data dir>/settings.json` (`"version": 1`). An invalid field falls back to its default;
+ * a damaged file is moved aside and reported once (see stateFile.ts); a file written by a newer
+ * Pipewright is read as defaults and never written over.
+ */
 import path from 'node:path';
 import { z } from 'zod';
+import { ApiError } from '../../shared/api/errors.ts';
 import { DEFAULT_SETTINGS } from '../../shared/api/settings.ts';
 import type { RunContextChoice, Settings, SettingsApi, SettingsPatch } from '../../shared/api/settings.ts';
-import { createSerialQueue, readJsonFile, writeJsonFile } from './jsonFile.ts';
+import { createSerialQueue, writeJsonFile } from './jsonFile.ts';
+import { noticesFor } from './notices.ts';
+import type { NoticeBoard } from './notices.ts';
+import { keepAside, readStateFile, stateNotice } from './stateFile.ts';
+import type { ParseResult, StateRead } from './stateFile.ts';
 
 const MAX_REMEMBERED_CONTEXTS = 50;
+export const SETTINGS_VERSION = 1;
 
 const choiceSchema = z.object({
   target: z.enum(['local', 'kfp', 'argo']),
@@ -15,39 +25,91 @@ const choiceSchema = z.object({
 });
 
 /** Each field is checked on its own, so one bad value does not reset the rest. */
-const fileSchema = z.object({
-  language: z.enum(['system', 'en', 'ko']).catch(DEFAULT_SETTINGS.language),
-  theme: z.enum(['system', 'light', 'dark']).catch(DEFAULT_SETTINGS.theme),
-  pythonPath: z.string().nullable().catch(DEFAULT_SETTINGS.pythonPath),
-  localConcurrency: z.number().int().min(0).max(64).catch(DEFAULT_SETTINGS.localConcurrency),
-  localUseDvc: z.boolean().catch(DEFAULT_SETTINGS.localUseDvc),
-  recentContexts: z.record(z.string(), choiceSchema).catch({}),
-});
+const fieldSchemas: { [K in keyof Settings]: z.ZodType<Settings[K]> } = {
+  language: z.enum(['system', 'en', 'ko']),
+  theme: z.enum(['system', 'light', 'dark']),
+  pythonPath: z.string().nullable(),
+  localConcurrency: z.number().int().min(0).max(64),
+  localUseDvc: z.boolean(),
+  recentContexts: z.record(z.string(), choiceSchema),
+};
+
+interface StoredSettings {
+  settings: Settings;
+  /** Fields this version does not know (kept when saving). */
+  extras: Record<string, unknown>;
+  /** Known fields whose stored value could not be used. */
+  dropped: string[];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function parseSettings(raw: unknown): ParseResult<StoredSettings> {
+  if (!isObject(raw)) return { ok: false, detail: `it holds ${Array.isArray(raw) ? 'a list' : raw === null ? 'null' : `a ${typeof raw}`}, not settings` };
+  const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS, recentContexts: {} };
+  const extras: Record<string, unknown> = {};
+  const dropped: string[] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === 'version') continue;
+    if (!Object.prototype.hasOwnProperty.call(fieldSchemas, key)) {
+      extras[key] = value;
+      continue;
+    }
+    const parsed = fieldSchemas[key as keyof Settings].safeParse(value);
+    if (parsed.success) settings[key] = parsed.data;
+    else dropped.push(key);
+  }
+  return { ok: true, value: { settings: settings as unknown as Settings, extras, dropped } };
+}
+
+function newerVersion(raw: unknown): number | undefined {
+  return isObject(raw) && typeof raw.version === 'number' && raw.version > SETTINGS_VERSION ? raw.version : undefined;
+}
 
 export interface SettingsStore extends SettingsApi {
   /** Called after every change (the back end forwards it as a `settings-changed` event). */
   onChange(listener: (settings: Settings) => void): void;
 }
 
-export function createSettingsStore(dataDir: string, now: () => Date = () => new Date()): SettingsStore {
+export interface SettingsStoreOptions {
+  now?: () => Date;
+  notices?: NoticeBoard;
+}
+
+export function createSettingsStore(dataDir: string, options: SettingsStoreOptions | (() => Date) = {}): SettingsStore {
+  const { now = () => new Date(), notices = noticesFor(dataDir) } = typeof options === 'function' ? { now: options } : options;
   const file = path.join(dataDir, 'settings.json');
   const serial = createSerialQueue();
   const listeners: ((settings: Settings) => void)[] = [];
-  const read = async (): Promise<Settings> => {
-    const stored = await readJsonFile<unknown>(file, z.unknown(), {});
-    const parsed = fileSchema.safeParse(typeof stored === 'object' && stored !== null ? stored : {});
-    return parsed.success ? parsed.data : { ...DEFAULT_SETTINGS, recentContexts: {} };
+  const load = async (): Promise<StateRead<StoredSettings>> => {
+    const read = await readStateFile(file, { parse: parseSettings, newerVersion, now });
+    const notice = stateNotice('settings', file, read);
+    if (notice) notices.report(notice);
+    return read;
   };
+  const current = (read: StateRead<StoredSettings>): Settings =>
+    read.kind === 'ok' ? read.value.settings : { ...DEFAULT_SETTINGS, recentContexts: {} };
   const update = (change: (settings: Settings) => Settings) =>
     serial(async () => {
-      const next = change(await read());
-      await writeJsonFile(file, next);
+      const read = await load();
+      if (read.kind === 'newer') {
+        throw new ApiError('failed', `Settings not saved: ${file} was written by a newer Pipewright (version ${read.version}), and this one does not write over it. Update Pipewright to change settings.`);
+      }
+      if (read.kind === 'ok' && read.value.dropped.length > 0) {
+        // Values this version cannot use would be lost by the write below: keep the file's bytes first.
+        const keptAs = await keepAside(file, now());
+        const detail = `${read.value.dropped.map((k) => `"${k}"`).join(', ')} held values this Pipewright cannot use`;
+        const notice = stateNotice('settings', file, { kind: 'corrupt', detail, keptAs });
+        if (notice) notices.report(notice);
+      }
+      const next = change(current(read));
+      await writeJsonFile(file, { version: SETTINGS_VERSION, ...(read.kind === 'ok' ? read.value.extras : {}), ...next });
       for (const listener of listeners) listener(next);
       return next;
     });
 
   return {
-    getSettings: read,
+    getSettings: async () => current(await load()),
     updateSettings: (patch: SettingsPatch) => update((settings) => ({ ...settings, ...patch })),
     rememberRunContext: (pipelineName: string, choice: Omit<RunContextChoice, 'usedAt'>) =>
       update((settings) => {

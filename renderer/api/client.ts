@@ -8,8 +8,13 @@ import type { PipewrightBridge } from '../../shared/api/bridge.ts';
 import type { RpcTransport } from '../../shared/api/rpc.ts';
 import { createApiClient } from '../../shared/api/index.ts';
 import { createHttpTransport, takeTokenFromLocation } from './httpTransport.ts';
+import type { ConnectionStatus, ConnectionStatusSource } from './httpTransport.ts';
 
-export type ApiConnection = RpcTransport & ApiEventSource;
+export type ApiConnection = RpcTransport & ApiEventSource & Partial<ConnectionStatusSource>;
+export type { ConnectionStatus };
+
+/** This page load's id: the back end keeps its autosaved drafts live while it is connected. */
+export const clientSession = `s${Date.now().toString(36)}${Math.random().toString(36).slice(2, 12)}`;
 
 declare global {
   interface Window {
@@ -18,7 +23,7 @@ declare global {
 }
 
 function bridgeConnection(bridge: PipewrightBridge): ApiConnection {
-  return { invoke: (request) => bridge.invoke(request), subscribe: (listener) => bridge.onEvent(listener) };
+  return { invoke: (request) => bridge.invoke(request), subscribe: (listener) => bridge.onEvent(listener, clientSession) };
 }
 
 function detectConnection(): ApiConnection {
@@ -27,7 +32,7 @@ function detectConnection(): ApiConnection {
   }
   if (window.pipewright) return bridgeConnection(window.pipewright);
   const token = takeTokenFromLocation(window.location, window.history, window.sessionStorage);
-  return createHttpTransport(window.location.origin, token);
+  return createHttpTransport(window.location.origin, token, { session: clientSession });
 }
 
 let connection: ApiConnection | null = null;
@@ -43,6 +48,16 @@ export const api: PipewrightApi = createApiClient({ invoke: (request) => current
 /** Subscribes to run events, menu commands, recovery offers and settings changes; returns unsubscribe. */
 export function onEvent(listener: ApiEventListener): () => void {
   return current().subscribe(listener);
+}
+
+/** Whether the back end can be reached (desktop: always). Called at once, then on each change; returns unsubscribe. */
+export function onConnectionStatus(listener: (status: ConnectionStatus) => void): () => void {
+  const source = current();
+  if (!source.onStatus) {
+    listener('connected');
+    return () => {};
+  }
+  return source.onStatus(listener);
 }
 
 /** For tests: route `api` and `onEvent` through the given connection (e.g. createMemoryTransport). */

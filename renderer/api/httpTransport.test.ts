@@ -54,6 +54,36 @@ describe('HTTP transport against the browser-mode server', () => {
   });
 });
 
+describe('connection status', () => {
+  it('says disconnected when the back end goes, connected when it is back, and rejected when it no longer knows the token', async () => {
+    const dataDir = path.join(root, 'status-data');
+    const staticDir = path.join(root, 'static');
+    let server = await startServer({ dataDir, staticDir, token: 'a'.repeat(64) });
+    const port = server.port;
+    const transport = createHttpTransport(server.origin, 'a'.repeat(64), { session: 'tab-1', retryMs: [50] });
+    const seen: string[] = [];
+    transport.onStatus((status) => seen.push(status));
+    const stop = transport.subscribe(() => {});
+    const reach = (status: string) => expect.poll(() => seen.at(-1), { timeout: 10_000 }).toBe(status);
+    try {
+      await reach('connected');
+      await server.close();
+      await reach('disconnected');
+      // RPC fails meanwhile as a transport error, and the status stays told.
+      await expect(createApiClient(transport).getAppInfo()).rejects.toMatchObject({ code: 'transport' });
+      server = await startServer({ dataDir, staticDir, token: 'a'.repeat(64), port });
+      await reach('connected');
+      await server.close();
+      server = await startServer({ dataDir, staticDir, token: 'b'.repeat(64), port });
+      await reach('rejected');
+      expect(seen).toEqual(['connecting', 'connected', 'disconnected', 'connected', 'disconnected', 'rejected']);
+    } finally {
+      stop();
+      await server.close();
+    }
+  });
+});
+
 describe('takeTokenFromLocation', () => {
   function fakes(href: string) {
     const store = new Map<string, string>();

@@ -1,6 +1,6 @@
 /** Dialogs about files: open errors, save conflicts, unsaved changes, crash recovery. */
 import { useTranslation } from 'react-i18next';
-import { api } from '../api/client.ts';
+import { api, clientSession } from '../api/client.ts';
 import { forceSave, openWithoutAsking, saveDocument, saveDocumentAs } from '../files/fileActions.ts';
 import { appStore, useAppStore } from '../store/index.ts';
 import type { DialogState } from '../store/uiSlice.ts';
@@ -75,7 +75,7 @@ export function RecoveryDialog({ dialog }: { dialog: Of<'recovery'> }) {
   const { t, i18n } = useTranslation();
   const restore = async (draftId: string) => {
     try {
-      const draft = await api.restoreRecovery(draftId);
+      const draft = await api.restoreRecovery(draftId, clientSession);
       appStore.getState().loadDocument(draft.document, draft.path, { dirty: true, draftId: draft.draftId });
       appStore.getState().showStatus('info', 'recovery.restored', { name: draft.name });
       close();
@@ -84,7 +84,8 @@ export function RecoveryDialog({ dialog }: { dialog: Of<'recovery'> }) {
     }
   };
   const discardAll = async () => {
-    await Promise.all(dialog.entries.map((e) => api.discardRecovery(e.draftId).catch(() => undefined)));
+    // A newer Pipewright's draft is left for it.
+    await Promise.all(dialog.entries.filter((e) => !e.newerFormat).map((e) => api.discardRecovery(e.draftId).catch(() => undefined)));
     close();
   };
   return (
@@ -106,8 +107,9 @@ export function RecoveryDialog({ dialog }: { dialog: Of<'recovery'> }) {
               <div className="muted small">
                 {e.path ?? t('recovery.neverSaved')} · {new Date(e.savedAt).toLocaleString(i18n.language)}
               </div>
+              {e.newerFormat && <div className="small error-text">{t('backend.drafts.newer', { format: e.newerFormat })}</div>}
             </div>
-            <button type="button" className="button primary" onClick={() => void restore(e.draftId)}>{t('recovery.restore')}</button>
+            <button type="button" className="button primary" disabled={e.newerFormat !== undefined} onClick={() => void restore(e.draftId)}>{t('recovery.restore')}</button>
           </li>
         ))}
       </ul>

@@ -1,6 +1,7 @@
 /** English UI text. Korean (ko.ts) has the same shape; the type checker holds them together. */
 import { runsEn } from '../runs/i18n.ts';
 import { monitoringEn } from '../monitoring/i18n.ts';
+import { backendEn } from '../shell/i18n.ts';
 
 export const en = {
   common: { ok: 'OK', cancel: 'Cancel', close: 'Close', loading: 'Loading…', on: 'on', off: 'off' },
@@ -285,6 +286,7 @@ export const en = {
   about: { title: 'About Pipewright', body: 'Draw, check, compile, run and watch Korean LLM training pipelines.' },
   runs: runsEn,
   monitoring: monitoringEn,
+  backend: backendEn,
 };
 
 type Leaves<T> = { [K in keyof T]: T[K] extends string ? string : Leaves<T[K]> };

@@ -2,7 +2,8 @@
 import { useEffect } from 'react';
 import type { ApiEvent } from '../../shared/api/events.ts';
 import type { Settings } from '../../shared/api/settings.ts';
-import { api, isDesktop, onEvent } from '../api/client.ts';
+import { api, isDesktop, onConnectionStatus, onEvent } from '../api/client.ts';
+import type { ConnectionStatus } from '../api/client.ts';
 import { runAction } from '../commands/actions.ts';
 import { openDocument, saveDocument } from '../files/fileActions.ts';
 import { changeLanguage, resolveLanguage } from '../i18n/index.ts';
@@ -19,10 +20,35 @@ function applySettings(settings: Settings): void {
   state.setLanguage(settings.language);
 }
 
-function offerRecovery(entries: RecoveryEntry[]): void {
+/**
+ * Drafts left behind, as the back end lists them (at start, and again whenever the list changes: a
+ * tab closed or reloaded, a draft taken or discarded). An open offer follows the list; a new offer
+ * opens only for drafts this window has not offered yet.
+ */
+export function offerRecovery(entries: RecoveryEntry[]): void {
   const state = appStore.getState();
-  const mine = entries.filter((e) => e.draftId !== state.draftId);
-  if (mine.length > 0 && (state.dialog === null || state.dialog.kind === 'recovery')) state.openDialog({ kind: 'recovery', entries: mine });
+  const others = entries.filter((e) => e.draftId !== state.draftId);
+  if (state.dialog?.kind === 'recovery') {
+    if (others.length === 0) state.closeDialog();
+    else state.openDialog({ kind: 'recovery', entries: others });
+    state.markDraftsOffered(others.map((e) => e.draftId));
+    return;
+  }
+  const offered = new Set(state.offeredDrafts);
+  if (state.dialog === null && others.some((e) => !offered.has(e.draftId))) {
+    state.openDialog({ kind: 'recovery', entries: others });
+    state.markDraftsOffered(others.map((e) => e.draftId));
+  }
+}
+
+function connectionChanged(status: ConnectionStatus): void {
+  const state = appStore.getState();
+  const wasLost = state.connection === 'disconnected' || state.connection === 'rejected';
+  state.setConnection(status);
+  if (status !== 'connected' || !wasLost) return;
+  state.showStatus('info', 'backend.connection.reconnected');
+  // Whatever changed while away (settings from another tab, drafts on offer) comes again.
+  api.getSettings().then(applySettings, () => undefined);
 }
 
 function handleEvent(event: ApiEvent): void {
@@ -43,6 +69,9 @@ function handleEvent(event: ApiEvent): void {
     case 'save-before-close':
       void saveDocument();
       break;
+    case 'notices':
+      appStore.getState().setNotices(event.notices);
+      break;
   }
 }
 
@@ -55,9 +84,12 @@ export function useBackend(): void {
     );
     api.getSettings().then((s) => !cancelled && applySettings(s), () => undefined);
     api.listRecovery().then((entries) => !cancelled && offerRecovery(entries), () => undefined);
+    api.listNotices().then((notices) => !cancelled && appStore.getState().setNotices(notices), () => undefined);
     let unsubscribe = () => {};
+    let stopStatus = () => {};
     try {
       unsubscribe = onEvent(handleEvent);
+      stopStatus = onConnectionStatus(connectionChanged);
     } catch {
       // No back end (a static page): the editor still works, files and runs report their errors.
     }
@@ -66,6 +98,7 @@ export function useBackend(): void {
     return () => {
       cancelled = true;
       unsubscribe();
+      stopStatus();
       stopValidation();
       stopAutosave();
     };

@@ -2,6 +2,7 @@
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import { createRunsSlice } from '../runs/runsSlice.ts';
+import { createBackendSlice } from '../shell/backendSlice.ts';
 import { createDocumentSlice } from './documentSlice.ts';
 import { createRunViewSlice } from './runViewSlice.ts';
 import { createSelectionSlice } from './selectionSlice.ts';
@@ -18,6 +19,7 @@ export const appStore = createStore<AppState>()((...a) => ({
   ...createValidationSlice(...a),
   ...createRunViewSlice(...a),
   ...createRunsSlice(...a),
+  ...createBackendSlice(...a),
 }));
 
 const initialState = appStore.getState();

@@ -1,4 +1,5 @@
 import type { RunsSlice } from '../runs/runsSlice.ts';
+import type { BackendSlice } from '../shell/backendSlice.ts';
 import type { DocumentSlice } from './documentSlice.ts';
 import type { RunViewSlice } from './runViewSlice.ts';
 import type { SelectionSlice } from './selectionSlice.ts';
@@ -6,4 +7,4 @@ import type { UiSlice } from './uiSlice.ts';
 import type { ValidationSlice } from './validationSlice.ts';
 
 /** The one app store: one slice per concern. */
-export type AppState = DocumentSlice & SelectionSlice & UiSlice & ValidationSlice & RunViewSlice & RunsSlice;
+export type AppState = DocumentSlice & SelectionSlice & UiSlice & ValidationSlice & RunViewSlice & RunsSlice & BackendSlice;

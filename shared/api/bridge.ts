@@ -4,8 +4,8 @@ import type { RpcRequest, RpcResponse } from './rpc.ts';
 
 export interface PipewrightBridge {
   invoke(request: RpcRequest): Promise<RpcResponse>;
-  /** Returns the unsubscribe function. */
-  onEvent(listener: (event: ApiEvent) => void): () => void;
+  /** Returns the unsubscribe function. `session` names the page (see RecoveryDraft.session). */
+  onEvent(listener: (event: ApiEvent) => void, session?: string): () => void;
 }
 
 export const IPC_INVOKE_CHANNEL = 'pipewright:invoke';

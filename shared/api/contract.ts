@@ -6,10 +6,11 @@
  */
 import type { AppApi } from './app.ts';
 import type { FilesApi } from './files.ts';
+import type { NoticesApi } from './notices.ts';
 import type { RecoveryApi } from './recovery.ts';
 import type { RunsApi } from './runs.ts';
 import type { SettingsApi } from './settings.ts';
 
-export interface PipewrightApi extends AppApi, FilesApi, RecoveryApi, SettingsApi, RunsApi {}
+export interface PipewrightApi extends AppApi, FilesApi, RecoveryApi, SettingsApi, RunsApi, NoticesApi {}
 
 export type ApiMethod = keyof PipewrightApi;

@@ -1,5 +1,6 @@
 /** Everything the back end pushes to the renderer travels as one typed event stream. */
 import type { RunEvent } from '../runs/types.ts';
+import type { DataNotice } from './notices.ts';
 import type { RecoveryEntry } from './recovery.ts';
 import type { Settings } from './settings.ts';
 
@@ -38,7 +39,9 @@ export type ApiEvent =
   | { type: 'recovery-available'; entries: RecoveryEntry[] }
   | { type: 'settings-changed'; settings: Settings }
   /** The shell wants to close the window while the document is dirty and the user chose to save. */
-  | { type: 'save-before-close' };
+  | { type: 'save-before-close' }
+  /** The notices not yet dismissed (sent to each new subscriber, and again whenever the list changes). */
+  | { type: 'notices'; notices: DataNotice[] };
 
 export type ApiEventListener = (event: ApiEvent) => void;
 

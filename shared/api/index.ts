@@ -8,6 +8,7 @@ export type { PipewrightApi, ApiMethod } from './contract.ts';
 export type * from './app.ts';
 export type * from './files.ts';
 export type * from './recovery.ts';
+export type * from './notices.ts';
 export type * from './settings.ts';
 export type * from './events.ts';
 export type * from './runs.ts';

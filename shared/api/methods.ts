@@ -34,6 +34,8 @@ export const apiMethods = {
   readLog: true,
   readMetrics: true,
   deleteRun: true,
+  listNotices: true,
+  dismissNotice: true,
 } as const satisfies MethodTable<PipewrightApi>;
 
 export function isApiMethod(name: string): name is keyof PipewrightApi {

@@ -9,6 +9,11 @@ export interface RecoveryDraft {
   /** What to call it in the restore offer. */
   name: string;
   document: PipelineDocument;
+  /**
+   * The window or tab autosaving it (random per page load). The draft counts as live while that
+   * session is connected, and is offered for restore as soon as it is gone (a reload, a closed tab).
+   */
+  session?: string;
 }
 
 export interface RecoveryEntry {
@@ -17,6 +22,8 @@ export interface RecoveryEntry {
   name: string;
   /** ISO time of the last autosave. */
   savedAt: string;
+  /** Set when the draft was written by a newer Pipewright: it is listed, kept, and cannot be restored here. */
+  newerFormat?: string;
 }
 
 export interface RecoveredDraft extends RecoveryEntry {
@@ -28,8 +35,26 @@ export interface RecoveryApi {
   saveRecovery(draft: RecoveryDraft): Promise<void>;
   /** Called after a successful save or when the user discards the document. */
   discardRecovery(draftId: string): Promise<void>;
-  /** Drafts left behind by a session that ended without saving (a crash), newest first. */
+  /**
+   * Drafts left behind (a crash, a reload, a closed tab), newest first. A draft another window, tab
+   * or Pipewright instance is still editing is not listed, nor is an untitled one without content.
+   */
   listRecovery(): Promise<RecoveryEntry[]>;
-  /** The full draft; it stays on disk until discarded (so a second crash loses nothing). */
-  restoreRecovery(draftId: string): Promise<RecoveredDraft>;
+  /**
+   * The full draft; it stays on disk until discarded (so a second crash loses nothing). With a
+   * session, that window or tab takes it over (no other one is offered it while it is open).
+   */
+  restoreRecovery(draftId: string, session?: string): Promise<RecoveredDraft>;
+}
+
+/** A document not worth a restore offer when it has no file: nothing in it but a name. */
+export function isBlankDocument(doc: PipelineDocument): boolean {
+  const settings = doc.settings ?? {};
+  return (
+    doc.nodes.length === 0 &&
+    doc.edges.length === 0 &&
+    !doc.description &&
+    ((doc as { parameters?: unknown[] }).parameters?.length ?? 0) === 0 &&
+    Object.values(settings).every((value) => value === undefined || value === '' || (Array.isArray(value) && value.length === 0))
+  );
 }

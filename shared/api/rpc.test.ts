@@ -114,6 +114,23 @@ describe('RPC in memory', () => {
     await expect(api.getSettings()).rejects.toMatchObject({ code: 'transport', message: expect.stringContaining('connection refused') });
   });
 
+  it('refuses arguments nested 5,000 deep (a structured clone from IPC) with a plain message, without calling the method', async () => {
+    let called = false;
+    const server = createApiServer(stubApi({ saveFile: async () => ((called = true), { ok: true, path: '/x', name: 'x', mtimeMs: 0 }) }));
+    let deep: unknown = [];
+    for (let i = 0; i < 5000; i++) deep = [deep];
+    const doc = { ...document, nodes: [{ id: 'a', type: 'dataset', position: { x: 0, y: 0 }, params: { uri: deep } }] };
+    const reply = await server.dispatch({ method: 'saveFile', args: [{ path: '/x.pipewright.json', document: doc }] });
+    expect(reply).toEqual({ ok: false, error: { code: 'invalid-arguments', message: 'saveFile: invalid arguments: nested more than 102 levels deep (a pipeline nests at most 100)' } });
+    expect(called).toBe(false);
+  });
+
+  it('refuses a document of a newer format at the boundary', async () => {
+    const server = createApiServer(stubApi({ saveFile: async () => ({ ok: true, path: '/x', name: 'x', mtimeMs: 0 }) }));
+    const reply = await server.dispatch({ method: 'saveFile', args: [{ path: '/x.pipewright.json', document: { ...document, format: 'pipewright.pipeline/v7' } }] });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'invalid-arguments', message: expect.stringContaining('the document is format pipewright.pipeline/v7, newer than this Pipewright understands') } });
+  });
+
   it('drops trailing undefined arguments instead of sending null', async () => {
     const { api, transport } = connect(stubApi({ listRecentFiles: async () => [] }));
     await (api.listRecentFiles as (...args: unknown[]) => Promise<unknown>)(undefined);

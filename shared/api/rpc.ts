@@ -3,6 +3,7 @@
  * Both sides are generated from a method table; no channel names are written by hand.
  */
 import type { z } from 'zod';
+import { exceedsDepth, MAX_DOCUMENT_DEPTH } from '../pipeline/jsonDepth.ts';
 import { ApiError } from './errors.ts';
 import type { ApiErrorPayload, ApiIssue } from './errors.ts';
 import type { MethodTable } from './methods.ts';
@@ -23,6 +24,9 @@ export interface RpcServer {
   /** Accepts anything off the wire; never throws. */
   dispatch(request: unknown): Promise<RpcResponse>;
 }
+
+/** Arguments wrap a document two levels down (`[{ document }]`). */
+const MAX_ARGUMENT_DEPTH = MAX_DOCUMENT_DEPTH + 2;
 
 type AsyncMethods<T> = { [K in keyof T]: (...args: never[]) => Promise<unknown> };
 
@@ -84,6 +88,10 @@ export function createRpcServer<T extends AsyncMethods<T>>(
       const { method, args } = request;
       if (!Object.prototype.hasOwnProperty.call(table, method) || typeof methods[method] !== 'function') {
         return { ok: false, error: { code: 'unknown-method', message: `unknown method "${method.slice(0, 100)}"` } };
+      }
+      // Checked before the schemas, which walk values recursively (a 5,000-deep list would overflow the stack).
+      if (exceedsDepth(args, MAX_ARGUMENT_DEPTH)) {
+        return { ok: false, error: { code: 'invalid-arguments', message: `${method}: invalid arguments: nested more than ${MAX_ARGUMENT_DEPTH} levels deep (a pipeline nests at most ${MAX_DOCUMENT_DEPTH})` } };
       }
       const parsed = table[method].safeParse(args);
       if (!parsed.success) {

@@ -1,5 +1,6 @@
 /** Argument schemas for every method: the back end validates each call at the boundary. */
 import { z } from 'zod';
+import { refuseFormat } from '../pipeline/formatCheck.ts';
 import type { PipelineDocument } from '../pipeline/types.ts';
 import type { StartRunRequest } from '../runs/types.ts';
 import type { PipewrightApi } from './contract.ts';
@@ -16,6 +17,7 @@ const path = z.string().min(1, 'a path is required').max(MAX_TEXT);
 const id = z.string().min(1).max(256);
 const nonNegativeInt = z.number().int().nonnegative();
 const draftId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only, at most 64");
+const session = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, '-' and '_' only, at most 64");
 
 const position = z.object({ x: z.number(), y: z.number() });
 const node = z.looseObject({ id: z.string(), type: z.string(), position });
@@ -30,7 +32,11 @@ const edge = z.looseObject({
 /** The document's shape only; its meaning is checked by the validator in shared/pipeline. */
 export const documentSchema: z.ZodType<PipelineDocument> = z
   .looseObject({
-    format: z.string(),
+    // A newer (or unknown) format is refused at every way in: save, autosave, run.
+    format: z.string().superRefine((format, ctx) => {
+      const refusal = refuseFormat(format, 'use');
+      if (refusal) ctx.addIssue({ code: 'custom', message: refusal.message });
+    }),
     name: z.string().max(MAX_TEXT),
     nodes: z.array(node).max(100_000),
     edges: z.array(edge).max(100_000),
@@ -88,11 +94,11 @@ export const apiValidators = {
   showSaveDialog: z.tuple([z.string().max(MAX_TEXT)]),
   showFolderDialog: z.tuple([]),
   saveRecovery: z.tuple([
-    z.strictObject({ draftId, path: path.nullable(), name: z.string().max(MAX_TEXT), document: documentSchema }),
+    z.strictObject({ draftId, path: path.nullable(), name: z.string().max(MAX_TEXT), document: documentSchema, session: session.optional() }),
   ]),
   discardRecovery: z.tuple([draftId]),
   listRecovery: z.tuple([]),
-  restoreRecovery: z.tuple([draftId]),
+  restoreRecovery: z.tuple([draftId, session.optional()]),
   getSettings: z.tuple([]),
   updateSettings: z.tuple([settingsPatch]),
   rememberRunContext: z.tuple([
@@ -113,4 +119,6 @@ export const apiValidators = {
   readLog: z.tuple([id, id, nonNegativeInt, z.number().int().min(1).max(100_000)]),
   readMetrics: z.tuple([id, id]),
   deleteRun: z.tuple([id]),
+  listNotices: z.tuple([]),
+  dismissNotice: z.tuple([z.string().min(1).max(MAX_TEXT)]),
 } as const satisfies ValidatorTable<PipewrightApi>;

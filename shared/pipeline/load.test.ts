@@ -68,6 +68,16 @@ describe('parsePipelineText', () => {
     expect(error.message).toMatch(/line 4, column 3: expected "," or "}" but found "\\""/);
   });
 
+  it('refuses JSON nested 5,000 deep with its line and column, without a stack overflow anywhere after', () => {
+    const deep = `{"format": "pipewright.pipeline/v1", "name": "x", "nodes": [{"id": "a", "type": "dataset", "position": {"x": 0, "y": 0}, "params": {"uri": ${'['.repeat(5000)}${']'.repeat(5000)}}}], "edges": []}`;
+    const error = loadError(deep, 'deep.json');
+    expect(error).toMatchObject({ code: 'too-deep', line: 1, column: 236 });
+    expect(error.message).toBe('"deep.json" nests objects and lists more than 100 levels deep (at line 1, column 236), deeper than any pipeline.');
+    // Brackets inside strings do not count.
+    const quoted = `{"format": "pipewright.pipeline/v1", "name": "x", "description": "${'['.repeat(5000)}", "nodes": [], "edges": []}`;
+    expect(parsePipelineText(quoted).ok).toBe(true);
+  });
+
   it('calls a cut-off file truncated', () => {
     const error = loadError(text.slice(0, Math.floor(text.length / 2)));
     expect(error.code).toBe('truncated');

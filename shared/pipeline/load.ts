@@ -3,6 +3,7 @@
  * the document's skeleton. A file is either loaded whole or refused with a LoadError that says
  * what and where; it is never half-loaded.
  */
+import { findJsonDepthProblem, MAX_DOCUMENT_DEPTH } from './jsonDepth.ts';
 import { findJsonSyntaxError } from './loadJson.ts';
 import { findShapeProblem } from './loadShape.ts';
 import { CURRENT_VERSION, formatName, formatVersion, FormatTooNewError, migrateDocument, MigrationError, UnknownFormatError } from './migrations.ts';
@@ -14,6 +15,7 @@ export type LoadErrorCode =
   | 'empty'
   | 'json-syntax'
   | 'truncated'
+  | 'too-deep'
   | 'not-object'
   | 'missing-format'
   | 'unknown-format'
@@ -25,6 +27,7 @@ export const LOAD_ERROR_CODES: Readonly<Record<LoadErrorCode, string>> = {
   empty: 'The file is empty.',
   'json-syntax': 'The file is not valid JSON (line and column given).',
   truncated: 'The JSON ends early: the file was probably cut off while being written.',
+  'too-deep': `Objects and lists are nested deeper than a pipeline can be (${MAX_DOCUMENT_DEPTH} levels; line and column given).`,
   'not-object': 'The JSON is not an object (a list, a string, a number...).',
   'missing-format': 'There is no "format" field, so this is not a Pipewright pipeline.',
   'unknown-format': 'The "format" field names something other than a Pipewright pipeline format.',
@@ -82,6 +85,8 @@ function parseJson(text: string, fileName: string | undefined): { value: unknown
 export function parsePipelineText(text: string, fileName?: string): LoadResult {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   if (body.trim() === '') return fail('empty', fileName, 'is empty.');
+  const deep = findJsonDepthProblem(body);
+  if (deep) return fail('too-deep', fileName, `${deep.message}, deeper than any pipeline.`, { line: deep.line, column: deep.column });
   const parsed = parseJson(body, fileName);
   if ('ok' in parsed) return parsed;
   const raw = parsed.value;

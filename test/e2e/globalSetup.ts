@@ -9,12 +9,16 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { buildIfNeeded, root, staticDir } from './buildRenderer.ts';
 
-/** Starts browser mode on a free port; resolves with its URL (with token) and a stop function. */
-export async function startBrowserMode(dataDir: string, homeDir: string): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'test/e2e/serve.ts'), dataDir, staticDir], {
+/**
+ * Starts browser mode on a free port (or the given one, with the given token: a restart the open pages
+ * can reconnect to); resolves with its URL (with token), a stop function and one that kills it outright.
+ */
+export async function startBrowserMode(dataDir: string, homeDir: string, fixed: { port?: number; token?: string } = {}): Promise<{ url: string; stop(): void; kill(): Promise<void> }> {
+  // One process (tsx as a loader, not its CLI that runs a second node): killing it kills the server.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test/e2e/serve.ts'), dataDir, staticDir], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, HOME: homeDir },
+    env: { ...process.env, HOME: homeDir, PIPEWRIGHT_E2E_PORT: String(fixed.port ?? 0), PIPEWRIGHT_E2E_TOKEN: fixed.token ?? '' },
   });
   const line = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('browser-mode server did not start within 30 s')), 30_000);
@@ -25,7 +29,16 @@ export async function startBrowserMode(dataDir: string, homeDir: string): Promis
     });
   });
   const { url } = JSON.parse(line) as { url: string };
-  return { url, stop: () => child.kill('SIGTERM') };
+  return {
+    url,
+    stop: () => child.kill('SIGTERM'),
+    kill: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  };
 }
 
 export default async function globalSetup(): Promise<() => Promise<void>> {

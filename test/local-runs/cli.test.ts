@@ -83,6 +83,18 @@ describe('pipewright run, runs and logs', () => {
     expect(result.stdout).toMatch(/ failed in [\d.]+ s: stage "c" failed: told to fail by its parameters \(exit status 1\)\n$/);
   });
 
+  it('tells once on stderr about a damaged settings file, keeps its bytes and runs with defaults', async () => {
+    const dataDir = path.join(dir, 'data-damaged');
+    await fs.mkdir(dataDir, { recursive: true });
+    await fs.writeFile(path.join(dataDir, 'settings.json'), '{"pythonPath": "/usr/bin/py');
+    const result = spawnSync(process.execPath, [BIN, 'run', writePipeline('ok2.pipewright.json'), '--target', 'local'], { cwd: dir, env: { ...env, PIPEWRIGHT_DATA_DIR: dataDir }, encoding: 'utf8', timeout: 60_000 });
+    expect(result.status).toBe(0);
+    const kept = (await fs.readdir(dataDir)).filter((name) => name.startsWith('settings.json.corrupt-'));
+    expect(kept).toHaveLength(1);
+    expect(await fs.readFile(path.join(dataDir, kept[0]), 'utf8')).toBe('{"pythonPath": "/usr/bin/py');
+    expect(result.stderr).toBe(`warning  The settings file ${path.join(dataDir, 'settings.json')} could not be read: it is cut off at line 1, column 28 (saved only in part?). Pipewright goes on with defaults; the original is kept as ${path.join(dataDir, kept[0])}.\n`);
+  });
+
   it('refuses an invalid pipeline before starting anything', () => {
     writeFileSync(path.join(dir, 'broken.pipewright.json'), '{"format": "pipewright.pipeline/v2"');
     const result = pipewright('run', 'broken.pipewright.json', '--target', 'local');

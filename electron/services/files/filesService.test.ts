@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -77,6 +78,35 @@ describe('saving', () => {
     expect(forced).toMatchObject({ ok: true });
     const again = await files.saveFile({ path: target, document, baseMtimeMs: forced.ok ? forced.mtimeMs : 0 });
     expect(again).toMatchObject({ ok: true });
+  });
+
+  it('refuses a document of a newer format, and never writes over a file a newer Pipewright wrote', async () => {
+    const target = path.join(dir, 'n.pipewright.json');
+    const newer = { ...document, format: 'pipewright.pipeline/v9' as PipelineDocument['format'] };
+    await expect(files.saveFile({ path: target, document: newer })).rejects.toThrow(/Not saved: the document is format pipewright\.pipeline\/v9, newer than this Pipewright/);
+    await expect(fs.stat(target)).rejects.toThrow();
+    const text = JSON.stringify({ ...newer, lanes: ['new in v9'] });
+    await fs.writeFile(target, text);
+    await expect(files.saveFile({ path: target, document, force: true })).rejects.toThrow(/written by a newer Pipewright \(format pipewright\.pipeline\/v9\).*Save under another name/);
+    expect(await fs.readFile(target, 'utf8')).toBe(text);
+  });
+
+  it('names what a path is when it is not a file (a FIFO is not a folder)', async () => {
+    const fifo = path.join(dir, 'pipe.pipewright.json');
+    execFileSync('mkfifo', [fifo]);
+    const opened = await files.openFile(fifo);
+    expect(opened).toMatchObject({ ok: false, error: { kind: 'not-a-file', message: `${fifo} is a named pipe (FIFO), not a file.` } });
+    await expect(files.saveFile({ path: fifo, document, force: true })).rejects.toThrow('is a named pipe (FIFO); choose a file name');
+  });
+
+  it('says how large a file over the limit is without rounding it down to the limit', async () => {
+    const big = path.join(dir, 'big.pipewright.json');
+    await fs.writeFile(big, '');
+    await fs.truncate(big, 50 * 1024 * 1024 + 1000);
+    const opened = await files.openFile(big);
+    expect(opened).toMatchObject({ ok: false, error: { kind: 'too-large', message: `${big} is 52,429,800 bytes, larger than a pipeline can be (52,428,800 bytes).` } });
+    await fs.truncate(big, 61 * 1024 * 1024);
+    expect(await files.openFile(big)).toMatchObject({ ok: false, error: { message: `${big} is 61 MiB, larger than a pipeline can be (50 MiB).` } });
   });
 
   it('refuses a relative path', async () => {
@@ -206,5 +236,57 @@ describe('listing and exporting', () => {
       await expect(files.exportFiles({ dir: out, files: { [name]: 'x' } })).rejects.toThrow(/cannot export/);
     }
     await expect(fs.stat(path.join(dir, 'evil.sh'))).rejects.toThrow();
+  });
+
+  it('does not follow a symbolic link out of the export folder', async () => {
+    const out = path.join(dir, 'out');
+    const elsewhere = path.join(dir, 'elsewhere');
+    await fs.mkdir(out);
+    await fs.mkdir(elsewhere);
+    await fs.symlink(elsewhere, path.join(out, 'steps'));
+    await expect(files.exportFiles({ dir: out, files: { 'dvc.yaml': 'stages: {}\n', 'steps/cpt.py': 'print(1)\n' } })).rejects.toThrow(/steps is a symbolic link to .*elsewhere, outside .*out; refusing to write steps\/cpt\.py/);
+    expect(await fs.readdir(elsewhere)).toEqual([]);
+    await expect(fs.stat(path.join(out, 'dvc.yaml'))).rejects.toThrow();
+    // A link that stays inside is fine, and a link in the file's own place is replaced, not followed.
+    await fs.mkdir(path.join(out, 'real'));
+    await fs.symlink(path.join(out, 'real'), path.join(out, 'inner'));
+    await fs.writeFile(path.join(elsewhere, 'target.txt'), 'keep');
+    await fs.symlink(path.join(elsewhere, 'target.txt'), path.join(out, 'dvc.yaml'));
+    await files.exportFiles({ dir: out, files: { 'dvc.yaml': 'stages: {}\n', 'inner/a.py': 'x\n' } });
+    expect(await fs.readFile(path.join(out, 'real', 'a.py'), 'utf8')).toBe('x\n');
+    expect(await fs.readFile(path.join(elsewhere, 'target.txt'), 'utf8')).toBe('keep');
+    expect((await fs.lstat(path.join(out, 'dvc.yaml'))).isSymbolicLink()).toBe(false);
+  });
+});
+
+describe('damaged or newer recent files list', () => {
+  const recentFile = () => path.join(dir, 'data', 'recent-files.json');
+
+  it('reads the older bare list, and writes the versioned form', async () => {
+    await fs.mkdir(path.join(dir, 'data'), { recursive: true });
+    await fs.writeFile(recentFile(), JSON.stringify([{ path: '/p/a.pipewright.json', name: 'a.pipewright.json', openedAt: '2025-01-01T00:00:00.000Z' }]));
+    expect((await recent.list()).map((e) => e.path)).toEqual(['/p/a.pipewright.json']);
+    await recent.touch('/p/b.pipewright.json');
+    expect(JSON.parse(await fs.readFile(recentFile(), 'utf8'))).toMatchObject({ version: 1, files: [{ path: '/p/b.pipewright.json' }, { path: '/p/a.pipewright.json' }] });
+  });
+
+  it('moves a damaged list aside and starts a new one', async () => {
+    await fs.mkdir(path.join(dir, 'data'), { recursive: true });
+    await fs.writeFile(recentFile(), '[{"path": "/p/a.pipewright.json", "na');
+    expect(await recent.list()).toEqual([]);
+    const kept = (await fs.readdir(path.join(dir, 'data'))).filter((n) => n.startsWith('recent-files.json.corrupt-'));
+    expect(kept).toHaveLength(1);
+    await recent.touch('/p/b.pipewright.json');
+    expect((await recent.list()).map((e) => e.path)).toEqual(['/p/b.pipewright.json']);
+  });
+
+  it('leaves a newer version’s list as it is', async () => {
+    await fs.mkdir(path.join(dir, 'data'), { recursive: true });
+    const newer = JSON.stringify({ version: 3, files: [], pinned: ['/p/x'] });
+    await fs.writeFile(recentFile(), newer);
+    const target = path.join(dir, 'd.pipewright.json');
+    expect(await files.saveFile({ path: target, document })).toMatchObject({ ok: true });
+    expect(await recent.list()).toEqual([]);
+    expect(await fs.readFile(recentFile(), 'utf8')).toBe(newer);
   });
 });

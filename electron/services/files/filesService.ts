@@ -13,8 +13,13 @@ import type {
   SaveFileResult,
 } from '../../../shared/api/files.ts';
 import { ApiError } from '../../../shared/api/errors.ts';
+import { formatSizeOverLimit } from '../../../shared/format/bytes.ts';
+import { refuseFormat } from '../../../shared/pipeline/formatCheck.ts';
+import { findJsonDepthProblem } from '../../../shared/pipeline/jsonDepth.ts';
 import { serializePipeline } from '../../../shared/pipeline/load.ts';
 import { writeFileAtomic } from '../atomicWrite.ts';
+import { describeKind } from './fileKind.ts';
+import { assertStaysInside } from './insideFolder.ts';
 import { loadPipelineFile } from './loadDocument.ts';
 import type { RecentFilesStore } from './recentFiles.ts';
 
@@ -51,8 +56,11 @@ export function createFilesService(recent: RecentFilesStore): FilesService {
       let mtimeMs: number;
       try {
         const stat = await fs.stat(filePath);
-        if (!stat.isFile()) return fail('not-a-file', `${filePath} is a folder, not a file.`);
-        if (stat.size > MAX_DOCUMENT_BYTES) return fail('too-large', `${filePath} is ${Math.round(stat.size / 1048576)} MiB, larger than a pipeline can be (50 MiB).`);
+        if (!stat.isFile()) return fail('not-a-file', `${filePath} is ${describeKind(stat)}, not a file.`);
+        if (stat.size > MAX_DOCUMENT_BYTES) {
+          const sizes = formatSizeOverLimit(stat.size, MAX_DOCUMENT_BYTES);
+          return fail('too-large', `${filePath} is ${sizes.size}, larger than a pipeline can be (${sizes.limit}).`);
+        }
         text = await fs.readFile(filePath, 'utf8');
         mtimeMs = stat.mtimeMs;
       } catch (error) {
@@ -68,11 +76,17 @@ export function createFilesService(recent: RecentFilesStore): FilesService {
 
     async saveFile(request) {
       const filePath = requireAbsolute(request.path, 'The file to save');
+      const refusal = refuseFormat(request.document.format, 'save');
+      if (refusal) throw new ApiError('failed', `Not saved: ${refusal.message}.`);
       const disk = await fs.stat(filePath).catch((error: unknown) => {
         if (errorCode(error) === 'ENOENT') return null;
         throw error;
       });
-      if (disk?.isDirectory()) throw new ApiError('failed', `${filePath} is a folder; choose a file name.`);
+      if (disk && !disk.isFile()) throw new ApiError('failed', `${filePath} is ${describeKind(disk)}; choose a file name.`);
+      const onDisk = disk ? await newerFormatOnDisk(filePath, disk.size) : undefined;
+      if (onDisk) {
+        throw new ApiError('failed', `Not saved: ${path.basename(filePath)} was written by a newer Pipewright (format ${onDisk}), and saving would replace it with an older format. Save under another name.`);
+      }
       if (disk && !request.force) {
         if (request.baseMtimeMs === undefined) {
           return { ok: false, conflict: 'exists', path: filePath, diskMtimeMs: disk.mtimeMs, message: `${path.basename(filePath)} already exists. Replace it?` };
@@ -117,6 +131,11 @@ export function createFilesService(recent: RecentFilesStore): FilesService {
     async exportFiles(request) {
       const dir = requireAbsolute(request.dir, 'The export folder');
       const targets = Object.entries(request.files).map(([name, content]) => [safeJoin(dir, name), content] as const);
+      for (const name of Object.keys(request.files)) {
+        await assertStaysInside(dir, name).catch((error: unknown) => {
+          throw new ApiError('failed', `Nothing was exported: ${(error as Error).message}.`);
+        });
+      }
       const written: string[] = [];
       for (const [target, content] of targets) {
         await fs.mkdir(path.dirname(target), { recursive: true });
@@ -126,6 +145,19 @@ export function createFilesService(recent: RecentFilesStore): FilesService {
       return { written };
     },
   };
+}
+
+/** The format of an existing pipeline file when it is newer than this build's (it must not be written over). */
+async function newerFormatOnDisk(filePath: string, size: number): Promise<string | undefined> {
+  if (size > MAX_DOCUMENT_BYTES) return undefined;
+  const text = await fs.readFile(filePath, 'utf8').catch(() => '');
+  if (findJsonDepthProblem(text)) return undefined;
+  try {
+    const format = (JSON.parse(text) as { format?: unknown } | null)?.format;
+    return refuseFormat(format, 'save')?.kind === 'format-too-new' ? String(format) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A relative name inside `dir`; refuses absolute names, `..` and odd characters. */
