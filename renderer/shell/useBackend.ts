@@ -70,6 +70,7 @@ function handleEvent(event: ApiEvent): void {
       void saveDocument();
       break;
     case 'notices':
+      // The whole list, sent on subscribing and on each change (so no separate fetch can overtake it).
       appStore.getState().setNotices(event.notices);
       break;
   }
@@ -84,7 +85,6 @@ export function useBackend(): void {
     );
     api.getSettings().then((s) => !cancelled && applySettings(s), () => undefined);
     api.listRecovery().then((entries) => !cancelled && offerRecovery(entries), () => undefined);
-    api.listNotices().then((notices) => !cancelled && appStore.getState().setNotices(notices), () => undefined);
     let unsubscribe = () => {};
     let stopStatus = () => {};
     try {
