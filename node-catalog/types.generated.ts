@@ -3,6 +3,7 @@ import * as type_cpt from './cpt/index.ts';
 import * as type_dataset from './dataset/index.ts';
 import * as type_deploy from './deploy/index.ts';
 import * as type_eval from './eval/index.ts';
+import * as type_ko_bench from './ko-bench/index.ts';
 import * as type_preprocess from './preprocess/index.ts';
 import * as type_python from './python/index.ts';
 import * as type_sft from './sft/index.ts';
@@ -13,6 +14,7 @@ export const NODE_TYPE_MODULES: Readonly<Record<string, Readonly<Record<string, 
   "dataset": type_dataset,
   "deploy": type_deploy,
   "eval": type_eval,
+  "ko-bench": type_ko_bench,
   "preprocess": type_preprocess,
   "python": type_python,
   "sft": type_sft,

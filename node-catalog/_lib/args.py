@@ -111,6 +111,8 @@ def coerce(param, value, where):
                 value = [part.strip() for part in text.split(",") if part.strip()]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise bad("a JSON array of strings")
+        if param.choices and any(v not in param.choices for v in value):
+            raise bad("a list of " + ", ".join(param.choices))
     return value
 
 

@@ -11,12 +11,10 @@ from __future__ import annotations
 # pipewright:include ../_lib/kfp.py
 # pipewright:include ../_lib/args.py
 # pipewright:include ../_lib/data.py
+# pipewright:include ../_lib/fetch.py
 
 import shutil
 import tempfile
-import urllib.error
-import urllib.parse
-import urllib.request
 
 PARAMS = [
     Param("uri", "string", None, "Where the data is: s3://, gs://, https:// or a path.", required=True),
@@ -24,80 +22,6 @@ PARAMS = [
 ]
 OUTPUTS = [Port("dataset", "dataset", help="the fetched data files")]
 EXTENSIONS = {"jsonl": (".jsonl", ".json"), "text": (".txt", ".text"), "parquet": (".parquet",)}
-
-
-def fetch_local(path, staging):
-    if not os.path.exists(path):
-        raise StepError("dataset not found: %s" % path, EXIT_INPUT)
-    if os.path.isdir(path):
-        return [os.path.join(root, n) for root, _, names in os.walk(path) for n in sorted(names)]
-    return [path]
-
-
-def fetch_http(uri, staging):
-    name = os.path.basename(urllib.parse.urlparse(uri).path) or "data"
-    target = os.path.join(staging, name)
-    try:
-        with urllib.request.urlopen(uri, timeout=60) as response, open(target, "wb") as f:
-            shutil.copyfileobj(response, f)
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        raise StepError("cannot fetch %s: %s" % (uri, getattr(exc, "reason", exc)), EXIT_INPUT)
-    return [target]
-
-
-def fetch_s3(uri, staging):
-    boto3 = require("boto3", "pip install boto3", "reading s3:// URIs")
-    bucket, _, prefix = uri[len("s3://"):].partition("/")
-    client = boto3.client("s3", endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None)
-    keys = [o["Key"] for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix) for o in page.get("Contents", [])]
-    keys = [k for k in keys if not k.endswith("/")]
-    if not keys:
-        raise StepError("nothing found at %s" % uri, EXIT_INPUT)
-    files = []
-    for key in keys:
-        target = os.path.join(staging, key[len(prefix):].lstrip("/") or os.path.basename(key))
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        client.download_file(bucket, key, target)
-        files.append(target)
-    return files
-
-
-def fetch_gs(uri, staging):
-    storage = require("google.cloud.storage", "pip install google-cloud-storage", "reading gs:// URIs")
-    bucket_name, _, prefix = uri[len("gs://"):].partition("/")
-    blobs = [b for b in storage.Client().list_blobs(bucket_name, prefix=prefix) if not b.name.endswith("/")]
-    if not blobs:
-        raise StepError("nothing found at %s" % uri, EXIT_INPUT)
-    files = []
-    for blob in blobs:
-        target = os.path.join(staging, blob.name[len(prefix):].lstrip("/") or os.path.basename(blob.name))
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        blob.download_to_filename(target)
-        files.append(target)
-    return files
-
-
-def resolve_sample(uri):
-    name = uri[len("sample://"):]
-    if not name or "/" in name or name.startswith("."):
-        raise StepError("bad sample URI %r: expected sample://NAME" % uri, EXIT_USAGE)
-    base = os.environ.get("PIPEWRIGHT_SAMPLES_DIR") or "samples"
-    return os.path.join(base, name)
-
-
-def fetch(uri, staging):
-    scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
-    if scheme == "sample":
-        return fetch_local(resolve_sample(uri), staging)
-    if scheme in ("http", "https"):
-        return fetch_http(uri, staging)
-    if scheme == "s3":
-        return fetch_s3(uri, staging)
-    if scheme == "gs":
-        return fetch_gs(uri, staging)
-    if scheme in ("", "file"):
-        return fetch_local(uri[len("file://"):] if scheme == "file" else uri, staging)
-    raise StepError("unsupported URI scheme %r in %s (use a path, sample://, http(s)://, s3:// or gs://)" % (scheme, uri), EXIT_USAGE)
 
 
 def store(files, fmt, out_dir):

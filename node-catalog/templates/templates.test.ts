@@ -51,6 +51,8 @@ describe('templates', () => {
       { gpus: 2, cpu: '16', memory: '100Gi' }, 2],
     ['eval', { max_samples: 100, max_new_tokens: 256, metric: 'contains' }, { gpus: 1, cpu: '8', memory: '50Gi' }, 3],
     ['deploy', { replicas: 2, canary: true }, {}, 1],
+    ['ko-bench', { benchmarks: ['kmmlu', 'kobest_boolq', 'kobest_copa', 'kobest_hellaswag', 'kobest_sentineg', 'kobest_wic', 'haerae'], data_uri: '', num_fewshot: 5, baseline: true },
+      { gpus: 1, cpu: '8', memory: '50Gi' }, 3],
   ];
   it.each(tutorial)('the full template\'s %s node has the tutorial\'s values', (id, params, resources, retries) => {
     const resolved = node(full, id);
@@ -69,6 +71,8 @@ describe('templates', () => {
       expect(node(smoke, id).params.max_steps).toBeLessThanOrEqual(50);
     }
     for (const n of smoke.nodes) expect(node(smoke, n.id).resources.gpus ?? 0).toBe(0);
+    expect(node(smoke, 'ko-bench').params).toMatchObject({ data_uri: 'sample://ko-bench', baseline: true });
+    expect(JSON.parse(SAMPLE_FILES['ko-bench']).format).toBe('pipewright.sample-folder/v1');
     for (const n of smoke.nodes.filter((x) => x.type === 'dataset')) {
       const uri = String(n.params?.uri);
       expect(uri.startsWith('sample://')).toBe(true);
@@ -116,6 +120,12 @@ describe('the smoke template end to end (compiled to DVC, each stage run as DVC 
     const metrics = JSON.parse(readFileSync(join(dir, 'data/eval/metrics/metrics.json'), 'utf8'));
     expect(metrics).toMatchObject({ samples: 20, engine: 'tiny' });
     expect(metrics.perplexity).toBeGreaterThan(1);
+    const bench = JSON.parse(readFileSync(join(dir, 'data/ko-bench/metrics/metrics.json'), 'utf8'));
+    expect(Object.keys(bench.benchmarks).sort()).toEqual(['haerae', 'kmmlu', 'kobest_boolq', 'kobest_copa', 'kobest_hellaswag', 'kobest_sentineg', 'kobest_wic']);
+    expect(bench).toMatchObject({ engine: 'tiny', num_fewshot: 1, benchmarks: { kmmlu: { samples: 12 }, haerae: { samples: 9 } } });
+    expect(Object.keys(bench.benchmarks.kmmlu.categories).sort()).toEqual(['Applied Science', 'HUMSS', 'Other', 'STEM']);
+    expect(Object.keys(bench.delta)).toEqual(Object.keys(bench.benchmarks));
+    expect(logs['ko-bench']).toContain('PIPEWRIGHT_METRIC {"step": 12, "kmmlu/acc": ');
     const endpoint = JSON.parse(readFileSync(join(dir, 'data/deploy/endpoint/endpoint.json'), 'utf8'));
     expect(endpoint.manifests).toContain('rollout.yaml');
   }, 240_000);

@@ -154,7 +154,7 @@ describe('compileArgo', () => {
     ['a node id starting with a digit', (d) => renameNode(d, 'corpus', '1corpus'), /"1corpus" starts with a digit/],
     ['a malformed node id', (d) => (d.nodes[0].id = 'Corpus'), /node id "Corpus" is not allowed/],
     ['"{{" in a GPU product', (d) => (d.nodes[4].resources!.gpuProduct = '{{workflow.name}}'), /resources.gpuProduct .* of node "cpt" cannot contain "\{\{"/],
-    ['an unknown sample', (d) => (d.nodes[1].params!.uri = 'sample://missing.jsonl'), /node "instructions": unknown sample "missing.jsonl" \(known: ko_corpus.jsonl, ko_instructions.jsonl, ko_test.jsonl\)/],
+    ['an unknown sample', (d) => (d.nodes[1].params!.uri = 'sample://missing.jsonl'), /node "instructions": unknown sample "missing.jsonl" \(known: ko-bench, ko_corpus.jsonl, ko_instructions.jsonl, ko_test.jsonl\)/],
     ['an edge to a missing port', (d) => (d.edges[0].targetHandle = 'nope'), /edge "e1": node "preprocess" has no input "nope"/],
     ['an input with two sources', (d) => d.edges.push({ id: 'back', source: 'sft', sourceHandle: 'model', target: 'cpt', targetHandle: 'dataset' }), /input "dataset" of node "cpt" has two sources/],
     ['a script over the argument limit', (d) => (d.nodes[8].code = 'x'.repeat(200_000)), /node "report": its step script is 200000 bytes/],

@@ -9,7 +9,7 @@ import type { NodeCatalog } from '../pipeline/catalog.ts';
 import type { PipelineDocument } from '../pipeline/types.ts';
 import { emitYaml } from './emitYaml.ts';
 import type { YamlValue } from './emitYaml.ts';
-import { datasetSource, planPipeline, sampleText } from './plan.ts';
+import { datasetSource, paramSamples, planPipeline, sampleText } from './plan.ts';
 import type { PlannedNode } from './plan.ts';
 import { paramsJson } from './dvcParams.ts';
 import type { CompiledFiles } from './types.ts';
@@ -42,7 +42,7 @@ function writesMetricsFile(p: PlannedNode, kind: string): boolean {
   return kind === 'metrics' && p.resolved.spec.type !== 'python';
 }
 
-function stage(p: PlannedNode, script: string): YamlMap {
+function stage(p: PlannedNode, script: string, samples: Readonly<Record<string, string>> | undefined): YamlMap {
   const cmd = ['python3', '-u', script, '--params-file', DVC_PARAMS_FILE, '--params-key', p.id];
   const deps = [script];
   for (const input of p.inputs) {
@@ -58,6 +58,7 @@ function stage(p: PlannedNode, script: string): YamlMap {
     else outs.push(artifactPath(p.id, output.name));
   }
   deps.push(...datasetDeps(p));
+  for (const sample of paramSamples(p, samples)) deps.push(`samples/${sample.name}`);
   // DVC wants each dep once; two inputs may read the same upstream output.
   const uniqueDeps = [...new Set(deps)];
   const params = Object.keys(p.resolved.params).map((name) => `${p.id}.${name}`);
@@ -90,11 +91,12 @@ export function compileDvc(doc: PipelineDocument, catalog: NodeCatalog): Compile
   for (const p of plan.nodes) {
     const script = stepScriptPath(p, catalog);
     scripts[script] = p.resolved.script;
-    stages[p.id] = stage(p, script);
+    stages[p.id] = stage(p, script, catalog.samples);
     params[p.id] = p.resolved.params;
     const uri = p.resolved.spec.importer ? p.resolved.params.uri : undefined;
     const source = typeof uri === 'string' ? datasetSource(uri) : undefined;
     if (source?.kind === 'sample') files[`samples/${source.name}`] = sampleText(catalog.samples, source.name, p.id);
+    for (const sample of paramSamples(p, catalog.samples)) files[`samples/${sample.name}`] = sample.text;
   }
   files['dvc.yaml'] = emitYaml({ stages });
   files[DVC_PARAMS_FILE] = paramsJson(withRunSettings(params, doc));

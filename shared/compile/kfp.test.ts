@@ -43,6 +43,7 @@ describe('compileKfp: the Korean LLM template', () => {
       sft: 'comp-sft',
       'test-set': 'comp-importer-3',
       eval: 'comp-eval',
+      'ko-bench': 'comp-ko-bench',
       deploy: 'comp-deploy',
     });
     for (const id of ids) {
@@ -98,9 +99,13 @@ describe('compileKfp: the Korean LLM template', () => {
     expect(pipeline.components['comp-deploy'].outputDefinitions.artifacts.endpoint.artifactType.schemaTitle).toBe('system.Artifact');
   });
 
-  it('exposes eval metrics as pipeline outputs', () => {
-    expect(pipeline.root.dag.outputs.artifacts).toEqual({ eval_metrics: { artifactSelectors: [{ producerSubtask: 'eval', outputArtifactKey: 'metrics' }] } });
+  it('exposes eval and benchmark metrics as pipeline outputs', () => {
+    expect(pipeline.root.dag.outputs.artifacts).toEqual({
+      eval_metrics: { artifactSelectors: [{ producerSubtask: 'eval', outputArtifactKey: 'metrics' }] },
+      'ko-bench_metrics': { artifactSelectors: [{ producerSubtask: 'ko-bench', outputArtifactKey: 'metrics' }] },
+    });
     expect(pipeline.root.outputDefinitions.artifacts.eval_metrics.artifactType.schemaTitle).toBe('system.Metrics');
+    expect(pipeline.root.outputDefinitions.artifacts['ko-bench_metrics'].artifactType.schemaTitle).toBe('system.Metrics');
   });
 
   it('sets retries with a backoff and caching per task', () => {

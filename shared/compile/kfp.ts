@@ -7,13 +7,15 @@
 import type { NodeCatalog } from '../pipeline/catalog.ts';
 import { PIPELINE_FORMAT } from '../pipeline/types.ts';
 import type { PipelineDocument } from '../pipeline/types.ts';
-import { CompileError, planPipeline } from './plan.ts';
+import { CompileError, paramSamples, planPipeline } from './plan.ts';
 import type { CompiledFiles } from './types.ts';
 import { ComponentTable } from './kfp/components.ts';
 import { containerEnv, containerExecutor, containerSignature } from './kfp/container.ts';
 import { artifactType, containerComponent, importerComponent, importerExecutor, task, TaskParts } from './kfp/dag.ts';
 import { planDataset } from './kfp/dataset.ts';
 import { LauncherCommands, literalField } from './kfp/launcher.ts';
+import type { BundledSample } from './kfp/launcher.ts';
+import type { PlannedNode } from './plan.ts';
 import { kubernetesExecutorConfig, platformDocument, secretAsEnv } from './kfp/platform.ts';
 import { stringifyKfpDocuments } from './kfp/yaml.ts';
 import type { YamlMap } from './kfp/yaml.ts';
@@ -48,7 +50,7 @@ export function kfpDocuments(doc: PipelineDocument, catalog: NodeCatalog): { pip
       const name = table.add('importer', key, () => ({ component: importerComponent(p, ''), executor: importerExecutor(p, dataset.uri) }));
       tasks[p.id] = task(p, name, parts, dataset.uri);
     } else {
-      const { id, command } = commands.get(p.id, p.resolved.script, dataset?.sample);
+      const { id, command } = commands.get(p.id, p.resolved.script, dataset?.sample ?? paramSample(p, catalog.samples));
       const name = table.add(p.resolved.spec.type, containerSignature(p, id, settings), () => ({
         component: containerComponent(p, ''),
         executor: containerExecutor(p, settings, command, env),
@@ -76,6 +78,15 @@ export function kfpDocuments(doc: PipelineDocument, catalog: NodeCatalog): { pip
   };
   const hasPlatform = Object.keys(table.platformExecutors).length > 0;
   return hasPlatform ? { pipeline, platform: platformDocument(table.platformExecutors) } : { pipeline };
+}
+
+/** The one bundled sample a step's parameters name, if any (the KFP launcher carries one per step). */
+function paramSample(p: PlannedNode, samples: Readonly<Record<string, string>> | undefined): BundledSample | undefined {
+  const found = paramSamples(p, samples);
+  if (found.length > 1) {
+    throw new CompileError(`node "${p.id}": parameters ${found.map((s) => s.param).join(', ')} each name a bundled sample; a KFP step carries one`, { nodeId: p.id, param: found[1].param });
+  }
+  return found[0] && { name: found[0].name, text: found[0].text };
 }
 
 export function compileKfp(doc: PipelineDocument, catalog: NodeCatalog): CompiledFiles {

@@ -136,12 +136,37 @@ export function datasetSource(uri: string): DatasetSource {
   return /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(uri) ? { kind: 'remote', uri } : { kind: 'local', path: uri };
 }
 
-/** The bundled sample a `sample://NAME` URI names, or a CompileError naming the node. */
-export function sampleText(samples: Readonly<Record<string, string>> | undefined, name: string, nodeId: string): string {
+/** The bundled sample a `sample://NAME` URI names, or a CompileError naming the node (and the parameter holding the URI). */
+export function sampleText(samples: Readonly<Record<string, string>> | undefined, name: string, nodeId: string, param = 'uri'): string {
   const text = samples && Object.hasOwn(samples, name) ? samples[name] : undefined;
   if (text === undefined) {
     const known = Object.keys(samples ?? {}).sort();
-    throw new CompileError(`node "${nodeId}": unknown sample "${name}"${known.length ? ` (known: ${known.join(', ')})` : ''}`, { nodeId, param: 'uri' });
+    throw new CompileError(`node "${nodeId}": unknown sample "${name}"${known.length ? ` (known: ${known.join(', ')})` : ''}`, { nodeId, param });
   }
   return text;
+}
+
+export interface ParamSample {
+  /** The parameter whose value is `sample://NAME`. */
+  param: string;
+  name: string;
+  text: string;
+}
+
+/**
+ * Bundled samples a step names in a text parameter as `sample://NAME` (other than a dataset's `uri`, which
+ * is imported): each travels with the step into $PIPEWRIGHT_SAMPLES_DIR, as a dataset's sample does.
+ */
+export function paramSamples(p: PlannedNode, samples: Readonly<Record<string, string>> | undefined): ParamSample[] {
+  if (p.resolved.spec.importer) return [];
+  const out: ParamSample[] = [];
+  for (const [param, value] of Object.entries(p.resolved.params)) {
+    if (typeof value !== 'string' || !value.startsWith('sample://')) continue;
+    const name = value.slice('sample://'.length);
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
+      throw new CompileError(`node "${p.id}": parameter ${param} names sample "${name}", which is not a plain file name`, { nodeId: p.id, param });
+    }
+    out.push({ param, name, text: sampleText(samples, name, p.id, param) });
+  }
+  return out;
 }

@@ -34,8 +34,12 @@ export function paramValueProblem(spec: ParamSpec, value: unknown): { code: Prob
       if (typeof value !== 'string') return { code: 'param-type', detail: `is ${show(value)}, but it must be one of ${show(spec.enum ?? [])}` };
       if (!(spec.enum ?? []).includes(value)) return { code: 'param-not-in-enum', detail: `is ${show(value)}, not one of ${(spec.enum ?? []).map((e) => show(e)).join(', ')}` };
       return undefined;
-    case 'string-list':
-      return Array.isArray(value) && value.every((v) => typeof v === 'string') ? undefined : wrongType();
+    case 'string-list': {
+      if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) return wrongType();
+      const unknown = spec.enum ? value.filter((v) => !spec.enum!.includes(v)) : [];
+      if (unknown.length > 0) return { code: 'param-not-in-enum', detail: `holds ${unknown.map((e) => show(e)).join(', ')}, not one of ${(spec.enum ?? []).map((e) => show(e)).join(', ')}` };
+      return undefined;
+    }
     default:
       return { code: 'param-type', detail: `has an unknown type ${show(spec.type)}` };
   }

@@ -4,7 +4,7 @@ import type { PipelineSettings, Toleration } from '../../pipeline/types.ts';
 import { sharedYaml } from '../emitYaml.ts';
 import type { YamlValue } from '../emitYaml.ts';
 import type { PlannedNode } from '../plan.ts';
-import { CompileError, datasetSource, formatArgValue, sampleText } from '../plan.ts';
+import { CompileError, datasetSource, formatArgValue, paramSamples, sampleText } from '../plan.ts';
 import { utf8Length } from '../largeText.ts';
 import type { WorkflowTexts } from './globals.ts';
 import { escapeKubernetesVars, LAUNCHER, launcherCommand, MAX_ARG_BYTES, protectArgoArg } from './launcher.ts';
@@ -102,9 +102,15 @@ function stepArgs(p: PlannedNode): string[] {
   return args;
 }
 
-/** The bundled sample a dataset step needs, if its URI names one: it travels in the command, to the launcher. */
+/** The bundled samples a step needs (a dataset's URI, or a parameter naming one): they travel in the command, to the launcher. */
 function sampleFor(p: PlannedNode, ctx: TemplateContext): [string, string][] {
-  const uri = p.resolved.spec.importer ? p.resolved.params.uri : undefined;
+  if (!p.resolved.spec.importer) {
+    return paramSamples(p, ctx.samples).map((s) => {
+      checkArgSize(ctx, s.text, `sample "${s.name}"`, p.id, `params.${s.param}`);
+      return [s.name, ctx.texts.ref(`sample-${s.name}`, s.text)];
+    });
+  }
+  const uri = p.resolved.params.uri;
   if (typeof uri !== 'string') return [];
   const source = datasetSource(uri);
   if (source.kind !== 'sample') return [];

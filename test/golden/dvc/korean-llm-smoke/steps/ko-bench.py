@@ -1,0 +1,2 @@
+# step script of ko-bench
+import sys
