@@ -1,5 +1,5 @@
 /** Helpers for the step-script tests: write the bundled scripts to a folder and run them with Debian's Python. */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,3 +64,37 @@ export const TINY_ARGS = [
   '--engine', 'tiny', '--max_seq_length', '48', '--per_device_train_batch_size', '8',
   '--gradient_accumulation_steps', '1', '--learning_rate', '0.003', '--logging_steps', '2',
 ];
+
+const probeScripts = new Map<string, string>();
+
+/**
+ * Load the bundled step script of `type` as the module `step` in Debian's Python, run `code` (which sets
+ * `result`) and return `result`, read back as JSON. For testing a step's functions without its command line.
+ */
+export function probeStep<T = unknown>(type: string, code: string, options: { cwd?: string; env?: Record<string, string> } = {}): T {
+  let script = probeScripts.get(type);
+  if (!script) {
+    const dir = mkdtempSync(join(tmpdir(), 'pipewright-probe-'));
+    script = join(dir, `${type.replace(/-/g, '_')}.py`);
+    writeFileSync(script, STEP_SCRIPTS[type]);
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    probeScripts.set(type, script);
+  }
+  const program = [
+    'import importlib.util, json, sys',
+    'spec = importlib.util.spec_from_file_location("step", sys.argv[1])',
+    'step = importlib.util.module_from_spec(spec)',
+    'spec.loader.exec_module(step)',
+    code,
+    'sys.stdout.write("\\nPROBE_RESULT " + json.dumps(result, ensure_ascii=False) + "\\n")',
+  ].join('\n');
+  try {
+    const stdout = execFileSync(PYTHON, ['-c', program, script], { cwd: options.cwd, env: { ...process.env, ...options.env }, encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
+    const line = stdout.split('\n').find((l) => l.startsWith('PROBE_RESULT '));
+    if (!line) throw new Error(`the probe printed no result:\n${stdout}`);
+    return JSON.parse(line.slice('PROBE_RESULT '.length)) as T;
+  } catch (error) {
+    const e = error as { stderr?: string; message: string };
+    throw new Error(`${e.message}\n${e.stderr ?? ''}`);
+  }
+}

@@ -18,7 +18,7 @@ export const evalNode: Omit<NodeTypeSpec, 'script'> = {
   params: [
     param('max_samples', 'integer', 100, ['Max samples', '최대 샘플 수'], ['Examples evaluated at most.', '평가할 최대 예제 수.'], { min: 1, max: 1000000 }),
     param('max_new_tokens', 'integer', 256, ['Max new tokens', '최대 생성 토큰'], ['Tokens generated per answer.', '답변당 생성할 토큰 수.'], { min: 1, max: 32768, unit: 'tokens' }),
-    param('metric', 'enum', 'contains', ['Metric', '지표'], ['contains: the expected answer appears in the output; exact: equal after trimming.', 'contains: 기대 답이 출력에 포함됨; exact: 앞뒤 공백 제거 후 같음.'], { enum: ['contains', 'exact'] }),
+    param('metric', 'enum', 'contains', ['Metric', '지표'], ['contains: the expected answer appears in the output (ignoring case); exact: equal after Unicode NFC, collapsing whitespace and trimming.', 'contains: 기대 답이 출력에 포함됨(대소문자 무시); exact: 유니코드 NFC 정규화, 연속 공백 축약, 앞뒤 공백 제거 후 같음.'], { enum: ['contains', 'exact'] }),
   ],
   cardParams: ['max_samples', 'metric'],
   defaultResources: { gpus: 1, gpuResource: 'nvidia.com/gpu', cpu: '8', memory: '50Gi' },

@@ -3,8 +3,9 @@
 
 Test records are question/answer, instruction/output, prompt/completion or chat `messages`. The loss
 is the mean over answer tokens (bytes for the tiny engine) given the prompt, formatted with the model's
-chat template; accuracy compares greedy answers (up to max_new_tokens) with the expected ones:
-`contains` (the expected answer appears in the output) or `exact`. Writes metrics.json and
+chat template; accuracy compares greedy answers (up to max_new_tokens) with the expected ones, both
+normalized (Unicode NFC, whitespace runs collapsed, trimmed): `contains` (the expected answer appears in
+the output, ignoring case) or `exact` (equal). Writes metrics.json and
 predictions.jsonl into --out-metrics, and KFP's executor output with --executor-input.
 """
 from __future__ import annotations
@@ -28,7 +29,7 @@ import unicodedata
 PARAMS = [
     Param("max_samples", "integer", 100, "Examples evaluated at most.", minimum=1, maximum=1000000),
     Param("max_new_tokens", "integer", 256, "Tokens generated per answer.", minimum=1, maximum=32768),
-    Param("metric", "enum", "contains", "contains: the expected answer appears in the output; exact: equal after trimming.", choices=["contains", "exact"]),
+    Param("metric", "enum", "contains", "contains: the expected answer appears in the output (ignoring case); exact: equal after Unicode NFC, collapsing whitespace and trimming.", choices=["contains", "exact"]),
 ]
 INPUTS = [Port("model", "model", help="the model to evaluate"), Port("dataset", "dataset", help="the test set")]
 OUTPUTS = [Port("metrics", "metrics", help="metrics.json and predictions.jsonl")]
@@ -50,13 +51,17 @@ class TinyScorer:
         return tiny_generate(self.model, prompt, max_new_tokens, stop, self.window)
 
 
-def canonical(text):
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().casefold()
+def normalized(text):
+    """Unicode NFC, runs of whitespace as one space, no space at either end."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
 
 
 def is_correct(output, expected, metric):
-    out, want = canonical(output), canonical(expected)
-    return out == want if metric == "exact" else bool(want) and want in out
+    """exact: equal once normalized; contains: the normalized expected answer appears in the output, ignoring case."""
+    if metric == "exact":
+        return normalized(output) == normalized(expected)
+    want = normalized(expected).casefold()
+    return bool(want) and want in normalized(output).casefold()
 
 
 def load_test_set(path, limit):
@@ -72,6 +77,25 @@ def load_test_set(path, limit):
     return cases
 
 
+def evaluate_cases(scorer, cases, template, params, predictions):
+    """Loss and accuracy of a scorer (answer_loss(prompt, answer), generate(prompt, max_new_tokens, stop)) on the cases."""
+    loss_sum, loss_tokens, correct = 0.0, 0, 0
+    stop = TURN_END.get(template, "")
+    for i, messages in enumerate(cases, 1):
+        prompt, answer = split_prompt_answer(messages, template)
+        expected = [m for m in messages if m["role"] == "assistant"][-1]["content"]
+        total, count = scorer.answer_loss(prompt, answer)
+        loss_sum, loss_tokens = loss_sum + total, loss_tokens + count
+        output = scorer.generate(prompt, params["max_new_tokens"], stop)
+        ok = is_correct(output, expected, params["metric"])
+        correct += ok
+        predictions.write(json.dumps({"prompt": messages[-2]["content"] if len(messages) > 1 else "", "expected": expected, "output": output, "correct": ok}, ensure_ascii=False) + "\n")
+        emit_progress(i, len(cases), "eval")
+    loss = loss_sum / max(1, loss_tokens)
+    return {"accuracy": round(correct / len(cases), 4), "loss": round(loss, 4), "perplexity": round(math.exp(min(loss, 50.0)), 4),
+            "samples": len(cases), "correct": correct}
+
+
 def main():
     args = parse_step_args(__doc__, PARAMS, INPUTS, OUTPUTS, EXTRA)
     p = args.params
@@ -82,22 +106,9 @@ def main():
     engine = scorer.engine
     emit_info(engine=engine, model=info["path"])
     out_dir = ensure_dir(args.outputs["metrics"])
-    loss_sum, loss_tokens, correct = 0.0, 0, 0
-    stop = TURN_END.get(template, "")
     with open(os.path.join(out_dir, "predictions.jsonl"), "w", encoding="utf-8") as predictions:
-        for i, messages in enumerate(cases, 1):
-            prompt, answer = split_prompt_answer(messages, template)
-            expected = [m for m in messages if m["role"] == "assistant"][-1]["content"]
-            total, count = scorer.answer_loss(prompt, answer)
-            loss_sum, loss_tokens = loss_sum + total, loss_tokens + count
-            output = scorer.generate(prompt, p["max_new_tokens"], stop)
-            ok = is_correct(output, expected, p["metric"])
-            correct += ok
-            predictions.write(json.dumps({"prompt": messages[-2]["content"] if len(messages) > 1 else "", "expected": expected, "output": output, "correct": ok}, ensure_ascii=False) + "\n")
-            emit_progress(i, len(cases), "eval")
-    loss = loss_sum / max(1, loss_tokens)
-    metrics = {"accuracy": round(correct / len(cases), 4), "loss": round(loss, 4), "perplexity": round(math.exp(min(loss, 50.0)), 4),
-               "samples": len(cases), "correct": correct}
+        metrics = evaluate_cases(scorer, cases, template, p, predictions)
+    correct, loss = metrics["correct"], metrics["loss"]
     emit_metric(len(cases), **metrics)
     document = dict(metrics, metric=p["metric"], engine=engine)
     write_json(os.path.join(out_dir, "metrics.json"), document)
