@@ -84,10 +84,15 @@ const doc: PipelineDocument = {
       params: { ...hostileParams, modules: HOSTILE },
     },
     { id: 'sample', type: 'dataset', position: { x: 0, y: 0 }, params: { uri: 'sample://tiny.jsonl' } },
+    // A step naming a bundled sample in a parameter (not a dataset import): the sample travels with it.
+    { id: 'train', type: 'cpt', position: { x: 0, y: 0 }, params: { engine: 'tiny' } },
+    { id: 'bench', type: 'ko-bench', position: { x: 0, y: 0 }, params: { data_uri: 'sample://tiny.jsonl' } },
   ],
   edges: [
     { id: 'e1', source: 'corpus', sourceHandle: 'dataset', target: 'clean', targetHandle: 'dataset' },
     { id: 'e2', source: 'clean', sourceHandle: 'dataset', target: 'custom', targetHandle: 'data' },
+    { id: 'e3', source: 'corpus', sourceHandle: 'dataset', target: 'train', targetHandle: 'dataset' },
+    { id: 'e4', source: 'train', sourceHandle: 'model', target: 'bench', targetHandle: 'model' },
   ],
 };
 
@@ -151,6 +156,7 @@ describe('user values stay literal in every target', () => {
     expect(argAfter(reports.get('clean')!.argv, '--text_field')).toBe(HOSTILE[0]);
     expect(argAfter(reports.get('corpus')!.argv, '--uri')).toBe(doc.nodes[0].params!.uri);
     expect(reports.get('sample')!.samples).toEqual({ 'tiny.jsonl': SAMPLE });
+    expect(reports.get('bench')!.samples).toEqual({ 'tiny.jsonl': SAMPLE });
     for (const r of reports.values()) {
       expect(r.marker).toBe(MARKER);
       expect(r.env.MLFLOW_TRACKING_URI).toBe(doc.settings!.mlflowTrackingUri);
@@ -183,6 +189,7 @@ describe('user values stay literal in every target', () => {
     expectHostileArrived(reports.get('custom')!, undefined);
     expect(argAfter(reports.get('clean')!.argv, '--text_field')).toBe(HOSTILE[0]);
     expect(reports.get('sample')!.samples).toEqual({ 'tiny.jsonl': SAMPLE });
+    expect(reports.get('bench')!.samples).toEqual({ 'tiny.jsonl': SAMPLE });
     for (const r of reports.values()) {
       expect(r.marker).toBe(MARKER);
       expect(r.env.MLFLOW_TRACKING_URI).toBe(doc.settings!.mlflowTrackingUri);
@@ -211,6 +218,7 @@ describe('user values stay literal in every target', () => {
     expect(reports.get('clean')!.params!.text_field).toBe(HOSTILE[0]);
     expect(reports.get('corpus')!.params_yaml!.uri).toBe(local.nodes[0].params!.uri);
     expect(reports.get('sample')!.samples).toEqual({ 'tiny.jsonl': SAMPLE });
+    expect(reports.get('bench')!.samples).toEqual({ 'tiny.jsonl': SAMPLE });
     for (const r of reports.values()) expect(r.marker).toBe(MARKER);
   });
 });

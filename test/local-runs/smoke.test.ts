@@ -43,6 +43,16 @@ describe.skipIf(!existsSync('/usr/bin/python3'))('the Korean LLM smoke template 
     expect(loss.length).toBeGreaterThanOrEqual(2);
     expect(Number.isFinite(loss[0].values.loss)).toBe(true);
     expect(first.nodes.eval.lastMetrics).toHaveProperty('accuracy');
+    // The Korean benchmarks on the bundled samples, for the model and its base: scores per benchmark and KMMLU category.
+    expect(first.nodes['ko-bench'].engine).toBe('tiny');
+    const bench = first.nodes['ko-bench'].lastMetrics!;
+    for (const name of ['kmmlu', 'kobest_boolq', 'kobest_copa', 'kobest_hellaswag', 'kobest_sentineg', 'kobest_wic', 'haerae']) {
+      expect(bench[`${name}/acc`]).toBeGreaterThanOrEqual(0);
+      expect(bench[`delta/${name}/acc`]).toBeCloseTo(bench[`${name}/acc`] - bench[`base/${name}/acc`], 5);
+    }
+    expect(Object.keys(bench).filter((k) => /^kmmlu\/[a-z_]+\/acc$/.test(k)).sort()).toEqual(['kmmlu/applied_science/acc', 'kmmlu/humss/acc', 'kmmlu/other/acc', 'kmmlu/stem/acc']);
+    const scores = JSON.parse(await fs.readFile(path.join(first.external!.workspace!, 'data', 'ko-bench', 'metrics', 'metrics.json'), 'utf8'));
+    expect(scores.benchmarks.kmmlu.acc).toBeCloseTo(bench['kmmlu/acc'], 5);
     const workspace = first.external!.workspace!;
     const deployed = readdirSync(path.join(workspace, 'data', 'deploy'), { recursive: true }).map(String);
     expect(deployed.some((f) => f.endsWith('.yaml'))).toBe(true);
@@ -70,6 +80,7 @@ describe.skipIf(!existsSync('/usr/bin/python3'))('the Korean LLM smoke template 
       'test-set': 'cached',
       sft: 'succeeded',
       eval: 'succeeded',
+      'ko-bench': 'succeeded',
       deploy: 'succeeded',
     });
   }, 120_000);
