@@ -3,6 +3,7 @@ import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Sparkline } from '../canvas/Sparkline.tsx';
 import { useAppStore } from '../store/index.ts';
+import { BenchBars } from './BenchBars.tsx';
 import { formatMetric } from './runFormat.ts';
 import type { NodeRunView } from '../store/runViewSlice.ts';
 
@@ -41,6 +42,7 @@ function RunStripBody({ run }: { run: NodeRunView }) {
           ))}
         </div>
       )}
+      {run.bench && <BenchBars bars={run.bench} />}
       {pct !== undefined && (
         <div className="node-run-progress">
           <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>

@@ -38,6 +38,8 @@ function options(width: number, keys: string[], stepLabel: string, points: boole
       ...keys.map((key, i) => ({
         label: key,
         stroke: cssVar(COLOURS[i % COLOURS.length], '#3563e9'),
+        // A base model's series (base/...) is drawn dashed beside the trained model's.
+        ...(key.startsWith('base/') ? { dash: [4, 3] } : {}),
         width: 1.5,
         spanGaps: true,
         points: { show: points, size: 5 },

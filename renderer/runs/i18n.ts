@@ -81,6 +81,7 @@ export const runsEn = {
     perplexity: 'Perplexity',
     step: 'step',
     final: 'Final metrics',
+    benchmarks: 'Benchmark accuracy',
   },
   list: {
     tab: 'Runs',
@@ -124,6 +125,11 @@ export const runsEn = {
     absent: '(not in this run)',
     loading: 'Reading both runs…',
     failed: 'Could not read the runs: {{message}}',
+  },
+  bench: {
+    title: 'Benchmark accuracy (%)',
+    row: '{{benchmark}}: {{acc}}%',
+    rowBase: '{{benchmark}}: {{acc}}%, base model {{base}}% ({{delta}} points)',
   },
 };
 
@@ -210,6 +216,7 @@ export const runsKo: Leaves<typeof runsEn> = {
     perplexity: '퍼플렉서티',
     step: '스텝',
     final: '최종 지표',
+    benchmarks: '벤치마크 정확도',
   },
   list: {
     tab: '실행 기록',
@@ -253,5 +260,10 @@ export const runsKo: Leaves<typeof runsEn> = {
     absent: '(이 실행에는 없음)',
     loading: '두 실행을 읽는 중…',
     failed: '실행을 읽지 못했습니다: {{message}}',
+  },
+  bench: {
+    title: '벤치마크 정확도 (%)',
+    row: '{{benchmark}}: {{acc}}%',
+    rowBase: '{{benchmark}}: {{acc}}%, 기본 모델 {{base}}% ({{delta}}%p)',
   },
 };

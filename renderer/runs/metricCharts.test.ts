@@ -30,4 +30,21 @@ describe('chartsFor', () => {
   it('a single eval record makes no chart', () => {
     expect(chartsFor([r(20, { accuracy: 0.4, perplexity: 45 })])).toEqual([]);
   });
+
+  it('a benchmark step gets one chart of every benchmark\'s running accuracy, base model included, and no category lines', () => {
+    const records = [
+      r(1, { 'kmmlu/acc': 0 }), r(2, { 'kmmlu/acc': 0.5 }), r(2, { 'kmmlu/acc': 0.5, 'kmmlu/stem/acc': 0.4, 'kmmlu/acc_norm': 0.5 }),
+      r(1, { 'kobest_boolq/acc': 1 }), r(2, { 'kobest_boolq/acc': 0.5 }), r(1, { 'base/kmmlu/acc': 1 }), r(2, { 'base/kmmlu/acc': 0.5, 'delta/kmmlu/acc': 0 }),
+    ];
+    const charts = chartsFor(records);
+    expect(charts.map((c) => c.spec.id)).toEqual(['benchmarks']);
+    expect(charts[0].data).toEqual({
+      steps: [1, 2],
+      series: [
+        { key: 'kmmlu/acc', values: [0, 0.5] },
+        { key: 'kobest_boolq/acc', values: [1, 0.5] },
+        { key: 'base/kmmlu/acc', values: [1, 0.5] },
+      ],
+    });
+  });
 });

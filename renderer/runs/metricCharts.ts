@@ -7,6 +7,8 @@ export interface ChartSpec {
   titleKey: string;
   /** Metric names drawn on this chart, Trainer's spellings included. */
   keys: readonly string[];
+  /** Also every metric whose name matches, in the order first logged (e.g. each benchmark's running accuracy). */
+  match?: RegExp;
 }
 
 export const CHARTS: readonly ChartSpec[] = [
@@ -15,7 +17,15 @@ export const CHARTS: readonly ChartSpec[] = [
   { id: 'tokens-per-second', titleKey: 'tokensPerSecond', keys: ['tokens_per_second', 'train_tokens_per_second'] },
   { id: 'accuracy', titleKey: 'accuracy', keys: ['accuracy', 'eval_accuracy'] },
   { id: 'perplexity', titleKey: 'perplexity', keys: ['perplexity', 'eval_perplexity'] },
+  { id: 'benchmarks', titleKey: 'benchmarks', keys: [], match: /^(?:base\/)?[a-z0-9_]+\/acc$/ },
 ];
+
+function keysOf(spec: ChartSpec, records: readonly MetricRecord[]): readonly string[] {
+  if (!spec.match) return spec.keys;
+  const found = new Set(spec.keys);
+  for (const r of records) for (const key of Object.keys(r.values)) if (spec.match.test(key)) found.add(key);
+  return [...found];
+}
 
 export interface ChartData {
   steps: number[];
@@ -43,5 +53,5 @@ export function chartData(records: readonly MetricRecord[], keys: readonly strin
 
 /** Charts worth drawing: at least two points (a single final value shows in the metrics table instead). */
 export function chartsFor(records: readonly MetricRecord[]): { spec: ChartSpec; data: ChartData }[] {
-  return CHARTS.map((spec) => ({ spec, data: chartData(records, spec.keys) })).filter((c) => c.data.steps.length >= 2);
+  return CHARTS.map((spec) => ({ spec, data: chartData(records, keysOf(spec, records)) })).filter((c) => c.data.steps.length >= 2);
 }

@@ -6,6 +6,7 @@ import { applyRunEvent } from '../../shared/runs/state.ts';
 import type { MetricRecord, NodeHint, NodeRunState, RunEvent, RunSummary } from '../../shared/runs/types.ts';
 import type { NodeRunView } from '../store/runViewSlice.ts';
 import { SPARKLINE_POINTS } from '../store/runViewSlice.ts';
+import { benchBars } from './benchBars.ts';
 
 export interface RunConnection {
   state: 'connected' | 'disconnected';
@@ -153,6 +154,8 @@ export function nodeView(node: NodeRunState, records: readonly MetricRecord[] | 
   if (hint) view.hint = hint;
   const scores = scoresOf(node);
   if (scores) view.scores = scores;
+  const bench = benchBars(node.lastMetrics);
+  if (bench) view.bench = bench;
   return view;
 }
 

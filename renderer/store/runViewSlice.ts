@@ -1,6 +1,7 @@
 /** What the canvas shows of a run, keyed by node id. Filled by whoever follows run events. */
 import type { StateCreator } from 'zustand';
 import type { NodeHint, NodePhase } from '../../shared/runs/types.ts';
+import type { BenchBar } from '../runs/benchBars.ts';
 import type { AppState } from './types.ts';
 
 export const SPARKLINE_POINTS = 60;
@@ -17,6 +18,8 @@ export interface NodeRunView {
   hint?: NodeHint;
   /** Evaluation results the card shows (accuracy, perplexity), from the node's last metrics. */
   scores?: Record<string, number>;
+  /** Benchmark accuracies (and the base model's) the card draws as bars. */
+  bench?: BenchBar[];
 }
 
 export interface RunViewSlice {

@@ -53,7 +53,7 @@ test.afterAll(async () => {
 test('Argo Workflows on the emulator: running then green, a streaming log, a growing loss chart, a hint', async ({ page }, testInfo) => {
   test.skip(testInfo.project.name === 'electron', BROWSER_ONLY);
   await openApp(page, server!.url);
-  await newFromTemplate(page, /Korean LLM \(smoke\)/, 8);
+  await newFromTemplate(page, /Korean LLM \(smoke\)/, 9);
   await recordPhases(page);
 
   await page.locator('[data-action="run.start"]').click();
@@ -123,7 +123,7 @@ test('Kubeflow Pipelines on the emulator (through the service proxy): the pipeli
   emulator!.controller.clearStepBehaviors();
   emulator!.controller.timeScale = 0.3;
   await openApp(page, server!.url);
-  await newFromTemplate(page, /Korean LLM \(smoke\)/, 8);
+  await newFromTemplate(page, /Korean LLM \(smoke\)/, 9);
 
   await page.locator('[data-action="run.start"]').click();
   const dialog = page.getByRole('dialog');
@@ -169,7 +169,7 @@ test('Cancel stops an Argo run on the emulator; Retry runs it again', async ({ p
   emulator!.controller.timeScale = 1;
   emulator!.controller.setStepBehavior({ step: 'cpt' }, { lineIntervalMs: 300 });
   await openApp(page, server!.url);
-  await newFromTemplate(page, /Korean LLM \(smoke\)/, 8);
+  await newFromTemplate(page, /Korean LLM \(smoke\)/, 9);
   await page.locator('[data-action="run.start"]').click();
   const dialog = page.getByRole('dialog');
   // The dialog remembers this pipeline's last cluster choice.

@@ -12,7 +12,7 @@ test.use({ viewport: { width: 1920, height: 1080 }, colorScheme: 'light' });
 test.setTimeout(300_000);
 
 test('quickstart: the Korean smoke template trains end to end on this machine, watched live', async ({ app }) => {
-  await newFromTemplate(app, /Korean LLM \(smoke\)/, 8);
+  await newFromTemplate(app, /Korean LLM \(smoke\)/, 9);
   await recordPhases(app);
 
   await app.locator('[data-action="run.start"]').click();
@@ -41,7 +41,7 @@ test('quickstart: the Korean smoke template trains end to end on this machine, w
   // Every step turns green, one after another.
   await expect(phaseOf(app, 'deploy')).toHaveAttribute('data-phase', 'succeeded', { timeout: 240_000 });
   await expect(panel.locator('.run-header')).toHaveAttribute('data-phase', 'succeeded', { timeout: 30_000 });
-  for (const id of ['corpus', 'preprocess', 'cpt', 'instructions', 'sft', 'test-set', 'eval', 'deploy']) {
+  for (const id of ['corpus', 'preprocess', 'cpt', 'instructions', 'sft', 'test-set', 'eval', 'ko-bench', 'deploy']) {
     await expect(phaseOf(app, id)).toHaveAttribute('data-phase', 'succeeded');
   }
   const seen = await phasesSeen(app);
@@ -65,6 +65,13 @@ test('quickstart: the Korean smoke template trains end to end on this machine, w
   await expect(nodeCard(app, 'eval').locator('.node-engine')).toHaveText('tiny');
   await expect(nodeCard(app, 'eval').locator('.node-score[data-metric="accuracy"]')).toBeVisible();
   await expect(nodeCard(app, 'eval').locator('.node-score[data-metric="perplexity"]')).toBeVisible();
+
+  // The Korean benchmark node scored the tiny model and its base on the bundled samples: a bar per benchmark.
+  await expect(phaseOf(app, 'ko-bench')).toHaveAttribute('data-phase', 'succeeded');
+  await expect(nodeCard(app, 'ko-bench').locator('.node-bench-row')).toHaveCount(7);
+  await expect(nodeCard(app, 'ko-bench').locator('.node-bench-row[data-benchmark="kmmlu"] .node-bench-delta')).toHaveText(/^[+−±]\d+\.\d$/);
+  await showNodeInPanel(app, 'ko-bench');
+  await expect.poll(() => chartPoints(app, 'benchmarks')).toBe(12);
 
   await showNodeInPanel(app, 'sft');
   await app.locator('[data-action="view.fitView"]').click();
