@@ -1,4 +1,6 @@
 # --- pipewright _lib/kobench_report.py: benchmark scores as metric lines, metrics.json, KFP metrics and MLflow ---
+import time
+
 # Metric names: <benchmark>/acc, /acc_norm, /f1 (KoBEST), kmmlu/<category>/acc; base/... for the base model, delta/... = model - base.
 
 CATEGORY_KEYS = {"STEM": "stem", "Applied Science": "applied_science", "HUMSS": "humss", "Other": "other"}
@@ -41,9 +43,21 @@ class RunningScores:
             self.reporter.metric(count, **{"%s%s/acc" % (self.prefix, name): round(correct / count, 6)})
 
 
-def mlflow_log_benchmarks(reporter, document, out_dir):
-    """MLflow hook: the final scores as metrics (the Reporter logs the metric lines already) and metrics.json as an artifact."""
-    reporter._mlflow(lambda m: m.log_artifact(os.path.join(out_dir, "metrics.json"), artifact_path="ko-bench"))
+class ScoreLines:
+    """Metric and progress lines (at most ~4 progress lines a second, and always the last); MLflow gets the final scores."""
+
+    def __init__(self):
+        self._last = 0.0
+
+    def metric(self, step, **values):
+        emit_metric(step, **values)
+
+    def progress(self, current, total, label):
+        now = time.time()
+        if current < total and now - self._last < 0.25:
+            return
+        self._last = now
+        emit_progress(current, total, label)
 
 
 def report_final(reporter, results, prefix, tasks_by_benchmark):

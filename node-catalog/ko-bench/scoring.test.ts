@@ -84,7 +84,7 @@ def score(tasks, mode, shots, baseline_mode=None):
     params = {"num_fewshot": shots, "max_samples": 0, "batch_size": 3}
     engine = Scripted(oracle, mode)
     base = Scripted(oracle, baseline_mode) if baseline_mode else None
-    document, flat = step.evaluate(engine, base, tasks, params, step.Reporter("ko-bench", params), io.StringIO())
+    document, flat = step.evaluate(engine, base, tasks, params, step.ScoreLines(), io.StringIO())
     return document, flat, engine.calls
 `;
 

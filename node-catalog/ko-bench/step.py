@@ -14,13 +14,14 @@ from __future__ import annotations
 # pipewright:include ../_lib/common.py
 # pipewright:include ../_lib/kfp.py
 # pipewright:include ../_lib/args.py
-# pipewright:include ../_lib/report.py
 # pipewright:include ../_lib/fetch.py
-# pipewright:include ../_lib/chat.py
 # pipewright:include ../_lib/model.py
 # pipewright:include ../_lib/tiny.py
-# pipewright:include ../_lib/hf.py
+# pipewright:include ../_lib/hf_load.py
 # pipewright:include ../_lib/hf_eval.py
+# pipewright:include ../_lib/mlflow_rest.py
+# pipewright:include ../_lib/mlflow_backends.py
+# pipewright:include ../_lib/mlflow_log.py
 # pipewright:include ../_lib/kobench_kmmlu.py
 # pipewright:include ../_lib/kobench_tasks.py
 # pipewright:include ../_lib/kobench_data.py
@@ -65,24 +66,18 @@ def main():
     engine, base = open_engines(info, p["baseline"])
     emit_info(engine=engine.engine, model=info["path"])
     out_dir = ensure_dir(args.outputs["metrics"])
-    reporter = Reporter("ko-bench", p)
-    ok = False
-    try:
-        with open(os.path.join(out_dir, "predictions.jsonl"), "w", encoding="utf-8") as predictions:
-            document, flat = evaluate(engine, base, tasks, p, reporter, predictions)
-        write_json(os.path.join(out_dir, "metrics.json"), document)
-        if args.extra.get("metrics_file"):
-            os.makedirs(os.path.dirname(args.extra["metrics_file"]) or ".", exist_ok=True)
-            write_json(args.extra["metrics_file"], document)
-        mlflow_log_benchmarks(reporter, document, out_dir)
-        ok = True
-    finally:
-        reporter.close(ok)
+    with open(os.path.join(out_dir, "predictions.jsonl"), "w", encoding="utf-8") as predictions:
+        document, flat = evaluate(engine, base, tasks, p, ScoreLines(), predictions)
+    write_json(os.path.join(out_dir, "metrics.json"), document)
+    if args.extra.get("metrics_file"):
+        os.makedirs(os.path.dirname(args.extra["metrics_file"]) or ".", exist_ok=True)
+        write_json(args.extra["metrics_file"], document)
     written = write_kfp_metrics(args.executor_input, "metrics", flat)
     if written:
         say("KFP executor output: %s" % written)
     for line in summary_lines(document):
         say("ko-bench: " + line)
+    log_evaluation_to_mlflow("ko-bench", p, flat, args, out_dir, args.inputs["model"])
 
 
 if __name__ == "__main__":

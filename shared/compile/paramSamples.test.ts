@@ -11,7 +11,7 @@ const cat = createCatalog([...catalog.types.values()].map((t) => ({ ...t, script
 
 function doc(dataUri: string, extra: Record<string, unknown> = {}): PipelineDocument {
   return {
-    format: 'pipewright.pipeline/v1',
+    format: 'pipewright.pipeline/v2',
     name: 'param-samples',
     nodes: [
       { id: 'corpus', type: 'dataset', position: { x: 0, y: 0 }, params: { uri: 's3://bucket/corpus' } },
