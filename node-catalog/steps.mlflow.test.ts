@@ -116,6 +116,26 @@ describe('the node that holds the final model registers it', () => {
   });
 });
 
+describe('ko-bench logs one MLflow run of its scores', () => {
+  it('final scores per benchmark, KMMLU category, base model and delta, its parameters and output files, linked to the model run', async () => {
+    const result = await runStep(work.script('ko-bench'), [
+      '--data_uri', 'sample://ko-bench', '--benchmarks', '["kmmlu", "kobest_wic"]', '--baseline', 'true', '--in-model', 'sft-model', '--out-metrics', 'bench-out',
+    ], { cwd: work.dir, env: base('ko-bench', { PIPEWRIGHT_SAMPLES_DIR: join(work.dir, 'samples') }) });
+    expect(result.code, result.stderr).toBe(0);
+    const run = runOf(result);
+    const doc = JSON.parse(readFileSync(join(work.dir, 'bench-out', 'metrics.json'), 'utf8'));
+    expect(history(run, 'kmmlu/acc')[0][1]).toBeCloseTo(doc.benchmarks.kmmlu.acc, 5);
+    expect(history(run, 'kmmlu/humss/acc')[0][1]).toBeCloseTo(doc.benchmarks.kmmlu.categories.HUMSS.acc, 5);
+    expect(history(run, 'kobest_wic/f1')[0][1]).toBeCloseTo(doc.benchmarks.kobest_wic.f1, 5);
+    expect(history(run, 'base/kobest_wic/acc')[0][1]).toBeCloseTo(doc.baseline.kobest_wic.acc, 5);
+    expect(history(run, 'delta/kmmlu/acc')[0][1]).toBeCloseTo(doc.delta.kmmlu.acc, 5);
+    expect(Object.fromEntries(run.params)).toMatchObject({ data_uri: 'sample://ko-bench', baseline: 'True', num_fewshot: '0', benchmarks: "['kmmlu', 'kobest_wic']" });
+    expect(Object.fromEntries(run.tags)).toMatchObject({ 'pipewright.node_id': 'ko-bench', 'pipewright.model_run_id': runOf(sft).run_id });
+    expect(artifactFiles(run, 'outputs')).toEqual(['metrics.json', 'predictions.jsonl']);
+    expect(run.status).toBe('FINISHED');
+  });
+});
+
 describe('when MLflow misbehaves, training goes on', () => {
   const train = (out: string, env: Record<string, string>) =>
     runStep(work.script('cpt'), [...TINY_ARGS, '--max_steps', '6', '--logging_steps', '1', '--in-dataset', sample('ko_test.jsonl'), '--out-model', out], { cwd: work.dir, env });
