@@ -5,6 +5,7 @@ import { useKeyboardShortcuts } from './commands/useKeyboardShortcuts.ts';
 import { Dialogs } from './dialogs/Dialogs.tsx';
 import { Inspector } from './inspector/Inspector.tsx';
 import { Palette } from './palette/Palette.tsx';
+import { AlertBanner } from './monitoring/AlertBanner.tsx';
 import { RunBanner } from './runs/RunBanner.tsx';
 import { useRunSync } from './runs/useRunSync.ts';
 import { BottomPanel } from './panels/BottomPanel.tsx';
@@ -29,6 +30,7 @@ function Workbench() {
           <main className="center">
             <Canvas />
             <RunBanner />
+            <AlertBanner />
             <BottomPanel />
           </main>
           <Inspector />

@@ -1,4 +1,5 @@
 /** How the run commands print runs: durations, key metrics, tables. */
+import type { RunAlert } from '../../shared/alerts/types.ts';
 import type { NodeRunState, RunSummary } from '../../shared/runs/types.ts';
 
 export function formatDuration(ms: number): string {
@@ -53,4 +54,10 @@ export function nodeSummaryRows(run: RunSummary): string[][] {
 
 export function nodeSummaryTable(run: RunSummary): string {
   return formatTable(['NODE', 'PHASE', 'DURATION', 'KEY METRICS'], nodeSummaryRows(run));
+}
+
+/** The alerts of a run, one line each: `ALERTS` then `  cpt  step 5  nonFiniteLoss  stopped the run: ...`. */
+export function alertSummary(alerts: readonly RunAlert[]): string {
+  const rows = alerts.map((a) => [a.nodeId, a.step === undefined ? '' : `step ${a.step}`, a.rule, a.action === 'cancel' ? 'stopped the run' : 'notified', a.message]);
+  return `Alerts:\n${formatTable(['NODE', 'STEP', 'RULE', 'ACTION', 'WHAT'], rows).replace(/^/gm, '  ')}`;
 }

@@ -2,6 +2,7 @@
  * Browser mode: the renderer and the back end on 127.0.0.1 at a free port, guarded by a random token
  * (as Jupyter does), Host and Origin checks. RPC at POST /api/rpc, events on a WebSocket at /api/events.
  */
+import { stringifyWire } from '../../shared/api/wireJson.ts';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -50,7 +51,7 @@ export interface RunningServer {
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   let text: string;
   try {
-    text = JSON.stringify(body);
+    text = stringifyWire(body);
   } catch (error) {
     status = 500;
     text = JSON.stringify({ ok: false, error: { code: 'failed', message: `the answer could not be sent: ${(error as Error).message}` } });
@@ -169,7 +170,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // The tab's drafts are live while its socket is open; a reload or a closed tab offers them at once.
     const release = session ? backend.connectSession(session) : undefined;
     const unsubscribe = backend.events.subscribe((event) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
+      if (ws.readyState === ws.OPEN) ws.send(stringifyWire(event));
     });
     const heartbeat = setInterval(() => {
       if (!alive) return ws.terminate();

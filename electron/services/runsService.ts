@@ -6,6 +6,7 @@ import { catalog } from '../../node-catalog/index.ts';
 import type { RunTarget } from '../../shared/runs/types.ts';
 import { runsDir } from './dataDir.ts';
 import { LocalDriver } from './local/driver.ts';
+import { prometheusGpuUtilization } from './prometheus/gpuUtilization.ts';
 import { RunManager } from './runs/manager.ts';
 import type { KubeConnections } from './runs/manager.ts';
 import { createSettingsStore } from './settings.ts';
@@ -43,7 +44,9 @@ export function createRunsService(options: RunsServiceOptions): RunsService {
       return { pythonPath: s.pythonPath, concurrency: s.localConcurrency || undefined, useDvc: s.localUseDvc };
     },
   });
-  const manager = new RunManager({ runsDir: runsDir(options.dataDir), drivers: [local], kube: lazyKube });
+  // The GPU idle alert asks the Prometheus the settings name (read at each query, so a change applies at once).
+  const gpuUtilization = prometheusGpuUtilization({ url: async () => (await settings.getSettings()).prometheusUrl });
+  const manager = new RunManager({ runsDir: runsDir(options.dataDir), drivers: [local], kube: lazyKube, gpuUtilization });
   const targets = options.clusterTargets ?? ['argo', 'kfp'];
   const ready = targets.some((t) => t === 'argo' || t === 'kfp')
     ? kubeModules().then(([{ ArgoDriver }, { KfpDriver }, kube]) => {

@@ -32,6 +32,7 @@ const fieldSchemas: { [K in keyof Settings]: z.ZodType<Settings[K]> } = {
   localConcurrency: z.number().int().min(0).max(64),
   localUseDvc: z.boolean(),
   recentContexts: z.record(z.string(), choiceSchema),
+  prometheusUrl: z.string().regex(/^https?:\/\/\S+$/).nullable(),
 };
 
 interface StoredSettings {

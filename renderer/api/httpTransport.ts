@@ -1,4 +1,5 @@
 /** Browser mode: RPC over POST /api/rpc and events over a WebSocket at /api/events, both on this origin. */
+import { parseWire } from '../../shared/api/wireJson.ts';
 import type { ApiEvent, ApiEventListener, ApiEventSource } from '../../shared/api/events.ts';
 import type { RpcResponse, RpcTransport } from '../../shared/api/rpc.ts';
 
@@ -91,7 +92,7 @@ export function createHttpTransport(baseUrl: string, token: string | null, optio
       setStatus('connected');
     };
     next.onmessage = (message) => {
-      const event = JSON.parse(String(message.data)) as ApiEvent;
+      const event = parseWire(String(message.data)) as ApiEvent;
       listeners.forEach((listener) => listener(event));
     };
     next.onclose = () => {
@@ -122,7 +123,7 @@ export function createHttpTransport(baseUrl: string, token: string | null, optio
       if (!response.ok && !response.headers.get('content-type')?.includes('application/json')) {
         throw new Error(`HTTP ${response.status} ${response.statusText}`);
       }
-      return (await response.json()) as RpcResponse;
+      return parseWire(await response.text()) as RpcResponse;
     },
     subscribe(listener) {
       listeners.add(listener);

@@ -4,6 +4,7 @@ import { api } from '../api/client.ts';
 import { appStore, useAppStore } from '../store/index.ts';
 import type { LanguageChoice, ThemeChoice } from '../store/uiSlice.ts';
 import { LocalRunSettings } from './LocalRunSettings.tsx';
+import { AlertAppSettings } from '../monitoring/AlertAppSettings.tsx';
 import { Modal } from './Modal.tsx';
 
 export function SettingsDialog() {
@@ -50,6 +51,7 @@ export function SettingsDialog() {
         <label htmlFor="setting-minimap">{t('settingsDialog.minimap')}</label>
         <input id="setting-minimap" type="checkbox" checked={minimap} onChange={(e) => setShowMinimap(e.target.checked)} />
         <LocalRunSettings />
+        <AlertAppSettings />
       </div>
     </Modal>
   );

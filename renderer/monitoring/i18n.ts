@@ -1,4 +1,5 @@
 /** English and Korean text of the monitoring export, the Pushgateway and alert settings, and alert banners. */
+import { ALERT_TEXT } from '../../shared/alerts/text.ts';
 
 export const monitoringEn = {
   export: {
@@ -34,13 +35,7 @@ export const monitoringEn = {
     prometheusUrlInvalid: 'Enter an http:// or https:// URL.',
   },
   alert: {
-    nonFiniteLoss: 'Loss became {{value}} on {{node}} at step {{step}}',
-    lossSpike: 'Loss spiked to {{value}} on {{node}} at step {{step}} ({{factor}}× its recent median {{median}})',
-    stall: 'No progress on {{node}} for {{minutes}} min (last step {{step}})',
-    gpuIdle: 'GPUs of {{node}} at {{value}}% for {{minutes}} min (below {{threshold}}%), at step {{step}}',
-    cancelled: 'The run was stopped to save GPU hours.',
-    notified: 'The run goes on.',
-    title: 'Pipewright alert: {{pipeline}}',
+    ...ALERT_TEXT.en,
     dismiss: 'Dismiss',
     showNode: 'Show {{node}}',
     marker: 'Alert',
@@ -83,13 +78,7 @@ export const monitoringKo: Leaves<typeof monitoringEn> = {
     prometheusUrlInvalid: 'http:// 또는 https:// URL을 입력하세요.',
   },
   alert: {
-    nonFiniteLoss: '{{node}}의 손실이 {{step}} 스텝에서 {{value}}이(가) 되었습니다',
-    lossSpike: '{{node}}의 손실이 {{step}} 스텝에서 {{value}}(으)로 급등했습니다 (최근 중앙값 {{median}}의 {{factor}}배)',
-    stall: '{{node}}이(가) {{minutes}}분 동안 진행하지 않았습니다 (마지막 스텝 {{step}})',
-    gpuIdle: '{{node}}의 GPU 사용률이 {{minutes}}분 동안 {{value}}%입니다 ({{threshold}}% 미만), {{step}} 스텝',
-    cancelled: 'GPU 시간을 아끼려고 실행을 중지했습니다.',
-    notified: '실행은 계속됩니다.',
-    title: 'Pipewright 알림: {{pipeline}}',
+    ...ALERT_TEXT.ko,
     dismiss: '닫기',
     showNode: '{{node}} 보기',
     marker: '알림',

@@ -6,6 +6,8 @@ import { useAppStore } from '../store/index.ts';
 import { formatMetric } from './runFormat.ts';
 import { chartsFor } from './metricCharts.ts';
 import { UPlotChart } from './UPlotChart.tsx';
+import { withMarkerSteps } from '../monitoring/alertMarkers.ts';
+import { useAlertMarkers } from '../monitoring/useAlertMarkers.ts';
 
 interface Props {
   runId: string;
@@ -17,7 +19,8 @@ interface Props {
 export function MetricsPane({ runId, nodeId, nodeLabel, node }: Props) {
   const { t } = useTranslation();
   const records = useAppStore((s) => (s.seriesRunId === runId ? s.series[nodeId] : undefined));
-  const charts = useMemo(() => chartsFor(records ?? []), [records]);
+  const markers = useAlertMarkers(runId, nodeId);
+  const charts = useMemo(() => chartsFor(records ?? []).map((c) => ({ ...c, data: withMarkerSteps(c.data, markers) })), [records, markers]);
   const finals = Object.entries(node.lastMetrics ?? {});
   const message = node.message && (node.phase === 'failed' || node.phase === 'cancelled' || node.phase === 'skipped');
   // Nothing to show: the log takes the whole width.
@@ -31,7 +34,7 @@ export function MetricsPane({ runId, nodeId, nodeLabel, node }: Props) {
       )}
       {message && <p className="run-node-message">{node.message}</p>}
       {charts.map(({ spec, data }) => (
-        <UPlotChart key={spec.id} testId={spec.id} title={t(`runs.chart.${spec.titleKey}`)} data={data} stepLabel={t('runs.chart.step')} />
+        <UPlotChart key={spec.id} testId={spec.id} title={t(`runs.chart.${spec.titleKey}`)} data={data} stepLabel={t('runs.chart.step')} markers={markers} />
       ))}
       {finals.length > 0 ? (
         <div className="final-metrics" data-testid="final-metrics">

@@ -4,6 +4,8 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatNumber } from '../format.ts';
 import { useResolvedTheme } from '../theme.ts';
+import { alertMarkersPlugin } from '../monitoring/alertMarkers.ts';
+import type { ChartMarker } from '../monitoring/alertMarkers.ts';
 import type { ChartData } from './metricCharts.ts';
 
 const COLOURS = ['--chart-1', '--chart-2', '--chart-3', '--chart-4'];
@@ -22,13 +24,14 @@ function aligned(data: ChartData): uPlot.AlignedData {
   return [data.steps, ...data.series.map((s) => s.values)];
 }
 
-function options(width: number, keys: string[], stepLabel: string, points: boolean): uPlot.Options {
+function options(width: number, keys: string[], stepLabel: string, points: boolean, plugins: uPlot.Plugin[]): uPlot.Options {
   const text = cssVar('--text-2', '#4b5363');
   const grid = cssVar('--border', '#dfe2e8');
   const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font: '11px system-ui, sans-serif' };
   return {
     width,
     height: HEIGHT,
+    plugins,
     legend: { show: true, live: true },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: false } },
@@ -53,14 +56,20 @@ interface Props {
   data: ChartData;
   stepLabel: string;
   testId: string;
+  /** Steps to mark (where alerts fired). */
+  markers?: readonly ChartMarker[];
 }
 
-export function UPlotChart({ title, data, stepLabel, testId }: Props) {
+const NO_MARKERS: readonly ChartMarker[] = [];
+
+export function UPlotChart({ title, data, stepLabel, testId, markers = NO_MARKERS }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const theme = useResolvedTheme();
   const latest = useRef(data);
   latest.current = data;
+  const latestMarkers = useRef(markers);
+  latestMarkers.current = markers;
   const keys = data.series.map((s) => s.key);
   const keySignature = keys.join(',');
   // Points show while there are few of them (the tiny engine logs a handful of steps).
@@ -73,7 +82,8 @@ export function UPlotChart({ title, data, stepLabel, testId }: Props) {
     let observer: ResizeObserver | null = null;
     // One frame later: the theme's CSS variables are on <html> by then (the app sets them after this effect).
     const frame = requestAnimationFrame(() => {
-      chart = new uPlot(options(Math.max(160, el.clientWidth), keySignature.split(','), stepLabel, points), aligned(latest.current), el);
+      const plugins = [alertMarkersPlugin(() => latestMarkers.current)];
+      chart = new uPlot(options(Math.max(160, el.clientWidth), keySignature.split(','), stepLabel, points, plugins), aligned(latest.current), el);
       plot.current = chart;
       const built = chart;
       observer = new ResizeObserver(() => built.setSize({ width: Math.max(160, el.clientWidth), height: HEIGHT }));
@@ -91,6 +101,10 @@ export function UPlotChart({ title, data, stepLabel, testId }: Props) {
   useEffect(() => {
     plot.current?.setData(aligned(data));
   }, [data]);
+
+  useEffect(() => {
+    plot.current?.redraw(false);
+  }, [markers]);
 
   return (
     <figure className="metric-chart" data-chart={testId} data-points={data.steps.length}>

@@ -1,6 +1,7 @@
 /** What the run UI does: start, cancel, retry, open from history, delete, download a log. */
 import type { StartRunRequest } from '../../shared/runs/types.ts';
 import { api } from '../api/client.ts';
+import { requestAlertPermission } from '../monitoring/alertNotify.ts';
 import { sameDocument } from '../document/diff.ts';
 import { isDirty } from '../store/documentSlice.ts';
 import { appStore } from '../store/index.ts';
@@ -21,6 +22,7 @@ export function showRun(runId: string): void {
 
 /** Starts the run; the panel opens on it. Rejects with the back end's message. */
 export async function startRunRequest(request: StartRunRequest, remember: Parameters<typeof api.rememberRunContext>[1]): Promise<string> {
+  requestAlertPermission();
   await api.rememberRunContext(request.document.name, remember).catch(() => undefined);
   const summary = await api.startRun(request);
   upsertRun(summary);

@@ -63,6 +63,8 @@ export interface RunAlert {
   threshold?: number;
   /** The recent median loss, for a spike. */
   median?: number;
+  /** How long the condition lasted when it fired, in minutes (stall, gpuIdle). */
+  minutes?: number;
   /** One English sentence (CLI, logs); the app writes its own from the fields above in the user's language. */
   message: string;
 }

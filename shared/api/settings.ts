@@ -23,6 +23,8 @@ export interface Settings {
   localUseDvc: boolean;
   /** The last run target/context/namespace chosen, per pipeline name. */
   recentContexts: Record<string, RunContextChoice>;
+  /** Prometheus (with the DCGM exporter's metrics) as this computer reaches it, for the GPU idle alert; null: that alert is off. */
+  prometheusUrl: string | null;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -32,6 +34,7 @@ export const DEFAULT_SETTINGS: Settings = {
   localConcurrency: 0,
   localUseDvc: false,
   recentContexts: {},
+  prometheusUrl: null,
 };
 
 export type SettingsPatch = Partial<Omit<Settings, 'recentContexts'>>;

@@ -61,6 +61,7 @@ const settingsPatch = z.strictObject({
   pythonPath: z.string().max(MAX_TEXT).nullable().optional(),
   localConcurrency: z.number().int().min(0).max(64).optional(),
   localUseDvc: z.boolean().optional(),
+  prometheusUrl: z.string().max(MAX_TEXT).regex(/^https?:\/\/\S+$/, 'an http:// or https:// URL').nullable().optional(),
 });
 
 export const apiValidators = {

@@ -54,3 +54,21 @@ describe('diffRunState', () => {
     expect(apply(events)).toMatchObject({ phase: 'running', nodes: { a: { phase: 'running', engine: 'tiny' } } });
   });
 });
+
+describe('alerts in the run state', () => {
+  const alert = { id: 'cpt:stall', rule: 'stall' as const, nodeId: 'cpt', step: 40, at: '2026-12-04T10:00:00Z', action: 'notify' as const, message: 'cpt made no progress for 30 minutes (last step 40).' };
+  const base: RunSummary = { id: 'r', pipelineName: 'p', target: 'local', phase: 'running', createdAt: '2026-12-04T09:00:00Z', nodes: {} };
+
+  it('keeps each alert once, in order', () => {
+    const once = applyRunEvent(base, { kind: 'alert', runId: 'r', nodeId: 'cpt', alert });
+    expect(once.alerts).toEqual([alert]);
+    expect(applyRunEvent(once, { kind: 'alert', runId: 'r', nodeId: 'cpt', alert })).toBe(once);
+  });
+
+  it('a run followed from disk reports the alerts it did not have', () => {
+    const after = { ...base, alerts: [alert] };
+    expect(diffRunState(base, after, '2026-12-04T10:00:01Z')).toEqual([{ kind: 'alert', runId: 'r', nodeId: 'cpt', alert }]);
+    expect(diffRunState(after, after, '2026-12-04T10:00:01Z')).toEqual([]);
+  });
+});
+

@@ -54,13 +54,17 @@ export function applyRunEvent<T extends RunSummary>(run: T, event: RunEvent): T 
         return { ...node, lastMetrics };
       });
     }
+    case 'alert': {
+      if (run.alerts?.some((a) => a.id === event.alert.id)) return run;
+      return { ...run, alerts: [...(run.alerts ?? []), event.alert] };
+    }
     case 'log':
     case 'connection':
       return run;
   }
 }
 
-/** Every event that turns `before` into `after` (phases, info, progress, hints; not logs or metrics). */
+/** Every event that turns `before` into `after` (phases, info, progress, hints, alerts; not logs or metrics). */
 export function diffRunState(before: RunSummary, after: RunSummary, at: string): RunEvent[] {
   const runId = after.id;
   const events: RunEvent[] = [];
@@ -74,6 +78,9 @@ export function diffRunState(before: RunSummary, after: RunSummary, at: string):
     }
     if (node.progress && JSON.stringify(node.progress) !== JSON.stringify(old?.progress)) events.push({ kind: 'progress', runId, nodeId, progress: node.progress });
     if (node.hint !== undefined && JSON.stringify(node.hint) !== JSON.stringify(old?.hint)) events.push({ kind: 'hint', runId, nodeId, hint: node.hint });
+  }
+  for (const alert of after.alerts ?? []) {
+    if (!before.alerts?.some((a) => a.id === alert.id)) events.push({ kind: 'alert', runId, nodeId: alert.nodeId, alert });
   }
   if (before.phase !== after.phase || before.message !== after.message) {
     events.push({ kind: 'run-phase', runId, phase: after.phase, at: after.finishedAt ?? at, ...(after.message !== undefined ? { message: after.message } : {}) });

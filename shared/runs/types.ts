@@ -1,4 +1,5 @@
 /** Run events and records shared by every run target (local, kfp, argo), the CLI and the UI. */
+import type { RunAlert } from '../alerts/types.ts';
 import type { PipelineDocument } from '../pipeline/types.ts';
 
 export type RunTarget = 'local' | 'kfp' | 'argo';
@@ -50,7 +51,9 @@ export type RunEvent =
   | { kind: 'metrics'; runId: string; nodeId: string; records: MetricRecord[] }
   | { kind: 'progress'; runId: string; nodeId: string; progress: Progress }
   | { kind: 'hint'; runId: string; nodeId: string; hint: NodeHint | null }
-  | { kind: 'connection'; runId: string; state: 'connected' | 'disconnected'; message?: string };
+  | { kind: 'connection'; runId: string; state: 'connected' | 'disconnected'; message?: string }
+  /** Pipewright's own alert rules fired on a node (shared/alerts); the run record keeps it. */
+  | { kind: 'alert'; runId: string; nodeId: string; alert: RunAlert };
 
 export interface NodeRunState {
   phase: NodePhase;
@@ -76,6 +79,8 @@ export interface RunSummary {
   createdAt: string;
   finishedAt?: string;
   nodes: Record<string, NodeRunState>;
+  /** Alerts that fired while it ran, in order (each rule at most once per node). */
+  alerts?: RunAlert[];
   /** Target-side identity: Argo Workflow name, KFP run id, local workspace path. */
   external?: { workflowName?: string; kfpRunId?: string; kfpPipelineId?: string; workspace?: string; workflowNamespace?: string; kfpUrl?: string };
 }

@@ -1,7 +1,7 @@
 /** Monitoring from the app: the Pushgateway and alert settings, and Export monitoring… to a chosen folder. */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test, workDir } from './fixtures.ts';
+import { expect, rpc, test, workDir } from './fixtures.ts';
 import { documentOf } from './helpers.ts';
 
 test('the pipeline settings set the Pushgateway URL and the alerts, and say what is wrong', async ({ app }) => {
@@ -34,4 +34,20 @@ test('Export monitoring… writes the dashboard and both rule files to the chose
   for (const file of ['dashboard.json', 'alert-rules.yaml', 'prometheusrule.yaml']) expect(existsSync(path.join(dir, file)), file).toBe(true);
   expect(JSON.parse(readFileSync(path.join(dir, 'dashboard.json'), 'utf8')).title).toBe('Pipewright: korean-llm-smoke');
   expect(readFileSync(path.join(dir, 'prometheusrule.yaml'), 'utf8')).toContain('kind: PrometheusRule');
+});
+
+test('the monitoring and alert settings in Korean', async ({ app, request }) => {
+  await app.keyboard.press('Control+n');
+  await app.getByRole('button', { name: /Korean LLM \(smoke\)/ }).click();
+  await rpc(request, 'updateSettings', [{ language: 'ko' }]);
+  try {
+    const section = app.locator('[data-section="monitoring"]');
+    await expect(section.getByRole('heading', { name: '모니터링과 알림' })).toBeVisible();
+    await section.scrollIntoViewIfNeeded();
+    await expect(section.getByLabel('알림이 울리면')).toBeVisible();
+    await expect(section.getByLabel('손실이 NaN 또는 무한대가 됨')).toBeChecked();
+    await app.screenshot({ path: 'test-results/screenshots/monitoring-settings-ko.png' });
+  } finally {
+    await rpc(request, 'updateSettings', [{ language: 'system' }]);
+  }
 });

@@ -8,6 +8,7 @@ import { KfpDriver } from '../../electron/services/kube/kfpDriver.ts';
 import type { KfpDriverOptions } from '../../electron/services/kube/kfpDriver.ts';
 import { kubeConfigFor } from '../../electron/services/kube/kubeconfig.ts';
 import { RunManager } from '../../electron/services/runs/manager.ts';
+import type { RunManagerOptions } from '../../electron/services/runs/manager.ts';
 import { catalog } from '../../node-catalog/index.ts';
 import { templateDocument } from '../../node-catalog/templates/index.ts';
 import type { PipelineDocument } from '../../shared/pipeline/types.ts';
@@ -43,11 +44,11 @@ export function miniDocument(): PipelineDocument {
   return { ...doc, nodes: doc.nodes.filter((n) => keep.has(n.id)), edges: doc.edges.filter((e) => keep.has(e.source) && keep.has(e.target)) };
 }
 
-export function makeManager(env: ClusterEnv, runsDir: string, kfp: Partial<KfpDriverOptions> = {}): RunManager {
+export function makeManager(env: ClusterEnv, runsDir: string, kfp: Partial<KfpDriverOptions> = {}, extra: Partial<RunManagerOptions> = {}): RunManager {
   const base: KubeConfig = env.kubeConfig();
   const options = { catalog, kubeConfigFor: (context?: string) => kubeConfigFor(base, context) };
   const fast = env.real ? {} : { pollMs: 250, settleMs: 10_000 };
-  return new RunManager({ runsDir, drivers: [new ArgoDriver(options), new KfpDriver({ ...options, ...fast, ...kfp })], tickMs: 50 });
+  return new RunManager({ runsDir, drivers: [new ArgoDriver(options), new KfpDriver({ ...options, ...fast, ...kfp })], tickMs: 50, ...extra });
 }
 
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -58,7 +59,7 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   ]);
 }
 
-export function createClusterHarness(env: ClusterEnv, document: () => PipelineDocument = smokeDocument, kfp: Partial<KfpDriverOptions> = {}): ClusterHarness {
+export function createClusterHarness(env: ClusterEnv, document: () => PipelineDocument = smokeDocument, kfp: Partial<KfpDriverOptions> = {}, extra: Partial<RunManagerOptions> = {}): ClusterHarness {
   const runsDir = mkdtempSync(path.join(os.tmpdir(), 'pw-cluster-'));
   const events: RunEvent[] = [];
   const attach = (m: RunManager) => {
@@ -68,7 +69,7 @@ export function createClusterHarness(env: ClusterEnv, document: () => PipelineDo
   const harness: ClusterHarness = {
     env,
     runsDir,
-    manager: attach(makeManager(env, runsDir, kfp)),
+    manager: attach(makeManager(env, runsDir, kfp, extra)),
     events,
     start(target, extra = {}, doc = document()) {
       const namespace = target === 'kfp' ? env.kfpNamespace : env.namespace;
@@ -100,7 +101,7 @@ export function createClusterHarness(env: ClusterEnv, document: () => PipelineDo
       }
     },
     restart() {
-      harness.manager = attach(makeManager(env, runsDir, kfp));
+      harness.manager = attach(makeManager(env, runsDir, kfp, extra));
       return harness.manager;
     },
     async close() {

@@ -61,8 +61,10 @@ describe('a local smoke run pushed to a real Pushgateway, scraped by a real Prom
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('runs the smoke template to success', () => {
+  it('runs the smoke template to success, with no alert from its healthy curves (every rule on, defaults)', () => {
     expect(run.phase).toBe('succeeded');
+    expect(run.alerts).toBeUndefined();
+    expect(h.events.filter((e) => e.kind === 'alert')).toEqual([]);
   });
 
   it('every panel over Pipewright metrics returns data for the run, with the variables substituted', async () => {

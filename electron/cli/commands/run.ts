@@ -4,7 +4,7 @@ import { catalog } from '../../../node-catalog/index.ts';
 import { hasErrors, validatePipeline } from '../../../shared/pipeline/validate.ts';
 import type { RunEvent, RunTarget } from '../../../shared/runs/types.ts';
 import { formatProblem, readPipelineFile, summarizeProblems } from '../pipelineFile.ts';
-import { durationOf, keyMetrics, nodeSummaryTable } from '../runFormat.ts';
+import { alertSummary, durationOf, keyMetrics, nodeSummaryTable } from '../runFormat.ts';
 import { openRunManager } from '../runtime.ts';
 import { EXIT_FAILURE, EXIT_OK, type CliCommand, type CliIo } from '../types.ts';
 
@@ -40,6 +40,7 @@ function createPrinter(io: CliIo, runId: string, nodeIds: string[]): (e: RunEven
       line(e.nodeId, `${label ? `${label} ` : ''}${current}/${total}${percent}`);
     } else if (e.kind === 'hint' && e.hint) line(e.nodeId, `${e.hint.reason}: ${e.hint.hint}`);
     else if (e.kind === 'connection') line('run', e.message ?? e.state);
+    else if (e.kind === 'alert') line(e.nodeId, `ALERT ${e.alert.message}`);
   };
 }
 
@@ -150,6 +151,7 @@ export const command: CliCommand = {
     await manager.close();
     process.removeListener('exit', onExit);
     io.stdout(`\n${nodeSummaryTable(done)}\n`);
+    if (done.alerts?.length) io.stdout(`${alertSummary(done.alerts)}\n`);
     const took = durationOf(done.createdAt, done.finishedAt);
     io.stdout(`Run ${runId} ${done.phase}${took ? ` in ${took}` : ''}${done.message && done.phase !== 'succeeded' ? `: ${done.message}` : ''}\n`);
     if (interrupted) return 130;

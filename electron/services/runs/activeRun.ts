@@ -6,6 +6,7 @@
 import { applyRunEvent } from '../../../shared/runs/state.ts';
 import { TERMINAL_NODE_PHASES, TERMINAL_RUN_PHASES } from '../../../shared/runs/types.ts';
 import type { NodePhase, RunEvent, RunPhase } from '../../../shared/runs/types.ts';
+import type { RunAlerting } from './alerting.ts';
 import { nodeLogDir } from './logFiles.ts';
 import { NodeLogWriter } from './logWriter.ts';
 import type { LogCaps } from './logWriter.ts';
@@ -20,6 +21,10 @@ const LAZY_WRITE_DELAY_MS = 1000;
 export class ActiveRun {
   handle?: RunHandle;
   cancelRequested = false;
+  /** Pipewright's alert rules on this run's events. */
+  alerting?: RunAlerting;
+  /** Why Pipewright itself stopped the run (an alert), for the run's final message. */
+  stopReason?: string;
   readonly done: Promise<StoredRun>;
   private resolveDone!: (record: StoredRun) => void;
   private readonly logs = new Map<string, NodeLogWriter>();
@@ -75,8 +80,10 @@ export class ActiveRun {
       return;
     }
     if (event.kind === 'metrics') this.metricWriter(event.nodeId).append(event.records);
+    if (event.kind === 'run-phase' && event.phase === 'cancelled' && this.stopReason) event = { ...event, message: this.stopReason };
     this.record = applyRunEvent(this.record, event);
     this.publish(event);
+    if (!this.settled) this.alerting?.observe(event);
     const lazy = event.kind === 'metrics' || event.kind === 'progress' || event.kind === 'connection';
     this.scheduleWrite(lazy ? LAZY_WRITE_DELAY_MS : PHASE_WRITE_DELAY_MS);
     if (event.kind === 'run-phase' && this.terminal) await this.settle(event.phase);

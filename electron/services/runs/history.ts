@@ -13,9 +13,9 @@ import { readStoredRun, recordFile, writeJsonAtomic } from './runFiles.ts';
 import type { StoredRun } from './runFiles.ts';
 
 export function toSummary(run: RunSummary): RunSummary {
-  const { id, pipelineName, target, context, namespace, phase, message, createdAt, finishedAt, nodes, external } = run;
+  const { id, pipelineName, target, context, namespace, phase, message, createdAt, finishedAt, nodes, external, alerts } = run;
   const summary: RunSummary = { id, pipelineName, target, phase, createdAt, nodes };
-  Object.assign(summary, Object.fromEntries(Object.entries({ context, namespace, message, finishedAt, external }).filter(([, v]) => v !== undefined)));
+  Object.assign(summary, Object.fromEntries(Object.entries({ context, namespace, message, finishedAt, alerts, external }).filter(([, v]) => v !== undefined)));
   return summary;
 }
 

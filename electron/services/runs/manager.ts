@@ -8,6 +8,8 @@ import type { ConnectionCheck, KubeContextInfo, LogPage, RunEventListener, RunEv
 import { TERMINAL_RUN_PHASES } from '../../../shared/runs/types.ts';
 import type { MetricRecord, RunRecord, RunSummary, RunTarget, StartRunRequest } from '../../../shared/runs/types.ts';
 import { ActiveRun } from './activeRun.ts';
+import { RunAlerting } from './alerting.ts';
+import type { GpuUtilization } from './alerting.ts';
 import { RunEventBus } from './eventBus.ts';
 import { followRunFromDisk } from './follow.ts';
 import type { RunFollow } from './follow.ts';
@@ -31,6 +33,10 @@ export interface RunManagerOptions {
   now?: () => Date;
   /** How often waiting log lines are written and cancel requests looked for (ms). */
   tickMs?: number;
+  /** Reads a step pod's GPU utilization (Prometheus with DCGM); without it the GPU idle alert is off. */
+  gpuUtilization?: GpuUtilization;
+  /** How often running steps' GPUs are sampled (ms, default 30 s). */
+  gpuSampleMs?: number;
 }
 
 const HEARTBEAT_MS = 5_000;
@@ -100,6 +106,17 @@ export class RunManager implements RunsApi, RunEventSource {
 
   private adopt(record: StoredRun, dir: string, driver: RunTargetDriver): ActiveRun {
     const run = new ActiveRun(record, dir, driver, this.caps, (event) => this.bus.emit(event), this.now);
+    run.alerting = new RunAlerting({
+      record,
+      emit: (event) => run.emit(event),
+      cancel: (alert) => {
+        run.stopReason = `Stopped by an alert: ${alert.message}`;
+        void this.cancelRun(record.id).catch((error: unknown) => console.error(`run ${record.id}: stopping it for an alert failed:`, error));
+      },
+      now: () => this.now().getTime(),
+      gpu: this.options.gpuUtilization,
+      gpuSampleMs: this.options.gpuSampleMs ?? 30_000,
+    });
     this.active.set(record.id, run);
     void run.done.then(() => this.active.delete(record.id));
     return run;
@@ -282,6 +299,7 @@ export class RunManager implements RunsApi, RunEventSource {
     if (heartbeat) this.lastHeartbeat = Date.now();
     for (const run of this.active.values()) {
       if (run.terminal) continue;
+      run.alerting?.tick(run.record.external?.workflowNamespace ?? run.record.namespace);
       await run.flush().catch((error: unknown) => console.error(error));
       if (await takeCancelRequest(run.dir)) void this.cancelRun(run.record.id);
       if (heartbeat) await writeOwner(run.dir, this.now()).catch(() => undefined);

@@ -57,6 +57,11 @@ function decodeLastMetrics(run: StoredRun): void {
     if (!metrics) continue;
     for (const [key, v] of Object.entries(metrics)) if (typeof v === 'string') metrics[key] = NON_FINITE[v] ?? NaN;
   }
+  // An alert's measured value may be the NaN loss that set it off.
+  for (const alert of run.alerts ?? []) {
+    const fields = alert as unknown as Record<string, unknown>;
+    for (const key of ['value', 'threshold', 'median']) if (typeof fields[key] === 'string') fields[key] = NON_FINITE[fields[key]] ?? NaN;
+  }
 }
 
 export function recordFile(runDir: string): string {
