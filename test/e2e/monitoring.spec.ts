@@ -51,3 +51,19 @@ test('the monitoring and alert settings in Korean', async ({ app, request }) => 
     await rpc(request, 'updateSettings', [{ language: 'system' }]);
   }
 });
+
+test('the Prometheus URL for the GPU idle alert is set in Settings, and refused when not a URL', async ({ app, request }) => {
+  try {
+    await app.getByRole('button', { name: 'Settings', exact: true }).click();
+    const field = app.getByLabel('Prometheus URL for GPU alerts');
+    await field.fill('localhost:9090');
+    await field.blur();
+    await expect(app.getByRole('dialog').getByRole('alert')).toHaveText('Enter an http:// or https:// URL.');
+    await field.fill('http://localhost:9090');
+    await field.blur();
+    await expect.poll(async () => ((await rpc(request, 'getSettings')) as { prometheusUrl: string | null }).prometheusUrl).toBe('http://localhost:9090');
+    await expect(app.getByRole('dialog').getByRole('alert')).toHaveCount(0);
+  } finally {
+    await rpc(request, 'updateSettings', [{ prometheusUrl: null }]);
+  }
+});

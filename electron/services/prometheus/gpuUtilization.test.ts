@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../../../test/fixtures/prometheusTools.ts';
+import { createServer } from 'node:net';
 import { gpuUtilizationQuery, prometheusGpuUtilization } from './gpuUtilization.ts';
+
+/** A loopback port nothing listens on. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 describe('GPU utilization from Prometheus', () => {
   it('asks for the mean DCGM utilization of the pod, in its namespace when known', () => {
@@ -12,7 +22,7 @@ describe('GPU utilization from Prometheus', () => {
     const warnings: string[] = [];
     const off = prometheusGpuUtilization({ url: () => null, warn: (m) => warnings.push(m) });
     expect(await off({ pod: 'p' })).toBeUndefined();
-    const port = await freePort();
+    const port = await closedPort();
     const down = prometheusGpuUtilization({ url: () => `http://127.0.0.1:${port}`, warn: (m) => warnings.push(m), timeoutMs: 2000 });
     expect(await down({ pod: 'p' })).toBeUndefined();
     expect(await down({ pod: 'q' })).toBeUndefined();
