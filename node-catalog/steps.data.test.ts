@@ -131,10 +131,11 @@ describe('preprocess step', () => {
     ];
     const { result } = await preprocess('count', records);
     expect(result.code).toBe(0);
-    expect(result.metrics.at(-1)).toEqual({ step: 0, read: 7, kept: 2, duplicates: 3, too_short: 1, missing_field: 1 });
+    expect(result.metrics.at(-1)).toEqual({ step: 0, read: 7, kept: 2, duplicates: 3, too_short: 1, missing_field: 1, chars: 31 });
     const kept = readJsonl(join(work.dir, 'count-out', 'data.jsonl'));
     expect(kept).toEqual([{ text: '한국어 말뭉치의 첫 문장입니다.', source: 'a' }, { text: '서울·부산을 잇는 고속철도', source: 'e' }]);
-    expect(JSON.parse(readFileSync(join(work.dir, 'count-out', 'stats.json'), 'utf8'))).toMatchObject({ kept: 2, duplicates: 3 });
+    expect(JSON.parse(readFileSync(join(work.dir, 'count-out', 'stats.json'), 'utf8'))).toMatchObject({ kept: 2, duplicates: 3, chars: 31 });
+    expect(result.stdout).toContain('preprocess: read 7, kept 2 (31 characters), duplicates 3');
     expect(result.progress.at(-1)).toEqual({ current: 7, total: 7, label: 'preprocess' });
   });
 
@@ -162,8 +163,10 @@ describe('preprocess step', () => {
 
   it('cleans the sample corpus: 200 read, 178 kept, 13 duplicates, 9 too short', async () => {
     const result = await runStep(work.script('preprocess'), ['--in-dataset', 'samples/ko_corpus.jsonl', '--out-dataset', 'corpus-out'], { cwd: work.dir });
-    expect(result.metrics.at(-1)).toEqual({ step: 0, read: 200, kept: 178, duplicates: 13, too_short: 9, missing_field: 0 });
     const text = readFileSync(join(work.dir, 'corpus-out', 'data.jsonl'), 'utf8');
+    const chars = text.trim().split('\n').reduce((sum, line) => sum + (JSON.parse(line) as { text: string }).text.length, 0);
+    expect(result.metrics.at(-1)).toEqual({ step: 0, read: 200, kept: 178, duplicates: 13, too_short: 9, missing_field: 0, chars });
+    expect(chars).toBeGreaterThan(178 * 10);
     expect(text).not.toMatch(/[ㆍ\u200b\u3000\u00a0\t]| {2}/);
     expect(text.normalize('NFC')).toBe(text);
   });

@@ -18,6 +18,7 @@ import { createFilesService } from './files/filesService.ts';
 import { createRecentFilesStore } from './files/recentFiles.ts';
 import { noticesFor } from './notices.ts';
 import { createRecoveryStore } from './recovery.ts';
+import { readEstimateInputs } from './estimate/inputs.ts';
 import { createSettingsStore } from './settings.ts';
 
 /** Native dialogs, supplied by the desktop shell. null: the user cancelled. */
@@ -146,6 +147,7 @@ export function createBackend(options: BackendOptions): Backend {
     getSettings: () => settings.getSettings(),
     updateSettings: (patch) => settings.updateSettings(patch),
     rememberRunContext: (name, choice) => settings.rememberRunContext(name, choice),
+    readEstimateInputs: (request) => readEstimateInputs(request),
     ...(options.runs ? pickRuns(options.runs) : createUnavailableRuns()),
   };
 

@@ -84,6 +84,16 @@ describe('settings store', () => {
     expect(await notices.listNotices()).toEqual([expect.objectContaining({ kind: 'newer-version', file: 'settings', version: 2 })]);
   });
 
+  it('keeps the GPU estimate settings: default product (or none) and changed prices; bad entries fall back', async () => {
+    const store = createSettingsStore(dataDir);
+    await store.updateSettings({ defaultGpuProduct: 'NVIDIA-L40S', gpuPrices: { 'NVIDIA-L40S': 0.95 } });
+    expect(await createSettingsStore(dataDir).getSettings()).toMatchObject({ defaultGpuProduct: 'NVIDIA-L40S', gpuPrices: { 'NVIDIA-L40S': 0.95 } });
+    await store.updateSettings({ defaultGpuProduct: null });
+    expect((await store.getSettings()).defaultGpuProduct).toBeNull();
+    await fs.writeFile(path.join(dataDir, 'settings.json'), JSON.stringify({ defaultGpuProduct: 7, gpuPrices: { 'NVIDIA-L4': -1 } }));
+    expect(await createSettingsStore(dataDir).getSettings()).toMatchObject({ defaultGpuProduct: DEFAULT_SETTINGS.defaultGpuProduct, gpuPrices: {} });
+  });
+
   it('remembers the run context per pipeline, concurrently', async () => {
     let clock = Date.parse('2025-01-01T00:00:00Z');
     const store = createSettingsStore(dataDir, () => new Date(clock++));

@@ -33,6 +33,8 @@ const fieldSchemas: { [K in keyof Settings]: z.ZodType<Settings[K]> } = {
   localUseDvc: z.boolean(),
   recentContexts: z.record(z.string(), choiceSchema),
   prometheusUrl: z.string().regex(/^https?:\/\/\S+$/).nullable(),
+  defaultGpuProduct: z.string().max(256).nullable(),
+  gpuPrices: z.record(z.string().max(256), z.number().nonnegative().finite()),
 };
 
 interface StoredSettings {
@@ -47,7 +49,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 function parseSettings(raw: unknown): ParseResult<StoredSettings> {
   if (!isObject(raw)) return { ok: false, detail: `it holds ${Array.isArray(raw) ? 'a list' : raw === null ? 'null' : `a ${typeof raw}`}, not settings` };
-  const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS, recentContexts: {} };
+  const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS, recentContexts: {}, gpuPrices: {} };
   const extras: Record<string, unknown> = {};
   const dropped: string[] = [];
   for (const [key, value] of Object.entries(raw)) {

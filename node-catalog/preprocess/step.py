@@ -4,7 +4,7 @@
 Unicode NFC, control and zero-width characters removed, runs of spaces collapsed (blank lines kept
 to one), `ㆍ` (and other middle-dot look-alikes) turned into `·`; records whose cleaned text is
 shorter than min_chars, or was seen before, are dropped. Writes data.jsonl (the records with the
-cleaned text in text_field) and stats.json into --out-dataset.
+cleaned text in text_field) and stats.json (counts, and the characters kept) into --out-dataset.
 """
 from __future__ import annotations
 
@@ -47,7 +47,8 @@ def main():
     field, source = p["text_field"], args.inputs["dataset"]
     out_dir = ensure_dir(args.outputs["dataset"])
     total = count_lines(source)
-    counts = {"read": 0, "kept": 0, "duplicates": 0, "too_short": 0, "missing_field": 0}
+    # chars: characters of text kept, which the app's estimate turns into tokens before the next run.
+    counts = {"read": 0, "kept": 0, "duplicates": 0, "too_short": 0, "missing_field": 0, "chars": 0}
     seen = set()
     every = max(1, total // 20)
     with open(os.path.join(out_dir, "data.jsonl"), "w", encoding="utf-8") as out:
@@ -72,12 +73,13 @@ def main():
             record[field] = clean if p["normalize"] else raw
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             counts["kept"] += 1
+            counts["chars"] += len(record[field])
     if counts["read"] and counts["missing_field"] == counts["read"]:
         raise StepError("no record in %s has a string field '%s' (set text_field)" % (source, field), EXIT_INPUT)
     emit_progress(counts["read"], counts["read"], "preprocess")
     emit_metric(0, **counts)
     write_json(os.path.join(out_dir, "stats.json"), counts)
-    say("preprocess: read %(read)d, kept %(kept)d, duplicates %(duplicates)d, too short %(too_short)d, missing field %(missing_field)d" % counts)
+    say("preprocess: read %(read)d, kept %(kept)d (%(chars)d characters), duplicates %(duplicates)d, too short %(too_short)d, missing field %(missing_field)d" % counts)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ export type * from './notices.ts';
 export type * from './settings.ts';
 export type * from './events.ts';
 export type * from './runs.ts';
+export type * from './estimate.ts';
 export type * from './bridge.ts';
 export type { RpcRequest, RpcResponse, RpcTransport, RpcServer } from './rpc.ts';
 export { ApiError, notAvailable } from './errors.ts';

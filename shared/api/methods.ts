@@ -36,6 +36,7 @@ export const apiMethods = {
   deleteRun: true,
   listNotices: true,
   dismissNotice: true,
+  readEstimateInputs: true,
 } as const satisfies MethodTable<PipewrightApi>;
 
 export function isApiMethod(name: string): name is keyof PipewrightApi {

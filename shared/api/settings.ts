@@ -25,6 +25,10 @@ export interface Settings {
   recentContexts: Record<string, RunContextChoice>;
   /** Prometheus (with the DCGM exporter's metrics) as this computer reaches it, for the GPU idle alert; null: that alert is off. */
   prometheusUrl: string | null;
+  /** GPU product (`nvidia.com/gpu.product` label) the estimate judges nodes against when they name none; null: none. */
+  defaultGpuProduct: string | null;
+  /** USD per GPU-hour by product label, where the user changed the estimate's default price. */
+  gpuPrices: Record<string, number>;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -35,6 +39,8 @@ export const DEFAULT_SETTINGS: Settings = {
   localUseDvc: false,
   recentContexts: {},
   prometheusUrl: null,
+  defaultGpuProduct: 'NVIDIA-A100-SXM4-80GB',
+  gpuPrices: {},
 };
 
 export type SettingsPatch = Partial<Omit<Settings, 'recentContexts'>>;

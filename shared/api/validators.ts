@@ -62,6 +62,8 @@ const settingsPatch = z.strictObject({
   localConcurrency: z.number().int().min(0).max(64).optional(),
   localUseDvc: z.boolean().optional(),
   prometheusUrl: z.string().max(MAX_TEXT).regex(/^https?:\/\/\S+$/, 'an http:// or https:// URL').nullable().optional(),
+  defaultGpuProduct: z.string().max(256).nullable().optional(),
+  gpuPrices: z.record(z.string().min(1).max(256), z.number().nonnegative().max(1e6)).optional(),
 });
 
 export const apiValidators = {
@@ -122,4 +124,11 @@ export const apiValidators = {
   deleteRun: z.tuple([id]),
   listNotices: z.tuple([]),
   dismissNotice: z.tuple([z.string().min(1).max(MAX_TEXT)]),
+  readEstimateInputs: z.tuple([
+    z.strictObject({
+      documentPath: path.nullable(),
+      modelPaths: z.array(z.string().min(1).max(MAX_TEXT)).max(1000),
+      datasetUris: z.array(z.string().min(1).max(MAX_TEXT)).max(1000),
+    }),
+  ]),
 } as const satisfies ValidatorTable<PipewrightApi>;

@@ -51,6 +51,10 @@ export const PROBLEM_CODES = {
   'image-lacks-packages': ['warning', "A step's image is known not to carry the Python packages its engine imports (e.g. PyTorch's plain image for Unsloth)."],
   'alerts-invalid': ['error', 'An alert setting (settings.alerts or a node\'s alerts) is malformed: action not notify/cancel, enabled not true/false, a threshold out of range.'],
   cycle: ['error', 'Nodes that depend on each other in a loop; a pipeline must flow one way.'],
+  'gpu-memory-exceeded': ['error', 'A step needs more GPU memory per GPU than its GPU product has (estimate, docs/estimate.md).'],
+  'gpu-memory-tight': ['warning', 'A step needs more than 90 % of its GPU product memory (estimate): little room for spikes.'],
+  'model-unknown': ['warning', 'The base model is neither in the estimate table nor a local folder with a readable config.json: memory and time are not estimated.'],
+  'gpu-product-unknown': ['warning', 'The GPU product is not in the estimate table: memory fit and time are not checked.'],
 } as const satisfies Record<string, readonly [Severity, string]>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;

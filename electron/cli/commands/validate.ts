@@ -2,6 +2,8 @@ import { catalog } from '../../../node-catalog/index.ts';
 import { loadErrorToProblem } from '../../../shared/pipeline/load.ts';
 import type { Problem } from '../../../shared/pipeline/types.ts';
 import { hasErrors, validatePipeline } from '../../../shared/pipeline/validate.ts';
+import { estimateProblems } from '../../../shared/estimate/problems.ts';
+import { estimateContextFor } from '../estimateContext.ts';
 import { formatProblem, readPipelineFile, summarizeProblems } from '../pipelineFile.ts';
 import { EXIT_FAILURE, EXIT_OK, type CliCommand } from '../types.ts';
 
@@ -12,7 +14,8 @@ export const command: CliCommand = {
   description: [
     'Loads FILE (a *.pipewright.json document; older formats are upgraded in memory) and checks it',
     'against the node catalog: names and ids, edges and port kinds, inputs, cycles, parameters,',
-    'resources and settings. Problems go to stderr, one per line, naming the node or edge.',
+    'resources and settings, and whether each GPU step fits its GPU product (`pipewright estimate`).',
+    'Problems go to stderr, one per line, naming the node or edge.',
     'Exit status: 0 when there is no error (warnings allowed), 1 when there is an error or the',
     'file cannot be read, 2 for a wrong command line.',
   ].join('\n'),
@@ -35,7 +38,9 @@ export const command: CliCommand = {
       return EXIT_FAILURE;
     }
     if (loaded.migratedFrom) io.stderr(`note: ${file} is in the older format ${loaded.migratedFrom}; it was checked as ${loaded.document.format}.\n`);
-    const problems = validatePipeline(loaded.document, catalog);
+    const structural = validatePipeline(loaded.document, catalog);
+    // GPU memory fit needs a sound graph; on a broken one the structural problems come first.
+    const problems = hasErrors(structural) ? structural : [...structural, ...estimateProblems(loaded.document, catalog, await estimateContextFor(io, loaded.document, file))];
     if (json) {
       io.stdout(`${JSON.stringify({ problems }, null, 2)}\n`);
     } else if (problems.length === 0) {

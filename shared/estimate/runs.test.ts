@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { pipelineFromAscii } from '../../test/fixtures/asciiPipeline.ts';
+import type { RunSummary } from '../runs/types.ts';
+import { nodeSecondsLeft, preprocessCountsFromRuns, runSecondsLeft } from './runs.ts';
+import type { PipelineEstimate } from './types.ts';
+
+const run = (id: string, createdAt: string, nodes: RunSummary['nodes'], pipelineName = 'p'): RunSummary => ({ id, pipelineName, target: 'local', phase: 'succeeded', createdAt, nodes });
+const NOW = Date.parse('2026-12-04T12:00:00Z');
+
+describe('preprocess counts from earlier runs', () => {
+  it('takes each node from the latest run of the same pipeline that counted it', () => {
+    const runs = [
+      run('old', '2026-12-01T00:00:00Z', { prep: { phase: 'succeeded', lastMetrics: { chars: 100, kept: 2 } }, other: { phase: 'succeeded', lastMetrics: { chars: 7 } } }),
+      run('new', '2026-12-03T00:00:00Z', { prep: { phase: 'succeeded', lastMetrics: { chars: 900, kept: 9 } } }),
+      run('failed', '2026-12-04T00:00:00Z', { prep: { phase: 'failed', lastMetrics: { chars: 5 } } }),
+      run('elsewhere', '2026-12-05T00:00:00Z', { prep: { phase: 'succeeded', lastMetrics: { chars: 1 } } }, 'q'),
+    ];
+    expect(preprocessCountsFromRuns(runs, 'p')).toEqual({ prep: { chars: 900, records: 9 }, other: { chars: 7 } });
+  });
+});
+
+describe('time left', () => {
+  it('a node: tqdm remaining time, else its rate, else the pace since it started', () => {
+    const base = { phase: 'running' as const, startedAt: '2026-12-04T11:50:00Z' };
+    expect(nodeSecondsLeft({ ...base, progress: { current: 10, total: 100, etaSeconds: 42, rate: 1 } }, NOW)).toBe(42);
+    expect(nodeSecondsLeft({ ...base, progress: { current: 10, total: 100, rate: 2 } }, NOW)).toBe(45);
+    expect(nodeSecondsLeft({ ...base, progress: { current: 25, total: 100 } }, NOW)).toBe(1800);
+    expect(nodeSecondsLeft({ phase: 'succeeded', progress: { current: 1, total: 2 } }, NOW)).toBeUndefined();
+    expect(nodeSecondsLeft({ ...base, progress: { current: 0, total: 100 } }, NOW)).toBeUndefined();
+  });
+
+  it('the pipeline: finished nodes nothing, running from progress, pending from the estimate, along the longest path', () => {
+    const doc = pipelineFromAscii('raw:dataset -> cpt -> eval\nraw -> other:cpt');
+    const estimate = { nodes: [{ id: 'cpt', hours: 2 }, { id: 'eval', hours: 0.5 }, { id: 'other', hours: 1 }], total: {}, criticalPath: [] } as unknown as PipelineEstimate;
+    const r = run('r', '2026-12-04T11:00:00Z', {
+      raw: { phase: 'succeeded' },
+      cpt: { phase: 'running', startedAt: '2026-12-04T11:30:00Z', progress: { current: 50, total: 100, etaSeconds: 600 } },
+      other: { phase: 'pending' },
+    });
+    // cpt 600 s + eval 1,800 s = 2,400 s; other (pending, 3,600 s) is longer.
+    expect(runSecondsLeft(doc, r, estimate, NOW)).toEqual({ seconds: 3600, partial: false });
+    const noProgress = { ...r, nodes: { ...r.nodes, cpt: { phase: 'running' as const, startedAt: '2026-12-04T11:30:00Z' } } };
+    expect(runSecondsLeft(doc, noProgress, estimate, NOW)).toEqual({ seconds: 5400 + 1800, partial: false });
+    const unknown = { ...estimate, nodes: [{ id: 'cpt', hours: null }, ...estimate.nodes.slice(1)] } as unknown as PipelineEstimate;
+    expect(runSecondsLeft(doc, noProgress, unknown, NOW)).toEqual({ seconds: 3600, partial: true });
+  });
+});

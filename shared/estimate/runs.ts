@@ -1,0 +1,73 @@
+/**
+ * The estimate and runs: the characters preprocess counted in earlier runs (so the next estimate uses
+ * real counts), a running node's time left from its progress lines, and the pipeline's time left
+ * (the critical path of what remains, with the estimate for nodes not started yet).
+ */
+import type { PipelineDocument } from '../pipeline/types.ts';
+import { TERMINAL_NODE_PHASES, type NodeRunState, type RunSummary } from '../runs/types.ts';
+import type { PipelineEstimate } from './types.ts';
+
+/** Per node id, the characters and records the latest run of `pipelineName` counted (preprocess's `chars` and `kept`). */
+export function preprocessCountsFromRuns(runs: readonly RunSummary[], pipelineName: string): Record<string, { chars: number; records?: number }> {
+  const out: Record<string, { chars: number; records?: number }> = {};
+  const latestFirst = runs.filter((r) => r.pipelineName === pipelineName).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  for (const run of latestFirst) {
+    for (const [id, node] of Object.entries(run.nodes)) {
+      const chars = node.lastMetrics?.chars;
+      if (out[id] || node.phase !== 'succeeded' || typeof chars !== 'number' || !(chars > 0)) continue;
+      const kept = node.lastMetrics?.kept;
+      out[id] = typeof kept === 'number' && kept > 0 ? { chars, records: kept } : { chars };
+    }
+  }
+  return out;
+}
+
+/** Seconds a running node has left: tqdm's own estimate, else its rate, else the pace since it started. */
+export function nodeSecondsLeft(node: NodeRunState, nowMs: number): number | undefined {
+  const p = node.progress;
+  if (node.phase !== 'running' || !p || !(p.total > 0)) return undefined;
+  const left = Math.max(0, p.total - p.current);
+  if (p.etaSeconds !== undefined && Number.isFinite(p.etaSeconds)) return p.etaSeconds;
+  if (p.rate !== undefined && p.rate > 0) return left / p.rate;
+  const started = node.startedAt ? Date.parse(node.startedAt) : NaN;
+  if (!(p.current > 0) || Number.isNaN(started)) return undefined;
+  return ((nowMs - started) / 1000) * (left / p.current);
+}
+
+export interface RemainingTime {
+  /** Seconds until the last node should finish, along the critical path of what remains. */
+  seconds: number;
+  /** Some GPU node's remaining time is unknown (no estimate, no progress yet): the figure is a lower bound. */
+  partial: boolean;
+}
+
+/** Time left for a run: finished nodes count nothing, running ones their progress (or the estimate less the time spent), pending ones the estimate. */
+export function runSecondsLeft(doc: PipelineDocument, run: RunSummary, estimate: PipelineEstimate, nowMs: number): RemainingTime {
+  const estimated = new Map(estimate.nodes.map((n) => [n.id, n.hours === null ? undefined : n.hours * 3600]));
+  let partial = false;
+  const left = new Map<string, number>();
+  for (const node of doc.nodes) {
+    const state = run.nodes[node.id] ?? { phase: 'pending' as const };
+    if (TERMINAL_NODE_PHASES.includes(state.phase)) continue;
+    const fromProgress = nodeSecondsLeft(state, nowMs);
+    const planned = estimated.get(node.id);
+    const spent = state.startedAt ? Math.max(0, (nowMs - Date.parse(state.startedAt)) / 1000) : 0;
+    const seconds = fromProgress ?? (planned === undefined ? undefined : Math.max(0, planned - (state.phase === 'running' ? spent : 0)));
+    if (seconds === undefined && estimated.has(node.id)) partial = true;
+    left.set(node.id, seconds ?? 0);
+  }
+  const sources = new Map<string, string[]>();
+  for (const e of doc.edges) sources.set(e.target, [...(sources.get(e.target) ?? []), e.source]);
+  const finish = new Map<string, number>();
+  const visit = (id: string, depth = 0): number => {
+    const known = finish.get(id);
+    if (known !== undefined) return known;
+    if (depth > doc.nodes.length) return 0;
+    const before = (sources.get(id) ?? []).reduce((max, source) => Math.max(max, visit(source, depth + 1)), 0);
+    const value = before + (left.get(id) ?? 0);
+    finish.set(id, value);
+    return value;
+  };
+  const seconds = doc.nodes.reduce((max, n) => Math.max(max, visit(n.id)), 0);
+  return { seconds, partial };
+}
