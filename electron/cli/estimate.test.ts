@@ -127,7 +127,7 @@ describe('pipewright estimate', () => {
     const r = spawnSync(process.execPath, [bin, 'estimate', TEMPLATE, '--json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PIPEWRIGHT_DATA_DIR: join(dir, 'data') }, timeout: 60_000 });
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { nodes: { id: string; fits: boolean; tokens: number | null }[]; total: { hours: null } };
-    expect(out.nodes.map((n) => [n.id, n.fits, n.tokens === null])).toEqual([['cpt', true, true], ['sft', true, true], ['eval', true, false]]);
+    expect(out.nodes.map((n) => [n.id, n.fits, n.tokens === null])).toEqual([['cpt', true, true], ['sft', true, true], ['eval', true, false], ['ko-bench', true, true]]);
     expect(out.total.hours).toBeNull();
     expect(r.stderr).toContain('note: cpt: tokens unknown: the size of s3://korean-llm-data/corpus/ is unknown until preprocess has run once');
   });

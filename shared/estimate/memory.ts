@@ -115,7 +115,8 @@ export function inferenceMemory(s: InferenceSetup, k: MemoryCoefficients = FITTE
     { key: 'kvCache', bytes: kvCache },
     { key: 'activations', bytes: Math.max(0, prefill - logits) },
     { key: 'logits', bytes: logits },
-    { key: 'fragmentation', bytes: k.kvCacheFragmentation * kvCache + k.inferenceOverheadGiB * GIB },
+    // The cache only fragments while generate() grows it a token at a time; a scoring forward makes it at once.
+    { key: 'fragmentation', bytes: (s.newTokens > 0 ? k.kvCacheFragmentation * kvCache : 0) + k.inferenceOverheadGiB * GIB },
   ]);
 }
 

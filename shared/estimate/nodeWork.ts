@@ -108,9 +108,15 @@ export function inferenceSetup(scope: Scope, node: PipelineNode, promptTokens: n
   if (setup.value.engineName === 'tiny') return { ok: false, reason: 'the model comes from the tiny CPU engine' };
   const p = paramsOf(scope, node);
   const { shape, fourBit, loraR, targets, loraDropout } = setup.value;
-  // eval takes an fp32 cross-entropy over the scoring pass: bf16 logits, the fp32 copy, log_softmax.
-  return { ok: true, value: { shape, fourBit, lora: { loraR, targets, loraDropout }, batch: 1, promptTokens, newTokens: num(p.max_new_tokens, 0), logitBytes: 8 } };
+  const newTokens = num(p.max_new_tokens, 0);
+  // A generating step (eval) takes an fp32 loss over the whole scoring pass: bf16 logits, the fp32 copy, log_softmax.
+  // A log-likelihood scorer (ko-bench) upcasts only the answer's few positions: bf16 logits of every choice row of a batch.
+  const rows = newTokens > 0 ? 1 : num(p.batch_size, 1) * CHOICES_PER_QUESTION;
+  return { ok: true, value: { shape, fourBit, lora: { loraR, targets, loraDropout }, batch: rows, promptTokens, newTokens, logitBytes: newTokens > 0 ? 8 : 2 } };
 }
+
+/** Multiple-choice benchmarks score each choice as a row of the batch: four per question. */
+export const CHOICES_PER_QUESTION = 4;
 
 /** The size of the dataset reaching `node`'s dataset input: counted upstream, or an upper bound from the raw data. */
 export function datasetSize(scope: Scope, node: PipelineNode, seen = new Set<string>()): Lookup<DatasetSize> {

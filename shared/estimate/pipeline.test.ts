@@ -16,7 +16,8 @@ const H100 = 'NVIDIA-H100-80GB-HBM3';
 
 /** corpus -> prep -> cpt -> sft -> eval, GPU steps on Unsloth with `gpus` GPUs each. */
 function chain(extra: Record<string, object> = {}): PipelineDocument {
-  return pipelineFromAscii('corpus:dataset -> prep:preprocess -> cpt -> sft -> eval\nchat:dataset -> sft\ntest:dataset -> eval', {
+  const bench = 'bench' in extra ? '\nsft -> bench:ko-bench' : '';
+  return pipelineFromAscii(`corpus:dataset -> prep:preprocess -> cpt -> sft -> eval\nchat:dataset -> sft\ntest:dataset -> eval${bench}`, {
     nodes: {
       corpus: { params: { uri: 'sample://ko_corpus.jsonl' } },
       chat: { params: { uri: 'sample://ko_instructions.jsonl' } },
@@ -38,7 +39,9 @@ describe('estimatePipeline', () => {
       ['cpt', 'training', 4, H100, 'fits', 'Qwen2.5-7B'],
       ['sft', 'training', 2, H100, 'fits', 'Qwen2.5-7B'],
       ['eval', 'inference', 1, 'NVIDIA-L4', 'fits', 'Qwen2.5-7B'],
+      ['ko-bench', 'inference', 1, H100, 'fits', 'Qwen2.5-7B'],
     ]);
+    expect(e.nodes[3].tokensUnknown).toMatch(/^max_samples 0 scores every row/);
     const cpt = e.nodes[0];
     expect(cpt.gpuProductMemoryGiB).toBe(79.6);
     expect(cpt.tokens).toBeNull();
@@ -95,10 +98,24 @@ describe('estimatePipeline', () => {
     expect(unknown.nodes[0]).toMatchObject({ gpuProduct: 'NVIDIA-Imaginary', gpuProductMemoryGiB: null, verdict: null, hours: null, cost: null });
     expect(unknown.nodes[0].gpuMemoryGiB).toBeGreaterThan(1);
     const override = estimatePipeline(template('korean-llm'), catalog, { gpuProductOverride: 'NVIDIA-A10G' });
-    expect(override.nodes.map((n) => n.gpuProduct)).toEqual(['NVIDIA-A10G', 'NVIDIA-A10G', 'NVIDIA-A10G']);
+    expect(override.nodes.map((n) => n.gpuProduct)).toEqual(['NVIDIA-A10G', 'NVIDIA-A10G', 'NVIDIA-A10G', 'NVIDIA-A10G']);
     expect(estimatePipeline(template('korean-llm-smoke'), catalog, { defaultGpuProduct: H100 }).nodes).toEqual([]);
     const noProduct = estimatePipeline(chain(), catalog, {});
     expect(noProduct.nodes[0]).toMatchObject({ gpuProduct: null, verdict: null, hours: null });
+  });
+
+  it('ko-bench by its ports: batched choice rows size the logits, baseline doubles the questions, tasks multiply them', () => {
+    const doc = (params: Record<string, unknown>) =>
+      estimatePipeline(chain({ bench: { params, resources: { gpus: 1 } } }), catalog, { defaultGpuProduct: 'NVIDIA-H200' }).nodes.find((n) => n.id === 'bench')!;
+    const base = { benchmarks: ['kmmlu', 'haerae'], max_samples: 100, num_fewshot: 0, batch_size: 8 };
+    const one = doc(base);
+    expect(one).toMatchObject({ kind: 'inference', model: 'Qwen2.5-1.5B', tokensSource: 'params' });
+    // 200 questions in batches of 8, four choice rows of 512 tokens each.
+    expect(one.tokens).toBe(Math.ceil(200 / 8) * 32 * 512);
+    expect(doc({ ...base, batch_size: 16 }).gpuMemoryGiB!).toBeGreaterThan(one.gpuMemoryGiB!);
+    expect(doc({ ...base, num_fewshot: 5 }).gpuMemoryGiB!).toBeGreaterThan(one.gpuMemoryGiB!);
+    expect(doc({ ...base, baseline: true }).tokens).toBe(2 * one.tokens!);
+    expect(doc({ ...base, max_samples: 0 })).toMatchObject({ tokens: null, hours: null });
   });
 
   it('takes the longer of two parallel branches as the critical path', () => {

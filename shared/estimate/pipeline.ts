@@ -10,7 +10,7 @@ import type { PipelineDocument, PipelineNode } from '../pipeline/types.ts';
 import { GIB, gpuProduct, productMemoryGiB } from './gpus.ts';
 import { inferenceMemory, NF4_BYTES_PER_PARAM, trainingMemory, type TrainingSetup } from './memory.ts';
 import {
-  datasetSize, DEFAULT_PROMPT_TOKENS, FEWSHOT_EXAMPLE_TOKENS, inferenceSetup, makeScope, num, paramsOf, trainingSetup, workKind, type Scope,
+  CHOICES_PER_QUESTION, datasetSize, DEFAULT_PROMPT_TOKENS, FEWSHOT_EXAMPLE_TOKENS, inferenceSetup, makeScope, num, paramsOf, trainingSetup, workKind, type Scope,
 } from './nodeWork.ts';
 import { blockLinearParams, otherParams } from './shapes.ts';
 import { allReduceSeconds, decodeStepSeconds, forwardSeconds, tokensPerSecond } from './throughput.ts';
@@ -22,8 +22,6 @@ export const STARTUP_SECONDS = 120;
 export const LOAD_BYTES_PER_SECOND = 0.5e9;
 /** Under this share of the GPU's memory left free, a node is `tight`. */
 export const TIGHT_HEADROOM = 0.1;
-/** Multiple-choice benchmarks score each choice: four forward passes per sample. */
-const CHOICES_PER_SAMPLE = 4;
 
 export function verdictFor(bytes: number, product: GpuProduct): Verdict {
   const capacity = productMemoryGiB(product) * GIB;
@@ -91,17 +89,23 @@ function inferenceWork(scope: Scope, node: PipelineNode, gpus: number): Work | {
   const full = inferenceMemory(s);
   // device_map="auto" spreads the layers over the node's GPUs; the busiest one holds its share plus the logits.
   const memory = gpus > 1 ? spreadWeights(full, gpus) : full;
-  const samples = Math.min(num(p.max_samples, 100), size?.examples ?? Infinity);
-  const tasks = Array.isArray(p.benchmarks) ? Math.max(1, p.benchmarks.length) : 1;
-  const passes = s.newTokens > 0 ? 2 : CHOICES_PER_SAMPLE;
-  const count = samples * tasks;
+  // max_samples 0 means every row of the benchmark, whose size is not known before the data is read.
+  const limit = num(p.max_samples, 100);
+  const samples = Math.min(limit > 0 ? limit : Infinity, size?.examples ?? Infinity);
+  const work: Work = { memory, model: s.shape.name };
+  if (!Number.isFinite(samples)) return { ...work, tokensUnknown: 'max_samples 0 scores every row, and the benchmarks\' sizes are unknown before they are read: set max_samples' };
+  const tasks = (Array.isArray(p.benchmarks) ? Math.max(1, p.benchmarks.length) : 1) * (p.baseline === true ? 2 : 1);
+  const questions = samples * tasks;
+  // Generation: a scoring pass and a prefill per question, then one decoding step per new token. Scoring: one forward per batch of questions.
+  const perBatch = s.newTokens > 0 ? 1 : Math.max(1, s.batch / CHOICES_PER_QUESTION);
+  const forwards = s.newTokens > 0 ? 2 * questions : Math.ceil(questions / perBatch);
+  const rows = s.newTokens > 0 ? 1 : s.batch;
   const load = checkpointBytes(s.shape) / LOAD_BYTES_PER_SECOND;
   return {
-    memory,
-    model: s.shape.name,
-    tokens: count * (prompt * passes + s.newTokens),
+    ...work,
+    tokens: forwards * rows * prompt + questions * s.newTokens,
     tokensSource: size?.source ?? 'params',
-    seconds: (product) => STARTUP_SECONDS + load + count * (passes * forwardSeconds(s.shape, prompt, prompt, product) + s.newTokens * decodeStepSeconds(s, product)),
+    seconds: (product) => STARTUP_SECONDS + load + forwards * forwardSeconds(s.shape, rows * prompt, prompt, product) + questions * s.newTokens * decodeStepSeconds(s, product),
   };
 }
 
