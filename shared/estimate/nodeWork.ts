@@ -22,13 +22,17 @@ export interface Scope {
   byId: Map<string, PipelineNode>;
   incoming: Map<string, PipelineEdge[]>;
   parameterValues: Readonly<Record<string, PipelineParameterValue>>;
+  /** Per node id, the training node at the root of its model chain (undefined: none to follow); filled as found. */
+  roots: Map<string, PipelineNode | undefined>;
+  /** Per node id, the size of the dataset its output carries; filled as found. */
+  sizes: Map<string, Lookup<DatasetSize>>;
 }
 
 export function makeScope(doc: PipelineDocument, catalog: NodeCatalog, ctx: EstimateContext): Scope {
   const incoming = new Map<string, PipelineEdge[]>();
   for (const e of doc.edges) incoming.set(e.target, [...(incoming.get(e.target) ?? []), e]);
   const parameterValues = { ...parameterDefaults(doc), ...ctx.parameterValues };
-  return { doc, catalog, ctx, byId: new Map(doc.nodes.map((n) => [n.id, n])), incoming, parameterValues };
+  return { doc, catalog, ctx, byId: new Map(doc.nodes.map((n) => [n.id, n])), incoming, parameterValues, roots: new Map(), sizes: new Map() };
 }
 
 export function workKind(spec: NodeTypeSpec): WorkKind | undefined {
@@ -55,14 +59,35 @@ export function sourceOf(scope: Scope, node: PipelineNode, kind: PortKind): Pipe
   return edge && scope.byId.get(edge.source);
 }
 
-/** The training node that produced the model at the root of `node`'s model inputs (itself when it starts from base_model). */
-function rootTraining(scope: Scope, node: PipelineNode, seen = new Set<string>()): PipelineNode | undefined {
-  if (seen.has(node.id)) return undefined;
-  seen.add(node.id);
-  const upstream = sourceOf(scope, node, 'model');
-  if (!upstream) return node;
-  const spec = scope.catalog.get(upstream.type);
-  return spec && workKind(spec) === 'training' ? rootTraining(scope, upstream, seen) : undefined;
+/**
+ * The training node that produced the model at the root of `node`'s model inputs (itself when it starts
+ * from base_model). Remembered per scope for the whole chain walked, so a chain of n fine-tunes costs n, not n².
+ */
+function rootTraining(scope: Scope, node: PipelineNode): PipelineNode | undefined {
+  const chain: string[] = [];
+  const seen = new Set<string>();
+  let current = node;
+  let root: PipelineNode | undefined;
+  for (;;) {
+    if (scope.roots.has(current.id)) {
+      root = scope.roots.get(current.id);
+      break;
+    }
+    if (seen.has(current.id)) break;
+    seen.add(current.id);
+    chain.push(current.id);
+    const upstream = sourceOf(scope, current, 'model');
+    if (!upstream) {
+      root = current;
+      break;
+    }
+    const spec = scope.catalog.get(upstream.type);
+    if (!spec || workKind(spec) !== 'training') break;
+    current = upstream;
+  }
+  for (const id of chain) scope.roots.set(id, root);
+  // The node asked about may be a changed copy (a fit suggestion tried): its own parameters count.
+  return root?.id === node.id ? node : root;
 }
 
 export type Lookup<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -122,8 +147,17 @@ export const CHOICES_PER_QUESTION = 4;
 export function datasetSize(scope: Scope, node: PipelineNode, seen = new Set<string>()): Lookup<DatasetSize> {
   const from = sourceOf(scope, node, 'dataset');
   if (!from) return { ok: false, reason: 'no dataset is connected' };
+  const known = scope.sizes.get(from.id);
+  if (known) return known;
   if (seen.has(from.id)) return { ok: false, reason: 'the dataset inputs form a loop' };
   seen.add(from.id);
+  const size = outputSize(scope, from, seen);
+  scope.sizes.set(from.id, size);
+  return size;
+}
+
+/** The size of the dataset `from` outputs (remembered per scope: a chain of n cleaning steps costs n, not n²). */
+function outputSize(scope: Scope, from: PipelineNode, seen: Set<string>): Lookup<DatasetSize> {
   const spec = scope.catalog.get(from.type);
   const counted = scope.ctx.preprocessCounts?.[from.id];
   if (counted && counted.chars > 0) return { ok: true, value: sizeFromChars(counted.chars, counted.records, 'preprocess') };

@@ -45,6 +45,21 @@ describe('fit suggestions', () => {
     expect(describeSuggestion(batch)).toMatch(/^per_device_train_batch_size \d, gradient_accumulation_steps \d+ \(\d+\.\d GiB\)$/);
   });
 
+  it('for a tight step, the changes that leave headroom (each applied fits, not tight)', () => {
+    const ctx = { defaultGpuProduct: 'NVIDIA-GeForce-RTX-4090' };
+    const tight = Array.from({ length: 64 }, (_, i) => cpt({ base_model: 'Qwen2.5-1.5B', per_device_train_batch_size: 2, max_seq_length: 2048 + 64 * i }))
+      .find((doc) => memoryOf(doc, ctx).verdict === 'tight')!;
+    const suggestions = fitSuggestions(tight, catalog, ctx, 'cpt');
+    expect(suggestions.map((s) => s.kind)).toEqual(expect.arrayContaining(['batch', 'sequence', 'product']));
+    const params = tight.nodes.find((n) => n.id === 'cpt')!.params!;
+    for (const s of suggestions) {
+      const applied = cpt({ ...params, ...s.params });
+      expect(memoryOf(applied, s.gpuProduct ? { defaultGpuProduct: s.gpuProduct } : ctx).verdict).toBe('fits');
+    }
+    // Estimate problems still say "tight" (a warning), not "does not fit".
+    expect(estimateProblems(tight, catalog, ctx).map((p) => p.code)).toEqual(['gpu-memory-tight']);
+  });
+
   it('offers nothing for a step that fits', () => {
     expect(fitSuggestions(cpt({ base_model: 'Qwen2.5-0.5B' }), catalog, { defaultGpuProduct: 'NVIDIA-H200' }, 'cpt')).toEqual([]);
   });

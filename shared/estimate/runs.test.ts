@@ -29,6 +29,34 @@ describe('time left', () => {
     expect(nodeSecondsLeft({ ...base, progress: { current: 0, total: 100 } }, NOW)).toBeUndefined();
   });
 
+  it('tqdm remaining time and a rate count down from when the line arrived, never below zero', () => {
+    const base = { phase: 'running' as const, startedAt: '2026-12-04T11:50:00Z' };
+    expect(nodeSecondsLeft({ ...base, progress: { current: 10, total: 100, etaSeconds: 42 } }, NOW, NOW - 12_000)).toBe(30);
+    expect(nodeSecondsLeft({ ...base, progress: { current: 10, total: 100, etaSeconds: 42 } }, NOW, NOW - 60_000)).toBe(0);
+    expect(nodeSecondsLeft({ ...base, progress: { current: 10, total: 100, rate: 2 } }, NOW, NOW - 5_000)).toBe(40);
+    // The pace since start already uses the clock: the arrival time changes nothing.
+    expect(nodeSecondsLeft({ ...base, progress: { current: 25, total: 100 } }, NOW, NOW - 5_000)).toBe(1800);
+    // A line that arrives "later" than now (clock skew) does not add time.
+    expect(nodeSecondsLeft({ ...base, progress: { current: 10, total: 100, etaSeconds: 42 } }, NOW, NOW + 5_000)).toBe(42);
+  });
+
+  it('step/max_steps progress (no rate, no eta): pace since start; more steps done at the same pace, less time left', () => {
+    const at = (current: number) => nodeSecondsLeft({ phase: 'running', startedAt: '2026-12-04T11:00:00Z', progress: { current, total: 1000 } }, NOW);
+    // 200 of 1,000 steps in an hour: 4 hours for the other 800.
+    expect(at(200)).toBe(4 * 3600);
+    expect(at(500)).toBe(3600);
+    expect(at(999)!).toBeLessThan(at(998)!);
+  });
+
+  it('a finished bar (checkpoint shards loaded, a datasets map done) says nothing about what follows', () => {
+    const node = { phase: 'running' as const, startedAt: '2026-12-04T11:50:00Z', progress: { current: 4, total: 4, etaSeconds: 0, label: 'Loading checkpoint shards' } };
+    expect(nodeSecondsLeft(node, NOW)).toBeUndefined();
+    const doc = pipelineFromAscii('raw:dataset -> cpt');
+    const estimate = { nodes: [{ id: 'cpt', hours: 1 }], total: {}, criticalPath: [] } as unknown as PipelineEstimate;
+    // So the pipeline falls back to the estimate less the 10 minutes spent, not to zero.
+    expect(runSecondsLeft(doc, run('r', '2026-12-04T11:00:00Z', { raw: { phase: 'succeeded' }, cpt: node }), estimate, NOW)).toEqual({ seconds: 3000, partial: false });
+  });
+
   it('the pipeline: finished nodes nothing, running from progress, pending from the estimate, along the longest path', () => {
     const doc = pipelineFromAscii('raw:dataset -> cpt -> eval\nraw -> other:cpt');
     const estimate = { nodes: [{ id: 'cpt', hours: 2 }, { id: 'eval', hours: 0.5 }, { id: 'other', hours: 1 }], total: {}, criticalPath: [] } as unknown as PipelineEstimate;

@@ -22,16 +22,22 @@ export function preprocessCountsFromRuns(runs: readonly RunSummary[], pipelineNa
   return out;
 }
 
-/** Seconds a running node has left: tqdm's own estimate, else its rate, else the pace since it started. */
-export function nodeSecondsLeft(node: NodeRunState, nowMs: number): number | undefined {
+/**
+ * Seconds a running node has left: tqdm's own estimate, else its rate, else the pace since it started.
+ * `seenAtMs` is when this progress arrived: tqdm's figure counts down from then until the next line.
+ * A finished bar (loading checkpoint shards, a datasets map) says nothing of the work after it: unknown.
+ */
+export function nodeSecondsLeft(node: Pick<NodeRunState, 'phase' | 'progress' | 'startedAt'>, nowMs: number, seenAtMs?: number): number | undefined {
   const p = node.progress;
   if (node.phase !== 'running' || !p || !(p.total > 0)) return undefined;
-  const left = Math.max(0, p.total - p.current);
-  if (p.etaSeconds !== undefined && Number.isFinite(p.etaSeconds)) return p.etaSeconds;
-  if (p.rate !== undefined && p.rate > 0) return left / p.rate;
+  const left = p.total - p.current;
+  if (!(left > 0)) return undefined;
+  const since = seenAtMs === undefined ? 0 : Math.max(0, (nowMs - seenAtMs) / 1000);
+  if (p.etaSeconds !== undefined && Number.isFinite(p.etaSeconds)) return Math.max(0, p.etaSeconds - since);
+  if (p.rate !== undefined && p.rate > 0) return Math.max(0, left / p.rate - since);
   const started = node.startedAt ? Date.parse(node.startedAt) : NaN;
   if (!(p.current > 0) || Number.isNaN(started)) return undefined;
-  return ((nowMs - started) / 1000) * (left / p.current);
+  return Math.max(0, ((nowMs - started) / 1000) * (left / p.current));
 }
 
 export interface RemainingTime {

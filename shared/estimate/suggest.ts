@@ -1,14 +1,18 @@
 /**
  * Which knob would make a node fit its GPU: the estimate is run again with each one changed (4-bit
  * loading, gradient checkpointing, a smaller per-device batch with more accumulation so the
- * effective batch stays, shorter sequences, a larger GPU), and only changes that fit are offered.
+ * effective batch stays, shorter sequences, a larger GPU), and only changes that fit are offered:
+ * for a node that does not fit, changes after which it fits or is tight; for a tight one, changes
+ * that leave the headroom.
  */
 import type { NodeCatalog } from '../pipeline/catalog.ts';
 import type { PipelineDocument, PipelineNode } from '../pipeline/types.ts';
 import { GPU_PRODUCTS } from './gpus.ts';
 import { makeScope, num, paramsOf, trainingSetup, type Scope } from './nodeWork.ts';
 import { estimateNodeIn, productLabelFor } from './pipeline.ts';
-import type { EstimateContext, FitSuggestion, NodeEstimate } from './types.ts';
+import type { EstimateContext, FitSuggestion, NodeEstimate, Verdict } from './types.ts';
+
+type Accept = (verdict: Verdict) => boolean;
 
 const MIN_SEQUENCE = 256;
 
@@ -31,18 +35,18 @@ function withParams(node: PipelineNode, params: Record<string, number | boolean>
   return { ...node, params: { ...node.params, ...params } };
 }
 
-function tryParams(scope: Scope, node: PipelineNode, kind: FitSuggestion['kind'], params: Record<string, number | boolean>): FitSuggestion | undefined {
+function tryParams(scope: Scope, node: PipelineNode, accept: Accept, kind: FitSuggestion['kind'], params: Record<string, number | boolean>): FitSuggestion | undefined {
   const e = estimateNodeIn(scope, withParams(node, params));
-  return e && e.verdict !== null && e.verdict !== 'no-fit' && e.gpuMemoryGiB !== null ? { kind, params, gpuMemoryGiB: e.gpuMemoryGiB } : undefined;
+  return e && e.verdict !== null && accept(e.verdict) && e.gpuMemoryGiB !== null ? { kind, params, gpuMemoryGiB: e.gpuMemoryGiB } : undefined;
 }
 
 /** The cheapest product in the table (at its list price) that fits with headroom, else the cheapest that fits at all. */
-function largerProduct(scope: Scope, node: PipelineNode, current: NodeEstimate): FitSuggestion | undefined {
+function largerProduct(scope: Scope, node: PipelineNode, current: NodeEstimate, accept: Accept): FitSuggestion | undefined {
   const byPrice = [...GPU_PRODUCTS].sort((a, b) => a.priceUsd - b.priceUsd || a.memoryMiB - b.memoryMiB);
   const verdicts = byPrice.flatMap((product) => {
     if (product.label === current.gpuProduct || product.memoryMiB / 1024 < (current.gpuMemoryGiB ?? Infinity)) return [];
     const e = estimateNodeIn({ ...scope, ctx: { ...scope.ctx, gpuProductOverride: product.label } }, node);
-    return e?.verdict && e.verdict !== 'no-fit' && e.gpuMemoryGiB !== null ? [{ product, verdict: e.verdict, gib: e.gpuMemoryGiB }] : [];
+    return e?.verdict && accept(e.verdict) && e.gpuMemoryGiB !== null ? [{ product, verdict: e.verdict, gib: e.gpuMemoryGiB }] : [];
   });
   const best = verdicts.find((v) => v.verdict === 'fits') ?? verdicts[0];
   return best && { kind: 'product', params: {}, gpuProduct: best.product.label, gpuMemoryGiB: best.gib };
@@ -53,7 +57,8 @@ export function fitSuggestions(doc: PipelineDocument, catalog: NodeCatalog, ctx:
   const scope = makeScope(doc, catalog, ctx);
   const node = scope.byId.get(nodeId);
   const current = node && estimateNodeIn(scope, node);
-  if (!node || !current || current.verdict !== 'no-fit' || !productLabelFor(node, ctx)) return [];
+  if (!node || !current || (current.verdict !== 'no-fit' && current.verdict !== 'tight') || !productLabelFor(node, ctx)) return [];
+  const accept: Accept = current.verdict === 'no-fit' ? (v) => v !== 'no-fit' : (v) => v === 'fits';
   const out: FitSuggestion[] = [];
   const add = (s: FitSuggestion | undefined) => s && out.push(s);
   const setup = current.kind === 'training' ? trainingSetup(scope, node) : undefined;
@@ -61,11 +66,11 @@ export function fitSuggestions(doc: PipelineDocument, catalog: NodeCatalog, ctx:
     const s = setup.value;
     const p = paramsOf(scope, node);
     const accum = num(p.gradient_accumulation_steps, 1);
-    if (!s.fourBit) add(tryParams(scope, node, 'load_in_4bit', { load_in_4bit: true }));
-    if (!s.gradientCheckpointing) add(tryParams(scope, node, 'gradient_checkpointing', { gradient_checkpointing: true }));
-    add(first(halvings(s.batch, 1), (batch) => tryParams(scope, node, 'batch', { per_device_train_batch_size: batch, gradient_accumulation_steps: Math.ceil((accum * s.batch) / batch) })));
-    add(first(halvings(s.seq, MIN_SEQUENCE), (seq) => tryParams(scope, node, 'sequence', { max_seq_length: seq })));
+    if (!s.fourBit) add(tryParams(scope, node, accept, 'load_in_4bit', { load_in_4bit: true }));
+    if (!s.gradientCheckpointing) add(tryParams(scope, node, accept, 'gradient_checkpointing', { gradient_checkpointing: true }));
+    add(first(halvings(s.batch, 1), (batch) => tryParams(scope, node, accept, 'batch', { per_device_train_batch_size: batch, gradient_accumulation_steps: Math.ceil((accum * s.batch) / batch) })));
+    add(first(halvings(s.seq, MIN_SEQUENCE), (seq) => tryParams(scope, node, accept, 'sequence', { max_seq_length: seq })));
   }
-  add(largerProduct(scope, node, current));
+  add(largerProduct(scope, node, current, accept));
   return out;
 }

@@ -15,6 +15,20 @@ const SAMPLE_FOLDER_FORMAT = 'pipewright.sample-folder/v1';
 
 /** Characters of text and records in a JSONL (or plain text) sample: every string value of each record counts. */
 export function countSampleText(text: string): { chars: number; records: number } {
+  const known = counted.get(text);
+  if (known) return known;
+  const result = countText(text);
+  // Bundled samples are few; text handed in by a caller could be anything: keep the memory bounded.
+  if (counted.size >= MAX_COUNTED) counted.clear();
+  counted.set(text, result);
+  return result;
+}
+
+const MAX_COUNTED = 32;
+/** Sample text to its counts: every estimate of every node reads the same few samples. */
+const counted = new Map<string, { chars: number; records: number }>();
+
+function countText(text: string): { chars: number; records: number } {
   if (text.includes(SAMPLE_FOLDER_FORMAT)) {
     const folder = parseFolder(text);
     if (folder) {
