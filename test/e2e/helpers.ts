@@ -44,7 +44,7 @@ export async function collapseBottomPanel(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Collapse panel' }).click();
 }
 
-/** The Korean LLM template's shape, drawn by hand: three data sets, preprocess → CPT → SFT → eval → deploy. */
+/** The Korean LLM template's shape, drawn by hand: three data sets, preprocess → CPT → SFT → eval and ko-bench → deploy. */
 export const TEMPLATE_NODES: [string, number, number][] = [
   ['dataset', 130, 50],
   ['preprocess', 400, 50],
@@ -54,6 +54,7 @@ export const TEMPLATE_NODES: [string, number, number][] = [
   ['deploy', 670, 300],
   ['dataset', 130, 550],
   ['eval', 400, 550],
+  ['ko-bench', 670, 550],
 ];
 
 export const TEMPLATE_EDGES: [[string, string], [string, string]][] = [
@@ -65,6 +66,7 @@ export const TEMPLATE_EDGES: [[string, string], [string, string]][] = [
   [['dataset-3', 'dataset'], ['eval', 'dataset']],
   [['sft', 'model'], ['deploy', 'model']],
   [['eval', 'metrics'], ['deploy', 'metrics']],
+  [['sft', 'model'], ['ko-bench', 'model']],
 ];
 
 export async function drawTemplateShape(page: Page): Promise<void> {

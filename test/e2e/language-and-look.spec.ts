@@ -1,3 +1,4 @@
+import { TEMPLATES } from '../../node-catalog/templates/index.ts';
 import type { Page } from '@playwright/test';
 import { expect, rpc, test } from './fixtures.ts';
 import { documentOf, selectNode } from './helpers.ts';
@@ -43,7 +44,7 @@ test('switching to Korean translates the interface and the catalog, and is remem
 test('screenshots of the main screen: light and dark, English and Korean', async ({ app }) => {
   await app.keyboard.press('Control+n');
   await app.getByRole('button', { name: /Korean LLM: preprocess/ }).click();
-  await expect.poll(async () => (await documentOf(app)).nodes.length).toBe(8);
+  await expect.poll(async () => (await documentOf(app)).nodes.length).toBe(TEMPLATES[0].document.nodes.length);
   await selectNode(app, 'cpt');
   await app.getByRole('tab', { name: 'Output' }).click();
   // Monaco arrives lazily; the screenshots show it loaded.
@@ -67,7 +68,7 @@ test('screenshots of the main screen: light and dark, English and Korean', async
 test('run visuals on the cards: phase colour, progress bar, loss sparkline', async ({ app }) => {
   await app.keyboard.press('Control+n');
   await app.getByRole('button', { name: /Korean LLM: preprocess/ }).click();
-  await expect.poll(async () => (await documentOf(app)).nodes.length).toBe(8);
+  await expect.poll(async () => (await documentOf(app)).nodes.length).toBe(TEMPLATES[0].document.nodes.length);
   await app.evaluate(() => {
     const d = window.pipewright_debug!;
     const loss = Array.from({ length: 40 }, (_, i) => 2.6 * Math.exp(-i / 14) + 0.35 + 0.05 * Math.sin(i));

@@ -124,7 +124,8 @@ describe('pipewright CLI on cluster targets', () => {
     const run = cli(runArgs('kfp'));
     const id = await run.runId();
     const follow = cli(['logs', id, '--node', 'cpt', '--follow']);
-    await eventually(() => follow.output().split('\n').length > 3, 60_000, 'followed lines');
+    // Cancel once the follower has shown a metric line: the log arrives live, before the run ends.
+    await eventually(() => follow.output().includes('PIPEWRIGHT_METRIC'), 60_000, 'a followed metric line');
     const cancel = cli(['cancel', id]);
     expect(await cancel.exited, cancel.output()).toBe(0);
     expect(cancel.output()).toContain(`Cancelled run ${id}`);

@@ -103,7 +103,7 @@ describe('KFP v2beta1 API through the ml-pipeline service proxy', () => {
     expect(done.state).toBe('SUCCEEDED');
     expect(done.state_history.map((h) => h.state)).toEqual(['PENDING', 'RUNNING', 'SUCCEEDED']);
     const tasks = done.run_details.task_details;
-    expect(tasks.map((t) => t.display_name).sort()).toEqual(['corpus', 'cpt', 'deploy', 'eval', 'instructions', 'preprocess', 'sft', 'test-set']);
+    expect(tasks.map((t) => t.display_name).sort()).toEqual(['corpus', 'cpt', 'deploy', 'eval', 'instructions', 'ko-bench', 'preprocess', 'sft', 'test-set']);
     const cpt = tasks.find((t) => t.display_name === 'cpt')!;
     expect(cpt.state).toBe('SUCCEEDED');
     expect(cpt.pod_name).toMatch(new RegExp(`^${wf!.metadata.name}-retry-system-container-impl-\\d+$`));
@@ -114,7 +114,7 @@ describe('KFP v2beta1 API through the ml-pipeline service proxy', () => {
     const logs = emulator.controller.logLines('kubeflow', cpt.pod_name);
     expect(logs.some((l) => l.startsWith('PIPEWRIGHT_METRIC {"step":1,'))).toBe(true);
     const drivers = emulator.controller.list('pods', 'kubeflow').filter((p) => p.metadata.name.includes('-system-container-driver-'));
-    expect(drivers.filter((p) => p.metadata.labels?.['pipeline/runid'] === run.run_id)).toHaveLength(5);
+    expect(drivers.filter((p) => p.metadata.labels?.['pipeline/runid'] === run.run_id)).toHaveLength(6);
     const corpus = tasks.find((t) => t.display_name === 'corpus')!;
     expect(corpus.pod_name).toMatch(new RegExp(`^${wf!.metadata.name}-system-importer-\\d+$`));
     expect(emulator.controller.get('pods', 'kubeflow', corpus.pod_name)?.metadata.annotations?.['workflows.argoproj.io/node-name']).toBe(`${wf!.metadata.name}.root.corpus`);

@@ -82,7 +82,7 @@ describe('a local smoke run pushed to a real Pushgateway, scraped by a real Prom
     expect(nodesOf('Training loss by stage')).toEqual(['cpt', 'sft']);
     expect(results.get('Training loss by stage')!.map((s) => s.metric.stage).sort()).toEqual(['cpt', 'sft']);
     expect(nodesOf('Tokens per second')).toEqual(['cpt', 'sft']);
-    expect(nodesOf('Eval metrics')).toEqual(['eval']);
+    expect(nodesOf('Eval metrics')).toEqual(['eval', 'ko-bench']);
     expect(nodesOf('Step durations')).toEqual(Object.keys(run.nodes).sort());
     expect(results.get('Steps by status')).toEqual([{ metric: { status: 'succeeded' }, value: Object.keys(run.nodes).length }]);
     expect(results.get('Training step')!.find((s) => s.metric.node === 'cpt')!.value).toBe(10);
