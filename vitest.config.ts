@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Builds KFP's protobuf bindings so every run parses compiled KFP output strictly.
+    globalSetup: ['test/kfp-proto/globalSetup.ts'],
   },
 });

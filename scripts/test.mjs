@@ -14,6 +14,9 @@ const SYSTEM_PACKAGES = [
   // The monitoring exports are held to the real promtool, Pushgateway and Prometheus.
   { pkg: 'prometheus', present: () => existsSync('/usr/bin/promtool') && existsSync('/usr/bin/prometheus') },
   { pkg: 'prometheus-pushgateway', present: () => existsSync('/usr/bin/prometheus-pushgateway') },
+  // KFP's own protobuf definitions, compiled by protoc: every compiled pipeline is parsed strictly.
+  { pkg: 'protobuf-compiler', present: () => existsSync('/usr/bin/protoc') },
+  { pkg: 'python3-protobuf', present: () => python('import google.protobuf') },
 ];
 
 function python(code) {
