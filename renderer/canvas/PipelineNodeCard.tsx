@@ -15,6 +15,7 @@ import type { NodePhase } from '../../shared/runs/types.ts';
 import { formatParamValue } from '../format.ts';
 import type { Lang } from '../i18n/index.ts';
 import { localize } from '../i18n/index.ts';
+import { EstimateBadge } from '../estimate/EstimateBadge.tsx';
 import { NodeRunStrip } from '../runs/NodeRunStrip.tsx';
 import { useAppStore } from '../store/index.ts';
 import type { PipelineFlowNode } from './flowElements.ts';
@@ -62,10 +63,10 @@ function PortRow({ nodeId, input, output, lang, far, flowId }: { nodeId: string;
 
 function PipelineNodeCardView({ id, data, selected }: NodeProps<PipelineFlowNode>) {
   // One subscription per card (a thousand cards subscribe): everything it shows from the store, as one string.
-  const [lang, errorText, warningText, phase] = useAppStore((s) => {
+  const [lang, errorText, warningText, phase, verdict] = useAppStore((s) => {
     const c = s.problemCounts[id];
-    return `${s.uiLang}|${c?.errors ?? 0}|${c?.warnings ?? 0}|${s.runView[id]?.phase ?? ''}`;
-  }).split('|') as [Lang, string, string, NodePhase | ''];
+    return `${s.uiLang}|${c?.errors ?? 0}|${c?.warnings ?? 0}|${s.runView[id]?.phase ?? ''}|${s.estimateById[id]?.verdict ?? ''}`;
+  }).split('|') as [Lang, string, string, NodePhase | '', string];
   const errors = Number(errorText);
   const warnings = Number(warningText);
   const far = useContext(FarZoomContext);
@@ -119,7 +120,13 @@ function PipelineNodeCardView({ id, data, selected }: NodeProps<PipelineFlowNode
         <div className="node-resources blank" />
       ) : (
         <div className="node-resources">
-          {gpus > 0 ? <span className="chip gpu">{t('node.gpus', { count: gpus })}</span> : <span className="chip muted">{t('node.noGpu')}</span>}
+          {gpus > 0 && verdict ? (
+            <EstimateBadge id={id} lang={lang} gpus={t('node.gpus', { count: gpus })} />
+          ) : gpus > 0 ? (
+            <span className="chip gpu">{t('node.gpus', { count: gpus })}</span>
+          ) : (
+            <span className="chip muted">{t('node.noGpu')}</span>
+          )}
           {resolved?.resources.cpu && <span className="chip">{t('node.cpu', { cpu: resolved.resources.cpu })}</span>}
           {resolved?.resources.memory && <span className="chip">{resolved.resources.memory}</span>}
         </div>

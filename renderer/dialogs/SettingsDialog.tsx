@@ -5,6 +5,7 @@ import { appStore, useAppStore } from '../store/index.ts';
 import type { LanguageChoice, ThemeChoice } from '../store/uiSlice.ts';
 import { LocalRunSettings } from './LocalRunSettings.tsx';
 import { AlertAppSettings } from '../monitoring/AlertAppSettings.tsx';
+import { GpuEstimateSettings } from '../estimate/GpuEstimateSettings.tsx';
 import { Modal } from './Modal.tsx';
 
 export function SettingsDialog() {
@@ -52,6 +53,7 @@ export function SettingsDialog() {
         <input id="setting-minimap" type="checkbox" checked={minimap} onChange={(e) => setShowMinimap(e.target.checked)} />
         <LocalRunSettings />
         <AlertAppSettings />
+        <GpuEstimateSettings />
       </div>
     </Modal>
   );

@@ -1,5 +1,6 @@
 /** English UI text. Korean (ko.ts) has the same shape; the type checker holds them together. */
 import { runsEn } from '../runs/i18n.ts';
+import { estimateEn } from '../estimate/i18n.ts';
 import { monitoringEn } from '../monitoring/i18n.ts';
 import { backendEn } from '../shell/i18n.ts';
 
@@ -286,6 +287,7 @@ export const en = {
   about: { title: 'About Pipewright', body: 'Draw, check, compile, run and watch Korean LLM training pipelines.' },
   runs: runsEn,
   monitoring: monitoringEn,
+  estimate: estimateEn,
   backend: backendEn,
 };
 

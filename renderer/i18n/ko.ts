@@ -1,5 +1,6 @@
 /** 한국어 UI 문구. en.ts와 같은 모양이어야 합니다 (타입 검사가 확인합니다). */
 import { runsKo } from '../runs/i18n.ts';
+import { estimateKo } from '../estimate/i18n.ts';
 import { monitoringKo } from '../monitoring/i18n.ts';
 import { backendKo } from '../shell/i18n.ts';
 import type { Messages } from './en.ts';
@@ -287,5 +288,6 @@ export const ko: Messages = {
   about: { title: 'Pipewright 정보', body: '한국어 LLM 학습 파이프라인을 그리고, 검사하고, 컴파일하고, 실행하고, 지켜봅니다.' },
   runs: runsKo,
   monitoring: monitoringKo,
+  estimate: estimateKo,
   backend: backendKo,
 };

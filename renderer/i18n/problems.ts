@@ -53,7 +53,7 @@ const KO: Record<ProblemCode, string> = {
   'image-lacks-packages': '단계 이미지에 엔진이 쓰는 파이썬 패키지가 없는 것으로 알려져 있습니다 (예: Unsloth에 PyTorch 기본 이미지).',
   'alerts-invalid': '알림 설정이 잘못되었습니다 (동작은 notify 또는 cancel, enabled는 true/false, 기준값 범위).',
   cycle: '단계들이 서로를 기다리는 순환이 있습니다. 파이프라인은 한 방향으로 흘러야 합니다.',
-  'gpu-memory-exceeded': '이 단계는 GPU 하나에 GPU 제품의 메모리보다 많은 메모리가 필요합니다 (추정치). 속성 창의 GPU 메모리 항목에서 맞출 방법을 보세요.',
+  'gpu-memory-exceeded': '이 단계는 GPU 하나에 GPU 제품의 메모리보다 많은 메모리가 필요합니다 (추정치). 속성 창의 “GPU 추정” 항목에서 맞추는 방법을 보고 바로 적용할 수 있습니다.',
   'gpu-memory-tight': '이 단계는 GPU 메모리의 90 % 넘게 씁니다 (추정치). 메모리가 조금만 늘어도 멈출 수 있습니다.',
   'model-unknown': '기본 모델이 추정 표에 없고 config.json을 읽을 수 있는 로컬 폴더도 아닙니다. 메모리와 시간을 추정하지 않습니다.',
   'gpu-product-unknown': 'GPU 제품이 추정 표에 없습니다. 메모리 적합 여부와 시간을 확인하지 않습니다.',

@@ -13,6 +13,7 @@ import { ParamField } from './ParamField.tsx';
 import { PythonInterfaceEditor } from './PythonInterfaceEditor.tsx';
 import { ResourcesSection } from './ResourcesSection.tsx';
 import { NodeAlertsSection } from '../monitoring/NodeAlertsSection.tsx';
+import { EstimateSection } from '../estimate/EstimateSection.tsx';
 
 const ownValue = (v: NodeParamValue | undefined): ParamValue | undefined => (isParamBinding(v) ? undefined : v);
 
@@ -69,6 +70,7 @@ export function NodeInspector({ node, problems }: { node: PipelineNode; problems
         </section>
       )}
       {!spec.importer && <ResourcesSection node={node} defaults={spec.defaultResources} problems={problems} />}
+      <EstimateSection node={node} />
       {!spec.importer && (
         <section className="inspector-section">
           <h3>{t('inspector.execution')}</h3>

@@ -3,6 +3,7 @@ import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Sparkline } from '../canvas/Sparkline.tsx';
 import { useAppStore } from '../store/index.ts';
+import { NodeEta } from '../estimate/NodeEta.tsx';
 import { BenchBars } from './BenchBars.tsx';
 import { formatMetric } from './runFormat.ts';
 import type { NodeRunView } from '../store/runViewSlice.ts';
@@ -49,6 +50,7 @@ function RunStripBody({ run }: { run: NodeRunView }) {
             <div className="progress-fill" style={{ width: `${pct}%` }} />
           </div>
           <span className="node-run-pct">{pct}%</span>
+          <NodeEta run={run} />
         </div>
       )}
     </div>

@@ -6,6 +6,7 @@ import type { KubeContextInfo } from '../../shared/api/runs.ts';
 import type { RunTarget } from '../../shared/runs/types.ts';
 import { api } from '../api/client.ts';
 import { Modal } from '../dialogs/Modal.tsx';
+import { RunEstimate } from '../estimate/RunEstimate.tsx';
 import { appStore, useAppStore } from '../store/index.ts';
 import { ClusterFields } from './ClusterFields.tsx';
 import { startRunRequest } from './runActions.ts';
@@ -124,6 +125,7 @@ export function RunDialog() {
         </fieldset>
         {remembered && <p className="muted small">{t('runs.dialog.remembered')}</p>}
         {cluster && <ClusterFields form={form} contexts={contexts} onChange={(patch) => setForm((f) => ({ ...f, ...patch }))} />}
+        <RunEstimate />
         {issues.length > 0 && (
           <div className="run-issues" role="alert">
             <strong>{t('runs.dialog.fixFirst')}</strong>

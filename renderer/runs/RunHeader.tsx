@@ -1,6 +1,7 @@
 /** The run panel's header: pipeline, phase, target and where, duration, Cancel and Retry. */
 import { useTranslation } from 'react-i18next';
 import type { RunSummary } from '../../shared/runs/types.ts';
+import { RunTimeLeft } from '../estimate/RunTimeLeft.tsx';
 import { useAppStore } from '../store/index.ts';
 import { cancelRun, retryRun } from './runActions.ts';
 import { latestRunId } from './runFolding.ts';
@@ -31,6 +32,7 @@ export function RunHeader({ run }: { run: RunSummary }) {
         <span className="muted small" title={`${t('runs.panel.started')}: ${formatStart(run.createdAt, i18n.language)}`}>
           {t('runs.panel.duration')} <span className="run-duration">{formatDuration(runDurationMs(run, now), units)}</span>
         </span>
+        <RunTimeLeft run={run} />
         {pinned === run.id && latest && latest !== run.id && (
           <>
             <span className="chip muted">{t('runs.panel.earlier')}</span>

@@ -103,7 +103,12 @@ describe('series', () => {
 
 describe('node view', () => {
   it.each([
-    ['running with progress', { phase: 'running', progress: { current: 3, total: 4 } }, { phase: 'running', progress: 0.75 }],
+    ['running with progress', { phase: 'running', progress: { current: 3, total: 4 } }, { phase: 'running', progress: 0.75, timing: { progress: { current: 3, total: 4 } } }],
+    [
+      'running: the progress line and start, for the time left',
+      { phase: 'running', startedAt: '2026-01-01T00:00:00Z', progress: { current: 3, total: 4, etaSeconds: 20 } },
+      { phase: 'running', progress: 0.75, timing: { progress: { current: 3, total: 4, etaSeconds: 20 }, startedAt: '2026-01-01T00:00:00Z' } },
+    ],
     ['succeeded after progress: full', { phase: 'succeeded', progress: { current: 3, total: 4 } }, { phase: 'succeeded', progress: 1 }],
     ['cached without progress: no bar', { phase: 'cached' }, { phase: 'cached' }],
     ['engine and hint', { phase: 'pending', engine: 'tiny', hint: { reason: 'OOMKilled', hint: 'raise memory' } }, { phase: 'pending', engine: 'tiny', hint: { reason: 'OOMKilled', hint: 'raise memory' } }],

@@ -147,6 +147,8 @@ export function nodeView(node: NodeRunState, records: readonly MetricRecord[] | 
   const view: NodeRunView = { phase: node.phase };
   const progress = progressOf(node);
   if (progress !== undefined) view.progress = progress;
+  // The time left is worked out from the progress line itself (renderer/estimate/NodeEta.tsx).
+  if (node.phase === 'running' && node.progress) view.timing = { progress: node.progress, ...(node.startedAt ? { startedAt: node.startedAt } : {}) };
   const loss = lossValues(records);
   if (loss) view.loss = loss;
   if (node.engine) view.engine = node.engine;

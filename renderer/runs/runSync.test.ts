@@ -60,7 +60,7 @@ describe('run sync', () => {
     await settle();
     const state = appStore.getState();
     expect(shownRunId(state)).toBe('new');
-    expect(state.runView.cpt).toEqual({ phase: 'running', progress: 0.25, loss: [3, 2.5] });
+    expect(state.runView.cpt).toEqual({ phase: 'running', progress: 0.25, timing: { progress: { current: 1, total: 4 } }, loss: [3, 2.5] });
     expect(state.runView.sft).toEqual({ phase: 'pending' });
   });
 

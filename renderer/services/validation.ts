@@ -2,13 +2,15 @@
 import { catalog } from '../../node-catalog/index.ts';
 import type { PipelineDocument, Problem } from '../../shared/pipeline/types.ts';
 import { validatePipeline } from '../../shared/pipeline/validate.ts';
+import { estimateDocument, estimateSourcesChanged } from '../estimate/liveEstimate.ts';
 import { appStore } from '../store/index.ts';
 
 export const VALIDATE_DELAY_MS = 120;
 
 export function validateDocument(doc: PipelineDocument): Problem[] {
   try {
-    return validatePipeline(doc, catalog);
+    const problems = validatePipeline(doc, catalog);
+    return [...problems, ...estimateDocument(doc, problems)];
   } catch (error) {
     return [{ severity: 'error', code: 'validator-failed', message: String(error), location: {} }];
   }
@@ -49,7 +51,11 @@ export function startLiveValidation(delayMs = VALIDATE_DELAY_MS): () => void {
   run();
   const unsubscribe = appStore.subscribe((state, previous) => {
     // A drag changes the document on every frame; validating it then would only cost frames.
-    if (state.doc === previous.doc || onlyPositionsChanged(previous.doc, state.doc)) return;
+    const edited = state.doc !== previous.doc && !onlyPositionsChanged(previous.doc, state.doc);
+    if (!edited) {
+      if (!estimateSourcesChanged(state, previous)) return;
+      validated = null;
+    }
     clearTimeout(timer);
     timer = setTimeout(run, delayMs);
   });

@@ -18,6 +18,7 @@ function applySettings(settings: Settings): void {
   const state = appStore.getState();
   state.setTheme(settings.theme);
   state.setLanguage(settings.language);
+  state.setEstimateSettings({ defaultGpuProduct: settings.defaultGpuProduct, gpuPrices: settings.gpuPrices });
 }
 
 /**

@@ -2,6 +2,7 @@
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import { createRunsSlice } from '../runs/runsSlice.ts';
+import { createEstimateSlice } from '../estimate/estimateSlice.ts';
 import { createBackendSlice } from '../shell/backendSlice.ts';
 import { createDocumentSlice } from './documentSlice.ts';
 import { createRunViewSlice } from './runViewSlice.ts';
@@ -20,6 +21,7 @@ export const appStore = createStore<AppState>()((...a) => ({
   ...createRunViewSlice(...a),
   ...createRunsSlice(...a),
   ...createBackendSlice(...a),
+  ...createEstimateSlice(...a),
 }));
 
 const initialState = appStore.getState();

@@ -1,6 +1,6 @@
 /** What the canvas shows of a run, keyed by node id. Filled by whoever follows run events. */
 import type { StateCreator } from 'zustand';
-import type { NodeHint, NodePhase } from '../../shared/runs/types.ts';
+import type { NodeHint, NodePhase, Progress } from '../../shared/runs/types.ts';
 import type { BenchBar } from '../runs/benchBars.ts';
 import type { AppState } from './types.ts';
 
@@ -10,6 +10,8 @@ export interface NodeRunView {
   phase: NodePhase;
   /** 0..1, or undefined when unknown. */
   progress?: number;
+  /** A running node's last progress line and start, for its time left. */
+  timing?: { progress: Progress; startedAt?: string };
   /** Most recent loss values, oldest first, at most SPARKLINE_POINTS. */
   loss?: number[];
   /** The engine that ran the step (tiny, transformers, unsloth), once it said. */

@@ -1,3 +1,4 @@
+import type { EstimateSlice } from '../estimate/estimateSlice.ts';
 import type { RunsSlice } from '../runs/runsSlice.ts';
 import type { BackendSlice } from '../shell/backendSlice.ts';
 import type { DocumentSlice } from './documentSlice.ts';
@@ -7,4 +8,4 @@ import type { UiSlice } from './uiSlice.ts';
 import type { ValidationSlice } from './validationSlice.ts';
 
 /** The one app store: one slice per concern. */
-export type AppState = DocumentSlice & SelectionSlice & UiSlice & ValidationSlice & RunViewSlice & RunsSlice & BackendSlice;
+export type AppState = DocumentSlice & SelectionSlice & UiSlice & ValidationSlice & RunViewSlice & RunsSlice & BackendSlice & EstimateSlice;
