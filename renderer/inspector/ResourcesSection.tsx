@@ -1,6 +1,7 @@
 /** GPUs, GPU resource name and product, CPU, memory (checked as Kubernetes quantities) and tolerations. */
 import { useTranslation } from 'react-i18next';
 import type { NodeResources, PipelineNode, Problem } from '../../shared/pipeline/types.ts';
+import { GPU_PRODUCTS } from '../../shared/estimate/gpus.ts';
 import { parseQuantity } from '../../shared/pipeline/quantity.ts';
 import { appStore } from '../store/index.ts';
 import { fieldDomId, problemsForField } from './fieldKeys.ts';
@@ -8,7 +9,8 @@ import { NumberField, TextField } from './fields.tsx';
 import { TolerationsEditor } from './TolerationsEditor.tsx';
 
 const GPU_RESOURCES = ['nvidia.com/gpu', 'amd.com/gpu', 'gpu.intel.com/i915'];
-const GPU_PRODUCTS = ['NVIDIA-H100-80GB-HBM3', 'NVIDIA-A100-SXM4-80GB', 'NVIDIA-A100-SXM4-40GB', 'NVIDIA-L40S', 'NVIDIA-A10G', 'Tesla-T4'];
+// Every product the GPU estimate knows (its memory fit and time are checked only for these).
+const GPU_PRODUCT_LABELS = GPU_PRODUCTS.map((p) => p.label);
 
 interface Props {
   node: PipelineNode;
@@ -86,7 +88,7 @@ export function ResourcesSection({ node, defaults, problems }: Props) {
         ))}
       </datalist>
       <datalist id="gpu-products">
-        {GPU_PRODUCTS.map((r) => (
+        {GPU_PRODUCT_LABELS.map((r) => (
           <option key={r} value={r} />
         ))}
       </datalist>

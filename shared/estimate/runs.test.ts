@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pipelineFromAscii } from '../../test/fixtures/asciiPipeline.ts';
 import type { RunSummary } from '../runs/types.ts';
-import { nodeSecondsLeft, preprocessCountsFromRuns, runSecondsLeft } from './runs.ts';
+import { nextAnchor, nodeSecondsLeft, preprocessCountsFromRuns, runSecondsLeft } from './runs.ts';
 import type { PipelineEstimate } from './types.ts';
 
 const run = (id: string, createdAt: string, nodes: RunSummary['nodes'], pipelineName = 'p'): RunSummary => ({ id, pipelineName, target: 'local', phase: 'succeeded', createdAt, nodes });
@@ -46,6 +46,29 @@ describe('time left', () => {
     expect(at(200)).toBe(4 * 3600);
     expect(at(500)).toBe(3600);
     expect(at(999)!).toBeLessThan(at(998)!);
+  });
+
+  it('step/max_steps lines: the pace since the bar was first seen leaves out the loading before it, and counts down between lines', () => {
+    const node = (current: number) => ({ phase: 'running' as const, startedAt: '2026-12-04T11:00:00Z', progress: { current, total: 1000, label: 'train' } });
+    // First seen at step 100, ten minutes ago; now at step 300: 200 steps in 600 s, 700 to go.
+    const anchor = { atMs: NOW - 600_000, current: 100, total: 1000, label: 'train' };
+    expect(nodeSecondsLeft(node(300), NOW, NOW, anchor)).toBe(2100);
+    // Thirty seconds after that line, thirty seconds less.
+    expect(nodeSecondsLeft(node(300), NOW + 30_000, NOW, anchor)).toBe(2070);
+    // From the start instead (an hour for 300 steps, loading included) it would say 8,400 s.
+    expect(nodeSecondsLeft(node(300), NOW)).toBe(8400);
+    // An anchor on another bar, or one the bar has not moved past yet, is not used.
+    expect(nodeSecondsLeft(node(300), NOW, NOW, { ...anchor, label: 'eval' })).toBe(8400);
+    expect(nodeSecondsLeft(node(300), NOW, NOW, { ...anchor, total: 500 })).toBe(8400);
+    expect(nodeSecondsLeft(node(100), NOW, NOW, anchor)).toBe(32_400);
+  });
+
+  it('the anchor stays on the bar it was taken on; a new bar (another label or total) or a restart takes a new one', () => {
+    const first = nextAnchor(null, { current: 5, total: 100, label: 'train' }, 1000);
+    expect(first).toEqual({ atMs: 1000, current: 5, total: 100, label: 'train' });
+    expect(nextAnchor(first, { current: 50, total: 100, label: 'train' }, 9000)).toBe(first);
+    expect(nextAnchor(first, { current: 2, total: 100, label: 'train' }, 9000)).toEqual({ atMs: 9000, current: 2, total: 100, label: 'train' });
+    expect(nextAnchor(first, { current: 50, total: 40, label: 'eval' }, 9000)).toEqual({ atMs: 9000, current: 50, total: 40, label: 'eval' });
   });
 
   it('a finished bar (checkpoint shards loaded, a datasets map done) says nothing about what follows', () => {

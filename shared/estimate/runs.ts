@@ -4,7 +4,7 @@
  * (the critical path of what remains, with the estimate for nodes not started yet).
  */
 import type { PipelineDocument } from '../pipeline/types.ts';
-import { TERMINAL_NODE_PHASES, type NodeRunState, type RunSummary } from '../runs/types.ts';
+import { TERMINAL_NODE_PHASES, type NodeRunState, type Progress, type RunSummary } from '../runs/types.ts';
 import type { PipelineEstimate } from './types.ts';
 
 /** Per node id, the characters and records the latest run of `pipelineName` counted (preprocess's `chars` and `kept`). */
@@ -22,19 +22,41 @@ export function preprocessCountsFromRuns(runs: readonly RunSummary[], pipelineNa
   return out;
 }
 
+/** A progress bar as first seen: the pace since then leaves out the start-up and model loading before it. */
+export interface ProgressAnchor {
+  atMs: number;
+  current: number;
+  total: number;
+  label?: string;
+}
+
+/** The anchor to keep for `p`: the old one while it is the same bar and has not gone back, else a new one at `p`. */
+export function nextAnchor(anchor: ProgressAnchor | null, p: Progress, seenAtMs: number): ProgressAnchor {
+  if (anchor && anchor.total === p.total && anchor.label === p.label && p.current >= anchor.current) return anchor;
+  return { atMs: seenAtMs, current: p.current, total: p.total, ...(p.label !== undefined ? { label: p.label } : {}) };
+}
+
+/** Whether `anchor` was taken on the same bar as `p`, and the bar has moved since. */
+function movedSince(anchor: ProgressAnchor | undefined, p: Progress): anchor is ProgressAnchor {
+  return anchor !== undefined && anchor.total === p.total && anchor.label === p.label && p.current > anchor.current;
+}
+
 /**
- * Seconds a running node has left: tqdm's own estimate, else its rate, else the pace since it started.
- * `seenAtMs` is when this progress arrived: tqdm's figure counts down from then until the next line.
+ * Seconds a running node has left: tqdm's own estimate, else its rate, else the pace since the bar was
+ * first seen (`anchor`, when it has moved since), else the pace since the node started.
+ * `seenAtMs` is when this progress arrived: the figure counts down from then until the next line.
  * A finished bar (loading checkpoint shards, a datasets map) says nothing of the work after it: unknown.
  */
-export function nodeSecondsLeft(node: Pick<NodeRunState, 'phase' | 'progress' | 'startedAt'>, nowMs: number, seenAtMs?: number): number | undefined {
+export function nodeSecondsLeft(node: Pick<NodeRunState, 'phase' | 'progress' | 'startedAt'>, nowMs: number, seenAtMs?: number, anchor?: ProgressAnchor): number | undefined {
   const p = node.progress;
   if (node.phase !== 'running' || !p || !(p.total > 0)) return undefined;
   const left = p.total - p.current;
   if (!(left > 0)) return undefined;
-  const since = seenAtMs === undefined ? 0 : Math.max(0, (nowMs - seenAtMs) / 1000);
+  const seen = seenAtMs ?? nowMs;
+  const since = Math.max(0, (nowMs - seen) / 1000);
   if (p.etaSeconds !== undefined && Number.isFinite(p.etaSeconds)) return Math.max(0, p.etaSeconds - since);
   if (p.rate !== undefined && p.rate > 0) return Math.max(0, left / p.rate - since);
+  if (movedSince(anchor, p) && seen > anchor.atMs) return Math.max(0, (((seen - anchor.atMs) / 1000) * left) / (p.current - anchor.current) - since);
   const started = node.startedAt ? Date.parse(node.startedAt) : NaN;
   if (!(p.current > 0) || Number.isNaN(started)) return undefined;
   return Math.max(0, ((nowMs - started) / 1000) * (left / p.current));

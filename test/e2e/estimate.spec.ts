@@ -160,14 +160,18 @@ test('prices per GPU-hour and the default product in Settings change the costs',
 
 test('a running step shows its time left from its progress lines, and the run header the pipeline\'s, in Korean', async ({ app, request }) => {
   await rpc(request, 'updateSettings', [{ language: 'ko' }]);
-  // A scripted step: a finished loading bar, then a training bar of 30 one-second steps, as tqdm writes them.
+  // A scripted step: a finished loading bar, then 30 one-second training steps: the first ten as step/max_steps
+  // progress lines (no rate, no remaining time: the pace is worked out), the rest as tqdm writes them.
   const code = [
-    'import sys, time',
+    'import json, sys, time',
     'print("Loading checkpoint shards: 100%|##########| 4/4 [00:01<00:00,  3.10it/s]", file=sys.stderr, flush=True)',
     'for i in range(1, 31):',
     '    time.sleep(1)',
     '    left = 30 - i',
-    '    print(f"train: {i * 100 // 30:3d}%|#####     | {i}/30 [00:{i:02d}<00:{left:02d},  1.00it/s]", file=sys.stderr, flush=True)',
+    '    if i <= 10:',
+    '        print("PIPEWRIGHT_PROGRESS " + json.dumps({"current": i, "total": 30, "label": "train"}), flush=True)',
+    '    else:',
+    '        print(f"train: {i * 100 // 30:3d}%|#####     | {i}/30 [00:{i:02d}<00:{left:02d},  1.00it/s]", file=sys.stderr, flush=True)',
     '',
   ].join('\n');
   const doc: PipelineDocument = {
@@ -185,8 +189,13 @@ test('a running step shows its time left from its progress lines, and the run he
 
   await expect(phaseOf(app, 'train')).toHaveAttribute('data-phase', 'running', { timeout: 60_000 });
   const eta = nodeCard(app, 'train').getByTestId('node-eta');
-  await expect(eta).toHaveText(/^\d+초 남음$/, { timeout: 30_000 });
-  const seconds = async () => Number((await eta.textContent())!.match(/(\d+)초/)![1]);
+  const seconds = async () => Number((await eta.textContent())!.match(/^(?:(\d+)분 )?(\d+)초 남음$/)!.slice(1).reduce((s, v, i) => s + (i === 0 ? 60 : 1) * Number(v ?? 0), 0));
+  // The step/max_steps part: a time left from the pace, not the loading bar's 0.
+  await expect(eta).toHaveText(/^(\d+분 )?\d+초 남음$/, { timeout: 30_000 });
+  expect(await seconds()).toBeGreaterThan(0);
+  // The tqdm part: its own remaining time, counting down.
+  const pct = nodeCard(app, 'train').getByRole('progressbar');
+  await expect.poll(async () => Number(await pct.getAttribute('aria-valuenow')), { timeout: 30_000 }).toBeGreaterThanOrEqual(40);
   const first = await seconds();
   expect(first).toBeGreaterThan(0);
   expect(first).toBeLessThan(30);
