@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalog } from '../../node-catalog/index.ts';
+import { estimatePipeline } from '../../shared/estimate/pipeline.ts';
 import { serializePipeline } from '../../shared/pipeline/load.ts';
 import { PIPELINE_FORMAT, type PipelineDocument } from '../../shared/pipeline/types.ts';
 import { runCli } from './main.ts';
@@ -99,6 +101,19 @@ describe('pipewright estimate', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/cpt +2x NVIDIA-L40S +Qwen2\.5-14B +\d+\.\d GiB +DOES NOT FIT \(45\.0 GiB\)/);
     expect(r.stdout).toMatch(/cpt: does not fit; fits with: load_in_4bit true \(\d+\.\d GiB\)/);
+  });
+
+  it('a tight step (under 10 % free) exits 0 and says which changes would leave headroom', async () => {
+    const product = 'NVIDIA-GeForce-RTX-4090';
+    const seq = Array.from({ length: 64 }, (_, i) => 2048 + 64 * i).find((max_seq_length) => {
+      const doc = local({ base_model: 'Qwen2.5-1.5B', per_device_train_batch_size: 2, max_seq_length }, product);
+      return estimatePipeline(doc, catalog, { readModelConfig: () => undefined }).nodes[0].verdict === 'tight';
+    })!;
+    await writeFile(join(dir, 'tight.pipewright.json'), serializePipeline(local({ base_model: 'Qwen2.5-1.5B', per_device_train_batch_size: 2, max_seq_length: seq }, product)));
+    const r = await cli('estimate', 'tight.pipewright.json');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/cpt +2x NVIDIA-GeForce-RTX-4090 +Qwen2\.5-1\.5B +\d+\.\d GiB +tight \(<10% free\) \(24\.0 GiB\)/);
+    expect(r.stdout).toMatch(/cpt: tight \(under 10 % of the GPU's memory free\); leaves headroom with: per_device_train_batch_size 1, gradient_accumulation_steps \d+ \(\d+\.\d GiB\)/);
   });
 
   it('says an unknown model is unknown, an unknown --gpu-product is refused, --help explains', async () => {

@@ -87,6 +87,9 @@ export const command: CliCommand = {
       if (n.verdict === 'no-fit') {
         const fixes = fitSuggestions(doc, catalog, ctx, n.id).map(describeSuggestion);
         notes.push(`${n.id}: does not fit; ${fixes.length > 0 ? `fits with: ${fixes.join('; ')}` : 'no single change makes it fit'}`);
+      } else if (n.verdict === 'tight') {
+        const fixes = fitSuggestions(doc, catalog, ctx, n.id).map(describeSuggestion);
+        notes.push(`${n.id}: tight (under 10 % of the GPU's memory free)${fixes.length > 0 ? `; leaves headroom with: ${fixes.join('; ')}` : ''}`);
       }
     }
     if (args.options.json) io.stdout(contractJson(estimate));
