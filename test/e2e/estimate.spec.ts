@@ -156,6 +156,17 @@ test('prices per GPU-hour and the default product in Settings change the costs',
   delete doc.nodes.find((n) => n.id === 'sft')!.resources!.gpuProduct;
   await app.evaluate((d) => window.pipewright_debug!.loadDocument(d), doc);
   await expect(nodeCard(app, 'sft').locator('.fit-badge')).toHaveAttribute('title', /NVIDIA-L40S/);
+
+  // The same settings in Korean.
+  await rpc(request, 'updateSettings', [{ language: 'ko' }]);
+  await app.getByRole('button', { name: '설정', exact: true }).click();
+  const ko = app.getByRole('dialog');
+  await expect(ko.getByRole('heading', { name: 'GPU 추정' })).toBeVisible();
+  await expect(ko.getByLabel('기본 GPU 제품')).toHaveValue('NVIDIA-L40S');
+  await expect(ko.getByLabel('NVIDIA-H100-80GB-HBM3의 GPU 시간당 가격')).toHaveValue('10');
+  await ko.getByTestId('gpu-prices').scrollIntoViewIfNeeded();
+  await app.screenshot({ path: 'test-results/screenshots/estimate-settings-ko.png' });
+  await app.keyboard.press('Escape');
 });
 
 test('a running step shows its time left from its progress lines, and the run header the pipeline\'s, in Korean', async ({ app, request }) => {
