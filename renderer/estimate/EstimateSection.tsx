@@ -22,6 +22,7 @@ function useSuggestionText(): (s: FitSuggestion) => string {
   const { t } = useTranslation();
   return (s) => {
     const p = s.params;
+    if (s.kind === 'batch' && p.batch_size !== undefined) return t('estimate.section.fix.inferenceBatch', { batch: p.batch_size });
     if (s.kind === 'batch') return t('estimate.section.fix.batch', { batch: p.per_device_train_batch_size, accum: p.gradient_accumulation_steps });
     if (s.kind === 'sequence') return t('estimate.section.fix.sequence', { seq: p.max_seq_length });
     if (s.kind === 'product') return t('estimate.section.fix.product', { product: s.gpuProduct });

@@ -60,6 +60,29 @@ describe('fit suggestions', () => {
     expect(estimateProblems(tight, catalog, ctx).map((p) => p.code)).toEqual(['gpu-memory-tight']);
   });
 
+  it('a benchmark that does not fit: fewer questions per forward pass', () => {
+    const doc = pipelineFromAscii('raw:dataset -> cpt -> bench:ko-bench', {
+      nodes: {
+        raw: { params: { uri: 'sample://ko_corpus.jsonl' } },
+        cpt: { params: { engine: 'unsloth', base_model: 'Qwen2.5-7B' }, resources: { gpus: 1 } },
+        bench: { params: { batch_size: 256, max_samples: 100 }, resources: { gpus: 1 } },
+      },
+    });
+    const ctx = { defaultGpuProduct: 'NVIDIA-L4' };
+    expect(estimatePipeline(doc, catalog, ctx).nodes.find((n) => n.id === 'bench')!.verdict).toBe('no-fit');
+    const suggestions = fitSuggestions(doc, catalog, ctx, 'bench');
+    expect(suggestions[0].kind).toBe('batch');
+    const batch = suggestions[0].params.batch_size as number;
+    expect(batch).toBeLessThan(256);
+    const applied = { ...doc, nodes: doc.nodes.map((n) => (n.id === 'bench' ? { ...n, params: { ...n.params, batch_size: batch } } : n)) };
+    const after = estimatePipeline(applied, catalog, ctx).nodes.find((n) => n.id === 'bench')!;
+    expect(after.verdict).not.toBe('no-fit');
+    expect(after.gpuMemoryGiB).toBe(suggestions[0].gpuMemoryGiB);
+    // Twice the batch would not have fitted: the largest that fits is offered.
+    const twice = { ...doc, nodes: doc.nodes.map((n) => (n.id === 'bench' ? { ...n, params: { ...n.params, batch_size: batch * 2 } } : n)) };
+    expect(estimatePipeline(twice, catalog, ctx).nodes.find((n) => n.id === 'bench')!.verdict).toBe('no-fit');
+  });
+
   it('offers nothing for a step that fits', () => {
     expect(fitSuggestions(cpt({ base_model: 'Qwen2.5-0.5B' }), catalog, { defaultGpuProduct: 'NVIDIA-H200' }, 'cpt')).toEqual([]);
   });

@@ -71,6 +71,9 @@ export function fitSuggestions(doc: PipelineDocument, catalog: NodeCatalog, ctx:
     add(first(halvings(s.batch, 1), (batch) => tryParams(scope, node, accept, 'batch', { per_device_train_batch_size: batch, gradient_accumulation_steps: Math.ceil((accum * s.batch) / batch) })));
     add(first(halvings(s.seq, MIN_SEQUENCE), (seq) => tryParams(scope, node, accept, 'sequence', { max_seq_length: seq })));
   }
+  const batchSize = current.kind === 'inference' ? paramsOf(scope, node).batch_size : undefined;
+  // A benchmark scores batch_size questions (each a row per choice) per forward pass: fewer at once, less memory.
+  if (typeof batchSize === 'number') add(first(halvings(batchSize, 1), (batch) => tryParams(scope, node, accept, 'batch', { batch_size: batch })));
   add(largerProduct(scope, node, current, accept));
   return out;
 }
