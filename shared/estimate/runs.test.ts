@@ -57,16 +57,18 @@ describe('time left', () => {
     expect(nodeSecondsLeft(node(300), NOW + 30_000, NOW, anchor)).toBe(2070);
     // From the start instead (an hour for 300 steps, loading included) it would say 8,400 s.
     expect(nodeSecondsLeft(node(300), NOW)).toBe(8400);
-    // An anchor on another bar, or one the bar has not moved past yet, is not used.
-    expect(nodeSecondsLeft(node(300), NOW, NOW, { ...anchor, label: 'eval' })).toBe(8400);
+    // The Trainer's own bar over the same steps (no label) keeps the pace; a bar of another size does not, nor one not moved past.
+    expect(nodeSecondsLeft(node(300), NOW, NOW, { ...anchor, label: undefined })).toBe(2100);
     expect(nodeSecondsLeft(node(300), NOW, NOW, { ...anchor, total: 500 })).toBe(8400);
     expect(nodeSecondsLeft(node(100), NOW, NOW, anchor)).toBe(32_400);
   });
 
-  it('the anchor stays on the bar it was taken on; a new bar (another label or total) or a restart takes a new one', () => {
+  it('the anchor stays on the bar it was taken on (whatever its label); a bar of another total or a restart takes a new one', () => {
     const first = nextAnchor(null, { current: 5, total: 100, label: 'train' }, 1000);
     expect(first).toEqual({ atMs: 1000, current: 5, total: 100, label: 'train' });
     expect(nextAnchor(first, { current: 50, total: 100, label: 'train' }, 9000)).toBe(first);
+    // The Trainer's tqdm bar and the step's own lines alternate over the same steps.
+    expect(nextAnchor(first, { current: 51, total: 100, etaSeconds: 30 }, 9500)).toBe(first);
     expect(nextAnchor(first, { current: 2, total: 100, label: 'train' }, 9000)).toEqual({ atMs: 9000, current: 2, total: 100, label: 'train' });
     expect(nextAnchor(first, { current: 50, total: 40, label: 'eval' }, 9000)).toEqual({ atMs: 9000, current: 50, total: 40, label: 'eval' });
   });

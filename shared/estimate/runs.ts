@@ -30,15 +30,19 @@ export interface ProgressAnchor {
   label?: string;
 }
 
-/** The anchor to keep for `p`: the old one while it is the same bar and has not gone back, else a new one at `p`. */
+/**
+ * The anchor to keep for `p`: the old one while the bar has the same total and has not gone back, else a new
+ * one at `p`. Labels are not compared: a training step prints the Trainer's own tqdm bar (no label) and its
+ * step/max_steps lines (`train`) over the same steps, one after the other.
+ */
 export function nextAnchor(anchor: ProgressAnchor | null, p: Progress, seenAtMs: number): ProgressAnchor {
-  if (anchor && anchor.total === p.total && anchor.label === p.label && p.current >= anchor.current) return anchor;
+  if (anchor && anchor.total === p.total && p.current >= anchor.current) return anchor;
   return { atMs: seenAtMs, current: p.current, total: p.total, ...(p.label !== undefined ? { label: p.label } : {}) };
 }
 
-/** Whether `anchor` was taken on the same bar as `p`, and the bar has moved since. */
+/** Whether `anchor` was taken on a bar of the same total as `p`, and the bar has moved since. */
 function movedSince(anchor: ProgressAnchor | undefined, p: Progress): anchor is ProgressAnchor {
-  return anchor !== undefined && anchor.total === p.total && anchor.label === p.label && p.current > anchor.current;
+  return anchor !== undefined && anchor.total === p.total && p.current > anchor.current;
 }
 
 /**
