@@ -1,6 +1,7 @@
 /** The run header's time left for the whole pipeline: the critical path of what remains (progress for running steps, the estimate for the rest). */
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { runSecondsLeft } from '../../shared/estimate/runs.ts';
+import { ProgressClock, runSecondsLeft } from '../../shared/estimate/runs.ts';
 import type { RunSummary } from '../../shared/runs/types.ts';
 import { formatDuration } from '../runs/runFormat.ts';
 import { useDurationUnits } from '../runs/useDurationUnits.ts';
@@ -15,9 +16,13 @@ export function RunTimeLeft({ run }: { run: RunSummary }) {
   const estimate = useAppStore((s) => s.estimate);
   const active = run.phase === 'running' || run.phase === 'pending';
   const now = useNow(active);
+  const clock = useRef<ProgressClock>(null);
+  clock.current ??= new ProgressClock();
   // The open document's estimate describes this run only when it is the same pipeline.
   if (!active || !estimate || run.pipelineName !== doc.name) return null;
-  const left = runSecondsLeft(doc, run, estimate, now);
+  const at = Math.max(now, Date.now());
+  const progressClock = clock.current;
+  const left = runSecondsLeft(doc, run, estimate, at, (id, state) => progressClock.secondsLeft(`${run.id}/${id}`, state, at));
   if (left.seconds <= 0 && !left.partial) return null;
   const time = formatDuration(left.seconds * 1000, units);
   return (

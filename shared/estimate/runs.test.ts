@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pipelineFromAscii } from '../../test/fixtures/asciiPipeline.ts';
 import type { RunSummary } from '../runs/types.ts';
-import { nextAnchor, nodeSecondsLeft, preprocessCountsFromRuns, runSecondsLeft } from './runs.ts';
+import { nextAnchor, nodeSecondsLeft, preprocessCountsFromRuns, ProgressClock, runSecondsLeft } from './runs.ts';
 import type { PipelineEstimate } from './types.ts';
 
 const run = (id: string, createdAt: string, nodes: RunSummary['nodes'], pipelineName = 'p'): RunSummary => ({ id, pipelineName, target: 'local', phase: 'succeeded', createdAt, nodes });
@@ -96,5 +96,28 @@ describe('time left', () => {
     expect(runSecondsLeft(doc, noProgress, estimate, NOW)).toEqual({ seconds: 5400 + 1800, partial: false });
     const unknown = { ...estimate, nodes: [{ id: 'cpt', hours: null }, ...estimate.nodes.slice(1)] } as unknown as PipelineEstimate;
     expect(runSecondsLeft(doc, noProgress, unknown, NOW)).toEqual({ seconds: 3600, partial: true });
+  });
+
+  it('the clock: a line counts down until the next; step lines take their pace from the first one seen', () => {
+    const clock = new ProgressClock();
+    const node = (progress: { current: number; total: number; etaSeconds?: number; label?: string }) => ({ phase: 'running' as const, startedAt: '2026-12-04T10:00:00Z', progress });
+    const tqdm = { current: 10, total: 100, etaSeconds: 90 };
+    expect(clock.secondsLeft('cpt', node(tqdm), NOW)).toBe(90);
+    expect(clock.secondsLeft('cpt', node(tqdm), NOW + 20_000)).toBe(70);
+    // Step lines of the same bar: 10 steps in the 60 s since the first line seen, 80 to go.
+    expect(clock.secondsLeft('cpt', node({ current: 20, total: 100, label: 'train' }), NOW + 60_000)).toBe(480);
+    // Nodes are kept apart.
+    expect(clock.secondsLeft('sft', node({ current: 20, total: 100, label: 'train' }), NOW + 60_000)).toBe((2 * 3600 + 60) * 4);
+  });
+
+  it('the pipeline with the clock: running nodes count from when their line arrived', () => {
+    const doc = pipelineFromAscii('raw:dataset -> cpt -> eval');
+    const estimate = { nodes: [{ id: 'cpt', hours: 2 }, { id: 'eval', hours: 0.5 }], total: {}, criticalPath: [] } as unknown as PipelineEstimate;
+    const cpt = { phase: 'running' as const, startedAt: '2026-12-04T11:30:00Z', progress: { current: 50, total: 100, etaSeconds: 600 } };
+    const r = run('r', '2026-12-04T11:00:00Z', { raw: { phase: 'succeeded' }, cpt });
+    const clock = new ProgressClock();
+    const at = (now: number) => runSecondsLeft(doc, r, estimate, now, (id, state) => clock.secondsLeft(id, state, now)).seconds;
+    expect(at(NOW)).toBe(600 + 1800);
+    expect(at(NOW + 100_000)).toBe(500 + 1800);
   });
 });

@@ -74,14 +74,21 @@ export interface RemainingTime {
 }
 
 /** Time left for a run: finished nodes count nothing, running ones their progress (or the estimate less the time spent), pending ones the estimate. */
-export function runSecondsLeft(doc: PipelineDocument, run: RunSummary, estimate: PipelineEstimate, nowMs: number): RemainingTime {
+export function runSecondsLeft(
+  doc: PipelineDocument,
+  run: RunSummary,
+  estimate: PipelineEstimate,
+  nowMs: number,
+  /** A running node's time left from its progress (the app passes one that knows when each line arrived). */
+  fromProgressOf: (nodeId: string, state: NodeRunState) => number | undefined = (_id, state) => nodeSecondsLeft(state, nowMs),
+): RemainingTime {
   const estimated = new Map(estimate.nodes.map((n) => [n.id, n.hours === null ? undefined : n.hours * 3600]));
   let partial = false;
   const left = new Map<string, number>();
   for (const node of doc.nodes) {
     const state = run.nodes[node.id] ?? { phase: 'pending' as const };
     if (TERMINAL_NODE_PHASES.includes(state.phase)) continue;
-    const fromProgress = nodeSecondsLeft(state, nowMs);
+    const fromProgress = fromProgressOf(node.id, state);
     const planned = estimated.get(node.id);
     const spent = state.startedAt ? Math.max(0, (nowMs - Date.parse(state.startedAt)) / 1000) : 0;
     const seconds = fromProgress ?? (planned === undefined ? undefined : Math.max(0, planned - (state.phase === 'running' ? spent : 0)));
@@ -102,4 +109,24 @@ export function runSecondsLeft(doc: PipelineDocument, run: RunSummary, estimate:
   };
   const seconds = doc.nodes.reduce((max, n) => Math.max(max, visit(n.id)), 0);
   return { seconds, partial };
+}
+
+/**
+ * Remembers, per node, when its current progress line arrived and where its bar was first seen, so its
+ * time left counts down between lines and its pace leaves out what came before the bar.
+ */
+export class ProgressClock {
+  private readonly seen = new Map<string, { progress: Progress; atMs: number; anchor: ProgressAnchor }>();
+
+  /** Seconds `node` has left from its progress, as of `nowMs`. */
+  secondsLeft(key: string, node: Pick<NodeRunState, 'phase' | 'progress' | 'startedAt'>, nowMs: number): number | undefined {
+    const p = node.progress;
+    if (!p) return nodeSecondsLeft(node, nowMs);
+    let entry = this.seen.get(key);
+    if (!entry || entry.progress !== p) {
+      entry = { progress: p, atMs: nowMs, anchor: nextAnchor(entry?.anchor ?? null, p, nowMs) };
+      this.seen.set(key, entry);
+    }
+    return nodeSecondsLeft(node, Math.max(nowMs, entry.atMs), entry.atMs, entry.anchor);
+  }
 }
