@@ -113,6 +113,27 @@ describe('the estimate in the validation pass', () => {
     expect(appStore.getState().problems.find((p) => p.code === 'model-unknown')).toMatchObject({ severity: 'warning', location: { nodeId: 'cpt', param: 'base_model' } });
   });
 
+  it('what preprocess counted in an earlier run of the pipeline becomes the tokens, as soon as the run history says so', async () => {
+    stop = startLiveValidation(0);
+    appStore.getState().setEstimateSettings({ defaultGpuProduct: 'NVIDIA-H100-80GB-HBM3', gpuPrices: {} });
+    const doc = pipelineFromAscii('raw:dataset -> prep:preprocess -> cpt', {
+      nodes: { raw: { params: { uri: 's3://corpus/ko/' } }, cpt: { params: { engine: 'unsloth', base_model: 'Qwen2.5-7B', max_seq_length: 2048, num_epochs: 1 }, resources: { gpus: 1 } } },
+    });
+    appStore.getState().loadDocument(doc, '/work/p.pipewright.json');
+    await settle();
+    expect(appStore.getState().estimateById.cpt).toMatchObject({ tokens: null, hours: null });
+    expect(appStore.getState().estimateById.cpt.tokensUnknown).toMatch(/s3:\/\/corpus\/ko\/ is unknown until preprocess has run once/);
+    // 30 million characters kept: 20 million tokens at 1.5 characters per token, packed into 2,048-token blocks.
+    appStore.getState().setRunsData({
+      runs: { r1: { id: 'r1', pipelineName: doc.name, target: 'local', phase: 'succeeded', createdAt: '2026-12-01T00:00:00Z', nodes: { prep: { phase: 'succeeded', lastMetrics: { chars: 30_000_000, kept: 10_000 } } } } },
+    });
+    await settle();
+    const cpt = appStore.getState().estimateById.cpt;
+    expect(cpt.tokensSource).toBe('preprocess');
+    expect(cpt.tokens).toBe(Math.floor(20_000_000 / 2048) * 2048);
+    expect(cpt.hours).toBeGreaterThan(0);
+  });
+
   it('a document with structural errors keeps its estimate (cards, inspector) but adds no estimate problems', () => {
     appStore.getState().setEstimateSettings({ defaultGpuProduct: 'NVIDIA-A100-SXM4-40GB', gpuPrices: {} });
     const doc = cpt(BIG);
