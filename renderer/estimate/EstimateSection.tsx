@@ -12,9 +12,11 @@ import type { FitSuggestion, NodeEstimate } from '../../shared/estimate/types.ts
 import type { PipelineNode } from '../../shared/pipeline/types.ts';
 import { useDurationUnits } from '../runs/useDurationUnits.ts';
 import { appStore, useAppStore } from '../store/index.ts';
+import { useLang } from '../i18n/index.ts';
 import { suggestionChanges } from './applySuggestion.ts';
 import './estimate.css';
 import { fitFigures, formatCost, formatGpuHours, formatHours, formatTokens, gib } from './estimateFormat.ts';
+import { reasonText } from './reasonText.ts';
 
 const VERDICT_KEY = { fits: 'fits', tight: 'tight', 'no-fit': 'noFit' } as const;
 
@@ -124,13 +126,14 @@ function TimePart({ n }: { n: NodeEstimate }) {
 
 export function EstimateSection({ node }: { node: PipelineNode }) {
   const { t } = useTranslation();
+  const lang = useLang();
   const n = useAppStore((s) => s.estimateById[node.id]);
   if (!n) return null;
   return (
     <section className="inspector-section estimate-section" data-testid="estimate-section" aria-labelledby={`${node.id}-estimate`}>
       <h3 id={`${node.id}-estimate`}>{t('estimate.section.title')}</h3>
       {n.unknown ? (
-        <p className="field-message warning">{t('estimate.section.unknown', { reason: n.unknown })}</p>
+        <p className="field-message warning">{t('estimate.section.unknown', { reason: reasonText(n.unknown, lang) })}</p>
       ) : (
         <>
           {n.model && (
@@ -140,7 +143,7 @@ export function EstimateSection({ node }: { node: PipelineNode }) {
           )}
           <MemoryPart n={n} />
           <TimePart n={n} />
-          {n.tokensUnknown && <p className="field-hint">{t('estimate.section.tokensUnknown', { reason: n.tokensUnknown })}</p>}
+          {n.tokensUnknown && <p className="field-hint">{t('estimate.section.tokensUnknown', { reason: reasonText(n.tokensUnknown, lang) })}</p>}
           {(n.verdict === 'no-fit' || n.verdict === 'tight') && <Suggestions node={node} estimate={n} />}
         </>
       )}

@@ -2,20 +2,23 @@
 import { useTranslation } from 'react-i18next';
 import type { NodeEstimate } from '../../shared/estimate/types.ts';
 import { useDurationUnits } from '../runs/useDurationUnits.ts';
+import { useLang, type Lang } from '../i18n/index.ts';
 import { useAppStore } from '../store/index.ts';
 import './estimate.css';
 import { formatCost, formatGpuHours, formatHours, gib } from './estimateFormat.ts';
+import { reasonText } from './reasonText.ts';
 
-/** Why a node's figure is missing, for the "?" cell's hover text (the estimate's own reasons are English, as the validator's). */
-function whyUnknown(n: NodeEstimate, t: (key: string, values?: Record<string, unknown>) => string): string | undefined {
-  if (n.unknown) return n.unknown;
+/** Why a node's figure is missing, for the "?" cell's hover text. */
+function whyUnknown(n: NodeEstimate, t: (key: string, values?: Record<string, unknown>) => string, lang: Lang): string | undefined {
+  if (n.unknown) return reasonText(n.unknown, lang);
   if (n.gpuProduct === null) return t('estimate.section.noProduct');
   if (n.gpuProductMemoryGiB === null) return t('estimate.section.unknownProduct', { product: n.gpuProduct });
-  return n.tokensUnknown;
+  return n.tokensUnknown && reasonText(n.tokensUnknown, lang);
 }
 
 export function RunEstimate() {
   const { t, i18n } = useTranslation();
+  const uiLang = useLang();
   const units = useDurationUnits();
   const estimate = useAppStore((s) => s.estimate);
   const labels = useAppStore((s) => s.doc.nodes);
@@ -23,7 +26,7 @@ export function RunEstimate() {
   const lang = i18n.language;
   const label = (id: string) => labels.find((n) => n.id === id)?.label || id;
   const unknown = (n: NodeEstimate) => (
-    <td className="unknown" title={whyUnknown(n, t)}>
+    <td className="unknown" title={whyUnknown(n, t, uiLang)}>
       {t('estimate.run.unknown')}
     </td>
   );
