@@ -85,11 +85,30 @@ export interface RunSummary {
   external?: { workflowName?: string; kfpRunId?: string; kfpPipelineId?: string; workspace?: string; workflowNamespace?: string; kfpUrl?: string };
 }
 
+/** The content hash of one input a run read: a dataset node's `uri`, a step's data folder, a python step's code. */
+export interface InputHash {
+  nodeId: string;
+  /** `uri` (dataset nodes), `data_uri` (ko-bench), `code` (python steps). */
+  param: string;
+  /** What was hashed: the URI or path as the run resolved it; absent for code. */
+  uri?: string;
+  /** Hex SHA-256 of the content (a folder: of its files' relative paths and contents, in path order). */
+  sha256?: string;
+  bytes?: number;
+  files?: number;
+  /** Why there is no hash (a remote URI, a missing file, a folder too large): the diff then compares the URI. */
+  unavailable?: string;
+}
+
 export interface RunRecord extends RunSummary {
   /** The document exactly as it was submitted. */
   document: PipelineDocument;
   /** Compiled files as submitted, keyed by file name (`pipeline.yaml`, `workflow.yaml`, `dvc.yaml`, ...). */
   compiled: Record<string, string>;
+  /** Content hashes of the dataset inputs and python steps' code, taken when the run was created (runs since the run diff). */
+  inputs?: InputHash[];
+  /** The pipeline parameters' values this run used (defaults filled in); absent in older records (then the document's defaults). */
+  parameterValues?: Record<string, string | number | boolean>;
 }
 
 export interface StartRunRequest {

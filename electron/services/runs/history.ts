@@ -20,7 +20,8 @@ export function toSummary(run: RunSummary): RunSummary {
 }
 
 export function toRecord(run: StoredRun): RunRecord {
-  return { ...toSummary(run), document: run.document, compiled: run.compiled };
+  const { inputs, parameterValues } = run;
+  return { ...toSummary(run), document: run.document, compiled: run.compiled, ...(inputs ? { inputs } : {}), ...(parameterValues ? { parameterValues } : {}) };
 }
 
 export class RunHistory {

@@ -95,6 +95,8 @@ describe('RunManager', () => {
     const record = await manager.getRun(started.id);
     expect(record).toMatchObject({ pipelineName: 'two-steps', context: 'dev', namespace: 'ml', compiled: { 'workflow.yaml': 'kind: Workflow\n' } });
     expect(record.document).toEqual(doc);
+    // Input hashes and parameter values are recorded with the run (hashing itself: inputHashes.test.ts).
+    expect(record).toMatchObject({ inputs: [], parameterValues: {} });
     const onDisk = await fs.readFile(recordFile(path.join(dir, started.id)), 'utf8');
     expect(onDisk).not.toContain('secret');
     expect((await readStoredRun(path.join(dir, started.id))).phase).toBe('succeeded');

@@ -7,6 +7,8 @@
 import type { ConnectionCheck, KubeContextInfo, LogPage, RunEventListener, RunEventSource, RunsApi } from '../../../shared/api/runs.ts';
 import { TERMINAL_RUN_PHASES } from '../../../shared/runs/types.ts';
 import type { MetricRecord, RunRecord, RunSummary, RunTarget, StartRunRequest } from '../../../shared/runs/types.ts';
+import { catalog } from '../../../node-catalog/index.ts';
+import { parameterDefaults } from '../../../shared/pipeline/parameters.ts';
 import { ActiveRun } from './activeRun.ts';
 import { RunAlerting } from './alerting.ts';
 import type { GpuUtilization } from './alerting.ts';
@@ -15,6 +17,7 @@ import { followRunFromDisk } from './follow.ts';
 import type { RunFollow } from './follow.ts';
 import { RunHistory, toRecord, toSummary } from './history.ts';
 import { newRunId } from './ids.ts';
+import { hashInputs } from './inputHashes.ts';
 import { DEFAULT_LOG_CAPS } from './logWriter.ts';
 import type { LogCaps } from './logWriter.ts';
 import { ownerState, releaseOwner, requestCancel, takeCancelRequest, writeOwner, RUN_FORMAT } from './runFiles.ts';
@@ -126,6 +129,8 @@ export class RunManager implements RunsApi, RunEventSource {
     const driver = this.driver(request.target);
     const compiled = await driver.compile(request);
     const { document: _document, kfpToken: _token, ...options } = request;
+    const parameterValues = parameterDefaults(request.document);
+    const inputs = await hashInputs(request.document, catalog, parameterValues);
     const at = this.now();
     const record: StoredRun = {
       format: RUN_FORMAT,
@@ -139,6 +144,8 @@ export class RunManager implements RunsApi, RunEventSource {
       nodes: Object.fromEntries(request.document.nodes.map((n) => [n.id, { phase: 'pending' as const }])),
       document: request.document,
       compiled,
+      inputs,
+      parameterValues,
       request: options satisfies RunRequestOptions,
     };
     const dir = await this.history.create(record);

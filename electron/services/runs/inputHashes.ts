@@ -1,0 +1,100 @@
+/**
+ * Content hashes of what a run reads, taken when it is created (the run diff compares them): each dataset
+ * node's `uri` and ko-bench's `data_uri` when they are on this machine or bundled samples, and each python
+ * step's code. Remote URIs (s3://, gs://, https://, the hub) are named with why they were not hashed.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { NodeCatalog } from '../../../shared/pipeline/catalog.ts';
+import { parameterDefaults } from '../../../shared/pipeline/parameters.ts';
+import { resolveNode } from '../../../shared/pipeline/resolve.ts';
+import type { PipelineDocument } from '../../../shared/pipeline/types.ts';
+import type { InputHash } from '../../../shared/runs/types.ts';
+
+/** Hashing reads every byte: inputs larger than this are named, not hashed, so a run never waits minutes to start. */
+export const MAX_HASH_BYTES = 2 * 1024 ** 3;
+const MAX_FILES = 20_000;
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+async function hashFile(file: string, into: ReturnType<typeof createHash>): Promise<void> {
+  for await (const chunk of createReadStream(file)) into.update(chunk as Buffer);
+}
+
+async function listFiles(dir: string, out: string[]): Promise<void> {
+  for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+    if (out.length > MAX_FILES) return;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) await listFiles(full, out);
+    else if (entry.isFile()) out.push(full);
+  }
+}
+
+/** A file's SHA-256, or a folder's: each file's relative path, a NUL, its SHA-256, in path order. */
+export async function hashPath(target: string): Promise<Pick<InputHash, 'sha256' | 'bytes' | 'files' | 'unavailable'>> {
+  let stat;
+  try {
+    stat = await fs.stat(target);
+  } catch {
+    return { unavailable: 'not found on this machine' };
+  }
+  if (stat.isFile()) {
+    if (stat.size > MAX_HASH_BYTES) return { bytes: stat.size, unavailable: 'larger than 2 GiB, not hashed' };
+    const h = createHash('sha256');
+    await hashFile(target, h);
+    return { sha256: h.digest('hex'), bytes: stat.size };
+  }
+  const files: string[] = [];
+  await listFiles(target, files);
+  if (files.length > MAX_FILES) return { unavailable: `more than ${MAX_FILES} files, not hashed` };
+  files.sort();
+  let bytes = 0;
+  const h = createHash('sha256');
+  for (const file of files) {
+    const size = (await fs.stat(file)).size;
+    bytes += size;
+    if (bytes > MAX_HASH_BYTES) return { bytes, files: files.length, unavailable: 'larger than 2 GiB, not hashed' };
+    const one = createHash('sha256');
+    await hashFile(file, one);
+    h.update(`${path.relative(target, file).split(path.sep).join('/')}\0${one.digest('hex')}\n`);
+  }
+  return { sha256: h.digest('hex'), bytes, files: files.length };
+}
+
+async function hashUri(uri: string, catalog: NodeCatalog): Promise<Pick<InputHash, 'sha256' | 'bytes' | 'files' | 'unavailable'>> {
+  if (uri.startsWith('sample://')) {
+    const text = catalog.samples?.[uri.slice('sample://'.length)];
+    return text === undefined ? { unavailable: 'no such bundled sample' } : { sha256: sha256(text), bytes: Buffer.byteLength(text) };
+  }
+  if (uri.startsWith('file://')) return hashPath(fileURLToPath(uri));
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(uri)?.[1];
+  if (scheme) return { unavailable: `remote (${scheme}), read by the step` };
+  if (path.isAbsolute(uri)) return hashPath(uri);
+  return { unavailable: 'not a path on this machine' };
+}
+
+/** The inputs of `doc` with their hashes. Never throws: an unreadable input is recorded with why. */
+export async function hashInputs(doc: PipelineDocument, catalog: NodeCatalog, parameterValues = parameterDefaults(doc)): Promise<InputHash[]> {
+  const out: InputHash[] = [];
+  for (const node of doc.nodes) {
+    if (node.type === 'python' && node.code !== undefined) {
+      out.push({ nodeId: node.id, param: 'code', sha256: sha256(node.code), bytes: Buffer.byteLength(node.code) });
+      continue;
+    }
+    const param = node.type === 'dataset' ? 'uri' : node.type === 'ko-bench' ? 'data_uri' : undefined;
+    if (!param) continue;
+    const uri = resolveNode(node, catalog, parameterValues)?.params[param];
+    if (typeof uri !== 'string' || uri.trim() === '') {
+      if (param === 'data_uri') out.push({ nodeId: node.id, param, unavailable: 'the Hugging Face hub, read by the step' });
+      continue;
+    }
+    try {
+      out.push({ nodeId: node.id, param, uri, ...(await hashUri(uri.trim(), catalog)) });
+    } catch (error) {
+      out.push({ nodeId: node.id, param, uri, unavailable: `unreadable: ${(error as Error).message}` });
+    }
+  }
+  return out;
+}
