@@ -255,7 +255,7 @@ describe('with the mlflow package in the image', () => {
     expect(log.find((c) => c.call === 'log_params')!.args.params).toMatchObject({ learning_rate: '0.003', chat_template: 'qwen-2.5' });
     const byStep = new Map<unknown, string[]>();
     for (const c of log.filter((x) => x.call === 'log_metrics')) byStep.set(c.args.step, [...(byStep.get(c.args.step) ?? []), ...Object.keys(c.args.metrics as object)].sort());
-    expect([...byStep]).toEqual([[2, ['epoch', 'learning_rate', 'loss', 'tokens_per_second']], [4, ['epoch', 'final_loss', 'learning_rate', 'loss', 'seconds', 'steps', 'tokens_per_second']]]);
+    expect([...byStep]).toEqual([[2, ['epoch', 'learning_rate', 'loss', 'tokens_per_second']], [4, ['epoch', 'final_loss', 'learning_rate', 'loss', 'processes', 'seconds', 'steps', 'tokens_per_second']]]);
     expect(log.find((c) => c.call === 'log_artifacts')!.args).toMatchObject({ artifact_path: 'model', files: ['config.json', 'model.pt'] });
     const runId = (result.infos.find((i) => i.mlflow_run_id)!.mlflow_run_id as string);
     expect(log.find((c) => c.call === 'register_model')!.args).toEqual({ model_uri: `runs:/${runId}/model`, name: 'pkg-model', await_registration_for: 300, tags: { 'pipewright.run_id': 'run-7', 'pipewright.node_id': 'sft' } });

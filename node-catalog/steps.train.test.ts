@@ -23,9 +23,9 @@ afterAll(() => work.cleanup());
 describe('cpt with the tiny engine', () => {
   it('says which engine runs, logs metric lines every logging_steps, and the loss goes down', () => {
     expect(cpt.code, cpt.stderr).toBe(0);
-    expect(cpt.infos[0]).toEqual({ engine: 'tiny', reason: 'requested' });
+    expect(cpt.infos[0]).toEqual({ engine: 'tiny', reason: 'requested', processes: 1 });
     expect(cpt.metrics.map((m) => m.step)).toEqual([2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24]);
-    for (const m of cpt.metrics) expect(Object.keys(m).sort()).toEqual(['epoch', 'learning_rate', 'loss', 'step', 'tokens_per_second']);
+    for (const m of cpt.metrics) expect(Object.keys(m).sort()).toEqual(['epoch', 'learning_rate', 'loss', 'processes', 'step', 'tokens_per_second']);
     const curve = losses(cpt);
     expect(curve[0]).toBeGreaterThan(4.5);
     expect(curve.at(-1)!).toBeLessThan(curve[0] - 1);
@@ -61,7 +61,7 @@ describe('sft with the tiny engine', () => {
       runStep(work.script('sft'), [...args, '--learning_rate', '0', '--in-model', 'cpt-model', '--out-model', 'sft-frozen'], { cwd: work.dir }),
     ]);
     expect(continued.code, continued.stderr).toBe(0);
-    expect(continued.infos[0]).toEqual({ engine: 'tiny', reason: 'the input model was trained by the tiny engine' });
+    expect(continued.infos[0]).toEqual({ engine: 'tiny', reason: 'the input model was trained by the tiny engine', processes: 1 });
     expect(continued.stdout).toContain('tiny engine: continuing from cpt-model');
     expect(losses(continued)[0]).toBeLessThan(losses(fresh)[0]);
     expect(frozen.code, frozen.stderr).toBe(0);
@@ -75,10 +75,11 @@ describe('sft with the tiny engine', () => {
     expect(errorLine(result)).toMatch(/trained by the tiny engine; engine transformers cannot continue it/);
   });
 
-  it('refuses a dataset without instruction pairs, naming the fields it looks for', async () => {
-    const result = await runStep(work.script('sft'), [...TINY_ARGS, '--in-dataset', sample('ko_corpus.jsonl'), '--out-model', 'x'], { cwd: work.dir });
+  it('refuses a dataset without text or instruction pairs, naming the formats it reads', async () => {
+    writeFileSync(join(work.dir, 'labels.jsonl'), '{"sentence": "a", "label": 0}\n');
+    const result = await runStep(work.script('sft'), [...TINY_ARGS, '--in-dataset', 'labels.jsonl', '--out-model', 'x'], { cwd: work.dir });
     expect(result.code).toBe(3);
-    expect(errorLine(result)).toMatch(/no usable records .*instruction\/output, question\/answer/);
+    expect(errorLine(result)).toMatch(/labels\.jsonl:1: an sft record needs text, instruction\/input\/output .*keys: label, sentence/);
   });
 });
 
@@ -86,7 +87,7 @@ describe('engine selection', () => {
   it('auto without a GPU, Unsloth or transformers picks tiny and says why', async () => {
     const result = await runStep(work.script('cpt'), [...TINY_ARGS, '--engine', 'auto', '--max_steps', '1', '--in-dataset', sample('ko_test.jsonl'), '--out-model', 'auto-model'], { cwd: work.dir });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.infos[0]).toEqual({ engine: 'tiny', reason: 'neither Unsloth with a CUDA GPU nor transformers + peft is available' });
+    expect(result.infos[0]).toEqual({ engine: 'tiny', reason: 'the step has no GPUs and neither Unsloth nor transformers + peft is installed', processes: 1 });
   });
 
   it.each([

@@ -31,6 +31,8 @@ def _clean(value):
 
 
 def _emit(prefix, record):
+    if os.environ.get("RANK", "0").strip() not in ("", "0"):
+        return  # with one process per GPU, rank 0 alone reports
     push_record(prefix, record)
     record = {k: _clean(v) for k, v in record.items() if v is not None}
     sys.stdout.write(prefix + json.dumps(record, ensure_ascii=False) + "\n")

@@ -41,10 +41,16 @@ def _read_parquet(path):
 
 def read_file_records(path, text_key="text", fmt=None):
     """Yield dict records from one file; a text file gives {text_key: line} per non-empty line."""
+    for _, record in read_numbered_records(path, text_key, fmt):
+        yield record
+
+
+def read_numbered_records(path, text_key="text", fmt=None):
+    """(line number, or row number for Parquet, from 1; record) of each record in one file."""
     fmt = fmt or sniff_format(path)
     if fmt == "parquet":
-        for row in _read_parquet(path):
-            yield row
+        for number, row in enumerate(_read_parquet(path), 1):
+            yield number, row
         return
     try:
         f = open(path, encoding="utf-8-sig")
@@ -56,7 +62,7 @@ def read_file_records(path, text_key="text", fmt=None):
             if not line.strip():
                 continue
             if fmt == "text":
-                yield {text_key: line}
+                yield number, {text_key: line}
                 continue
             try:
                 record = json.loads(line)
@@ -66,8 +72,18 @@ def read_file_records(path, text_key="text", fmt=None):
                 record = {text_key: record}
             if not isinstance(record, dict):
                 raise StepError("%s:%d: expected a JSON object per line" % (path, number), EXIT_INPUT)
-            yield record
-    return
+            yield number, record
+
+
+def read_located_records(path, text_key="text"):
+    """(file, line, record) for every record under path, so a refusal can say where."""
+    for file in list_data_files(path):
+        for number, record in read_numbered_records(file, text_key):
+            yield file, number, record
+
+
+def found_keys(record):
+    return ", ".join(sorted(str(k) for k in record)) or "none"
 
 
 def read_records(path, text_key="text"):
@@ -96,7 +112,7 @@ def _user_text(record):
 
 
 def _answer_text(record):
-    for key in ("output", "answer", "response", "completion"):
+    for key in ("output", "answer", "response", "completion", "expected"):
         if isinstance(record.get(key), str):
             return record[key]
     return None

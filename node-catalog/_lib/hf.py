@@ -1,6 +1,7 @@
 # --- pipewright _lib/hf.py: the Unsloth + TRL and transformers + peft engines (GPU images) ---
 # pipewright:include hf_load.py
 import inspect
+import math
 import os
 import tempfile
 import time
@@ -45,7 +46,6 @@ def _training_arguments(torch, params, output_dir, has_bnb):
         "num_train_epochs": params["num_epochs"],
         "max_steps": params["max_steps"] if params["max_steps"] > 0 else -1,
         "learning_rate": params["learning_rate"],
-        "warmup_ratio": 0.1,
         "lr_scheduler_type": "linear",
         "weight_decay": 0.01,
         "optim": "adamw_8bit" if has_bnb and torch.cuda.is_available() else "adamw_torch",
@@ -57,6 +57,27 @@ def _training_arguments(torch, params, output_dir, has_bnb):
         "seed": params["seed"],
         "report_to": "none",
     }
+
+
+WARMUP_RATIO = 0.1
+
+
+def set_warmup(arguments, accepted, optimizer_steps):
+    """10 % warmup on every transformers version: warmup_ratio where TrainingArguments takes it (4.x), else
+    warmup_steps computed from the optimizer steps (5.x dropped warmup_ratio)."""
+    if accepted is None or "warmup_ratio" in accepted:
+        arguments["warmup_ratio"] = WARMUP_RATIO
+        return "warmup_ratio %.2f" % WARMUP_RATIO
+    arguments["warmup_steps"] = max(1, math.ceil(WARMUP_RATIO * optimizer_steps))
+    return "warmup_steps %d (10%% of %d steps)" % (arguments["warmup_steps"], optimizer_steps)
+
+
+def optimizer_steps(params, examples, processes):
+    """Optimizer steps the Trainer will take: max_steps, else epochs x ceil(examples / (batch x accumulation x processes))."""
+    if params["max_steps"] > 0:
+        return params["max_steps"]
+    per_step = params["per_device_train_batch_size"] * params["gradient_accumulation_steps"] * max(1, processes)
+    return params["num_epochs"] * max(1, math.ceil(examples / per_step))
 
 
 def _metrics_callback(transformers, reporter, tokens_per_step):
@@ -85,8 +106,10 @@ def _checkpoint_dir():
     # A mounted PIPEWRIGHT_CHECKPOINT_DIR lets a retried pod resume; otherwise checkpoints are scratch.
     path = os.environ.get("PIPEWRIGHT_CHECKPOINT_DIR") or tempfile.mkdtemp(prefix="pipewright-ckpt-")
     os.makedirs(path, exist_ok=True)
-    resume = any(name.startswith("checkpoint-") for name in os.listdir(path))
-    return path, resume
+    steps = [int(name.split("-", 1)[1]) for name in os.listdir(path) if name.startswith("checkpoint-") and name.split("-", 1)[1].isdigit()]
+    if steps and is_main_process():
+        say("resumed from step %d (%s)" % (max(steps), os.path.join(path, "checkpoint-%d" % max(steps))))
+    return path, bool(steps)
 
 
 def _load_unsloth(params, upstream):
@@ -146,6 +169,7 @@ def _unsloth_trainer(kind, params, model, tokenizer, examples, arguments):
         trl = require("trl", "pip install trl", "engine unsloth (SFT)")
         trainer_cls = trl.SFTTrainer
         args_cls = getattr(trl, "SFTConfig", None) or require("transformers", "pip install transformers", "engine unsloth").TrainingArguments
+    say("warmup: " + set_warmup(arguments, _accepted(args_cls), optimizer_steps(params, len(examples), world_size())))
     options = {"dataset_text_field": "text", "max_seq_length": params["max_seq_length"], "packing": kind == "cpt", "dataset_num_proc": 2}
     arg_names = _accepted(args_cls)
     for key in list(options):
@@ -182,6 +206,7 @@ def train_hf(engine, kind, params, examples, out_dir, upstream, reporter, extra)
         arguments["remove_unused_columns"] = False
         arguments.update(gradient_checkpointing=params["gradient_checkpointing"], gradient_checkpointing_kwargs=_GC_KWARGS)
         args_cls = transformers.TrainingArguments
+        say("warmup: " + set_warmup(arguments, _accepted(args_cls), optimizer_steps(params, len(features), world_size())))
         collator = transformers.DataCollatorForSeq2Seq(tokenizer, padding=True, label_pad_token_id=-100)
         trainer = transformers.Trainer(model=model, args=args_cls(**_fit_kwargs(arguments, _accepted(args_cls), "TrainingArguments")),
                                        train_dataset=features, data_collator=collator)
@@ -190,9 +215,14 @@ def train_hf(engine, kind, params, examples, out_dir, upstream, reporter, extra)
     per_step = average * params["per_device_train_batch_size"] * params["gradient_accumulation_steps"] * max(1, trainer.args.world_size)
     trainer.add_callback(_metrics_callback(transformers, reporter, per_step))
     result = trainer.train(resume_from_checkpoint=True if resume else None)
+    seconds = time.time() - started
+    summary = {"steps": int(result.global_step), "final_loss": round(float(result.training_loss), 4), "seconds": round(seconds, 2),
+               "tokens_per_second": round(per_step * int(result.global_step) / max(seconds, 1e-6), 1)}
+    if not is_main_process():
+        return summary
     model.save_pretrained(out_dir)
     tokenizer.save_pretrained(out_dir)
     base = upstream["base_model"] if upstream and upstream.get("adapter") else params["base_model"]
     write_json(os.path.join(out_dir, MODEL_INFO_FILE), dict(extra, engine=engine, base_model=base, adapter=True, lora_r=params["lora_r"],
                                                           load_in_4bit=params["load_in_4bit"], max_seq_length=params["max_seq_length"]))
-    return {"steps": int(result.global_step), "final_loss": round(float(result.training_loss), 4), "seconds": round(time.time() - started, 2)}
+    return summary

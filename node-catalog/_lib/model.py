@@ -41,8 +41,12 @@ def cuda_available():
         return False
 
 
-def choose_engine(requested, upstream=None):
-    """(engine, reason). auto: Unsloth with a CUDA GPU, else transformers + peft, else tiny."""
+def _missing_for_gpu():
+    return [m for m in ("unsloth", "transformers", "peft") if not is_importable(m)]
+
+
+def choose_engine(requested, upstream=None, gpus=0):
+    """(engine, reason). auto: Unsloth with a CUDA GPU, else transformers + peft; tiny only for a step without GPUs."""
     if upstream is not None and upstream.get("engine") == "tiny":
         if requested in ("auto", "tiny"):
             return "tiny", "the input model was trained by the tiny engine"
@@ -54,10 +58,18 @@ def choose_engine(requested, upstream=None):
             return "unsloth", "Unsloth and a CUDA GPU are available"
         if is_importable("transformers") and is_importable("peft"):
             return "transformers", "transformers and peft are installed" + ("" if cuda_available() else " (no CUDA GPU: training on CPU)")
+        if gpus > 0:
+            image = os.environ.get("PIPEWRIGHT_IMAGE") or "this step's image"
+            raise StepError(
+                "this step has %d GPU%s but %s has neither Unsloth nor transformers + peft (missing Python packages: %s), so it cannot train "
+                "on them; build the training image (images/train/Dockerfile, see the README's \"Training image\") and set it as the node's "
+                "or the pipeline's image, or set engine to tiny for a CPU smoke run" % (gpus, "" if gpus == 1 else "s", image, ", ".join(_missing_for_gpu())),
+                EXIT_MISSING_LIBRARY,
+            )
         if upstream is not None:
             require("transformers", "pip install transformers peft", "continuing the Hugging Face model at %s" % upstream["path"])
             require("peft", "pip install peft", "continuing the Hugging Face model at %s" % upstream["path"])
-        return "tiny", "neither Unsloth with a CUDA GPU nor transformers + peft is available"
+        return "tiny", "the step has no GPUs and neither Unsloth nor transformers + peft is installed"
     if requested == "unsloth":
         require("unsloth", "pip install unsloth", "engine unsloth")
         if not cuda_available():

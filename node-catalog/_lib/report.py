@@ -8,10 +8,11 @@ class Reporter:
     def __init__(self, step_name, params, args=None):
         self.mlflow = MlflowRun(step_name, params, args)
         self._last_progress = 0.0
+        self.fixed = {}  # values every metric line carries (training: the number of processes)
 
     def metric(self, step, **values):
         values = {k: v for k, v in values.items() if v is not None}
-        emit_metric(step, **values)
+        emit_metric(step, **dict(values, **self.fixed))
         self.mlflow.metrics(step, values)
 
     def progress(self, current, total, label="train"):

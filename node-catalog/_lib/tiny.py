@@ -83,53 +83,96 @@ def _save_tiny(torch, model, out_dir, config):
     write_json(os.path.join(out_dir, "config.json"), config)
 
 
+def _tiny_checkpoint_dir():
+    """PIPEWRIGHT_CHECKPOINT_DIR (a mounted volume on cluster targets) or None: where a retried run resumes from."""
+    path = os.environ.get("PIPEWRIGHT_CHECKPOINT_DIR")
+    if not path:
+        return None
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def _resume_tiny(torch, ckpt_dir, model, optimizer, scheduler):
+    """Load the last tiny checkpoint; returns (step, losses) it ends at, (0, []) without one."""
+    state_file = os.path.join(ckpt_dir, "tiny-state.pt") if ckpt_dir else None
+    if not state_file or not os.path.isfile(state_file):
+        return 0, []
+    state = torch.load(state_file, map_location="cpu")
+    model.load_state_dict(state["model"])
+    optimizer.load_state_dict(state["optimizer"])
+    scheduler.load_state_dict(state["scheduler"])
+    return int(state["step"]), list(state.get("losses", []))
+
+
+def _save_tiny_state(torch, ckpt_dir, model, optimizer, scheduler, step, losses):
+    tmp = os.path.join(ckpt_dir, "tiny-state.pt.tmp")
+    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(), "step": step, "losses": losses[-1000:]}, tmp)
+    os.replace(tmp, os.path.join(ckpt_dir, "tiny-state.pt"))  # a pod killed mid-write leaves the previous checkpoint whole
+
+
 def train_tiny(examples, params, out_dir, reporter, init_dir=None, extra_config=None):
-    """Train on the UTF-8 bytes of prompt+answer examples, packed into windows; returns a summary."""
+    """Train on the UTF-8 bytes of prompt+answer examples, packed into windows; returns a summary.
+
+    With WORLD_SIZE > 1 (torchrun, or spawned by _lib/dist.py) each process trains on its own share of the
+    windows and gradients are averaged over gloo, as DistributedDataParallel does; rank 0 writes the model.
+    """
     torch = _torch()
     seed = params["seed"]
     random.seed(seed)
     torch.manual_seed(seed)
     torch.set_num_threads(1)  # a 64-wide model gains nothing from more threads, and they fight on shared machines
+    distributed = init_distributed(torch, "gloo")
+    world, me = world_size(), rank()
+    main = is_main_process()
     seq = min(params["max_seq_length"], TINY_CONTEXT - 1)
-    if params["max_seq_length"] > seq:
+    if params["max_seq_length"] > seq and main:
         say("tiny engine: max_seq_length %d capped to %d bytes" % (params["max_seq_length"], seq))
     stream = []
     for prompt, answer in examples:
         stream.extend(tiny_encode(prompt + answer))
         stream.append(TINY_EOS)
-    while len(stream) < seq + 1:
+    while len(stream) < (seq + 1) * world:
         stream = stream + stream
     data = torch.tensor(stream, dtype=torch.long)
     if init_dir:
         model, parent = load_tiny(init_dir)
         model.train()
-        say("tiny engine: continuing from %s (%s)" % (init_dir, parent.get("base_model")))
+        if main:
+            say("tiny engine: continuing from %s (%s)" % (init_dir, parent.get("base_model")))
     else:
         model = _model_class(torch)(TINY_ARCH)
+    if distributed:
+        for tensor in model.state_dict().values():
+            torch.distributed.broadcast(tensor, 0)  # every process starts from rank 0's weights
     batch, accum = params["per_device_train_batch_size"], params["gradient_accumulation_steps"]
-    windows = max(1, (len(stream) - 1) // seq)
-    steps_per_epoch = max(1, math.ceil(windows / (batch * accum)))
+    windows = max(world, (len(stream) - 1) // seq)
+    steps_per_epoch = max(1, math.ceil(windows / (batch * accum * world)))
     total = params["max_steps"] if params["max_steps"] > 0 else params["num_epochs"] * steps_per_epoch
     warmup = max(1, total // 10)
     lr = params["learning_rate"]
     schedule = lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup)))
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
-    generator = torch.Generator().manual_seed(seed)
+    ckpt_dir = _tiny_checkpoint_dir()
+    start, losses = _resume_tiny(torch, ckpt_dir, model, optimizer, scheduler)
+    if start and main:
+        say("tiny engine: resumed from step %d (checkpoint in %s)" % (start, ckpt_dir))
+    generator = torch.Generator().manual_seed(seed + start)
 
     def batches():
+        # Every process draws the same permutation (same seed) and takes every world-th window: disjoint shares.
         while True:
             shift = int(torch.randint(0, max(1, len(stream) - 1 - windows * seq + 1), (1,), generator=generator))
-            starts = shift + torch.randperm(windows, generator=generator) * seq
-            for i in range(0, windows, batch):
+            starts = (shift + torch.randperm(windows, generator=generator) * seq)[me::world]
+            for i in range(0, len(starts), batch):
                 chunk = starts[i : i + batch]
                 yield torch.stack([data[s : s + seq + 1] for s in chunk.tolist()])
 
     source = batches()
-    config = dict(TINY_ARCH, engine="tiny", base_model=params["base_model"], max_seq_length=seq, seed=seed, **(extra_config or {}))
-    losses, tokens, started, last_time = [], 0, time.time(), time.time()
+    config = dict(TINY_ARCH, engine="tiny", base_model=params["base_model"], max_seq_length=seq, seed=seed, processes=world, **(extra_config or {}))
+    tokens, started, last_time, seen = 0, time.time(), time.time(), 0
     log_every = params["logging_steps"]
-    for step in range(1, total + 1):
+    for step in range(start + 1, total + 1):
         used_lr = optimizer.param_groups[0]["lr"]
         step_loss = 0.0
         for _ in range(accum):
@@ -138,7 +181,16 @@ def train_tiny(examples, params, out_dir, reporter, init_dir=None, extra_config=
             loss = torch.nn.functional.cross_entropy(logits.reshape(-1, TINY_VOCAB), xy[:, 1:].reshape(-1))
             (loss / accum).backward()
             step_loss += loss.item() / accum
-            tokens += xy.shape[0] * seq
+            tokens += xy.shape[0] * seq * world
+            seen += xy.shape[0]
+        if distributed:
+            for weight in model.parameters():
+                if weight.grad is not None:
+                    torch.distributed.all_reduce(weight.grad, op=torch.distributed.ReduceOp.SUM)
+                    weight.grad /= world
+            mean = torch.tensor([step_loss])
+            torch.distributed.all_reduce(mean, op=torch.distributed.ReduceOp.SUM)
+            step_loss = float(mean) / world
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
         scheduler.step()
@@ -151,10 +203,20 @@ def train_tiny(examples, params, out_dir, reporter, init_dir=None, extra_config=
                             epoch=round(step / steps_per_epoch, 4), tokens_per_second=round(tokens / max(now - last_time, 1e-6), 1))
             tokens, last_time = 0, now
         reporter.progress(step, total)
-        if step % params["save_steps"] == 0 and step < total:
+        if step % params["save_steps"] == 0 and step < total and main:
             _save_tiny(torch, model, out_dir, dict(config, steps=step))
-    _save_tiny(torch, model, out_dir, dict(config, steps=total))
-    return {"steps": total, "final_loss": round(losses[-1], 4), "seconds": round(time.time() - started, 2)}
+            if ckpt_dir:
+                _save_tiny_state(torch, ckpt_dir, model, optimizer, scheduler, step, losses)
+    say("tiny engine: process %d of %d trained steps %d-%d on %d windows" % (me, world, start + 1, total, seen))
+    if main:
+        _save_tiny(torch, model, out_dir, dict(config, steps=total))
+    seconds = time.time() - started
+    trained_tokens = max(0, total - start) * batch * accum * seq * world
+    if distributed:
+        torch.distributed.barrier()
+        torch.distributed.destroy_process_group()
+    return {"steps": total, "final_loss": round(losses[-1], 4) if losses else None, "seconds": round(seconds, 2),
+            "tokens_per_second": round(trained_tokens / max(seconds, 1e-6), 1)}
 
 
 def tiny_answer_loss(model, prompt, answer, window=TINY_CONTEXT - 1):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 # pipewright:include ../_lib/common.py
 # pipewright:include ../_lib/kfp.py
+# pipewright:include ../_lib/dist.py
 # pipewright:include ../_lib/args.py
 # pipewright:include ../_lib/data.py
 # pipewright:include ../_lib/chat.py
