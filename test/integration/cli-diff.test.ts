@@ -3,10 +3,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serializePipeline } from '../../../shared/pipeline/load.ts';
-import type { RunDiff } from '../../../shared/runs/diff/types.ts';
-import { runDocument, writeRecordedRun } from '../../../test/fixtures/recordedRuns.ts';
-import { runCli } from '../main.ts';
+import { serializePipeline } from '../../shared/pipeline/load.ts';
+import type { RunDiff } from '../../shared/runs/diff/types.ts';
+import { runDocument, writeRecordedRun } from '../fixtures/recordedRuns.ts';
+import { runCli } from '../../electron/cli/main.ts';
 
 let dir: string;
 const A = '20260103-090000-aaaa';
