@@ -21,7 +21,7 @@ async function runSide(manager: RunManager, ref: string): Promise<DiffSide> {
 
 export const command: CliCommand = {
   name: 'diff',
-  summary: 'What changed between two runs (or a run and a pipeline file), and what got better or worse',
+  summary: 'What changed between two runs, and what got better or worse',
   usage: 'pipewright diff RUN_A RUN_B [--json]',
   description: [
     'RUN_A and RUN_B are run ids from `pipewright runs` (a unique beginning is enough). RUN_B may',
