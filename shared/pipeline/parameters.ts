@@ -5,7 +5,7 @@
  */
 import type { NodeCatalog } from './catalog.ts';
 import { nodeParamSpecs } from './resolve.ts';
-import { paramValueProblem } from './validateParams.ts';
+import { notFinite, paramValueProblem } from './validateParams.ts';
 import { show } from './validateCodes.ts';
 import { closestName } from './validateNames.ts';
 import type { ProblemCode } from './validateCodes.ts';
@@ -45,6 +45,7 @@ const TYPE_WORDS: Record<PipelineParameterType, string> = { number: 'a number', 
 /** Why `value` is not a value of `type`, or undefined. */
 export function parameterTypeProblem(type: PipelineParameterType, value: unknown): string | undefined {
   const wrong = `is ${show(value)}, but it must be ${TYPE_WORDS[type] ?? type}`;
+  if (typeof value === 'number' && !Number.isFinite(value) && (type === 'number' || type === 'integer')) return notFinite(value);
   switch (type) {
     case 'number':
       return typeof value === 'number' && Number.isFinite(value) ? undefined : wrong;

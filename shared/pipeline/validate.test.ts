@@ -144,6 +144,8 @@ describe('parameters', () => {
     ['a required value left blank', 'cpt', { base_model: ' ' }, ['param-required'], /base_model of node "cpt" is required/],
     ['a required value with no default, missing', 'raw', { format: 'jsonl' }, ['param-required'], /uri of node "raw" is required/],
     ['null', 'cpt', { seed: null }, ['param-type'], /is null/],
+    ['1e400 in the file (read as Infinity)', 'cpt', JSON.parse('{"learning_rate": 1e400}') as Record<string, unknown>, ['param-type'], /learning_rate of node "cpt" is not a finite number \(too large: read as Infinity\)/],
+    ['-1e400 for an integer', 'cpt', JSON.parse('{"num_epochs": -1e400}') as Record<string, unknown>, ['param-type'], /num_epochs of node "cpt" is not a finite number \(too large: read as -Infinity\)/],
   ])('%s', (_label, id, params, expected, message) => {
     const problems = check(withNode('raw:dataset -> cpt', id, { params: params as PipelineNode['params'] }));
     expect(codes(problems)).toEqual(expected);

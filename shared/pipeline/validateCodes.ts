@@ -79,6 +79,7 @@ export function problem(code: ProblemCode, message: string, location: ProblemLoc
 /** A value as it appears in a message: strings quoted, everything else as JSON. */
 export function show(value: unknown): string {
   if (value === undefined) return 'nothing';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

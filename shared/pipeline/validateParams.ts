@@ -14,13 +14,19 @@ const TYPE_WORDS: Record<ParamType, string> = {
   'string-list': 'a list of texts',
 };
 
+/** A number JSON cannot hold: `1e400` reads as Infinity, which no target can pass on. */
+export function notFinite(value: number): string {
+  return `is not a finite number (${Number.isNaN(value) ? 'NaN' : value > 0 ? 'too large: read as Infinity' : 'too large: read as -Infinity'})`;
+}
+
 /** Why `value` does not fit `spec`, as a code and a phrase ("is 5, above its maximum 1"), or undefined. */
 export function paramValueProblem(spec: ParamSpec, value: unknown): { code: ProblemCode; detail: string } | undefined {
   const wrongType = () => ({ code: 'param-type' as const, detail: `is ${show(value)}, but it must be ${TYPE_WORDS[spec.type] ?? spec.type}` });
   switch (spec.type) {
     case 'number':
     case 'integer': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) return wrongType();
+      if (typeof value === 'number' && !Number.isFinite(value)) return { code: 'param-type', detail: notFinite(value) };
+      if (typeof value !== 'number') return wrongType();
       if (spec.type === 'integer' && !Number.isInteger(value)) return wrongType();
       if (spec.min !== undefined && value < spec.min) return { code: 'param-out-of-range', detail: `is ${value}, below its minimum ${spec.min}` };
       if (spec.max !== undefined && value > spec.max) return { code: 'param-out-of-range', detail: `is ${value}, above its maximum ${spec.max}` };

@@ -76,6 +76,41 @@ describe('pipewright run, runs and logs', () => {
     expect(pipewright('logs', id, '--node', 'zz')).toMatchObject({ status: 1, stderr: `error  run ${id} has no node "zz" (nodes: a, b, c, d)\n` });
   });
 
+  it('prints a log with binary output and escape sequences as visible escapes, never raw', () => {
+    const doc = fixturePipeline();
+    const binary = 'import sys\nsys.stdout.buffer.write(b"bin \\x00\\x07\\x1b[2J\\x1b]0;owned\\x07 \\xff\\xfe\\tend \\xea\\xb0\\x80\\n"); sys.stdout.flush()\n';
+    doc.nodes = [{ ...doc.nodes[0], code: binary + doc.nodes[0].code! }];
+    doc.edges = [];
+    writeFileSync(path.join(dir, 'binary.pipewright.json'), serializePipeline(doc));
+    const result = pipewright('run', 'binary.pipewright.json', '--target', 'local');
+    expect(result.status).toBe(0);
+    const id = result.stdout.split('\n')[0].split(' ').at(-1)!;
+    const logs = pipewright('logs', id, '--node', 'a');
+    expect(logs.status).toBe(0);
+    // The log keeps no terminal escape sequence (the parser drops them); what control bytes remain are shown escaped.
+    expect(logs.stdout).toContain('\nbin \\x00\\x07 \\ufffd\\ufffd\tend 가\n');
+    // eslint-disable-next-line no-control-regex -- the point: no control character but tab and line break
+    expect(logs.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\ufffd]/);
+  });
+
+  it('says why a damaged run record cannot be read, in runs and logs', async () => {
+    const data = path.join(dir, 'data-damaged-run');
+    const record = path.join(data, 'runs', '20261205-010203-abcd', 'record.json');
+    await fs.mkdir(path.dirname(record), { recursive: true });
+    const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env: { ...env, PIPEWRIGHT_DATA_DIR: data }, encoding: 'utf8', timeout: 60_000 });
+    await fs.writeFile(record, '{"format": "pipewright.run/v1", "id": "20261205-01');
+    const runs = run('runs');
+    expect(runs.stdout).toMatch(/20261205-010203-abcd +local +error/);
+    expect(runs.stdout).toContain(`20261205-010203-abcd: The run record cannot be read: ${record} is cut off after 50 bytes (line 1): the run record was not written completely\n`);
+    expect(run('logs', '20261205-010203-abcd')).toMatchObject({ status: 1, stderr: `error  Run "20261205-010203-abcd" cannot be read: ${record} is cut off after 50 bytes (line 1): the run record was not written completely\n` });
+    await fs.writeFile(record, '');
+    expect(run('runs').stdout).toContain(`${record} is empty (0 bytes)`);
+    await fs.writeFile(record, '{"format": "pipewright.run/v1", "id": "x"}');
+    expect(run('runs').stdout).toContain(`${record} is a damaged run record: it lacks nodes, document`);
+    await fs.writeFile(record, '{"format": "pipewright.run/v1",, }');
+    expect(run('runs').stdout).toContain(`${record} is not valid JSON: line 1, column 32:`);
+  });
+
   it('exits 1 for a run that fails, naming the stage', () => {
     const result = pipewright('run', writePipeline('fail.pipewright.json', { c: { fail: 1 } }), '--target', 'local');
     expect(result.status).toBe(1);

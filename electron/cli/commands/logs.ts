@@ -2,6 +2,7 @@ import type { LogLine, RunTarget } from '../../../shared/runs/types.ts';
 import { followRunFromDisk } from '../../services/runs/follow.ts';
 import type { RunManager } from '../../services/runs/manager.ts';
 import { ownerState } from '../../services/runs/runFiles.ts';
+import { printable } from '../printable.ts';
 import { openRunManager } from '../runtime.ts';
 import { EXIT_FAILURE, EXIT_OK, type CliCommand, type CliIo } from '../types.ts';
 
@@ -43,7 +44,7 @@ export const command: CliCommand = {
       }
       const width = Math.max(...nodeIds.map((id) => id.length));
       const print = (nodeId: string, lines: LogLine[]) =>
-        io.stdout(lines.map((l) => (only !== undefined ? `${l.text}\n` : `${nodeId.padEnd(width)} | ${l.text}\n`)).join(''));
+        io.stdout(lines.map((l) => (only !== undefined ? `${printable(l.text)}\n` : `${nodeId.padEnd(width)} | ${printable(l.text)}\n`)).join(''));
       if (args.options.follow) {
         const runDir = manager.history.dir(runId);
         let adopted: RunManager | undefined;

@@ -41,6 +41,8 @@ export const command: CliCommand = {
       rows.push([run.id, run.pipelineName, run.target, orphaned ? `${run.phase} (interrupted)` : run.phase, started, durationOf(run.createdAt, run.finishedAt), nodeCounts(run)]);
     }
     io.stdout(formatTable(['ID', 'PIPELINE', 'TARGET', 'PHASE', 'STARTED', 'DURATION', 'STAGES'], rows));
+    // A record that cannot be read is listed as an error run; say why under the table.
+    for (const run of runs) if (run.phase === 'error' && run.pipelineName === '' && run.message) io.stdout(`\n${run.id}: ${run.message}\n`);
     return EXIT_OK;
   },
 };

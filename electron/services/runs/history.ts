@@ -73,7 +73,7 @@ export class RunHistory {
       try {
         summary = toSummary(await readStoredRun(path.join(this.root, id)));
       } catch (error) {
-        const message = `The run record ${file} cannot be read: ${(error as Error).message}`;
+        const message = `The run record cannot be read: ${(error as Error).message}`;
         summary = { id, pipelineName: '', target: 'local', phase: 'error', message, createdAt: stat.mtime.toISOString(), nodes: {} };
       }
       this.cache.set(id, { mtimeMs: stat.mtimeMs, summary });

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { findJsonSyntaxError } from '../../../shared/pipeline/loadJson.ts';
 import type { RunRecord } from '../../../shared/runs/types.ts';
 import type { RunRequestOptions } from './target.ts';
 
@@ -69,11 +70,24 @@ export function recordFile(runDir: string): string {
 }
 
 export async function readStoredRun(runDir: string): Promise<StoredRun> {
-  const text = await fs.readFile(recordFile(runDir), 'utf8');
-  const value = JSON.parse(text) as Partial<StoredRun>;
-  if (value.format !== RUN_FORMAT || typeof value.id !== 'string' || typeof value.nodes !== 'object' || !value.document) {
-    throw new Error(`${recordFile(runDir)} is not a Pipewright run record (format ${JSON.stringify(value.format)})`);
+  const file = recordFile(runDir);
+  const text = await fs.readFile(file, 'utf8');
+  if (text.trim() === '') throw new Error(`${file} is empty (${text.length} bytes): the run record was lost, perhaps when the disk filled up or the machine stopped`);
+  let value: Partial<StoredRun>;
+  try {
+    value = JSON.parse(text) as Partial<StoredRun>;
+  } catch (error) {
+    const where = findJsonSyntaxError(text);
+    if (where?.truncated) throw new Error(`${file} is cut off after ${text.length} bytes (line ${where.line}): the run record was not written completely`, { cause: error });
+    if (where) throw new Error(`${file} is not valid JSON: line ${where.line}, column ${where.column}: ${where.message}`, { cause: error });
+    throw new Error(`${file} is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${file} holds ${value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`}, not a run record`);
+  if (value.format !== RUN_FORMAT) {
+    throw new Error(`${file} is not a Pipewright run record: its format is ${value.format === undefined ? 'missing' : JSON.stringify(value.format)}, expected "${RUN_FORMAT}"`);
+  }
+  const missing = [typeof value.id !== 'string' && 'id', (typeof value.nodes !== 'object' || value.nodes === null) && 'nodes', !value.document && 'document'].filter((x): x is string => typeof x === 'string');
+  if (missing.length > 0) throw new Error(`${file} is a damaged run record: it lacks ${missing.join(', ')}`);
   decodeLastMetrics(value as StoredRun);
   return value as StoredRun;
 }
