@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -41,6 +41,34 @@ describe('local target on the fixture pipeline', () => {
     const third = await h.run(fixturePipeline({ b: { value: 2 } }));
     expect(h.phases(third.id)).toEqual({ a: 'cached', b: 'succeeded', c: 'cached', d: 'succeeded' });
     expect(third.nodes.b.lastMetrics?.value).toBe(2);
+  });
+
+  it('checks a cached output against its content hash: one changed on disk is dropped, the stage runs again and says so', async () => {
+    h = createHarness();
+    // c's output differs from b's (same bytes would share one cache object).
+    const doc = () => fixturePipeline({ c: { value: 3 } });
+    const first = await h.run(doc());
+    const produced = await fs.readFile(path.join(first.external!.workspace!, 'data/b/out/out.txt'));
+    const hash = createHash('sha256').update(produced).digest('hex');
+    const object = path.join(h.dataDir, 'cache', 'local', 'objects', hash.slice(0, 2), hash);
+    expect(existsSync(object)).toBe(true);
+    // Same size, other bytes: only the content hash can tell.
+    await fs.writeFile(object, Buffer.from(produced.toString('utf8').replace('"value": 1', '"value": 7')));
+    const second = await h.run(doc());
+    expect(second.phase).toBe('succeeded');
+    expect(h.phases(second.id)).toEqual({ a: 'cached', b: 'succeeded', c: 'cached', d: 'cached' });
+    expect(h.started(second.id)).toEqual(['b']);
+    expect(second.nodes.b.message).toBe('Cached outputs changed on disk (data/b/out/out.txt): cache entry dropped, stage run again');
+    const log = (await h.manager.readLog(second.id, 'b', 0, 10)).lines.map((l) => l.text);
+    expect(log[0]).toBe(`warning: the cached outputs of run ${first.id} were changed on disk (content hash mismatch: data/b/out/out.txt); the cache entry was dropped and the stage runs again`);
+    expect(log[1]).toMatch(/^\$ python3 -u steps\/b\.py/);
+    const workspace = second.external!.workspace!;
+    expect(await fs.readFile(path.join(workspace, 'data/b/out/out.txt'))).toEqual(produced);
+    expect(await fs.readFile(path.join(workspace, 'data/d/out/out.txt'), 'utf8')).not.toContain('"value": 7');
+    // The stage's fresh output went back into the cache, intact.
+    expect(await fs.readFile(object)).toEqual(produced);
+    const third = await h.run(doc());
+    expect(h.phases(third.id)).toEqual({ a: 'cached', b: 'cached', c: 'cached', d: 'cached' });
   });
 
   it('skips the dependents of a failing stage, keeps its log, and fails the run naming it', async () => {

@@ -119,16 +119,22 @@ export class StageScheduler {
         this.phase(name, 'skipped');
         return;
       }
-      if (hit) {
-        await this.o.cache!.restore(hit, this.o.workspace);
-        const parser = new LogStreamParser({ runId: this.o.runId, nodeId: name });
+      let cacheNote: string | undefined;
+      const damaged = hit ? await this.o.cache!.restore(hit, this.o.workspace, this.hasher) : [];
+      const parser = new LogStreamParser({ runId: this.o.runId, nodeId: name });
+      if (hit && damaged.length > 0) {
+        const list = damaged.length > 5 ? `${damaged.slice(0, 5).join(', ')} and ${damaged.length - 5} more` : damaged.join(', ');
+        const note = `warning: the cached outputs of run ${hit.runId} were changed on disk (content hash mismatch: ${list}); the cache entry was dropped and the stage runs again\n`;
+        for (const e of parser.push(note)) this.o.emit(e);
+        cacheNote = `Cached outputs changed on disk (${list}): cache entry dropped, stage run again`;
+      } else if (hit) {
         for (const e of parser.push(`Unchanged since run ${hit.runId}: outputs restored from the cache\n`)) this.o.emit(e);
         if (hit.engine) this.o.emit({ kind: 'node-info', runId: this.o.runId, nodeId: name, engine: hit.engine });
         if (hit.metrics?.length) this.o.emit({ kind: 'metrics', runId: this.o.runId, nodeId: name, records: hit.metrics });
         this.phase(name, 'cached');
         return;
       }
-      await this.execute(stage, gpus, useCache ? key : undefined);
+      await this.execute(stage, gpus, useCache ? key : undefined, parser, cacheNote);
     } catch (error) {
       this.fail(stage, (error as Error).message);
     } finally {
@@ -142,10 +148,9 @@ export class StageScheduler {
     for (const name of downstreamStages(this.o.stages, stage.name)) if (this.state.get(name) === 'waiting') this.phase(name, 'skipped', `"${stage.name}" failed`);
   }
 
-  private async execute(stage: LocalStage, gpus: string[], cacheKey: string | undefined): Promise<void> {
+  private async execute(stage: LocalStage, gpus: string[], cacheKey: string | undefined, parser: LogStreamParser, note?: string): Promise<void> {
     const name = stage.name;
     for (const out of stage.outputs) await fs.rm(path.join(this.o.workspace, out), { recursive: true, force: true });
-    const parser = new LogStreamParser({ runId: this.o.runId, nodeId: name });
     const records: MetricRecord[] = [];
     let engine: string | undefined;
     let lastError: string | undefined;
@@ -157,7 +162,8 @@ export class StageScheduler {
         this.o.emit(e);
       }
     };
-    this.phase(name, 'running');
+    // The record keeps why a stage that could have been restored ran again.
+    this.phase(name, 'running', note);
     forward(parser.push(`$ ${stage.cmd}\n`));
     const env = { ...this.o.env, PIPEWRIGHT_NODE_ID: name, ...(gpus.length > 0 ? { CUDA_VISIBLE_DEVICES: gpus.join(',') } : {}) };
     const child = spawnStage(stage.cmd, { cwd: this.o.workspace, env, onOutput: (chunk, stream) => forward(parser.push(chunk, stream)) });

@@ -62,8 +62,13 @@ export class StageCache {
     return entry;
   }
 
-  /** Put the entry's outputs into `workspace` (replacing whatever is there). */
-  async restore(entry: CacheEntry, workspace: string): Promise<void> {
+  /**
+   * Put the entry's outputs into `workspace` (replacing whatever is there), checking each file's
+   * content against the hash it was stored under. A cached object changed on disk is dropped with
+   * the entry, the outputs restored so far are removed, and the damaged files are returned (empty: restored).
+   */
+  async restore(entry: CacheEntry, workspace: string, hasher: Hasher): Promise<string[]> {
+    const damaged: string[] = [];
     for (const out of entry.outputs) {
       const target = resolveIn(workspace, out.path);
       await fs.rm(target, { recursive: true, force: true });
@@ -75,9 +80,19 @@ export class StageCache {
         else {
           await fs.copyFile(this.objectPath(e.hash!), dest, constants.COPYFILE_FICLONE);
           await fs.chmod(dest, e.executable ? 0o755 : 0o644);
+          // Hashing the copy also primes the hasher: the next stage's key reads this file's hash from memory.
+          if ((await hasher.fileHash(dest)) !== e.hash) {
+            damaged.push(e.path ? `${out.path}/${e.path}` : out.path);
+            await fs.rm(this.objectPath(e.hash!), { force: true });
+          }
         }
       }
     }
+    if (damaged.length > 0) {
+      await fs.rm(this.entryPath(entry.key), { force: true });
+      for (const out of entry.outputs) await fs.rm(resolveIn(workspace, out.path), { recursive: true, force: true });
+    }
+    return damaged;
   }
 
   /** Store a finished stage's outputs. Returns the names of declared outputs the stage did not create. */
