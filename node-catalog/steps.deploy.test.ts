@@ -26,8 +26,8 @@ afterAll(() => work.cleanup());
 
 describe('deploy step', () => {
   it('renders a Deployment and a Service with one GPU per replica, and endpoint.json', async () => {
-    const result = await runStep(work.script('deploy'), ['--in-model', 'tiny', '--out-endpoint', 'plain', '--replicas', '3'], {
-      cwd: work.dir, env: { PIPEWRIGHT_NODE_ID: 'deploy', PIPEWRIGHT_NAMESPACE: 'serving' },
+    const result = await runStep(work.script('deploy'), ['--in-model', 'tiny', '--out-endpoint', 'plain', '--replicas', '3', '--namespace', 'serving', '--service_type', 'ClusterIP', '--service_port', '8080'], {
+      cwd: work.dir, env: { PIPEWRIGHT_NODE_ID: 'deploy', PIPEWRIGHT_RUN_ID: 'run-7' },
     });
     expect(result.code, result.stderr).toBe(0);
     expect(readdirSync(join(work.dir, 'plain')).sort()).toEqual(['all.yaml', 'deployment.yaml', 'endpoint.json', 'kustomization.yaml', 'service.yaml']);
@@ -38,9 +38,12 @@ describe('deploy step', () => {
     expect(container.resources.limits['nvidia.com/gpu']).toBe(1);
     expect(container.args).toEqual(['--model', '/models/model', '--served-model-name', 'pipewright-deploy', '--port', '8000']);
     expect(podSpec(deployment).volumes[0]).toEqual({ name: 'model', hostPath: { path: join(work.dir, 'tiny'), type: 'Directory' } });
-    expect(manifest('plain', 'service.yaml')).toMatchObject({ kind: 'Service', spec: { ports: [{ port: 8000, targetPort: 8000 }] } });
+    expect((container as unknown as { env: unknown }).env).toEqual([{ name: 'MODEL_URI', value: join(work.dir, 'tiny') }, { name: 'MODEL_VERSION', value: 'run-7' }]);
+    expect(manifest('plain', 'service.yaml')).toMatchObject({ kind: 'Service', spec: { type: 'ClusterIP', ports: [{ port: 8080, targetPort: 8000 }] } });
     const endpoint = JSON.parse(readFileSync(join(work.dir, 'plain', 'endpoint.json'), 'utf8'));
-    expect(endpoint).toMatchObject({ url: 'http://pipewright-deploy.serving.svc.cluster.local:8000/v1', replicas: 3, canary: false, engine: 'tiny' });
+    expect(endpoint).toMatchObject({ url: 'http://pipewright-deploy.serving.svc.cluster.local:8080/v1', replicas: 3, canary: false, engine: 'tiny', applied: false, namespace: 'serving' });
+    expect(result.stdout).toContain('not applied: not running in a cluster');
+    expect(result.stdout).toContain('PIPEWRIGHT_DEPLOY {"kind": "Deployment", "name": "pipewright-deploy", "phase": "Rendered"}');
     expect(result.infos[0]).toMatchObject({ endpoint: endpoint.url });
     expect(parseAllDocuments(readFileSync(join(work.dir, 'plain', 'all.yaml'), 'utf8')).map((d) => d.toJSON().kind)).toEqual(['Deployment', 'Service']);
     expect(result.stderr).toContain('tiny engine');
@@ -51,17 +54,23 @@ describe('deploy step', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('gate passed: accuracy 0.8200 >= min_accuracy 0.8');
     const rollout = manifest('canary', 'rollout.yaml');
-    expect(rollout).toMatchObject({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', spec: { replicas: 2, workloadRef: { kind: 'Deployment', name: 'pipewright-model' } } });
+    expect(rollout).toMatchObject({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', spec: { replicas: 4, workloadRef: { kind: 'Deployment', name: 'pipewright-model' } } });
+    expect(manifest('canary', 'deployment.yaml').spec.replicas).toBe(0);
+    expect(manifest('canary', 'service.yaml').spec).toMatchObject({ type: 'LoadBalancer', ports: [{ port: 80, targetPort: 8000 }] });
     const canary = (rollout.spec.strategy as { canary: { steps: Record<string, unknown>[]; analysis: { templates: { templateName: string }[] } } }).canary;
     expect(canary.steps.filter((s) => 'setWeight' in s).map((s) => s.setWeight)).toEqual([25, 50, 75]);
-    expect(canary.steps.filter((s) => 'pause' in s)).toHaveLength(3);
+    expect(canary.steps.filter((s) => 'pause' in s)).toEqual(Array(3).fill({ pause: { duration: '10m' } }));
     const analysis = manifest('canary', 'analysis-template.yaml');
     expect(analysis.kind).toBe('AnalysisTemplate');
     expect(analysis.metadata.name).toBe(canary.analysis.templates[0].templateName);
-    const [metric] = analysis.spec.metrics as { successCondition: string; provider: { prometheus: { query: string; address: string } } }[];
+    const [metric] = analysis.spec.metrics as { successCondition: string; failureCondition: string; interval: string; count: number; provider: { prometheus: { query: string; address: string } } }[];
+    expect(metric).toMatchObject({ interval: '2m', count: 5, failureLimit: 2, inconclusiveLimit: 1 });
+    expect(metric.provider.prometheus.address).toBe('http://prometheus.monitoring.svc.cluster.local:9090');
     expect(metric.provider.prometheus.query).toContain('service="{{args.service-name}}"');
     expect(metric.provider.prometheus.query).toContain('status!~"5.."');
-    expect(metric.successCondition).toContain('>= 0.95');
+    // No data (an empty vector, or NaN when there were no requests) meets neither condition: Inconclusive, never Successful.
+    expect(metric.successCondition).toBe('len(result) > 0 && result[0] >= 0.95');
+    expect(metric.failureCondition).toBe('len(result) > 0 && result[0] < 0.95');
     const [container] = podSpec(manifest('canary', 'deployment.yaml')).containers;
     expect(container.args).toEqual([
       '--model', 'unsloth/Qwen2.5-7B-bnb-4bit', '--enable-lora', '--lora-modules', 'pipewright-model=/models/model', '--max-lora-rank', '64',
@@ -87,6 +96,15 @@ describe('deploy step', () => {
     expect(init.command).toContain('s3://mlpipeline/v2/artifacts/sft/model');
     expect(init.env.map((e) => e.name)).toEqual(['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']);
     expect(init.env[1].valueFrom).toEqual({ secretKeyRef: { name: 'mlpipeline-minio-artifact', key: 'accesskey' } });
+  });
+
+  it.each([
+    [['--pause', '10 minutes'], /--pause '10 minutes' is not a duration like 90s, 10m or 1h30m/],
+    [['--namespace', 'Inference'], /--namespace 'Inference' is not a Kubernetes namespace name/],
+  ])('refuses a bad parameter before rendering (%j)', async (args, message) => {
+    const result = await runStep(work.script('deploy'), ['--in-model', 'tiny', '--out-endpoint', 'bad-param', ...args], { cwd: work.dir });
+    expect(result.code).toBe(2);
+    expect(errorLine(result)).toMatch(message);
   });
 
   it.each([

@@ -38,6 +38,10 @@ export function runStep(script: string, args: string[], options: { cwd?: string;
   return new Promise((resolve) => {
     const env = { ...process.env, ...options.env };
     delete env.MLFLOW_TRACKING_URI;
+    // A test machine that is itself a pod must not have deploy apply to its cluster: only a test's own env points there.
+    for (const key of ['KUBERNETES_SERVICE_HOST', 'PIPEWRIGHT_KUBE_API', 'PIPEWRIGHT_SERVICEACCOUNT_DIR', 'PIPEWRIGHT_LOCAL_RUN']) {
+      if (options.env?.[key] === undefined) delete env[key];
+    }
     if (options.env?.MLFLOW_TRACKING_URI) env.MLFLOW_TRACKING_URI = options.env.MLFLOW_TRACKING_URI;
     execFile(PYTHON, ['-u', script, ...args], { cwd: options.cwd, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;

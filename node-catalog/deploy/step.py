@@ -1,11 +1,18 @@
 #!/usr/bin/env python3
-"""Pipewright step `deploy`: render the serving manifests of a model (rendered only, never applied).
+"""Pipewright step `deploy`: render the serving manifests of a model and, in a cluster, apply and follow them.
 
 Checks the eval gate first: with min_accuracy > 0 the metrics input must show accuracy >= min_accuracy,
 else the step refuses (exit 1). Writes into --out-endpoint: deployment.yaml + service.yaml (an
-OpenAI-compatible server, `replicas` pods with one GPU each), with canary on also rollout.yaml (an Argo
-Rollout over the Deployment: 25/50/75 % steps with pauses) and analysis-template.yaml (a Prometheus
-success-rate check), kustomization.yaml, all.yaml and endpoint.json (the service URL).
+OpenAI-compatible server, `replicas` pods with one GPU each, MODEL_URI and MODEL_VERSION in its env), with
+canary on also rollout.yaml (an Argo Rollout over the Deployment: 25/50/75 % steps with pauses) and
+analysis-template.yaml (a Prometheus success-rate check that fails or stays inconclusive without data),
+kustomization.yaml, all.yaml and endpoint.json (the service URL).
+
+In a pod (the service account's token mounted) with apply on, the objects are server-side applied (field
+manager `pipewright`) to `namespace`, then followed: a Deployment until its replicas are ready, a Rollout
+through its canary steps, pauses and analysis, printed as PIPEWRIGHT_DEPLOY lines. A failed or
+inconclusive analysis, or `timeout`, aborts the Rollout and fails the step with the reason. Local runs
+only render.
 """
 from __future__ import annotations
 
@@ -17,14 +24,25 @@ from __future__ import annotations
 # pipewright:include ../_lib/mlflow_rest.py
 # pipewright:include ../_lib/mlflow_backends.py
 # pipewright:include ../_lib/mlflow_log.py
+# pipewright:include ../_lib/kube.py
 
 import re
 
 PARAMS = [
-    Param("replicas", "integer", 2, "Serving pods, one GPU each.", minimum=1, maximum=1000),
+    Param("replicas", "integer", 4, "Serving pods, one GPU each.", minimum=1, maximum=1000),
     Param("serving_image", "string", "vllm/vllm-openai:v0.6.3", "Image of the inference server.", required=True),
     Param("min_accuracy", "number", 0, "Refuse to deploy below this eval accuracy (0 to 1).", minimum=0, maximum=1),
     Param("canary", "boolean", False, "Argo Rollout with 25/50/75 % steps and a success-rate analysis."),
+    Param("namespace", "string", "inference", "Namespace the serving objects are applied to.", required=True),
+    Param("apply", "boolean", True, "In a cluster, apply the manifests and follow the rollout (false: render only)."),
+    Param("service_type", "string", "LoadBalancer", "Kubernetes Service type.", choices=["ClusterIP", "NodePort", "LoadBalancer"]),
+    Param("service_port", "integer", 80, "Port the Service listens on (forwards to the server's 8000).", minimum=1, maximum=65535),
+    Param("pause", "string", "10m", "Pause after each canary weight (Argo duration: 30s, 10m, 1h)."),
+    Param("analysis_interval", "string", "2m", "Time between two success-rate measurements."),
+    Param("analysis_count", "integer", 5, "Success-rate measurements per analysis.", minimum=1, maximum=1000),
+    Param("success_rate", "number", 0.95, "Least share of non-5xx requests for a measurement to pass (0 to 1).", minimum=0, maximum=1),
+    Param("prometheus_url", "string", "http://prometheus.monitoring.svc.cluster.local:9090", "Prometheus the analysis queries."),
+    Param("timeout", "string", "60m", "Longest wait for the rollout; then it is aborted and the step fails."),
 ]
 INPUTS = [Port("model", "model", help="the model to serve"), Port("metrics", "metrics", optional=True, help="eval metrics for the accuracy gate")]
 OUTPUTS = [Port("endpoint", "endpoint", help="manifests and endpoint.json")]
@@ -107,14 +125,23 @@ def server_args(info, served):
     return args + ["--port", str(PORT)]
 
 
-def render(params, info, ref, name):
+def model_env(ref, registered):
+    """MODEL_URI and MODEL_VERSION as the tutorial's server reads them: the registry's version when MLflow registered one."""
+    if registered and registered.get("name") and registered.get("version"):
+        return "models:/%s/%s" % (registered["name"], registered["version"]), str(registered["version"])
+    return ref, os.environ.get("PIPEWRIGHT_RUN_ID") or "unregistered"
+
+
+def render(params, info, ref, name, registered=None):
     labels = {"app.kubernetes.io/name": name, "app.kubernetes.io/managed-by": "pipewright"}
     run_id = os.environ.get("PIPEWRIGHT_RUN_ID")
     meta = {"name": name, "labels": dict(labels, **({"pipewright.io/run-id": re.sub(r"[^A-Za-z0-9_.-]", "-", run_id)[:63]} if run_id else {}))}
     volume, init = model_source(ref)
+    model_uri, model_version = model_env(ref, registered)
     probe = {"httpGet": {"path": "/health", "port": PORT}, "periodSeconds": 10}
     container = {
         "name": "server", "image": params["serving_image"], "args": server_args(info, name),
+        "env": [{"name": "MODEL_URI", "value": model_uri}, {"name": "MODEL_VERSION", "value": model_version}],
         "ports": [{"name": "http", "containerPort": PORT}],
         "resources": {"requests": {"cpu": "4", "memory": "32Gi"}, "limits": {"nvidia.com/gpu": 1}},
         "volumeMounts": [{"name": "model", "mountPath": MODEL_DIR, "readOnly": True}, {"name": "shm", "mountPath": "/dev/shm"}],
@@ -123,48 +150,175 @@ def render(params, info, ref, name):
     pod = {"containers": [container], "volumes": [volume, {"name": "shm", "emptyDir": {"medium": "Memory", "sizeLimit": "8Gi"}}]}
     if init:
         pod = dict({"initContainers": init}, **pod)
-    annotations = {"pipewright.io/model-ref": ref, "pipewright.io/engine": str(info.get("engine"))}
+    annotations = {"pipewright.io/model-ref": ref, "pipewright.io/model-version": model_version, "pipewright.io/engine": str(info.get("engine"))}
+    # With a canary the Rollout owns the pods: the Deployment only holds the pod template (workloadRef), at 0 replicas.
     deployment = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": dict(meta, annotations=annotations),
-                  "spec": {"replicas": params["replicas"], "selector": {"matchLabels": labels},
-                           "template": {"metadata": {"labels": labels}, "spec": pod}}}
+                  "spec": {"replicas": 0 if params["canary"] else params["replicas"], "selector": {"matchLabels": labels},
+                           "template": {"metadata": {"labels": labels, "annotations": {"pipewright.io/model-version": model_version}}, "spec": pod}}}
     service = {"apiVersion": "v1", "kind": "Service", "metadata": meta,
-               "spec": {"type": "ClusterIP", "selector": labels, "ports": [{"name": "http", "port": PORT, "targetPort": PORT}]}}
+               "spec": {"type": params["service_type"], "selector": labels, "ports": [{"name": "http", "port": params["service_port"], "targetPort": PORT}]}}
     docs = {"deployment.yaml": deployment, "service.yaml": service}
     if params["canary"]:
         docs.update(render_canary(params, meta, labels, name))
     return docs
 
 
+def success_conditions(rate):
+    """No data must never pass: an empty result or NaN (no requests) meets neither condition, so the measurement is Inconclusive."""
+    return "len(result) > 0 && result[0] >= %s" % rate, "len(result) > 0 && result[0] < %s" % rate
+
+
 def render_canary(params, meta, labels, name):
     analysis = name[:48] + "-success-rate"
     steps = []
     for weight in CANARY_WEIGHTS:
-        steps += [{"setWeight": weight}, {"pause": {"duration": "10m"}}]
+        steps += [{"setWeight": weight}, {"pause": {"duration": params["pause"]}}]
     rollout = {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "metadata": meta,
                "spec": {"replicas": params["replicas"], "revisionHistoryLimit": 3, "selector": {"matchLabels": labels},
-                        "workloadRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": name, "scaleDown": "progressively"},
+                        "workloadRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": name},
                         "strategy": {"canary": {"steps": steps, "analysis": {"templates": [{"templateName": analysis}], "startingStep": 1,
                                                                                 "args": [{"name": "service-name", "value": name}]}}}}}
     selector = 'service="{{args.service-name}}"'
     query = 'sum(rate(http_requests_total{%s,status!~"5.."}[2m])) / sum(rate(http_requests_total{%s}[2m]))' % (selector, selector)
-    prometheus = os.environ.get("PIPEWRIGHT_PROMETHEUS_URL", "http://prometheus.monitoring.svc.cluster.local:9090")
+    success, failure = success_conditions(params["success_rate"])
     template = {"apiVersion": "argoproj.io/v1alpha1", "kind": "AnalysisTemplate", "metadata": dict(meta, name=analysis),
                 "spec": {"args": [{"name": "service-name"}],
-                         "metrics": [{"name": "success-rate", "interval": "1m", "count": 5, "failureLimit": 2,
-                                      "successCondition": "len(result) == 0 || isNaN(result[0]) || result[0] >= %s" % SUCCESS_RATE,
-                                      "provider": {"prometheus": {"address": prometheus, "query": query}}}]}}
+                         "metrics": [{"name": "success-rate", "interval": params["analysis_interval"], "count": params["analysis_count"],
+                                      "failureLimit": 2, "inconclusiveLimit": 1,
+                                      "successCondition": success, "failureCondition": failure,
+                                      "provider": {"prometheus": {"address": params["prometheus_url"], "query": query}}}]}}
     return {"rollout.yaml": rollout, "analysis-template.yaml": template}
+
+
+def check_params(p):
+    for key in ("pause", "analysis_interval", "timeout"):
+        parse_duration(p[key], "--%s" % key)
+    if not re.match(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", p["namespace"]) or len(p["namespace"]) > 63:
+        raise StepError("--namespace %r is not a Kubernetes namespace name (lowercase letters, digits and '-', at most 63)" % p["namespace"], EXIT_USAGE)
+
+
+# --- following what the controllers do ---
+
+DEPLOY_PREFIX = "PIPEWRIGHT_DEPLOY "
+
+
+def emit_deploy(state):
+    """One PIPEWRIGHT_DEPLOY line: what the node shows live (shared/runs parses it)."""
+    sys.stdout.write(DEPLOY_PREFIX + json.dumps({k: v for k, v in state.items() if v is not None}, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def deployment_state(obj):
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    want = int(spec.get("replicas", 1))
+    ready, updated = int(status.get("readyReplicas") or 0), int(status.get("updatedReplicas") or 0)
+    observed = int(status.get("observedGeneration") or 0) >= int(obj["metadata"].get("generation") or 0)
+    state = {"kind": "Deployment", "name": obj["metadata"]["name"], "replicas": want, "ready": ready, "updated": updated}
+    for cond in status.get("conditions") or []:
+        if cond.get("type") == "Progressing" and cond.get("status") == "False":
+            state.update(phase="Failed", message="%s: %s" % (cond.get("reason"), cond.get("message")))
+            return state
+    done = observed and updated >= want and ready >= want and int(status.get("availableReplicas") or 0) >= want
+    state["phase"] = "Healthy" if done else "Progressing"
+    return state
+
+
+def rollout_state(client, namespace, obj):
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    steps = ((spec.get("strategy") or {}).get("canary") or {}).get("steps") or []
+    index = status.get("currentStepIndex")
+    index = len(steps) if index is None else int(index)
+    weight = 100 if index >= len(steps) else 0
+    for step in steps[:index + 1] if index < len(steps) else []:
+        if "setWeight" in step:
+            weight = step["setWeight"]
+    paused = [c.get("reason") for c in status.get("pauseConditions") or []]
+    state = {"kind": "Rollout", "name": obj["metadata"]["name"], "phase": status.get("phase") or "Progressing", "step": min(index, len(steps)),
+             "steps": len(steps), "weight": weight, "paused": ",".join(paused) or None, "replicas": int(spec.get("replicas", 1)),
+             "ready": int(status.get("readyReplicas") or 0), "message": status.get("message") or None}
+    background = (status.get("canary") or {}).get("currentBackgroundAnalysisRunStatus") or {}
+    if background.get("name"):
+        state.update(analysis=background.get("status"), analysis_run=background["name"])
+        run = client.try_get("AnalysisRun", namespace, background["name"])
+        for metric in ((run or {}).get("status") or {}).get("metricResults") or []:
+            last = (metric.get("measurements") or [{}])[-1]
+            state.update(analysis_metric=metric.get("name"), analysis_value=last.get("value"), measurements=int(metric.get("count") or 0),
+                         failed_measurements=int(metric.get("failed") or 0), inconclusive_measurements=int(metric.get("inconclusive") or 0))
+            if metric.get("message"):
+                state["analysis_message"] = metric["message"]
+    observed = str(status.get("observedGeneration") or "") == str(obj["metadata"].get("generation") or "")
+    if status.get("abort") or state["phase"] == "Degraded":
+        state["failure"] = status.get("message") or "the rollout was aborted"
+    elif "InconclusiveAnalysis" in paused:
+        state["failure"] = "the success-rate analysis was inconclusive (no data from %s?)%s" % (
+            state.get("analysis_run") or "the analysis", ": " + state["analysis_message"] if state.get("analysis_message") else "")
+    elif observed and state["phase"] == "Healthy" and index >= len(steps) and status.get("stableRS") and status.get("stableRS") == status.get("currentPodHash"):
+        state["done"] = True
+    return state
+
+
+def follow(client, namespace, kind, name, timeout, poll):
+    deadline = time.monotonic() + timeout
+    last = None
+    while True:
+        obj = client.get(kind, namespace, name)
+        state = rollout_state(client, namespace, obj) if kind == "Rollout" else deployment_state(obj)
+        if kind == "Deployment":
+            if state["phase"] == "Failed":
+                state["failure"] = state["message"]
+            elif state["phase"] == "Healthy":
+                state["done"] = True
+        shown = {k: v for k, v in state.items() if k not in ("done", "failure")}
+        if shown != last:
+            emit_deploy(shown)
+            last = shown
+        if state.get("done"):
+            return state
+        if state.get("failure"):
+            if kind == "Rollout" and not (obj.get("status") or {}).get("abort"):
+                client.abort_rollout(namespace, name)
+                emit_deploy(dict(shown, phase="Aborted"))
+            raise StepError("rollout of %s/%s failed: %s" % (namespace, name, state["failure"]))
+        if time.monotonic() > deadline:
+            if kind == "Rollout":
+                client.abort_rollout(namespace, name)
+                emit_deploy(dict(shown, phase="Aborted", message="timed out"))
+            raise StepError("rollout of %s/%s timed out after %ss at %s; %s" % (
+                namespace, name, int(timeout), "step %s/%s, weight %s %%" % (state["step"], state["steps"], state["weight"]) if kind == "Rollout"
+                else "%s/%s replicas ready" % (state["ready"], state["replicas"]), "aborted" if kind == "Rollout" else "not rolled back"))
+        time.sleep(poll)
+
+
+APPLY_ORDER = ("service.yaml", "analysis-template.yaml", "deployment.yaml", "rollout.yaml")
+
+
+def apply_and_follow(client, docs, params, name):
+    namespace = params["namespace"]
+    for file in APPLY_ORDER:
+        if file in docs:
+            applied = client.apply(docs[file], namespace)
+            say("applied %s %s/%s (server-side apply, field manager %s, generation %s)" % (
+                docs[file]["kind"], namespace, name if file != "analysis-template.yaml" else docs[file]["metadata"]["name"], FIELD_MANAGER,
+                ((applied or {}).get("metadata") or {}).get("generation")))
+    poll = float(os.environ.get("PIPEWRIGHT_DEPLOY_POLL_SECONDS") or 5)
+    kind = "Rollout" if params["canary"] else "Deployment"
+    state = follow(client, namespace, kind, name, parse_duration(params["timeout"], "--timeout"), poll)
+    service = client.try_get("Service", namespace, name) or {}
+    ingress = (((service.get("status") or {}).get("loadBalancer") or {}).get("ingress") or [{}])[0]
+    address = ingress.get("ip") or ingress.get("hostname")
+    return state, ("http://%s:%s/v1" % (address, params["service_port"]) if address else None)
 
 
 def main():
     args = parse_step_args(__doc__, PARAMS, INPUTS, OUTPUTS)
     p = args.params
+    check_params(p)
     accuracy = check_gate(p["min_accuracy"], args.inputs.get("metrics"))
     info = read_model_info(args.inputs["model"])
     ref = model_reference(args.executor_input, info["path"])
-    registered = promote_to_champion(args.inputs["model"], args)
+    registered = read_model_link(args.inputs["model"]).get("registered_model") or None
     name = dns_name(os.environ.get("PIPEWRIGHT_NODE_ID") or "model")
-    docs = render(p, info, ref, name)
+    docs = render(p, info, ref, name, registered)
     out_dir = ensure_dir(args.outputs["endpoint"])
     for file, doc in docs.items():
         with open(os.path.join(out_dir, file), "w", encoding="utf-8") as f:
@@ -172,19 +326,51 @@ def main():
     with open(os.path.join(out_dir, "all.yaml"), "w", encoding="utf-8") as f:
         f.write(to_yaml_documents(list(docs.values())))
     with open(os.path.join(out_dir, "kustomization.yaml"), "w", encoding="utf-8") as f:
-        f.write(to_yaml({"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization", "resources": list(docs)}))
-    namespace = os.environ.get("PIPEWRIGHT_NAMESPACE")
-    host = "%s.%s.svc.cluster.local" % (name, namespace) if namespace else name
-    endpoint = {"url": "http://%s:%d/v1" % (host, PORT), "service": name, "model": name, "model_ref": ref, "engine": info.get("engine"),
-                "replicas": p["replicas"], "serving_image": p["serving_image"], "canary": p["canary"], "accuracy": accuracy,
+        f.write(to_yaml({"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization", "namespace": p["namespace"], "resources": list(docs)}))
+    host = "%s.%s.svc.cluster.local" % (name, p["namespace"])
+    model_uri, model_version = model_env(ref, registered)
+    endpoint = {"url": "http://%s:%d/v1" % (host, p["service_port"]), "service": name, "namespace": p["namespace"], "model": name, "model_ref": ref,
+                "model_uri": model_uri, "model_version": model_version, "engine": info.get("engine"), "replicas": p["replicas"],
+                "serving_image": p["serving_image"], "canary": p["canary"], "accuracy": accuracy, "applied": False,
                 "manifests": sorted(docs) + ["all.yaml", "kustomization.yaml"]}
-    if registered:
-        endpoint["model_version"] = {"name": registered["name"], "version": registered["version"]}
-    write_json(os.path.join(out_dir, "endpoint.json"), endpoint)
+    local = bool(os.environ.get("PIPEWRIGHT_LOCAL_RUN"))
+    client = KubeClient.in_cluster() if p["apply"] and not local else None
     if info.get("engine") == "tiny":
         warn("the tiny engine's model is for smoke runs: the manifests render, but an inference server cannot load it")
+    if client is None:
+        emit_deploy({"kind": "Rollout" if p["canary"] else "Deployment", "name": name, "phase": "Rendered"})
+        say("deploy: rendered %s into %s (not applied: %s; apply with kubectl apply -k %s)" % (
+            ", ".join(sorted(docs)), out_dir, "apply is off" if not p["apply"] else "a local run" if local else "not running in a cluster", out_dir))
+    else:
+        try:
+            state, external = apply_and_follow(client, docs, p, name)
+        except KubeError as exc:
+            hint = " (the deploy step's service account needs: %s)" % permission_summary(p["namespace"]) if exc.status == 403 else ""
+            raise StepError("deploy to namespace %s: %s%s" % (p["namespace"], exc, hint))
+        endpoint.update(applied=True, phase=state.get("phase"))
+        if external:
+            endpoint["external_url"] = external
+        say("deploy: %s %s/%s is %s%s" % (state["kind"], p["namespace"], name, state.get("phase"), " at " + external if external else ""))
+    promoted = promote_to_champion(args.inputs["model"], args)
+    if promoted:
+        endpoint["registered_model"] = {"name": promoted["name"], "version": promoted["version"]}
+    write_json(os.path.join(out_dir, "endpoint.json"), endpoint)
     emit_info(endpoint=endpoint["url"], manifests=endpoint["manifests"], canary=p["canary"])
-    say("deploy: rendered %s into %s (not applied; apply with kubectl apply -k %s)" % (", ".join(sorted(docs)), out_dir, out_dir))
+
+
+# What the deploy step's service account must be allowed (node-catalog/deploy/permissions.ts holds the same list for pre-flight).
+# Server-side apply is a patch, and a create where the object does not exist yet.
+PERMISSIONS = [
+    ("create", "", "services"), ("patch", "", "services"), ("get", "", "services"),
+    ("create", "apps", "deployments"), ("patch", "apps", "deployments"), ("get", "apps", "deployments"),
+    ("create", "argoproj.io", "analysistemplates"), ("patch", "argoproj.io", "analysistemplates"),
+    ("create", "argoproj.io", "rollouts"), ("patch", "argoproj.io", "rollouts"), ("get", "argoproj.io", "rollouts"),
+    ("patch", "argoproj.io", "rollouts/status"), ("get", "argoproj.io", "analysisruns"),
+]
+
+
+def permission_summary(namespace):
+    return ", ".join("%s %s%s in %s" % (verb, resource, "." + group if group else "", namespace) for verb, group, resource in PERMISSIONS)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { queryFlag, readJson, sendJson } from './http.ts';
-import { applyPatch } from './patch.ts';
+import { parse as parseYaml } from 'yaml';
+import { readBody } from './http.ts';
+import { applyPatch, managedFieldsOf, serverSideApply } from './patch.ts';
 import type { ResourceDef } from './resources.ts';
 import { apiVersionOf } from './resources.ts';
 import { parseSelector, readField } from './selectors.ts';
@@ -152,7 +154,44 @@ async function update(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
   sendJson(res, 200, ctx.store.update(route.def, object, { checkVersion: true }));
 }
 
-async function patch(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, route: ResourceRoute): Promise<void> {
+const APPLY_TYPE = 'application/apply-patch+yaml';
+
+/**
+ * Server-side apply (PATCH application/apply-patch+yaml): `fieldManager` is required; a missing object is
+ * created (201), an existing one gets the applied fields (the manager's earlier fields it no longer
+ * sets are dropped from spec, status is never taken from the body) and its managedFields entry.
+ * Conflicts between two managers are not emulated: every apply acts as force=true.
+ */
+async function apply(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, route: ResourceRoute, query: URLSearchParams): Promise<void> {
+  const manager = query.get('fieldManager');
+  const { def } = route;
+  if (!manager) {
+    throw invalid('PatchOptions', 'meta.k8s.io', '', [{ field: 'fieldManager', reason: 'FieldValueRequired', message: 'Required value: is required for apply patch' }]);
+  }
+  let body: unknown;
+  try {
+    body = parseYaml((await readBody(req)).toString('utf8'));
+  } catch (err) {
+    throw badRequest(`error decoding YAML: ${(err as Error).message}`);
+  }
+  if (!isRecord(body) || body.apiVersion === undefined || body.kind === undefined) throw badRequest('apply patches must set apiVersion and kind');
+  const applied = checkBody(def, route, body);
+  if (applied.metadata.name !== route.name) throw badRequest('the name of the object does not match the name on the URL');
+  validateSpec(def, applied);
+  const current = ctx.store.tryGet(def.resource, route.namespace, route.name!);
+  const entry = managedFieldsOf(manager, applied);
+  if (!current) {
+    if (def.namespaced && !ctx.store.tryGet('namespaces', undefined, route.namespace!)) throw notFound('namespaces', '', route.namespace!);
+    delete applied.status;
+    applied.metadata.managedFields = [entry];
+    sendJson(res, 201, ctx.store.create({ resource: def.resource, group: def.group }, applied));
+    return;
+  }
+  sendJson(res, 200, ctx.store.update(def, serverSideApply(current, applied, entry)));
+}
+
+async function patch(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, route: ResourceRoute, query: URLSearchParams): Promise<void> {
+  if ((req.headers['content-type'] ?? '').split(';')[0].trim() === APPLY_TYPE) return apply(ctx, req, res, route, query);
   const current = ctx.store.get(route.def, route.namespace, route.name!);
   const patched = applyPatch(req.headers['content-type'] ?? '', current, await readJson(req));
   const object = checkBody(route.def, route, patched);
@@ -206,7 +245,7 @@ export async function handleResource(ctx: ApiContext, req: IncomingMessage, res:
     case 'update':
       return update(ctx, req, res, route);
     case 'patch':
-      return patch(ctx, req, res, route);
+      return patch(ctx, req, res, route, query);
     case 'delete':
       return remove(ctx, res, route);
     case 'deletecollection':

@@ -5,6 +5,8 @@ import { AccessPolicy } from './access.ts';
 import type { AccessRule } from './access.ts';
 import type { StepBehavior, StepSelector } from './controller/behavior.ts';
 import { WorkflowController } from './controller/workflow-controller.ts';
+import type { PrometheusAnswer } from './controller/rollouts.ts';
+import { RolloutController } from './controller/rollouts.ts';
 import { Faults } from './faults.ts';
 import { KfpApi } from './kfp/api.ts';
 import { writeKubeconfig, EMULATOR_CONTEXT } from './kubeconfig.ts';
@@ -17,6 +19,7 @@ import type { KubeObject } from './types.ts';
 import { WatchRegistry } from './watch.ts';
 
 export type { StepBehavior, StepOutcome, StepSelector } from './controller/behavior.ts';
+export type { PrometheusAnswer } from './controller/rollouts.ts';
 export { BEHAVIOR_ANNOTATION } from './controller/behavior.ts';
 export type { AccessRule } from './access.ts';
 export type { FailOptions, FaultMatch, FaultStats, RestartOptions } from './faults.ts';
@@ -66,6 +69,10 @@ export interface EmulatorController {
   allowAll(): void;
   /** Argo `retry` of a finished workflow: failed nodes run again. */
   retryWorkflow(namespace: string, name: string): void;
+  /** What the emulated Prometheus answers the AnalysisRuns' queries: the vector's values ([] = no data), or an Error. Default [0.99]. */
+  setPrometheus(answer: PrometheusAnswer): void;
+  /** A Deployment whose pods never become ready: Progressing False ProgressDeadlineExceeded at its progressDeadlineSeconds. */
+  setDeploymentNeverReady(namespace: string, name: string, never?: boolean): void;
   /** Read an object as stored (no HTTP, no faults): e.g. get('workflows', 'default', 'wf-abc'). */
   get(resource: string, namespace: string | undefined, name: string): KubeObject | undefined;
   list(resource: string, namespace?: string): KubeObject[];
@@ -171,6 +178,8 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
   seed(store, ['default', 'kubeflow', ...(options.namespaces ?? [])], argo, kfpEnabled);
   const workflows = new WorkflowController(store, logs, () => timeScale);
   if (argo) workflows.start();
+  const rollouts = new RolloutController(store, () => timeScale);
+  rollouts.start();
   const kfp = kfpEnabled ? new KfpApi(store, { retryWorkflow: (namespace, name) => workflows.retryWorkflow(namespace, name) }) : undefined;
   if (kfp) proxies.set('kubeflow/ml-pipeline', kfp.handler);
   server = makeServer();
@@ -190,6 +199,10 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
     deny: (rule) => access.deny(rule),
     allowAll: () => access.allowAll(),
     retryWorkflow: (namespace, name) => workflows.retryWorkflow(namespace, name),
+    setPrometheus: (answer) => {
+      rollouts.prometheus = answer;
+    },
+    setDeploymentNeverReady: (namespace, name, never = true) => rollouts.setNeverReady(namespace, name, never),
     get: (resource, namespace, name) => store.tryGet(resource, namespace, name),
     list: (resource, namespace) => store.list(resource, namespace),
     logLines: (namespace, pod, container = 'main') => logs.lines(namespace, pod, container).map((l) => l.text),
@@ -208,6 +221,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
     close: async () => {
       faults.clear();
       workflows.stop();
+      rollouts.stop();
       kfp?.stop();
       watches.closeAll();
       for (const s of sockets) s.destroy();

@@ -103,5 +103,46 @@ export function applyPatch(contentType: string, target: unknown, body: unknown):
   const type = contentType.split(';')[0].trim();
   if (type === 'application/json-patch+json') return jsonPatch(target, body);
   if (type === 'application/merge-patch+json' || type === 'application/strategic-merge-patch+json') return mergePatch(target, body);
+  // Server-side apply is handled by the API layer (api.ts), which needs fieldManager and the store.
   throw unsupportedMediaType(type);
+}
+
+/** managedFields' FieldsV1 of an applied object: `f:<field>` for every field it sets (list items are owned whole). */
+function fieldsV1(value: unknown): Record<string, unknown> {
+  if (!isRecord(value)) return {};
+  const out: Record<string, unknown> = {};
+  for (const [key, sub] of Object.entries(value)) out[`f:${key}`] = fieldsV1(sub);
+  return out;
+}
+
+export function managedFieldsOf(manager: string, applied: KubeObjectLike): Record<string, unknown> {
+  const { apiVersion, kind: _kind, status: _status, ...fields } = applied;
+  const meta = isRecord(fields.metadata) ? { labels: fields.metadata.labels, annotations: fields.metadata.annotations } : {};
+  return {
+    manager,
+    operation: 'Apply',
+    apiVersion,
+    time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    fieldsType: 'FieldsV1',
+    fieldsV1: fieldsV1({ ...fields, metadata: JSON.parse(JSON.stringify(meta)) as unknown }),
+  };
+}
+
+type KubeObjectLike = { metadata: Record<string, unknown>; [key: string]: unknown };
+
+/** The object after one manager's apply: its fields replace what it set before; others' managedFields entries stay. */
+export function serverSideApply<T extends KubeObjectLike>(current: T, applied: T, entry: Record<string, unknown>): T {
+  const out = clone(current) as KubeObjectLike;
+  for (const [key, value] of Object.entries(applied)) {
+    if (key === 'metadata' || key === 'status') continue;
+    out[key] = clone(value);
+  }
+  const meta = out.metadata;
+  for (const key of ['labels', 'annotations'] as const) {
+    if (applied.metadata[key] !== undefined) meta[key] = { ...(isRecord(meta[key]) ? meta[key] : {}), ...(applied.metadata[key] as Record<string, string>) };
+  }
+  const others = Array.isArray(meta.managedFields) ? (meta.managedFields as Array<Record<string, unknown>>).filter((m) => !(m.manager === entry.manager && m.operation === 'Apply')) : [];
+  meta.managedFields = [...others, entry];
+  delete meta.resourceVersion;
+  return out as T;
 }

@@ -19,6 +19,10 @@ export const RESOURCES: ResourceDef[] = [
   { group: '', version: 'v1', resource: 'pods', kind: 'Pod', singular: 'pod', namespaced: true, verbs: CRUD, shortNames: ['po'], categories: ['all'] },
   { group: '', version: 'v1', resource: 'events', kind: 'Event', singular: 'event', namespaced: true, verbs: CRUD, shortNames: ['ev'] },
   { group: '', version: 'v1', resource: 'services', kind: 'Service', singular: 'service', namespaced: true, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['svc'], categories: ['all'] },
+  { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', singular: 'deployment', namespaced: true, verbs: CRUD, shortNames: ['deploy'], categories: ['all'] },
+  { group: 'argoproj.io', version: 'v1alpha1', resource: 'rollouts', kind: 'Rollout', singular: 'rollout', namespaced: true, verbs: CRUD, shortNames: ['ro'], categories: ['all'] },
+  { group: 'argoproj.io', version: 'v1alpha1', resource: 'analysistemplates', kind: 'AnalysisTemplate', singular: 'analysistemplate', namespaced: true, verbs: CRUD, shortNames: ['at'] },
+  { group: 'argoproj.io', version: 'v1alpha1', resource: 'analysisruns', kind: 'AnalysisRun', singular: 'analysisrun', namespaced: true, verbs: CRUD, shortNames: ['ar'] },
   { group: 'argoproj.io', version: 'v1alpha1', resource: 'workflows', kind: 'Workflow', singular: 'workflow', namespaced: true, verbs: CRUD, shortNames: ['wf'] },
   { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', kind: 'CustomResourceDefinition', singular: 'customresourcedefinition', namespaced: false, verbs: ['get', 'list', 'watch'], shortNames: ['crd', 'crds'] },
   { group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', singular: 'selfsubjectaccessreview', namespaced: false, verbs: ['create'] },
@@ -27,6 +31,8 @@ export const RESOURCES: ResourceDef[] = [
 /** Subresources listed in discovery (`pods/log`, `services/proxy`). */
 const SUBRESOURCES: Array<{ parent: string; name: string; kind: string; verbs: string[] }> = [
   { parent: 'pods', name: 'log', kind: 'Pod', verbs: ['get'] },
+  { parent: 'deployments', name: 'status', kind: 'Deployment', verbs: ['get', 'patch', 'update'] },
+  { parent: 'rollouts', name: 'status', kind: 'Rollout', verbs: ['get', 'patch', 'update'] },
   { parent: 'services', name: 'proxy', kind: 'ServiceProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] },
 ];
 

@@ -114,6 +114,8 @@ export class LocalDriver implements RunTargetDriver {
       PIPEWRIGHT_RUN_ID: runId,
       PIPEWRIGHT_PIPELINE: doc.name,
       PIPEWRIGHT_SAMPLES_DIR: path.join(workspace, 'samples'),
+      // Local runs render what a cluster step would apply (deploy), even when this machine is itself a pod.
+      PIPEWRIGHT_LOCAL_RUN: '1',
       PYTHONUNBUFFERED: '1',
       ...(doc.settings?.mlflowTrackingUri ? { MLFLOW_TRACKING_URI: doc.settings.mlflowTrackingUri } : {}),
       // The pipeline's setting wins; without one, a PIPEWRIGHT_PUSHGATEWAY_URL in the runner's own environment still applies.
