@@ -113,6 +113,10 @@ describe('the node that holds the final model registers it', () => {
     expect(Object.fromEntries(server.registry.get('korean-llm-7b').aliases)).toEqual({ staging: '1', champion: '1' });
     expect(deploy.infos).toContainEqual(expect.objectContaining({ mlflow_model_name: 'korean-llm-7b', mlflow_model_version: '1', mlflow_model_alias: 'champion' }));
     expect(JSON.parse(readFileSync(join(work.dir, 'endpoint', 'endpoint.json'), 'utf8')).model_version).toEqual({ name: 'korean-llm-7b', version: '1' });
+    // The inference server gets the registry's version, as the tutorial's MODEL_URI / MODEL_VERSION.
+    const deployment = readFileSync(join(work.dir, 'endpoint', 'deployment.yaml'), 'utf8');
+    expect(deployment).toMatch(/name: MODEL_URI\s+value: "models:\/korean-llm-7b\/1"\s/);
+    expect(deployment).toMatch(/name: MODEL_VERSION\s+value: "?1"?\s/);
   });
 });
 

@@ -330,7 +330,7 @@ def main():
     host = "%s.%s.svc.cluster.local" % (name, p["namespace"])
     model_uri, model_version = model_env(ref, registered)
     endpoint = {"url": "http://%s:%d/v1" % (host, p["service_port"]), "service": name, "namespace": p["namespace"], "model": name, "model_ref": ref,
-                "model_uri": model_uri, "model_version": model_version, "engine": info.get("engine"), "replicas": p["replicas"],
+                "model_env": {"MODEL_URI": model_uri, "MODEL_VERSION": model_version}, "engine": info.get("engine"), "replicas": p["replicas"],
                 "serving_image": p["serving_image"], "canary": p["canary"], "accuracy": accuracy, "applied": False,
                 "manifests": sorted(docs) + ["all.yaml", "kustomization.yaml"]}
     local = bool(os.environ.get("PIPEWRIGHT_LOCAL_RUN"))
@@ -353,7 +353,7 @@ def main():
         say("deploy: %s %s/%s is %s%s" % (state["kind"], p["namespace"], name, state.get("phase"), " at " + external if external else ""))
     promoted = promote_to_champion(args.inputs["model"], args)
     if promoted:
-        endpoint["registered_model"] = {"name": promoted["name"], "version": promoted["version"]}
+        endpoint["model_version"] = {"name": promoted["name"], "version": promoted["version"]}
     write_json(os.path.join(out_dir, "endpoint.json"), endpoint)
     emit_info(endpoint=endpoint["url"], manifests=endpoint["manifests"], canary=p["canary"])
 
