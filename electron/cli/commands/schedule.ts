@@ -1,0 +1,141 @@
+import { resolve } from 'node:path';
+import { catalog } from '../../../node-catalog/index.ts';
+import { parseParameterText } from '../../../shared/pipeline/parameters.ts';
+import type { PipelineDocument, PipelineParameterValue } from '../../../shared/pipeline/types.ts';
+import { hasErrors, validatePipeline } from '../../../shared/pipeline/validate.ts';
+import { argoCronWorkflowYaml } from '../../../shared/schedules/argo.ts';
+import { defaultScheduleName } from '../../../shared/schedules/check.ts';
+import { WEEKLY_SUNDAY_0200 } from '../../../shared/schedules/cron.ts';
+import { kfpRecurringRun } from '../../../shared/schedules/kfp.ts';
+import { DEFAULT_TIMEZONE, ScheduleError, type ScheduleSpec } from '../../../shared/schedules/types.ts';
+import { formatProblem, readPipelineFile, summarizeProblems } from '../pipelineFile.ts';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo, type ParsedArgs } from '../types.ts';
+import { writeFilesAtomically } from '../writeFiles.ts';
+
+function fail(io: CliIo, message: string, out?: string): number {
+  io.stderr(`${message}\n${out ? `Nothing was written to ${out}.\n` : ''}`);
+  return EXIT_FAILURE;
+}
+
+/** `--param NAME=VALUE` values typed by the pipeline's parameters, or the first error. */
+export function parseParams(doc: PipelineDocument, given: readonly string[]): { values: Record<string, PipelineParameterValue> } | { error: string } {
+  const values: Record<string, PipelineParameterValue> = {};
+  for (const item of given) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) return { error: `--param ${JSON.stringify(item)} must be NAME=VALUE` };
+    const name = item.slice(0, eq);
+    const declared = (doc.parameters ?? []).find((p) => p.name === name);
+    // An unknown name is kept as text: the schedule check names it with the pipeline's parameters.
+    const parsed = declared ? parseParameterText(declared.type, item.slice(eq + 1)) : { value: item.slice(eq + 1) };
+    if ('error' in parsed) return { error: `--param ${name}: ${parsed.error}` };
+    values[name] = parsed.value;
+  }
+  return { values };
+}
+
+/** The schedule the command line describes (the pipeline supplies the default name). */
+export function scheduleFromArgs(doc: PipelineDocument, args: ParsedArgs): ScheduleSpec | { error: string } {
+  const o = args.options;
+  const params = parseParams(doc, (o.param as string[] | undefined) ?? []);
+  if ('error' in params) return params;
+  const concurrencyText = (o['max-concurrency'] as string | undefined) ?? '1';
+  if (!/^\d+$/.test(concurrencyText)) return { error: `--max-concurrency ${JSON.stringify(concurrencyText)} is not a whole number` };
+  return {
+    name: (o.name as string | undefined) ?? defaultScheduleName(doc.name),
+    cron: o.weekly === true ? WEEKLY_SUNDAY_0200 : (o.cron as string),
+    timezone: (o.timezone as string | undefined) ?? DEFAULT_TIMEZONE,
+    maxConcurrency: Number(concurrencyText),
+    catchUp: o['no-catch-up'] !== true,
+    parameters: params.values,
+    trigger: o['when-data-changes'] === true ? 'data-changed' : 'cron',
+  };
+}
+
+export const command: CliCommand = {
+  name: 'schedule',
+  summary: 'Schedule a pipeline: an Argo CronWorkflow or a KFP recurring run',
+  usage: 'pipewright schedule FILE (--cron EXPR | --weekly) [--timezone TZ] --target argo|kfp [--out DIR] [options]',
+  description: [
+    'Validates FILE and the schedule, then with --out writes into DIR:',
+    '  cronworkflow.yaml    (--target argo) an Argo CronWorkflow (Argo v3.6 or later: spec.schedules)',
+    '  recurring-run.json   (--target kfp) a KFP v2beta1 RecurringRun body for POST /apis/v2beta1/recurringruns',
+    'EXPR is a five-field cron: minute hour day-of-month month day-of-week (names such as SUN and JAN,',
+    'lists, ranges and steps; or @daily, @weekly, ...). --weekly is the tutorial\'s Sunday 02:00.',
+    'It is read in --timezone (an IANA name, default UTC). KFP evaluates cron in UTC: a zone with a',
+    'fixed offset (Asia/Seoul) is shifted into UTC for it; a zone with daylight saving is refused for kfp.',
+    '--max-concurrency is 1-10; Argo only knows one at a time (Forbid, for 1) or any number (Allow).',
+    'Catch-up (on unless --no-catch-up): a run missed while the controller was down starts late, once.',
+    'Exit status: 0 when written, 1 for an invalid pipeline or schedule or a failed write, 2 for a wrong command line.',
+  ].join('\n'),
+  positionals: [{ name: 'FILE', description: 'The pipeline document' }],
+  options: {
+    cron: { type: 'string', description: 'Five-field cron expression', valueName: 'EXPR' },
+    weekly: { type: 'boolean', description: 'The tutorial\'s weekly run: Sunday 02:00 (same as --cron "0 2 * * 0")' },
+    timezone: { type: 'string', description: 'IANA time zone the cron is read in (default UTC)', valueName: 'TZ' },
+    target: { type: 'string', description: 'Where the schedule runs', valueName: 'TARGET', choices: ['argo', 'kfp'], required: true },
+    out: { type: 'string', description: 'Write the schedule file into this folder', valueName: 'DIR', short: 'o' },
+    name: { type: 'string', description: 'Schedule name (default: PIPELINE-schedule)', valueName: 'NAME' },
+    'max-concurrency': { type: 'string', description: 'Runs of this schedule at once, 1-10 (default 1)', valueName: 'N' },
+    'no-catch-up': { type: 'boolean', description: 'Skip runs missed while the scheduler was down' },
+    param: { type: 'string', description: 'A pipeline parameter value for every run (repeatable)', valueName: 'NAME=VALUE', multiple: true },
+    'when-data-changes': { type: 'boolean', description: 'Start a run only when the dataset inputs changed since the last successful run' },
+    'pipeline-id': { type: 'string', description: '(kfp) An uploaded pipeline to run instead of the inline spec', valueName: 'ID' },
+    'pipeline-version-id': { type: 'string', description: '(kfp) The version of --pipeline-id (default: latest)', valueName: 'ID' },
+    experiment: { type: 'string', description: '(kfp) Experiment id the recurring run belongs to (its namespace follows)', valueName: 'ID' },
+  },
+  examples: [
+    'pipewright schedule korean-llm.pipewright.json --weekly --timezone Asia/Seoul --target argo --out sched/',
+    'pipewright schedule korean-llm.pipewright.json --cron "0 3 * * *" --target kfp --param cpt_learning_rate=2e-5 --out sched/',
+  ],
+  async run(args, io) {
+    const [file] = args.positionals;
+    const out = args.options.out as string | undefined;
+    const target = args.options.target as 'argo' | 'kfp';
+    if ((args.options.cron === undefined) === (args.options.weekly !== true)) {
+      io.stderr('pipewright schedule: give exactly one of --cron EXPR or --weekly\n');
+      return EXIT_USAGE;
+    }
+    if (target === 'argo' && (args.options['pipeline-id'] || args.options.experiment)) {
+      io.stderr('pipewright schedule: --pipeline-id and --experiment are for --target kfp\n');
+      return EXIT_USAGE;
+    }
+    if (out === undefined) {
+      io.stderr('pipewright schedule: give --out DIR (creating the schedule on the cluster is not available yet)\n');
+      return EXIT_USAGE;
+    }
+    const loaded = await readPipelineFile(file, io.cwd);
+    if (!loaded.ok) return fail(io, `error  file ${file}: ${loaded.error.message}`, out);
+    const problems = validatePipeline(loaded.document, catalog);
+    if (problems.length > 0) io.stderr(problems.map((p) => `${formatProblem(p)}\n`).join(''));
+    if (hasErrors(problems)) return fail(io, `${file}: ${summarizeProblems(problems)}.`, out);
+    const spec = scheduleFromArgs(loaded.document, args);
+    if ('error' in spec) return fail(io, `error  ${spec.error}`, out);
+    let files: Record<string, string>;
+    try {
+      files =
+        target === 'argo'
+          ? { 'cronworkflow.yaml': argoCronWorkflowYaml(loaded.document, catalog, spec) }
+          : {
+              'recurring-run.json': `${JSON.stringify(
+                kfpRecurringRun(loaded.document, catalog, spec, {
+                  pipelineId: args.options['pipeline-id'] as string | undefined,
+                  pipelineVersionId: args.options['pipeline-version-id'] as string | undefined,
+                  experimentId: args.options.experiment as string | undefined,
+                }),
+                null,
+                2,
+              )}\n`,
+            };
+    } catch (err) {
+      if (err instanceof ScheduleError) return fail(io, `error  schedule${err.field ? ` ${err.field}` : ''}: ${err.message}`, out);
+      return fail(io, `error  file ${file}: cannot write the schedule: ${(err as Error).message}`, out);
+    }
+    try {
+      const written = await writeFilesAtomically(resolve(io.cwd, out), files);
+      io.stdout(`schedule: wrote ${written.join(', ')} to ${out} (${spec.name}: ${spec.cron} in ${spec.timezone})\n`);
+      return EXIT_OK;
+    } catch (err) {
+      return fail(io, `error  cannot write to ${out}: ${(err as Error).message}.`, out);
+    }
+  },
+};

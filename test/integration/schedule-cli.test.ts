@@ -1,0 +1,81 @@
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { templateDocument } from '../../node-catalog/templates/index.ts';
+import { serializePipeline } from '../../shared/pipeline/load.ts';
+import { argoCronWorkflowCheck, kfpRecurringRunCheck } from '../fixtures/schemaCheck.ts';
+import { parse as parseYaml } from 'yaml';
+import { runCli } from '../../electron/cli/main.ts';
+import type { CliIo } from '../../electron/cli/types.ts';
+
+interface CronWorkflowFile {
+  spec: { schedules: string[]; timezone: string; workflowSpec: { arguments: { parameters: { name: string; value: string }[] } } };
+}
+
+let dir: string;
+
+async function cli(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: dir, env: {}, isTTY: false, signal: new AbortController().signal };
+  const code = await runCli(argv, io);
+  return { code, stdout, stderr };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pw-schedule-cli-'));
+  const doc = templateDocument('korean-llm-smoke')!;
+  doc.parameters = [{ name: 'cpt_learning_rate', type: 'number', default: 0.0002 }];
+  await writeFile(join(dir, 'smoke.pipewright.json'), serializePipeline(doc));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('pipewright schedule --out', () => {
+  it('writes an Argo CronWorkflow valid against the schema (the weekly preset in Seoul)', async () => {
+    const r = await cli('schedule', 'smoke.pipewright.json', '--weekly', '--timezone', 'Asia/Seoul', '--target', 'argo', '--param', 'cpt_learning_rate=1e-4', '--out', 'argo');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('schedule: wrote cronworkflow.yaml to argo (korean-llm-smoke-schedule: 0 2 * * 0 in Asia/Seoul)\n');
+    const cw = parseYaml(await readFile(join(dir, 'argo', 'cronworkflow.yaml'), 'utf8')) as CronWorkflowFile;
+    expect(argoCronWorkflowCheck()(cw)).toEqual([]);
+    expect(cw.spec.schedules).toEqual(['0 2 * * 0']);
+    expect(cw.spec.timezone).toBe('Asia/Seoul');
+    expect(cw.spec.workflowSpec.arguments.parameters).toContainEqual({ name: 'cpt_learning_rate', value: '0.0001' });
+  });
+
+  it('writes a KFP RecurringRun body valid against the swagger', async () => {
+    const r = await cli('schedule', 'smoke.pipewright.json', '--cron', '0 3 * * MON-FRI', '--target', 'kfp', '--max-concurrency', '2', '--no-catch-up', '--experiment', 'e1', '--out', 'kfp');
+    expect(r.code, r.stderr).toBe(0);
+    const body = JSON.parse(await readFile(join(dir, 'kfp', 'recurring-run.json'), 'utf8'));
+    expect(kfpRecurringRunCheck()(body)).toEqual([]);
+    expect(body.trigger.cron_schedule.cron).toBe('0 0 3 * * MON-FRI');
+    expect(body.max_concurrency).toBe('2');
+    expect(body.no_catchup).toBe(true);
+    expect(body.runtime_config.parameters).toEqual({ cpt_learning_rate: 0.0002 });
+  });
+
+  it.each([
+    [['--cron', '0 2 * * SUNDAY'], /schedule cron: cron "0 2 \* \* SUNDAY": day of week "SUNDAY" is not a number/],
+    [['--cron', '0 2 * * 0', '--timezone', 'Asia/Seol'], /schedule timezone: time zone "Asia\/Seol" .* did you mean "Asia\/Seoul"/],
+    [['--cron', '0 2 * * 0', '--param', 'cpt_learning_rate=fast'], /--param cpt_learning_rate: "fast" is not a number/],
+    [['--cron', '0 2 * * 0', '--param', 'lr=1'], /schedule parameters.lr: The pipeline has no parameter "lr"/],
+    [['--cron', '0 2 * * 0', '--max-concurrency', '0'], /max concurrency 0 must be a whole number from 1 to 10/],
+  ])('%j: exit 1, the error names what is wrong, nothing written', async (extra, message) => {
+    const r = await cli('schedule', 'smoke.pipewright.json', ...extra, '--target', 'argo', '--out', 'bad');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toContain('Nothing was written to bad.');
+    await expect(stat(join(dir, 'bad'))).rejects.toThrow();
+  });
+
+  it('needs exactly one of --cron and --weekly, and has help', async () => {
+    expect((await cli('schedule', 'smoke.pipewright.json', '--target', 'argo', '--out', 'x')).code).toBe(2);
+    expect((await cli('schedule', 'smoke.pipewright.json', '--weekly', '--cron', '0 0 * * *', '--target', 'argo', '--out', 'x')).code).toBe(2);
+    const help = await cli('schedule', '--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--timezone TZ');
+    expect(help.stdout).toContain('recurring-run.json');
+  });
+});
