@@ -100,3 +100,21 @@ def init_distributed(torch, backend):
     if not torch.distributed.is_initialized():
         torch.distributed.init_process_group(backend=backend, rank=rank(), world_size=world_size())
     return True
+
+
+def _path_part(text):
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in text) or "_"
+
+
+def checkpoint_dir():
+    """Where checkpoints go so a retried pod resumes: PIPEWRIGHT_CHECKPOINT_DIR, else <PIPEWRIGHT_CHECKPOINT_ROOT>/<run id>/<node id>
+    (the checkpoint PVC on cluster targets; a retry keeps its run and node id), else None."""
+    path = os.environ.get("PIPEWRIGHT_CHECKPOINT_DIR")
+    root = os.environ.get("PIPEWRIGHT_CHECKPOINT_ROOT")
+    if not path and root:
+        run = os.environ.get("PIPEWRIGHT_RUN_ID") or "run"
+        node = os.environ.get("PIPEWRIGHT_NODE_ID") or "step"
+        path = os.path.join(root, _path_part(run), _path_part(node))
+    if path:
+        os.makedirs(path, exist_ok=True)
+    return path or None

@@ -103,9 +103,8 @@ def _metrics_callback(transformers, reporter, tokens_per_step):
 
 
 def _checkpoint_dir():
-    # A mounted PIPEWRIGHT_CHECKPOINT_DIR lets a retried pod resume; otherwise checkpoints are scratch.
-    path = os.environ.get("PIPEWRIGHT_CHECKPOINT_DIR") or tempfile.mkdtemp(prefix="pipewright-ckpt-")
-    os.makedirs(path, exist_ok=True)
+    # The checkpoint volume (_lib/dist.py) lets a retried pod resume; without one, checkpoints are scratch.
+    path = checkpoint_dir() or tempfile.mkdtemp(prefix="pipewright-ckpt-")
     steps = [int(name.split("-", 1)[1]) for name in os.listdir(path) if name.startswith("checkpoint-") and name.split("-", 1)[1].isdigit()]
     if steps and is_main_process():
         say("resumed from step %d (%s)" % (max(steps), os.path.join(path, "checkpoint-%d" % max(steps))))

@@ -84,12 +84,8 @@ def _save_tiny(torch, model, out_dir, config):
 
 
 def _tiny_checkpoint_dir():
-    """PIPEWRIGHT_CHECKPOINT_DIR (a mounted volume on cluster targets) or None: where a retried run resumes from."""
-    path = os.environ.get("PIPEWRIGHT_CHECKPOINT_DIR")
-    if not path:
-        return None
-    os.makedirs(path, exist_ok=True)
-    return path
+    """The checkpoint folder (_lib/dist.py) or None: where a retried run resumes from."""
+    return checkpoint_dir()
 
 
 def _resume_tiny(torch, ckpt_dir, model, optimizer, scheduler):

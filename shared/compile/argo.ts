@@ -9,6 +9,7 @@ import type { YamlValue } from './emitYaml.ts';
 import { CompileError, planPipeline } from './plan.ts';
 import type { PlannedNode } from './plan.ts';
 import type { CompiledFiles } from './types.ts';
+import { CHECKPOINT_VOLUME, checkpointPvc } from './trainingLaunch.ts';
 
 /** The DAG template's name: capitalised, so no node id (lowercase) can take it. */
 export const ARGO_ENTRYPOINT = 'Pipeline';
@@ -49,6 +50,9 @@ export function argoWorkflow(doc: PipelineDocument, catalog: NodeCatalog): { [ke
       entrypoint: ARGO_ENTRYPOINT,
       arguments: parameters.length ? { parameters } : undefined,
       templates: [{ name: ARGO_ENTRYPOINT, dag: { tasks: plan.nodes.map(dagTask) } }, ...templates],
+      volumes: plan.nodes.some((p) => checkpointPvc(p, settings))
+        ? [{ name: CHECKPOINT_VOLUME, persistentVolumeClaim: { claimName: plainField(settings.checkpointPvc!, undefined, 'settings.checkpointPvc') } }]
+        : undefined,
     },
   };
 }

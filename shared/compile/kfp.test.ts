@@ -153,6 +153,8 @@ describe('compileKfp: the Korean LLM template', () => {
     expect(sft.env).toEqual([
       { name: 'PIPEWRIGHT_PIPELINE', value: 'korean-llm' },
       { name: 'MLFLOW_TRACKING_URI', value: 'http://mlflow-server.mlflow.svc.cluster.local:5000' },
+      { name: 'PIPEWRIGHT_GPUS', value: '2' },
+      { name: 'PIPEWRIGHT_IMAGE', value: 'ghcr.io/pipewright/train:0.1.0' },
     ]);
   });
 

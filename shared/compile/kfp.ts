@@ -17,6 +17,7 @@ import { LauncherCommands, literalField } from './kfp/launcher.ts';
 import type { BundledSample } from './kfp/launcher.ts';
 import type { PlannedNode } from './plan.ts';
 import { kubernetesExecutorConfig, platformDocument, secretAsEnv } from './kfp/platform.ts';
+import { checkpointPvc } from './trainingLaunch.ts';
 import { stringifyKfpDocuments } from './kfp/yaml.ts';
 import type { YamlMap } from './kfp/yaml.ts';
 
@@ -54,7 +55,7 @@ export function kfpDocuments(doc: PipelineDocument, catalog: NodeCatalog): { pip
       const name = table.add(p.resolved.spec.type, containerSignature(p, id, settings), () => ({
         component: containerComponent(p, ''),
         executor: containerExecutor(p, settings, command, env),
-        platform: kubernetesExecutorConfig(p, secrets, Boolean(settings.pushgatewayUrl)),
+        platform: kubernetesExecutorConfig(p, secrets, Boolean(settings.pushgatewayUrl), checkpointPvc(p, settings)),
       }));
       tasks[p.id] = task(p, name, parts);
     }

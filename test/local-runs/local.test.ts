@@ -24,7 +24,7 @@ describe('local target on the fixture pipeline', () => {
     const workspace = run.external?.workspace ?? '';
     const log = (await h.manager.readLog(run.id, 'c', 0, 100)).lines.map((l) => l.text);
     expect(log[0]).toBe('$ python3 -u steps/c.py --params-file params.yaml --params-key c --in-in data/a/out --out-out data/c/out');
-    expect(log).toContain(`env ${run.id} c ${path.join(workspace, 'samples')} -`);
+    expect(log).toContain(`env ${run.id} c ${path.join(workspace, 'samples')} - 0`);
     expect(existsSync(path.join(workspace, 'dvc.yaml'))).toBe(true);
     expect(await fs.readFile(path.join(workspace, 'data/d/out/out.txt'), 'utf8')).toContain('"value": 1');
   });
@@ -95,16 +95,17 @@ describe('local target on the fixture pipeline', () => {
     expect(processesWith(marker)).toEqual([]);
   });
 
-  it('gives GPU stages their own GPUs, one stage per GPU at a time', async () => {
+  it('gives GPU stages their own GPUs and says how many (PIPEWRIGHT_GPUS), one stage per GPU at a time', async () => {
     h = createHarness({ gpuIds: ['7'] });
     const doc = fixturePipeline({ b: { sleep: 0.3 }, c: { sleep: 0.3 } });
     for (const n of doc.nodes) if (n.id === 'b' || n.id === 'c') n.resources = { gpus: 1 };
     const run = await h.run(doc);
     expect(run.phase).toBe('succeeded');
     const log = async (node: string) => (await h.manager.readLog(run.id, node, 0, 100)).lines.map((l) => l.text).find((t) => t.startsWith('env'));
-    expect(await log('b')).toMatch(/ 7$/);
-    expect(await log('c')).toMatch(/ 7$/);
-    expect(await log('a')).toMatch(/ -$/);
+    // CUDA_VISIBLE_DEVICES, then PIPEWRIGHT_GPUS: the count a training step starts its processes by.
+    expect(await log('b')).toMatch(/ 7 1$/);
+    expect(await log('c')).toMatch(/ 7 1$/);
+    expect(await log('a')).toMatch(/ - 0$/);
     const [b, c] = [run.nodes.b, run.nodes.c];
     const overlap = b.startedAt! < c.finishedAt! && c.startedAt! < b.finishedAt!;
     expect(overlap).toBe(false);

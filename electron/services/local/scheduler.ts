@@ -165,7 +165,8 @@ export class StageScheduler {
     // The record keeps why a stage that could have been restored ran again.
     this.phase(name, 'running', note);
     forward(parser.push(`$ ${stage.cmd}\n`));
-    const env = { ...this.o.env, PIPEWRIGHT_NODE_ID: name, ...(gpus.length > 0 ? { CUDA_VISIBLE_DEVICES: gpus.join(',') } : {}) };
+    // PIPEWRIGHT_GPUS: the GPUs this stage was given here (it starts one process per GPU); none means a CPU run.
+    const env = { ...this.o.env, PIPEWRIGHT_NODE_ID: name, PIPEWRIGHT_GPUS: String(gpus.length), ...(gpus.length > 0 ? { CUDA_VISIBLE_DEVICES: gpus.join(',') } : {}) };
     const child = spawnStage(stage.cmd, { cwd: this.o.workspace, env, onOutput: (chunk, stream) => forward(parser.push(chunk, stream)) });
     const pidFile = path.join(this.o.runDir, 'pids', name);
     this.running.set(name, { process: child, gpus });

@@ -6,6 +6,7 @@ import type { YamlValue } from '../emitYaml.ts';
 import type { PlannedNode } from '../plan.ts';
 import { CompileError, datasetSource, formatArgValue, paramSamples, sampleText } from '../plan.ts';
 import { utf8Length } from '../largeText.ts';
+import { CHECKPOINT_MOUNT, CHECKPOINT_VOLUME, checkpointPvc, trainingEnv } from '../trainingLaunch.ts';
 import type { WorkflowTexts } from './globals.ts';
 import { escapeKubernetesVars, LAUNCHER, launcherCommand, MAX_ARG_BYTES, protectArgoArg } from './launcher.ts';
 
@@ -178,8 +179,9 @@ export function containerTemplate(p: PlannedNode, ctx: TemplateContext): YamlMap
       image: plainField(image, p.id, 'image'),
       command: commandFor(p, ctx),
       args: stepArgs(p),
-      env: envYaml(p, ctx),
+      env: [...envYaml(p, ctx), ...trainingEnv(p, ctx.settings).map(({ name, value }) => ({ name, value: escapeKubernetesVars(plainField(value, p.id, 'image')) }))],
       resources: resourcesYaml(p, ctx),
+      volumeMounts: checkpointPvc(p, ctx.settings) ? [{ name: CHECKPOINT_VOLUME, mountPath: CHECKPOINT_MOUNT }] : undefined,
     },
   };
 }

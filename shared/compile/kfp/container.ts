@@ -1,4 +1,5 @@
 /** The container executor of a step: the step script carried in the command, flags in args, resources, env. */
+import { trainingEnv } from '../trainingLaunch.ts';
 import { stepImage } from '../../pipeline/image.ts';
 import type { PipelineSettings } from '../../pipeline/types.ts';
 import { cpuToCores, memoryToGigabytes } from '../../pipeline/quantity.ts';
@@ -80,11 +81,12 @@ export function containerEnv(settings: PipelineSettings, pipeline: string): Yaml
 
 /** The executor's container; `command` comes from LauncherCommands, `env` from containerEnv. */
 export function containerExecutor(p: PlannedNode, settings: PipelineSettings, command: string[], env: YamlMap[]): YamlMap {
+  const own = trainingEnv(p, settings).map(({ name, value }) => ({ name, value: escapeKubeletExpansion(value) }));
   const container: YamlMap = {
     image: literalField(stepImage(p.resolved.node, p.resolved.spec, settings).image, p.id, 'image'),
     command,
     args: containerArgs(p),
-    env,
+    env: own.length > 0 ? [...env, ...own] : env,
     resources: resourceSpec(p),
   };
   return { container };

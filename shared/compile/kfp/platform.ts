@@ -1,6 +1,7 @@
 /** The `platforms.kubernetes` document (kfp-kubernetes' KubernetesExecutorConfig per executor). */
 import type { SecretEnvRef, Toleration } from '../../pipeline/types.ts';
 import type { PlannedNode } from '../plan.ts';
+import { CHECKPOINT_MOUNT } from '../trainingLaunch.ts';
 import { literalField } from './launcher.ts';
 import type { YamlMap } from './yaml.ts';
 
@@ -36,13 +37,18 @@ export function secretAsEnv(refs: readonly SecretEnvRef[]): YamlMap[] {
 export const KFP_RUN_ID_ENV = { name: 'PIPEWRIGHT_RUN_ID', fieldPath: "metadata.labels['pipeline/runid']" };
 
 /** The executor's Kubernetes config, or undefined when it needs none; `secrets` is secretAsEnv of the settings. */
-export function kubernetesExecutorConfig(p: PlannedNode, secrets: YamlMap[] | undefined, runIdEnv = false): YamlMap | undefined {
+export function kubernetesExecutorConfig(p: PlannedNode, secrets: YamlMap[] | undefined, runIdEnv = false, checkpointPvc?: string): YamlMap | undefined {
   const config: YamlMap = {};
   const { gpuProduct, tolerations } = p.resolved.resources;
   if (gpuProduct) config.nodeSelector = { labels: { [GPU_PRODUCT_LABEL]: literalField(gpuProduct, p.id, 'resources.gpuProduct') } };
   if (tolerations && tolerations.length > 0) config.tolerations = tolerations.map((t, i) => toleration(t, p.id, i));
   if (secrets) config.secretAsEnv = secrets;
-  if (runIdEnv) config.fieldPathAsEnv = [{ ...KFP_RUN_ID_ENV }];
+  if (runIdEnv || checkpointPvc) config.fieldPathAsEnv = [{ ...KFP_RUN_ID_ENV }];
+  if (checkpointPvc) {
+    const name = literalField(checkpointPvc, undefined, 'settings.checkpointPvc');
+    // `constant` for backends before 2.4, `pvcNameParameter` for later ones, as kfp-kubernetes' mount_pvc writes both.
+    config.pvcMount = [{ constant: name, pvcNameParameter: { runtimeValue: { constant: name } }, mountPath: CHECKPOINT_MOUNT }];
+  }
   return Object.keys(config).length > 0 ? config : undefined;
 }
 
