@@ -14,6 +14,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { catalog, createCatalog } from '../node-catalog/index.ts';
 import { compileTarget } from '../shared/compile/index.ts';
 import type { ParamValue, PipelineDocument } from '../shared/pipeline/types.ts';
+import { kfpRunParameters, runtimeParameters } from '../electron/services/kube/kfpDriver.ts';
 import { argoPlaceholders, expandKubernetes, substituteArgo, workflowParameterValues } from './fixtures/containerEmulation.ts';
 
 const HOSTILE = [
@@ -242,5 +243,99 @@ describe('secrets are references, never values', () => {
       expect(Object.values(compileTarget(doc, stubCatalog, target)).join('\n')).not.toContain(SECRET_VALUE);
     }
     expect(existsSync(join(work, 'CANARY'))).toBe(false);
+  });
+});
+
+/**
+ * Run-time parameters: every custom param bound to a pipeline parameter whose default is hostile, and the
+ * run given other hostile values. Each target must deliver the run's value, exactly, as one argument.
+ */
+describe('pipeline parameter values stay literal in every target, default or run-time', () => {
+  const bound = structuredClone(doc);
+  bound.parameters = HOSTILE.map((h, i) => ({ name: `q${i}`, type: 'string' as const, default: h, description: h }));
+  const custom = bound.nodes.find((n) => n.id === 'custom')!;
+  for (let i = 0; i < HOSTILE.length; i++) custom.params![`p${i}`] = { $param: `q${i}` };
+  bound.nodes.find((n) => n.id === 'clean')!.params!.text_field = { $param: 'q0' };
+  const given = Object.fromEntries(HOSTILE.map((_, i) => [`q${i}`, HOSTILE[(i + 7) % HOSTILE.length]]));
+  const expectGiven = (report: StubReport, params?: Record<string, ParamValue>) =>
+    HOSTILE.forEach((_, i) => (params ? expect(params[`p${i}`]).toBe(given[`q${i}`]) : expect(argAfter(report.argv, `--p${i}`)).toBe(given[`q${i}`])));
+
+  it('Argo: the run values as workflow arguments, each step argument the whole `{{workflow.parameters.x}}`', () => {
+    for (const values of [undefined, given]) {
+      const wf = parse(compileTarget(bound, stubCatalog, 'argo', values)['workflow.yaml']) as {
+        spec: { arguments: { parameters: { name: string; value: string }[] }; templates: { name: string; container?: { command: string[]; args: string[]; env: { name: string; value?: string }[] } }[] };
+      };
+      const customArgs = wf.spec.templates.find((t) => t.name === 'custom')!.container!.args;
+      expect(argAfter(customArgs, '--p3')).toBe('{{workflow.parameters.q3}}');
+      const substituted = { 'workflow.name': 'hostile-x7k2p', ...workflowParameterValues(wf) };
+      const dir = join(work, `argo-bound-${values ? 'run' : 'default'}`);
+      mkdirSync(dir);
+      for (const name of ['custom', 'clean']) {
+        const t = wf.spec.templates.find((x) => x.name === name)!;
+        const c = JSON.parse(substituteArgo(JSON.stringify(t.container), substituted)) as NonNullable<typeof t.container>;
+        const env: Record<string, string> = {};
+        for (const e of c.env) env[e.name] = e.value !== undefined ? expandKubernetes(e.value, env) : SECRET_VALUE;
+        const report = run([...c.command, ...c.args].map((a) => expandKubernetes(a, env)), dir, env);
+        if (name === 'clean') expect(argAfter(report.argv, '--text_field')).toBe(values ? given.q0 : HOSTILE[0]);
+        else if (values) expectGiven(report);
+        else expectHostileArrived(report, undefined);
+      }
+      noCanary(dir);
+    }
+  });
+
+  it('KFP: root inputDefinitions, tasks wired by componentInputParameter, the run values from runtime_config', () => {
+    const [spec] = parseAllDocuments(compileTarget(bound, stubCatalog, 'kfp')['pipeline.yaml']).map((d) => d.toJS()) as {
+      deploymentSpec: { executors: Record<string, { container?: { command: string[]; args: string[]; env?: { name: string; value: string }[] } }> };
+      components: Record<string, { executorLabel: string }>;
+      root: {
+        inputDefinitions: { parameters: Record<string, { parameterType: string; defaultValue: string; isOptional: boolean }> };
+        dag: { tasks: Record<string, { componentRef: { name: string }; inputs: { parameters: Record<string, { runtimeValue?: { constant: ParamValue }; componentInputParameter?: string }> } }> };
+      };
+    }[];
+    expect(spec.root.inputDefinitions.parameters.q2).toMatchObject({ parameterType: 'STRING', isOptional: true });
+    expect(spec.root.dag.tasks.custom.inputs.parameters.p2).toEqual({ componentInputParameter: 'q2' });
+    for (const [label, runtime] of [['default', runtimeParameters(spec as unknown as Record<string, unknown>)], ['run', kfpRunParameters(given)]] as const) {
+      const dir = join(work, `kfp-bound-${label}`);
+      mkdirSync(dir);
+      for (const id of ['custom', 'clean']) {
+        const task = spec.root.dag.tasks[id];
+        const container = spec.deploymentSpec.executors[spec.components[task.componentRef.name].executorLabel].container!;
+        const fill = (arg: string): string =>
+          arg.replace(/\{\{\$\.inputs\.parameters\['([^']+)'\]\}\}/g, (_m, name: string) => {
+            const input = task.inputs.parameters[name];
+            const value = input.componentInputParameter !== undefined ? runtime[input.componentInputParameter] : input.runtimeValue!.constant;
+            return typeof value === 'string' ? value : JSON.stringify(value);
+          }).replace(/\{\{\$\.(inputs|outputs)\.artifacts\['([^']+)'\]\.path\}\}/g, (_m, side: string, port: string) => join(dir, side, port));
+        const env: Record<string, string> = { HF_TOKEN: SECRET_VALUE };
+        for (const e of container.env ?? []) env[e.name] = expandKubernetes(e.value, env);
+        const report = run([...container.command, ...container.args].map((a) => expandKubernetes(fill(a), env)), dir, env);
+        if (id === 'clean') expect(argAfter(report.argv, '--text_field')).toBe(label === 'run' ? given.q0 : HOSTILE[0]);
+        else if (label === 'run') expectGiven(report);
+        else expectHostileArrived(report, undefined);
+      }
+      noCanary(dir);
+    }
+  });
+
+  it('DVC: the run values at params.yaml top level, read through --params-binding; no value in any cmd', () => {
+    const files = compileTarget(bound, stubCatalog, 'dvc', given);
+    const dir = join(work, 'dvc-bound');
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    const top = parse(files['params.yaml']) as Record<string, unknown>;
+    expect(JSON.parse(files['params.yaml'])).toEqual(top);
+    HOSTILE.forEach((_, i) => expect(top[`q${i}`]).toBe(given[`q${i}`]));
+    const stages = (parse(files['dvc.yaml']) as { stages: Record<string, { cmd: string; params?: string[] }> }).stages;
+    expect(stages.clean.params).toContain('q0');
+    expect(stages.clean.cmd).toContain('--params-binding text_field=q0');
+    expect(top.clean).not.toHaveProperty('text_field');
+    for (const stage of Object.values(stages)) expect(stage.cmd).not.toMatch(/[$`'"\\;&|<>{}\n]/);
+    const report = run([stages.custom.cmd], dir, { HF_TOKEN: SECRET_VALUE }, true);
+    noCanary(dir);
+    expectGiven(report, report.params);
+    expectGiven(report, report.params_yaml);
   });
 });

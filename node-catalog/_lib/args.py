@@ -165,6 +165,7 @@ def build_parser(description, params, inputs, outputs, extra):
     run = parser.add_argument_group("run")
     run.add_argument("--params-file", metavar="FILE", help="read parameters from this JSON/YAML file (explicit --<param> wins)")
     run.add_argument("--params-key", metavar="KEY", help="section of the params file (the node id)")
+    run.add_argument("--params-binding", metavar="PARAM=KEY", action="append", default=[], help="take PARAM from the params file's top-level KEY (a pipeline parameter); repeatable")
     run.add_argument("--executor-input", metavar="JSON", help="KFP executor input ({{$}}); outputs KFP metadata")
     run.add_argument("--describe", action="store_true", help="print this step's parameters and ports as JSON and exit")
     for flag, options in extra:
@@ -197,6 +198,16 @@ def parse_step_args(description, params, inputs=(), outputs=(), extra=(), argv=N
             if name not in by_name:
                 raise StepError("%s: unknown parameter '%s' (known: %s)" % (where, name, ", ".join(sorted(by_name)) or "none"), EXIT_USAGE)
             values[name] = coerce(by_name[name], value, "%s.%s" % (where, name))
+    if ns.params_binding and not ns.params_file:
+        raise StepError("--params-binding needs --params-file", EXIT_USAGE)
+    top = _read_params_file(ns.params_file, None) if ns.params_binding else {}
+    for binding in ns.params_binding:
+        name, _, key = binding.partition("=")
+        if name not in by_name or not key:
+            raise StepError("--params-binding %s: expected PARAM=KEY with PARAM one of %s" % (binding, ", ".join(sorted(by_name)) or "none"), EXIT_USAGE)
+        if key not in top:
+            raise StepError("params file %s has no pipeline parameter '%s' (for %s)" % (ns.params_file, key, name), EXIT_USAGE)
+        values[name] = coerce(by_name[name], top[key], "%s.%s" % (ns.params_file, key))
     for p in params:
         raw = getattr(ns, p.name)
         if raw is not None:

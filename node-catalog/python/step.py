@@ -37,6 +37,7 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
     parser.add_argument("--params-file", help="JSON/YAML file of parameters (DVC and local runs)")
     parser.add_argument("--params-key", help="section of the params file: this node's id")
+    parser.add_argument("--params-binding", action="append", default=[], help="PARAM=KEY: PARAM from the params file's top-level KEY (a pipeline parameter)")
     parser.add_argument("--executor-input", help="KFP executor input (unused here)")
     known, rest = parser.parse_known_args(argv)
     params = {}
@@ -46,6 +47,11 @@ def parse_args(argv):
         with open(known.params_file, encoding="utf-8") as f:
             data = json.load(f)
         params.update(data.get(known.params_key, {}) if known.params_key else data)
+        for binding in known.params_binding:
+            name, _, key = binding.partition("=")
+            if key not in data:
+                fail("params file %s has no pipeline parameter '%s' (for %s)" % (known.params_file, key, name), 2)
+            params[name] = data[key]
     rest = [part for arg in rest for part in (arg.split("=", 1) if arg.startswith("--") and "=" in arg else [arg])]
     inputs, outputs = {}, {}
     if len(rest) % 2:

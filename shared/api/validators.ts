@@ -53,6 +53,7 @@ const startRunRequest: z.ZodType<StartRunRequest> = z.strictObject({
   kfpUrl: z.string().max(MAX_TEXT).optional(),
   kfpToken: z.string().max(MAX_FILE_TEXT).optional(),
   experiment: z.string().max(MAX_TEXT).optional(),
+  parameterValues: z.record(z.string().max(64), z.union([z.string().max(MAX_FILE_TEXT), z.number(), z.boolean()])).optional(),
 });
 
 const settingsPatch = z.strictObject({

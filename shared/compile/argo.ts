@@ -1,12 +1,13 @@
 /** Pipeline document -> Argo Workflow (`workflow.yaml`): a DAG of one container template per node. */
 import type { NodeCatalog } from '../pipeline/catalog.ts';
-import type { PipelineDocument } from '../pipeline/types.ts';
+import type { PipelineDocument, PipelineParameterValue } from '../pipeline/types.ts';
 import { WorkflowTexts } from './argo/globals.ts';
 import { plainField, containerTemplate } from './argo/template.ts';
 import type { TemplateContext } from './argo/template.ts';
 import { emitYaml } from './emitYaml.ts';
 import type { YamlValue } from './emitYaml.ts';
-import { CompileError, planPipeline } from './plan.ts';
+import { CompileError, formatArgValue, planPipeline } from './plan.ts';
+import { protectArgoArg } from './argo/launcher.ts';
 import type { PlannedNode } from './plan.ts';
 import type { CompiledFiles } from './types.ts';
 import { CHECKPOINT_VOLUME, checkpointPvc } from './trainingLaunch.ts';
@@ -24,8 +25,27 @@ function dagTask(p: PlannedNode): { [key: string]: YamlValue | undefined } {
   };
 }
 
+/** A pipeline parameter's value as the workflow argument holds it (protected as a step argument is). */
+export function argoParameterValue(value: PipelineParameterValue): string {
+  return protectArgoArg(formatArgValue(value));
+}
+
+/** One workflow argument per pipeline parameter (names hold no '-', so none meets a text's); none without a value: the run must give one. */
+function pipelineArguments(doc: PipelineDocument, values: Readonly<Record<string, PipelineParameterValue>>): { [key: string]: YamlValue | undefined }[] {
+  return (Array.isArray(doc.parameters) ? doc.parameters : []).map((p) => {
+    const value = Object.hasOwn(values, p.name) ? values[p.name] : p.default;
+    return {
+      name: p.name,
+      value: value === undefined ? undefined : argoParameterValue(value),
+      // Argo would read `{{` in the text as a placeholder; the description is for people, so it is only broken up.
+      description: p.description ? p.description.replace(/\{(?=\{)/g, '{ ') : undefined,
+    };
+  });
+}
+
 /** The Workflow object (before it is written as YAML). */
-export function argoWorkflow(doc: PipelineDocument, catalog: NodeCatalog): { [key: string]: YamlValue | undefined } {
+/** `parameterValues`: a run's values (the workflow's arguments); each parameter's default where none is given. */
+export function argoWorkflow(doc: PipelineDocument, catalog: NodeCatalog, parameterValues: Readonly<Record<string, PipelineParameterValue>> = {}): { [key: string]: YamlValue | undefined } {
   const plan = planPipeline(doc, catalog);
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(doc.name) || doc.name.length > 63) {
     throw new CompileError(`pipeline name ${JSON.stringify(doc.name)} must be lowercase letters, digits and '-', at most 63 characters`, { field: 'name' });
@@ -37,7 +57,7 @@ export function argoWorkflow(doc: PipelineDocument, catalog: NodeCatalog): { [ke
   const settings = doc.settings ?? {};
   const ctx: TemplateContext = { pipeline: doc.name, settings, samples: catalog.samples, texts: new WorkflowTexts(), measured: new Set(), memo: new Map() };
   const templates = plan.nodes.map((p) => containerTemplate(p, ctx));
-  const parameters = ctx.texts.parameters();
+  const parameters = [...pipelineArguments(doc, parameterValues), ...ctx.texts.parameters()];
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Workflow',
@@ -57,6 +77,6 @@ export function argoWorkflow(doc: PipelineDocument, catalog: NodeCatalog): { [ke
   };
 }
 
-export function compileArgo(doc: PipelineDocument, catalog: NodeCatalog): CompiledFiles {
-  return { 'workflow.yaml': emitYaml(argoWorkflow(doc, catalog)) };
+export function compileArgo(doc: PipelineDocument, catalog: NodeCatalog, parameterValues?: Readonly<Record<string, PipelineParameterValue>>): CompiledFiles {
+  return { 'workflow.yaml': emitYaml(argoWorkflow(doc, catalog, parameterValues)) };
 }

@@ -13,6 +13,8 @@ import { datasetSource, paramSamples, planPipeline, sampleText } from './plan.ts
 import type { PlannedNode } from './plan.ts';
 import { paramsJson } from './dvcParams.ts';
 import type { CompiledFiles } from './types.ts';
+import { parameterDefaults } from '../pipeline/parameters.ts';
+import type { ParameterValues } from '../pipeline/parameters.ts';
 
 type YamlMap = { [key: string]: YamlValue | undefined };
 
@@ -44,6 +46,9 @@ function writesMetricsFile(p: PlannedNode, kind: string): boolean {
 
 function stage(p: PlannedNode, script: string, samples: Readonly<Record<string, string>> | undefined): YamlMap {
   const cmd = ['python3', '-u', script, '--params-file', DVC_PARAMS_FILE, '--params-key', p.id];
+  // A bound param is read from the pipeline parameter's top-level key; both names are plain identifiers.
+  const { bindings } = p.resolved;
+  for (const name of Object.keys(p.resolved.params)) if (Object.hasOwn(bindings, name)) cmd.push('--params-binding', `${name}=${bindings[name]}`);
   const deps = [script];
   for (const input of p.inputs) {
     const path = artifactPath(input.source, input.sourcePort);
@@ -61,7 +66,11 @@ function stage(p: PlannedNode, script: string, samples: Readonly<Record<string, 
   for (const sample of paramSamples(p, samples)) deps.push(`samples/${sample.name}`);
   // DVC wants each dep once; two inputs may read the same upstream output.
   const uniqueDeps = [...new Set(deps)];
-  const params = Object.keys(p.resolved.params).map((name) => `${p.id}.${name}`);
+  const params: string[] = [];
+  for (const name of Object.keys(p.resolved.params)) {
+    const param = Object.hasOwn(bindings, name) ? bindings[name] : `${p.id}.${name}`;
+    if (!params.includes(param)) params.push(param);
+  }
   return {
     cmd: cmd.join(' '),
     deps: uniqueDeps,
@@ -82,8 +91,13 @@ function datasetDeps(p: PlannedNode): string[] {
   return [];
 }
 
-export function compileDvc(doc: PipelineDocument, catalog: NodeCatalog): CompiledFiles {
-  const plan = planPipeline(doc, catalog);
+/**
+ * `parameterValues`: a run's values of the pipeline parameters (the local runner's); params.yaml holds
+ * them under their own names, each parameter's default where none is given.
+ */
+export function compileDvc(doc: PipelineDocument, catalog: NodeCatalog, parameterValues?: ParameterValues): CompiledFiles {
+  const values = { ...parameterDefaults(doc), ...parameterValues };
+  const plan = planPipeline(doc, catalog, values);
   const files: CompiledFiles = {};
   const stages: YamlMap = {};
   const params: Record<string, Record<string, unknown>> = {};
@@ -92,16 +106,37 @@ export function compileDvc(doc: PipelineDocument, catalog: NodeCatalog): Compile
     const script = stepScriptPath(p, catalog);
     scripts[script] = p.resolved.script;
     stages[p.id] = stage(p, script, catalog.samples);
-    params[p.id] = p.resolved.params;
+    params[p.id] = unboundParams(p);
     const uri = p.resolved.spec.importer ? p.resolved.params.uri : undefined;
     const source = typeof uri === 'string' ? datasetSource(uri) : undefined;
     if (source?.kind === 'sample') files[`samples/${source.name}`] = sampleText(catalog.samples, source.name, p.id);
     for (const sample of paramSamples(p, catalog.samples)) files[`samples/${sample.name}`] = sample.text;
   }
   files['dvc.yaml'] = emitYaml({ stages });
-  files[DVC_PARAMS_FILE] = paramsJson(withRunSettings(params, doc));
+  files[DVC_PARAMS_FILE] = paramsJson(withRunSettings({ ...pipelineParameters(doc, values), ...params }, doc));
   for (const path of Object.keys(scripts).sort()) files[path] = scripts[path];
   return sortedFiles(files);
+}
+
+/**
+ * A node's own section of params.yaml: its params that are not bound to a pipeline parameter. A custom
+ * `python` node keeps a copy of its bound values too, for step code written before --params-binding.
+ */
+function unboundParams(p: PlannedNode): Record<string, unknown> {
+  const { params, bindings } = p.resolved;
+  if (p.resolved.spec.type === 'python') return params;
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(params)) if (!Object.hasOwn(bindings, name)) out[name] = params[name];
+  return out;
+}
+
+/** Every pipeline parameter that has a value, at params.yaml's top level under its own name. */
+function pipelineParameters(doc: PipelineDocument, values: ParameterValues): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const parameter of Array.isArray(doc.parameters) ? doc.parameters : []) {
+    if (Object.hasOwn(values, parameter.name)) out[parameter.name] = values[parameter.name];
+  }
+  return out;
 }
 
 /** The settings steps read besides their parameters (DVC has no env): a key no node id or pipeline parameter can take, listed by no stage. */

@@ -86,6 +86,27 @@ describe.each(bindings)('KFP protobuf check with bindings in %s', (folder) => {
     expect([...verdicts.values()]).toEqual(['ok', 'ok']);
   });
 
+  it('parses a pipeline with run-time parameters (root inputDefinitions, componentInputParameter, a bound importer URI)', () => {
+    const doc = loadTemplate('korean-llm');
+    doc.parameters = [
+      { name: 'lr', type: 'number', default: 2e-5, description: 'learning rate' },
+      { name: 'epochs', type: 'integer', default: 2 },
+      { name: 'samples', type: 'integer' },
+      { name: 'corpus_uri', type: 'string', default: 's3://bucket/corpus.jsonl' },
+      { name: 'flag', type: 'boolean', default: false },
+    ];
+    const node = (id: string) => doc.nodes.find((n) => n.id === id)!;
+    node('cpt').params = { ...node('cpt').params, learning_rate: { $param: 'lr' }, num_epochs: { $param: 'epochs' }, load_in_4bit: { $param: 'flag' } };
+    node('eval').params = { ...node('eval').params, max_samples: { $param: 'samples' } };
+    node('corpus').params = { ...node('corpus').params, uri: { $param: 'corpus_uri' } };
+    const text = compileKfp(doc, catalog)['pipeline.yaml'];
+    const [pipeline] = readKfpYaml(text) as Json[];
+    expect(pipeline.root.dag.tasks.corpus.inputs.parameters.uri).toEqual({ componentInputParameter: 'corpus_uri' });
+    expect(pipeline.deploymentSpec.executors[pipeline.components[pipeline.root.dag.tasks.corpus.componentRef.name].executorLabel].importer.artifactUri).toEqual({ runtimeParameter: 'uri' });
+    const file = write('parameters.yaml', text);
+    expect(check(folder, [file]).get(file)).toBe('ok');
+  });
+
   it('parses random valid pipelines with hostile values', () => {
     const docs = fc.sample(arbitraryPipeline({ maxNodes: 10 }), { numRuns: 40, seed: 20261128 });
     const files = docs.map((d, i) => write(`random-${i}.yaml`, compileKfp(d, catalog)['pipeline.yaml']));

@@ -11,7 +11,7 @@ import { CompileError, paramSamples, planPipeline } from './plan.ts';
 import type { CompiledFiles } from './types.ts';
 import { ComponentTable } from './kfp/components.ts';
 import { containerEnv, containerExecutor, containerSignature } from './kfp/container.ts';
-import { artifactType, containerComponent, importerComponent, importerExecutor, task, TaskParts } from './kfp/dag.ts';
+import { artifactType, containerComponent, importerComponent, importerExecutor, rootInputDefinitions, task, TaskParts } from './kfp/dag.ts';
 import { planDataset } from './kfp/dataset.ts';
 import { LauncherCommands, literalField } from './kfp/launcher.ts';
 import type { BundledSample } from './kfp/launcher.ts';
@@ -47,7 +47,7 @@ export function kfpDocuments(doc: PipelineDocument, catalog: NodeCatalog): { pip
   for (const p of plan.nodes) {
     const dataset = p.resolved.spec.importer ? planDataset(p, catalog.samples) : undefined;
     if (dataset?.kind === 'importer') {
-      const key = JSON.stringify([dataset.uri, p.resolved.params.format ?? null, ...p.resolved.outputs.map((o) => `${o.name}:${o.kind}`)]);
+      const key = JSON.stringify([p.resolved.bindings.uri ? null : dataset.uri, p.resolved.params.format ?? null, ...p.resolved.outputs.map((o) => `${o.name}:${o.kind}`)]);
       const name = table.add('importer', key, () => ({ component: importerComponent(p, ''), executor: importerExecutor(p, dataset.uri) }));
       tasks[p.id] = task(p, name, parts, dataset.uri);
     } else {
@@ -74,7 +74,11 @@ export function kfpDocuments(doc: PipelineDocument, catalog: NodeCatalog): { pip
     sdkVersion: KFP_SDK_VERSION,
     components: table.components,
     deploymentSpec: { executors: table.executors },
-    root: hasOutputs ? { dag: { tasks, outputs: { artifacts: outputSelectors } }, outputDefinitions: { artifacts: outputDefinitions } } : { dag: { tasks } },
+    root: {
+      dag: hasOutputs ? { tasks, outputs: { artifacts: outputSelectors } } : { tasks },
+      inputDefinitions: rootInputDefinitions(Array.isArray(doc.parameters) ? doc.parameters : []),
+      outputDefinitions: hasOutputs ? { artifacts: outputDefinitions } : undefined,
+    },
     defaultPipelineRoot: settings.pipelineRoot ? literalField(settings.pipelineRoot, undefined, 'settings.pipelineRoot') : undefined,
   };
   const hasPlatform = Object.keys(table.platformExecutors).length > 0;

@@ -6,7 +6,8 @@ import type { NodeCatalog } from '../pipeline/catalog.ts';
 import { dependencyOrder } from '../pipeline/graph.ts';
 import { resolveNode } from '../pipeline/resolve.ts';
 import type { ResolvedNode } from '../pipeline/resolve.ts';
-import type { ParamValue, PipelineDocument, ProblemLocation } from '../pipeline/types.ts';
+import type { ParamValue, PipelineDocument, PipelineParameterValue, ProblemLocation } from '../pipeline/types.ts';
+import { parameterDefaults } from '../pipeline/parameters.ts';
 
 /** A document the compilers cannot turn into output; `location` names the node, edge or field. */
 export class CompileError extends Error {
@@ -52,7 +53,8 @@ function checkName(kind: string, name: string, pattern: RegExp, hint: string, lo
   }
 }
 
-export function planPipeline(doc: PipelineDocument, catalog: NodeCatalog): CompilePlan {
+/** `parameterValues`: the pipeline parameters' values bound params take (default: each parameter's default). */
+export function planPipeline(doc: PipelineDocument, catalog: NodeCatalog, parameterValues: Readonly<Record<string, PipelineParameterValue>> = parameterDefaults(doc)): CompilePlan {
   const index = new Map<string, number>();
   const resolvedNodes: ResolvedNode[] = [];
   // Nodes of one catalog type share their port and parameter lists: each list is checked once.
@@ -60,7 +62,7 @@ export function planPipeline(doc: PipelineDocument, catalog: NodeCatalog): Compi
   for (const node of doc.nodes) {
     checkName('node id', node.id, NODE_ID, "lowercase letters, digits and '-', starting and ending with a letter or digit", { nodeId: node.id });
     if (index.has(node.id)) throw new CompileError(`node id "${node.id}" is used twice`, { nodeId: node.id });
-    const resolved = resolveNode(node, catalog);
+    const resolved = resolveNode(node, catalog, parameterValues);
     if (!resolved) throw new CompileError(`node "${node.id}" has unknown type "${node.type}"`, { nodeId: node.id, field: 'type' });
     checkInterface(resolved, checked);
     index.set(node.id, resolvedNodes.length);

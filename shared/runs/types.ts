@@ -122,4 +122,6 @@ export interface StartRunRequest {
   /** KFP with a URL: the environment variable holding the token (its name is kept, never the token), so a reattach can read it again. */
   kfpTokenEnv?: string;
   experiment?: string;
+  /** Values of the pipeline's run-time parameters for this run, typed (`--param`, the run dialog); the others take their defaults. */
+  parameterValues?: Record<string, string | number | boolean>;
 }

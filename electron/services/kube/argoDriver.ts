@@ -61,7 +61,7 @@ export class ArgoDriver implements RunTargetDriver {
   async start(ctx: RunContext): Promise<RunHandle> {
     const kc = this.options.kubeConfigFor(ctx.request.context);
     const namespace = namespaceOf(ctx.request, kc);
-    const workflow = argoWorkflow(ctx.record.document, this.options.catalog) as { metadata?: Record<string, unknown> };
+    const workflow = argoWorkflow(ctx.record.document, this.options.catalog, ctx.record.parameterValues) as { metadata?: Record<string, unknown> };
     const { generateName: _generated, ...metadata } = workflow.metadata ?? {};
     const name = workflowNameFor(ctx.record.document.name, ctx.record.id);
     const body = { ...workflow, metadata: { ...metadata, name, namespace, labels: { ...(metadata.labels as object), [RUN_ID_LABEL]: ctx.record.id } } };

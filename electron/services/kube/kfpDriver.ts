@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { compileKfp, kfpDocuments } from '../../../shared/compile/kfp.ts';
 import type { StartRunRequest } from '../../../shared/runs/types.ts';
+import type { PipelineParameterValue } from '../../../shared/pipeline/types.ts';
+import { pipelineParameterValue } from '../../../shared/compile/kfp/dag.ts';
 import type { RunContext, RunHandle, RunTargetDriver } from '../runs/target.ts';
 import type { ClusterDriverOptions } from './argoDriver.ts';
 import { ClusterError } from './errors.ts';
@@ -35,6 +37,13 @@ export function versionName(yamlText: string, at: Date): string {
 }
 
 /** Root inputs of the IR with their defaults: the run's runtime parameters. */
+/** A run's parameter values as `runtime_config.parameters` carries them (text protected as the IR's constants are). */
+export function kfpRunParameters(values: Readonly<Record<string, PipelineParameterValue>>): Record<string, PipelineParameterValue> {
+  const out: Record<string, PipelineParameterValue> = {};
+  for (const [name, value] of Object.entries(values)) out[name] = pipelineParameterValue(value);
+  return out;
+}
+
 export function runtimeParameters(pipeline: Record<string, unknown>): Record<string, unknown> {
   const root = pipeline.root as { inputDefinitions?: { parameters?: Record<string, { defaultValue?: unknown }> } } | undefined;
   const out: Record<string, unknown> = {};
@@ -94,7 +103,7 @@ export class KfpDriver implements RunTargetDriver {
     if (!version) throw new ClusterError('other', `Kubeflow Pipelines accepted pipeline ${doc.name} but lists no version of it`, false);
     await ctx.setExternal({ kfpPipelineId: pipeline.pipeline_id, ...(ctx.request.kfpUrl ? { kfpUrl: ctx.request.kfpUrl } : {}) });
     const experiment = await client.ensureExperiment(ctx.request.experiment || 'Default', namespace);
-    const parameters = runtimeParameters(kfpDocuments(doc, this.options.catalog).pipeline);
+    const parameters = { ...runtimeParameters(kfpDocuments(doc, this.options.catalog).pipeline), ...kfpRunParameters(ctx.record.parameterValues ?? {}) };
     const run = await client.createRun({
       displayName: `${doc.name} ${ctx.record.id}`,
       experimentId: experiment.experiment_id,

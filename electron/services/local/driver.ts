@@ -61,7 +61,7 @@ export class LocalDriver implements RunTargetDriver {
   constructor(private readonly options: LocalDriverOptions) {}
 
   async compile(request: StartRunRequest): Promise<Record<string, string>> {
-    return compileDvc(request.document, this.options.catalog);
+    return compileDvc(request.document, this.options.catalog, request.parameterValues);
   }
 
   async start(ctx: RunContext): Promise<RunHandle> {

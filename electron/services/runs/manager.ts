@@ -8,7 +8,7 @@ import type { ConnectionCheck, KubeContextInfo, LogPage, RunEventListener, RunEv
 import { TERMINAL_RUN_PHASES } from '../../../shared/runs/types.ts';
 import type { MetricRecord, RunRecord, RunSummary, RunTarget, StartRunRequest } from '../../../shared/runs/types.ts';
 import { catalog } from '../../../node-catalog/index.ts';
-import { parameterDefaults } from '../../../shared/pipeline/parameters.ts';
+import { runParameterValues } from '../../../shared/pipeline/parameters.ts';
 import { ActiveRun } from './activeRun.ts';
 import { RunAlerting } from './alerting.ts';
 import type { GpuUtilization } from './alerting.ts';
@@ -127,9 +127,13 @@ export class RunManager implements RunsApi, RunEventSource {
 
   async startRun(request: StartRunRequest): Promise<RunSummary> {
     const driver = this.driver(request.target);
+    // Every parameter's value for this run (given, else its default), each checked as the parameter itself is.
+    const checked = runParameterValues(request.document, catalog, request.parameterValues ?? {});
+    if (checked.problems.length > 0) throw new Error(checked.problems.map((p) => p.message).join('\n'));
+    const parameterValues = checked.values;
+    request = { ...request, parameterValues };
     const compiled = await driver.compile(request);
     const { document: _document, kfpToken: _token, ...options } = request;
-    const parameterValues = parameterDefaults(request.document);
     const inputs = await hashInputs(request.document, catalog, parameterValues);
     const at = this.now();
     const record: StoredRun = {

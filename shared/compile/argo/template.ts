@@ -97,7 +97,11 @@ function sharedEnv(ctx: TemplateContext): YamlMap[] {
 
 function stepArgs(p: PlannedNode): string[] {
   const args: string[] = [];
-  for (const [name, value] of Object.entries(p.resolved.params)) args.push(`--${name}`, protectArgoArg(formatArgValue(value)));
+  const { bindings } = p.resolved;
+  // A bound param is the run's value of the workflow parameter: the whole argv element, never part of one.
+  for (const [name, value] of Object.entries(p.resolved.params)) {
+    args.push(`--${name}`, Object.hasOwn(bindings, name) ? `{{workflow.parameters.${bindings[name]}}}` : protectArgoArg(formatArgValue(value)));
+  }
   for (const input of p.inputs) args.push(`--in-${input.port}`, `${INPUTS_DIR}/${input.port}`);
   for (const output of p.resolved.outputs) args.push(`--out-${output.name}`, `${OUTPUTS_DIR}/${output.name}`);
   return args;

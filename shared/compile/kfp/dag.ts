@@ -1,5 +1,5 @@
 /** Component definitions (shared by tasks that define the same one) and root-DAG tasks (one per node) of the IR. */
-import type { ParamType, ParamValue, PortKind, PortSpec } from '../../pipeline/types.ts';
+import type { ParamType, ParamValue, PipelineParameter, PipelineParameterType, PipelineParameterValue, PortKind, PortSpec } from '../../pipeline/types.ts';
 import type { PlannedNode } from '../plan.ts';
 import { NODE_ID_PARAMETER } from './container.ts';
 import { literalField, protectKfpText } from './launcher.ts';
@@ -75,7 +75,8 @@ export function importerComponent(p: PlannedNode, executorLabel: string): YamlMa
 
 export function importerExecutor(p: PlannedNode, uri: string): YamlMap {
   const importer: YamlMap = {
-    artifactUri: { constant: literalField(uri, p.id, 'params.uri') },
+    // A bound URI is the importer's `uri` input, as dsl.importer writes it for a pipeline parameter.
+    artifactUri: p.resolved.bindings.uri ? { runtimeParameter: 'uri' } : { constant: literalField(uri, p.id, 'params.uri') },
     typeSchema: artifactType(p.resolved.outputs[0]?.kind ?? 'dataset'),
   };
   const format = p.resolved.params.format;
@@ -105,10 +106,12 @@ export class TaskParts {
 
 export function task(p: PlannedNode, componentName: string, parts: TaskParts, importerUri?: string): YamlMap {
   const parameters: YamlMap = {};
-  if (importerUri !== undefined) parameters.uri = { runtimeValue: { constant: importerUri } };
+  const uriBinding = p.resolved.bindings.uri;
+  if (importerUri !== undefined) parameters.uri = uriBinding ? { componentInputParameter: uriBinding } : { runtimeValue: { constant: importerUri } };
   else {
-    const params = p.resolved.params;
-    for (const name in params) parameters[name] = parts.constant(params[name]);
+    const { params, bindings } = p.resolved;
+    // A bound param takes the run's value of its pipeline parameter (root inputDefinitions).
+    for (const name in params) parameters[name] = Object.hasOwn(bindings, name) ? { componentInputParameter: bindings[name] } : parts.constant(params[name]);
     parameters[NODE_ID_PARAMETER] = { runtimeValue: { constant: p.id } };
   }
   const artifacts: YamlMap = {};
@@ -122,4 +125,32 @@ export function task(p: PlannedNode, componentName: string, parts: TaskParts, im
     cachingOptions: parts.get(`cache\n${cache}`, () => ({ enableCache: cache })),
     retryPolicy: retries > 0 ? parts.get(`retry\n${retries}`, () => ({ maxRetryCount: retries, ...RETRY_BACKOFF })) : undefined,
   };
+}
+
+const PIPELINE_PARAMETER_TYPES: Record<PipelineParameterType, string> = {
+  number: 'NUMBER_DOUBLE',
+  integer: 'NUMBER_INTEGER',
+  string: 'STRING',
+  boolean: 'BOOLEAN',
+};
+
+/** A pipeline parameter's value as KFP must carry it (text protected for its trip to the step, as constants are). */
+export function pipelineParameterValue(value: PipelineParameterValue): PipelineParameterValue {
+  return typeof value === 'string' ? protectKfpText(value) : value;
+}
+
+/** The root's inputDefinitions: one per pipeline parameter, as the KFP SDK writes a pipeline function's arguments. */
+export function rootInputDefinitions(parameters: readonly PipelineParameter[]): YamlMap | undefined {
+  if (parameters.length === 0) return undefined;
+  const defs: YamlMap = {};
+  for (const p of parameters) {
+    const def: YamlMap = { parameterType: PIPELINE_PARAMETER_TYPES[p.type] };
+    if (p.default !== undefined) {
+      def.defaultValue = pipelineParameterValue(p.default);
+      def.isOptional = true;
+    }
+    if (p.description) def.description = p.description.slice(0, 1024);
+    defs[p.name] = def;
+  }
+  return { parameters: defs };
 }
