@@ -7,10 +7,11 @@ const { runCli } = await import('../electron/cli/main.ts');
 
 const controller = new AbortController();
 process.once('SIGINT', () => {
-  // First Ctrl-C asks the command to stop; a second one (or a command that does not stop) ends it.
+  // First Ctrl-C asks the command to stop (a run: its stages get SIGTERM, SIGKILL after a grace); a second
+  // one, or a command still going after 8 s, ends the process (a run's exit hook kills its stages and records it cancelled).
   controller.abort();
   process.once('SIGINT', () => process.exit(130));
-  setTimeout(() => process.exit(130), 2000).unref();
+  setTimeout(() => process.exit(130), 8000).unref();
 });
 process.stdout.on('error', (err) => {
   if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);

@@ -10,7 +10,7 @@ import type { RunManager } from '../services/runs/manager.ts';
 import { createRunsService } from '../services/runsService.ts';
 import type { CliIo } from './types.ts';
 
-/** SIGTERM-to-SIGKILL grace for stages stopped from the CLI: short, so Ctrl-C ends within the bin's 2 s. */
+/** SIGTERM-to-SIGKILL grace for stages stopped from the CLI: short, so Ctrl-C ends well within the bin's 8 s. */
 const CLI_GRACE_MS = 1200;
 
 export function dataDirOf(io: CliIo): string {

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupAlive } from '../../electron/services/local/processes.ts';
 import { CLOSED_MESSAGE } from '../../electron/services/local/scheduler.ts';
+import { nodeLogDir, readLogTail } from '../../electron/services/runs/logFiles.ts';
 import { serializePipeline } from '../../shared/pipeline/load.ts';
 import { fixturePipeline } from '../fixtures/run-pipelines.ts';
 import { createHarness, processesWith } from './harness.ts';
@@ -47,6 +48,23 @@ function startRun(file: string): { child: ChildProcess; id: Promise<string>; out
 function writePipeline(name: string, params: Parameters<typeof fixturePipeline>[0] = {}): string {
   writeFileSync(path.join(dir, name), serializePipeline(fixturePipeline(params)));
   return name;
+}
+
+/** One stage that ignores SIGTERM and stays silent for a minute. */
+function writeStubborn(name: string): string {
+  const doc = fixturePipeline();
+  doc.nodes = [{ ...doc.nodes[0], code: 'import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nprint("ready", flush=True)\ntime.sleep(60)\n' }];
+  doc.edges = [];
+  writeFileSync(path.join(dir, name), serializePipeline(doc));
+  return name;
+}
+
+/** The stage's process group, once its Python has said it ignores SIGTERM. */
+async function stagePgid(id: string): Promise<number> {
+  const runDir = path.join(dir, 'data', 'runs', id);
+  const ready = async () => (await readLogTail(nodeLogDir(runDir, 'a'), 20).catch(() => [])).some((l) => l.text === 'ready');
+  await expect.poll(ready, { timeout: 30_000, interval: 100 }).toBe(true);
+  return Number(await fs.readFile(path.join(runDir, 'pids', 'a'), 'utf8'));
 }
 
 beforeAll(() => {
@@ -153,7 +171,48 @@ describe('runs across processes', () => {
     expect(pipewright('cancel', id).stdout).toBe(`Run ${id} has already ended (cancelled).\n`);
   });
 
-  it('settles a run whose `pipewright run` process was killed, stopping the stage it left running', async () => {
+  it('kills a silent stage that ignores SIGTERM within seconds of a kill -9 of `pipewright run`', async () => {
+    const run = startRun(writeStubborn('stubborn-kill.pipewright.json'));
+    const id = await run.id;
+    const pgid = await stagePgid(id);
+    run.child.kill('SIGKILL');
+    await run.exit;
+    // SIGTERM from the watchdog is ignored; SIGKILL follows after its grace (3 s).
+    await expect.poll(() => groupAlive(pgid), { timeout: 8000, interval: 100 }).toBe(false);
+  });
+
+  it('Ctrl-C on a stage that ignores SIGTERM escalates to SIGKILL and records the run cancelled', async () => {
+    const run = startRun(writeStubborn('stubborn-int.pipewright.json'));
+    const id = await run.id;
+    const pgid = await stagePgid(id);
+    const at = Date.now();
+    run.child.kill('SIGINT');
+    expect(await run.exit).toBe(130);
+    expect(Date.now() - at).toBeLessThan(8000);
+    expect(groupAlive(pgid)).toBe(false);
+    expect(run.output()).toContain(`Run ${id} cancelled`);
+    const record = JSON.parse(await fs.readFile(path.join(dir, 'data', 'runs', id, 'record.json'), 'utf8')) as { phase: string; nodes: Record<string, { phase: string }> };
+    expect(record.phase).toBe('cancelled');
+    expect(record.nodes.a.phase).toBe('cancelled');
+    expect(pipewright('runs').stdout).toMatch(new RegExp(`${id} .* cancelled `));
+  });
+
+  it('a second Ctrl-C ends `pipewright run` at once, killing the stage and recording the run cancelled', async () => {
+    const run = startRun(writeStubborn('stubborn-int2.pipewright.json'));
+    const id = await run.id;
+    const pgid = await stagePgid(id);
+    run.child.kill('SIGINT');
+    await expect.poll(() => run.output(), { timeout: 5000, interval: 20 }).toContain('Ctrl-C again');
+    run.child.kill('SIGINT');
+    expect(await run.exit).toBe(130);
+    // SIGKILLed by the exit hook; gone once reaped.
+    await expect.poll(() => groupAlive(pgid), { timeout: 2000, interval: 20 }).toBe(false);
+    const record = JSON.parse(await fs.readFile(path.join(dir, 'data', 'runs', id, 'record.json'), 'utf8')) as { phase: string; message: string; nodes: Record<string, { phase: string }> };
+    expect(record).toMatchObject({ phase: 'cancelled', nodes: { a: { phase: 'cancelled' } } });
+    expect(pipewright('runs').stdout).toMatch(new RegExp(`${id} .* cancelled `));
+  });
+
+  it('settles a run whose `pipewright run` process was killed with -9: its stages die with it, the run is then recorded failed', async () => {
     const marker = `pw-crash-${randomBytes(4).toString('hex')}`;
     const run = startRun(writePipeline('crash.pipewright.json', { b: { sleep: 60, child: marker } }));
     const id = await run.id;
@@ -161,11 +220,15 @@ describe('runs across processes', () => {
     const pgid = Number(await fs.readFile(path.join(dir, 'data', 'runs', id, 'pids', 'b'), 'utf8'));
     run.child.kill('SIGKILL');
     await run.exit;
-    expect(groupAlive(pgid)).toBe(true);
+    // Nobody is left to stop the stage: its watchdog sees the runner's pipe close and ends the group.
+    const killedAt = Date.now();
+    await expect.poll(() => groupAlive(pgid), { timeout: 5000, interval: 50 }).toBe(false);
+    expect(Date.now() - killedAt).toBeLessThan(5000);
+    expect(processesWith(marker)).toEqual([]);
     expect(pipewright('runs').stdout).toMatch(new RegExp(`${id} .* running \\(interrupted\\)`));
     const h = createHarness({}, path.join(dir, 'data'));
     try {
-      expect(await h.manager.reattachRuns()).toEqual([id]);
+      expect(await h.manager.reattachRuns()).toContain(id);
       const done = await h.manager.waitForRun(id);
       expect(done).toMatchObject({ phase: 'failed', message: CLOSED_MESSAGE });
       expect(done.nodes.b).toMatchObject({ phase: 'failed', message: CLOSED_MESSAGE });

@@ -5,6 +5,7 @@ import { hasErrors, validatePipeline } from '../../../shared/pipeline/validate.t
 import type { RunEvent, RunTarget } from '../../../shared/runs/types.ts';
 import { formatProblem, readPipelineFile, summarizeProblems } from '../pipelineFile.ts';
 import { alertSummary, durationOf, keyMetrics, nodeSummaryTable } from '../runFormat.ts';
+import { settleRecordSync } from '../../services/runs/runFiles.ts';
 import { openRunManager } from '../runtime.ts';
 import { EXIT_FAILURE, EXIT_OK, type CliCommand, type CliIo } from '../types.ts';
 
@@ -132,16 +133,20 @@ export const command: CliCommand = {
     }
     const runId = started.id;
     const runDir = manager.history.dir(runId);
-    const onExit = () => killStagesSync(runDir);
+    let interrupted = false;
+    const onExit = () => {
+      killStagesSync(runDir);
+      // Ctrl-C a second time (or a stop that outlasted the bin's limit): the stages are killed above; say so in the record.
+      if (interrupted) settleRecordSync(runDir, 'cancelled', 'Cancelled (Ctrl-C); its stages were killed');
+    };
     process.once('exit', onExit);
     io.stdout(`Started run ${runId}\n`);
     io.stdout(`  ${target} run of ${started.pipelineName}${started.external?.workspace ? `, workspace ${started.external.workspace}` : ''}; logs: pipewright logs ${runId} --follow\n`);
     print = createPrinter(io, runId, Object.keys(started.nodes));
     for (const e of early) print(e);
-    let interrupted = false;
     const onAbort = () => {
       interrupted = true;
-      io.stderr(`Cancelling run ${runId}...\n`);
+      io.stderr(`Cancelling run ${runId}... (Ctrl-C again to stop at once)\n`);
       void manager.cancelRun(runId);
     };
     io.signal.addEventListener('abort', onAbort, { once: true });

@@ -3,6 +3,7 @@
  * stops everything it started: SIGTERM to the group, then SIGKILL after a grace period.
  */
 import { spawn } from 'node:child_process';
+import type { Socket } from 'node:net';
 
 export interface StageExit {
   code: number | null;
@@ -50,21 +51,51 @@ export async function stopGroup(pgid: number, graceMs: number): Promise<void> {
   for (let i = 0; i < 200 && groupAlive(pgid); i++) await sleep(25);
 }
 
+/**
+ * The stage's shell starts a watchdog in the stage's process group, then becomes the stage command.
+ * The watchdog reads fd 3, a pipe from the runner: a line means the stage ended normally (the watchdog
+ * leaves); end of file without one means the runner is gone (killed with -9, crashed), and the
+ * watchdog ends the whole group: SIGTERM, then SIGKILL after `$2` seconds. The command itself does
+ * not see fd 3. Works wherever `sh` does, without prctl or a poller.
+ */
+const STAGE_SHELL = [
+  '{ if read -r _ <&3; then exit 0; fi; trap "" TERM; kill -TERM 0; sleep "$2"; kill -KILL 0; } </dev/null >/dev/null 2>&1 &',
+  'exec sh -c "$1" 3<&-',
+].join('\n');
+
+/** Seconds the watchdog gives an orphaned stage between SIGTERM and SIGKILL. */
+export const ORPHAN_GRACE_S = 3;
+
 export function spawnStage(cmd: string, options: SpawnStageOptions): StageProcess {
-  const child = spawn('sh', ['-c', cmd], { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.setEncoding('utf8');
-  child.stderr.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => options.onOutput(chunk, 'stdout'));
-  child.stderr.on('data', (chunk: string) => options.onOutput(chunk, 'stderr'));
+  const child = spawn('sh', ['-c', STAGE_SHELL, 'pipewright-stage', cmd, String(ORPHAN_GRACE_S)], {
+    cwd: options.cwd,
+    env: options.env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+  });
+  const lifeline = child.stdio[3] as Socket | null;
+  // The runner never exits for this pipe's sake, and a watchdog already gone is no error.
+  lifeline?.on('error', () => {});
+  const release = () => {
+    if (lifeline && !lifeline.destroyed) lifeline.end('done\n');
+  };
+  const stdout = child.stdout!;
+  const stderr = child.stderr!;
+  stdout.setEncoding('utf8');
+  stderr.setEncoding('utf8');
+  stdout.on('data', (chunk: string) => options.onOutput(chunk, 'stdout'));
+  stderr.on('data', (chunk: string) => options.onOutput(chunk, 'stderr'));
   const pid = child.pid ?? -1;
   const exited = new Promise<StageExit>((resolve) => {
     let status: StageExit | undefined;
     child.on('error', (error) => {
+      release();
       options.onOutput(`error: could not start the stage: ${error.message}\n`, 'stderr');
       resolve({ code: 127, signal: null });
     });
     child.on('exit', (code, signal) => {
       status = { code, signal };
+      release();
       // A process the stage left in the background may hold its output open: end it after a moment.
       setTimeout(() => {
         if (pid > 0 && groupAlive(pid)) void stopGroup(pid, 1000);

@@ -4,7 +4,7 @@
  * so the app and the CLI can share the history) and `cancel-request` (cancel across processes).
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findJsonSyntaxError } from '../../../shared/pipeline/loadJson.ts';
@@ -141,4 +141,35 @@ export async function takeCancelRequest(runDir: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Last resort of a process that is ending now (no event loop left): record the run as ended with
+ * `phase`, its unfinished nodes with it, so the history does not show it running. Nothing is done
+ * when the record already says it ended or cannot be read.
+ */
+export function settleRecordSync(runDir: string, phase: 'cancelled' | 'failed', message: string, now: Date = new Date()): boolean {
+  const file = recordFile(runDir);
+  let run: Record<string, unknown> & { phase?: string; nodes?: Record<string, Record<string, unknown>> };
+  try {
+    run = JSON.parse(readFileSync(file, 'utf8')) as typeof run;
+  } catch {
+    return false;
+  }
+  if (run.format !== RUN_FORMAT || ['succeeded', 'failed', 'cancelled', 'error'].includes(run.phase ?? '')) return false;
+  const at = now.toISOString();
+  run.phase = phase;
+  run.message = message;
+  run.finishedAt = at;
+  for (const node of Object.values(run.nodes ?? {})) {
+    if (node.phase === 'running' || node.phase === 'pending') {
+      Object.assign(node, { phase: node.phase === 'running' ? phase : 'skipped', message, finishedAt: at });
+      node.startedAt ??= at;
+    }
+  }
+  const temp = path.join(runDir, `.record.json.${randomBytes(4).toString('hex')}.tmp`);
+  writeFileSync(temp, `${JSON.stringify(run, null, 1)}\n`);
+  renameSync(temp, file);
+  rmSync(path.join(runDir, 'owner.json'), { force: true });
+  return true;
 }
