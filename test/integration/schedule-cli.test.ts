@@ -46,7 +46,7 @@ describe('pipewright schedule --out', () => {
   });
 
   it('writes a KFP RecurringRun body valid against the swagger', async () => {
-    const r = await cli('schedule', 'smoke.pipewright.json', '--cron', '0 3 * * MON-FRI', '--target', 'kfp', '--max-concurrency', '2', '--no-catch-up', '--experiment', 'e1', '--out', 'kfp');
+    const r = await cli('schedule', 'smoke.pipewright.json', '--cron', '0 3 * * MON-FRI', '--target', 'kfp', '--max-concurrency', '2', '--no-catch-up', '--experiment-id', 'e1', '--out', 'kfp');
     expect(r.code, r.stderr).toBe(0);
     const body = JSON.parse(await readFile(join(dir, 'kfp', 'recurring-run.json'), 'utf8'));
     expect(kfpRecurringRunCheck()(body)).toEqual([]);

@@ -1,3 +1,4 @@
+import { argoCronWorkflowCheck } from '../fixtures/schemaCheck.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { queryFlag, readJson, sendJson } from './http.ts';
 import { parse as parseYaml } from 'yaml';
@@ -90,7 +91,16 @@ function checkBody(def: ResourceDef, route: ResourceRoute, body: unknown): KubeO
   return object;
 }
 
+const cronWorkflowCheck = argoCronWorkflowCheck();
+
 function validateSpec(def: ResourceDef, object: KubeObject): void {
+  if (def.resource === 'cronworkflows') {
+    // Argo's schema (the CRD's full validation) and the controller's own limit on the name.
+    const problems = cronWorkflowCheck(object);
+    if ((object.metadata.name ?? '').length > 52) problems.push('/metadata/name: must be no more than 52 characters');
+    if (problems.length > 0) throw invalid(def.kind, def.group, object.metadata.name ?? '', problems.map((p) => ({ field: p.split(':')[0].slice(1).replace(/\//g, '.'), reason: 'FieldValueInvalid', message: p })));
+    return;
+  }
   if (def.resource !== 'workflows') return;
   const name = object.metadata.name || object.metadata.generateName || '';
   if (!isRecord(object.spec)) throw invalid(def.kind, def.group, name, [{ field: 'spec', reason: 'FieldValueRequired', message: 'Required value' }]);

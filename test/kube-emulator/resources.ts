@@ -24,6 +24,7 @@ export const RESOURCES: ResourceDef[] = [
   { group: 'argoproj.io', version: 'v1alpha1', resource: 'analysistemplates', kind: 'AnalysisTemplate', singular: 'analysistemplate', namespaced: true, verbs: CRUD, shortNames: ['at'] },
   { group: 'argoproj.io', version: 'v1alpha1', resource: 'analysisruns', kind: 'AnalysisRun', singular: 'analysisrun', namespaced: true, verbs: CRUD, shortNames: ['ar'] },
   { group: 'argoproj.io', version: 'v1alpha1', resource: 'workflows', kind: 'Workflow', singular: 'workflow', namespaced: true, verbs: CRUD, shortNames: ['wf'] },
+  { group: 'argoproj.io', version: 'v1alpha1', resource: 'cronworkflows', kind: 'CronWorkflow', singular: 'cronworkflow', namespaced: true, verbs: CRUD, shortNames: ['cwf', 'cronwf'] },
   { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', kind: 'CustomResourceDefinition', singular: 'customresourcedefinition', namespaced: false, verbs: ['get', 'list', 'watch'], shortNames: ['crd', 'crds'] },
   { group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', singular: 'selfsubjectaccessreview', namespaced: false, verbs: ['create'] },
 ];

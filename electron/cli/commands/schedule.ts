@@ -3,12 +3,14 @@ import { catalog } from '../../../node-catalog/index.ts';
 import { parseParameterText } from '../../../shared/pipeline/parameters.ts';
 import type { PipelineDocument, PipelineParameterValue } from '../../../shared/pipeline/types.ts';
 import { hasErrors, validatePipeline } from '../../../shared/pipeline/validate.ts';
-import { argoCronWorkflowYaml } from '../../../shared/schedules/argo.ts';
+import { argoCronWorkflow, argoCronWorkflowYaml } from '../../../shared/schedules/argo.ts';
 import { defaultScheduleName } from '../../../shared/schedules/check.ts';
 import { WEEKLY_SUNDAY_0200 } from '../../../shared/schedules/cron.ts';
-import { kfpRecurringRun } from '../../../shared/schedules/kfp.ts';
+import { kfpRecurringRun, type KfpRecurringRunBody } from '../../../shared/schedules/kfp.ts';
+import { KfpSchedules } from '../../services/kube/schedules.ts';
 import { DEFAULT_TIMEZONE, ScheduleError, type ScheduleSpec } from '../../../shared/schedules/types.ts';
 import { formatProblem, readPipelineFile, summarizeProblems } from '../pipelineFile.ts';
+import { CLUSTER_OPTIONS, openSchedules } from '../scheduleCluster.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo, type ParsedArgs } from '../types.ts';
 import { writeFilesAtomically } from '../writeFiles.ts';
 
@@ -51,12 +53,31 @@ export function scheduleFromArgs(doc: PipelineDocument, args: ParsedArgs): Sched
   };
 }
 
+async function createOnCluster(doc: PipelineDocument, spec: ScheduleSpec, target: 'argo' | 'kfp', args: ParsedArgs, io: CliIo): Promise<number> {
+  let built: object;
+  try {
+    built = target === 'argo' ? argoCronWorkflow(doc, catalog, spec) : kfpRecurringRun(doc, catalog, spec, { pipelineId: args.options['pipeline-id'] as string | undefined, pipelineVersionId: args.options['pipeline-version-id'] as string | undefined });
+  } catch (err) {
+    if (err instanceof ScheduleError) return fail(io, `error  schedule${err.field ? ` ${err.field}` : ''}: ${err.message}\nNothing was created.`);
+    return fail(io, `error  cannot make the schedule: ${(err as Error).message}\nNothing was created.`);
+  }
+  try {
+    const { schedules, experimentId, where } = await openSchedules(target, args, io, doc.settings?.namespace);
+    const created = schedules instanceof KfpSchedules ? await schedules.create({ ...(built as KfpRecurringRunBody), experiment_id: experimentId }) : await schedules.create(built);
+    io.stdout(`Created schedule ${created.name} (${where}): ${created.cron} ${created.timezone}${created.target === 'kfp' ? `, id ${created.id}` : ''}\n`);
+    return EXIT_OK;
+  } catch (err) {
+    return fail(io, `error  cannot create the schedule on ${target}: ${(err as Error).message}`);
+  }
+}
+
 export const command: CliCommand = {
   name: 'schedule',
   summary: 'Schedule a pipeline: an Argo CronWorkflow or a KFP recurring run',
   usage: 'pipewright schedule FILE (--cron EXPR | --weekly) [--timezone TZ] --target argo|kfp [--out DIR] [options]',
   description: [
-    'Validates FILE and the schedule, then with --out writes into DIR:',
+    'Validates FILE and the schedule, then creates it on the cluster (Argo: a CronWorkflow in the namespace;',
+    'KFP: a recurring run in the experiment), or with --out writes into DIR instead:',
     '  cronworkflow.yaml    (--target argo) an Argo CronWorkflow (Argo v3.6 or later: spec.schedules)',
     '  recurring-run.json   (--target kfp) a KFP v2beta1 RecurringRun body for POST /apis/v2beta1/recurringruns',
     'EXPR is a five-field cron: minute hour day-of-month month day-of-week (names such as SUN and JAN,',
@@ -65,7 +86,8 @@ export const command: CliCommand = {
     'fixed offset (Asia/Seoul) is shifted into UTC for it; a zone with daylight saving is refused for kfp.',
     '--max-concurrency is 1-10; Argo only knows one at a time (Forbid, for 1) or any number (Allow).',
     'Catch-up (on unless --no-catch-up): a run missed while the controller was down starts late, once.',
-    'Exit status: 0 when written, 1 for an invalid pipeline or schedule or a failed write, 2 for a wrong command line.',
+    'List, pause, resume and delete schedules with `pipewright schedules`.',
+    'Exit status: 0 when created or written, 1 for an invalid pipeline or schedule or a failed write, 2 for a wrong command line.',
   ].join('\n'),
   positionals: [{ name: 'FILE', description: 'The pipeline document' }],
   options: {
@@ -81,7 +103,8 @@ export const command: CliCommand = {
     'when-data-changes': { type: 'boolean', description: 'Start a run only when the dataset inputs changed since the last successful run' },
     'pipeline-id': { type: 'string', description: '(kfp) An uploaded pipeline to run instead of the inline spec', valueName: 'ID' },
     'pipeline-version-id': { type: 'string', description: '(kfp) The version of --pipeline-id (default: latest)', valueName: 'ID' },
-    experiment: { type: 'string', description: '(kfp) Experiment id the recurring run belongs to (its namespace follows)', valueName: 'ID' },
+    'experiment-id': { type: 'string', description: '(kfp, with --out) Experiment id the recurring run belongs to (its namespace follows)', valueName: 'ID' },
+    ...CLUSTER_OPTIONS,
   },
   examples: [
     'pipewright schedule korean-llm.pipewright.json --weekly --timezone Asia/Seoul --target argo --out sched/',
@@ -95,12 +118,8 @@ export const command: CliCommand = {
       io.stderr('pipewright schedule: give exactly one of --cron EXPR or --weekly\n');
       return EXIT_USAGE;
     }
-    if (target === 'argo' && (args.options['pipeline-id'] || args.options.experiment)) {
-      io.stderr('pipewright schedule: --pipeline-id and --experiment are for --target kfp\n');
-      return EXIT_USAGE;
-    }
-    if (out === undefined) {
-      io.stderr('pipewright schedule: give --out DIR (creating the schedule on the cluster is not available yet)\n');
+    if (target === 'argo' && (args.options['pipeline-id'] || args.options.experiment || args.options['experiment-id'])) {
+      io.stderr('pipewright schedule: --pipeline-id, --experiment and --experiment-id are for --target kfp\n');
       return EXIT_USAGE;
     }
     const loaded = await readPipelineFile(file, io.cwd);
@@ -110,6 +129,7 @@ export const command: CliCommand = {
     if (hasErrors(problems)) return fail(io, `${file}: ${summarizeProblems(problems)}.`, out);
     const spec = scheduleFromArgs(loaded.document, args);
     if ('error' in spec) return fail(io, `error  ${spec.error}`, out);
+    if (out === undefined) return createOnCluster(loaded.document, spec, target, args, io);
     let files: Record<string, string>;
     try {
       files =
@@ -120,7 +140,7 @@ export const command: CliCommand = {
                 kfpRecurringRun(loaded.document, catalog, spec, {
                   pipelineId: args.options['pipeline-id'] as string | undefined,
                   pipelineVersionId: args.options['pipeline-version-id'] as string | undefined,
-                  experimentId: args.options.experiment as string | undefined,
+                  experimentId: args.options['experiment-id'] as string | undefined,
                 }),
                 null,
                 2,

@@ -51,6 +51,17 @@ export interface KfpRun {
   state_history?: { update_time?: string; state?: string }[];
   run_details?: { task_details?: KfpTaskDetail[] } | null;
 }
+export interface KfpRecurringRun {
+  recurring_run_id: string;
+  display_name: string;
+  description?: string;
+  status?: 'ENABLED' | 'DISABLED' | 'STATUS_UNSPECIFIED';
+  max_concurrency?: string;
+  no_catchup?: boolean;
+  trigger?: { cron_schedule?: { cron?: string } };
+  experiment_id?: string;
+  created_at?: string;
+}
 export interface KfpTaskDetail {
   display_name?: string;
   task_id?: string;
@@ -226,6 +237,35 @@ export class KfpClient {
       1,
     );
     return this.createOnce(create, () => this.findRun(input.displayName, input.experimentId));
+  }
+
+  /** Creates a recurring run (a v2beta1 RecurringRun body); once only, even when an answer is lost. */
+  async createRecurringRun(body: { display_name: string; experiment_id?: string }): Promise<KfpRecurringRun> {
+    const create = () => this.send<KfpRecurringRun>({ method: 'POST', path: '/apis/v2beta1/recurringruns', body }, `create recurring run ${body.display_name}`, 1);
+    return this.createOnce(create, async () => (await this.listRecurringRuns(body.experiment_id)).find((r) => r.display_name === body.display_name));
+  }
+
+  /** Every recurring run (of one experiment when given), all pages. */
+  async listRecurringRuns(experimentId?: string): Promise<KfpRecurringRun[]> {
+    const out: KfpRecurringRun[] = [];
+    let token: string | undefined;
+    do {
+      const res = await this.send<{ recurringRuns?: KfpRecurringRun[]; next_page_token?: string }>(
+        { method: 'GET', path: '/apis/v2beta1/recurringruns', query: { experiment_id: experimentId, page_size: '100', page_token: token } },
+        'list recurring runs',
+      );
+      out.push(...(res.recurringRuns ?? []));
+      token = res.next_page_token || undefined;
+    } while (token);
+    return out;
+  }
+
+  async setRecurringRunEnabled(id: string, enabled: boolean): Promise<void> {
+    await this.send({ method: 'POST', path: `/apis/v2beta1/recurringruns/${encodeURIComponent(id)}:${enabled ? 'enable' : 'disable'}` }, `${enabled ? 'resume' : 'pause'} recurring run ${id}`);
+  }
+
+  async deleteRecurringRun(id: string): Promise<void> {
+    await this.send({ method: 'DELETE', path: `/apis/v2beta1/recurringruns/${encodeURIComponent(id)}` }, `delete recurring run ${id}`);
   }
 
   async findRun(displayName: string, experimentId?: string): Promise<KfpRun | undefined> {

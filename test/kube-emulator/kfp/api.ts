@@ -5,6 +5,7 @@ import { isRecord } from '../types.ts';
 import type { ProxyHandler } from '../server.ts';
 import { KfpError, kfpAlreadyExists, kfpFailedPrecondition, kfpInvalid, kfpNotFound, sendKfpError } from './errors.ts';
 import { boundaryOf, parseMultipart } from './multipart.ts';
+import { RecurringRuns } from './recurringRuns.ts';
 import { RunSync } from './runs.ts';
 import type { Experiment, Pipeline, PipelineVersion, Run } from './store.ts';
 import { KfpStore, ZERO_TIME, newId, now, page, parseFilter, parsePipelinePackage, pipelineSpecOf } from './store.ts';
@@ -31,6 +32,7 @@ async function readJsonBody(req: IncomingMessage): Promise<Json> {
 /** KFP v2beta1's REST API (pipelines, versions, experiments, runs), served behind the `ml-pipeline` service proxy. */
 export class KfpApi {
   readonly data = new KfpStore();
+  readonly recurringRuns = new RecurringRuns((id) => this.data.experiments.has(id));
   private readonly sync: RunSync;
   private readonly stopSync: () => void;
 
@@ -76,6 +78,7 @@ export class KfpApi {
     if ((m = /^\/apis\/v2beta1\/runs\/([^/:]+):terminate$/.exec(p)) && method === 'POST') return this.terminate(res, m[1]);
     if ((m = /^\/apis\/v2beta1\/runs\/([^/:]+):retry$/.exec(p)) && method === 'POST') return this.retry(res, m[1]);
     if ((m = /^\/apis\/v2beta1\/runs\/([^/:]+)$/.exec(p)) && method === 'GET') return sendJson(res, 200, this.run(m[1]));
+    if (p.startsWith('/apis/v2beta1/recurringruns') && (await this.recurringRuns.route(req, res, p, query, () => readJsonBody(req)))) return;
     throw new KfpError(404, 5, `Not Found: ${method} ${p}`);
   }
 

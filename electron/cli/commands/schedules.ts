@@ -1,0 +1,62 @@
+import { CLUSTER_OPTIONS, formatSchedules, openSchedules } from '../scheduleCluster.ts';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand } from '../types.ts';
+
+const ACTIONS = ['list', 'pause', 'resume', 'delete'] as const;
+type Action = (typeof ACTIONS)[number];
+
+export const command: CliCommand = {
+  name: 'schedules',
+  summary: 'List, pause, resume or delete the schedules on a cluster',
+  usage: 'pipewright schedules list|pause|resume|delete [NAME] --target argo|kfp [--context C] [--namespace N] [--kfp-url URL --kfp-token-env VAR] [--experiment E] [--json]',
+  description: [
+    'list                 the schedules Pipewright made: Argo CronWorkflows labelled pipewright.dev/schedule in',
+    '                     the namespace, or the KFP experiment\'s recurring runs',
+    'pause NAME           stop starting runs (Argo: spec.suspend; KFP: :disable); runs already going go on',
+    'resume NAME          start runs again (KFP: NAME may be the display name or the recurring run id)',
+    'delete NAME          remove the schedule (runs it started stay in the runs list)',
+    'Create one with `pipewright schedule FILE --cron EXPR --target argo|kfp`.',
+    'Exit status: 0 done, 1 when the cluster refused or the schedule is not there, 2 for a wrong command line.',
+  ].join('\n'),
+  positionals: [
+    { name: 'ACTION', description: ACTIONS.join(', ') },
+    { name: 'NAME', description: 'The schedule (not for list)', optional: true },
+  ],
+  options: {
+    target: { type: 'string', description: 'Where the schedules are', valueName: 'TARGET', choices: ['argo', 'kfp'], required: true },
+    ...CLUSTER_OPTIONS,
+    json: { type: 'boolean', description: 'Print the result as JSON' },
+  },
+  examples: ['pipewright schedules list --target argo --namespace ml', 'pipewright schedules pause korean-llm-schedule --target argo --namespace ml'],
+  async run(args, io) {
+    const [action, name] = args.positionals as [Action, string | undefined];
+    if (!ACTIONS.includes(action)) {
+      io.stderr(`pipewright schedules: unknown action ${JSON.stringify(action)}; use ${ACTIONS.join(', ')}\n`);
+      return EXIT_USAGE;
+    }
+    if ((action === 'list') !== (name === undefined)) {
+      io.stderr(action === 'list' ? 'pipewright schedules list takes no NAME\n' : `pipewright schedules ${action} needs the schedule's NAME\n`);
+      return EXIT_USAGE;
+    }
+    const target = args.options.target as 'argo' | 'kfp';
+    const json = args.options.json === true;
+    try {
+      const { schedules, where } = await openSchedules(target, args, io);
+      if (action === 'list') {
+        const list = await schedules.list();
+        io.stdout(json ? `${JSON.stringify(list, null, 2)}\n` : formatSchedules(list));
+        return EXIT_OK;
+      }
+      if (action === 'delete') {
+        await schedules.delete(name!);
+        io.stdout(json ? `${JSON.stringify({ ok: true, deleted: name })}\n` : `Deleted schedule ${name} (${where}).\n`);
+        return EXIT_OK;
+      }
+      const s = await schedules.setPaused(name!, action === 'pause');
+      io.stdout(json ? `${JSON.stringify(s, null, 2)}\n` : `${action === 'pause' ? 'Paused' : 'Resumed'} schedule ${s.name} (${where}).\n`);
+      return EXIT_OK;
+    } catch (err) {
+      io.stderr(`error  cannot ${action} schedules on ${target}: ${(err as Error).message}\n`);
+      return EXIT_FAILURE;
+    }
+  },
+};

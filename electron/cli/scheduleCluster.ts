@@ -1,0 +1,47 @@
+/** The cluster side of `pipewright schedule` and `pipewright schedules`: options, connection, printing. */
+import { KfpClient } from '../services/kube/kfpClient.ts';
+import { kubeConfigFor, loadKubeConfig } from '../services/kube/kubeconfig.ts';
+import { ArgoSchedules, KfpSchedules, type ClusterSchedule } from '../services/kube/schedules.ts';
+import type { CliIo, OptionSpec, ParsedArgs } from './types.ts';
+
+export const CLUSTER_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  context: { type: 'string', description: 'kubeconfig context', valueName: 'C' },
+  namespace: { type: 'string', description: 'Kubernetes namespace (argo; default: the context\'s, then the pipeline\'s)', valueName: 'N', short: 'n' },
+  'kfp-url': { type: 'string', description: 'kfp: reach the KFP API at this URL instead of through the cluster\'s service proxy', valueName: 'URL' },
+  'kfp-token-env': { type: 'string', description: 'kfp: the environment variable holding the bearer token for --kfp-url', valueName: 'VAR' },
+  experiment: { type: 'string', description: 'kfp: the experiment (by name) the recurring runs belong to; created when missing (default: Default)', valueName: 'E' },
+};
+
+export type Schedules = ArgoSchedules | KfpSchedules;
+
+/** Connects to the target the options name; throws with a plain message when it cannot. */
+export async function openSchedules(target: 'argo' | 'kfp', args: ParsedArgs, io: CliIo, pipelineNamespace?: string): Promise<{ schedules: Schedules; experimentId?: string; where: string }> {
+  const o = args.options;
+  const kfpUrl = o['kfp-url'] as string | undefined;
+  const tokenEnv = o['kfp-token-env'] as string | undefined;
+  const token = tokenEnv ? io.env[tokenEnv] : undefined;
+  if (tokenEnv && !token) throw new Error(`--kfp-token-env ${tokenEnv}: that environment variable is not set (or empty)`);
+  if (target === 'kfp' && kfpUrl) {
+    const client = new KfpClient({ url: kfpUrl, token });
+    const experiment = await client.ensureExperiment((o.experiment as string | undefined) ?? 'Default');
+    return { schedules: new KfpSchedules(client, experiment.experiment_id), experimentId: experiment.experiment_id, where: `KFP at ${kfpUrl}, experiment ${experiment.display_name}` };
+  }
+  const kc = kubeConfigFor(loadKubeConfig(io.env), o.context as string | undefined);
+  if (target === 'kfp') {
+    const client = new KfpClient({ kubeConfig: kc });
+    const experiment = await client.ensureExperiment((o.experiment as string | undefined) ?? 'Default');
+    return { schedules: new KfpSchedules(client, experiment.experiment_id), experimentId: experiment.experiment_id, where: `KFP on ${kc.getCurrentContext()}, experiment ${experiment.display_name}` };
+  }
+  const namespace = (o.namespace as string | undefined) || kc.getContextObject(kc.getCurrentContext())?.namespace || pipelineNamespace || 'default';
+  return { schedules: new ArgoSchedules(kc, namespace), where: `Argo on ${kc.getCurrentContext()}, namespace ${namespace}` };
+}
+
+export function formatSchedules(list: readonly ClusterSchedule[]): string {
+  if (list.length === 0) return 'No schedules.\n';
+  const rows = [['NAME', 'PIPELINE', 'CRON', 'TIME ZONE', 'STATE', 'AT ONCE', 'CATCH-UP', 'LAST STARTED', ...(list[0].target === 'kfp' ? ['ID'] : [])]];
+  for (const s of list) {
+    rows.push([s.name, s.pipeline ?? '-', s.cron, s.timezone, s.paused ? 'paused' : 'active', s.maxConcurrency ?? '-', s.catchUp ? 'on' : 'off', s.lastScheduled ?? '-', ...(s.target === 'kfp' ? [s.id] : [])]);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => `${r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()}\n`).join('');
+}

@@ -1,0 +1,122 @@
+/**
+ * Schedules on a cluster: Argo CronWorkflows (through the Kubernetes API) and KFP recurring runs
+ * (through the KFP API) created, listed, paused, resumed and deleted, seen the same way.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import { PIPELINE_LABEL, SCHEDULE_LABEL } from '../../../shared/schedules/types.ts';
+import type { KfpClient, KfpRecurringRun } from './kfpClient.ts';
+import { kubeJson } from './request.ts';
+
+export interface ClusterSchedule {
+  target: 'argo' | 'kfp';
+  /** The CronWorkflow's name, or the recurring run's id. */
+  id: string;
+  name: string;
+  pipeline?: string;
+  /** As the target keeps it: Argo's five fields in `timezone`; KFP's six fields in UTC. */
+  cron: string;
+  timezone: string;
+  paused: boolean;
+  maxConcurrency?: string;
+  catchUp?: boolean;
+  lastScheduled?: string;
+}
+
+const CRON_WORKFLOWS = (ns: string) => `/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(ns)}/cronworkflows`;
+
+interface CronWorkflowObject {
+  metadata: { name: string; labels?: Record<string, string> };
+  spec: { schedules?: string[]; schedule?: string; timezone?: string; suspend?: boolean; concurrencyPolicy?: string; startingDeadlineSeconds?: number };
+  status?: { lastScheduledTime?: string };
+}
+
+function fromCronWorkflow(cw: CronWorkflowObject): ClusterSchedule {
+  return {
+    target: 'argo',
+    id: cw.metadata.name,
+    name: cw.metadata.name,
+    pipeline: cw.metadata.labels?.[PIPELINE_LABEL],
+    cron: (cw.spec.schedules ?? (cw.spec.schedule ? [cw.spec.schedule] : [])).join(', '),
+    timezone: cw.spec.timezone || 'controller local time',
+    paused: cw.spec.suspend === true,
+    maxConcurrency: cw.spec.concurrencyPolicy === 'Forbid' || cw.spec.concurrencyPolicy === 'Replace' ? '1' : 'any',
+    catchUp: (cw.spec.startingDeadlineSeconds ?? 0) > 0,
+    lastScheduled: cw.status?.lastScheduledTime,
+  };
+}
+
+function fromRecurringRun(r: KfpRecurringRun): ClusterSchedule {
+  return {
+    target: 'kfp',
+    id: r.recurring_run_id,
+    name: r.display_name,
+    pipeline: /^Pipewright schedule of ([a-z0-9-]+):/.exec(r.description ?? '')?.[1],
+    cron: r.trigger?.cron_schedule?.cron ?? '',
+    timezone: 'UTC',
+    paused: r.status === 'DISABLED',
+    maxConcurrency: r.max_concurrency,
+    catchUp: r.no_catchup !== true,
+  };
+}
+
+export class ArgoSchedules {
+  constructor(
+    private readonly kc: KubeConfig,
+    private readonly namespace: string,
+  ) {}
+
+  async create(cronWorkflow: object): Promise<ClusterSchedule> {
+    const name = (cronWorkflow as CronWorkflowObject).metadata.name;
+    const body = { ...cronWorkflow, metadata: { ...(cronWorkflow as CronWorkflowObject).metadata, namespace: this.namespace } };
+    return fromCronWorkflow(await kubeJson<CronWorkflowObject>(this.kc, { method: 'POST', path: CRON_WORKFLOWS(this.namespace), body }, `create CronWorkflow ${name} in ${this.namespace}`));
+  }
+
+  /** Pipewright's CronWorkflows in the namespace (those carrying the schedule label). */
+  async list(): Promise<ClusterSchedule[]> {
+    const res = await kubeJson<{ items?: CronWorkflowObject[] }>(this.kc, { path: CRON_WORKFLOWS(this.namespace), query: { labelSelector: SCHEDULE_LABEL } }, `list CronWorkflows in ${this.namespace}`);
+    return (res.items ?? []).map(fromCronWorkflow).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async setPaused(name: string, paused: boolean): Promise<ClusterSchedule> {
+    const path = `${CRON_WORKFLOWS(this.namespace)}/${encodeURIComponent(name)}`;
+    return fromCronWorkflow(await kubeJson<CronWorkflowObject>(this.kc, { method: 'PATCH', path, body: { spec: { suspend: paused } }, contentType: 'application/merge-patch+json' }, `${paused ? 'pause' : 'resume'} CronWorkflow ${name}`));
+  }
+
+  async delete(name: string): Promise<void> {
+    await kubeJson(this.kc, { method: 'DELETE', path: `${CRON_WORKFLOWS(this.namespace)}/${encodeURIComponent(name)}` }, `delete CronWorkflow ${name}`);
+  }
+}
+
+export class KfpSchedules {
+  constructor(
+    private readonly client: KfpClient,
+    private readonly experimentId?: string,
+  ) {}
+
+  async create(body: Parameters<KfpClient['createRecurringRun']>[0]): Promise<ClusterSchedule> {
+    return fromRecurringRun(await this.client.createRecurringRun(body));
+  }
+
+  async list(): Promise<ClusterSchedule[]> {
+    return (await this.client.listRecurringRuns(this.experimentId)).map(fromRecurringRun).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** The recurring run called `nameOrId` (display name or id); an error naming the ones there are otherwise. */
+  async find(nameOrId: string): Promise<ClusterSchedule> {
+    const all = await this.list();
+    const found = all.filter((s) => s.id === nameOrId || s.name === nameOrId);
+    if (found.length === 1) return found[0];
+    if (found.length > 1) throw new Error(`${found.length} recurring runs are called "${nameOrId}"; give one of their ids: ${found.map((s) => s.id).join(', ')}`);
+    throw new Error(`no recurring run "${nameOrId}" (there are: ${all.map((s) => s.name).join(', ') || 'none'})`);
+  }
+
+  async setPaused(nameOrId: string, paused: boolean): Promise<ClusterSchedule> {
+    const s = await this.find(nameOrId);
+    await this.client.setRecurringRunEnabled(s.id, !paused);
+    return { ...s, paused };
+  }
+
+  async delete(nameOrId: string): Promise<void> {
+    await this.client.deleteRecurringRun((await this.find(nameOrId)).id);
+  }
+}

@@ -1,0 +1,112 @@
+/** `pipewright schedule` and `pipewright schedules` against the Kubernetes/KFP emulator: create, list, pause, resume, delete. */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { templateDocument } from '../../node-catalog/templates/index.ts';
+import { runCli } from '../../electron/cli/main.ts';
+import type { CliIo } from '../../electron/cli/types.ts';
+import { serializePipeline } from '../../shared/pipeline/load.ts';
+import { startKubeEmulator, type KubeEmulator } from '../kube-emulator/index.ts';
+
+let dir: string;
+let emulator: KubeEmulator;
+
+async function cli(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const env = { KUBECONFIG: emulator.kubeconfigPath, KFP_TOKEN: emulator.token ?? '' };
+  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: dir, env, isTTY: false, signal: new AbortController().signal };
+  const code = await runCli(argv, io);
+  return { code, stdout, stderr };
+}
+
+beforeAll(async () => {
+  emulator = await startKubeEmulator({ timeScale: 0.005 });
+  dir = await mkdtemp(join(tmpdir(), 'pw-schedule-cluster-'));
+  const doc = templateDocument('korean-llm-smoke')!;
+  doc.parameters = [{ name: 'cpt_learning_rate', type: 'number', default: 0.0002 }];
+  await writeFile(join(dir, 'smoke.pipewright.json'), serializePipeline(doc));
+});
+afterAll(async () => {
+  await emulator.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('Argo CronWorkflows', () => {
+  it('creates, lists, pauses, resumes and deletes', async () => {
+    const made = await cli('schedule', 'smoke.pipewright.json', '--weekly', '--timezone', 'Asia/Seoul', '--target', 'argo', '--namespace', 'default', '--param', 'cpt_learning_rate=1e-4');
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stdout).toMatch(/^Created schedule korean-llm-smoke-schedule \(Argo on .*, namespace default\): 0 2 \* \* 0 Asia\/Seoul\n$/);
+    const stored = emulator.controller.get('cronworkflows', 'default', 'korean-llm-smoke-schedule') as unknown as { spec: { workflowSpec: { arguments: { parameters: { name: string; value: string }[] } } } };
+    expect(stored.spec.workflowSpec.arguments.parameters).toContainEqual({ name: 'cpt_learning_rate', value: '0.0001' });
+
+    const list = await cli('schedules', 'list', '--target', 'argo', '--namespace', 'default', '--json');
+    expect(list.code, list.stderr).toBe(0);
+    expect(JSON.parse(list.stdout)).toEqual([
+      { target: 'argo', id: 'korean-llm-smoke-schedule', name: 'korean-llm-smoke-schedule', pipeline: 'korean-llm-smoke', cron: '0 2 * * 0', timezone: 'Asia/Seoul', paused: false, maxConcurrency: '1', catchUp: true },
+    ]);
+    expect((await cli('schedules', 'pause', 'korean-llm-smoke-schedule', '--target', 'argo', '--namespace', 'default')).stdout).toMatch(/^Paused schedule korean-llm-smoke-schedule/);
+    expect((emulator.controller.get('cronworkflows', 'default', 'korean-llm-smoke-schedule') as unknown as { spec: { suspend: boolean } }).spec.suspend).toBe(true);
+    const table = await cli('schedules', 'list', '--target', 'argo', '--namespace', 'default');
+    expect(table.stdout.split('\n')[1]).toMatch(/^korean-llm-smoke-schedule\s+korean-llm-smoke\s+0 2 \* \* 0\s+Asia\/Seoul\s+paused\s+1\s+on/);
+    expect((await cli('schedules', 'resume', 'korean-llm-smoke-schedule', '--target', 'argo', '--namespace', 'default')).code).toBe(0);
+    expect((emulator.controller.get('cronworkflows', 'default', 'korean-llm-smoke-schedule') as unknown as { spec: { suspend: boolean } }).spec.suspend).toBe(false);
+    const dup = await cli('schedule', 'smoke.pipewright.json', '--weekly', '--target', 'argo', '--namespace', 'default');
+    expect(dup.code).toBe(1);
+    expect(dup.stderr).toMatch(/cannot create the schedule on argo: .*already exists/);
+    expect((await cli('schedules', 'delete', 'korean-llm-smoke-schedule', '--target', 'argo', '--namespace', 'default')).code).toBe(0);
+    expect((await cli('schedules', 'list', '--target', 'argo', '--namespace', 'default')).stdout).toBe('No schedules.\n');
+    const gone = await cli('schedules', 'pause', 'korean-llm-smoke-schedule', '--target', 'argo', '--namespace', 'default');
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toMatch(/not found/);
+  });
+
+  it('the emulator holds a CronWorkflow to Argo\'s schema', async () => {
+    const res = await fetch(`${emulator.url}/apis/argoproj.io/v1alpha1/namespaces/default/cronworkflows`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${emulator.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ apiVersion: 'argoproj.io/v1alpha1', kind: 'CronWorkflow', metadata: { name: 'x' }, spec: { schedules: ['0 2 * * 0'], timeZone: 'UTC', workflowSpec: { entrypoint: 'main' } } }),
+    });
+    expect(res.status).toBe(422);
+    expect(await res.text()).toContain('/spec/timeZone: not a field of this object');
+  });
+});
+
+describe('KFP recurring runs', () => {
+  const kfp = () => ['--target', 'kfp', '--kfp-url', emulator.kfpUrl, '--kfp-token-env', 'KFP_TOKEN', '--experiment', 'nightly'];
+
+  it('creates, lists, pauses, resumes and deletes', async () => {
+    const made = await cli('schedule', 'smoke.pipewright.json', '--weekly', '--timezone', 'Asia/Seoul', '--max-concurrency', '2', '--no-catch-up', ...kfp());
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stdout).toMatch(/^Created schedule korean-llm-smoke-schedule \(KFP at .*, experiment nightly\): 0 0 17 \* \* 6 UTC, id [0-9a-f-]{36}\n$/);
+    const stored = async () =>
+      ((await (await fetch(`${emulator.kfpUrl}/apis/v2beta1/recurringruns`, { headers: { Authorization: `Bearer ${emulator.token}` } })).json()) as { recurringRuns?: { runtime_config: unknown; no_catchup: boolean; status: string }[] }).recurringRuns ?? [];
+    expect((await stored())[0].runtime_config).toEqual({ parameters: { cpt_learning_rate: 0.0002 } });
+    expect((await stored())[0].no_catchup).toBe(true);
+
+    const list = JSON.parse((await cli('schedules', 'list', ...kfp(), '--json')).stdout) as { name: string; cron: string; paused: boolean; maxConcurrency: string; catchUp: boolean; pipeline: string }[];
+    expect(list).toMatchObject([{ name: 'korean-llm-smoke-schedule', pipeline: 'korean-llm-smoke', cron: '0 0 17 * * 6', paused: false, maxConcurrency: '2', catchUp: false }]);
+    expect((await cli('schedules', 'pause', 'korean-llm-smoke-schedule', ...kfp())).code).toBe(0);
+    expect((await stored())[0].status).toBe('DISABLED');
+    expect((await cli('schedules', 'resume', 'korean-llm-smoke-schedule', ...kfp())).code).toBe(0);
+    expect((await stored())[0].status).toBe('ENABLED');
+    expect((await cli('schedules', 'delete', 'korean-llm-smoke-schedule', ...kfp())).code).toBe(0);
+    expect(await stored()).toEqual([]);
+    const missing = await cli('schedules', 'delete', 'korean-llm-smoke-schedule', ...kfp());
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no recurring run "korean-llm-smoke-schedule" (there are: none)');
+  });
+
+  it('the emulator refuses what KFP refuses', async () => {
+    const post = async (body: object) => {
+      const res = await fetch(`${emulator.kfpUrl}/apis/v2beta1/recurringruns`, { method: 'POST', headers: { Authorization: `Bearer ${emulator.token}` }, body: JSON.stringify(body) });
+      return { status: res.status, text: await res.text() };
+    };
+    const base = { display_name: 'x', max_concurrency: '1', trigger: { cron_schedule: { cron: '0 0 2 * * 0' } }, pipeline_version_reference: { pipeline_id: 'p' } };
+    expect((await post({ ...base, max_concurrency: '11' })).text).toMatch(/between 1 and 10/);
+    expect((await post({ ...base, trigger: { cron_schedule: { cron: '0 2 * * 0' } } })).text).toMatch(/cron is not a supported format/);
+    expect((await post({ ...base, namespace: 'kubeflow' })).text).toMatch(/namespace: output only/);
+    expect((await post({ ...base, trigger: { cron_schedule: { crontab: 'x' } } })).text).toMatch(/crontab: not a field/);
+  });
+});
