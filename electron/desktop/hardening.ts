@@ -6,13 +6,15 @@ import { isAppUrl } from './origin.ts';
 const ALLOWED_PERMISSIONS = new Set(['clipboard-sanitized-write']);
 
 export interface HardeningOptions {
-  /** Opens an https link in the system browser (shell.openExternal). */
+  /** Opens an http(s) link in the system browser (shell.openExternal), e.g. an MLflow run the user clicked. */
   openExternal(url: string): void;
 }
 
 export function isExternalLink(url: string): boolean {
   try {
-    return new URL(url).protocol === 'https:';
+    // In-cluster MLflow and dashboards are often plain http: the link still opens in the browser, never in the app window.
+    const protocol = new URL(url).protocol;
+    return protocol === 'https:' || protocol === 'http:';
   } catch {
     return false;
   }

@@ -5,6 +5,7 @@ import { Sparkline } from '../canvas/Sparkline.tsx';
 import { useAppStore } from '../store/index.ts';
 import { NodeEta } from '../estimate/NodeEta.tsx';
 import { BenchBars } from './BenchBars.tsx';
+import { DeployStatusLine, MlflowLinksRow } from './DeployStatusLine.tsx';
 import { formatMetric } from './runFormat.ts';
 import type { NodeRunView } from '../store/runViewSlice.ts';
 
@@ -44,6 +45,8 @@ function RunStripBody({ run }: { run: NodeRunView }) {
         </div>
       )}
       {run.bench && <BenchBars bars={run.bench} />}
+      {run.deploy && <DeployStatusLine status={run.deploy} />}
+      {run.mlflow && <MlflowLinksRow links={run.mlflow} />}
       {pct !== undefined && (
         <div className="node-run-progress">
           <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>

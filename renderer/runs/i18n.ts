@@ -131,6 +131,25 @@ export const runsEn = {
     row: '{{benchmark}}: {{acc}}%',
     rowBase: '{{benchmark}}: {{acc}}%, base model {{base}}% ({{delta}} points)',
   },
+  deploy: {
+    phase: {
+      Rendered: 'Rendered (not applied)', Progressing: 'Rolling out', Paused: 'Paused', Healthy: 'Healthy', Degraded: 'Degraded', Failed: 'Failed', Aborted: 'Aborted',
+    },
+    step: 'step {{step}}/{{steps}}',
+    weight: '{{weight}}% traffic',
+    ready: '{{ready}}/{{replicas}} ready',
+    paused: { CanaryPauseStep: 'canary pause', InconclusiveAnalysis: 'analysis inconclusive' },
+    analysisPhase: { Pending: 'pending', Running: 'running', Successful: 'passed', Failed: 'failed', Inconclusive: 'inconclusive', Error: 'error' },
+    analysis: 'analysis {{phase}}',
+    analysisValue: 'analysis {{phase}}: {{value}}',
+    title: '{{kind}} {{name}}',
+  },
+  mlflow: {
+    run: 'MLflow run',
+    runTitle: 'Open MLflow run {{id}} in the browser',
+    model: 'Model {{name}} v{{version}}',
+    modelTitle: 'Open model {{name}} version {{version}} in the MLflow registry',
+  },
 };
 
 type Leaves<T> = { [K in keyof T]: T[K] extends string ? string : Leaves<T[K]> };
@@ -265,5 +284,24 @@ export const runsKo: Leaves<typeof runsEn> = {
     title: '벤치마크 정확도 (%)',
     row: '{{benchmark}}: {{acc}}%',
     rowBase: '{{benchmark}}: {{acc}}%, 기본 모델 {{base}}% ({{delta}}%p)',
+  },
+  deploy: {
+    phase: {
+      Rendered: '렌더링만 함 (적용 안 함)', Progressing: '배포 중', Paused: '일시정지', Healthy: '정상', Degraded: '성능 저하', Failed: '실패', Aborted: '중단됨',
+    },
+    step: '{{step}}/{{steps}} 단계',
+    weight: '트래픽 {{weight}}%',
+    ready: '{{ready}}/{{replicas}} 준비됨',
+    paused: { CanaryPauseStep: '카나리 일시정지', InconclusiveAnalysis: '분석 결론 없음' },
+    analysisPhase: { Pending: '대기', Running: '진행 중', Successful: '통과', Failed: '실패', Inconclusive: '결론 없음', Error: '오류' },
+    analysis: '분석 {{phase}}',
+    analysisValue: '분석 {{phase}}: {{value}}',
+    title: '{{kind}} {{name}}',
+  },
+  mlflow: {
+    run: 'MLflow 실행',
+    runTitle: 'MLflow 실행 {{id}}을(를) 브라우저에서 엽니다',
+    model: '모델 {{name}} v{{version}}',
+    modelTitle: 'MLflow 레지스트리에서 모델 {{name}} 버전 {{version}}을(를) 엽니다',
   },
 };

@@ -158,6 +158,8 @@ export function nodeView(node: NodeRunState, records: readonly MetricRecord[] | 
   if (scores) view.scores = scores;
   const bench = benchBars(node.lastMetrics);
   if (bench) view.bench = bench;
+  if (node.deploy) view.deploy = node.deploy;
+  if (node.mlflow && (node.mlflow.runUrl || node.mlflow.modelUrl)) view.mlflow = node.mlflow;
   return view;
 }
 

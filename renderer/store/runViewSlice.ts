@@ -1,6 +1,6 @@
 /** What the canvas shows of a run, keyed by node id. Filled by whoever follows run events. */
 import type { StateCreator } from 'zustand';
-import type { NodeHint, NodePhase, Progress } from '../../shared/runs/types.ts';
+import type { DeployStatus, MlflowLinks, NodeHint, NodePhase, Progress } from '../../shared/runs/types.ts';
 import type { BenchBar } from '../runs/benchBars.ts';
 import type { AppState } from './types.ts';
 
@@ -22,6 +22,10 @@ export interface NodeRunView {
   scores?: Record<string, number>;
   /** Benchmark accuracies (and the base model's) the card draws as bars. */
   bench?: BenchBar[];
+  /** The deploy step's rollout as last reported. */
+  deploy?: DeployStatus;
+  /** Links to the step's MLflow run and model version. */
+  mlflow?: MlflowLinks;
 }
 
 export interface RunViewSlice {

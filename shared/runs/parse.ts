@@ -5,8 +5,8 @@
  */
 import { parsePyDict } from './parsePyDict.ts';
 import { parseTqdm } from './parseTqdm.ts';
-import { INFO_PREFIX, METRIC_PREFIX, PROGRESS_PREFIX } from './protocol.ts';
-import type { Progress } from './types.ts';
+import { DEPLOY_PREFIX, INFO_PREFIX, METRIC_PREFIX, PROGRESS_PREFIX } from './protocol.ts';
+import type { DeployStatus, Progress } from './types.ts';
 
 export interface ParsedMetric {
   /** Given by the line (`"step"` / `'step'`); otherwise the stream parser counts. */
@@ -27,6 +27,7 @@ export interface ParsedLine {
   metric?: ParsedMetric;
   progress?: Progress;
   info?: Record<string, InfoValue>;
+  deploy?: DeployStatus;
 }
 
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) /;
@@ -136,6 +137,25 @@ function parseTrainerDict(text: string): ParsedMetric | undefined {
   return metric;
 }
 
+function parseDeploy(json: string): DeployStatus | undefined {
+  const obj = jsonObject(json);
+  if (!obj || (obj.kind !== 'Deployment' && obj.kind !== 'Rollout') || typeof obj.phase !== 'string') return undefined;
+  const out: DeployStatus = { kind: obj.kind, phase: obj.phase };
+  const str = (key: string, as: keyof DeployStatus) => {
+    if (typeof obj[key] === 'string' && obj[key] !== '') (out as unknown as Record<string, unknown>)[as] = obj[key];
+  };
+  const num = (key: string) => {
+    if (typeof obj[key] === 'number' && Number.isFinite(obj[key])) (out as unknown as Record<string, unknown>)[key] = obj[key];
+  };
+  str('name', 'name');
+  str('paused', 'paused');
+  str('analysis', 'analysis');
+  str('analysis_value', 'analysisValue');
+  str('message', 'message');
+  for (const key of ['step', 'steps', 'weight', 'ready', 'replicas']) num(key);
+  return out;
+}
+
 /** Classify one segment (no timestamp, no `\r`). */
 function classify(segment: string, out: ParsedLine): void {
   const text = segment.trim();
@@ -145,6 +165,7 @@ function classify(segment: string, out: ParsedLine): void {
     if (text.startsWith(METRIC_PREFIX)) out.metric = parseProtocolMetric(json(METRIC_PREFIX));
     else if (text.startsWith(PROGRESS_PREFIX)) out.progress = parseProtocolProgress(json(PROGRESS_PREFIX));
     else if (text.startsWith(INFO_PREFIX)) out.info = parseInfo(json(INFO_PREFIX));
+    else if (text.startsWith(DEPLOY_PREFIX)) out.deploy = parseDeploy(json(DEPLOY_PREFIX));
   } else if (first === 123 /* { */ && text.charCodeAt(1) === 39 /* ' */ && text.charCodeAt(text.length - 1) === 125) {
     out.metric = parseTrainerDict(text);
   } else if (text.includes('%|')) {
@@ -153,6 +174,7 @@ function classify(segment: string, out: ParsedLine): void {
   if (out.metric === undefined) delete out.metric;
   if (out.progress === undefined) delete out.progress;
   if (out.info === undefined) delete out.info;
+  if (out.deploy === undefined) delete out.deploy;
 }
 
 /**

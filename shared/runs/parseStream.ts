@@ -6,7 +6,13 @@
  */
 import { parseLogLine, splitTimestamp, stripAnsi } from './parse.ts';
 import { parseTqdm } from './parseTqdm.ts';
-import type { LogLine, MetricRecord, Progress, RunEvent } from './types.ts';
+import type { DeployStatus, LogLine, MetricRecord, MlflowLinks, Progress, RunEvent } from './types.ts';
+
+/** PIPEWRIGHT_INFO keys that name a step's MLflow run and model version. */
+const MLFLOW_KEYS: Record<string, keyof MlflowLinks> = {
+  mlflow_run_id: 'runId', mlflow_run_url: 'runUrl', mlflow_experiment_id: 'experimentId',
+  mlflow_model_name: 'modelName', mlflow_model_version: 'modelVersion', mlflow_model_url: 'modelUrl',
+};
 
 export type LogStream = 'stdout' | 'stderr';
 
@@ -28,6 +34,8 @@ interface Batch {
   records: MetricRecord[];
   progress?: Progress;
   engine?: string;
+  deploy?: DeployStatus;
+  mlflow?: MlflowLinks;
   now?: string;
 }
 
@@ -129,13 +137,27 @@ export class LogStreamParser {
     }
     if (parsed.progress) this.setProgress(parsed.progress, batch);
     if (parsed.info && typeof parsed.info.engine === 'string' && parsed.info.engine !== this.lastEngine) batch.engine = this.lastEngine = parsed.info.engine;
+    if (parsed.info) {
+      for (const key in parsed.info) {
+        const field = MLFLOW_KEYS[key];
+        if (field) (batch.mlflow ??= {})[field] = String(parsed.info[key]);
+      }
+    }
+    if (parsed.deploy) batch.deploy = parsed.deploy;
   }
 
   private toEvents(batch: Batch): RunEvent[] {
     const { runId, nodeId } = this;
     const events: RunEvent[] = [];
     if (batch.lines.length > 0) events.push({ kind: 'log', runId, nodeId, lines: batch.lines });
-    if (batch.engine !== undefined) events.push({ kind: 'node-info', runId, nodeId, engine: batch.engine });
+    if (batch.engine !== undefined || batch.deploy || batch.mlflow) {
+      events.push({
+        kind: 'node-info', runId, nodeId,
+        ...(batch.engine !== undefined ? { engine: batch.engine } : {}),
+        ...(batch.deploy ? { deploy: batch.deploy } : {}),
+        ...(batch.mlflow ? { mlflow: batch.mlflow } : {}),
+      });
+    }
     if (batch.records.length > 0) events.push({ kind: 'metrics', runId, nodeId, records: batch.records });
     if (batch.progress) events.push({ kind: 'progress', runId, nodeId, progress: batch.progress });
     return events;

@@ -8,3 +8,5 @@
 export const METRIC_PREFIX = 'PIPEWRIGHT_METRIC ';
 export const PROGRESS_PREFIX = 'PIPEWRIGHT_PROGRESS ';
 export const INFO_PREFIX = 'PIPEWRIGHT_INFO ';
+/** A deploy step's rollout as it moves: PIPEWRIGHT_DEPLOY {"kind": "Rollout", "phase": "Paused", "step": 1, "steps": 6, "weight": 25, ...} */
+export const DEPLOY_PREFIX = 'PIPEWRIGHT_DEPLOY ';

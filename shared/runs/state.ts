@@ -41,6 +41,8 @@ export function applyRunEvent<T extends RunSummary>(run: T, event: RunEvent): T 
         ...node,
         ...(event.engine !== undefined ? { engine: event.engine } : {}),
         ...(event.podName !== undefined ? { podName: event.podName } : {}),
+        ...(event.deploy !== undefined ? { deploy: event.deploy } : {}),
+        ...(event.mlflow !== undefined ? { mlflow: { ...node.mlflow, ...event.mlflow } } : {}),
       }));
     case 'progress':
       return withNode(run, event.nodeId, (node) => ({ ...node, progress: event.progress }));
@@ -73,8 +75,16 @@ export function diffRunState(before: RunSummary, after: RunSummary, at: string):
     if (!old || old.phase !== node.phase || old.message !== node.message) {
       events.push({ kind: 'node-phase', runId, nodeId, phase: node.phase, at: node.finishedAt ?? node.startedAt ?? at, ...(node.message !== undefined ? { message: node.message } : {}) });
     }
-    if ((node.engine !== undefined && node.engine !== old?.engine) || (node.podName !== undefined && node.podName !== old?.podName)) {
-      events.push({ kind: 'node-info', runId, nodeId, ...(node.engine !== undefined ? { engine: node.engine } : {}), ...(node.podName !== undefined ? { podName: node.podName } : {}) });
+    const deployChanged = node.deploy !== undefined && JSON.stringify(node.deploy) !== JSON.stringify(old?.deploy);
+    const mlflowChanged = node.mlflow !== undefined && JSON.stringify(node.mlflow) !== JSON.stringify(old?.mlflow);
+    if ((node.engine !== undefined && node.engine !== old?.engine) || (node.podName !== undefined && node.podName !== old?.podName) || deployChanged || mlflowChanged) {
+      events.push({
+        kind: 'node-info', runId, nodeId,
+        ...(node.engine !== undefined ? { engine: node.engine } : {}),
+        ...(node.podName !== undefined ? { podName: node.podName } : {}),
+        ...(deployChanged ? { deploy: node.deploy } : {}),
+        ...(mlflowChanged ? { mlflow: node.mlflow } : {}),
+      });
     }
     if (node.progress && JSON.stringify(node.progress) !== JSON.stringify(old?.progress)) events.push({ kind: 'progress', runId, nodeId, progress: node.progress });
     if (node.hint !== undefined && JSON.stringify(node.hint) !== JSON.stringify(old?.hint)) events.push({ kind: 'hint', runId, nodeId, hint: node.hint });

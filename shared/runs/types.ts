@@ -37,6 +37,36 @@ export interface Progress {
   etaSeconds?: number;
 }
 
+/** What a deploy step last said of its rollout (PIPEWRIGHT_DEPLOY lines, node-catalog/deploy/step.py). */
+export interface DeployStatus {
+  kind: 'Deployment' | 'Rollout';
+  name?: string;
+  /** Rendered (not applied), Progressing, Paused, Healthy, Degraded, Failed, Aborted. */
+  phase: string;
+  /** Canary step index and count, and the canary weight in percent (Rollouts). */
+  step?: number;
+  steps?: number;
+  weight?: number;
+  /** Why it is paused (CanaryPauseStep, InconclusiveAnalysis). */
+  paused?: string;
+  /** Background analysis phase (Running, Successful, Failed, Inconclusive, Error) and its last measured value. */
+  analysis?: string;
+  analysisValue?: string;
+  ready?: number;
+  replicas?: number;
+  message?: string;
+}
+
+/** Where a step's MLflow records are (PIPEWRIGHT_INFO mlflow_* keys). */
+export interface MlflowLinks {
+  runId?: string;
+  runUrl?: string;
+  experimentId?: string;
+  modelName?: string;
+  modelVersion?: string;
+  modelUrl?: string;
+}
+
 /** A one-line explanation of why a node is stuck or failed (Unschedulable, OOMKilled, ...). */
 export interface NodeHint {
   reason: string;
@@ -46,7 +76,7 @@ export interface NodeHint {
 export type RunEvent =
   | { kind: 'run-phase'; runId: string; phase: RunPhase; message?: string; at: string }
   | { kind: 'node-phase'; runId: string; nodeId: string; phase: NodePhase; message?: string; at: string }
-  | { kind: 'node-info'; runId: string; nodeId: string; engine?: string; podName?: string }
+  | { kind: 'node-info'; runId: string; nodeId: string; engine?: string; podName?: string; deploy?: DeployStatus; mlflow?: MlflowLinks }
   | { kind: 'log'; runId: string; nodeId: string; lines: LogLine[] }
   | { kind: 'metrics'; runId: string; nodeId: string; records: MetricRecord[] }
   | { kind: 'progress'; runId: string; nodeId: string; progress: Progress }
@@ -62,6 +92,10 @@ export interface NodeRunState {
   message?: string;
   engine?: string;
   podName?: string;
+  /** The deploy step's rollout, as last reported. */
+  deploy?: DeployStatus;
+  /** The step's MLflow run and registered model version, once it said. */
+  mlflow?: MlflowLinks;
   progress?: Progress;
   hint?: NodeHint | null;
   /** The last value of each metric, for summaries and run comparison. */
