@@ -5,7 +5,7 @@ import type { RunPhase, RunTarget } from '../../shared/runs/types.ts';
 import { Modal } from '../dialogs/Modal.tsx';
 import { useAppStore } from '../store/index.ts';
 import { deleteRun, openRun } from './runActions.ts';
-import { RunCompareDialog } from './RunCompareDialog.tsx';
+import { RunDiffDialog } from './diff/RunDiffDialog.tsx';
 import { filterRuns, togglePick } from './runFilter.ts';
 import type { RunFilter } from './runFilter.ts';
 import { formatDuration, formatStart, isTerminal, runDurationMs } from './runFormat.ts';
@@ -28,7 +28,7 @@ export function RunsList() {
   const [picked, setPicked] = useState<string[]>([]);
   const [deleting, setDeleting] = useState<string | null>(null);
   const [opening, setOpening] = useState<{ id: string; name: string } | null>(null);
-  const [comparing, setComparing] = useState<[string, string] | null>(null);
+  const [comparing, setComparing] = useState<{ ids: string[]; withDocument: boolean } | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const all = useMemo(() => Object.values(runs), [runs]);
   const list = useMemo(() => filterRuns(all, filter), [all, filter]);
@@ -64,8 +64,11 @@ export function RunsList() {
             </option>
           ))}
         </select>
-        <button type="button" className="button small" disabled={picked.length !== 2} title={t('runs.list.compareHelp')} onClick={() => setComparing([picked[0], picked[1]])}>
+        <button type="button" className="button small" disabled={picked.length < 2} title={t('runs.list.compareHelp')} onClick={() => setComparing({ ids: picked, withDocument: false })}>
           {t('runs.list.compare')}
+        </button>
+        <button type="button" className="button small" disabled={picked.length !== 1} title={t('runs.list.compareHelp')} onClick={() => setComparing({ ids: picked, withDocument: true })}>
+          {t('runs.list.compareDocument')}
         </button>
         <button type="button" className="button small" onClick={refresh}>
           {t('runs.list.refresh')}
@@ -175,7 +178,7 @@ export function RunsList() {
           <p>{t('runs.list.openDirtyBody', { name: opening.name, current })}</p>
         </Modal>
       )}
-      {comparing && <RunCompareDialog ids={comparing} onClose={() => setComparing(null)} />}
+      {comparing && <RunDiffDialog ids={comparing.ids} withDocument={comparing.withDocument} onClose={() => setComparing(null)} />}
     </div>
   );
 }

@@ -1,4 +1,5 @@
 /** English and Korean text of the run dialog, the run panel, the runs list and the live node view. */
+import { runDiffEn, runDiffKo } from './diff/i18n.ts';
 
 export const runsEn = {
   runPhase: { pending: 'Pending', running: 'Running', succeeded: 'Succeeded', failed: 'Failed', cancelled: 'Cancelled', error: 'Error' },
@@ -98,7 +99,8 @@ export const runsEn = {
     actions: 'Actions',
     open: 'Open',
     compare: 'Compare',
-    compareHelp: 'Tick two runs to compare them.',
+    compareHelp: 'Tick two runs to compare them (more to overlay their curves), or one to compare it with the current document.',
+    compareDocument: 'Compare with document',
     select: 'Select run {{id}} for comparison',
     delete: 'Delete',
     confirmDeleteTitle: 'Delete run {{id}}?',
@@ -114,6 +116,7 @@ export const runsEn = {
     openAnyway: 'Open the run',
     openFailed: 'Could not open run {{id}}: {{message}}',
   },
+  diff: runDiffEn,
   compare: {
     title: 'Compare runs',
     params: 'Parameters that differ',
@@ -252,7 +255,8 @@ export const runsKo: Leaves<typeof runsEn> = {
     actions: '동작',
     open: '열기',
     compare: '비교',
-    compareHelp: '비교할 실행 두 개를 체크하세요.',
+    compareHelp: '비교할 실행 두 개를 체크하세요 (더 고르면 곡선을 겹쳐 그립니다). 하나만 고르면 현재 문서와 비교합니다.',
+    compareDocument: '문서와 비교',
     select: '실행 {{id}}을(를) 비교 대상으로 선택',
     delete: '삭제',
     confirmDeleteTitle: '실행 {{id}}을(를) 삭제할까요?',
@@ -268,6 +272,7 @@ export const runsKo: Leaves<typeof runsEn> = {
     openAnyway: '실행 열기',
     openFailed: '실행 {{id}}을(를) 열지 못했습니다: {{message}}',
   },
+  diff: runDiffKo,
   compare: {
     title: '실행 비교',
     params: '다른 매개변수',

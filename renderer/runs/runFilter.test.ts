@@ -28,7 +28,8 @@ describe('togglePick', () => {
   it.each([
     [[], 'a', ['a']],
     [['a'], 'b', ['a', 'b']],
-    [['a', 'b'], 'c', ['b', 'c']],
+    [['a', 'b'], 'c', ['a', 'b', 'c']],
+    [['a', 'b', 'c', 'd', 'e', 'f'], 'g', ['b', 'c', 'd', 'e', 'f', 'g']],
     [['a', 'b'], 'a', ['b']],
   ] as const)('%j + %s → %j', (picked, id, out) => {
     expect(togglePick(picked, id)).toEqual(out);

@@ -20,8 +20,11 @@ export function filterRuns(runs: readonly RunSummary[], filter: RunFilter): RunS
     .sort((a, b) => (a.createdAt === b.createdAt ? b.id.localeCompare(a.id) : a.createdAt < b.createdAt ? 1 : -1));
 }
 
-/** Ticking a third run for comparison lets go of the oldest pick. */
+/** How many runs can be compared at once (their curves overlaid on one chart per metric). */
+export const MAX_PICKED = 6;
+
+/** Ticking one run more than MAX_PICKED lets go of the oldest pick. */
 export function togglePick(picked: readonly string[], id: string): string[] {
   if (picked.includes(id)) return picked.filter((p) => p !== id);
-  return [...picked, id].slice(-2);
+  return [...picked, id].slice(-MAX_PICKED);
 }

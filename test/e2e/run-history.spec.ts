@@ -77,17 +77,17 @@ test('runs list: filter, compare two runs, open one on the canvas, delete one', 
   await expect(app.getByText('No run matches the filter.')).toBeVisible();
   await app.getByLabel('Phase').selectOption('all');
 
-  // Compare: the learning rate that differs on CPT, and final metrics side by side.
+  // Compare (the run diff view, in detail: run-diff.spec.ts): the learning rate that differs on CPT, final metrics side by side.
   await app.getByLabel(`Select run ${RUN_A} for comparison`).check();
   await app.getByLabel(`Select run ${RUN_B} for comparison`).check();
-  await app.getByRole('button', { name: 'Compare' }).click();
+  await app.getByRole('button', { name: 'Compare', exact: true }).click();
   const compare = app.getByTestId('run-compare');
-  const lrRow = compare.locator('tr', { hasText: 'learning_rate' }).first();
+  const lrRow = compare.getByTestId('diff-fields').locator('tr', { hasText: 'learning_rate' });
   await expect(lrRow).toContainText('cpt');
   await expect(lrRow).toContainText('0.003');
   await expect(lrRow).toContainText('0.001');
-  await expect(compare.locator('tr', { hasText: 'accuracy' })).toContainText('0.25');
-  await expect(compare.locator('table').first().locator('tbody tr')).toHaveCount(1);
+  await expect(compare.getByTestId('diff-metrics-evaluation').locator('tr', { hasText: 'accuracy' })).toContainText('0.25');
+  await expect(compare.getByTestId('diff-fields').locator('tbody tr')).toHaveCount(1);
   await app.screenshot({ path: 'test-results/screenshots/run-history-compare.png' });
   await app.keyboard.press('Escape');
 
