@@ -40,7 +40,7 @@ export function ValueTable({ title, testId, rows, labels, onlyChanged }: ValuePr
                 </td>
                 <td className="diff-a" title={r.a}>{r.a !== undefined ? cut(r.a) : '—'}</td>
                 <td className="diff-b" title={r.b}>{r.b !== undefined ? cut(r.b) : '—'}</td>
-                <td className="diff-change">{t(`runs.diff.change.${r.change}`)}</td>
+                <td className="diff-change">{r.change !== 'same' && t(`runs.diff.change.${r.change}`)}</td>
               </tr>
             ))}
           </tbody>
@@ -92,7 +92,7 @@ export function NumberTable({ title, testId, rows, labels, format, withKey }: Nu
                 <td>{r.a !== undefined ? format(r.a) : '—'}</td>
                 <td>{r.b !== undefined ? format(r.b) : '—'}</td>
                 <td className="diff-delta">{r.delta !== undefined ? signed(r.delta) : ''}</td>
-                <td className="diff-verdict">{t(`runs.diff.verdict.${r.verdict}`)}</td>
+                <td className="diff-verdict">{r.verdict !== 'neutral' && t(`runs.diff.verdict.${r.verdict}`)}</td>
               </tr>
             ))}
           </tbody>
