@@ -5,7 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, promises as fs, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, promises as fs, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +48,14 @@ function startRun(file: string): { child: ChildProcess; id: Promise<string>; out
 function writePipeline(name: string, params: Parameters<typeof fixturePipeline>[0] = {}): string {
   writeFileSync(path.join(dir, name), serializePipeline(fixturePipeline(params)));
   return name;
+}
+
+function readFileSafe(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 /** One stage that ignores SIGTERM and stays silent for a minute. */
@@ -128,6 +136,36 @@ describe('pipewright run, runs and logs', () => {
     await fs.writeFile(record, '{"format": "pipewright.run/v1",, }');
     expect(run('runs').stdout).toContain(`${record} is not valid JSON: line 1, column 32:`);
   });
+
+  it('keeps the runner under 200 MB RSS while a stage prints 200 MB as fast as it can, and ends soon after the stage', async () => {
+    const doc = fixturePipeline();
+    const flood = 'import sys, os\nline = ("x" * 99 + "\\n") * 10000\nfor i in range(200):\n    sys.stdout.write(line)\nsys.stdout.write("last line\\n")\nsys.stdout.flush()\nos.makedirs(sys.argv[sys.argv.index("--out-out") + 1], exist_ok=True)\n';
+    doc.nodes = [{ ...doc.nodes[0], code: flood }];
+    doc.edges = [];
+    writeFileSync(path.join(dir, 'flood.pipewright.json'), serializePipeline(doc));
+    const child = spawn(process.execPath, [BIN, 'run', 'flood.pipewright.json', '--target', 'local'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    // The kernel's own peak-RSS figure for the runner process, read until it exits.
+    let peakKb = 0;
+    const poll = setInterval(() => {
+      const status = readFileSafe(`/proc/${child.pid}/status`);
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+      if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
+    }, 25);
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    clearInterval(poll);
+    expect(out).toMatch(/Run \S+ succeeded/);
+    expect(code).toBe(0);
+    expect(peakKb).toBeGreaterThan(0);
+    expect(peakKb / 1024).toBeLessThan(200);
+    const id = out.split('\n')[0].split(' ').at(-1)!;
+    const record = JSON.parse(await fs.readFile(path.join(dir, 'data', 'runs', id, 'record.json'), 'utf8')) as { finishedAt: string; nodes: Record<string, { finishedAt: string }> };
+    expect(Date.parse(record.finishedAt) - Date.parse(record.nodes.a.finishedAt)).toBeLessThan(2000);
+    // Every line reached the log: the last one has its seq (2,000,000 lines of output + the command line + the last).
+    const tail = await readLogTail(nodeLogDir(path.join(dir, 'data', 'runs', id), 'a'), 1);
+    expect(tail[0]).toMatchObject({ text: 'last line', seq: 2_000_002 });
+  }, 120_000);
 
   it('exits 1 for a run that fails, naming the stage', () => {
     const result = pipewright('run', writePipeline('fail.pipewright.json', { c: { fail: 1 } }), '--target', 'local');

@@ -139,6 +139,7 @@ export class LocalDriver implements RunTargetDriver {
       stageGpus: new Map(resolved.flatMap((r) => (r ? [[r.node.id, r.resources.gpus ?? 0] as const] : []))),
       env,
       emit,
+      drain: ctx.drain ? () => ctx.drain?.() : undefined,
       graceMs: this.options.graceMs,
     });
     return { runner };

@@ -23,6 +23,8 @@ export interface SpawnStageOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
   onOutput(chunk: string, stream: 'stdout' | 'stderr'): void;
+  /** Backpressure (RunContext.drain): a promise to wait for before reading more output, or undefined. */
+  drain?(): Promise<void> | undefined;
 }
 
 export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
@@ -83,8 +85,23 @@ export function spawnStage(cmd: string, options: SpawnStageOptions): StageProces
   const stderr = child.stderr!;
   stdout.setEncoding('utf8');
   stderr.setEncoding('utf8');
-  stdout.on('data', (chunk: string) => options.onOutput(chunk, 'stdout'));
-  stderr.on('data', (chunk: string) => options.onOutput(chunk, 'stderr'));
+  // Backpressure: while the run's log backlog is written, stop reading; the stage blocks on a full pipe.
+  let paused = false;
+  const read = (name: 'stdout' | 'stderr') => (chunk: string) => {
+    options.onOutput(chunk, name);
+    const wait = paused ? undefined : options.drain?.();
+    if (!wait) return;
+    paused = true;
+    stdout.pause();
+    stderr.pause();
+    void wait.finally(() => {
+      paused = false;
+      stdout.resume();
+      stderr.resume();
+    });
+  };
+  stdout.on('data', read('stdout'));
+  stderr.on('data', read('stderr'));
   const pid = child.pid ?? -1;
   const exited = new Promise<StageExit>((resolve) => {
     let status: StageExit | undefined;

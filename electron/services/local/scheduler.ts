@@ -30,6 +30,8 @@ export interface SchedulerOptions {
   stageGpus: ReadonlyMap<string, number>;
   env: NodeJS.ProcessEnv;
   emit(event: RunEvent): void;
+  /** Backpressure from the run's log storage (RunContext.drain). */
+  drain?(): Promise<void> | undefined;
   graceMs?: number;
 }
 
@@ -167,7 +169,7 @@ export class StageScheduler {
     forward(parser.push(`$ ${stage.cmd}\n`));
     // PIPEWRIGHT_GPUS: the GPUs this stage was given here (it starts one process per GPU); none means a CPU run.
     const env = { ...this.o.env, PIPEWRIGHT_NODE_ID: name, PIPEWRIGHT_GPUS: String(gpus.length), ...(gpus.length > 0 ? { CUDA_VISIBLE_DEVICES: gpus.join(',') } : {}) };
-    const child = spawnStage(stage.cmd, { cwd: this.o.workspace, env, onOutput: (chunk, stream) => forward(parser.push(chunk, stream)) });
+    const child = spawnStage(stage.cmd, { cwd: this.o.workspace, env, onOutput: (chunk, stream) => forward(parser.push(chunk, stream)), drain: this.o.drain });
     const pidFile = path.join(this.o.runDir, 'pids', name);
     this.running.set(name, { process: child, gpus });
     if (this.stopping) void child.stop(this.o.graceMs ?? 5000);

@@ -5,7 +5,7 @@
  */
 import { applyRunEvent } from '../../../shared/runs/state.ts';
 import { TERMINAL_NODE_PHASES, TERMINAL_RUN_PHASES } from '../../../shared/runs/types.ts';
-import type { NodePhase, RunEvent, RunPhase } from '../../../shared/runs/types.ts';
+import type { LogLine, NodePhase, RunEvent, RunPhase } from '../../../shared/runs/types.ts';
 import type { RunAlerting } from './alerting.ts';
 import { nodeLogDir } from './logFiles.ts';
 import { NodeLogWriter } from './logWriter.ts';
@@ -17,6 +17,15 @@ import type { RunHandle, RunTargetDriver } from './target.ts';
 
 const PHASE_WRITE_DELAY_MS = 50;
 const LAZY_WRITE_DELAY_MS = 1000;
+
+/** Log text (UTF-16 code units) a run may hold in memory before its driver is asked to wait: ~2 MB. */
+export const LOG_BACKLOG_CHARS = 1024 * 1024;
+
+function logChars(lines: readonly LogLine[]): number {
+  let n = 0;
+  for (const l of lines) n += l.text.length + 64;
+  return n;
+}
 
 export class ActiveRun {
   handle?: RunHandle;
@@ -62,8 +71,33 @@ export class ActiveRun {
     return writer;
   }
 
+  /** Characters of log lines emitted but not yet handed to their writer. */
+  private queuedLogChars = 0;
+
+  /** Log text held in memory: queued events and lines waiting for their file. */
+  backlog(): number {
+    let chars = this.queuedLogChars;
+    for (const w of this.logs.values()) chars += w.pendingChars;
+    return chars;
+  }
+
+  /** Backpressure for drivers: nothing to wait for under LOG_BACKLOG_CHARS, else a promise of everything waiting being written. */
+  drain(): Promise<void> | undefined {
+    if (this.backlog() < LOG_BACKLOG_CHARS) return undefined;
+    return this.idle().then(() => this.flush());
+  }
+
   /** Events are handled in order, one after another (log dedupe needs the writer's last seq). */
   emit(event: RunEvent): void {
+    if (event.kind === 'log') {
+      const chars = logChars(event.lines);
+      this.queuedLogChars += chars;
+      this.queue = this.queue.then(() => {
+        this.queuedLogChars -= chars;
+        return this.apply(event);
+      }).catch((error: unknown) => console.error(`run ${this.record.id}: event failed:`, error));
+      return;
+    }
     this.queue = this.queue.then(() => this.apply(event)).catch((error: unknown) => console.error(`run ${this.record.id}: event failed:`, error));
   }
 

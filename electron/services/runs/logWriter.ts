@@ -23,6 +23,8 @@ export const DEFAULT_LOG_CAPS: LogCaps = { headBytes: 1024 * 1024, tailBytes: 32
 export class NodeLogWriter {
   private segments: Segment[] = [];
   private pending: { seq: number; text: string }[] = [];
+  /** Characters of the lines waiting to be written (for backpressure). */
+  pendingChars = 0;
   private seq = 0;
   private ready: Promise<void>;
   private chain: Promise<void> = Promise.resolve();
@@ -53,7 +55,9 @@ export class NodeLogWriter {
     for (const line of lines) {
       if (line.seq <= this.seq) continue;
       this.seq = line.seq;
-      this.pending.push({ seq: line.seq, text: formatLogLine(line) });
+      const text = formatLogLine(line);
+      this.pendingChars += text.length;
+      this.pending.push({ seq: line.seq, text });
       kept.push(line);
     }
     return kept;
@@ -70,6 +74,7 @@ export class NodeLogWriter {
       if (this.pending.length === 0) return;
       const batch = this.pending;
       this.pending = [];
+      this.pendingChars = 0;
       await fs.mkdir(this.dir, { recursive: true });
       let chunk = '';
       let current = this.segments.at(-1);

@@ -95,6 +95,7 @@ export class RunManager implements RunsApi, RunEventSource {
       request,
       dir: run.dir,
       emit: (event) => run.emit(event),
+      drain: () => run.drain(),
       setExternal: async (external) => {
         await run.idle();
         run.record = { ...run.record, external: { ...run.record.external, ...external } };

@@ -19,6 +19,12 @@ export interface RunContext {
   emit(event: RunEvent): void;
   /** Record target-side ids at once (Argo Workflow name, KFP run id, workspace path), so reattach finds them. */
   setExternal(external: NonNullable<RunSummary['external']>): Promise<void>;
+  /**
+   * Backpressure: undefined while few log lines wait in memory, else a promise resolved once they are
+   * written. A driver reading a process's output pauses it until then, so memory stays bounded
+   * however fast a step prints.
+   */
+  drain?(): Promise<void> | undefined;
   /** The last `count` log lines recorded for a node (to resume a log follow without duplicates). */
   logTail(nodeId: string, count: number): Promise<LogLine[]>;
 }
