@@ -11,7 +11,9 @@ import { Ajv } from 'ajv';
 import { startKubeEmulator } from '../test/kube-emulator/index.ts';
 import type { KubeEmulator } from '../test/kube-emulator/index.ts';
 import { deployPermissions } from './deploy/permissions.ts';
-import { errorLine, makeWorkdir, runStep } from './steps.testkit.ts';
+import { spawn } from 'node:child_process';
+import { startMlflowServer } from '../test/mlflow-server/index.ts';
+import { errorLine, makeWorkdir, PYTHON, runStep } from './steps.testkit.ts';
 import type { StepResult } from './steps.testkit.ts';
 
 let work: ReturnType<typeof makeWorkdir>;
@@ -142,6 +144,50 @@ describe('deploy step in a cluster', () => {
     const result = await deploy('forbidden', 'run-7');
     expect(result.code).toBe(1);
     expect(errorLine(result)).toMatch(/deploy to namespace inference: PATCH \/apis\/apps\/v1\/namespaces\/inference\/deployments\/pipewright-serve\?fieldManager=pipewright&force=true: 403 .*forbidden.*needs: .*patch deployments\.apps in inference/);
+  });
+
+  it("watches the registry: each new version the alias points to is rolled out, a failing one aborted while the stable keeps serving", async () => {
+    const mlflow = await startMlflowServer();
+    let stop = () => {};
+    try {
+      mlflow.registry.create('korean-llm-7b', [], '');
+      mlflow.registry.createVersion('korean-llm-7b', 's3://models/korean-llm-7b/1', '', '', '', []);
+      mlflow.registry.setAlias('korean-llm-7b', 'champion', '1');
+      const env = {
+        ...process.env, PIPEWRIGHT_NODE_ID: 'watch', PIPEWRIGHT_RUN_ID: 'run-w', PIPEWRIGHT_KUBE_API: emulator.url, PIPEWRIGHT_SERVICEACCOUNT_DIR: saDir,
+        PIPEWRIGHT_DEPLOY_POLL_SECONDS: '0.02', MLFLOW_TRACKING_URI: mlflow.url, PIPEWRIGHT_REGISTERED_MODEL_NAME: 'korean-llm-7b',
+      };
+      const child = spawn(PYTHON, ['-u', work.script('deploy'), '--in-model', 'model', '--out-endpoint', 'watch', '--canary', 'true', ...FAST, '--watch_alias', 'champion', '--watch_interval', '0.05'], { cwd: work.dir, env });
+      stop = () => child.kill('SIGTERM');
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const modelVersion = () => {
+        const d = emulator.controller.get('deployments', 'inference', 'pipewright-watch');
+        const env = (d?.spec as { template: { spec: { containers: Array<{ env: Array<{ name: string; value: string }> }> } } } | undefined)?.template.spec.containers[0].env;
+        return env?.find((e) => e.name === 'MODEL_VERSION')?.value;
+      };
+      const healthy = () => (emulator.controller.get('rollouts', 'inference', 'pipewright-watch')?.status as { phase?: string } | undefined)?.phase;
+      // The first apply is the node's own model; the watcher then finds the alias at version 1 and rolls it out.
+      await expect.poll(() => [modelVersion(), healthy()], { timeout: 15_000 }).toEqual(['1', 'Healthy']);
+      mlflow.registry.createVersion('korean-llm-7b', 's3://models/korean-llm-7b/2', '', '', '', []);
+      mlflow.registry.setAlias('korean-llm-7b', 'champion', '2');
+      await expect.poll(() => stdout.includes('deploy: version 2 is Healthy'), { timeout: 15_000 }).toBe(true);
+      expect(stdout).toContain('registry: korean-llm-7b@champion is version 2 (deployed: 1): rolling it out');
+      const pod = (emulator.controller.get('deployments', 'inference', 'pipewright-watch')!.spec as { template: { spec: { initContainers: Array<{ command: string[] }> } } }).template.spec;
+      expect(pod.initContainers[0].command).toContain('s3://models/korean-llm-7b/2');
+      // A version whose analysis fails is aborted; the watcher says so and goes on.
+      emulator.controller.setPrometheus(() => [0.2]);
+      mlflow.registry.createVersion('korean-llm-7b', 's3://models/korean-llm-7b/3', '', '', '', []);
+      mlflow.registry.setAlias('korean-llm-7b', 'champion', '3');
+      await expect.poll(() => stderr.includes('version 3 was not rolled out'), { timeout: 15_000 }).toBe(true);
+      expect(stderr).toMatch(/Metric "success-rate" assessed Failed.*the stable version keeps serving, watching goes on/);
+      expect(child.exitCode).toBeNull();
+    } finally {
+      stop();
+      await mlflow.close();
+    }
   });
 
   it('the permission list for pre-flight matches what the step asks for', () => {

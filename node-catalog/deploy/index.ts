@@ -29,6 +29,8 @@ export const deployNode: Omit<NodeTypeSpec, 'script'> = {
     param('success_rate', 'number', 0.95, ['Success rate', '성공률'], ['Least share of non-5xx requests for a measurement to pass (0 to 1).', '측정이 통과하려면 필요한 5xx가 아닌 요청의 최소 비율 (0~1).'], { min: 0, max: 1, step: 0.01 }),
     param('prometheus_url', 'string', 'http://prometheus.monitoring.svc.cluster.local:9090', ['Prometheus address', 'Prometheus 주소'], ['Prometheus the analysis queries.', '분석이 조회하는 Prometheus.']),
     param('timeout', 'string', '60m', ['Rollout timeout', '롤아웃 제한 시간'], ['Longest wait for the rollout; then it is aborted and the step fails.', '롤아웃을 기다리는 최대 시간; 넘으면 중단하고 단계가 실패합니다.']),
+    param('watch_alias', 'string', '', ['Redeploy on alias', '별칭 변경 시 재배포'], ["Keep running and redeploy whenever the registry's version for this alias (e.g. champion) changes; empty: off.", '레지스트리에서 이 별칭(예: champion)의 버전이 바뀔 때마다 다시 배포하며 계속 실행합니다; 비우면 끔.']),
+    param('watch_interval', 'string', '5m', ['Registry poll interval', '레지스트리 확인 간격'], ['How often the registry is asked while watching.', '감시 중 레지스트리를 확인하는 간격.']),
   ],
   cardParams: ['replicas', 'canary'],
   defaultResources: { cpu: '1', memory: '1Gi' },

@@ -43,12 +43,15 @@ PARAMS = [
     Param("success_rate", "number", 0.95, "Least share of non-5xx requests for a measurement to pass (0 to 1).", minimum=0, maximum=1),
     Param("prometheus_url", "string", "http://prometheus.monitoring.svc.cluster.local:9090", "Prometheus the analysis queries."),
     Param("timeout", "string", "60m", "Longest wait for the rollout; then it is aborted and the step fails."),
+    Param("watch_alias", "string", "", "Keep running and redeploy whenever the registry's version for this alias (e.g. champion) changes; empty: off."),
+    Param("watch_interval", "string", "5m", "How often the registry is asked while watching."),
 ]
 INPUTS = [Port("model", "model", help="the model to serve"), Port("metrics", "metrics", optional=True, help="eval metrics for the accuracy gate")]
 OUTPUTS = [Port("endpoint", "endpoint", help="manifests and endpoint.json")]
 PORT = 8000
 MODEL_DIR = "/models/model"
 SUCCESS_RATE = 0.95
+MLFLOW_IMAGE = "ghcr.io/mlflow/mlflow:v2.17.2"
 CANARY_WEIGHTS = (25, 50, 75)
 
 
@@ -106,6 +109,10 @@ def model_source(ref):
             secret = lambda key: {"secretKeyRef": {"name": "mlpipeline-minio-artifact", "key": key}}
             fetch["env"] = [{"name": "AWS_ENDPOINT_URL", "value": "http://minio-service.kubeflow:9000"},
                             {"name": "AWS_ACCESS_KEY_ID", "valueFrom": secret("accesskey")}, {"name": "AWS_SECRET_ACCESS_KEY", "valueFrom": secret("secretkey")}]
+    elif ref.startswith(("models:/", "runs:/", "mlflow-artifacts:")):
+        # A registry version or run artifact: MLflow's own CLI downloads it (the tracking server proxies the store).
+        fetch = {"name": "fetch-model", "image": MLFLOW_IMAGE, "command": ["mlflow", "artifacts", "download", "--artifact-uri", ref, "--dst-path", MODEL_DIR],
+                 "env": [{"name": "MLFLOW_TRACKING_URI", "value": os.environ.get("MLFLOW_TRACKING_URI", "")}]}
     elif ref.startswith("gs://"):
         fetch = {"name": "fetch-model", "image": "google/cloud-sdk:slim", "command": ["gsutil", "-m", "cp", "-r", ref.rstrip("/") + "/*", MODEL_DIR]}
     else:
@@ -191,7 +198,7 @@ def render_canary(params, meta, labels, name):
 
 
 def check_params(p):
-    for key in ("pause", "analysis_interval", "timeout"):
+    for key in ("pause", "analysis_interval", "timeout", "watch_interval"):
         parse_duration(p[key], "--%s" % key)
     if not re.match(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", p["namespace"]) or len(p["namespace"]) > 63:
         raise StepError("--namespace %r is not a Kubernetes namespace name (lowercase letters, digits and '-', at most 63)" % p["namespace"], EXIT_USAGE)
@@ -356,6 +363,47 @@ def main():
         endpoint["model_version"] = {"name": promoted["name"], "version": promoted["version"]}
     write_json(os.path.join(out_dir, "endpoint.json"), endpoint)
     emit_info(endpoint=endpoint["url"], manifests=endpoint["manifests"], canary=p["canary"])
+    if p["watch_alias"]:
+        if client is None:
+            say("deploy: --watch_alias %s is ignored: nothing was applied, so there is nothing to redeploy" % p["watch_alias"])
+        else:
+            watch_registry(client, p, info, name, (promoted or registered or {}).get("version"), mlflow_settings(args))
+
+
+def watch_registry(client, p, info, name, deployed_version, settings):
+    """The tutorial's auto_deploy_on_model_update: poll the registry's alias and roll out each new version it points to.
+
+    A failed rollout is aborted (the stable version keeps serving) and watching goes on; the step runs until cancelled
+    (PIPEWRIGHT_DEPLOY_WATCH_ROUNDS bounds the polls, for a one-shot check)."""
+    model = settings["registered_model"]
+    if not settings["tracking_uri"] or not model:
+        raise StepError("--watch_alias %s needs the pipeline's MLflow tracking URI and registered model name (settings mlflowTrackingUri, registeredModelName)" % p["watch_alias"], EXIT_USAGE)
+    rest = MlflowRestClient(settings["tracking_uri"])
+    interval = parse_duration(p["watch_interval"], "--watch_interval")
+    rounds = int(os.environ.get("PIPEWRIGHT_DEPLOY_WATCH_ROUNDS") or 0)
+    say("watching %s@%s in %s every %ss (deployed: %s)" % (model, p["watch_alias"], settings["tracking_uri"], interval, deployed_version or "no registry version"))
+    polls = 0
+    while not rounds or polls < rounds:
+        polls += 1
+        try:
+            version = rest.call("GET", "mlflow/registered-models/alias", {"name": model, "alias": p["watch_alias"]})["model_version"]
+        except (MlflowApiError, MlflowUnreachable, KeyError) as exc:
+            warn("registry %s: cannot read %s@%s (%s); asking again in %ss" % (settings["tracking_uri"], model, p["watch_alias"], exc, interval))
+            time.sleep(interval)
+            continue
+        if str(version.get("version")) != str(deployed_version):
+            source = version.get("source") or "models:/%s/%s" % (model, version["version"])
+            say("registry: %s@%s is version %s (deployed: %s): rolling it out" % (model, p["watch_alias"], version["version"], deployed_version or "none"))
+            docs = render(p, info, source, name, {"name": model, "version": str(version["version"])})
+            try:
+                state, _ = apply_and_follow(client, docs, p, name)
+                deployed_version = str(version["version"])
+                emit_info(mlflow_model_name=model, mlflow_model_version=deployed_version)
+                say("deploy: version %s is %s" % (deployed_version, state.get("phase")))
+            except StepError as exc:
+                warn("version %s was not rolled out: %s; the stable version keeps serving, watching goes on" % (version["version"], exc))
+                deployed_version = str(version["version"])
+        time.sleep(interval)
 
 
 # What the deploy step's service account must be allowed (node-catalog/deploy/permissions.ts holds the same list for pre-flight).
