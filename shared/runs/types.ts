@@ -117,6 +117,8 @@ export interface RunSummary {
   alerts?: RunAlert[];
   /** Target-side identity: Argo Workflow name, KFP run id, local workspace path. */
   external?: { workflowName?: string; kfpRunId?: string; kfpPipelineId?: string; workspace?: string; workflowNamespace?: string; kfpUrl?: string };
+  /** The pipeline parameters' values the run used (defaults filled in); absent when it had none. */
+  parameterValues?: Record<string, string | number | boolean>;
 }
 
 /** The content hash of one input a run read: a dataset node's `uri`, a step's data folder, a python step's code. */

@@ -7,7 +7,8 @@ import { formatProblem, readPipelineFile, summarizeProblems } from '../pipelineF
 import { alertSummary, durationOf, keyMetrics, nodeSummaryTable } from '../runFormat.ts';
 import { settleRecordSync } from '../../services/runs/runFiles.ts';
 import { openRunManager } from '../runtime.ts';
-import { EXIT_FAILURE, EXIT_OK, type CliCommand, type CliIo } from '../types.ts';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo } from '../types.ts';
+import { formatParamValues, parseParamOptions } from '../runParams.ts';
 
 const TARGETS: readonly RunTarget[] = ['local', 'kfp', 'argo'];
 /** At most one metrics or progress line per node this often. */
@@ -67,11 +68,13 @@ function killStagesSync(runDir: string): void {
 export const command: CliCommand = {
   name: 'run',
   summary: 'Run a pipeline on this machine or a cluster and follow it to the end',
-  usage: 'pipewright run FILE --target local|kfp|argo [--context C] [--namespace N] [--kfp-url URL --kfp-token-env VAR] [--experiment E]',
+  usage: 'pipewright run FILE --target local|kfp|argo [--param NAME=VALUE ...] [--context C] [--namespace N] [--kfp-url URL --kfp-token-env VAR] [--experiment E]',
   description: [
     'Validates FILE, starts a run and prints "Started run <id>" (the id is the last word of that first line),',
     'then one line per stage change, metric summaries and progress, and a table of the stages at the end.',
     'The run is recorded in the run history the app shows (PIPEWRIGHT_DATA_DIR, or the per-user data folder).',
+    'Each --param NAME=VALUE sets a pipeline parameter for this run (the others take their defaults; one without a default must be given);',
+    'the value is read as the parameter\'s type (number, integer, true/false, text) and checked against the range and choices of every node param bound to it.',
     'Ctrl-C cancels the run. `pipewright cancel <id>` from another terminal does too.',
     'Exit status: 0 when the run succeeded, 1 when it failed, was cancelled or could not start, 2 for a wrong command line, 130 after Ctrl-C.',
   ].join('\n'),
@@ -82,11 +85,13 @@ export const command: CliCommand = {
     namespace: { type: 'string', description: 'Kubernetes namespace (kfp, argo)', valueName: 'N', short: 'n' },
     'kfp-url': { type: 'string', description: 'kfp: reach the KFP API at this URL instead of through the cluster\'s service proxy', valueName: 'URL' },
     'kfp-token-env': { type: 'string', description: 'kfp: the environment variable holding the bearer token for --kfp-url (the token itself is never stored)', valueName: 'VAR' },
+    param: { type: 'string', multiple: true, description: 'A run-time pipeline parameter value; repeat for several', valueName: 'NAME=VALUE', short: 'p' },
     experiment: { type: 'string', description: 'kfp: the experiment to run in (default: Default)', valueName: 'E' },
   },
   examples: [
     'pipewright run korean-llm-smoke.pipewright.json --target local',
     'pipewright run korean-llm.pipewright.json --target argo --context prod --namespace ml',
+    'pipewright run korean-llm.pipewright.json --target local --param cpt_learning_rate=2e-5 --param epochs=2',
     'KFP_TOKEN=... pipewright run korean-llm.pipewright.json --target kfp --kfp-url https://kfp.example.com/pipeline --kfp-token-env KFP_TOKEN',
   ],
   async run(args, io) {
@@ -102,6 +107,11 @@ export const command: CliCommand = {
     if (hasErrors(problems)) {
       io.stderr(`${file}: ${summarizeProblems(problems)}. Nothing was started.\n`);
       return EXIT_FAILURE;
+    }
+    const params = parseParamOptions(loaded.document, catalog, (args.options.param as string[] | undefined) ?? []);
+    if (!params.ok) {
+      io.stderr(`${params.errors.map((e) => `error  ${e}`).join('\n')}\n${file}: ${params.errors.length} bad parameter value${params.errors.length > 1 ? 's' : ''}. Nothing was started.\n`);
+      return EXIT_USAGE;
     }
     const kfpUrl = args.options['kfp-url'] as string | undefined;
     const tokenEnv = args.options['kfp-token-env'] as string | undefined;
@@ -119,6 +129,7 @@ export const command: CliCommand = {
       started = await manager.startRun({
         document: loaded.document,
         target,
+        parameterValues: params.values,
         ...(typeof args.options.context === 'string' ? { context: args.options.context } : {}),
         ...(typeof args.options.namespace === 'string' ? { namespace: args.options.namespace } : {}),
         ...(kfpUrl ? { kfpUrl } : {}),
@@ -141,6 +152,7 @@ export const command: CliCommand = {
     };
     process.once('exit', onExit);
     io.stdout(`Started run ${runId}\n`);
+    if (Object.keys(params.values).length > 0) io.stdout(`  parameters: ${formatParamValues(params.values)}\n`);
     io.stdout(`  ${target} run of ${started.pipelineName}${started.external?.workspace ? `, workspace ${started.external.workspace}` : ''}; logs: pipewright logs ${runId} --follow\n`);
     print = createPrinter(io, runId, Object.keys(started.nodes));
     for (const e of early) print(e);

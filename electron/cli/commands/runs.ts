@@ -2,6 +2,7 @@ import { TERMINAL_RUN_PHASES } from '../../../shared/runs/types.ts';
 import type { RunSummary } from '../../../shared/runs/types.ts';
 import { ownerState } from '../../services/runs/runFiles.ts';
 import { durationOf, formatTable } from '../runFormat.ts';
+import { formatParamValues } from '../runParams.ts';
 import { openRunManager } from '../runtime.ts';
 import { EXIT_OK, type CliCommand } from '../types.ts';
 
@@ -34,13 +35,18 @@ export const command: CliCommand = {
       return EXIT_OK;
     }
     const rows: string[][] = [];
+    // The run-time parameter values each run used, when any run had some.
+    const withParams = runs.some((r) => r.parameterValues && Object.keys(r.parameterValues).length > 0);
     for (const run of runs) {
       const open = !TERMINAL_RUN_PHASES.includes(run.phase);
       const orphaned = open && (await ownerState(manager.history.dir(run.id))) === 'none';
       const started = run.createdAt.replace('T', ' ').slice(0, 19);
-      rows.push([run.id, run.pipelineName, run.target, orphaned ? `${run.phase} (interrupted)` : run.phase, started, durationOf(run.createdAt, run.finishedAt), nodeCounts(run)]);
+      const row = [run.id, run.pipelineName, run.target, orphaned ? `${run.phase} (interrupted)` : run.phase, started, durationOf(run.createdAt, run.finishedAt), nodeCounts(run)];
+      if (withParams) row.push(formatParamValues(run.parameterValues));
+      rows.push(row);
     }
-    io.stdout(formatTable(['ID', 'PIPELINE', 'TARGET', 'PHASE', 'STARTED', 'DURATION', 'STAGES'], rows));
+    const headers = ['ID', 'PIPELINE', 'TARGET', 'PHASE', 'STARTED', 'DURATION', 'STAGES'];
+    io.stdout(formatTable(withParams ? [...headers, 'PARAMETERS'] : headers, rows));
     // A record that cannot be read is listed as an error run; say why under the table.
     for (const run of runs) if (run.phase === 'error' && run.pipelineName === '' && run.message) io.stdout(`\n${run.id}: ${run.message}\n`);
     return EXIT_OK;
