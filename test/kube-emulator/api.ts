@@ -10,6 +10,7 @@ import { parseSelector, readField } from './selectors.ts';
 import type { Matcher } from './selectors.ts';
 import { ApiError, badRequest, invalid, methodNotAllowed, notFound } from './status.ts';
 import type { ObjectStore } from './store.ts';
+import { defaultPodRequests, quotaWithStatus } from './quota.ts';
 import { toTable, wantsTable } from './tables.ts';
 import type { IncludeObject } from './tables.ts';
 import type { KubeObject } from './types.ts';
@@ -58,6 +59,20 @@ function selectors(query: URLSearchParams): { labels: Matcher; fields: Matcher }
   } catch (err) {
     throw badRequest((err as Error).message);
   }
+}
+
+/** `Accept: ...;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1` (or `as=PartialObjectMetadata`): metadata only. */
+function wantsMetadata(accept: string | undefined): boolean {
+  return !!accept && /as=PartialObjectMetadata(List)?;/.test(`${accept};`);
+}
+
+function metadataOnly(o: KubeObject): Record<string, unknown> {
+  return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata };
+}
+
+/** Objects as read: a ResourceQuota carries the status the quota controller keeps (hard and used). */
+function asRead(ctx: ApiContext, o: KubeObject): KubeObject {
+  return o.kind === 'ResourceQuota' ? quotaWithStatus(ctx.store, o) : o;
 }
 
 function includeOf(query: URLSearchParams): IncludeObject {
@@ -118,6 +133,7 @@ async function create(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
   validateSpec(def, object);
   if (def.namespaced && !ctx.store.tryGet('namespaces', undefined, route.namespace!)) throw notFound('namespaces', '', route.namespace!);
   if (def.resource === 'namespaces') object.status = { phase: 'Active' };
+  if (def.resource === 'pods') defaultPodRequests(object);
   for (const key of ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'generation']) delete meta[key];
   if (query.get('dryRun') === 'All') {
     if (!meta.name) meta.name = `${meta.generateName}dryrun`;
@@ -135,7 +151,7 @@ function list(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, route:
   const rv = String(ctx.store.currentRevision);
   const limit = Number(query.get('limit') ?? 0);
   const offset = Number(Buffer.from(query.get('continue') ?? '', 'base64').toString('utf8') || 0);
-  const page = limit > 0 ? all.slice(offset, offset + limit) : all.slice(offset);
+  const page = (limit > 0 ? all.slice(offset, offset + limit) : all.slice(offset)).map((o) => asRead(ctx, o));
   const meta: Record<string, unknown> = { resourceVersion: rv };
   if (limit > 0 && offset + limit < all.length) {
     meta.continue = Buffer.from(String(offset + limit)).toString('base64');
@@ -145,13 +161,21 @@ function list(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, route:
     sendJson(res, 200, toTable(def.resource, page, rv, includeOf(query), meta));
     return;
   }
+  if (wantsMetadata(req.headers.accept)) {
+    sendJson(res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: meta, items: page.map(metadataOnly) });
+    return;
+  }
   sendJson(res, 200, { kind: `${def.kind}List`, apiVersion: apiVersionOf(def), metadata: meta, items: page });
 }
 
 function get(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, route: ResourceRoute, query: URLSearchParams): void {
-  const object = ctx.store.get(route.def, route.namespace, route.name!);
+  const object = asRead(ctx, ctx.store.get(route.def, route.namespace, route.name!));
   if (wantsTable(req.headers.accept)) {
     sendJson(res, 200, toTable(route.def.resource, [object], object.metadata.resourceVersion ?? '', includeOf(query)));
+    return;
+  }
+  if (wantsMetadata(req.headers.accept)) {
+    sendJson(res, 200, metadataOnly(object));
     return;
   }
   sendJson(res, 200, object);

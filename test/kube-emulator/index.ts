@@ -11,9 +11,10 @@ import { Faults } from './faults.ts';
 import { KfpApi } from './kfp/api.ts';
 import { writeKubeconfig, EMULATOR_CONTEXT } from './kubeconfig.ts';
 import { LogStore } from './logs.ts';
+import { defaultPodRequests } from './quota.ts';
 import { RESOURCES, workflowCrd } from './resources.ts';
 import { handleRequest } from './server.ts';
-import type { ProxyHandler, ServerContext } from './server.ts';
+import type { ProxyHandler, RecordedRequest, ServerContext } from './server.ts';
 import { ObjectStore } from './store.ts';
 import type { KubeObject } from './types.ts';
 import { WatchRegistry } from './watch.ts';
@@ -26,6 +27,7 @@ export type { FailOptions, FaultMatch, FaultStats, RestartOptions } from './faul
 export type { Faults } from './faults.ts';
 export type { KubeObject } from './types.ts';
 export { EMULATOR_CONTEXT } from './kubeconfig.ts';
+export type { RecordedRequest } from './server.ts';
 
 export interface KubeEmulatorOptions {
   /** Port on 127.0.0.1 (default 0: a free port). */
@@ -92,6 +94,11 @@ export interface KubeEmulator {
   kfpUrl: string;
   controller: EmulatorController;
   faults: Faults;
+  /** Requests received so far (newest 10,000): method, path, query and Accept header. */
+  readonly requests: readonly RecordedRequest[];
+  clearRequests(): void;
+  /** Create (or replace) objects directly in the store, e.g. Nodes, ResourceQuotas, Secrets for pre-flight tests. */
+  apply(resource: string, object: KubeObject): KubeObject;
   close(): Promise<void>;
 }
 
@@ -166,6 +173,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
     token,
     requireToken: options.requireToken ?? false,
     proxies,
+    requests: [],
   };
   const makeServer = () => {
     const s = createServer((req, res) => void handleRequest(ctx, req, res));
@@ -218,6 +226,21 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
     kfpUrl: `${url}/api/v1/namespaces/kubeflow/services/ml-pipeline:8888/proxy`,
     controller,
     faults,
+    get requests() {
+      return ctx.requests;
+    },
+    clearRequests: () => {
+      ctx.requests.length = 0;
+    },
+    apply: (resource, object) => {
+      const def = RESOURCES.find((r) => r.resource === resource);
+      if (!def) throw new Error(`the emulator does not serve ${resource}`);
+      const existing = store.tryGet(resource, object.metadata.namespace, object.metadata.name);
+      const body = structuredClone({ apiVersion: def.group ? `${def.group}/${def.version}` : def.version, kind: def.kind, ...object });
+      if (resource === 'pods') defaultPodRequests(body);
+      if (existing) return store.update(def, { ...body, metadata: { ...body.metadata, resourceVersion: existing.metadata.resourceVersion } }, { checkVersion: false });
+      return store.create({ resource, group: def.group }, body);
+    },
     close: async () => {
       faults.clear();
       workflows.stop();

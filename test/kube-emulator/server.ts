@@ -27,7 +27,19 @@ export interface ServerContext extends ApiContext {
   requireToken: boolean;
   /** Proxy targets by `namespace/service`. */
   proxies: Map<string, ProxyHandler>;
+  /** Every request seen (the newest REQUEST_LOG_LIMIT), for tests that count what a client asks. */
+  requests: RecordedRequest[];
 }
+
+export interface RecordedRequest {
+  method: string;
+  /** Path without the query. */
+  path: string;
+  query: string;
+  accept: string;
+}
+
+const REQUEST_LOG_LIMIT = 10_000;
 
 const PUBLIC_PATHS = new Set(['/version', '/healthz', '/livez', '/readyz']);
 
@@ -149,6 +161,8 @@ async function resourcePath(ctx: ServerContext, req: IncomingMessage, res: Serve
 export async function handleRequest(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://emulator');
   const path = url.pathname.replace(/\/+$/, '') || '/';
+  ctx.requests.push({ method: req.method ?? 'GET', path, query: url.search, accept: String(req.headers.accept ?? '') });
+  if (ctx.requests.length > REQUEST_LOG_LIMIT) ctx.requests.splice(0, ctx.requests.length - REQUEST_LOG_LIMIT);
   try {
     if (await ctx.faults.intercept(req, res, path)) return;
     authenticate(ctx, req, path);

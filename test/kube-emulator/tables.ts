@@ -102,6 +102,28 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'Age', type: 'date', description: 'When the workflow was started', cell: (o) => (str(o, 'status.startedAt') ? humanAge(str(o, 'status.startedAt')) : '') },
     { name: 'Message', type: 'string', priority: 1, description: 'Human readable message indicating details about why the workflow is in this condition.', cell: (o) => str(o, 'status.message') },
   ],
+  nodes: [
+    nameColumn,
+    {
+      name: 'Status',
+      type: 'string',
+      description: 'The status of the node',
+      cell: (o) => {
+        const ready = ((path(o, 'status.conditions') as Array<Record<string, unknown>> | undefined) ?? []).find((c) => c.type === 'Ready');
+        const status = ready?.status === 'True' ? 'Ready' : ready ? 'NotReady' : 'Unknown';
+        return path(o, 'spec.unschedulable') === true ? `${status},SchedulingDisabled` : status;
+      },
+    },
+    { name: 'Roles', type: 'string', description: 'The roles of the node', cell: () => '<none>' },
+    ageColumn,
+    { name: 'Version', type: 'string', description: 'Kubelet Version reported by the node.', cell: (o) => str(o, 'status.nodeInfo.kubeletVersion') },
+  ],
+  secrets: [
+    nameColumn,
+    { name: 'Type', type: 'string', description: 'The type of the secret', cell: (o) => str(o, 'type') },
+    { name: 'Data', type: 'string', description: 'The number of entries in the secret', cell: (o) => String(Object.keys((path(o, 'data') as Record<string, unknown> | undefined) ?? {}).length) },
+    ageColumn,
+  ],
   customresourcedefinitions: [nameColumn, { name: 'Created At', type: 'date', description: 'Creation time', cell: (o) => o.metadata.creationTimestamp ?? '' }],
 };
 

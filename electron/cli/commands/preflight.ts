@@ -1,0 +1,60 @@
+import { catalog } from '../../../node-catalog/index.ts';
+import type { PreflightFinding, PreflightTarget } from '../../../shared/preflight/types.ts';
+import { loadKubeConfig } from '../../services/kube/kubeconfig.ts';
+import { runPreflight } from '../../services/preflight/index.ts';
+import { readPipelineFile } from '../pipelineFile.ts';
+import { EXIT_FAILURE, EXIT_OK, type CliCommand } from '../types.ts';
+
+function text(findings: PreflightFinding[], where: string): string {
+  if (findings.length === 0) return `ok  ${where}: the cluster can run this pipeline now\n`;
+  const lines = findings.map((f) => `${f.severity.padEnd(7)} ${f.code}${f.node ? ` (node ${f.node})` : ''}: ${f.message}\n        fix: ${f.fix}\n`);
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const summary = errors > 0 ? `${errors} blocking problem(s), ${findings.length - errors} warning(s) in ${where}` : `ok with ${findings.length} warning(s) in ${where}`;
+  return `${lines.join('')}${summary}\n`;
+}
+
+export const command: CliCommand = {
+  name: 'preflight',
+  summary: 'Can the cluster run it: GPU nodes, taints, quota, secrets, PVCs, access',
+  usage: 'pipewright preflight FILE --context C [--namespace N] [--target argo|kfp] [--json]',
+  description: [
+    'Before a cluster run: is there a node with each GPU step\'s product label (nvidia.com/gpu.product) and',
+    'enough allocatable GPUs, CPU and memory, and are they free now (allocatable minus the requests of the',
+    'pods on it that have not finished); do the nodes\' taints let the step on; do the namespace\'s',
+    'ResourceQuota and LimitRange admit each step and the run; do the Secrets (settings.secretEnv) and the',
+    'checkpoint PVC exist (names only: secrets are listed as metadata, values are never read); may you',
+    'do what the target does (one SelfSubjectAccessReview per verb); is Argo (or KFP) installed.',
+    'Reads one list per resource kind, whatever the size of the pipeline. A part you may not read',
+    '(nodes, for instance) is a warning, not a pass.',
+    'The namespace is --namespace, else the pipeline\'s settings.namespace, else the context\'s, else default.',
+    'Exit status: 0 when nothing blocks the run (warnings allowed), 1 when a blocking problem is found',
+    'or the file cannot be read, 2 for a wrong command line.',
+  ].join('\n'),
+  positionals: [{ name: 'FILE', description: 'The pipeline document' }],
+  options: {
+    context: { type: 'string', valueName: 'C', required: true, description: 'kubeconfig context of the cluster' },
+    namespace: { type: 'string', valueName: 'N', short: 'n', description: 'Namespace the run goes to' },
+    target: { type: 'string', valueName: 'T', choices: ['argo', 'kfp'], description: 'Which engine runs it (default argo): decides the permissions and the installation checked' },
+    'kfp-namespace': { type: 'string', valueName: 'NS', description: 'kfp: namespace of the ml-pipeline service (default kubeflow)' },
+    json: { type: 'boolean', description: 'Print {"ok": bool, "findings": [{"code","severity","node","message","fix"}]} on stdout' },
+  },
+  examples: ['pipewright preflight korean-llm.pipewright.json --context prod --namespace ml', 'pipewright preflight pipeline.pipewright.json --context prod --json | jq \'.findings[] | select(.severity=="error")\''],
+  async run(args, io) {
+    const [file] = args.positionals;
+    const loaded = await readPipelineFile(file, io.cwd);
+    if (!loaded.ok) {
+      io.stderr(`error  file ${file}: ${loaded.error.message}\n`);
+      return EXIT_FAILURE;
+    }
+    const report = await runPreflight(loaded.document, catalog, {
+      target: (args.options.target as PreflightTarget | undefined) ?? 'argo',
+      context: args.options.context as string,
+      ...(typeof args.options.namespace === 'string' ? { namespace: args.options.namespace } : {}),
+      ...(typeof args.options['kfp-namespace'] === 'string' ? { kfpNamespace: args.options['kfp-namespace'] } : {}),
+      load: () => loadKubeConfig(io.env),
+    });
+    if (args.options.json) io.stdout(`${JSON.stringify({ ok: report.ok, findings: report.findings }, null, 2)}\n`);
+    else io.stdout(text(report.findings, `namespace ${report.namespace || '?'} of context ${args.options.context as string}`));
+    return report.ok ? EXIT_OK : EXIT_FAILURE;
+  },
+};

@@ -1,0 +1,45 @@
+/** Cluster pre-flight for a pipeline document: what the run needs, read against the chosen context and namespace. */
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { NodeCatalog } from '../../../shared/pipeline/catalog.ts';
+import type { PipelineDocument } from '../../../shared/pipeline/types.ts';
+import { preflightFindings, preflightReport } from '../../../shared/preflight/preflight.ts';
+import { runNeeds } from '../../../shared/preflight/requirements.ts';
+import type { PreflightReport, PreflightTarget } from '../../../shared/preflight/types.ts';
+import { kubeConfigFor, loadKubeConfig } from '../kube/kubeconfig.ts';
+import { kubeJson } from '../kube/request.ts';
+import { readClusterSnapshot } from './clusterSnapshot.ts';
+
+export interface PreflightOptions {
+  target: PreflightTarget;
+  context?: string;
+  /** Default: the document's settings.namespace, else the context's namespace, else `default`. */
+  namespace?: string;
+  kfpNamespace?: string;
+  /** The kubeconfig as kubectl reads it (default: loadKubeConfig from the environment). */
+  load?: () => KubeConfig;
+}
+
+export function preflightNamespace(kc: KubeConfig, doc: PipelineDocument, given?: string): string {
+  return given || doc.settings?.namespace || kc.getContextObject(kc.getCurrentContext())?.namespace || 'default';
+}
+
+export async function runPreflight(doc: PipelineDocument, catalog: NodeCatalog, opts: PreflightOptions): Promise<PreflightReport & { namespace: string }> {
+  let kc: KubeConfig;
+  try {
+    kc = kubeConfigFor((opts.load ?? loadKubeConfig)(), opts.context);
+  } catch (error) {
+    return { ...preflightReport([{ code: 'cluster-unreachable', severity: 'error', node: null, message: (error as Error).message, fix: 'Choose a context that is in your kubeconfig (kubectl config get-contexts).' }]), namespace: opts.namespace ?? '' };
+  }
+  const namespace = preflightNamespace(kc, doc, opts.namespace);
+  try {
+    await kubeJson(kc, { path: '/version', timeoutMs: 10_000 }, 'reach the cluster');
+  } catch (error) {
+    return {
+      ...preflightReport([{ code: 'cluster-unreachable', severity: 'error', node: null, message: (error as Error).message, fix: `Check the context ${kc.getCurrentContext()} (kubectl --context ${kc.getCurrentContext()} version), your network or VPN, and your credentials.` }]),
+      namespace,
+    };
+  }
+  const needs = runNeeds(doc, catalog);
+  const snapshot = await readClusterSnapshot(kc, { target: opts.target, namespace, kfpNamespace: opts.kfpNamespace, wantSecrets: needs.secrets.length > 0, wantPvcs: needs.pvcs.length > 0 });
+  return { ...preflightReport(preflightFindings(needs, snapshot)), namespace };
+}

@@ -1,0 +1,106 @@
+/** Cluster pre-flight: what the cluster must offer for a run, what it has, and what is wrong (DESIGN.md contract). */
+
+export type PreflightSeverity = 'error' | 'warning';
+
+export type PreflightCode =
+  | 'cluster-unreachable'
+  | 'engine-missing'
+  | 'forbidden'
+  | 'no-gpu-nodes'
+  | 'gpu-product-missing'
+  | 'taint-not-tolerated'
+  | 'gpu-insufficient'
+  | 'gpu-busy'
+  | 'quota-exceeded'
+  | 'quota-queued'
+  | 'quota-requires-requests'
+  | 'limitrange-exceeded'
+  | 'secret-missing'
+  | 'pvc-missing'
+  | 'pvc-not-bound'
+  | 'cannot-inspect';
+
+export interface PreflightFinding {
+  code: PreflightCode;
+  /** error: blocks Run (unless overridden); warning: the run can start. */
+  severity: PreflightSeverity;
+  /** The pipeline node this is about; null for the namespace or cluster as a whole. */
+  node: string | null;
+  message: string;
+  fix: string;
+}
+
+export interface PreflightReport {
+  ok: boolean;
+  findings: PreflightFinding[];
+}
+
+export type PreflightTarget = 'argo' | 'kfp';
+
+export interface PreflightRequestOptions {
+  target: PreflightTarget;
+  context: string;
+  namespace: string;
+}
+
+/** Kubernetes objects as the API returns them, reduced to the fields pre-flight reads. */
+export interface ClusterNode {
+  name: string;
+  labels: Record<string, string>;
+  taints: Array<{ key: string; value?: string; effect: string }>;
+  allocatable: Record<string, string>;
+  unschedulable: boolean;
+  ready: boolean;
+}
+
+export interface ClusterPod {
+  nodeName: string;
+  /** Effective requests of the whole pod (containers summed, init containers' max), by resource name. */
+  requests: Record<string, number>;
+}
+
+export interface ClusterQuota {
+  name: string;
+  hard: Record<string, string>;
+  used: Record<string, string>;
+}
+
+export interface LimitRangeItem {
+  type: string;
+  max?: Record<string, string>;
+  min?: Record<string, string>;
+  default?: Record<string, string>;
+  defaultRequest?: Record<string, string>;
+}
+
+export interface ClusterLimitRange {
+  name: string;
+  limits: LimitRangeItem[];
+}
+
+export interface AccessCheck {
+  verb: string;
+  group: string;
+  resource: string;
+  subresource?: string;
+  namespace: string;
+  allowed: boolean;
+}
+
+/** What was read from the cluster; a part that could not be read is `{ error }` and yields a warning. */
+export type Part<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export interface ClusterSnapshot {
+  target: PreflightTarget;
+  namespace: string;
+  /** The namespace KFP runs its pods in (kfp target). */
+  workloadNamespace: string;
+  engine: Part<boolean>;
+  nodes: Part<ClusterNode[]>;
+  pods: Part<ClusterPod[]>;
+  quotas: Part<ClusterQuota[]>;
+  limitRanges: Part<ClusterLimitRange[]>;
+  secrets: Part<string[]>;
+  pvcs: Part<Array<{ name: string; phase: string }>>;
+  access: Part<AccessCheck[]>;
+}
