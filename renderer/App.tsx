@@ -7,6 +7,7 @@ import { Inspector } from './inspector/Inspector.tsx';
 import { Palette } from './palette/Palette.tsx';
 import { AlertBanner } from './monitoring/AlertBanner.tsx';
 import { RunBanner } from './runs/RunBanner.tsx';
+import { CanvasDiffBanner } from './runs/diff/CanvasDiffBanner.tsx';
 import { useRunSync } from './runs/useRunSync.ts';
 import { BottomPanel } from './panels/BottomPanel.tsx';
 import { ConnectionBanner } from './shell/ConnectionBanner.tsx';
@@ -30,6 +31,7 @@ function Workbench() {
           <main className="center">
             <Canvas />
             <RunBanner />
+            <CanvasDiffBanner />
             <AlertBanner />
             <BottomPanel />
           </main>

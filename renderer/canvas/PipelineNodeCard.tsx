@@ -18,6 +18,7 @@ import { localize } from '../i18n/index.ts';
 import { EstimateBadge } from '../estimate/EstimateBadge.tsx';
 import { NodeRunStrip } from '../runs/NodeRunStrip.tsx';
 import { useAppStore } from '../store/index.ts';
+import { useNodeDiffMark } from '../runs/diff/canvasDiff.ts';
 import type { PipelineFlowNode } from './flowElements.ts';
 
 /** Below this zoom, card text is unreadable anyway: draw blanks of the same size. */
@@ -67,6 +68,7 @@ function PipelineNodeCardView({ id, data, selected }: NodeProps<PipelineFlowNode
     const c = s.problemCounts[id];
     return `${s.uiLang}|${c?.errors ?? 0}|${c?.warnings ?? 0}|${s.runView[id]?.phase ?? ''}|${s.estimateById[id]?.verdict ?? ''}`;
   }).split('|') as [Lang, string, string, NodePhase | '', string];
+  const diffMark = useNodeDiffMark(id);
   const errors = Number(errorText);
   const warnings = Number(warningText);
   const far = useContext(FarZoomContext);
@@ -87,7 +89,7 @@ function PipelineNodeCardView({ id, data, selected }: NodeProps<PipelineFlowNode
   const cardParams = spec.type === 'python' ? (node.interface?.parameters ?? []).slice(0, 3).map((p) => p.name) : spec.cardParams;
   const gpus = resolved?.resources.gpus ?? 0;
   const problems = errors + warnings;
-  const classes = ['node-card', `cat-${spec.category}`, selected ? 'selected' : '', errors > 0 ? 'has-errors' : '', phase ? `phase-${phase}` : '', far ? 'far' : ''];
+  const classes = ['node-card', `cat-${spec.category}`, selected ? 'selected' : '', errors > 0 ? 'has-errors' : '', phase ? `phase-${phase}` : '', far ? 'far' : '', diffMark ? `diff-${diffMark}` : ''];
   return (
     <div className={classes.filter(Boolean).join(' ')} data-node-id={id} data-node-type={node.type}>
       <div className="node-head">

@@ -85,16 +85,33 @@ test('run diff: graph on a canvas, better and worse, input hashes, overlaid curv
   await expect(view.locator('[data-chart="diff-cpt-loss"] .u-legend')).toContainText(RUN_C);
   await app.keyboard.press('Escape');
 
-  // One run against the current document (the smoke template is not open: the graph differs).
-  for (const id of [RUN_A, RUN_C]) await app.getByLabel(`Select run ${id} for comparison`).uncheck();
+  // One run against the current document: with run B's document on the canvas, run A's diff is marked on
+  // the canvas itself (extra-corpus added, cpt changed) and deploy named as removed.
+  for (const id of [RUN_A, RUN_B, RUN_C]) await app.getByLabel(`Select run ${id} for comparison`).uncheck();
+  await app.locator(`.runs-table tr[data-run-id="${RUN_B}"]`).getByRole('button', { name: 'Open' }).click();
+  await expect(app.locator('.run-panel')).toHaveAttribute('data-run-id', RUN_B);
+  await openRuns(app, 'Runs');
+  await app.getByLabel(`Select run ${RUN_A} for comparison`).check();
   await expect(app.getByRole('button', { name: 'Compare', exact: true })).toBeDisabled();
   await app.getByRole('button', { name: 'Compare with document' }).click();
-  await expect(app.getByRole('dialog')).toContainText(`Compare runs: ${RUN_B} → current document (not run)`);
-  await expect(view.getByTestId('diff-graph')).toBeVisible();
-  await app.keyboard.press('Escape');
+  await expect(app.getByRole('dialog')).toContainText(`Compare runs: ${RUN_A} → current document (not run)`);
+  await expect(view.getByTestId('diff-graph').locator('[data-diff-node="extra-corpus"]')).toHaveAttribute('data-change', 'added');
+  await view.getByRole('button', { name: 'Show on canvas' }).click();
+  await expect(app.getByRole('dialog')).toHaveCount(0);
+  await expect(app.locator('.react-flow__node[data-id="extra-corpus"] .node-card')).toHaveClass(/diff-added/);
+  await expect(app.locator('.react-flow__node[data-id="cpt"] .node-card')).toHaveClass(/diff-changed/);
+  await expect(app.locator('.react-flow__node[data-id="sft"] .node-card')).not.toHaveClass(/diff-/);
+  const banner = app.getByTestId('canvas-diff');
+  await expect(banner).toContainText(`Compared with run ${RUN_A}: 1 added (green), 3 changed (amber)`);
+  await expect(banner).toContainText('Removed since: deploy');
+  await app.screenshot({ path: 'test-results/screenshots/run-diff-canvas.png' });
+  await banner.getByRole('button', { name: 'Clear' }).click();
+  await expect(app.locator('.node-card.diff-added')).toHaveCount(0);
+  await app.getByLabel(`Select run ${RUN_A} for comparison`).uncheck();
 
   // Korean, two runs, at 1440x900.
   await app.getByLabel(`Select run ${RUN_A} for comparison`).check();
+  await app.getByLabel(`Select run ${RUN_B} for comparison`).check();
   await app.getByRole('button', { name: 'Settings', exact: true }).click();
   await app.getByLabel('Language', { exact: true }).selectOption('ko');
   await app.keyboard.press('Escape');

@@ -16,6 +16,7 @@ import { UPlotChart } from '../UPlotChart.tsx';
 import { useDurationUnits } from '../useDurationUnits.ts';
 import { DiffGraph } from './DiffGraph.tsx';
 import { NumberTable, ValueTable } from './DiffTables.tsx';
+import { showDiffOnCanvas } from './canvasDiff.ts';
 import { curveChartData, diffGraphLayout } from './diffView.ts';
 import { loadDiffSides } from './loadSides.ts';
 import './diff.css';
@@ -66,6 +67,18 @@ export function RunDiffDialog({ ids, withDocument = false, onClose }: Props) {
             <section className="diff-section">
               <h3>{t('runs.diff.graph')}</h3>
               {!graphChanged && <p className="muted">{t('runs.diff.graphSame')}</p>}
+              {withDocument && graphChanged && (
+                <button
+                  type="button"
+                  className="button small"
+                  onClick={() => {
+                    showDiffOnCanvas(diff);
+                    onClose();
+                  }}
+                >
+                  {t('runs.diff.showOnCanvas')}
+                </button>
+              )}
               <DiffGraph nodes={layout.nodes} edges={layout.edges} />
             </section>
             <div className="diff-columns">

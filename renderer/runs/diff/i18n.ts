@@ -32,6 +32,12 @@ export const runDiffEn = {
   pipeline: '(pipeline)',
   stepAxis: 'step',
   changedFields: 'Changed: {{fields}}',
+  showOnCanvas: 'Show on canvas',
+  canvas: {
+    summary: 'Compared with run {{id}}: {{added}} added (green), {{changed}} changed (amber)',
+    removed: 'Removed since: {{nodes}}',
+    clear: 'Clear',
+  },
 };
 
 export const runDiffKo: typeof runDiffEn = {
@@ -66,4 +72,10 @@ export const runDiffKo: typeof runDiffEn = {
   pipeline: '(파이프라인)',
   stepAxis: '스텝',
   changedFields: '변경: {{fields}}',
+  showOnCanvas: '캔버스에 표시',
+  canvas: {
+    summary: '실행 {{id}}와(과) 비교: 추가 {{added}}개 (초록), 변경 {{changed}}개 (주황)',
+    removed: '그 뒤 삭제됨: {{nodes}}',
+    clear: '지우기',
+  },
 };
