@@ -4,6 +4,7 @@
  * and fans the events out to subscribers. Runs owned by another Pipewright process (a CLI run seen
  * from the app) are followed from disk and cancelled through their folder.
  */
+import { readMlflowMetricHistory } from '../mlflow/history.ts';
 import type { ConnectionCheck, KubeContextInfo, LogPage, RunEventListener, RunEventSource, RunsApi } from '../../../shared/api/runs.ts';
 import { TERMINAL_RUN_PHASES } from '../../../shared/runs/types.ts';
 import type { MetricRecord, RunRecord, RunSummary, RunTarget, StartRunRequest } from '../../../shared/runs/types.ts';
@@ -225,8 +226,13 @@ export class RunManager implements RunsApi, RunEventSource {
 
   async readMetrics(runId: string, nodeId: string): Promise<MetricRecord[]> {
     await this.active.get(runId)?.flushNode(nodeId);
-    if (!this.active.has(runId)) await this.history.read(runId);
-    return this.history.readMetrics(runId, nodeId);
+    const stored = this.active.has(runId) ? undefined : await this.history.read(runId);
+    const records = await this.history.readMetrics(runId, nodeId);
+    // A finished run whose metrics file is gone: the step's MLflow run still has the history.
+    const mlflowRun = stored?.nodes[nodeId]?.mlflow?.runId;
+    const trackingUri = stored?.document.settings?.mlflowTrackingUri;
+    if (records.length > 0 || !stored || !mlflowRun || !trackingUri) return records;
+    return readMlflowMetricHistory({ trackingUri, runId: mlflowRun });
   }
 
   async deleteRun(runId: string): Promise<void> {
