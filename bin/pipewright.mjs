@@ -1,9 +1,25 @@
 #!/usr/bin/env node
-// The `pipewright` command line: loads the TypeScript CLI (electron/cli/main.ts) through tsx.
-import { register } from 'tsx/esm/api';
+// The `pipewright` command line. Runs the prebuilt CLI (dist/cli, made by scripts/build-cli.mjs at
+// `npm install`) while it is newer than every source file; otherwise the TypeScript sources through
+// tsx, which is slower, and says so on a terminal.
+import { existsSync } from 'node:fs';
+import { prebuiltCliIsFresh } from '../scripts/build-cli.mjs';
 
-register();
-const { runCli } = await import('../electron/cli/main.ts');
+const prebuilt = new URL('../dist/cli/main.mjs', import.meta.url);
+const fromSources = process.env.PIPEWRIGHT_CLI_FROM_SOURCES === '1';
+
+let runCli;
+if (!fromSources && prebuiltCliIsFresh()) {
+  ({ runCli } = await import(prebuilt.href));
+} else {
+  if (process.stderr.isTTY && !fromSources) {
+    const why = existsSync(prebuilt) ? 'is older than the sources' : 'is missing';
+    process.stderr.write(`note: the prebuilt CLI (dist/cli) ${why}: running from TypeScript, which starts slower. \`npm run build:cli\` makes it fast again.\n`);
+  }
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ runCli } = await import('../electron/cli/main.ts'));
+}
 
 const controller = new AbortController();
 process.once('SIGINT', () => {

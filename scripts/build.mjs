@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds what the app runs: the renderer (vite, when missing or stale) and the Electron main process,
-// preload and browser-mode server (esbuild) into dist/. `node scripts/build.mjs [--force]`.
+// preload and browser-mode server (esbuild) into dist/, and the CLI (build-cli.mjs). `node scripts/build.mjs [--force] [--no-renderer]`.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -58,8 +58,10 @@ export async function buildElectron() {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    buildRenderer({ force: process.argv.includes('--force') });
+    // `npm install` (prepare) builds the CLI and the main process, preload and browser-mode server; the renderer's vite build waits for `npm start`/`npm run build`.
+    if (!process.argv.includes('--no-renderer')) buildRenderer({ force: process.argv.includes('--force') });
     await buildElectron();
+    if (!process.argv.includes('--no-renderer')) await (await import('./build-cli.mjs')).buildCli();
   } catch (error) {
     process.stderr.write(`Build failed: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);

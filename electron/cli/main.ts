@@ -7,7 +7,9 @@ import { formatHelp, parseArgs } from './args.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo } from './types.ts';
 
 const COMMANDS_DIR = new URL('./commands/', import.meta.url);
-const COMMAND_FILE = /^([a-z][a-z0-9-]*)\.ts$/;
+// From the sources each command is a .ts file; in the prebuilt CLI (scripts/build-cli.mjs), a .mjs file.
+const EXT = import.meta.url.endsWith('.ts') ? 'ts' : 'mjs';
+const COMMAND_FILE = new RegExp(`^([a-z][a-z0-9-]*)\\.${EXT}$`);
 
 export function programVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
@@ -24,13 +26,29 @@ export function commandNames(): string[] {
 
 export async function loadCommand(name: string): Promise<CliCommand | undefined> {
   if (!commandNames().includes(name)) return undefined;
-  const mod = (await import(new URL(`${name}.ts`, COMMANDS_DIR).href)) as { command?: CliCommand };
+  const mod = (await import(new URL(`${name}.${EXT}`, COMMANDS_DIR).href)) as { command?: CliCommand };
   if (!mod.command || mod.command.name !== name) throw new Error(`commands/${name}.ts must export \`command\` with name "${name}"`);
   return mod.command;
 }
 
+/**
+ * Each command's name and summary. The prebuilt CLI lists them in commands.json at build time, so the
+ * help does not load every command (some load the Kubernetes client, ~0.5 s of CPU).
+ */
+async function commandSummaries(): Promise<{ name: string; summary: string }[]> {
+  if (EXT === 'mjs') {
+    try {
+      const listed = JSON.parse(readFileSync(new URL('./commands.json', import.meta.url), 'utf8')) as { name: string; summary: string }[];
+      if (listed.map((c) => c.name).join() === commandNames().join()) return listed;
+    } catch {
+      // Not there (an older build): load the commands.
+    }
+  }
+  return (await Promise.all(commandNames().map((n) => loadCommand(n)))).map((c) => ({ name: c!.name, summary: c!.summary }));
+}
+
 async function programHelp(): Promise<string> {
-  const commands = await Promise.all(commandNames().map((n) => loadCommand(n)));
+  const commands = await commandSummaries();
   const width = Math.max(...commands.map((c) => c!.name.length)) + 3;
   return [
     `pipewright ${programVersion()}: draw, check, compile and run Korean LLM training pipelines`,
