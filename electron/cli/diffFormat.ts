@@ -62,7 +62,7 @@ export function formatRunDiff(d: RunDiff, colour = false): string {
     valueTable('Inputs (content hashes)', d.inputs, false, colour),
     valueTable('Engines', d.engines, false, colour),
     numberTable('Durations', d.durations, (s) => formatDuration(s * 1000), colour, false),
-    numberTable('GPU-hours', d.gpuHours, (h) => h.toFixed(2), colour, false),
+    numberTable('GPU-hours', d.gpuHours, formatNumber, colour, false),
     ...metrics,
     curves,
     '',

@@ -41,7 +41,7 @@ test('run diff: graph on a canvas, better and worse, input hashes, overlaid curv
 
   // Oldest first, whatever the order of the ticks.
   await expect(app.getByRole('dialog')).toContainText(`Compare runs: ${RUN_A} → ${RUN_B}`);
-  await expect(view.getByTestId('diff-score')).toHaveText('4 improved, 1 regressed');
+  await expect(view.getByTestId('diff-score')).toHaveText('6 improved, 1 regressed');
   const graph = view.getByTestId('diff-graph');
   await expect(graph.locator('[data-diff-node="deploy"]')).toHaveAttribute('data-change', 'removed');
   await expect(graph.locator('[data-diff-node="extra-corpus"]')).toHaveAttribute('data-change', 'added');
@@ -66,6 +66,10 @@ test('run diff: graph on a canvas, better and worse, input hashes, overlaid curv
   expect(green).not.toBe(red);
   await expect(view.getByTestId('diff-metrics-benchmark').locator('tr', { has: app.locator('code', { hasText: /^kmmlu\/acc$/ }) })).toHaveAttribute('data-verdict', 'improved');
   await expect(view.getByTestId('diff-durations').locator('tr', { hasText: 'cpt' })).toHaveAttribute('data-verdict', 'improved');
+  const gpuHours = view.getByTestId('diff-gpu-hours').locator('tr', { hasText: 'cpt' });
+  await expect(gpuHours).toHaveAttribute('data-verdict', 'improved');
+  await expect(gpuHours).toContainText('0.0166667');
+  await expect(gpuHours).toContainText('0.0111111');
   const instructions = view.getByTestId('diff-inputs').locator('tr', { hasText: 'instructions' });
   await expect(instructions).toHaveAttribute('data-change', 'changed');
   await expect(instructions).toContainText(/sha256:[0-9a-f]{12}/);
@@ -118,7 +122,7 @@ test('run diff: graph on a canvas, better and worse, input hashes, overlaid curv
   await openRuns(app, '실행 기록');
   await app.getByRole('button', { name: '비교', exact: true }).click();
   await expect(app.getByRole('dialog')).toContainText(`실행 비교: ${RUN_A} → ${RUN_B}`);
-  await expect(view.getByTestId('diff-score')).toHaveText('개선 4개, 악화 1개');
+  await expect(view.getByTestId('diff-score')).toHaveText('개선 6개, 악화 1개');
   await expect(view.getByTestId('diff-metrics-evaluation').locator('tr', { hasText: 'accuracy' })).toContainText('악화');
   await expect(view.locator('[data-chart="diff-cpt-loss"] canvas')).toBeVisible();
   await app.waitForTimeout(300);

@@ -44,6 +44,7 @@ describe('pipewright diff', () => {
     expect(stdout).toMatch(/eval\s+accuracy\s+0\.25\s+0\.2\s+-0\.05\s+WORSE/);
     expect(stdout).toMatch(/ko-bench\s+kmmlu\/acc\s+0\.3\s+0\.35\s+\+0\.05\s+better/);
     expect(stdout).toMatch(/cpt\s+1m 00s\s+40\.0 s\s+-20\.0 s\s+better/);
+    expect(stdout).toMatch(/GPU-hours\nNODE\s+A\s+B\s+CHANGE\s*\ncpt\s+0\.01667\s+0\.01111\s+-0\.005556\s+better/);
     expect(stdout).toMatch(/Engines\n[^]*cpt\s+engine\s+tiny\s+tiny/);
     expect(stdout).toContain('Curves (in --json): cpt/loss, cpt/learning_rate');
   });

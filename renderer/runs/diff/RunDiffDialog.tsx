@@ -86,7 +86,7 @@ export function RunDiffDialog({ ids, withDocument = false, onClose }: Props) {
                 <NumberTable key={group} title={t(`runs.diff.metrics.${group}`)} testId={`diff-metrics-${group}`} rows={diff.metrics.filter((m) => m.group === group)} labels={labels} format={formatMetric} withKey />
               ))}
               <NumberTable title={t('runs.diff.durations')} testId="diff-durations" rows={diff.durations} labels={labels} format={(s) => formatDuration(s * 1000, units)} />
-              <NumberTable title={t('runs.diff.gpuHours')} testId="diff-gpu-hours" rows={diff.gpuHours} labels={labels} format={(h) => h.toFixed(2)} />
+              <NumberTable title={t('runs.diff.gpuHours')} testId="diff-gpu-hours" rows={diff.gpuHours} labels={labels} format={formatMetric} />
             </div>
             <section className="diff-section" data-testid="diff-curves">
               <h3>{t('runs.diff.curves')}</h3>
