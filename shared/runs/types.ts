@@ -119,6 +119,8 @@ export interface RunSummary {
   external?: { workflowName?: string; kfpRunId?: string; kfpPipelineId?: string; workspace?: string; workflowNamespace?: string; kfpUrl?: string };
   /** The pipeline parameters' values the run used (defaults filled in); absent when it had none. */
   parameterValues?: Record<string, string | number | boolean>;
+  /** The schedule that started it (`local:NAME`, `argo:CRONWORKFLOW`, `kfp:RECURRING_RUN_ID`); absent for runs started by hand. */
+  scheduledBy?: string;
 }
 
 /** The content hash of one input a run read: a dataset node's `uri`, a step's data folder, a python step's code. */
@@ -160,4 +162,6 @@ export interface StartRunRequest {
   experiment?: string;
   /** Values of the pipeline's run-time parameters for this run, typed (`--param`, the run dialog); the others take their defaults. */
   parameterValues?: Record<string, string | number | boolean>;
+  /** Set by a schedule that starts the run (see RunSummary.scheduledBy). */
+  scheduledBy?: string;
 }

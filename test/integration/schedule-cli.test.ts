@@ -16,9 +16,13 @@ interface CronWorkflowFile {
 let dir: string;
 
 async function cli(...argv: string[]) {
+  return cliWith(new AbortController().signal, ...argv);
+}
+
+async function cliWith(signal: AbortSignal, ...argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: dir, env: {}, isTTY: false, signal: new AbortController().signal };
+  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: dir, env: { PIPEWRIGHT_DATA_DIR: join(dir, 'data') }, isTTY: false, signal };
   const code = await runCli(argv, io);
   return { code, stdout, stderr };
 }
@@ -77,5 +81,39 @@ describe('pipewright schedule --out', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--timezone TZ');
     expect(help.stdout).toContain('recurring-run.json');
+  });
+});
+
+describe('pipewright schedule --target local', () => {
+  it('adds a schedule to the data folder, lists, pauses, resumes and deletes it, and says when it runs', async () => {
+    const added = await cli('schedule', 'smoke.pipewright.json', '--cron', '0 3 * * *', '--timezone', 'Asia/Seoul', '--target', 'local', '--when-data-changes', '--name', 'nightly');
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stdout).toMatch(/^Added local schedule nightly: 0 3 \* \* \* in Asia\/Seoul, next \d{4}-\d\d-\d\dT18:00:00.000Z\.\nLocal schedules run only while the Pipewright app or `pipewright schedule --serve` is running\.\n$/);
+    const stored = JSON.parse(await readFile(join(dir, 'data', 'schedules.json'), 'utf8')) as { schedules: { name: string; file: string; trigger: string }[] };
+    expect(stored.schedules).toMatchObject([{ name: 'nightly', file: join(dir, 'smoke.pipewright.json'), trigger: 'data-changed' }]);
+    const list = await cli('schedules', 'list', '--target', 'local');
+    expect(list.stdout.split('\n')[1]).toMatch(/^nightly\s+korean-llm-smoke\s+0 3 \* \* \*\s+Asia\/Seoul\s+data changed\s+active\s+1\s+on\s+-$/);
+    expect((await cli('schedules', 'pause', 'nightly', '--target', 'local')).stdout).toBe('Paused local schedule nightly.\n');
+    expect((await cli('schedules', 'list', '--target', 'local')).stdout).toMatch(/paused/);
+    expect((await cli('schedules', 'resume', 'nightly', '--target', 'local')).stdout).toBe('Resumed local schedule nightly.\n');
+    const controller = new AbortController();
+    const serving = cliWith(controller.signal, 'schedule', '--serve');
+    setTimeout(() => controller.abort(), 300);
+    const served = await serving;
+    expect(served.code, served.stderr).toBe(0);
+    expect(served.stdout).toMatch(/^Running 1 local schedule from .*data until Ctrl-C; they run only while this \(or the app\) is running\.\n/);
+    expect((await cli('schedules', 'delete', 'nightly', '--target', 'local')).code).toBe(0);
+    expect((await cli('schedules', 'list', '--target', 'local')).stdout).toBe('No local schedules.\n');
+    const missing = await cli('schedules', 'delete', 'nightly', '--target', 'local');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no local schedule "nightly" (there are: none)');
+  });
+
+  it('--out is not for local, and a bad cron adds nothing', async () => {
+    expect((await cli('schedule', 'smoke.pipewright.json', '--weekly', '--target', 'local', '--out', 'x')).code).toBe(2);
+    const bad = await cli('schedule', 'smoke.pipewright.json', '--cron', '0 3 * *', '--target', 'local');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/has 4 fields/);
+    expect((await cli('schedules', 'list', '--target', 'local')).stdout).toBe('No local schedules.\n');
   });
 });

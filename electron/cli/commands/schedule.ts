@@ -4,12 +4,14 @@ import { parseParameterText } from '../../../shared/pipeline/parameters.ts';
 import type { PipelineDocument, PipelineParameterValue } from '../../../shared/pipeline/types.ts';
 import { hasErrors, validatePipeline } from '../../../shared/pipeline/validate.ts';
 import { argoCronWorkflow, argoCronWorkflowYaml } from '../../../shared/schedules/argo.ts';
-import { defaultScheduleName } from '../../../shared/schedules/check.ts';
-import { WEEKLY_SUNDAY_0200 } from '../../../shared/schedules/cron.ts';
+import { checkSchedule, defaultScheduleName } from '../../../shared/schedules/check.ts';
+import { nextFireTime, parseCron, WEEKLY_SUNDAY_0200 } from '../../../shared/schedules/cron.ts';
 import { kfpRecurringRun, type KfpRecurringRunBody } from '../../../shared/schedules/kfp.ts';
 import { KfpSchedules } from '../../services/kube/schedules.ts';
 import { DEFAULT_TIMEZONE, ScheduleError, type ScheduleSpec } from '../../../shared/schedules/types.ts';
 import { formatProblem, readPipelineFile, summarizeProblems } from '../pipelineFile.ts';
+import { localScheduler } from '../localSchedules.ts';
+import { openRunManager } from '../runtime.ts';
 import { CLUSTER_OPTIONS, openSchedules } from '../scheduleCluster.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo, type ParsedArgs } from '../types.ts';
 import { writeFilesAtomically } from '../writeFiles.ts';
@@ -53,6 +55,42 @@ export function scheduleFromArgs(doc: PipelineDocument, args: ParsedArgs): Sched
   };
 }
 
+async function addLocal(doc: PipelineDocument, spec: ScheduleSpec, file: string, io: CliIo): Promise<number> {
+  try {
+    checkSchedule(doc, catalog, spec);
+    const added = await localScheduler(io).add(spec, file, doc.name);
+    const next = nextFireTime(parseCron(added.cron), added.timezone, Date.now());
+    io.stdout(`Added local schedule ${added.name}: ${added.cron} in ${added.timezone}${next ? `, next ${new Date(next).toISOString()}` : ''}.\n`);
+    io.stdout('Local schedules run only while the Pipewright app or `pipewright schedule --serve` is running.\n');
+    return EXIT_OK;
+  } catch (err) {
+    if (err instanceof ScheduleError) return fail(io, `error  schedule${err.field ? ` ${err.field}` : ''}: ${err.message}\nNothing was added.`);
+    return fail(io, `error  cannot add the local schedule: ${(err as Error).message}`);
+  }
+}
+
+async function serveLocal(io: CliIo): Promise<number> {
+  const { manager, dataDir } = await openRunManager(io, ['local']);
+  const scheduler = localScheduler(io, manager);
+  try {
+    const list = await scheduler.list();
+    io.stdout(`Running ${list.length} local schedule${list.length === 1 ? '' : 's'} from ${dataDir} until Ctrl-C; they run only while this (or the app) is running.\n`);
+    await scheduler.serve(
+      io.signal,
+      15_000,
+      (events) => {
+        for (const e of events) io.stdout(`${new Date(e.at).toISOString()}  ${e.outcome}${e.runId ? ` ${e.runId}` : ''}: ${e.message}\n`);
+      },
+      (err) => io.stderr(`error  ${err.message}\n`),
+    );
+    return EXIT_OK;
+  } catch (err) {
+    return fail(io, `error  ${(err as Error).message}`);
+  } finally {
+    await manager.close();
+  }
+}
+
 async function createOnCluster(doc: PipelineDocument, spec: ScheduleSpec, target: 'argo' | 'kfp', args: ParsedArgs, io: CliIo): Promise<number> {
   let built: object;
   try {
@@ -74,7 +112,7 @@ async function createOnCluster(doc: PipelineDocument, spec: ScheduleSpec, target
 export const command: CliCommand = {
   name: 'schedule',
   summary: 'Schedule a pipeline: an Argo CronWorkflow or a KFP recurring run',
-  usage: 'pipewright schedule FILE (--cron EXPR | --weekly) [--timezone TZ] --target argo|kfp [--out DIR] [options]',
+  usage: 'pipewright schedule FILE (--cron EXPR | --weekly) [--timezone TZ] --target argo|kfp|local [--out DIR] [options] | pipewright schedule --serve',
   description: [
     'Validates FILE and the schedule, then creates it on the cluster (Argo: a CronWorkflow in the namespace;',
     'KFP: a recurring run in the experiment), or with --out writes into DIR instead:',
@@ -89,12 +127,13 @@ export const command: CliCommand = {
     'List, pause, resume and delete schedules with `pipewright schedules`.',
     'Exit status: 0 when created or written, 1 for an invalid pipeline or schedule or a failed write, 2 for a wrong command line.',
   ].join('\n'),
-  positionals: [{ name: 'FILE', description: 'The pipeline document' }],
+  positionals: [{ name: 'FILE', description: 'The pipeline document (not with --serve)', optional: true }],
   options: {
     cron: { type: 'string', description: 'Five-field cron expression', valueName: 'EXPR' },
     weekly: { type: 'boolean', description: 'The tutorial\'s weekly run: Sunday 02:00 (same as --cron "0 2 * * 0")' },
     timezone: { type: 'string', description: 'IANA time zone the cron is read in (default UTC)', valueName: 'TZ' },
-    target: { type: 'string', description: 'Where the schedule runs', valueName: 'TARGET', choices: ['argo', 'kfp'], required: true },
+    target: { type: 'string', description: 'Where the schedule runs (local: on this machine while the app or --serve runs)', valueName: 'TARGET', choices: ['argo', 'kfp', 'local'] },
+    serve: { type: 'boolean', description: 'Run the local schedules (kept in the data folder) until Ctrl-C' },
     out: { type: 'string', description: 'Write the schedule file into this folder', valueName: 'DIR', short: 'o' },
     name: { type: 'string', description: 'Schedule name (default: PIPELINE-schedule)', valueName: 'NAME' },
     'max-concurrency': { type: 'string', description: 'Runs of this schedule at once, 1-10 (default 1)', valueName: 'N' },
@@ -113,7 +152,22 @@ export const command: CliCommand = {
   async run(args, io) {
     const [file] = args.positionals;
     const out = args.options.out as string | undefined;
-    const target = args.options.target as 'argo' | 'kfp';
+    if (args.options.serve === true) {
+      if (file !== undefined || args.options.target !== undefined) {
+        io.stderr('pipewright schedule --serve takes no FILE or --target: it runs the local schedules already added\n');
+        return EXIT_USAGE;
+      }
+      return serveLocal(io);
+    }
+    if (file === undefined || args.options.target === undefined) {
+      io.stderr('pipewright schedule: give FILE and --target argo|kfp|local (or --serve)\n');
+      return EXIT_USAGE;
+    }
+    const target = args.options.target as 'argo' | 'kfp' | 'local';
+    if (target === 'local' && out !== undefined) {
+      io.stderr('pipewright schedule: --out is for argo and kfp; a local schedule is kept in the data folder\n');
+      return EXIT_USAGE;
+    }
     if ((args.options.cron === undefined) === (args.options.weekly !== true)) {
       io.stderr('pipewright schedule: give exactly one of --cron EXPR or --weekly\n');
       return EXIT_USAGE;
@@ -129,6 +183,7 @@ export const command: CliCommand = {
     if (hasErrors(problems)) return fail(io, `${file}: ${summarizeProblems(problems)}.`, out);
     const spec = scheduleFromArgs(loaded.document, args);
     if ('error' in spec) return fail(io, `error  ${spec.error}`, out);
+    if (target === 'local') return addLocal(loaded.document, spec, resolve(io.cwd, file), io);
     if (out === undefined) return createOnCluster(loaded.document, spec, target, args, io);
     let files: Record<string, string>;
     try {

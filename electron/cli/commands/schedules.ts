@@ -1,8 +1,33 @@
+import { formatLocalSchedules, localScheduler } from '../localSchedules.ts';
 import { CLUSTER_OPTIONS, formatSchedules, openSchedules } from '../scheduleCluster.ts';
+import type { CliIo } from '../types.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand } from '../types.ts';
 
 const ACTIONS = ['list', 'pause', 'resume', 'delete'] as const;
 type Action = (typeof ACTIONS)[number];
+
+async function local(action: Action, name: string | undefined, json: boolean, io: CliIo): Promise<number> {
+  const scheduler = localScheduler(io);
+  try {
+    if (action === 'list') {
+      const list = await scheduler.list();
+      io.stdout(json ? `${JSON.stringify(list, null, 2)}\n` : formatLocalSchedules(list));
+      if (!json && list.length > 0) io.stdout('Local schedules run only while the Pipewright app or `pipewright schedule --serve` is running.\n');
+      return EXIT_OK;
+    }
+    if (action === 'delete') {
+      await scheduler.remove(name!);
+      io.stdout(json ? `${JSON.stringify({ ok: true, deleted: name })}\n` : `Deleted local schedule ${name}.\n`);
+      return EXIT_OK;
+    }
+    const s = await scheduler.setPaused(name!, action === 'pause');
+    io.stdout(json ? `${JSON.stringify(s, null, 2)}\n` : `${action === 'pause' ? 'Paused' : 'Resumed'} local schedule ${s.name}.\n`);
+    return EXIT_OK;
+  } catch (err) {
+    io.stderr(`error  cannot ${action} local schedules: ${(err as Error).message}\n`);
+    return EXIT_FAILURE;
+  }
+}
 
 export const command: CliCommand = {
   name: 'schedules',
@@ -22,7 +47,7 @@ export const command: CliCommand = {
     { name: 'NAME', description: 'The schedule (not for list)', optional: true },
   ],
   options: {
-    target: { type: 'string', description: 'Where the schedules are', valueName: 'TARGET', choices: ['argo', 'kfp'], required: true },
+    target: { type: 'string', description: 'Where the schedules are', valueName: 'TARGET', choices: ['argo', 'kfp', 'local'], required: true },
     ...CLUSTER_OPTIONS,
     json: { type: 'boolean', description: 'Print the result as JSON' },
   },
@@ -37,8 +62,9 @@ export const command: CliCommand = {
       io.stderr(action === 'list' ? 'pipewright schedules list takes no NAME\n' : `pipewright schedules ${action} needs the schedule's NAME\n`);
       return EXIT_USAGE;
     }
-    const target = args.options.target as 'argo' | 'kfp';
+    const target = args.options.target as 'argo' | 'kfp' | 'local';
     const json = args.options.json === true;
+    if (target === 'local') return local(action, name, json, io);
     try {
       const { schedules, where } = await openSchedules(target, args, io);
       if (action === 'list') {

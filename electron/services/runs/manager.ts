@@ -146,6 +146,7 @@ export class RunManager implements RunsApi, RunEventSource {
       ...(request.context !== undefined ? { context: request.context } : {}),
       ...(request.namespace !== undefined ? { namespace: request.namespace } : {}),
       phase: 'pending',
+      ...(request.scheduledBy ? { scheduledBy: request.scheduledBy } : {}),
       createdAt: at.toISOString(),
       nodes: Object.fromEntries(request.document.nodes.map((n) => [n.id, { phase: 'pending' as const }])),
       document: request.document,
