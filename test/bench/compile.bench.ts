@@ -74,6 +74,13 @@ export async function run(): Promise<BenchResult[]> {
       results.push({ name: `compile: ${size} nodes to ${label}, p95`, value: round(p95), unit: 'ms' });
     }
   }
+  // Scaling: 5x the nodes should cost about 5x the time (linear); the issue saw 9.7x.
+  const at = (size: number, label: string) => results.find((r) => r.name === `compile: ${size} nodes to ${label}, median`)!.value;
+  for (const label of [...TARGETS, 'all three']) {
+    const ratio = at(5000, label) / at(1000, label);
+    console.log(`  5,000 vs 1,000 nodes to ${label}: ${ratio.toFixed(2)}x (linear: 5x)`);
+    results.push({ name: `compile: 5000 vs 1000 nodes to ${label}, ratio of medians (linear 5x)`, value: Number(ratio.toFixed(2)), unit: 'x' });
+  }
   const goal = results.find((r) => r.name === 'compile: 1000 nodes to all three, median')!.value;
   console.log(`  goal: 1,000 nodes to all three targets well under 100 ms: ${goal} ms (${goal < 100 ? 'met' : 'NOT met'})`);
   return results;
