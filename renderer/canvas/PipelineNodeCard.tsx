@@ -4,6 +4,7 @@
  * too much a thousand times over. Zoomed far out, details are drawn as same-sized blanks (no re-measure)
  * and ports as plain elements React Flow measures and connects to, without a store subscription each.
  */
+import { isParamBinding } from '../../shared/pipeline/types.ts';
 import { Handle, Position, useStoreApi } from '@xyflow/react';
 import type { NodeProps } from '@xyflow/react';
 import i18next from 'i18next';
@@ -108,7 +109,9 @@ function PipelineNodeCardView({ id, data, selected }: NodeProps<PipelineFlowNode
           <dl className="node-params">
             {cardParams.map((name) => {
               const ps = resolved?.paramSpecs.find((p) => p.name === name);
-              const value = formatParamValue(resolved?.params[name], t('common.on'), t('common.off'));
+              const own = node.params?.[name];
+              // A bound param shows the run-time parameter it takes its value from.
+              const value = isParamBinding(own) ? t('parameters.cardBinding', { name: own.$param }) : formatParamValue(resolved?.params[name], t('common.on'), t('common.off'));
               return (
                 <div key={name} className="node-param">
                   <dt>{localize(ps?.title, lang, name)}</dt>

@@ -10,7 +10,7 @@ import type {
 } from '../../shared/pipeline/types.ts';
 
 /** Fields of a node a change may set; `undefined` removes the field. */
-export type NodePatch = Partial<Pick<PipelineNode, 'label' | 'retries' | 'cache' | 'code' | 'interface' | 'resources' | 'params' | 'alerts'>>;
+export type NodePatch = Partial<Pick<PipelineNode, 'label' | 'retries' | 'cache' | 'code' | 'interface' | 'resources' | 'params' | 'alerts' | 'image'>>;
 
 export type DocumentMetaPatch = Partial<Pick<PipelineDocument, 'name' | 'description' | 'settings'>>;
 

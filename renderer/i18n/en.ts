@@ -1,6 +1,7 @@
 /** English UI text. Korean (ko.ts) has the same shape; the type checker holds them together. */
 import { runsEn } from '../runs/i18n.ts';
 import { estimateEn } from '../estimate/i18n.ts';
+import { parametersEn } from '../parameters/i18n.ts';
 import { monitoringEn } from '../monitoring/i18n.ts';
 import { backendEn } from '../shell/i18n.ts';
 
@@ -288,6 +289,7 @@ export const en = {
   runs: runsEn,
   monitoring: monitoringEn,
   estimate: estimateEn,
+  parameters: parametersEn,
   backend: backendEn,
 };
 

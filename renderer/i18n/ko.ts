@@ -1,6 +1,7 @@
 /** 한국어 UI 문구. en.ts와 같은 모양이어야 합니다 (타입 검사가 확인합니다). */
 import { runsKo } from '../runs/i18n.ts';
 import { estimateKo } from '../estimate/i18n.ts';
+import { parametersKo } from '../parameters/i18n.ts';
 import { monitoringKo } from '../monitoring/i18n.ts';
 import { backendKo } from '../shell/i18n.ts';
 import type { Messages } from './en.ts';
@@ -289,5 +290,6 @@ export const ko: Messages = {
   runs: runsKo,
   monitoring: monitoringKo,
   estimate: estimateKo,
+  parameters: parametersKo,
   backend: backendKo,
 };

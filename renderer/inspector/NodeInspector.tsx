@@ -14,6 +14,8 @@ import { PythonInterfaceEditor } from './PythonInterfaceEditor.tsx';
 import { ResourcesSection } from './ResourcesSection.tsx';
 import { NodeAlertsSection } from '../monitoring/NodeAlertsSection.tsx';
 import { EstimateSection } from '../estimate/EstimateSection.tsx';
+import { BindingControl } from '../parameters/BindingControl.tsx';
+import { ImageSection } from '../parameters/ImageSection.tsx';
 
 const ownValue = (v: NodeParamValue | undefined): ParamValue | undefined => (isParamBinding(v) ? undefined : v);
 
@@ -66,9 +68,10 @@ export function NodeInspector({ node, problems }: { node: PipelineNode; problems
               problems={problemsForField(problems, node.id, `params.${ps.name}`)}
               onChange={(v, live) => setParam(ps.name, v, live)}
             />
-          ))}
+          )).flatMap((field, i) => [field, <BindingControl key={`bind-${i}`} node={node} spec={resolved.paramSpecs[i]} id={fieldDomId(node.id, `bind.${resolved.paramSpecs[i].name}`)} />])}
         </section>
       )}
+      {!spec.importer && <ImageSection node={node} spec={spec} problems={problems} />}
       {!spec.importer && <ResourcesSection node={node} defaults={spec.defaultResources} problems={problems} />}
       <EstimateSection node={node} />
       {!spec.importer && (

@@ -8,6 +8,7 @@ import { appStore, useAppStore } from '../store/index.ts';
 import { fieldDomId, problemsForField } from './fieldKeys.ts';
 import { TextField } from './fields.tsx';
 import { MonitoringSettings } from '../monitoring/MonitoringSettings.tsx';
+import { ParametersSection } from '../parameters/ParametersSection.tsx';
 
 export function PipelineSettingsForm({ problems }: { problems: readonly Problem[] }) {
   const lang = useLang();
@@ -53,6 +54,7 @@ export function PipelineSettingsForm({ problems }: { problems: readonly Problem[
           onCommit={(v) => dispatch({ type: 'patch-document', patch: { description: v === '' ? undefined : v } }, { mark: false })}
         />
       </section>
+      <ParametersSection problems={problems} />
       <section className="inspector-section">
         <h3>{t('settings.execution')}</h3>
         {text('image', BUILTIN_IMAGE)}

@@ -9,6 +9,9 @@ import { Modal } from '../dialogs/Modal.tsx';
 import { RunEstimate } from '../estimate/RunEstimate.tsx';
 import { appStore, useAppStore } from '../store/index.ts';
 import { ClusterFields } from './ClusterFields.tsx';
+import { catalog } from '../../node-catalog/index.ts';
+import { RunParameters, runProblemText } from '../parameters/RunParameters.tsx';
+import { checkRunParameters, initialTexts } from '../parameters/model.ts';
 import { startRunRequest } from './runActions.ts';
 import type { RunForm } from './runDialogModel.ts';
 import { formIssues, initialForm, rememberedChoice, runRequest, withContexts } from './runDialogModel.ts';
@@ -23,6 +26,9 @@ export function RunDialog() {
   const [remembered, setRemembered] = useState(false);
   const [contexts, setContexts] = useState<KubeContextInfo[] | null>(null);
   const [busy, setBusy] = useState(false);
+  const [paramTexts, setParamTexts] = useState<Record<string, string>>(() => initialTexts(doc));
+  const params = useMemo(() => checkRunParameters(doc, catalog, paramTexts), [doc, paramTexts]);
+  const paramProblems = Object.entries(params.problems);
   const [error, setError] = useState<string | null>(null);
   const cluster = form.target !== 'local';
   const body = useRef<HTMLDivElement>(null);
@@ -70,14 +76,14 @@ export function RunDialog() {
   }, [cluster, contexts]);
 
   const issues = useMemo(() => formIssues(form, { contexts, pipelineErrors }), [form, contexts, pipelineErrors]);
-  const blocked = issues.length > 0 || (cluster && !contexts);
+  const blocked = issues.length > 0 || paramProblems.length > 0 || (cluster && !contexts);
 
   const start = async () => {
     if (blocked || busy) return;
     setBusy(true);
     setError(null);
     try {
-      const id = await startRunRequest(runRequest(form, doc), rememberedChoice(form));
+      const id = await startRunRequest({ ...runRequest(form, doc), parameterValues: params.values }, rememberedChoice(form));
       appStore.getState().closeDialog();
       appStore.getState().showStatus('info', 'run.started', { id, target: t(`run.target.${form.target}`) });
     } catch (e) {
@@ -125,13 +131,17 @@ export function RunDialog() {
         </fieldset>
         {remembered && <p className="muted small">{t('runs.dialog.remembered')}</p>}
         {cluster && <ClusterFields form={form} contexts={contexts} onChange={(patch) => setForm((f) => ({ ...f, ...patch }))} />}
+        <RunParameters doc={doc} texts={paramTexts} problems={params.problems} onChange={(name, text) => setParamTexts((all) => ({ ...all, [name]: text }))} />
         <RunEstimate />
-        {issues.length > 0 && (
+        {(issues.length > 0 || paramProblems.length > 0) && (
           <div className="run-issues" role="alert">
             <strong>{t('runs.dialog.fixFirst')}</strong>
             <ul>
               {issues.map((issue) => (
                 <li key={issue.key}>{t(`runs.dialog.${issue.key}`, issue.values)}</li>
+              ))}
+              {paramProblems.map(([name, message]) => (
+                <li key={`param-${name}`}>{t('parameters.run.problem', { name, message: runProblemText(t, doc.parameters?.find((p) => p.name === name)?.type, message) })}</li>
               ))}
             </ul>
           </div>
