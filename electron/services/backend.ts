@@ -69,6 +69,7 @@ const RUNS_METHODS = [
   'getRun',
   'readLog',
   'readMetrics',
+  'readArtifacts',
   'deleteRun',
 ] as const satisfies readonly (keyof RunsApi)[];
 

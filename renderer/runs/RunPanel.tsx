@@ -2,6 +2,7 @@
 import { useTranslation } from 'react-i18next';
 import { useAppStore } from '../store/index.ts';
 import { LogView } from './LogView.tsx';
+import { ArtifactsPane } from './ArtifactsPane.tsx';
 import { MetricsPane } from './MetricsPane.tsx';
 import { panelNodeFor } from './runFolding.ts';
 import { RunHeader } from './RunHeader.tsx';
@@ -27,7 +28,10 @@ export function RunPanel() {
         {nodeId && node ? (
           <>
             <LogView key={`${run.id}/${nodeId}`} runId={run.id} nodeId={nodeId} nodeLabel={nodeLabel(nodeId)} />
-            <MetricsPane runId={run.id} nodeId={nodeId} nodeLabel={nodeLabel(nodeId)} node={node} />
+            <div className="run-side">
+              <MetricsPane runId={run.id} nodeId={nodeId} nodeLabel={nodeLabel(nodeId)} node={node} />
+              <ArtifactsPane key={`${run.id}/${nodeId}`} runId={run.id} nodeId={nodeId} finished={node.phase !== 'running' && node.phase !== 'pending'} />
+            </div>
           </>
         ) : (
           <p className="muted">{t('runs.log.noNode')}</p>

@@ -33,6 +33,7 @@ export const apiMethods = {
   getRun: true,
   readLog: true,
   readMetrics: true,
+  readArtifacts: true,
   deleteRun: true,
   listNotices: true,
   dismissNotice: true,

@@ -26,6 +26,34 @@ export interface LogPage {
   lastSeq: number;
 }
 
+export interface ArtifactFile {
+  /** Relative to the node's output folder, starting with the output port's name. */
+  path: string;
+  port: string;
+  size: number;
+  /** SHA-256 of the content (absent for files too large to hash). */
+  sha256?: string;
+}
+
+export interface PredictionRow {
+  prompt: string;
+  expected: string;
+  answer: string;
+  correct: boolean;
+}
+
+export interface NodeArtifacts {
+  /** false: `reason` says why nothing can be listed (not-local: a cluster run's outputs are in its artifact store; no-outputs). */
+  available: boolean;
+  reason?: 'not-local' | 'no-outputs';
+  files: ArtifactFile[];
+  truncated?: boolean;
+  predictions?: PredictionRow[];
+  predictionsTotal?: number;
+  manifests?: { file: string; text: string }[];
+  modelCard?: Record<string, unknown>;
+}
+
 export interface RunsApi {
   listContexts(): Promise<KubeContextInfo[]>;
   testConnection(context: string, namespace: string): Promise<ConnectionCheck>;
@@ -37,6 +65,8 @@ export interface RunsApi {
   /** Lines with seq > afterSeq, at most `limit`. */
   readLog(runId: string, nodeId: string, afterSeq: number, limit: number): Promise<LogPage>;
   readMetrics(runId: string, nodeId: string): Promise<MetricRecord[]>;
+  /** The node's outputs (local runs): files with sizes and hashes, eval predictions, manifests, the model card. */
+  readArtifacts(runId: string, nodeId: string): Promise<NodeArtifacts>;
   deleteRun(runId: string): Promise<void>;
 }
 

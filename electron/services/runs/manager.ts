@@ -4,6 +4,8 @@
  * and fans the events out to subscribers. Runs owned by another Pipewright process (a CLI run seen
  * from the app) are followed from disk and cancelled through their folder.
  */
+import type { NodeArtifacts } from '../../../shared/api/runs.ts';
+import { readNodeArtifacts } from './artifacts.ts';
 import { readMlflowMetricHistory } from '../mlflow/history.ts';
 import type { ConnectionCheck, KubeContextInfo, LogPage, RunEventListener, RunEventSource, RunsApi } from '../../../shared/api/runs.ts';
 import { TERMINAL_RUN_PHASES } from '../../../shared/runs/types.ts';
@@ -234,6 +236,11 @@ export class RunManager implements RunsApi, RunEventSource {
     const trackingUri = stored?.document.settings?.mlflowTrackingUri;
     if (records.length > 0 || !stored || !mlflowRun || !trackingUri) return records;
     return readMlflowMetricHistory({ trackingUri, runId: mlflowRun });
+  }
+
+  async readArtifacts(runId: string, nodeId: string): Promise<NodeArtifacts> {
+    const run = this.active.get(runId);
+    return readNodeArtifacts(run ? run.record : await this.history.read(runId), nodeId);
   }
 
   async deleteRun(runId: string): Promise<void> {
