@@ -33,8 +33,9 @@ const write = (name: string, lines: unknown[]) => {
 describe('one process per GPU', () => {
   it('PIPEWRIGHT_GPUS=2 started plainly: two gloo processes train, rank 0 alone writes the model and the metric lines, which say processes 2', async () => {
     const out = join(work.dir, 'ddp-model');
+    const metricsDir = join(work.dir, 'ddp-metrics');
     const result = await runStep(work.script('cpt'), [...TINY_ARGS, '--max_steps', '6', '--save_steps', '1000', '--in-dataset', corpus,
-      '--out-model', out], { cwd: work.dir, env: { PIPEWRIGHT_GPUS: '2' } });
+      '--out-model', out, '--out-metrics', metricsDir], { cwd: work.dir, env: { PIPEWRIGHT_GPUS: '2' } });
     expect(result.code, result.stderr).toBe(0);
     // Both ranks trained every step, each on its own share.
     expect(result.stdout).toMatch(/process 0 of 2 trained steps 1-6 on \d+ windows/);
@@ -48,6 +49,8 @@ describe('one process per GPU', () => {
     expect(readdirSync(out).sort()).toEqual(['config.json', 'model.pt']);
     expect(readJson(join(out, 'config.json'))).toMatchObject({ processes: 2, steps: 6 });
     expect(result.infos.at(-1)).toMatchObject({ steps: 6, processes: 2, final_loss: expect.any(Number), tokens_per_second: expect.any(Number) });
+    // The final metrics, once: DVC's metrics file.
+    expect(readJson(join(metricsDir, 'metrics.json'))).toEqual({ steps: 6, processes: 2, final_loss: result.infos.at(-1)!.final_loss, tokens_per_second: expect.any(Number), seconds: expect.any(Number) });
   });
 
   it('a failing worker fails the step with its error', async () => {
@@ -58,6 +61,31 @@ describe('one process per GPU', () => {
     expect(result.stderr).toContain('ddp-odd.jsonl:1');
     expect(errorLine(result)).toMatch(/a training process failed \(exit 3\)/);
     expect(existsSync(join(work.dir, 'never'))).toBe(false);
+  });
+});
+
+describe('final training metrics', () => {
+  it("sft writes final loss, steps, tokens/s and processes as KFP's system.Metrics output", async () => {
+    const outputFile = join(work.dir, 'sft-kfp', 'executor_output.json');
+    const executorInput = {
+      outputs: {
+        artifacts: {
+          model: { artifacts: [{ name: 'm', uri: join(work.dir, 'sft-kfp', 'model') }] },
+          metrics: { artifacts: [{ name: 'runs/1/metrics', type: { schemaTitle: 'system.Metrics', schemaVersion: '0.0.1' }, uri: join(work.dir, 'sft-kfp', 'metrics'), metadata: {} }] },
+        },
+        outputFile,
+      },
+    };
+    const data = write('kfp-sft.jsonl', [{ prompt: '한글날은?', response: '10월 9일' }, { prompt: '수도는?', response: '서울' }]);
+    const result = await runStep(work.script('sft'), [...TINY_ARGS, '--max_steps', '3', '--in-dataset', data, '--executor-input', JSON.stringify(executorInput)], { cwd: work.dir });
+    expect(result.code, result.stderr).toBe(0);
+    const written = readJson(outputFile) as { artifacts: { metrics: { artifacts: { name: string; metadata: Record<string, number> }[] } } };
+    const metadata = written.artifacts.metrics.artifacts[0].metadata;
+    expect(written.artifacts.metrics.artifacts[0].name).toBe('runs/1/metrics');
+    expect(metadata).toMatchObject({ steps: 3, processes: 1, final_loss: result.infos.at(-1)!.final_loss });
+    expect(metadata.tokens_per_second).toBeGreaterThan(0);
+    expect(readJson(join(work.dir, 'sft-kfp', 'metrics', 'metrics.json'))).toMatchObject({ steps: 3, processes: 1 });
+    expect(existsSync(join(work.dir, 'sft-kfp', 'model', 'model.pt'))).toBe(true);
   });
 });
 

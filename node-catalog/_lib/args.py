@@ -227,8 +227,9 @@ def parse_step_args(description, params, inputs=(), outputs=(), extra=(), argv=N
     out_paths = {}
     for port in outputs:
         path = getattr(ns, "out_" + port.name.replace("-", "_")) or kfp_artifact_path(executor_input, "outputs", port.name)
-        if path is None:
+        if path is None and not port.optional:
             raise StepError("--out-%s PATH is required (the %s output)" % (port.name, port.kind), EXIT_USAGE)
-        out_paths[port.name] = path
+        if path is not None:
+            out_paths[port.name] = path
     extra_values = {flag.lstrip("-").replace("-", "_"): getattr(ns, flag.lstrip("-").replace("-", "_")) for flag, _ in extra}
     return StepArgs(values, in_paths, out_paths, executor_input, extra_values, ns.params_file, ns.params_key)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 PARAMS = training_params(learning_rate=1e-5, epochs=2, batch=2, seq=4096, base_model="unsloth/Qwen2.5-7B-bnb-4bit")
 INPUTS = [Port("dataset", "dataset", help="the corpus (records with a text field)")]
-OUTPUTS = [Port("model", "model", help="the trained model or LoRA adapter")]
+OUTPUTS = [Port("model", "model", help="the trained model or LoRA adapter"), Port("metrics", "metrics", optional=True, help="metrics.json: final loss, steps, tokens/s, processes")]
 
 
 def main():

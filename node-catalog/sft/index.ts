@@ -14,7 +14,11 @@ export const sftNode: Omit<NodeTypeSpec, 'script'> = {
     { name: 'model', kind: 'model', optional: true, title: { en: 'Start model', ko: '시작 모델' } },
     { name: 'dataset', kind: 'dataset', title: { en: 'Instructions', ko: '지시문 데이터' } },
   ],
-  outputs: [{ name: 'model', kind: 'model', title: { en: 'Model', ko: '모델' } }],
+  outputs: [
+    { name: 'model', kind: 'model', title: { en: 'Model', ko: '모델' } },
+    // Final loss, steps, tokens/s and processes: KFP's system.Metrics and DVC's metrics file.
+    { name: 'metrics', kind: 'metrics', title: { en: 'Training metrics', ko: '학습 지표' } },
+  ],
   params: [
     ...trainingParams({ learningRate: 2e-5, epochs: 3, batch: 4, seq: 2048, baseModel: 'unsloth/Qwen2.5-7B-bnb-4bit' }),
     param('chat_template', 'enum', 'qwen-2.5', ['Chat template', '채팅 템플릿'], ['How instruction/response pairs are formatted.', '지시문/응답 쌍의 형식.'], { enum: ['qwen-2.5', 'llama-3', 'chatml', 'alpaca'] }),

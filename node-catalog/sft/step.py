@@ -30,7 +30,7 @@ INPUTS = [
     Port("model", "model", optional=True, help="the model to start from (e.g. the cpt output)"),
     Port("dataset", "dataset", help="instruction data"),
 ]
-OUTPUTS = [Port("model", "model", help="the fine-tuned model or LoRA adapter")]
+OUTPUTS = [Port("model", "model", help="the fine-tuned model or LoRA adapter"), Port("metrics", "metrics", optional=True, help="metrics.json: final loss, steps, tokens/s, processes")]
 
 
 def main():

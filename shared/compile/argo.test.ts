@@ -121,7 +121,7 @@ describe('compileArgo', () => {
     expect(podCommand(wf, 'sft')).toEqual(['python3', '-u', '-c', LAUNCHER, stubCatalog.get('sft')!.script]);
     expect(sft.image).toBe(stubCatalog.get('sft')!.image);
     expect(sft.args.slice(sft.args.indexOf('--learning_rate'), sft.args.indexOf('--learning_rate') + 2)).toEqual(['--learning_rate', '0.00002']);
-    expect(sft.args.slice(-6)).toEqual(['--in-model', '/tmp/inputs/model', '--in-dataset', '/tmp/inputs/dataset', '--out-model', '/tmp/outputs/model']);
+    expect(sft.args.slice(-8)).toEqual(['--in-model', '/tmp/inputs/model', '--in-dataset', '/tmp/inputs/dataset', '--out-model', '/tmp/outputs/model', '--out-metrics', '/tmp/outputs/metrics']);
     expect(podCommand(wf, 'report')[4]).toBe(doc.nodes.find((n) => n.id === 'report')!.code);
     expect(wf.spec.arguments!.parameters.map((p) => p.name)).toEqual([
       'pipewright-launcher', 'step-dataset', 'sample-ko_instructions-jsonl', 'step-preprocess', 'step-cpt', 'step-sft', 'step-eval', 'step-deploy', 'code-report',

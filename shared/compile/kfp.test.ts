@@ -99,8 +99,10 @@ describe('compileKfp: the Korean LLM template', () => {
     expect(pipeline.components['comp-deploy'].outputDefinitions.artifacts.endpoint.artifactType.schemaTitle).toBe('system.Artifact');
   });
 
-  it('exposes eval and benchmark metrics as pipeline outputs', () => {
+  it('exposes training, eval and benchmark metrics as pipeline outputs', () => {
     expect(pipeline.root.dag.outputs.artifacts).toEqual({
+      cpt_metrics: { artifactSelectors: [{ producerSubtask: 'cpt', outputArtifactKey: 'metrics' }] },
+      sft_metrics: { artifactSelectors: [{ producerSubtask: 'sft', outputArtifactKey: 'metrics' }] },
       eval_metrics: { artifactSelectors: [{ producerSubtask: 'eval', outputArtifactKey: 'metrics' }] },
       'ko-bench_metrics': { artifactSelectors: [{ producerSubtask: 'ko-bench', outputArtifactKey: 'metrics' }] },
     });
@@ -146,10 +148,11 @@ describe('compileKfp: the Korean LLM template', () => {
     expect(pipeline.components['comp-sft'].inputDefinitions.parameters['pipewright-node-id']).toEqual({ parameterType: 'STRING' });
     expect(tasks.sft.inputs.parameters['pipewright-node-id']).toEqual({ runtimeValue: { constant: 'sft' } });
     expect(tasks.corpus.inputs.parameters['pipewright-node-id']).toBeUndefined();
-    expect(sft.args.slice(-4)).toEqual(['--in-dataset', "{{$.inputs.artifacts['dataset'].path}}", '--out-model', "{{$.outputs.artifacts['model'].path}}"]);
+    expect(sft.args.slice(-8)).toEqual(['--in-dataset', "{{$.inputs.artifacts['dataset'].path}}", '--out-model', "{{$.outputs.artifacts['model'].path}}",
+      '--out-metrics', "{{$.outputs.artifacts['metrics'].path}}", '--executor-input', '{{$}}']);
     expect(sft.args).toContain('--in-model');
     expect(executors['exec-eval'].container.args.slice(-2)).toEqual(['--executor-input', '{{$}}']);
-    expect(sft.args).not.toContain('--executor-input');
+    expect(executors['exec-preprocess'].container.args).not.toContain('--executor-input');
     expect(sft.env).toEqual([
       { name: 'PIPEWRIGHT_PIPELINE', value: 'korean-llm' },
       { name: 'MLFLOW_TRACKING_URI', value: 'http://mlflow-server.mlflow.svc.cluster.local:5000' },
