@@ -19,6 +19,8 @@ import { createRecentFilesStore } from './files/recentFiles.ts';
 import { noticesFor } from './notices.ts';
 import { createRecoveryStore } from './recovery.ts';
 import { readEstimateInputs } from './estimate/inputs.ts';
+import { catalog } from '../../node-catalog/index.ts';
+import { runPreflight } from './preflight/index.ts';
 import { createSettingsStore } from './settings.ts';
 
 /** Native dialogs, supplied by the desktop shell. null: the user cancelled. */
@@ -149,6 +151,7 @@ export function createBackend(options: BackendOptions): Backend {
     updateSettings: (patch) => settings.updateSettings(patch),
     rememberRunContext: (name, choice) => settings.rememberRunContext(name, choice),
     readEstimateInputs: (request) => readEstimateInputs(request),
+    runPreflight: (request) => runPreflight(request.document, catalog, { target: request.target, context: request.context, ...(request.namespace ? { namespace: request.namespace } : {}) }),
     ...(options.runs ? pickRuns(options.runs) : createUnavailableRuns()),
   };
 

@@ -2,6 +2,7 @@
 import { runsEn } from '../runs/i18n.ts';
 import { estimateEn } from '../estimate/i18n.ts';
 import { parametersEn } from '../parameters/i18n.ts';
+import { preflightEn } from '../preflight/i18n.ts';
 import { monitoringEn } from '../monitoring/i18n.ts';
 import { backendEn } from '../shell/i18n.ts';
 
@@ -290,6 +291,7 @@ export const en = {
   monitoring: monitoringEn,
   estimate: estimateEn,
   parameters: parametersEn,
+  preflight: preflightEn,
   backend: backendEn,
 };
 

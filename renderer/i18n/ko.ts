@@ -2,6 +2,7 @@
 import { runsKo } from '../runs/i18n.ts';
 import { estimateKo } from '../estimate/i18n.ts';
 import { parametersKo } from '../parameters/i18n.ts';
+import { preflightKo } from '../preflight/i18n.ts';
 import { monitoringKo } from '../monitoring/i18n.ts';
 import { backendKo } from '../shell/i18n.ts';
 import type { Messages } from './en.ts';
@@ -291,5 +292,6 @@ export const ko: Messages = {
   monitoring: monitoringKo,
   estimate: estimateKo,
   parameters: parametersKo,
+  preflight: preflightKo,
   backend: backendKo,
 };

@@ -1,5 +1,5 @@
 /** Run: where (this machine, Kubeflow Pipelines, Argo Workflows), the cluster's context and namespace; Enter starts. */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KubeContextInfo } from '../../shared/api/runs.ts';
@@ -7,6 +7,7 @@ import type { RunTarget } from '../../shared/runs/types.ts';
 import { api } from '../api/client.ts';
 import { Modal } from '../dialogs/Modal.tsx';
 import { RunEstimate } from '../estimate/RunEstimate.tsx';
+import { RunPreflight } from '../preflight/RunPreflight.tsx';
 import { appStore, useAppStore } from '../store/index.ts';
 import { ClusterFields } from './ClusterFields.tsx';
 import { catalog } from '../../node-catalog/index.ts';
@@ -76,7 +77,9 @@ export function RunDialog() {
   }, [cluster, contexts]);
 
   const issues = useMemo(() => formIssues(form, { contexts, pipelineErrors }), [form, contexts, pipelineErrors]);
-  const blocked = issues.length > 0 || paramProblems.length > 0 || (cluster && !contexts);
+  const [preflightBlocked, setPreflightBlocked] = useState(false);
+  const onPreflightBlocked = useCallback((b: boolean) => setPreflightBlocked(b), []);
+  const blocked = issues.length > 0 || paramProblems.length > 0 || (cluster && !contexts) || (cluster && preflightBlocked);
 
   const start = async () => {
     if (blocked || busy) return;
@@ -132,6 +135,7 @@ export function RunDialog() {
         {remembered && <p className="muted small">{t('runs.dialog.remembered')}</p>}
         {cluster && <ClusterFields form={form} contexts={contexts} onChange={(patch) => setForm((f) => ({ ...f, ...patch }))} />}
         <RunParameters doc={doc} texts={paramTexts} problems={params.problems} onChange={(name, text) => setParamTexts((all) => ({ ...all, [name]: text }))} />
+        <RunPreflight target={form.target} context={form.context} namespace={form.namespace} direct={form.target === 'kfp' && form.kfpDirect} onBlockedChange={onPreflightBlocked} />
         <RunEstimate />
         {(issues.length > 0 || paramProblems.length > 0) && (
           <div className="run-issues" role="alert">

@@ -8,10 +8,11 @@ import type { AppApi } from './app.ts';
 import type { EstimateApi } from './estimate.ts';
 import type { FilesApi } from './files.ts';
 import type { NoticesApi } from './notices.ts';
+import type { PreflightApi } from './preflight.ts';
 import type { RecoveryApi } from './recovery.ts';
 import type { RunsApi } from './runs.ts';
 import type { SettingsApi } from './settings.ts';
 
-export interface PipewrightApi extends AppApi, FilesApi, RecoveryApi, SettingsApi, RunsApi, NoticesApi, EstimateApi {}
+export interface PipewrightApi extends AppApi, FilesApi, RecoveryApi, SettingsApi, RunsApi, NoticesApi, EstimateApi, PreflightApi {}
 
 export type ApiMethod = keyof PipewrightApi;

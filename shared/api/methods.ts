@@ -38,6 +38,7 @@ export const apiMethods = {
   listNotices: true,
   dismissNotice: true,
   readEstimateInputs: true,
+  runPreflight: true,
 } as const satisfies MethodTable<PipewrightApi>;
 
 export function isApiMethod(name: string): name is keyof PipewrightApi {

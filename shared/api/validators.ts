@@ -133,4 +133,12 @@ export const apiValidators = {
       datasetUris: z.array(z.string().min(1).max(MAX_TEXT)).max(1000),
     }),
   ]),
+  runPreflight: z.tuple([
+    z.strictObject({
+      document: documentSchema,
+      target: z.enum(['kfp', 'argo']),
+      context: z.string().min(1).max(MAX_TEXT),
+      namespace: z.string().max(253).optional(),
+    }),
+  ]),
 } as const satisfies ValidatorTable<PipewrightApi>;

@@ -67,6 +67,7 @@ test('Argo Workflows on the emulator: running then green, a streaming log, a gro
   await expect(check).toContainText(/Kubernetes API\s*✓ v1\.\d+/);
   await expect(check).toContainText(/Argo Workflows installed\s*✓ yes/);
   await expect(check).toContainText(/Allowed to create workflows\s*✓ yes/);
+  await expect(dialog.getByTestId('preflight')).toContainText('The cluster can run this pipeline now (namespace default)');
   await page.screenshot({ path: 'test-results/screenshots/run-cluster-dialog.png' });
   await dialog.getByLabel('Namespace').press('Enter');
   await expect(dialog).toBeHidden();
