@@ -18,6 +18,13 @@ import './runs.css';
 const TARGETS: RunTarget[] = ['local', 'kfp', 'argo'];
 const PHASES: RunPhase[] = ['pending', 'running', 'succeeded', 'failed', 'cancelled', 'error'];
 
+/** `name=value` words of a run's parameter values. */
+function parameterWords(values: Readonly<Record<string, string | number | boolean>> | undefined): string {
+  return Object.entries(values ?? {})
+    .map(([name, value]) => `${name}=${typeof value === 'string' ? JSON.stringify(value) : String(value)}`)
+    .join(' ');
+}
+
 export function RunsList() {
   const { t, i18n } = useTranslation();
   const units = useDurationUnits();
@@ -32,6 +39,8 @@ export function RunsList() {
   const [loadError, setLoadError] = useState<string | null>(null);
   const all = useMemo(() => Object.values(runs), [runs]);
   const list = useMemo(() => filterRuns(all, filter), [all, filter]);
+  // The run-time parameter values each run used, as a column when any listed run had some.
+  const withParams = list.some((r) => r.parameterValues && Object.keys(r.parameterValues).length > 0);
   const now = useNow(all.some((r) => !isTerminal(r)));
   const current = useAppStore((s) => s.doc.name);
 
@@ -85,6 +94,7 @@ export function RunsList() {
                 <th aria-label={t('runs.list.compare')} />
                 <th>{t('runs.list.run')}</th>
                 <th>{t('runs.list.pipeline')}</th>
+                {withParams && <th>{t('runs.list.parameters')}</th>}
                 <th>{t('runs.list.target')}</th>
                 <th>{t('runs.list.where')}</th>
                 <th>{t('runs.list.phase')}</th>
@@ -101,6 +111,11 @@ export function RunsList() {
                   </td>
                   <td className="mono">{r.id}</td>
                   <td>{r.pipelineName}</td>
+                  {withParams && (
+                    <td className="mono small run-params" title={parameterWords(r.parameterValues)}>
+                      {parameterWords(r.parameterValues)}
+                    </td>
+                  )}
                   <td>{t(`run.target.${r.target}`)}</td>
                   <td className="muted">{r.target === 'local' ? '—' : [r.context, r.namespace].filter(Boolean).join(' / ')}</td>
                   <td>

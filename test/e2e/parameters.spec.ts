@@ -97,4 +97,12 @@ test('parameters editor, binding, image and run dialog values, in Korean', async
   await expect
     .poll(async () => ((await rpc(request, 'listRuns')) as { pipelineName: string; phase: string }[]).find((r) => r.pipelineName === 'params-demo')?.phase, { timeout: 60_000 })
     .toMatch(/succeeded|failed/);
+
+  // The runs list shows the values the run used.
+  await app.keyboard.press('Escape');
+  await app.getByRole('tab', { name: '실행 기록' }).click();
+  const row = app.locator('.runs-table tbody tr').filter({ hasText: 'params-demo' }).first();
+  await expect(row.locator('.run-params')).toHaveText('min_length=40 param_1=false');
+  await expect(app.locator('.runs-table thead')).toContainText('매개변수');
+  await app.screenshot({ path: 'test-results/screenshots/parameters-runs-list.png' });
 });
