@@ -3,6 +3,7 @@
  * driver against the emulator or a real cluster): success with live phases, logs and metrics; a
  * failing step; pod hints; cancel; retry; reattach after a back-end restart.
  */
+import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunTarget } from '../../shared/runs/types.ts';
 import { emulatedMs, emulatorIt, emulatorOf, openClusterEnv } from './cluster-env.ts';
@@ -68,6 +69,22 @@ export function defineTargetScenarios(target: RunTarget): void {
       expect(ext?.workflowName).toBeTruthy();
       if (target === 'kfp') expect(ext?.kfpRunId).toMatch(/^[0-9a-f-]{36}$/);
       await expectCompleteLogs(started.id);
+    });
+
+    it('a run-time parameter value reaches the step pod as its own argument', async () => {
+      const doc = miniDocument();
+      doc.parameters = [{ name: 'min_len', type: 'integer', default: 10 }];
+      const pre = doc.nodes.find((n) => n.id === 'preprocess')!;
+      pre.params = { ...pre.params, min_chars: { $param: 'min_len' } };
+      const started = await h.start(target, { parameterValues: { min_len: 3 } }, doc);
+      const done = await h.finish(started.id);
+      expect(done.phase, done.message).toBe('succeeded');
+      expect((await h.manager.getRun(started.id)).parameterValues).toEqual({ min_len: 3 });
+      const podName = done.nodes.preprocess.podName!;
+      const pod = await env.kubeConfig().makeApiClient(CoreV1Api).readNamespacedPod({ name: podName, namespace: podNamespace(env, target) });
+      const main = pod.spec!.containers.find((c) => c.name === 'main')!;
+      const argv = [...(main.command ?? []), ...(main.args ?? [])];
+      expect(argv[argv.indexOf('--min_chars') + 1]).toBe('3');
     });
 
     emulatorIt('a failing step fails the run, skips its dependents and says why', SCRIPTED, async () => {
