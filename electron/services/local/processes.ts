@@ -3,6 +3,7 @@
  * stops everything it started: SIGTERM to the group, then SIGKILL after a grace period.
  */
 import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 
 export interface StageExit {
@@ -36,9 +37,35 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
+/**
+ * Whether any process of the group still runs. A zombie does not count: an orphaned member that
+ * exited waits for init to reap it, and some inits (a container's PID 1) are slow to, or never do.
+ */
 export function groupAlive(pgid: number): boolean {
-  return signalGroup(pgid, 0);
+  if (!signalGroup(pgid, 0)) return false;
+  if (!HAS_PROC) return true;
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return true;
+  }
+  for (const name of names) {
+    if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so read after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
+  }
+  return false;
 }
+
+const HAS_PROC = existsSync('/proc/self/stat');
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -48,7 +75,8 @@ function sleep(ms: number): Promise<void> {
 export async function stopGroup(pgid: number, graceMs: number): Promise<void> {
   if (!signalGroup(pgid, 'SIGTERM')) return;
   const deadline = Date.now() + graceMs;
-  while (groupAlive(pgid) && Date.now() < deadline) await sleep(25);
+  // Most groups are gone within milliseconds: look again soon, then every 25 ms.
+  for (let wait = 1; groupAlive(pgid) && Date.now() < deadline; wait = Math.min(25, wait * 2)) await sleep(wait);
   if (groupAlive(pgid)) signalGroup(pgid, 'SIGKILL');
   for (let i = 0; i < 200 && groupAlive(pgid); i++) await sleep(25);
 }
