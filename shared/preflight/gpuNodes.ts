@@ -133,3 +133,34 @@ export function gpuStepFinding(step: StepNeed, index: NodeIndex): PreflightFindi
     fix: `Start later, lower step ${node}'s GPUs to ${Math.max(1, free)} or pick a GPU product with free nodes.`,
   };
 }
+
+/**
+ * Steps of one level of the graph may start together: when their GPUs of one product add up to more than
+ * the nodes with that product have free now (each step already fitting alone), some of them will queue.
+ */
+export function gpuLevelFindings(steps: readonly StepNeed[], index: NodeIndex, alreadyFlagged: ReadonlySet<string>): PreflightFinding[] {
+  if (!index.free) return [];
+  const groups = new Map<string, { level: number; product?: string; res: string; gpus: number; ids: string[] }>();
+  for (const step of steps) {
+    if (step.gpus <= 0 || alreadyFlagged.has(step.id)) continue;
+    const key = `${step.level}\n${step.gpuProduct ?? ''}\n${step.gpuResource}`;
+    const group = groups.get(key) ?? { level: step.level, product: step.gpuProduct, res: step.gpuResource, gpus: 0, ids: [] };
+    group.gpus += step.gpus;
+    group.ids.push(step.id);
+    groups.set(key, group);
+  }
+  const findings: PreflightFinding[] = [];
+  for (const g of groups.values()) {
+    if (g.ids.length < 2) continue;
+    const nodes = index.nodes.filter((n) => n.ready && !n.unschedulable && (!g.product || n.labels[GPU_PRODUCT_LABEL] === g.product));
+    const free = nodes.reduce((sum, n) => sum + Math.max(0, index.free!.get(n.name)?.[g.res] ?? 0), 0);
+    if (g.gpus <= free) continue;
+    const shown = g.ids.length > 5 ? `${g.ids.slice(0, 5).join(', ')} and ${g.ids.length - 5} more` : g.ids.join(', ');
+    findings.push({
+      code: 'gpu-busy', severity: 'warning', node: null,
+      message: `Steps ${shown} can start together and ask for ${g.gpus} ${g.res}${g.product ? ` (${g.product})` : ''} at once; the nodes they may use have ${free} free now, so some will wait Pending for others to finish.`,
+      fix: 'Accept the queueing (the run still completes), or lower the GPUs per step so more run side by side.',
+    });
+  }
+  return findings;
+}

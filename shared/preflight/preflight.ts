@@ -1,5 +1,5 @@
 /** Pre-flight as a pure function: a run's needs and what was read from the cluster give the findings. */
-import { gpuStepFinding, indexNodes } from './gpuNodes.ts';
+import { gpuLevelFindings, gpuStepFinding, indexNodes } from './gpuNodes.ts';
 import { limitRangeFindings, pvcFindings, quotaFindings, secretFindings, withDefaults } from './namespace.ts';
 import type { RunNeeds } from './requirements.ts';
 import type { AccessCheck, ClusterSnapshot, Part, PreflightFinding, PreflightReport, PreflightTarget } from './types.ts';
@@ -69,10 +69,14 @@ export function preflightFindings(needs: RunNeeds, snap: ClusterSnapshot): Prefl
   findings.push(...unread('the pods running on the nodes', snap.pods, 'Listing pods in all namespaces needs a ClusterRole with list on pods; GPUs free now were not judged.'));
   if (snap.nodes.ok) {
     const index = indexNodes(snap.nodes.value, snap.pods.ok ? snap.pods.value : undefined);
+    const flagged = new Set<string>();
     for (const step of needs.steps) {
       const f = gpuStepFinding(step, index);
-      if (f) findings.push(f);
+      if (!f) continue;
+      findings.push(f);
+      flagged.add(step.id);
     }
+    findings.push(...gpuLevelFindings(needs.steps, index, flagged));
   }
   findings.push(...unread(`the LimitRanges of namespace ${ns}`, snap.limitRanges, 'Ask for list on limitranges in the namespace.'));
   const ranges = snap.limitRanges.ok ? snap.limitRanges.value : [];

@@ -74,6 +74,15 @@ describe('pre-flight against the emulator', () => {
     expect(busy.findings[0].message).toContain('gpu-a, 1 of 4 nvidia.com/gpu');
   });
 
+  it('parallel GPU steps that together need more than is free now: a warning naming them', async () => {
+    emulator.apply('nodes', gpuNode('gpu-a', H100, 4));
+    const wide = pipeline([step('data', 'dataset', { cpu: '1' }), ...['a', 'b', 'c'].map((id) => step(id, 'sft', { gpus: 2, gpuProduct: H100, cpu: '4', memory: '10Gi' }))]);
+    const report = await preflight(wide);
+    expect(report.ok).toBe(true);
+    expect(report.findings.map((f) => `${f.severity} ${f.code} ${f.node}`)).toEqual(['warning gpu-busy null']);
+    expect(report.findings[0].message).toBe('Steps a, b, c can start together and ask for 6 nvidia.com/gpu (NVIDIA-H100-80GB-HBM3) at once; the nodes they may use have 4 free now, so some will wait Pending for others to finish.');
+  });
+
   it('ResourceQuota: a step over the hard limit is an error; one over what is left a warning; CPU unset under a CPU quota an error', async () => {
     emulator.apply('nodes', gpuNode('gpu-a', H100, 8));
     emulator.apply('resourcequotas', { metadata: { name: 'gpu-quota', namespace: 'ml' }, spec: { hard: { 'requests.nvidia.com/gpu': '1', 'requests.cpu': '64' } } });
