@@ -21,6 +21,7 @@ import { createRecoveryStore } from './recovery.ts';
 import { readEstimateInputs } from './estimate/inputs.ts';
 import { catalog } from '../../node-catalog/index.ts';
 import { runPreflight } from './preflight/index.ts';
+import { createSchedulesService } from './schedules/service.ts';
 import { createSettingsStore } from './settings.ts';
 
 /** Native dialogs, supplied by the desktop shell. null: the user cancelled. */
@@ -111,6 +112,8 @@ export function createBackend(options: BackendOptions): Backend {
   const unsubscribeRuns = options.runs?.subscribe?.((event) => events.emit({ type: 'run', event }));
   const dialogs = options.dialogs;
   let documentState: DocumentState = { dirty: false, title: '', path: null };
+  // Local schedules fire while this back end is up (the app or browser mode), through its runs.
+  const schedules = createSchedulesService({ dataDir, runs: options.runs });
 
   const appInfo: AppInfo = {
     version: packageJson.version,
@@ -152,6 +155,7 @@ export function createBackend(options: BackendOptions): Backend {
     rememberRunContext: (name, choice) => settings.rememberRunContext(name, choice),
     readEstimateInputs: (request) => readEstimateInputs(request),
     runPreflight: (request) => runPreflight(request.document, catalog, { target: request.target, context: request.context, ...(request.namespace ? { namespace: request.namespace } : {}) }),
+    ...schedules.api,
     ...(options.runs ? pickRuns(options.runs) : createUnavailableRuns()),
   };
 
@@ -164,6 +168,7 @@ export function createBackend(options: BackendOptions): Backend {
     connectSession: (session) => recovery.connectSession(session),
     async close() {
       unsubscribeRuns?.();
+      schedules.stop();
       stopNotices();
       stopRecovery();
       await recovery.close();

@@ -11,8 +11,9 @@ import type { NoticesApi } from './notices.ts';
 import type { PreflightApi } from './preflight.ts';
 import type { RecoveryApi } from './recovery.ts';
 import type { RunsApi } from './runs.ts';
+import type { SchedulesApi } from './schedules.ts';
 import type { SettingsApi } from './settings.ts';
 
-export interface PipewrightApi extends AppApi, FilesApi, RecoveryApi, SettingsApi, RunsApi, NoticesApi, EstimateApi, PreflightApi {}
+export interface PipewrightApi extends AppApi, FilesApi, RecoveryApi, SettingsApi, RunsApi, NoticesApi, EstimateApi, PreflightApi, SchedulesApi {}
 
 export type ApiMethod = keyof PipewrightApi;

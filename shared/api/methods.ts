@@ -39,6 +39,10 @@ export const apiMethods = {
   dismissNotice: true,
   readEstimateInputs: true,
   runPreflight: true,
+  listSchedules: true,
+  addSchedule: true,
+  setSchedulePaused: true,
+  deleteSchedule: true,
 } as const satisfies MethodTable<PipewrightApi>;
 
 export function isApiMethod(name: string): name is keyof PipewrightApi {

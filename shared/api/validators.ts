@@ -141,4 +141,19 @@ export const apiValidators = {
       namespace: z.string().max(253).optional(),
     }),
   ]),
+  listSchedules: z.tuple([]),
+  addSchedule: z.tuple([
+    path,
+    z.strictObject({
+      name: z.string().min(1).max(63),
+      cron: z.string().min(1).max(200),
+      timezone: z.string().min(1).max(100),
+      maxConcurrency: z.number().int().min(1).max(10),
+      catchUp: z.boolean(),
+      parameters: z.record(z.string().max(63), z.union([z.string().max(MAX_TEXT), z.number(), z.boolean()])),
+      trigger: z.enum(['cron', 'data-changed']),
+    }),
+  ]),
+  setSchedulePaused: z.tuple([z.string().min(1).max(63), z.boolean()]),
+  deleteSchedule: z.tuple([z.string().min(1).max(63)]),
 } as const satisfies ValidatorTable<PipewrightApi>;
