@@ -5,6 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
 import { LogStreamParser } from '../../../shared/runs/parseStream.ts';
 import type { MetricRecord, NodePhase, RunEvent, RunPhase } from '../../../shared/runs/types.ts';
 import { Hasher } from './hashing.ts';
@@ -53,6 +54,8 @@ export class StageScheduler {
   private readonly running = new Map<string, Running>();
   private readonly failures: string[] = [];
   private freeGpus: string[];
+  /** params.yaml, parsed once per run. */
+  private params: Record<string, unknown> | null | undefined;
   private stopping: 'cancel' | 'detach' | undefined;
   private wake: () => void = () => {};
 
@@ -113,7 +116,8 @@ export class StageScheduler {
     const name = stage.name;
     this.state.set(name, 'starting');
     try {
-      const params = stageParams(stage, this.o.paramsYaml);
+      this.params ??= parse(this.o.paramsYaml) as Record<string, unknown> | null;
+      const params = stageParams(stage, this.params);
       const useCache = this.o.cache !== null && !this.o.uncached.has(name);
       const key = useCache ? await this.o.cache!.key(stage, this.o.workspace, params, this.hasher) : '';
       const hit = useCache ? await this.o.cache!.lookup(key) : undefined;

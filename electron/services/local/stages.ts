@@ -78,8 +78,9 @@ export function readStages(dvcYaml: string): LocalStage[] {
 }
 
 /** Each stage's parameters as `{ key: value }`, read from params.yaml (JSON text written by the DVC compiler). */
-export function stageParams(stage: LocalStage, paramsYaml: string): Record<string, unknown> {
-  const all = parse(paramsYaml) as Record<string, unknown> | null;
+export function stageParams(stage: LocalStage, paramsYaml: string | Record<string, unknown> | null): Record<string, unknown> {
+  // Parsed params.yaml may be passed in, so a run parses it once, not once per stage.
+  const all = typeof paramsYaml === 'string' ? (parse(paramsYaml) as Record<string, unknown> | null) : paramsYaml;
   const out: Record<string, unknown> = {};
   for (const key of stage.params) {
     let value: unknown = all;
