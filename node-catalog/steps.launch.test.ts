@@ -113,6 +113,45 @@ describe('no silent fallback', () => {
   });
 });
 
+describe('transformers engine, one process per GPU (stand-ins)', () => {
+  const calls = (log: string) => readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { call: string; kwargs: Record<string, unknown> });
+
+  it('rank 1 of 2 loads the whole model on its own GPU, sets DDP for LoRA, and writes nothing', async () => {
+    const log = join(work.dir, 'rank1.jsonl');
+    const out = join(work.dir, 'rank1-model');
+    const result = await runStep('gpu.py', [work.script('cpt'), '--engine', 'transformers', '--max_seq_length', '64', '--max_steps', '4', '--in-dataset', corpus, '--out-model', out],
+      { cwd: work.dir, env: { PYTHONPATH: STANDINS, STANDIN_LOG: log, WORLD_SIZE: '2', RANK: '1', LOCAL_RANK: '1' } });
+    expect(result.code, result.stderr).toBe(0);
+    const c = calls(log);
+    expect(c.find((x) => x.call === 'transformers.AutoModelForCausalLM.from_pretrained')!.kwargs.device_map).toEqual({ '': 1 });
+    expect(c.find((x) => x.call === 'transformers.TrainingArguments')!.kwargs.ddp_find_unused_parameters).toBe(false);
+    expect(result.metrics).toEqual([]);
+    expect(result.infos).toEqual([]);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('one process spreads the model over the GPUs (device_map auto)', async () => {
+    const log = join(work.dir, 'rank0.jsonl');
+    const result = await runStep('gpu.py', [work.script('cpt'), '--engine', 'transformers', '--max_seq_length', '64', '--max_steps', '4', '--in-dataset', corpus, '--out-model', join(work.dir, 'rank0-model')],
+      { cwd: work.dir, env: { PYTHONPATH: STANDINS, STANDIN_LOG: log } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(calls(log).find((x) => x.call === 'transformers.AutoModelForCausalLM.from_pretrained')!.kwargs.device_map).toBe('auto');
+  });
+
+  it('resumes from the last checkpoint-N in the checkpoint folder', async () => {
+    const log = join(work.dir, 'hf-resume.jsonl');
+    const ckpt = join(work.dir, 'hf-ckpt');
+    mkdirSync(join(ckpt, 'checkpoint-3'), { recursive: true });
+    mkdirSync(join(ckpt, 'checkpoint-7'), { recursive: true });
+    const result = await runStep('gpu.py', [work.script('cpt'), '--engine', 'transformers', '--max_seq_length', '64', '--max_steps', '9', '--in-dataset', corpus, '--out-model', join(work.dir, 'hf-resume')],
+      { cwd: work.dir, env: { PYTHONPATH: STANDINS, STANDIN_LOG: log, PIPEWRIGHT_CHECKPOINT_DIR: ckpt } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`resumed from step 7 (${join(ckpt, 'checkpoint-7')})`);
+    expect(calls(log).find((x) => x.call === 'transformers.Trainer.train')!.kwargs.resume_from_checkpoint).toBe(true);
+    expect(calls(log).find((x) => x.call === 'transformers.TrainingArguments')!.kwargs.output_dir).toBe(ckpt);
+  });
+});
+
 describe('warmup', () => {
   const run = async (version: string, extra: string[]) => {
     const log = join(work.dir, `warmup-${version}-${extra.join('')}.jsonl`);

@@ -115,9 +115,10 @@ def _load_unsloth(params, upstream):
     unsloth = require("unsloth", "pip install unsloth", "engine unsloth")
     name = upstream["path"] if upstream else params["base_model"]
     checkpointing = "unsloth" if params["gradient_checkpointing"] else False
+    placement = {"device_map": {"": int(os.environ.get("LOCAL_RANK", "0") or 0)}} if world_size() > 1 else {}
     model, tokenizer = unsloth.FastLanguageModel.from_pretrained(
         model_name=name, max_seq_length=params["max_seq_length"], dtype=None, load_in_4bit=params["load_in_4bit"],
-        use_gradient_checkpointing=checkpointing,
+        use_gradient_checkpointing=checkpointing, **placement,
     )
     if hasattr(model, "peft_config"):
         for pname, weight in model.named_parameters():
@@ -194,6 +195,8 @@ def train_hf(engine, kind, params, examples, out_dir, upstream, reporter, extra)
     started = time.time()
     checkpoints, resume = _checkpoint_dir()
     arguments = _training_arguments(torch, params, checkpoints, is_importable("bitsandbytes"))
+    if world_size() > 1:
+        arguments["ddp_find_unused_parameters"] = False  # LoRA leaves the frozen base without gradients
     if engine == "unsloth":
         model, tokenizer = _load_unsloth(params, upstream)
         trainer = _unsloth_trainer(kind, params, model, tokenizer, examples, arguments)

@@ -29,7 +29,7 @@ def load_transformers_model(torch, params, upstream, trainable):
             quantization = transformers.BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True, bnb_4bit_compute_dtype=dtype)
         else:
             warn("load_in_4bit needs a CUDA GPU and bitsandbytes (pip install bitsandbytes); loading %s unquantized" % base)
-    model = transformers.AutoModelForCausalLM.from_pretrained(base, torch_dtype=dtype, quantization_config=quantization, device_map="auto" if cuda else None)
+    model = transformers.AutoModelForCausalLM.from_pretrained(base, torch_dtype=dtype, quantization_config=quantization, device_map=_device_map(cuda))
     tokenizer_source = upstream["path"] if upstream and os.path.isfile(os.path.join(upstream["path"], "tokenizer_config.json")) else base
     tokenizer = transformers.AutoTokenizer.from_pretrained(tokenizer_source)
     if tokenizer.pad_token is None:
@@ -43,3 +43,12 @@ def load_transformers_model(torch, params, upstream, trainable):
                                  target_modules=params["target_modules"], bias="none", task_type="CAUSAL_LM")
         model = peft.get_peft_model(model, config)
     return model, tokenizer
+
+
+def _device_map(cuda):
+    """One process per GPU (WORLD_SIZE > 1): the whole model on this process's GPU; one process: spread over the GPUs."""
+    if not cuda:
+        return None
+    if int(os.environ.get("WORLD_SIZE", "1") or 1) > 1:
+        return {"": int(os.environ.get("LOCAL_RANK", "0") or 0)}
+    return "auto"
