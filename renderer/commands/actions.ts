@@ -47,6 +47,7 @@ export const actions: readonly Action[] = [
   { id: 'file.saveAs', group: 'file', label: 'action.saveAs', kbd: ['Mod+Shift+S'], run: saveDocumentAs },
   { id: 'file.export', group: 'file', label: 'action.export', kbd: ['Mod+E'], run: exportCompiled },
   { id: 'file.exportMonitoring', group: 'file', label: 'monitoring.export.action', kbd: [], run: exportMonitoring },
+  { id: 'run.schedules', group: 'run', label: 'schedules.action', kbd: [], run: () => appStore.getState().openDialog({ kind: 'schedules' }) },
   { id: 'edit.undo', group: 'edit', label: 'action.undo', kbd: ['Mod+Z'], run: () => appStore.getState().undo(), undoable: true },
   { id: 'edit.redo', group: 'edit', label: 'action.redo', kbd: ['Mod+Shift+Z', 'Mod+Y'], run: () => appStore.getState().redo(), undoable: true },
   {

@@ -9,6 +9,7 @@ import { Modal } from './Modal.tsx';
 import { NewDialog } from './NewDialog.tsx';
 import { SettingsDialog } from './SettingsDialog.tsx';
 import { RunDialog } from '../runs/RunDialog.tsx';
+import { SchedulesDialog } from '../schedules/SchedulesDialog.tsx';
 
 function AboutDialog() {
   const { t } = useTranslation();
@@ -49,5 +50,7 @@ export function Dialogs() {
       return <FileDialog dialog={dialog} />;
     case 'about':
       return <AboutDialog />;
+    case 'schedules':
+      return <SchedulesDialog />;
   }
 }

@@ -4,6 +4,7 @@ import { estimateEn } from '../estimate/i18n.ts';
 import { parametersEn } from '../parameters/i18n.ts';
 import { preflightEn } from '../preflight/i18n.ts';
 import { monitoringEn } from '../monitoring/i18n.ts';
+import { schedulesEn } from '../schedules/i18n.ts';
 import { backendEn } from '../shell/i18n.ts';
 
 export const en = {
@@ -289,6 +290,7 @@ export const en = {
   about: { title: 'About Pipewright', body: 'Draw, check, compile, run and watch Korean LLM training pipelines.' },
   runs: runsEn,
   monitoring: monitoringEn,
+  schedules: schedulesEn,
   estimate: estimateEn,
   parameters: parametersEn,
   preflight: preflightEn,

@@ -14,6 +14,7 @@ const PATHS: Record<string, string> = {
   recent: 'M12 22a10 10 0 1 0 0-20a10 10 0 1 0 0 20 M12 7v5l3 3',
   chevron: 'M6 9l6 6 6-6',
   monitoring: 'M3 20h18 M5 16l4-5 4 3 6-8 M17 6h2v2',
+  schedule: 'M21 12a9 9 0 1 1-18 0a9 9 0 1 1 18 0 M12 7v5l3 2',
 };
 
 export function Icon({ name, size = 16 }: { name: keyof typeof PATHS | string; size?: number }) {

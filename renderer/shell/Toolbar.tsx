@@ -62,6 +62,7 @@ export function Toolbar() {
       <nav className="tool-group" aria-label={t('toolbar.run')}>
         <ToolButton action="file.export" icon="export" text />
         <ToolButton action="file.exportMonitoring" icon="monitoring" />
+        <ToolButton action="run.schedules" icon="schedule" />
         <ToolButton action="run.start" icon="run" text primary />
       </nav>
       {errors && <span className="sr-only">{t('toolbar.blockedHint')}</span>}

@@ -27,7 +27,8 @@ export type DialogState =
   | { kind: 'recovery'; entries: RecoveryEntry[] }
   | { kind: 'save-conflict'; path: string; message: string; saveAs: boolean }
   | { kind: 'confirm-discard'; then: 'new' | 'open' | 'open-recent'; path?: string }
-  | { kind: 'about' };
+  | { kind: 'about' }
+  | { kind: 'schedules' };
 
 /** Where the renderer runs, learnt from the back end at start-up. */
 export interface SessionInfo {
