@@ -65,6 +65,7 @@ export interface Backend {
 const RUNS_METHODS = [
   'listContexts',
   'testConnection',
+  'listKfpExperiments',
   'startRun',
   'cancelRun',
   'retryRun',

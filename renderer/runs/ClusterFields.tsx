@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { ConnectionCheck, KubeContextInfo } from '../../shared/api/runs.ts';
 import { api } from '../api/client.ts';
 import { ConnectionCheckView } from './ConnectionCheckView.tsx';
+import { KfpExperimentField } from './KfpExperimentField.tsx';
 import type { RunForm } from './runDialogModel.ts';
 import { isNamespace } from './runDialogModel.ts';
 
@@ -67,6 +68,7 @@ export function ClusterFields({ form, contexts, onChange }: Props) {
             <input id="run-kfp-token" type="password" value={form.kfpToken} autoComplete="off" title={t('runs.dialog.kfpTokenHelp')} onChange={(e) => change({ kfpToken: e.target.value })} />
           </>
         )}
+        {form.target === 'kfp' && <KfpExperimentField form={form} onChange={change} />}
       </div>
       <div className="connection-test">
         <button type="button" className="button" disabled={testing || !form.context || !isNamespace(form.namespace.trim())} onClick={() => void test()}>

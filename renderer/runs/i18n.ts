@@ -6,6 +6,10 @@ export const runsEn = {
   time: { s: '{{n}} s', min: '{{n}} min', h: '{{n}} h' },
   dialog: {
     kfpDirect: 'Reach the KFP API at a URL (instead of through the cluster’s service proxy)',
+    experiment: 'Experiment',
+    experimentNew: 'New experiment “{{name}}”: created when the run starts',
+    experimentCount: '{{count}} experiments on the server; pick one or type a new name',
+    experimentsFailed: 'Could not list the experiments: {{message}}',
     kfpUrl: 'KFP API URL',
     kfpToken: 'Bearer token',
     kfpTokenHelp: 'Sent to the back end for this run only; never saved.',
@@ -169,6 +173,10 @@ export const runsKo: Leaves<typeof runsEn> = {
   time: { s: '{{n}}초', min: '{{n}}분', h: '{{n}}시간' },
   dialog: {
     kfpDirect: 'KFP API에 URL로 직접 연결 (클러스터 서비스 프록시 대신)',
+    experiment: '실험',
+    experimentNew: '새 실험 “{{name}}”: 실행을 시작할 때 만들어집니다',
+    experimentCount: '서버에 실험 {{count}}개; 고르거나 새 이름을 입력하세요',
+    experimentsFailed: '실험 목록을 가져오지 못했습니다: {{message}}',
     kfpUrl: 'KFP API URL',
     kfpToken: 'Bearer 토큰',
     kfpTokenHelp: '이번 실행에만 백엔드로 보내며 저장하지 않습니다.',

@@ -6,7 +6,7 @@ import type { RunForm } from './runDialogModel.ts';
 
 const doc: PipelineDocument = { format: 'pipewright.pipeline/v2', name: 'smoke', settings: { namespace: 'kubeflow' }, nodes: [], edges: [] };
 const ctx = (name: string, over: Partial<KubeContextInfo> = {}): KubeContextInfo => ({ name, cluster: name, user: 'u', server: 'https://k', current: false, ...over });
-const form = (over: Partial<RunForm> = {}): RunForm => ({ target: 'argo', context: 'emu', namespace: 'default', kfpDirect: false, kfpUrl: '', kfpToken: '', ...over });
+const form = (over: Partial<RunForm> = {}): RunForm => ({ target: 'argo', context: 'emu', namespace: 'default', kfpDirect: false, kfpUrl: '', kfpToken: '', experiment: '', ...over });
 
 describe('run form', () => {
   it.each([
@@ -54,6 +54,9 @@ describe('run form', () => {
     expect(runRequest(form({ namespace: ' ml ' }), doc)).toEqual({ document: doc, target: 'argo', context: 'emu', namespace: 'ml' });
     expect(runRequest(form({ target: 'kfp', kfpDirect: true, kfpUrl: ' http://k:8888 ', kfpToken: 't' }), doc)).toMatchObject({ kfpUrl: 'http://k:8888', kfpToken: 't' });
     expect(runRequest(form({ target: 'kfp', kfpDirect: false, kfpUrl: 'http://k' }), doc)).not.toHaveProperty('kfpUrl');
+    expect(runRequest(form({ target: 'kfp', experiment: ' tuning ' }), doc)).toMatchObject({ experiment: 'tuning' });
+    expect(runRequest(form({ target: 'kfp', experiment: '' }), doc)).not.toHaveProperty('experiment');
+    expect(runRequest(form({ target: 'argo', experiment: 'x' }), doc)).not.toHaveProperty('experiment');
   });
 
   it('remembers target, context and namespace, never a token', () => {

@@ -12,6 +12,8 @@ export interface RunForm {
   kfpDirect: boolean;
   kfpUrl: string;
   kfpToken: string;
+  /** KFP: the experiment (empty: Default); one that does not exist is created when the run starts. */
+  experiment: string;
 }
 
 /** An i18n key under `runs.dialog` and its values. */
@@ -35,6 +37,7 @@ export function initialForm(doc: PipelineDocument, remembered: RunContextChoice 
     kfpDirect: false,
     kfpUrl: '',
     kfpToken: '',
+    experiment: '',
   };
 }
 
@@ -72,6 +75,7 @@ export function runRequest(form: RunForm, document: PipelineDocument): StartRunR
     request.kfpUrl = form.kfpUrl.trim();
     if (form.kfpToken) request.kfpToken = form.kfpToken;
   }
+  if (form.target === 'kfp' && form.experiment.trim() !== '') request.experiment = form.experiment.trim();
   return request;
 }
 

@@ -26,6 +26,7 @@ export const apiMethods = {
   rememberRunContext: true,
   listContexts: true,
   testConnection: true,
+  listKfpExperiments: true,
   startRun: true,
   cancelRun: true,
   retryRun: true,

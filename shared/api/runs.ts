@@ -1,5 +1,5 @@
 /** The runs half of the renderer <-> back end contract. Served by electron/services/runs. */
-import type { LogLine, MetricRecord, RunEvent, RunRecord, RunSummary, StartRunRequest } from '../runs/types.ts';
+import type { KfpEndpointRequest, LogLine, MetricRecord, RunEvent, RunRecord, RunSummary, StartRunRequest } from '../runs/types.ts';
 
 export interface KubeContextInfo {
   name: string;
@@ -57,6 +57,8 @@ export interface NodeArtifacts {
 export interface RunsApi {
   listContexts(): Promise<KubeContextInfo[]>;
   testConnection(context: string, namespace: string): Promise<ConnectionCheck>;
+  /** KFP: the experiments' names, to choose one for a run (a new name is created when the run starts). */
+  listKfpExperiments(request: KfpEndpointRequest): Promise<string[]>;
   startRun(request: StartRunRequest): Promise<RunSummary>;
   cancelRun(runId: string): Promise<void>;
   retryRun(runId: string): Promise<RunSummary>;

@@ -149,6 +149,9 @@ export interface RunRecord extends RunSummary {
   parameterValues?: Record<string, string | number | boolean>;
 }
 
+/** Where a KFP API is: through a context's service proxy, or a URL with a bearer token. */
+export type KfpEndpointRequest = Pick<StartRunRequest, 'context' | 'namespace' | 'kfpUrl' | 'kfpToken'>;
+
 export interface StartRunRequest {
   document: PipelineDocument;
   target: RunTarget;

@@ -139,6 +139,10 @@ test('Kubeflow Pipelines on the emulator (through the service proxy): the pipeli
   await dialog.getByLabel(/Reach the KFP API at a URL/).uncheck();
   await dialog.getByRole('button', { name: 'Test connection' }).click();
   await expect(dialog.getByTestId('connection-check')).toContainText(/Kubeflow Pipelines API reachable\s*✓ yes/);
+  // The experiment: the server's list is offered; a new name is created when the run starts.
+  await expect(dialog.getByTestId('kfp-experiment-note')).toContainText(/\d+ experiments on the server/);
+  await dialog.getByLabel('Experiment', { exact: true }).fill('ko-tuning');
+  await expect(dialog.getByTestId('kfp-experiment-note')).toHaveText('New experiment “ko-tuning”: created when the run starts');
   await dialog.getByTestId('run-start').click();
   await expect(dialog).toBeHidden();
 

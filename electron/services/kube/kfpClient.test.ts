@@ -25,6 +25,18 @@ describe('KfpClient at a URL', () => {
     expect(auth).toBe('Bearer t0k');
   });
 
+  it('lists the experiments of a namespace by name (the run dialog offers them)', async () => {
+    let query = '';
+    const url = await serve((req, res) => {
+      query = req.url ?? '';
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ experiments: [{ experiment_id: 'a', display_name: 'Default' }, { experiment_id: 'b', display_name: 'ko-tuning' }], total_size: 2 }));
+    });
+    expect(await new KfpClient({ url }).listExperiments('team-a')).toEqual(['Default', 'ko-tuning']);
+    expect(query).toMatch(/^\/pipeline\/apis\/v2beta1\/experiments\?/);
+    expect(query).toContain('namespace=team-a');
+  });
+
   it('says so when a sign-in page answers instead of KFP', async () => {
     const url = await serve((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/html' });

@@ -207,6 +207,15 @@ export class KfpClient {
     return res.pipeline_versions?.[0];
   }
 
+  /** The experiments' names, as the run dialog offers them (`--experiment` and a run create one that is missing). */
+  async listExperiments(namespace?: string): Promise<string[]> {
+    const res = await this.send<{ experiments?: KfpExperiment[] }>(
+      { method: 'GET', path: '/apis/v2beta1/experiments', query: { page_size: '200', sort_by: 'created_at desc', namespace } },
+      'list experiments',
+    );
+    return (res.experiments ?? []).map((e) => e.display_name).filter((n): n is string => typeof n === 'string');
+  }
+
   async ensureExperiment(name: string, namespace?: string): Promise<KfpExperiment> {
     const filter = JSON.stringify({ predicates: [{ key: 'display_name', operation: 'EQUALS', string_value: name }] });
     const res = await this.send<{ experiments?: KfpExperiment[] }>(

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { compileKfp, kfpDocuments } from '../../../shared/compile/kfp.ts';
-import type { StartRunRequest } from '../../../shared/runs/types.ts';
+import type { KfpEndpointRequest, StartRunRequest } from '../../../shared/runs/types.ts';
 import type { PipelineParameterValue } from '../../../shared/pipeline/types.ts';
 import { pipelineParameterValue } from '../../../shared/compile/kfp/dag.ts';
 import type { RunContext, RunHandle, RunTargetDriver } from '../runs/target.ts';
@@ -71,6 +71,14 @@ export class KfpDriver implements RunTargetDriver {
       if (required) throw error;
       return undefined;
     }
+  }
+
+  /** The experiments of the KFP the request would reach (service proxy of its context, or its URL and token). */
+  async listExperiments(request: KfpEndpointRequest): Promise<string[]> {
+    const client = request.kfpUrl
+      ? new KfpClient({ url: request.kfpUrl, token: request.kfpToken })
+      : new KfpClient({ kubeConfig: this.options.kubeConfigFor(request.context), serviceNamespace: this.options.kfpNamespace });
+    return client.listExperiments(request.namespace || undefined);
   }
 
   private client(ctx: RunContext): { client: KfpClient; kc?: KubeConfig } {

@@ -9,7 +9,7 @@ import { readNodeArtifacts } from './artifacts.ts';
 import { readMlflowMetricHistory } from '../mlflow/history.ts';
 import type { ConnectionCheck, KubeContextInfo, LogPage, RunEventListener, RunEventSource, RunsApi } from '../../../shared/api/runs.ts';
 import { TERMINAL_RUN_PHASES } from '../../../shared/runs/types.ts';
-import type { MetricRecord, RunRecord, RunSummary, RunTarget, StartRunRequest } from '../../../shared/runs/types.ts';
+import type { KfpEndpointRequest, MetricRecord, RunRecord, RunSummary, RunTarget, StartRunRequest } from '../../../shared/runs/types.ts';
 import { catalog } from '../../../node-catalog/index.ts';
 import { runParameterValues } from '../../../shared/pipeline/parameters.ts';
 import { ActiveRun } from './activeRun.ts';
@@ -84,6 +84,12 @@ export class RunManager implements RunsApi, RunEventSource {
 
   listContexts(): Promise<KubeContextInfo[]> {
     return this.options.kube ? this.options.kube.listContexts() : Promise.reject(new Error('Cluster connections are not available here'));
+  }
+
+  async listKfpExperiments(request: KfpEndpointRequest): Promise<string[]> {
+    const driver = this.drivers.get('kfp') as (RunTargetDriver & { listExperiments?(r: KfpEndpointRequest): Promise<string[]> }) | undefined;
+    if (!driver?.listExperiments) throw new Error('Kubeflow Pipelines is not available here');
+    return driver.listExperiments(request);
   }
 
   testConnection(context: string, namespace: string): Promise<ConnectionCheck> {
