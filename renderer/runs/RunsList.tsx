@@ -116,7 +116,15 @@ export function RunsList() {
                       {parameterWords(r.parameterValues)}
                     </td>
                   )}
-                  <td>{t(`run.target.${r.target}`)}</td>
+                  <td>
+                    {t(`run.target.${r.target}`)}
+                    {r.scheduledBy && (
+                      <span className="run-scheduled-badge" title={r.scheduledBy}>
+                        {' '}
+                        · {t('schedules.scheduledBadge')}
+                      </span>
+                    )}
+                  </td>
                   <td className="muted">{r.target === 'local' ? '—' : [r.context, r.namespace].filter(Boolean).join(' / ')}</td>
                   <td>
                     <span className={`run-phase-badge phase-${r.phase}`} title={r.message}>

@@ -28,6 +28,7 @@ export const schedulesEn = {
   last: 'Last: {{outcome}} {{at}}',
   outcome: { started: 'started a run', unchanged: 'data unchanged, no run', skipped: 'missed', failed: 'failed' },
   failed: 'Could not change the schedules: {{message}}',
+  scheduledBadge: 'scheduled',
   cluster: 'For Argo or KFP: `pipewright schedule FILE --target argo|kfp` creates a CronWorkflow or a recurring run on the cluster.',
 };
 
@@ -62,5 +63,6 @@ export const schedulesKo: Leaves<typeof schedulesEn> = {
   last: '마지막: {{outcome}} {{at}}',
   outcome: { started: '실행 시작', unchanged: '데이터 변화 없음, 실행 안 함', skipped: '놓침', failed: '실패' },
   failed: '일정을 바꾸지 못했습니다: {{message}}',
+  scheduledBadge: '예약 실행',
   cluster: 'Argo나 KFP에서는 `pipewright schedule FILE --target argo|kfp`가 클러스터에 CronWorkflow나 반복 실행을 만듭니다.',
 };

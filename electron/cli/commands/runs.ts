@@ -41,7 +41,7 @@ export const command: CliCommand = {
       const open = !TERMINAL_RUN_PHASES.includes(run.phase);
       const orphaned = open && (await ownerState(manager.history.dir(run.id))) === 'none';
       const started = run.createdAt.replace('T', ' ').slice(0, 19);
-      const row = [run.id, run.pipelineName, run.target, orphaned ? `${run.phase} (interrupted)` : run.phase, started, durationOf(run.createdAt, run.finishedAt), nodeCounts(run)];
+      const row = [run.id, run.pipelineName, run.scheduledBy ? `${run.target} (scheduled: ${run.scheduledBy})` : run.target, orphaned ? `${run.phase} (interrupted)` : run.phase, started, durationOf(run.createdAt, run.finishedAt), nodeCounts(run)];
       if (withParams) row.push(formatParamValues(run.parameterValues));
       rows.push(row);
     }

@@ -43,3 +43,11 @@ it('the app\'s schedules: added from a saved pipeline, fired through the runs se
   await service.api.deleteSchedule('weekly');
   expect((await service.api.listSchedules()).schedules).toEqual([]);
 });
+
+it('a run a schedule started keeps "scheduledBy" in its summary (the runs list marks it scheduled)', async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pw-sched-sum-'));
+  const { toSummary } = await import('../runs/history.ts');
+  const base = { id: 'r1', pipelineName: 'p', target: 'local' as const, phase: 'running' as const, createdAt: '2026-12-05T00:00:00Z', nodes: {} };
+  expect(toSummary({ ...base, scheduledBy: 'local:weekly' }).scheduledBy).toBe('local:weekly');
+  expect('scheduledBy' in toSummary(base)).toBe(false);
+});
