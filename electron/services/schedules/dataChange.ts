@@ -74,6 +74,10 @@ export function dataChanges(before: readonly DataFingerprint[], now: readonly Da
       out.push(`${where}: now reads ${f.uri} (was ${prev.uri ?? 'nothing'})`);
       continue;
     }
+    if (prev.sha256 === undefined) {
+      out.push(`${where}: the last successful run has no fingerprint of it to compare with (${prev.unavailable ?? 'none kept'})`);
+      continue;
+    }
     if (prev.sha256 === f.sha256) continue;
     if (prev.objects && f.objects) {
       const added = Object.keys(f.objects).filter((k) => !(k in prev.objects!));

@@ -206,6 +206,12 @@ describe('dataset fingerprints', () => {
     expect(none.find((f) => f.nodeId === 'corpus')!.unavailable).toMatch(/AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set/);
   });
 
+  it('a remote input the last run did not fingerprint counts as changed, and says so', () => {
+    const before = [{ nodeId: 'corpus', param: 'uri', uri: 's3://datasets/ko/', unavailable: 'remote (s3), read by the step' }];
+    const now = [{ nodeId: 'corpus', param: 'uri', uri: 's3://datasets/ko/', sha256: 'c'.repeat(64), objects: {} }];
+    expect(dataChanges(before, now)).toEqual(['node "corpus" (s3://datasets/ko/): the last successful run has no fingerprint of it to compare with (remote (s3), read by the step)']);
+  });
+
   it('local files: by content', async () => {
     const file = join(dir, 'corpus.jsonl');
     await writeFile(file, '{"text": "안녕"}\n');
