@@ -3,13 +3,26 @@
 // `npm install`) while it is newer than every source file; otherwise the TypeScript sources through
 // tsx, which is slower, and says so on a terminal.
 import { existsSync } from 'node:fs';
-import { prebuiltCliIsFresh } from '../scripts/build-cli.mjs';
+import { buildCli, prebuiltCliIsFresh } from '../scripts/build-cli.mjs';
 
 const prebuilt = new URL('../dist/cli/main.mjs', import.meta.url);
 const fromSources = process.env.PIPEWRIGHT_CLI_FROM_SOURCES === '1';
 
+// The repository's .npmrc turns install scripts off (Electron's download), so `npm install` never runs
+// `prepare`: the first command after an install or a source change builds the bundle (about a second).
+async function freshBundle() {
+  if (prebuiltCliIsFresh()) return true;
+  try {
+    await buildCli();
+    return prebuiltCliIsFresh();
+  } catch (err) {
+    if (process.stderr.isTTY) process.stderr.write(`note: building the prebuilt CLI failed (${err instanceof Error ? err.message : err}).\n`);
+    return false;
+  }
+}
+
 let runCli;
-if (!fromSources && prebuiltCliIsFresh()) {
+if (!fromSources && (await freshBundle())) {
   ({ runCli } = await import(prebuilt.href));
 } else {
   if (process.stderr.isTTY && !fromSources) {
