@@ -126,7 +126,11 @@ test('runs list: filter, compare two runs, open one on the canvas, delete one', 
   await expect(app.getByLabel('실행 찾기')).toBeVisible();
   await expect(app.locator(`.runs-table tr[data-run-id="${RUN_B}"]`)).toContainText('성공');
   await app.screenshot({ path: 'test-results/screenshots/run-history-ko.png' });
-  await openRunsTab(app, '실행');
+  // The run panel on a run with a loss chart (the latest run is whatever the test before left behind).
+  await app.locator(`.runs-table tr[data-run-id="${RUN_B}"]`).getByRole('button', { name: '열기' }).click();
+  await expect(app.locator('.run-panel')).toHaveAttribute('data-run-id', RUN_B);
+  await app.locator('.run-nodes li[data-node-id="cpt"]').click();
+  await expect.poll(() => chartPoints(app, 'loss')).toBe(8);
   await expect(app.locator('.run-header')).toContainText('걸린 시간');
   await app.screenshot({ path: 'test-results/screenshots/run-panel-ko.png' });
   await app.emulateMedia({ colorScheme: 'dark' });

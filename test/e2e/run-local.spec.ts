@@ -3,6 +3,8 @@
  * engine really trains (about a minute on two cores); steps turn green one by one, CPT and SFT draw loss
  * charts with points, the eval node reports its metrics. Screenshots: in progress and finished.
  */
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { expect, test } from './fixtures.ts';
 import { nodeCard } from './helpers.ts';
 import { chartPoints, growPanel, logTotal, newFromTemplate, phaseOf, phasesSeen, recordPhases, showNodeInPanel } from './run-helpers.ts';
@@ -12,6 +14,8 @@ test.use({ viewport: { width: 1920, height: 1080 }, colorScheme: 'light' });
 test.setTimeout(300_000);
 
 test('quickstart: the Korean smoke template trains end to end on this machine, watched live', async ({ app }) => {
+  // A fresh start: another test may have run this template and left its stages in the local stage cache.
+  rmSync(path.join(process.env.PIPEWRIGHT_E2E_DATADIR!, 'cache', 'local'), { recursive: true, force: true });
   await newFromTemplate(app, /Korean LLM \(smoke\)/, 9);
   await recordPhases(app);
 
