@@ -65,6 +65,12 @@ describe('deploy step in a cluster', () => {
     const endpoint = JSON.parse(readFileSync(join(work.dir, 'plain', 'endpoint.json'), 'utf8'));
     expect(endpoint).toMatchObject({ applied: true, phase: 'Healthy', namespace: 'inference', url: 'http://pipewright-serve.inference.svc.cluster.local:8080/v1' });
     expect(result.stdout).toMatch(/deploy: Deployment inference\/pipewright-serve is Healthy( at http:\/\/203\.0\.113\.10:8080\/v1)?/);
+    // What was applied, for the run panel of a cluster run: one PIPEWRIGHT_APPLIED line per object, its YAML as sent.
+    const applied = result.stdout.split('\n').filter((l) => l.startsWith('PIPEWRIGHT_APPLIED ')).map((l) => JSON.parse(l.slice('PIPEWRIGHT_APPLIED '.length)) as { file: string; kind: string; name: string; namespace: string; generation?: number; yaml: string });
+    expect(applied.map((a) => [a.file, a.kind, a.name, a.namespace])).toEqual([['service.yaml', 'Service', 'pipewright-serve', 'inference'], ['deployment.yaml', 'Deployment', 'pipewright-serve', 'inference']]);
+    expect(applied[1].generation).toBe(deployment.metadata.generation);
+    expect(parse(applied[1].yaml)).toEqual(parse(readFileSync(join(work.dir, 'plain', 'deployment.yaml'), 'utf8')));
+    expect((parse(applied[0].yaml) as { spec: { ports: Array<{ port: number }> } }).spec.ports[0].port).toBe(8080);
   });
 
   it('a local run only renders, even with a cluster reachable', async () => {

@@ -207,11 +207,20 @@ def check_params(p):
 # --- following what the controllers do ---
 
 DEPLOY_PREFIX = "PIPEWRIGHT_DEPLOY "
+APPLIED_PREFIX = "PIPEWRIGHT_APPLIED "
 
 
 def emit_deploy(state):
     """One PIPEWRIGHT_DEPLOY line: what the node shows live (shared/runs parses it)."""
     sys.stdout.write(DEPLOY_PREFIX + json.dumps({k: v for k, v in state.items() if v is not None}, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def emit_applied(file, doc, namespace, applied):
+    """One PIPEWRIGHT_APPLIED line per object applied: the run panel shows a cluster run's manifests from them."""
+    record = {"file": file, "kind": doc["kind"], "name": doc["metadata"]["name"], "namespace": namespace,
+              "generation": ((applied or {}).get("metadata") or {}).get("generation"), "yaml": to_yaml(doc)}
+    sys.stdout.write(APPLIED_PREFIX + json.dumps({k: v for k, v in record.items() if v is not None}, ensure_ascii=False) + "\n")
     sys.stdout.flush()
 
 
@@ -304,6 +313,7 @@ def apply_and_follow(client, docs, params, name):
     for file in APPLY_ORDER:
         if file in docs:
             applied = client.apply(docs[file], namespace)
+            emit_applied(file, docs[file], namespace, applied)
             say("applied %s %s/%s (server-side apply, field manager %s, generation %s)" % (
                 docs[file]["kind"], namespace, name if file != "analysis-template.yaml" else docs[file]["metadata"]["name"], FIELD_MANAGER,
                 ((applied or {}).get("metadata") or {}).get("generation")))

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { NodeArtifacts } from '../../shared/api/runs.ts';
 import { api } from '../api/client.ts';
+import { ManifestsView } from './ManifestsView.tsx';
 
 function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -38,6 +39,7 @@ export function ArtifactsPane({ runId, nodeId, finished }: { runId: string; node
       {error && <p className="error">{t('runs.artifacts.failed', { message: error })}</p>}
       {!data && !error && <p className="muted">{t('runs.artifacts.loading')}</p>}
       {data && !data.available && <p className="muted">{t(`runs.artifacts.${data.reason ?? 'no-outputs'}`)}</p>}
+      {data && !data.available && data.manifests && data.manifests.length > 0 && <ManifestsView runId={runId} nodeId={nodeId} manifests={data.manifests} />}
       {data?.available && (
         <>
           <table className="artifacts-files">
@@ -84,12 +86,7 @@ export function ArtifactsPane({ runId, nodeId, finished }: { runId: string; node
               </table>
             </>
           )}
-          {data.manifests?.map((m) => (
-            <div key={m.file} className="artifacts-manifest" data-file={m.file}>
-              <h4>{m.file}</h4>
-              <pre>{m.text}</pre>
-            </div>
-          ))}
+          {data.manifests && data.manifests.length > 0 && <ManifestsView runId={runId} nodeId={nodeId} manifests={data.manifests} />}
           {data.modelCard && (
             <div className="artifacts-model-card">
               <h4>{t('runs.artifacts.modelCard')}</h4>

@@ -157,6 +157,10 @@ export const runsEn = {
     answer: 'Answer',
     correct: 'Correct',
     modelCard: 'Model card (pipewright.json)',
+    manifests: 'Manifests',
+    rendered: 'Rendered by a local run, not applied (kubectl apply -k on the endpoint folder applies them).',
+    applied: 'Applied to the cluster: {{kind}} {{namespace}}/{{name}}, generation {{generation}}, {{at}}.',
+    manifestLabel: 'Manifest {{file}} (read-only)',
   },
   mlflow: {
     run: 'MLflow run',
@@ -324,6 +328,10 @@ export const runsKo: Leaves<typeof runsEn> = {
     answer: '답변',
     correct: '정답 여부',
     modelCard: '모델 카드 (pipewright.json)',
+    manifests: '매니페스트',
+    rendered: '로컬 실행에서 렌더링만 했고 적용하지 않았습니다 (endpoint 폴더에 kubectl apply -k 로 적용할 수 있습니다).',
+    applied: '클러스터에 적용됨: {{kind}} {{namespace}}/{{name}}, generation {{generation}}, {{at}}.',
+    manifestLabel: '매니페스트 {{file}} (읽기 전용)',
   },
   mlflow: {
     run: 'MLflow 실행',

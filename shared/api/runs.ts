@@ -42,15 +42,25 @@ export interface PredictionRow {
   correct: boolean;
 }
 
+/** A manifest the deploy step rendered (local runs: its output file) or applied (cluster runs: from its PIPEWRIGHT_APPLIED lines). */
+export interface ManifestArtifact {
+  /** `endpoint/deployment.yaml` (a rendered file) or the step's file name of an applied object (`deployment.yaml`). */
+  file: string;
+  text: string;
+  /** Set when the object was applied to a cluster: where, and the generation the API server gave it. */
+  applied?: { kind: string; name: string; namespace: string; generation?: number; at: string };
+}
+
 export interface NodeArtifacts {
-  /** false: `reason` says why nothing can be listed (not-local: a cluster run's outputs are in its artifact store; no-outputs). */
+  /** false: `reason` says why nothing can be listed (not-local: a cluster run's outputs are in its artifact store; no-outputs).
+   *  A cluster run's deploy step still lists the manifests it applied (`manifests`, with `reason` not-local). */
   available: boolean;
   reason?: 'not-local' | 'no-outputs';
   files: ArtifactFile[];
   truncated?: boolean;
   predictions?: PredictionRow[];
   predictionsTotal?: number;
-  manifests?: { file: string; text: string }[];
+  manifests?: ManifestArtifact[];
   modelCard?: Record<string, unknown>;
 }
 

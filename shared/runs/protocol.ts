@@ -10,3 +10,5 @@ export const PROGRESS_PREFIX = 'PIPEWRIGHT_PROGRESS ';
 export const INFO_PREFIX = 'PIPEWRIGHT_INFO ';
 /** A deploy step's rollout as it moves: PIPEWRIGHT_DEPLOY {"kind": "Rollout", "phase": "Paused", "step": 1, "steps": 6, "weight": 25, ...} */
 export const DEPLOY_PREFIX = 'PIPEWRIGHT_DEPLOY ';
+/** One object a deploy step applied in a cluster: PIPEWRIGHT_APPLIED {"file": "service.yaml", "kind": "Service", "name": "...", "namespace": "inference", "generation": 1, "yaml": "..."} */
+export const APPLIED_PREFIX = 'PIPEWRIGHT_APPLIED ';

@@ -9,6 +9,7 @@ import path from 'node:path';
 import template from '../../node-catalog/templates/korean-llm-smoke.pipewright.json' with { type: 'json' };
 import { RunHistory } from '../../electron/services/runs/history.ts';
 import { RUN_FORMAT } from '../../electron/services/runs/runFiles.ts';
+import { formatLogLine, nodeLogDir, segmentName } from '../../electron/services/runs/logFiles.ts';
 import type { PipelineDocument } from '../../shared/pipeline/types.ts';
 import type { NodeRunState } from '../../shared/runs/types.ts';
 import { expect, rpc, test } from './fixtures.ts';
@@ -74,8 +75,19 @@ test("a local run's outputs: files with sizes and hashes, predictions, manifests
   await app.locator('.run-nodes li[data-node-id="deploy"]').click();
   const deploy = app.locator('.artifacts-pane[data-node-id="deploy"]');
   await deploy.locator('summary').click();
-  await expect(deploy.locator('.artifacts-manifest')).toHaveCount(1);
-  await expect(deploy.locator('.artifacts-manifest[data-file="endpoint/deployment.yaml"] pre')).toHaveText(DEPLOYMENT);
+  const manifests = deploy.locator('.artifacts-manifests');
+  await expect(manifests).toHaveAttribute('data-file', 'endpoint/deployment.yaml');
+  await expect(manifests).toHaveAttribute('data-applied', 'false');
+  await expect(manifests.getByRole('tab')).toHaveText(['endpoint/deployment.yaml']);
+  await expect(manifests.locator('.manifest-status')).toContainText('렌더링만 했고 적용하지 않았습니다');
+  // A read-only Monaco editor with YAML highlighting (more than one token colour on a line), not plain text.
+  const editor = manifests.locator('.monaco-host[data-language="yaml"] .monaco-editor');
+  await expect(editor).toBeVisible({ timeout: 20_000 });
+  await expect(editor.locator('.view-lines')).toContainText('kind: Deployment');
+  await expect.poll(() => editor.locator('.view-lines span[class*="mtk"]').evaluateAll((els) => new Set(els.map((e) => e.className)).size)).toBeGreaterThan(1);
+  await editor.locator('.view-lines').click();
+  await app.keyboard.type('x');
+  await expect(editor.locator('.view-lines')).not.toContainText('x');
   await expect(deploy.locator('tr[data-file="endpoint/all.yaml"] td').nth(1)).toHaveText(`${DEPLOYMENT.length} B`);
 
   await app.locator('.run-nodes li[data-node-id="sft"]').click();
@@ -89,4 +101,61 @@ test("a local run's outputs: files with sizes and hashes, predictions, manifests
   await cpt.locator('summary').click();
   await expect(cpt.locator('p')).toHaveText('이 단계는 (아직) 산출물을 쓰지 않았습니다.');
   await app.screenshot({ path: 'test-results/screenshots/artifacts-ko.png' });
+});
+
+const CLUSTER_RUN = `20260105-100000-app${Math.random().toString(36).slice(2, 6)}`;
+const SERVICE_YAML = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: pipewright-deploy\nspec:\n  type: LoadBalancer\n';
+const ROLLOUT_V1 = 'apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata:\n  name: pipewright-deploy\nspec:\n  replicas: 4\n';
+const ROLLOUT_V2 = ROLLOUT_V1.replace('replicas: 4', 'replicas: 6');
+
+/** A cluster run whose deploy step logged the objects it applied (PIPEWRIGHT_APPLIED lines), the Rollout twice. */
+async function seedClusterRun(dataDir: string): Promise<void> {
+  const document = structuredClone(template) as unknown as PipelineDocument;
+  const nodes: Record<string, NodeRunState> = Object.fromEntries(document.nodes.map((n) => [n.id, { phase: 'succeeded' as const }]));
+  const history = new RunHistory(path.join(dataDir, 'runs'));
+  const dir = await history.create({
+    format: RUN_FORMAT, id: CLUSTER_RUN, pipelineName: document.name, target: 'argo', context: 'lab', namespace: 'argo', phase: 'succeeded',
+    createdAt: '2026-01-05T10:00:00.000Z', finishedAt: '2026-01-05T10:20:00.000Z', nodes, document, compiled: {}, request: { target: 'argo' },
+    external: { workflowName: 'korean-llm-smoke-x1', workflowNamespace: 'argo' },
+  });
+  const applied = (file: string, kind: string, generation: number, yaml: string) =>
+    `PIPEWRIGHT_APPLIED ${JSON.stringify({ file, kind, name: 'pipewright-deploy', namespace: 'inference', generation, yaml })}`;
+  const texts = [
+    'deploy: gate passed',
+    applied('service.yaml', 'Service', 1, SERVICE_YAML),
+    applied('rollout.yaml', 'Rollout', 1, ROLLOUT_V1),
+    'registry: rolling out version 8',
+    applied('rollout.yaml', 'Rollout', 2, ROLLOUT_V2),
+  ];
+  const logDir = nodeLogDir(dir, 'deploy');
+  await mkdir(logDir, { recursive: true });
+  await writeFile(path.join(logDir, segmentName(1)), texts.map((text, i) => formatLogLine({ seq: i + 1, ts: `2026-01-05T10:1${i}:00.000Z`, text, stream: 'stdout' })).join(''));
+}
+
+test("a cluster run's deploy step: the manifests it applied, the last apply of each, in Korean", async ({ app }) => {
+  await seedClusterRun(process.env.PIPEWRIGHT_E2E_DATADIR!);
+  await app.getByRole('button', { name: 'Settings', exact: true }).click();
+  await app.getByLabel('Language', { exact: true }).selectOption('ko');
+  await app.keyboard.press('Escape');
+  await app.getByRole('tab', { name: '실행 기록', exact: true }).click();
+  await app.getByRole('button', { name: '새로 고침' }).click();
+  await app.locator(`.runs-table tr[data-run-id="${CLUSTER_RUN}"]`).getByRole('button', { name: '열기' }).click();
+  await expect(app.locator('.run-panel')).toHaveAttribute('data-run-id', CLUSTER_RUN);
+  const runTab = app.getByRole('tab', { name: '실행', exact: true });
+  if ((await runTab.getAttribute('aria-selected')) !== 'true') await runTab.click();
+  await app.locator('.run-nodes li[data-node-id="deploy"]').click();
+  const deploy = app.locator('.artifacts-pane[data-node-id="deploy"]');
+  await deploy.locator('summary').click();
+  await expect(deploy.locator('p').first()).toContainText('클러스터에서 실행된 실행입니다');
+  const manifests = deploy.locator('.artifacts-manifests');
+  await expect(manifests.getByRole('tab')).toHaveText(['service.yaml', 'rollout.yaml']);
+  await expect(manifests).toHaveAttribute('data-applied', 'true');
+  await expect(manifests.locator('.manifest-status')).toContainText('클러스터에 적용됨: Service inference/pipewright-deploy, generation 1');
+  await manifests.getByRole('tab', { name: 'rollout.yaml' }).click();
+  await expect(manifests).toHaveAttribute('data-file', 'rollout.yaml');
+  await expect(manifests.locator('.manifest-status')).toContainText('Rollout inference/pipewright-deploy, generation 2');
+  const editor = manifests.locator('.monaco-host[data-language="yaml"] .monaco-editor');
+  await expect(editor).toBeVisible({ timeout: 20_000 });
+  await expect(editor.locator('.view-lines')).toContainText('replicas: 6');
+  await app.screenshot({ path: 'test-results/screenshots/artifacts-applied-ko.png' });
 });

@@ -8,13 +8,17 @@ import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import type { Dirent } from 'node:fs';
 import path from 'node:path';
-import type { NodeArtifacts, PredictionRow } from '../../../shared/api/runs.ts';
+import type { LogPage, ManifestArtifact, NodeArtifacts, PredictionRow } from '../../../shared/api/runs.ts';
+import { APPLIED_PREFIX } from '../../../shared/runs/protocol.ts';
 import type { RunRecord } from '../../../shared/runs/types.ts';
 
 const MAX_FILES = 500;
 const HASH_LIMIT = 256 * 1024 * 1024;
 const TEXT_LIMIT = 256 * 1024;
 const MAX_ROWS = 500;
+/** Applied manifests are looked for in at most this many log lines (a registry watcher's log grows for days). */
+const MAX_SCANNED_LINES = 200_000;
+const PAGE = 2_000;
 
 async function sha256(file: string): Promise<string> {
   const hash = createHash('sha256');
@@ -96,4 +100,33 @@ export async function readNodeArtifacts(record: Pick<RunRecord, 'external' | 'ta
   await walk(root);
   if (out.files.length === 0) return { available: false, reason: 'no-outputs', files: [] };
   return out;
+}
+
+/**
+ * What a cluster run's deploy step applied, from its log's PIPEWRIGHT_APPLIED lines (node-catalog/deploy/step.py).
+ * A file applied again (the registry watcher rolling out a new version) shows its last apply.
+ */
+export async function readAppliedManifests(readPage: (afterSeq: number, limit: number) => Promise<LogPage>): Promise<ManifestArtifact[]> {
+  const byFile = new Map<string, ManifestArtifact>();
+  let after = 0;
+  for (let scanned = 0; scanned < MAX_SCANNED_LINES; ) {
+    const page = await readPage(after, PAGE);
+    if (page.lines.length === 0) break;
+    for (const line of page.lines) {
+      if (!line.text.startsWith(APPLIED_PREFIX)) continue;
+      let body: Record<string, unknown>;
+      try {
+        body = JSON.parse(line.text.slice(APPLIED_PREFIX.length)) as Record<string, unknown>;
+      } catch {
+        continue;
+      }
+      const { file, kind, name, namespace, generation, yaml } = body;
+      if (typeof file !== 'string' || typeof yaml !== 'string' || typeof kind !== 'string' || typeof name !== 'string' || typeof namespace !== 'string') continue;
+      byFile.set(file, { file, text: yaml, applied: { kind, name, namespace, at: line.ts, ...(typeof generation === 'number' ? { generation } : {}) } });
+    }
+    scanned += page.lines.length;
+    after = page.lines[page.lines.length - 1].seq;
+    if (after >= page.lastSeq) break;
+  }
+  return [...byFile.values()];
 }

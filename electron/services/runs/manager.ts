@@ -5,7 +5,7 @@
  * from the app) are followed from disk and cancelled through their folder.
  */
 import type { NodeArtifacts } from '../../../shared/api/runs.ts';
-import { readNodeArtifacts } from './artifacts.ts';
+import { readAppliedManifests, readNodeArtifacts } from './artifacts.ts';
 import { readMlflowMetricHistory } from '../mlflow/history.ts';
 import type { ConnectionCheck, KubeContextInfo, LogPage, RunEventListener, RunEventSource, RunsApi } from '../../../shared/api/runs.ts';
 import { TERMINAL_RUN_PHASES } from '../../../shared/runs/types.ts';
@@ -246,7 +246,13 @@ export class RunManager implements RunsApi, RunEventSource {
 
   async readArtifacts(runId: string, nodeId: string): Promise<NodeArtifacts> {
     const run = this.active.get(runId);
-    return readNodeArtifacts(run ? run.record : await this.history.read(runId), nodeId);
+    await run?.flushNode(nodeId);
+    const record = run ? run.record : await this.history.read(runId);
+    const artifacts = await readNodeArtifacts(record, nodeId);
+    // A cluster run's outputs are in its artifact store, but what its deploy step applied is in the step's log.
+    if (record.external?.workspace || record.document.nodes.find((n) => n.id === nodeId)?.type !== 'deploy') return artifacts;
+    const manifests = await readAppliedManifests((after, limit) => this.history.readLog(runId, nodeId, after, limit));
+    return manifests.length > 0 ? { ...artifacts, manifests } : artifacts;
   }
 
   async deleteRun(runId: string): Promise<void> {
