@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderBuilderYml } from '../../build/write-builder-yml.ts';
+import { missingSigningEnv, parseReleaseArgs, releaseBuilderArgs } from '../../scripts/release.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
@@ -44,5 +45,107 @@ describe('packaging configuration', () => {
     const png = readFileSync(path.join(root, config.linux.icon));
     expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1024, 1024]);
+  });
+});
+
+describe('fuses', () => {
+  it('flips the security fuses when the Electron binary is packaged', () => {
+    // Read from the file electron-builder reads, not from the TypeScript it is generated from.
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      enableCookieEncryption: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+    // onlyLoadAppFromAsar and integrity validation mean nothing without an asar.
+    expect(config.asar).toBe(true);
+  });
+
+  it('names only fuses that electron-builder knows (a misspelt one would be ignored)', () => {
+    const schema = JSON.parse(read('node_modules/app-builder-lib/scheme.json')) as { definitions: { FuseOptionsV1: { properties: object } } };
+    const known = Object.keys(schema.definitions.FuseOptionsV1.properties);
+    for (const fuse of Object.keys(config.electronFuses as object)) expect(known).toContain(fuse);
+  });
+
+  it('spawns no Node child of the app (runAsNode off would break it)', () => {
+    // process.fork and execPath children need ELECTRON_RUN_AS_NODE, which the fuse turns off.
+    const offenders: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true })) {
+        const relative = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(relative);
+        else if (/\.ts$/.test(entry.name) && !/\.test\.ts$/.test(entry.name) && !relative.startsWith(path.join('electron', 'cli'))) {
+          if (/\bfork\(|process\.execPath|ELECTRON_RUN_AS_NODE/.test(read(relative))) offenders.push(relative);
+        }
+      }
+    };
+    walk('electron');
+    expect(offenders).toEqual([]);
+  });
+});
+
+describe('signing and notarization', () => {
+  const mac = config.mac as Record<string, unknown>;
+  const win = config.win as Record<string, unknown> & { signtoolOptions: Record<string, unknown> };
+
+  it('macOS: hardened runtime, our entitlements, notarization on', () => {
+    expect(mac).toMatchObject({ hardenedRuntime: true, notarize: true, entitlements: 'build/entitlements.mac.plist', entitlementsInherit: 'build/entitlements.mac.plist' });
+    // No identity or password in the config: they come from CSC_LINK / CSC_KEY_PASSWORD.
+    expect(mac.identity).toBeUndefined();
+    expect(yml).not.toMatch(/password|CSC_|APPLE_ID|APPLE_TEAM/i);
+  });
+
+  it('the entitlements relax only what V8 needs under the hardened runtime', () => {
+    const plist = read(mac.entitlements as string);
+    const enabled = [...plist.matchAll(/<key>([^<]+)<\/key>\s*<true\/>/g)].map((m) => m[1]);
+    expect(enabled).toEqual(['com.apple.security.cs.allow-jit']);
+    expect(plist).not.toMatch(/<false\/>/);
+    expect(plist).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<!DOCTYPE plist/);
+  });
+
+  it('Windows: SHA-256 signatures with a timestamp; the certificate from WIN_CSC_LINK', () => {
+    expect(win.signtoolOptions).toEqual({ signingHashAlgorithms: ['sha256'], rfc3161TimeStampServer: expect.stringMatching(/^https?:\/\//) });
+    expect(win.signtoolOptions.certificateFile).toBeUndefined();
+  });
+
+  it('a release names every variable it is missing, per platform', () => {
+    expect(missingSigningEnv('mac', {}).map((line) => line.split(' ')[0])).toEqual(['CSC_LINK', 'CSC_KEY_PASSWORD', 'APPLE_ID', 'APPLE_APP_SPECIFIC_PASSWORD', 'APPLE_TEAM_ID']);
+    expect(missingSigningEnv('mac', { CSC_LINK: 'cert.p12', CSC_KEY_PASSWORD: 'x', APPLE_ID: 'a@b.c', APPLE_APP_SPECIFIC_PASSWORD: ' ', APPLE_TEAM_ID: 'ABCDE12345' })).toEqual([
+      'APPLE_APP_SPECIFIC_PASSWORD (an app-specific password of that Apple ID (appleid.apple.com))',
+    ]);
+    expect(missingSigningEnv('win', {}).map((line) => line.split(' ')[0])).toEqual(['WIN_CSC_LINK', 'WIN_CSC_KEY_PASSWORD']);
+    // electron-builder falls back to CSC_LINK / CSC_KEY_PASSWORD for Windows too.
+    expect(missingSigningEnv('win', { CSC_LINK: 'c.pfx', WIN_CSC_KEY_PASSWORD: 'x' })).toEqual([]);
+    expect(missingSigningEnv('linux', {})).toEqual([]);
+  });
+
+  it('a release build forces signing on macOS and Windows', () => {
+    expect(releaseBuilderArgs('mac')).toEqual(['--mac', '--publish', 'never', '-c.forceCodeSigning=true']);
+    expect(releaseBuilderArgs('win')).toContain('-c.forceCodeSigning=true');
+    expect(releaseBuilderArgs('linux')).not.toContain('-c.forceCodeSigning=true');
+    expect(parseReleaseArgs([], 'darwin')).toEqual({ platforms: ['mac'], checkOnly: false });
+    expect(parseReleaseArgs(['--win', '--check'], 'linux')).toEqual({ platforms: ['win'], checkOnly: true });
+    expect(() => parseReleaseArgs(['--macos'], 'linux')).toThrow(/unknown argument --macos/);
+  });
+
+  it('the README tells a maintainer which variables to set', () => {
+    const readme = read('README.md');
+    for (const name of ['CSC_LINK', 'CSC_KEY_PASSWORD', 'APPLE_ID', 'APPLE_APP_SPECIFIC_PASSWORD', 'APPLE_TEAM_ID', 'WIN_CSC_LINK', 'WIN_CSC_KEY_PASSWORD', 'npm run release']) {
+      expect(readme).toContain(name);
+    }
+  });
+});
+
+describe('Electron version', () => {
+  it('is one of the three newest majors (the ones that get fixes)', () => {
+    // Electron supports the latest three stable majors. Bump this floor when a new major ships.
+    const packageJson = JSON.parse(read('package.json')) as { devDependencies: Record<string, string> };
+    const wanted = Number(/\^?(\d+)\./.exec(packageJson.devDependencies.electron)?.[1]);
+    const installed = JSON.parse(read('node_modules/electron/package.json')) as { version: string };
+    expect(wanted).toBeGreaterThanOrEqual(43);
+    expect(Number(installed.version.split('.')[0])).toBe(wanted);
   });
 });
