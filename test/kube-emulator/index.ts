@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { AccessPolicy } from './access.ts';
 import type { AccessRule } from './access.ts';
 import type { StepBehavior, StepSelector } from './controller/behavior.ts';
+import type { ExecuteOptions } from './controller/exec.ts';
 import { WorkflowController } from './controller/workflow-controller.ts';
 import type { PrometheusAnswer } from './controller/rollouts.ts';
 import { RolloutController } from './controller/rollouts.ts';
@@ -20,6 +21,7 @@ import type { KubeObject } from './types.ts';
 import { WatchRegistry } from './watch.ts';
 
 export type { StepBehavior, StepOutcome, StepSelector } from './controller/behavior.ts';
+export type { ExecuteOptions } from './controller/exec.ts';
 export type { PrometheusAnswer } from './controller/rollouts.ts';
 export { BEHAVIOR_ANNOTATION } from './controller/behavior.ts';
 export type { AccessRule } from './access.ts';
@@ -57,6 +59,11 @@ export interface KubeEmulatorOptions {
   bookmarkIntervalMs?: number;
   /** Changes retained for watches before older resourceVersions get 410 (default 10000). */
   historyLimit?: number;
+  /**
+   * Execute mode: the main container of every step not scripted with `lines` runs for real as a process on
+   * this machine, with artifacts and volumes kept under `root` (controller/exec.ts). Off by default.
+   */
+  execute?: ExecuteOptions;
 }
 
 /** Test handle on the emulated cluster's workloads. */
@@ -184,7 +191,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
     return s;
   };
   seed(store, ['default', 'kubeflow', ...(options.namespaces ?? [])], argo, kfpEnabled);
-  const workflows = new WorkflowController(store, logs, () => timeScale);
+  const workflows = new WorkflowController(store, logs, () => timeScale, options.execute);
   if (argo) workflows.start();
   const rollouts = new RolloutController(store, () => timeScale);
   rollouts.start();

@@ -21,6 +21,11 @@ export interface StepBehavior {
   afterLines?: number;
   /** The container crashes (exit 1) and restarts this many times, in CrashLoopBackOff between, before its last run. */
   crashLoops?: number;
+  /**
+   * Execute mode only (the emulator started with `execute`): the container is SIGKILLed (exit 137, as when
+   * its node is lost or the pod is evicted) at the first log line matching this regular expression.
+   */
+  killWhenLine?: string;
   /** Per retry attempt: attempt i uses `{...this, ...attempts[min(i, last)]}`. */
   attempts?: StepBehavior[];
 }

@@ -24,7 +24,14 @@ export interface WfNode {
   outboundNodes?: string[];
   hostNodeName?: string;
   inputs?: { parameters: Array<{ name: string; value: string }> };
-  outputs?: { parameters?: Array<{ name: string; value: string }>; exitCode?: string };
+  outputs?: { parameters?: Array<{ name: string; value: string }>; artifacts?: ArtifactRef[]; exitCode?: string };
+}
+
+/** An artifact as Argo records it in a node's outputs (the default repository's S3 key). */
+export interface ArtifactRef {
+  name: string;
+  path?: string;
+  s3: { key: string };
 }
 
 /** What the engine needs from the controller: pods and timers. */
@@ -35,7 +42,9 @@ export interface EngineHost {
   retryDelayElapsed(node: WfNode, delayMs: number): boolean;
 }
 
+/** A template's inputs: parameters by name, and input artifacts as `artifact:<name>` → repository key. */
 type Params = Map<string, string>;
+const ARTIFACT = 'artifact:';
 const TERMINAL = new Set(['Succeeded', 'Failed', 'Error', 'Skipped', 'Omitted']);
 
 export function isTerminal(phase: string | undefined): boolean {
@@ -48,6 +57,14 @@ function parseDuration(value: unknown): number {
   if (!m) return 0;
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's']!;
   return Number(m[1]) * unit;
+}
+
+/** The template with its input artifacts' repository keys filled in (what Argo hands its executor). */
+function withInputArtifacts(template: Template, inputs: Params): Template {
+  const declared = ((template.inputs as Record<string, unknown>)?.artifacts as Array<Record<string, unknown> & { name: string }>) ?? [];
+  if (!declared.some((a) => inputs.has(`${ARTIFACT}${a.name}`))) return template;
+  const artifacts = declared.map((a) => (inputs.has(`${ARTIFACT}${a.name}`) ? { ...a, s3: { key: inputs.get(`${ARTIFACT}${a.name}`) } } : a));
+  return { ...template, inputs: { ...(template.inputs as Record<string, unknown>), artifacts } };
 }
 
 /** Walks a Workflow's templates and moves `status.nodes` along, as Argo's operator does on each reconcile. */
@@ -95,7 +112,8 @@ export class WorkflowEngine {
     const id = nodeId(this.name, name);
     const node: WfNode = { id, name, displayName, type, templateName, templateScope: `local/${this.name}`, phase, startedAt: nowSeconds() };
     if (boundaryID) node.boundaryID = boundaryID;
-    if (inputs?.size) node.inputs = { parameters: [...inputs].map(([n, value]) => ({ name: n, value })) };
+    const parameters = [...(inputs ?? [])].filter(([n]) => !n.startsWith(ARTIFACT));
+    if (parameters.length) node.inputs = { parameters: parameters.map(([n, value]) => ({ name: n, value })) };
     if (type === 'Pod') node.progress = '0/1';
     if (isTerminal(phase)) node.finishedAt = node.startedAt;
     this.nodes[id] = node;
@@ -127,6 +145,11 @@ export class WorkflowEngine {
     for (const p of declared) {
       const v = args.get(p.name) ?? (p.value !== undefined ? String(p.value) : p.default !== undefined ? String(p.default) : undefined);
       if (v !== undefined) out.set(p.name, v);
+    }
+    const artifacts = ((template.inputs as Record<string, unknown>)?.artifacts as Array<{ name: string }>) ?? [];
+    for (const a of artifacts) {
+      const key = args.get(`${ARTIFACT}${a.name}`);
+      if (key !== undefined) out.set(`${ARTIFACT}${a.name}`, key);
     }
     return out;
   }
@@ -162,7 +185,7 @@ export class WorkflowEngine {
     if (isTerminal(node.phase)) return node.phase;
     const attempt = Number(/\((\d+)\)$/.exec(name)?.[1] ?? 0);
     const lookup = this.lookupFor(inputs, attempt);
-    const pod = this.host.ensurePod(this.workflow, node, template, lookup);
+    const pod = this.host.ensurePod(this.workflow, node, withInputArtifacts(template, inputs), lookup);
     if (!pod) {
       this.finish(node, 'Error', 'pod deleted');
       return node.phase;
@@ -180,7 +203,12 @@ export class WorkflowEngine {
         const outputs = substitute((template.outputs ?? {}) as Record<string, unknown>, lookup);
         const declared = (outputs.parameters as Array<Record<string, unknown>>) ?? [];
         const parameters = declared.map((p) => ({ name: String(p.name), value: String((p.valueFrom as Record<string, unknown>)?.default ?? p.default ?? p.value ?? '') }));
-        node.outputs = { ...(parameters.length ? { parameters } : {}), exitCode: '0' };
+        const artifacts: ArtifactRef[] = ((outputs.artifacts as Array<{ name: string; path?: string }>) ?? []).map((a) => ({
+          name: a.name,
+          ...(a.path ? { path: a.path } : {}),
+          s3: { key: `${this.name}/${pod.metadata.name}/${a.name}` },
+        }));
+        node.outputs = { ...(parameters.length ? { parameters } : {}), ...(artifacts.length ? { artifacts } : {}), exitCode: '0' };
         break;
       }
       case 'Failed': {
@@ -266,6 +294,8 @@ export class WorkflowEngine {
     const taskLookup = (key: string) => {
       const out = /^tasks\.([^.]+)\.outputs\.parameters\.(.+)$/.exec(key);
       if (out) return taskNode(out[1])?.outputs?.parameters?.find((p) => p.name === out[2])?.value;
+      const artifact = /^tasks\.([^.]+)\.outputs\.artifacts\.(.+)$/.exec(key);
+      if (artifact) return taskNode(artifact[1])?.outputs?.artifacts?.find((a) => a.name === artifact[2])?.s3.key;
       return lookup(key);
     };
     const anyFailed = () => tasks.some((t) => this.failedWithoutContinue(t, phaseOf(String(t.name))));
@@ -345,11 +375,18 @@ export class WorkflowEngine {
 
   private taskArgs(task: Record<string, unknown>, lookup: (key: string) => string | undefined): Params {
     const params = ((task.arguments as Record<string, unknown>)?.parameters as Array<{ name: string; value?: unknown; default?: unknown }>) ?? [];
-    return new Map(
+    const out: Params = new Map(
       params.map((p) => {
         const value = substitute(String(p.value ?? ''), lookup);
         return [p.name, value.includes('{{') && p.default !== undefined ? String(p.default) : value];
       }),
     );
+    const artifacts = ((task.arguments as Record<string, unknown>)?.artifacts as Array<{ name: string; from?: unknown }>) ?? [];
+    for (const a of artifacts) {
+      if (typeof a.from !== 'string') continue;
+      const key = substitute(a.from, lookup);
+      if (!key.includes('{{')) out.set(`${ARTIFACT}${a.name}`, key);
+    }
+    return out;
   }
 }

@@ -5,6 +5,8 @@ import type { KubeObject } from '../types.ts';
 import { isRecord } from '../types.ts';
 import type { StepBehavior } from './behavior.ts';
 import { recordEvent } from './events.ts';
+import type { ExecuteOptions, RunningContainer } from './exec.ts';
+import { executeContainer } from './exec.ts';
 import { TimerGroup, nowSeconds } from './timers.ts';
 
 const PODS = { resource: 'pods', group: '' };
@@ -63,12 +65,14 @@ function readyConditions(ready: boolean, reason?: string): Status[] {
  * crash loops, and the ending (Completed, Error, OOMKilled), with the matching core events.
  */
 export class Kubelet {
-  private readonly running = new Map<string, { timers: TimerGroup; kill: (message: string) => void }>();
+  private readonly running = new Map<string, { timers: TimerGroup; kill: (message: string) => void; process?: RunningContainer }>();
 
   constructor(
     private readonly store: ObjectStore,
     private readonly logs: LogStore,
     private readonly scale: () => number,
+    /** Execute mode (exec.ts): main containers of unscripted steps run as real processes. */
+    private readonly execute?: ExecuteOptions,
   ) {}
 
   private update(pod: KubeObject, change: (status: Status, pod: KubeObject) => void): KubeObject | undefined {
@@ -83,8 +87,8 @@ export class Kubelet {
     if (current) recordEvent(this.store, current, type, reason, message, { component, host: component === 'kubelet' ? NODE_NAME : undefined }, fieldPath);
   }
 
-  /** Starts a pod's life; `lines` is the main container's log script. */
-  start(pod: KubeObject, behavior: StepBehavior, lines: string[]): void {
+  /** Starts a pod's life; `lines` is the main container's log script, or null to run the container for real (execute mode). */
+  start(pod: KubeObject, behavior: StepBehavior, lines: string[] | null): void {
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
     const timers = new TimerGroup(this.scale);
     let killed = false;
@@ -115,7 +119,12 @@ export class Kubelet {
       const phase = (current?.status as Status | undefined)?.phase;
       if (!current || phase === 'Succeeded' || phase === 'Failed') return;
       this.event(pod, 'Normal', 'Killing', 'Stopping container main', 'kubelet', 'spec.containers{main}');
-      if (phase === 'Running') finish(143, 'Error', message);
+      if (phase === 'Running') {
+        const entry = this.running.get(key);
+        entry?.process?.kill('SIGTERM');
+        if (entry) entry.process = undefined;
+        finish(143, 'Error', message);
+      }
       else {
         this.update(pod, (status) => {
           status.phase = 'Failed';
@@ -128,6 +137,10 @@ export class Kubelet {
     this.running.set(key, { timers, kill });
 
     const runMain = () => {
+      if (lines === null) {
+        runProcess();
+        return;
+      }
       const crashes = restart < (behavior.crashLoops ?? 0);
       const outcome = crashes ? 'crash' : behavior.outcome ?? 'succeed';
       const stopAt = outcome === 'succeed' ? lines.length : Math.min(behavior.afterLines ?? (outcome === 'crash' ? 3 : lines.length), lines.length);
@@ -146,6 +159,25 @@ export class Kubelet {
         else crash();
       };
       emit(0);
+    };
+
+    const runProcess = () => {
+      const killWhen = behavior.killWhenLine ? new RegExp(behavior.killWhenLine) : undefined;
+      const entry = this.running.get(key);
+      const container = executeContainer(
+        this.store.tryGet('pods', ns, name) ?? pod,
+        this.execute!,
+        {
+          line: (text) => this.logs.append(ns, name, 'main', text, restart),
+          exit: (exitCode, reason, message) => {
+            if (entry) entry.process = undefined;
+            if (killed || !this.running.has(key)) return;
+            finish(exitCode, reason, message);
+          },
+        },
+        killWhen,
+      );
+      if (entry) entry.process = container;
     };
 
     const crash = () => {
@@ -253,11 +285,15 @@ export class Kubelet {
   forget(namespace: string, name: string): void {
     const entry = this.running.get(`${namespace}/${name}`);
     entry?.timers.cancel();
+    entry?.process?.kill('SIGKILL');
     this.running.delete(`${namespace}/${name}`);
   }
 
   stopAll(): void {
-    for (const entry of this.running.values()) entry.timers.cancel();
+    for (const entry of this.running.values()) {
+      entry.timers.cancel();
+      entry.process?.kill('SIGKILL');
+    }
     this.running.clear();
   }
 }

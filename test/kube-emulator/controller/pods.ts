@@ -73,10 +73,12 @@ export function buildPod(input: PodInput): KubeObject {
   delete main.args;
   const executorVolume = { name: 'var-run-argo', mountPath: '/var/run/argo' };
   main.volumeMounts = [...((main.volumeMounts as unknown[]) ?? []), executorVolume];
+  // Argo's executor (init: input artifacts, wait: outputs) works from the resolved template in ARGO_TEMPLATE.
+  const executorEnv = [{ name: 'ARGO_POD_NAME', value: name }, { name: 'ARGO_TEMPLATE', value: JSON.stringify(resolved) }];
   const podSpec: Record<string, unknown> = {
-    initContainers: [{ name: 'init', image: EXECUTOR_IMAGE, command: ['argoexec', 'init', '--loglevel', 'info', '--log-format', 'text'], volumeMounts: [executorVolume] }],
+    initContainers: [{ name: 'init', image: EXECUTOR_IMAGE, command: ['argoexec', 'init', '--loglevel', 'info', '--log-format', 'text'], env: executorEnv, volumeMounts: [executorVolume] }],
     containers: [
-      { name: 'wait', image: EXECUTOR_IMAGE, command: ['argoexec', 'wait', '--loglevel', 'info', '--log-format', 'text'], volumeMounts: [executorVolume] },
+      { name: 'wait', image: EXECUTOR_IMAGE, command: ['argoexec', 'wait', '--loglevel', 'info', '--log-format', 'text'], env: executorEnv, volumeMounts: [executorVolume] },
       main,
     ],
     volumes: [{ name: 'var-run-argo', emptyDir: {} }, ...((resolved.volumes as unknown[]) ?? []), ...((spec.volumes as unknown[]) ?? [])],

@@ -10,6 +10,7 @@ import { WorkflowEngine, isTerminal } from './engine.ts';
 import { recordEvent } from './events.ts';
 import { Kubelet } from './kubelet.ts';
 import type { Template } from './pods.ts';
+import type { ExecuteOptions } from './exec.ts';
 import { COMPLETED_LABEL, WORKFLOW_LABEL, buildPod, userArgv } from './pods.ts';
 import { defaultScript } from './scripts.ts';
 import { TimerGroup, nowSeconds } from './timers.ts';
@@ -44,8 +45,9 @@ export class WorkflowController {
     private readonly store: ObjectStore,
     logs: LogStore,
     private readonly scale: () => number,
+    private readonly execute?: ExecuteOptions,
   ) {
-    this.kubelet = new Kubelet(store, logs, scale);
+    this.kubelet = new Kubelet(store, logs, scale, execute);
     this.logs = logs;
   }
 
@@ -179,7 +181,7 @@ export class WorkflowController {
         const behavior = this.behaviorFor(workflow, node);
         const step = stepNames(node)[0];
         const image = String(((created.spec as Record<string, unknown>).containers as Array<Record<string, unknown>>)[1].image ?? '');
-        const lines = behavior.lines ?? defaultScript({ step, templateName: template.name, image, argv: userArgv(created) });
+        const lines = behavior.lines ?? (this.execute ? null : defaultScript({ step, templateName: template.name, image, argv: userArgv(created) }));
         this.kubelet.start(created, behavior, lines);
         return created;
       },
