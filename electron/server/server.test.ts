@@ -139,9 +139,22 @@ describe('browser-mode server', () => {
 
   it('delivers events over the WebSocket', async () => {
     const ws = await connect({ Origin: running.origin }, `?token=${running.token}`);
-    const received = new Promise<ApiEvent>((resolve) => ws.once('message', (data) => resolve(JSON.parse(String(data)) as ApiEvent)));
+    const messages: ApiEvent[] = [];
+    let heard: () => void = () => {};
+    ws.on('message', (data) => {
+      messages.push(JSON.parse(String(data)) as ApiEvent);
+      heard();
+    });
+    const until = (check: () => boolean) => new Promise<void>((resolve) => {
+      heard = () => check() && resolve();
+      heard();
+    });
+    // On connecting: the settings as they are.
+    await until(() => messages.length > 0);
+    expect(messages[0]).toMatchObject({ type: 'settings-changed' });
     await rpc('updateSettings', [{ language: 'ko' }]);
-    expect(await received).toMatchObject({ type: 'settings-changed', settings: { language: 'ko' } });
+    await until(() => messages.some((m) => m.type === 'settings-changed' && m.settings.language === 'ko'));
+    expect(messages.at(-1)).toMatchObject({ type: 'settings-changed', settings: { language: 'ko' } });
     ws.close();
   });
 

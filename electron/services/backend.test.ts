@@ -25,8 +25,10 @@ afterEach(async () => {
 function connect(backend: ReturnType<typeof createBackend>) {
   const transport = createMemoryTransport(backend.server, backend.events);
   const events: ApiEvent[] = [];
-  transport.subscribe((event) => events.push(event));
-  return { api: createApiClient(transport), events };
+  const settings: ApiEvent[] = [];
+  // Settings are told on subscribing and on each change: kept apart so the other events can be compared whole.
+  transport.subscribe((event) => (event.type === 'settings-changed' ? settings : events).push(event));
+  return { api: createApiClient(transport), events, settings };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
@@ -34,13 +36,13 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 describe('createBackend', () => {
   it('serves files, recent files and settings through the contract', async () => {
     const backend = createBackend({ dataDir, mode: 'browser' });
-    const { api, events } = connect(backend);
+    const { api, settings } = connect(backend);
     const target = path.join(dataDir, 'demo.pipewright.json');
     expect(await api.saveFile({ path: target, document })).toMatchObject({ ok: true });
     expect(await api.openFile(target)).toMatchObject({ ok: true, file: { document } });
     expect((await api.listRecentFiles()).map((file) => file.path)).toEqual([target]);
     await api.updateSettings({ theme: 'dark' });
-    expect(events).toContainEqual({ type: 'settings-changed', settings: expect.objectContaining({ theme: 'dark' }) });
+    expect(settings).toContainEqual({ type: 'settings-changed', settings: expect.objectContaining({ theme: 'dark' }) });
     expect(await api.getAppInfo()).toMatchObject({ mode: 'browser', nativeDialogs: false, version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
   });
 
@@ -88,6 +90,25 @@ describe('createBackend', () => {
     const third = connect(backend);
     await settle();
     expect(third.events).toEqual([]);
+    await backend.close();
+  });
+
+  it('tells a new subscriber the settings as they are, so a change just before it subscribed is not missed', async () => {
+    const backend = createBackend({ dataDir, mode: 'browser' });
+    const page = await backend.api.getSettings();
+    expect(page.language).toBe('system');
+    // Another tab (or the CLI) changes the language between the page's first read and its subscription.
+    await backend.api.updateSettings({ language: 'ko' });
+    const late = connect(backend);
+    await settle();
+    expect(late.settings).toEqual([{ type: 'settings-changed', settings: expect.objectContaining({ language: 'ko' }) }]);
+    // A read queued before a change answers before it: the last settings a window hears are the newest.
+    const read = late.api.getSettings();
+    const write = late.api.updateSettings({ language: 'en' });
+    expect((await read).language).toBe('ko');
+    await write;
+    await settle();
+    expect(late.settings.at(-1)).toEqual({ type: 'settings-changed', settings: expect.objectContaining({ language: 'en' }) });
     await backend.close();
   });
 

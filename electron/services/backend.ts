@@ -98,6 +98,9 @@ export function createBackend(options: BackendOptions): Backend {
   settings.onChange((next) => events.emit({ type: 'settings-changed', settings: next }));
   const sendNotices = (send: (event: ApiEvent) => void) => void notices.listNotices().then((list) => send({ type: 'notices', notices: list }));
   events.onSubscribe((send) => {
+    // The settings as they are when the window starts listening: a change made between its first read and
+    // its subscription (another tab, the CLI, a test) is not missed.
+    void settings.getSettings().then((current) => send({ type: 'settings-changed', settings: current }));
     void recovery.listRecovery().then((entries) => {
       if (entries.length > 0) send({ type: 'recovery-available', entries });
     });

@@ -112,7 +112,8 @@ export function createSettingsStore(dataDir: string, options: SettingsStoreOptio
     });
 
   return {
-    getSettings: async () => current(await load()),
+    // Queued with the writes: a read started before a change never answers after it with the old values.
+    getSettings: () => serial(async () => current(await load())),
     updateSettings: (patch: SettingsPatch) => update((settings) => ({ ...settings, ...patch })),
     rememberRunContext: (pipelineName: string, choice: Omit<RunContextChoice, 'usedAt'>) =>
       update((settings) => {
