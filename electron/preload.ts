@@ -1,10 +1,10 @@
 /**
- * The preload: exposes exactly two functions as `window.pipewright` (see shared/api/bridge.ts).
+ * The preload: exposes exactly three functions as `window.pipewright` (see shared/api/bridge.ts).
  * Bundled to one CommonJS file because sandboxed preloads cannot load modules.
  */
 import { contextBridge, ipcRenderer } from 'electron';
 import type { IpcRendererEvent } from 'electron';
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, IPC_SUBSCRIBE_CHANNEL } from '../shared/api/bridge.ts';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, IPC_OPEN_EXTERNAL_CHANNEL, IPC_SUBSCRIBE_CHANNEL } from '../shared/api/bridge.ts';
 import type { PipewrightBridge } from '../shared/api/bridge.ts';
 import type { ApiEvent } from '../shared/api/events.ts';
 import type { RpcRequest, RpcResponse } from '../shared/api/rpc.ts';
@@ -31,6 +31,12 @@ const bridge: PipewrightBridge = {
     return () => {
       listeners.delete(listener);
     };
+  },
+  async openExternal(url) {
+    // A script cannot fake this: transient activation comes only from a user's click or key press.
+    if (!navigator.userActivation?.isActive) throw new Error('Not opened: links open in the browser only from a click.');
+    const reply = (await ipcRenderer.invoke(IPC_OPEN_EXTERNAL_CHANNEL, String(url).slice(0, 4097))) as { ok: boolean; message?: string };
+    if (!reply?.ok) throw new Error(reply?.message ?? 'Not opened.');
   },
 };
 

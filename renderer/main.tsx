@@ -6,6 +6,7 @@ import './styles/panels.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
+import { installExternalLinks } from './api/externalLinks.ts';
 import { installDebugHandle } from './debugHandle.ts';
 import { initI18n, systemLanguage } from './i18n/index.ts';
 import { appStore } from './store/index.ts';
@@ -14,6 +15,8 @@ const lang = systemLanguage();
 await initI18n(lang);
 appStore.getState().setUiLang(lang);
 installDebugHandle();
+// Desktop only: a clicked link opens in the system browser (see api/externalLinks.ts).
+installExternalLinks(document, window.pipewright, (message) => appStore.getState().showStatus('error', 'files.linkNotOpened', { message }));
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />

@@ -5,34 +5,19 @@ import { isAppUrl } from './origin.ts';
 /** Permissions the app itself uses (copy buttons write to the clipboard); everything else is denied. */
 const ALLOWED_PERMISSIONS = new Set(['clipboard-sanitized-write']);
 
-export interface HardeningOptions {
-  /** Opens an http(s) link in the system browser (shell.openExternal), e.g. an MLflow run the user clicked. */
-  openExternal(url: string): void;
-}
-
-export function isExternalLink(url: string): boolean {
-  try {
-    // In-cluster MLflow and dashboards are often plain http: the link still opens in the browser, never in the app window.
-    const protocol = new URL(url).protocol;
-    return protocol === 'https:' || protocol === 'http:';
-  } catch {
-    return false;
-  }
-}
-
-export function hardenWebContents(contents: WebContents, { openExternal }: HardeningOptions): void {
+/**
+ * No navigation away from the app, no popups, no <webview>. A link to the outside opens in the system
+ * browser only through the bridge's openExternal (the preload checks that a click is behind it): the main
+ * process cannot tell a click from a script here, so these paths only refuse.
+ */
+export function hardenWebContents(contents: WebContents): void {
   const refuse = (event: { preventDefault(): void }, url: string) => {
-    if (isAppUrl(url)) return;
-    event.preventDefault();
-    if (isExternalLink(url)) openExternal(url);
+    if (!isAppUrl(url)) event.preventDefault();
   };
   contents.on('will-navigate', (event, url) => refuse(event, url));
   contents.on('will-redirect', (event, url) => refuse(event, url));
   contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(({ url }) => {
-    if (isExternalLink(url)) openExternal(url);
-    return { action: 'deny' };
-  });
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 }
 
 export function isPermissionAllowed(permission: string, requestingUrl: string): boolean {

@@ -3,10 +3,12 @@
  * of one of our windows, showing a page of our app origin.
  */
 import type { IpcMain, IpcMainEvent, IpcMainInvokeEvent, WebContents } from 'electron';
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, IPC_SUBSCRIBE_CHANNEL } from '../../shared/api/bridge.ts';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, IPC_OPEN_EXTERNAL_CHANNEL, IPC_SUBSCRIBE_CHANNEL } from '../../shared/api/bridge.ts';
+import { ApiError } from '../../shared/api/errors.ts';
 import type { ApiEventSource } from '../../shared/api/events.ts';
 import type { RpcResponse, RpcServer } from '../../shared/api/rpc.ts';
 import { isAppUrl } from './origin.ts';
+import type { Reach } from './reach.ts';
 
 export interface IpcOptions {
   ipcMain: Pick<IpcMain, 'handle' | 'on' | 'removeHandler' | 'removeListener'>;
@@ -16,6 +18,10 @@ export interface IpcOptions {
   isOurWebContents(contents: WebContents): boolean;
   /** A page's session (sent with its subscription) is connected until the returned function is called. */
   connectSession?: (session: string) => () => void;
+  /** Consulted before every call is dispatched (electron/desktop/reach.ts). */
+  reach?: Pick<Reach, 'check'>;
+  /** Opens a link the page asked for (after its click check), answering why not when it does not. */
+  openLink?: (url: unknown) => Promise<{ ok: true } | { ok: false; message: string }>;
 }
 
 type SenderEvent = Pick<IpcMainInvokeEvent | IpcMainEvent, 'sender' | 'senderFrame'>;
@@ -28,17 +34,38 @@ export function isTrustedSender(event: SenderEvent, isOurWebContents: (contents:
   return isAppUrl(frame.url);
 }
 
-const REFUSED: RpcResponse = { ok: false, error: { code: 'bad-request', message: 'refused: the caller is not a Pipewright window' } };
+const REFUSED_MESSAGE = 'refused: the caller is not a Pipewright window';
+const REFUSED: RpcResponse = { ok: false, error: { code: 'bad-request', message: REFUSED_MESSAGE } };
 
 /** Registers the handlers; returns a function that removes them. */
 const SESSION = /^[A-Za-z0-9_-]{1,64}$/;
 
-export function registerIpc({ ipcMain, server, events, isOurWebContents, connectSession }: IpcOptions): () => void {
+/** The reach gate's refusal as an answer, or null to go on. Malformed requests go on to be refused by dispatch. */
+async function consultReach(reach: Pick<Reach, 'check'> | undefined, request: unknown): Promise<RpcResponse | null> {
+  if (!reach || typeof request !== 'object' || request === null) return null;
+  const { method, args } = request as { method?: unknown; args?: unknown };
+  if (typeof method !== 'string') return null;
+  try {
+    await reach.check(method, Array.isArray(args) ? args : []);
+    return null;
+  } catch (error) {
+    const payload = error instanceof ApiError ? error.toPayload() : { code: 'failed' as const, message: String((error as Error)?.message ?? error) };
+    return { ok: false, error: payload };
+  }
+}
+
+export function registerIpc({ ipcMain, server, events, isOurWebContents, connectSession, reach, openLink }: IpcOptions): () => void {
   const subscriptions = new Map<WebContents, () => void>();
 
   ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, request: unknown) => {
     if (!isTrustedSender(event, isOurWebContents)) return REFUSED;
-    return server.dispatch(request);
+    return (await consultReach(reach, request)) ?? server.dispatch(request);
+  });
+
+  ipcMain.handle(IPC_OPEN_EXTERNAL_CHANNEL, async (event, url: unknown) => {
+    if (!isTrustedSender(event, isOurWebContents)) return { ok: false, message: REFUSED_MESSAGE };
+    if (!openLink) return { ok: false, message: 'Not opened: links are not opened from here.' };
+    return openLink(url);
   });
 
   // A page subscribes when its first listener registers (also after a reload), so greetings reach it.
@@ -67,6 +94,7 @@ export function registerIpc({ ipcMain, server, events, isOurWebContents, connect
 
   return () => {
     ipcMain.removeHandler(IPC_INVOKE_CHANNEL);
+    ipcMain.removeHandler(IPC_OPEN_EXTERNAL_CHANNEL);
     ipcMain.removeListener(IPC_SUBSCRIBE_CHANNEL, onSubscribe);
     for (const unsubscribe of subscriptions.values()) unsubscribe();
     subscriptions.clear();

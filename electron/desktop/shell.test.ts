@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IPC_INVOKE_CHANNEL } from '../../shared/api/bridge.ts';
+import { IPC_INVOKE_CHANNEL, IPC_OPEN_EXTERNAL_CHANNEL } from '../../shared/api/bridge.ts';
 import type { DesktopOptions } from './shell.ts';
 import { startDesktop } from './shell.ts';
 
@@ -57,8 +57,10 @@ class FakeWindow extends EventEmitter {
   }
 }
 
-function fakeElectron(lock = true) {
+function fakeElectron(lock = true, answers: { messageBox?: number; openFile?: string | null } = {}) {
   const calls: string[] = [];
+  const messageBoxes: { message: string; detail?: string; buttons: string[] }[] = [];
+  const externals: string[] = [];
   const handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
   let ready: () => void = () => {};
   const whenReady = new Promise<void>((resolve) => (ready = resolve));
@@ -74,7 +76,13 @@ function fakeElectron(lock = true) {
     app,
     BrowserWindow: FakeWindow,
     Menu: { buildFromTemplate: (template: unknown[]) => template, setApplicationMenu: () => calls.push('menu') },
-    dialog: { showMessageBox: async () => ({ response: 2 }) },
+    dialog: {
+      showMessageBox: async (...args: unknown[]) => {
+        messageBoxes.push(args[args.length - 1] as (typeof messageBoxes)[number]);
+        return { response: answers.messageBox ?? 2 };
+      },
+      showOpenDialog: async () => ({ canceled: answers.openFile == null, filePaths: answers.openFile ? [answers.openFile] : [] }),
+    },
     ipcMain: Object.assign(new EventEmitter(), {
       handle: (channel: string, handler: (event: unknown, ...args: unknown[]) => unknown) => handlers.set(channel, handler),
       removeHandler: () => {},
@@ -85,10 +93,10 @@ function fakeElectron(lock = true) {
     },
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
     session: { defaultSession: Object.assign(new EventEmitter(), { setPermissionRequestHandler: () => calls.push('permissions'), setPermissionCheckHandler: () => {} }) },
-    shell: { openExternal: async () => {} },
+    shell: { openExternal: async (url: string) => void externals.push(url) },
     nativeTheme: { shouldUseDarkColors: false },
   };
-  return { electron: electron as unknown as DesktopOptions['electron'], calls, handlers, ready };
+  return { electron: electron as unknown as DesktopOptions['electron'], calls, handlers, ready, messageBoxes, externals };
 }
 
 let dataDir: string;
@@ -153,7 +161,7 @@ describe('desktop shell wiring', () => {
   });
 
   it('refuses navigation away from the app and popups', async () => {
-    const { electron, ready } = fakeElectron();
+    const { electron, ready, externals } = fakeElectron();
     startDesktop({ electron, dataDir, distDir: '/app/dist/electron' });
     ready();
     await settle();
@@ -163,5 +171,35 @@ describe('desktop shell wiring', () => {
     window.webContents.emit('will-navigate', navigation, 'https://evil.example/');
     expect(navigation.prevented).toBe(true);
     expect(window.webContents.windowOpenHandler?.({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
+    // Neither path opens the browser: only the bridge's openExternal does, after a click.
+    await settle();
+    expect(externals).toEqual([]);
+  });
+
+  it("limits the page's reach: dialog-chosen files, a confirmed interpreter, no listDirectory, links through the bridge", async () => {
+    const doc = path.join(dataDir, 'chosen.pipewright.json');
+    await fs.writeFile(doc, JSON.stringify({ format: 'pipewright.pipeline/v2', name: 'chosen', nodes: [], edges: [] }));
+    const { electron, handlers, ready, messageBoxes, externals } = fakeElectron(true, { messageBox: 1, openFile: doc });
+    startDesktop({ electron, dataDir, distDir: '/app/dist/electron' });
+    ready();
+    await settle();
+    const [window] = FakeWindow.created;
+    const sender = { sender: window.webContents, senderFrame: { url: 'app://pipewright/index.html', parent: null } };
+    const call = (method: string, ...args: unknown[]) => handlers.get(IPC_INVOKE_CHANNEL)?.(sender, { method, args });
+
+    expect(await call('openFile', doc)).toMatchObject({ ok: false, error: { message: expect.stringContaining(`cannot open ${doc}`) } });
+    expect(await call('showOpenDialog')).toEqual({ ok: true, value: doc });
+    expect(await call('openFile', doc)).toMatchObject({ ok: true, value: { ok: true, file: { name: 'chosen.pipewright.json' } } });
+    expect(await call('listDirectory', null, {})).toMatchObject({ ok: false, error: { message: expect.stringContaining('listDirectory') } });
+
+    // The app's locale is Korean: the confirmation is in Korean; Cancel (1) keeps the interpreter.
+    expect(await call('updateSettings', { pythonPath: '/tmp/py/bin/python' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('not confirmed') } });
+    expect(messageBoxes.at(-1)).toMatchObject({ message: '로컬 실행에 다른 Python 인터프리터를 사용할까요?', buttons: ['이 인터프리터 사용', '취소'] });
+    expect(messageBoxes.at(-1)?.detail).toContain('/tmp/py/bin/python');
+    expect(await call('getSettings')).toMatchObject({ ok: true, value: { pythonPath: null } });
+
+    expect(await handlers.get(IPC_OPEN_EXTERNAL_CHANNEL)?.(sender, 'https://mlflow.example/#/runs/1')).toEqual({ ok: true });
+    expect(await handlers.get(IPC_OPEN_EXTERNAL_CHANNEL)?.(sender, 'file:///etc/passwd')).toMatchObject({ ok: false });
+    expect(externals).toEqual(['https://mlflow.example/#/runs/1']);
   });
 });

@@ -11,6 +11,7 @@ import type { MenuCommand } from '../../shared/api/events.ts';
 import { createBackend } from '../services/backend.ts';
 import type { RunsService } from '../services/backend.ts';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './appProtocol.ts';
+import { alertLanguage } from './alertNotifications.ts';
 import { createCloseGuard } from './closeGuard.ts';
 import type { CloseChoice } from './closeGuard.ts';
 import { createNativeDialogs } from './dialogs.ts';
@@ -19,6 +20,8 @@ import { registerIpc } from './ipc.ts';
 import { findFileArgument } from './launchArgs.ts';
 import { buildMenuTemplate } from './menu.ts';
 import { APP_SCHEME, APP_START_URL } from './origin.ts';
+import { createPythonConfirm } from './confirmPython.ts';
+import { createLinkGate, createReach } from './reach.ts';
 import { fitToDisplays, loadWindowState, saveWindowState, trackWindowState } from './windowState.ts';
 
 type ElectronMain = typeof Electron;
@@ -41,14 +44,25 @@ export function startDesktop({ electron, dataDir, distDir, runs }: DesktopOption
 
   let window: BrowserWindow | null = null;
   let pendingOpen = findFileArgument(process.argv, process.cwd());
+  // What the page may reach: files the user chose or named, a confirmed interpreter (electron/desktop/reach.ts).
+  const reach = createReach({
+    recentFiles: async () => (await backend.api.listRecentFiles()).map((file) => file.path),
+    currentPythonPath: async () => (await backend.api.getSettings()).pythonPath,
+    confirmPythonChange: createPythonConfirm(
+      (options) => (window ? dialog.showMessageBox(window, options) : dialog.showMessageBox(options)),
+      async () => alertLanguage((await backend.api.getSettings()).language, app.getLocale()),
+    ),
+  });
+  if (pendingOpen) reach.grantFile(pendingOpen);
   const backend = createBackend({
     dataDir,
     mode: 'desktop',
     runs,
     locale: app.getLocale(),
-    dialogs: createNativeDialogs(dialog, () => window),
+    dialogs: reach.recordDialogs(createNativeDialogs(dialog, () => window)),
     onDocumentState: (state) => onDocumentState(state),
   });
+  const links = createLinkGate({ openExternal: (url) => shell.openExternal(url) });
   const send = (command: MenuCommand, arg?: string) => backend.events.emit(arg === undefined ? { type: 'menu', command } : { type: 'menu', command, arg });
   // A file named on the command line opens once the page listens for events.
   backend.events.onSubscribe((deliver) => {
@@ -144,11 +158,14 @@ export function startDesktop({ electron, dataDir, distDir, runs }: DesktopOption
     if (window.isMinimized()) window.restore();
     window.focus();
     const file = findFileArgument(argv, workingDirectory);
-    if (file) send('file.openRecent', file);
+    if (file) {
+      reach.grantFile(file);
+      send('file.openRecent', file);
+    }
   });
   // Every web contents, ours and any other, refuses navigation and popups.
   app.on('web-contents-created', (_event, contents) => {
-    hardenWebContents(contents, { openExternal: (url) => void shell.openExternal(url) });
+    hardenWebContents(contents);
   });
   app.on('window-all-closed', () => {
     void backend.close().finally(() => app.quit());
@@ -162,6 +179,8 @@ export function startDesktop({ electron, dataDir, distDir, runs }: DesktopOption
       server: backend.server,
       events: backend.events,
       connectSession: (id) => backend.connectSession(id),
+      reach,
+      openLink: (url) => links.open(url),
       isOurWebContents: (contents) => window !== null && !window.isDestroyed() && contents === window.webContents,
     });
     await rebuildMenu();

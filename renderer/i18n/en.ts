@@ -194,6 +194,7 @@ export const en = {
     exported_one: 'Exported {{count}} file to {{dir}}.',
     exported_other: 'Exported {{count}} files to {{dir}}.',
     exportFailed: 'Could not export: {{message}}',
+    linkNotOpened: 'The link was not opened: {{message}}',
     cannotOpen: 'This file cannot be opened',
     where: 'Where',
     untouched: 'The file was not changed.',

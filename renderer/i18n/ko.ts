@@ -195,6 +195,7 @@ export const ko: Messages = {
     exported_one: '파일 {{count}}개를 {{dir}}에 내보냈습니다.',
     exported_other: '파일 {{count}}개를 {{dir}}에 내보냈습니다.',
     exportFailed: '내보낼 수 없습니다: {{message}}',
+    linkNotOpened: '링크를 열지 않았습니다: {{message}}',
     cannotOpen: '이 파일을 열 수 없습니다',
     where: '위치',
     untouched: '파일은 바뀌지 않았습니다.',

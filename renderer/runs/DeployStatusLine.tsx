@@ -32,7 +32,7 @@ export function DeployStatusLine({ status }: { status: DeployStatus }) {
   );
 }
 
-/** Links open in the system browser (the window's open handler calls openExternal) only when clicked. */
+/** Links open in the system browser only when clicked (desktop: renderer/api/externalLinks.ts). */
 export function MlflowLinksRow({ links }: { links: MlflowLinks }) {
   const { t } = useTranslation();
   return (

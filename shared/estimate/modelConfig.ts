@@ -23,6 +23,35 @@ function quantizedTo4bit(q: unknown): boolean {
   return q.load_in_4bit === true || q._load_in_4bit === true || (q.quant_method === 'bitsandbytes' && q.bnb_4bit_quant_type !== undefined && q.load_in_8bit !== true);
 }
 
+/** The keys shapeFromConfig reads (top level and text_config), and those of quantization_config. */
+const SHAPE_KEYS = new Set([
+  'num_experts', 'num_local_experts', 'n_routed_experts', 'hidden_size', 'n_embd', 'd_model', 'intermediate_size', 'n_inner', 'ffn_dim',
+  'num_hidden_layers', 'num_layers', 'n_layer', 'num_attention_heads', 'n_head', 'vocab_size', 'num_key_value_heads', 'num_kv_heads',
+  'head_dim', 'tie_word_embeddings', 'model_type', 'attention_bias', 'attn_logit_softcapping', 'final_logit_softcapping',
+]);
+const QUANTIZATION_KEYS = new Set(['load_in_4bit', '_load_in_4bit', 'load_in_8bit', 'quant_method', 'bnb_4bit_quant_type']);
+
+function pick(source: Json, keys: ReadonlySet<string>): Json {
+  const kept: Json = {};
+  for (const [key, value] of Object.entries(source)) {
+    if (!keys.has(key)) continue;
+    if (typeof value === 'number' || typeof value === 'boolean' || value === null || (typeof value === 'string' && value.length <= 200)) kept[key] = value;
+  }
+  return kept;
+}
+
+/**
+ * Only what the estimate reads from a config.json: the back end hands the page this, never the whole file
+ * (a path in a pipeline can name any folder, and some other tool's config.json holds credentials).
+ */
+export function modelConfigFields(raw: unknown): Json | null {
+  if (!isObject(raw)) return null;
+  const kept = pick(raw, SHAPE_KEYS);
+  if (isObject(raw.text_config)) kept.text_config = pick(raw.text_config, SHAPE_KEYS);
+  if (isObject(raw.quantization_config)) kept.quantization_config = pick(raw.quantization_config, QUANTIZATION_KEYS);
+  return kept;
+}
+
 /** The shape in a parsed config.json, or the reason there is none (named after `where`). */
 export function shapeFromConfig(raw: unknown, where: string): ModelLookup {
   if (!isObject(raw)) return { ok: false, reason: `${where} is not a JSON object` };

@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EstimateInputs, EstimateInputsRequest } from '../../../shared/api/estimate.ts';
+import { modelConfigFields } from '../../../shared/estimate/modelConfig.ts';
 
 const DATA_FILE = /\.(jsonl|json|txt|csv|parquet)$/i;
 /** Text-to-Parquet size ratio of typical text columns (snappy). */
@@ -25,7 +26,15 @@ async function readConfig(dir: string): Promise<EstimateInputs['modelConfigs'][s
   try {
     const stat = await fs.stat(file);
     if (stat.size > MAX_CONFIG_BYTES) return { error: `${file} is ${stat.size} bytes, too large for a model config` };
-    return { config: JSON.parse(await fs.readFile(file, 'utf8')) as unknown };
+    const text = await fs.readFile(file, 'utf8');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // Not the parser's message: it quotes the file's text.
+      return { error: `${file} is not valid JSON` };
+    }
+    return { config: modelConfigFields(parsed) };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return code === 'ENOENT' || code === 'ENOTDIR' ? { missing: true } : { error: (error as Error).message };

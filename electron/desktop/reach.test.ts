@@ -1,0 +1,387 @@
+import { EventEmitter } from 'node:events';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { IpcMain, WebContents } from 'electron';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { IPC_INVOKE_CHANNEL, IPC_OPEN_EXTERNAL_CHANNEL } from '../../shared/api/bridge.ts';
+import type { RpcResponse } from '../../shared/api/rpc.ts';
+import type { PipelineDocument } from '../../shared/pipeline/types.ts';
+import { createBackend } from '../services/backend.ts';
+import type { NativeDialogs } from '../services/backend.ts';
+import { registerIpc } from './ipc.ts';
+import { createLinkGate, createReach, exportNameProblem, linkProblem } from './reach.ts';
+import type { ReachOptions } from './reach.ts';
+
+const HOME = path.resolve('/home/u');
+const at = (...parts: string[]) => path.join(HOME, ...parts);
+
+function setup(overrides: Partial<ReachOptions> = {}) {
+  const recent: string[] = [];
+  const asked: [string, string | null][] = [];
+  let answer = false;
+  let python: string | null = null;
+  const reach = createReach({
+    recentFiles: async () => recent,
+    currentPythonPath: async () => python,
+    confirmPythonChange: async (next, current) => {
+      asked.push([next, current]);
+      return answer;
+    },
+    platform: 'linux',
+    ...overrides,
+  });
+  const chosen: { open: string | null; save: string | null; folder: string | null } = { open: null, save: null, folder: null };
+  const dialogs = reach.recordDialogs({
+    showOpenDialog: async () => chosen.open,
+    showSaveDialog: async () => chosen.save,
+    showFolderDialog: async () => chosen.folder,
+  });
+  const refusal = async (method: string, ...args: unknown[]) => {
+    try {
+      await reach.check(method, args);
+      return null;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  return {
+    reach,
+    dialogs,
+    chosen,
+    recent,
+    asked,
+    refusal,
+    answer: (value: boolean) => (answer = value),
+    setPython: (value: string | null) => (python = value),
+  };
+}
+
+describe('reach: files are opened and saved only where the user chose', () => {
+  it('refuses a path no dialog returned and the recent list does not hold, naming it', async () => {
+    const { refusal } = setup();
+    expect(await refusal('openFile', at('.ssh', 'id_rsa.json'))).toBe(
+      `Refused by the desktop app: cannot open ${at('.ssh', 'id_rsa.json')}: it was not chosen in a file dialog in this session and is not in the recent files list. Use File > Open or Save As.`,
+    );
+    expect(await refusal('saveFile', { path: at('.bashrc.json'), document: {} })).toMatch(/cannot save to .*\.bashrc\.json: it was not chosen in a file dialog/);
+  });
+
+  it('allows the file the open dialog returned, and only that one', async () => {
+    const { dialogs, chosen, refusal } = setup();
+    chosen.open = at('work', 'a.pipewright.json');
+    expect(await dialogs.showOpenDialog()).toBe(at('work', 'a.pipewright.json'));
+    expect(await refusal('openFile', at('work', 'a.pipewright.json'))).toBeNull();
+    // Saving back to the opened file is Save.
+    expect(await refusal('saveFile', { path: at('work', 'a.pipewright.json') })).toBeNull();
+    expect(await refusal('openFile', at('work', 'b.pipewright.json'))).toMatch(/cannot open/);
+    // The same file spelled another way is the same file.
+    expect(await refusal('openFile', at('work', 'sub', '..', 'a.pipewright.json'))).toBeNull();
+  });
+
+  it('a cancelled dialog grants nothing', async () => {
+    const { dialogs, refusal } = setup();
+    expect(await dialogs.showOpenDialog()).toBeNull();
+    expect(await dialogs.showSaveDialog('x')).toBeNull();
+    expect(await refusal('openFile', at('x.json'))).toMatch(/cannot open/);
+  });
+
+  it('allows the path the save dialog returned, for saving', async () => {
+    const { dialogs, chosen, refusal } = setup();
+    chosen.save = at('new.pipewright.json');
+    await dialogs.showSaveDialog('new');
+    expect(await refusal('saveFile', { path: at('new.pipewright.json') })).toBeNull();
+  });
+
+  it('allows files in the recent files list, read at each check', async () => {
+    const { recent, refusal } = setup();
+    recent.push(at('old.pipewright.json'));
+    expect(await refusal('addSchedule', at('other.pipewright.json'), {})).toMatch(/cannot schedule .*other\.pipewright\.json/);
+    expect(await refusal('addSchedule', at('old.pipewright.json'), {})).toBeNull();
+    recent.splice(0);
+    recent.push(at('kept.pipewright.json'));
+    expect(await refusal('saveFile', { path: at('kept.pipewright.json') })).toBeNull();
+    // Removed from the list before it was ever used this session: refused.
+    recent.splice(0);
+    expect(await refusal('openFile', at('never-used.pipewright.json'))).toMatch(/cannot open/);
+  });
+
+  it('a file opened from the recent list stays usable when the list is cleared (the open document can still be saved)', async () => {
+    const { recent, refusal } = setup();
+    recent.push(at('doc.pipewright.json'));
+    expect(await refusal('openFile', at('doc.pipewright.json'))).toBeNull();
+    recent.splice(0);
+    expect(await refusal('saveFile', { path: at('doc.pipewright.json') })).toBeNull();
+  });
+
+  it('allows a file named on the command line or by a second instance', async () => {
+    const { reach, refusal } = setup();
+    reach.grantFile(at('cli.pipewright.json'));
+    expect(await refusal('openFile', at('cli.pipewright.json'))).toBeNull();
+  });
+
+  it('saveFile writes .json files only, even where the user chose', async () => {
+    const { reach, dialogs, chosen, refusal } = setup();
+    chosen.save = at('notes.txt');
+    await dialogs.showSaveDialog('notes');
+    reach.grantFile(at('evil.sh'));
+    expect(await refusal('saveFile', { path: at('notes.txt') })).toBe(`Refused by the desktop app: Pipewright saves pipelines only to .json files, not to ${at('notes.txt')}.`);
+    expect(await refusal('saveFile', { path: at('evil.sh') })).toMatch(/only to \.json files/);
+    expect(await refusal('saveFile', { path: at('UPPER.JSON') })).toMatch(/not chosen in a file dialog/);
+  });
+
+  it('a folder chosen for export does not make its files openable', async () => {
+    const { dialogs, chosen, refusal } = setup();
+    chosen.folder = at('out');
+    await dialogs.showFolderDialog();
+    expect(await refusal('openFile', at('out'))).toMatch(/cannot open/);
+    expect(await refusal('saveFile', { path: at('out', 'x.json') })).toMatch(/cannot save to/);
+  });
+
+  it('compares paths without case where the file system does (Windows, macOS)', async () => {
+    const { reach, refusal } = setup({ platform: 'win32' });
+    reach.grantFile(at('Work', 'A.pipewright.json'));
+    expect(await refusal('openFile', at('work', 'a.pipewright.json'))).toBeNull();
+    const linux = setup();
+    linux.reach.grantFile(at('Work', 'A.pipewright.json'));
+    expect(await linux.refusal('openFile', at('work', 'a.pipewright.json'))).toMatch(/cannot open/);
+  });
+
+  it('leaves malformed arguments to the argument validation', async () => {
+    const { refusal } = setup();
+    expect(await refusal('openFile', 42)).toBeNull();
+    expect(await refusal('saveFile', null)).toBeNull();
+    expect(await refusal('openFile', 'relative.json')).toBeNull();
+  });
+});
+
+describe('reach: exports', () => {
+  it('go only into the folder the folder dialog returned in this session', async () => {
+    const { dialogs, chosen, refusal } = setup();
+    expect(await refusal('exportFiles', { dir: at('out'), files: { 'pipeline.yaml': '' } })).toBe(
+      `Refused by the desktop app: cannot export to ${at('out')}: it was not chosen in the export folder dialog in this session.`,
+    );
+    chosen.folder = at('out');
+    await dialogs.showFolderDialog();
+    expect(await refusal('exportFiles', { dir: at('out'), files: { 'pipeline.yaml': '', 'steps/cpt.py': '', 'dvc.yaml': '' } })).toBeNull();
+    // Not a folder below it, nor its parent.
+    expect(await refusal('exportFiles', { dir: at('out', 'sub'), files: { 'a.yaml': '' } })).toMatch(/cannot export to/);
+    expect(await refusal('exportFiles', { dir: HOME, files: { 'a.yaml': '' } })).toMatch(/cannot export to/);
+  });
+
+  it.each([
+    ['.bashrc', 'starts with a dot'],
+    ['steps/.hidden.py', '".hidden.py" starts with a dot'],
+    ['.git/hooks/pre-commit', '".git" starts with a dot'],
+    ['../outside.yaml', 'leaves the chosen folder'],
+    ['steps/../../outside.yaml', 'leaves the chosen folder'],
+    ['/etc/cron.d/job', 'absolute path'],
+    ['C:/Windows/evil.dll', 'absolute path'],
+    ['steps\\..\\..\\evil.py', 'backslash'],
+    ['file.txt:stream', 'contains ":"'],
+    ['steps//cpt.py', 'empty part'],
+    ['steps/', 'empty part'],
+  ])('refuses the export name %s (%s), and exports nothing', async (name, why) => {
+    const { dialogs, chosen, refusal } = setup();
+    chosen.folder = at('out');
+    await dialogs.showFolderDialog();
+    expect(exportNameProblem(name)).toContain(why);
+    const message = await refusal('exportFiles', { dir: at('out'), files: { 'pipeline.yaml': 'ok', [name]: 'x' } });
+    expect(message).toContain(`nothing was exported: the file name "${name}" is refused because`);
+    expect(message).toContain(why);
+  });
+
+  it('names the compilers write pass', () => {
+    for (const name of ['pipeline.yaml', 'dvc.yaml', 'params.yaml', 'steps/cpt.py', 'steps/ko-bench.py', 'grafana/dashboard.json', 'prometheus/rules.yaml']) {
+      expect(exportNameProblem(name)).toBeNull();
+    }
+  });
+});
+
+describe('reach: the Python interpreter', () => {
+  it('a change is asked for in the native dialog; declined, it is refused with the path', async () => {
+    const { refusal, asked, setPython } = setup();
+    setPython('/usr/bin/python3');
+    expect(await refusal('updateSettings', { pythonPath: '/tmp/evil/python' })).toBe(
+      'Refused by the desktop app: the Python interpreter was not changed: using /tmp/evil/python for local runs was not confirmed.',
+    );
+    expect(asked).toEqual([['/tmp/evil/python', '/usr/bin/python3']]);
+  });
+
+  it('confirmed, it goes through', async () => {
+    const { refusal, asked, answer } = setup();
+    answer(true);
+    expect(await refusal('updateSettings', { pythonPath: '/opt/conda/bin/python' })).toBeNull();
+    expect(asked).toEqual([['/opt/conda/bin/python', null]]);
+  });
+
+  it('no dialog for the same interpreter, a reset to the default, or other settings', async () => {
+    const { refusal, asked, setPython } = setup();
+    setPython('/usr/bin/python3');
+    expect(await refusal('updateSettings', { pythonPath: '/usr/bin/python3' })).toBeNull();
+    expect(await refusal('updateSettings', { pythonPath: null })).toBeNull();
+    expect(await refusal('updateSettings', { language: 'ko', localConcurrency: 2 })).toBeNull();
+    expect(asked).toEqual([]);
+  });
+});
+
+describe('reach: other methods', () => {
+  it("listDirectory (browser mode's file dialog) is not served to the desktop window", async () => {
+    const { refusal } = setup();
+    expect(await refusal('listDirectory', null, {})).toBe(
+      "Refused by the desktop app: listDirectory is browser mode's own file dialog; the desktop app uses the system's file dialogs.",
+    );
+    expect(await refusal('listDirectory', '/', { filter: 'all' })).toMatch(/listDirectory/);
+  });
+
+  it('everything else passes to the back end unchanged', async () => {
+    const { refusal } = setup();
+    for (const method of ['getAppInfo', 'listRuns', 'getSettings', 'listRecentFiles', 'startRun', 'showOpenDialog']) {
+      expect(await refusal(method)).toBeNull();
+    }
+  });
+});
+
+describe('links open in the browser only as a click would', () => {
+  it.each([
+    ['file:///etc/passwd', 'only http and https links open in the browser, not file:'],
+    ['javascript:alert(1)', 'not javascript:'],
+    ['app://pipewright/index.html', 'not app:'],
+    ['smb://server/share', 'not smb:'],
+    ['ms-settings:privacy', 'not ms-settings:'],
+    ['https://user:secret@mlflow.example/', 'user name or password'],
+    ['not a url', 'is not a URL'],
+    ['', 'no URL was given'],
+    [`https://x.example/${'a'.repeat(5000)}`, 'longer than 4096'],
+  ])('refuses %s', async (url, why) => {
+    const opened: string[] = [];
+    const gate = createLinkGate({ openExternal: (u) => void opened.push(u) });
+    expect(linkProblem(url)).toContain(why);
+    expect(await gate.open(url)).toEqual({ ok: false, message: expect.stringContaining(why) });
+    expect(opened).toEqual([]);
+  });
+
+  it('opens http and https links, one per click, at most 10 a minute', async () => {
+    let now = 1_000_000;
+    const opened: string[] = [];
+    const gate = createLinkGate({ openExternal: (u) => void opened.push(u), now: () => now });
+    expect(await gate.open('https://mlflow.example/#/experiments/1/runs/abc')).toEqual({ ok: true });
+    expect(await gate.open('http://mlflow.ml.svc:5000/')).toEqual({ ok: false, message: 'Not opened: another link opened 0 ms ago (one click opens one link).' });
+    for (let i = 0; i < 9; i += 1) {
+      now += 1000;
+      expect(await gate.open(`http://mlflow.ml.svc:5000/${i}`)).toEqual({ ok: true });
+    }
+    now += 1000;
+    expect(await gate.open('https://x.example/')).toEqual({ ok: false, message: 'Not opened: 10 links were opened in the last minute.' });
+    now += 60_000;
+    expect(await gate.open('https://x.example/')).toEqual({ ok: true });
+    expect(opened).toHaveLength(11);
+  });
+});
+
+/** The IPC handler consults the gate: a refused call never reaches the back end. */
+class FakeIpcMain extends EventEmitter {
+  handlers = new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>();
+  handle(channel: string, handler: (event: unknown, ...args: unknown[]) => Promise<unknown>) {
+    this.handlers.set(channel, handler);
+  }
+  removeHandler(channel: string) {
+    this.handlers.delete(channel);
+  }
+}
+
+const document: PipelineDocument = { format: 'pipewright.pipeline/v2', name: 'p', nodes: [], edges: [] };
+
+describe('the IPC handler with the real back end', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pipewright-reach-'));
+  });
+  afterEach(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  function wire() {
+    const chosen: { open: string | null; save: string | null; folder: string | null } = { open: null, save: null, folder: null };
+    const native: NativeDialogs = {
+      showOpenDialog: async () => chosen.open,
+      showSaveDialog: async () => chosen.save,
+      showFolderDialog: async () => chosen.folder,
+    };
+    let confirm = false;
+    const holder: { backend?: ReturnType<typeof createBackend> } = {};
+    const reach = createReach({
+      recentFiles: async () => (await holder.backend!.api.listRecentFiles()).map((f) => f.path),
+      currentPythonPath: async () => (await holder.backend!.api.getSettings()).pythonPath,
+      confirmPythonChange: async () => confirm,
+    });
+    const backend = createBackend({ dataDir: path.join(dir, 'data'), mode: 'desktop', dialogs: reach.recordDialogs(native) });
+    holder.backend = backend;
+    const ipcMain = new FakeIpcMain();
+    const sender = {};
+    const opened: string[] = [];
+    const links = createLinkGate({ openExternal: (u) => void opened.push(u) });
+    registerIpc({
+      ipcMain: ipcMain as unknown as IpcMain,
+      server: backend.server,
+      events: { subscribe: () => () => {} },
+      isOurWebContents: (contents) => contents === (sender as WebContents),
+      reach,
+      openLink: (url) => links.open(url),
+    });
+    const event = { sender, senderFrame: { url: 'app://pipewright/index.html', parent: null } };
+    const call = (method: string, ...args: unknown[]) => ipcMain.handlers.get(IPC_INVOKE_CHANNEL)!(event, { method, args }) as Promise<RpcResponse>;
+    const openLink = (url: unknown, from: unknown = event) => ipcMain.handlers.get(IPC_OPEN_EXTERNAL_CHANNEL)!(from, url);
+    return { call, chosen, backend, setConfirm: (v: boolean) => (confirm = v), openLink, opened };
+  }
+
+  it('writes nothing at a path the page made up; saves where the save dialog said', async () => {
+    const { call, chosen } = wire();
+    const target = path.join(dir, 'made-up.pipewright.json');
+    expect(await call('saveFile', { path: target, document })).toEqual({ ok: false, error: { code: 'failed', message: expect.stringContaining(`cannot save to ${target}`) } });
+    await expect(fs.stat(target)).rejects.toThrow(/ENOENT/);
+    chosen.save = target;
+    expect(await call('showSaveDialog', 'made-up')).toEqual({ ok: true, value: target });
+    expect(await call('saveFile', { path: target, document })).toMatchObject({ ok: true, value: { ok: true, path: target } });
+    // Saved files go to the recent list, so they open again after a restart.
+    expect(await call('listRecentFiles')).toMatchObject({ ok: true, value: [{ path: target }] });
+  });
+
+  it('reads nothing at a path the page made up', async () => {
+    const { call } = wire();
+    const secret = path.join(dir, 'secret.json');
+    await fs.writeFile(secret, '{"format":"pipewright.pipeline/v2","name":"s","nodes":[],"edges":[]}');
+    expect(await call('openFile', secret)).toMatchObject({ ok: false, error: { message: expect.stringContaining(`cannot open ${secret}`) } });
+    expect(await call('listDirectory', dir, {})).toMatchObject({ ok: false, error: { message: expect.stringContaining('listDirectory') } });
+  });
+
+  it('exports into the chosen folder only, and nothing when one name is refused', async () => {
+    const { call, chosen } = wire();
+    const out = path.join(dir, 'out');
+    chosen.folder = out;
+    await call('showFolderDialog');
+    expect(await call('exportFiles', { dir: out, files: { 'pipeline.yaml': 'a', '.profile': 'b' } })).toMatchObject({ ok: false, error: { message: expect.stringContaining('".profile" starts with a dot') } });
+    await expect(fs.stat(out)).rejects.toThrow(/ENOENT/);
+    expect(await call('exportFiles', { dir: out, files: { 'pipeline.yaml': 'a', 'steps/cpt.py': 'b' } })).toMatchObject({ ok: true });
+    expect(await fs.readFile(path.join(out, 'steps', 'cpt.py'), 'utf8')).toBe('b');
+  });
+
+  it('keeps the interpreter unless the native dialog is confirmed', async () => {
+    const { call, setConfirm } = wire();
+    expect(await call('updateSettings', { pythonPath: '/tmp/x/python' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('/tmp/x/python for local runs was not confirmed') } });
+    expect(await call('getSettings')).toMatchObject({ ok: true, value: { pythonPath: null } });
+    setConfirm(true);
+    expect(await call('updateSettings', { pythonPath: '/tmp/x/python' })).toMatchObject({ ok: true });
+    expect(await call('getSettings')).toMatchObject({ ok: true, value: { pythonPath: '/tmp/x/python' } });
+  });
+
+  it('opens links only for our window, http(s) only', async () => {
+    const { openLink, opened } = wire();
+    expect(await openLink('https://mlflow.example/')).toEqual({ ok: true });
+    expect(await openLink('file:///etc/passwd')).toMatchObject({ ok: false });
+    expect(await openLink('https://other.example/', { sender: {}, senderFrame: { url: 'app://pipewright/index.html', parent: null } })).toEqual({
+      ok: false,
+      message: 'refused: the caller is not a Pipewright window',
+    });
+    expect(opened).toEqual(['https://mlflow.example/']);
+  });
+});

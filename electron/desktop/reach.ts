@@ -1,0 +1,205 @@
+/**
+ * The desktop window's reach into the back end. The page is our code, but anything that runs in it
+ * (a compromised dependency, an injected script) must not be able to read or write any file or change what
+ * runs on this machine just by calling the API. So, in the desktop app:
+ *
+ * - a pipeline file is opened, saved or scheduled only at a path the user chose in a native dialog this
+ *   session, named on the command line, already opened or saved this session, or in the recent files list;
+ * - saveFile writes `.json` files only;
+ * - exports go only into a folder the user chose in the native folder dialog this session, under names that
+ *   stay in it (relative, no part starting with a dot, no `..`, no drive or backslash);
+ * - a change of the Python interpreter runs only after the user confirms it in a native dialog;
+ * - listDirectory (browser mode's own file dialog) is not served;
+ * - a link opens in the browser only from a click (checked in the preload), http(s) only, at a human rate.
+ *
+ * The IPC handler asks `check` before every dispatch; a refusal names the rule and the path.
+ */
+import path from 'node:path';
+import { ApiError } from '../../shared/api/errors.ts';
+import type { NativeDialogs } from '../services/backend.ts';
+
+export interface ReachOptions {
+  /** The recent files list as it is now (read on each check: removing a file from it takes effect). */
+  recentFiles(): Promise<readonly string[]>;
+  /** The interpreter setting now (null: found on PATH). */
+  currentPythonPath(): Promise<string | null>;
+  /** Asks in a native dialog; true only when the user confirmed `next`. */
+  confirmPythonChange(next: string, current: string | null): Promise<boolean>;
+  /** Case-insensitive file systems compare paths without case (win32, darwin). Default: process.platform. */
+  platform?: NodeJS.Platform;
+}
+
+export interface Reach {
+  /** Refuses (throws an ApiError naming the rule) or returns to let the request through. */
+  check(method: string, args: readonly unknown[]): Promise<void>;
+  /** A file the user chose or named (dialog, command line, second instance): it may be opened and saved. */
+  grantFile(filePath: string): void;
+  /** A folder the user chose in the export dialog. */
+  grantFolder(dirPath: string): void;
+  /** The native dialogs, recording what they return. */
+  recordDialogs(dialogs: NativeDialogs): NativeDialogs;
+}
+
+/** Methods that read or write a pipeline file at a path the page names (argument 0, or its `path`). */
+const FILE_METHODS: Record<string, { verb: string; pathOf: (args: readonly unknown[]) => unknown }> = {
+  openFile: { verb: 'open', pathOf: (args) => args[0] },
+  saveFile: { verb: 'save to', pathOf: (args) => (args[0] as { path?: unknown } | null)?.path },
+  addSchedule: { verb: 'schedule', pathOf: (args) => args[0] },
+};
+
+function refuse(message: string): never {
+  throw new ApiError('failed', `Refused by the desktop app: ${message}`);
+}
+
+/** Why an export file name is refused, or null. Names are relative, `/`-separated, inside the folder. */
+export function exportNameProblem(name: string): string | null {
+  if (name.length === 0) return 'the name is empty';
+  if (name.includes('\\')) return 'it contains a backslash (names use "/" between folders)';
+  if (name.includes('\0')) return 'it contains a NUL character';
+  if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return 'it is an absolute path (names are relative to the chosen folder)';
+  if (name.includes(':')) return 'it contains ":" (a drive or an alternate data stream on Windows)';
+  for (const part of name.split('/')) {
+    if (part === '') return 'it has an empty part ("//" or a trailing "/")';
+    if (part === '..') return 'it leaves the chosen folder ("..")';
+    if (part.startsWith('.')) return `"${part}" starts with a dot (hidden files and folders are not exported)`;
+  }
+  return null;
+}
+
+export function createReach(options: ReachOptions): Reach {
+  const caseless = (options.platform ?? process.platform) === 'win32' || (options.platform ?? process.platform) === 'darwin';
+  const key = (p: string) => {
+    const resolved = path.resolve(p);
+    return caseless ? resolved.toLowerCase() : resolved;
+  };
+  const files = new Set<string>();
+  const folders = new Set<string>();
+
+  async function fileAllowed(filePath: string): Promise<boolean> {
+    if (files.has(key(filePath))) return true;
+    const recent = await options.recentFiles();
+    return recent.some((entry) => key(entry) === key(filePath));
+  }
+
+  async function checkFile(method: string, args: readonly unknown[]): Promise<void> {
+    const rule = FILE_METHODS[method]!;
+    const filePath = rule.pathOf(args);
+    // Not a string: the argument validation refuses it with its own message.
+    if (typeof filePath !== 'string' || !path.isAbsolute(filePath)) return;
+    if (method === 'saveFile' && !filePath.toLowerCase().endsWith('.json')) {
+      refuse(`Pipewright saves pipelines only to .json files, not to ${filePath}.`);
+    }
+    if (!(await fileAllowed(filePath))) {
+      refuse(`cannot ${rule.verb} ${filePath}: it was not chosen in a file dialog in this session and is not in the recent files list. Use File > Open or Save As.`);
+    }
+    // Allowed once (say, from the recent list): it stays allowed while the app runs, even if the list is cleared.
+    files.add(key(filePath));
+  }
+
+  function checkExport(args: readonly unknown[]): void {
+    const request = args[0] as { dir?: unknown; files?: unknown } | null;
+    if (!request || typeof request.dir !== 'string' || typeof request.files !== 'object' || request.files === null) return;
+    if (!folders.has(key(request.dir))) {
+      refuse(`cannot export to ${request.dir}: it was not chosen in the export folder dialog in this session.`);
+    }
+    for (const name of Object.keys(request.files)) {
+      const problem = exportNameProblem(name);
+      if (problem) refuse(`nothing was exported: the file name "${name.slice(0, 200)}" is refused because ${problem}.`);
+    }
+  }
+
+  async function checkSettings(args: readonly unknown[]): Promise<void> {
+    const patch = args[0] as { pythonPath?: unknown } | null;
+    if (!patch || typeof patch.pythonPath !== 'string') return;
+    const next = patch.pythonPath;
+    const current = await options.currentPythonPath();
+    if (next === current) return;
+    if (!(await options.confirmPythonChange(next, current))) {
+      refuse(`the Python interpreter was not changed: using ${next} for local runs was not confirmed.`);
+    }
+  }
+
+  return {
+    async check(method, args) {
+      if (method === 'listDirectory') {
+        refuse("listDirectory is browser mode's own file dialog; the desktop app uses the system's file dialogs.");
+      }
+      if (method in FILE_METHODS) return checkFile(method, args);
+      if (method === 'exportFiles') return checkExport(args);
+      if (method === 'updateSettings') return checkSettings(args);
+    },
+    grantFile(filePath) {
+      files.add(key(filePath));
+    },
+    grantFolder(dirPath) {
+      folders.add(key(dirPath));
+    },
+    recordDialogs(dialogs) {
+      return {
+        async showOpenDialog() {
+          const chosen = await dialogs.showOpenDialog();
+          if (chosen) files.add(key(chosen));
+          return chosen;
+        },
+        async showSaveDialog(suggestedName) {
+          const chosen = await dialogs.showSaveDialog(suggestedName);
+          if (chosen) files.add(key(chosen));
+          return chosen;
+        },
+        async showFolderDialog() {
+          const chosen = await dialogs.showFolderDialog();
+          if (chosen) folders.add(key(chosen));
+          return chosen;
+        },
+      };
+    },
+  };
+}
+
+/** Opening links in the system browser: the main process's half of "only after a user's click". */
+export interface LinkGateOptions {
+  openExternal(url: string): Promise<void> | void;
+  now?: () => number;
+  /** At least this long between two opens (a click, not a loop). Default 400 ms. */
+  minIntervalMs?: number;
+  /** At most this many opens per minute. Default 10. */
+  perMinute?: number;
+}
+
+export const MAX_LINK_LENGTH = 4096;
+
+/** Why a URL may not be opened in the browser, or null. */
+export function linkProblem(url: unknown): string | null {
+  if (typeof url !== 'string' || url.length === 0) return 'no URL was given';
+  if (url.length > MAX_LINK_LENGTH) return `the URL is longer than ${MAX_LINK_LENGTH} characters`;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `${url.slice(0, 200)} is not a URL`;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `only http and https links open in the browser, not ${parsed.protocol}`;
+  if (parsed.username || parsed.password) return 'links with a user name or password in them are not opened';
+  return null;
+}
+
+export function createLinkGate(options: LinkGateOptions): { open(url: unknown): Promise<{ ok: true } | { ok: false; message: string }> } {
+  const now = options.now ?? Date.now;
+  const minInterval = options.minIntervalMs ?? 400;
+  const perMinute = options.perMinute ?? 10;
+  const opened: number[] = [];
+  return {
+    async open(url) {
+      const problem = linkProblem(url);
+      if (problem) return { ok: false, message: `Not opened: ${problem}.` };
+      const at = now();
+      while (opened.length > 0 && at - opened[0]! >= 60_000) opened.shift();
+      const last = opened[opened.length - 1];
+      if (last !== undefined && at - last < minInterval) return { ok: false, message: `Not opened: another link opened ${at - last} ms ago (one click opens one link).` };
+      if (opened.length >= perMinute) return { ok: false, message: `Not opened: ${perMinute} links were opened in the last minute.` };
+      opened.push(at);
+      await options.openExternal(url as string);
+      return { ok: true };
+    },
+  };
+}
