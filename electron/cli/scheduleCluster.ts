@@ -1,7 +1,6 @@
 /** The cluster side of `pipewright schedule` and `pipewright schedules`: options, connection, printing. */
-import { KfpClient } from '../services/kube/kfpClient.ts';
-import { kubeConfigFor, loadKubeConfig } from '../services/kube/kubeconfig.ts';
-import { ArgoSchedules, KfpSchedules, type ClusterSchedule } from '../services/kube/schedules.ts';
+import type { ArgoSchedules, ClusterSchedule, KfpSchedules } from '../services/kube/schedules.ts';
+import { openClusterSchedules, type ScheduleConnection } from '../services/schedules/cluster.ts';
 import type { CliIo, OptionSpec, ParsedArgs } from './types.ts';
 
 export const CLUSTER_OPTIONS: Readonly<Record<string, OptionSpec>> = {
@@ -14,26 +13,22 @@ export const CLUSTER_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 
 export type Schedules = ArgoSchedules | KfpSchedules;
 
+/** Where the options say the schedules are (the token stays in its environment variable). */
+export function connectionFromArgs(target: 'argo' | 'kfp', args: ParsedArgs): ScheduleConnection {
+  const o = args.options;
+  return {
+    target,
+    context: o.context as string | undefined,
+    namespace: o.namespace as string | undefined,
+    kfpUrl: o['kfp-url'] as string | undefined,
+    kfpTokenEnv: o['kfp-token-env'] as string | undefined,
+    experiment: o.experiment as string | undefined,
+  };
+}
+
 /** Connects to the target the options name; throws with a plain message when it cannot. */
 export async function openSchedules(target: 'argo' | 'kfp', args: ParsedArgs, io: CliIo, pipelineNamespace?: string): Promise<{ schedules: Schedules; experimentId?: string; where: string }> {
-  const o = args.options;
-  const kfpUrl = o['kfp-url'] as string | undefined;
-  const tokenEnv = o['kfp-token-env'] as string | undefined;
-  const token = tokenEnv ? io.env[tokenEnv] : undefined;
-  if (tokenEnv && !token) throw new Error(`--kfp-token-env ${tokenEnv}: that environment variable is not set (or empty)`);
-  if (target === 'kfp' && kfpUrl) {
-    const client = new KfpClient({ url: kfpUrl, token });
-    const experiment = await client.ensureExperiment((o.experiment as string | undefined) ?? 'Default');
-    return { schedules: new KfpSchedules(client, experiment.experiment_id), experimentId: experiment.experiment_id, where: `KFP at ${kfpUrl}, experiment ${experiment.display_name}` };
-  }
-  const kc = kubeConfigFor(loadKubeConfig(io.env), o.context as string | undefined);
-  if (target === 'kfp') {
-    const client = new KfpClient({ kubeConfig: kc });
-    const experiment = await client.ensureExperiment((o.experiment as string | undefined) ?? 'Default');
-    return { schedules: new KfpSchedules(client, experiment.experiment_id), experimentId: experiment.experiment_id, where: `KFP on ${kc.getCurrentContext()}, experiment ${experiment.display_name}` };
-  }
-  const namespace = (o.namespace as string | undefined) || kc.getContextObject(kc.getCurrentContext())?.namespace || pipelineNamespace || 'default';
-  return { schedules: new ArgoSchedules(kc, namespace), where: `Argo on ${kc.getCurrentContext()}, namespace ${namespace}` };
+  return openClusterSchedules(connectionFromArgs(target, args), io.env, pipelineNamespace);
 }
 
 export function formatSchedules(list: readonly ClusterSchedule[]): string {

@@ -1,4 +1,6 @@
 /** Local schedules from the app: kept in the data folder, run while the app is open. */
+import type { PipelineDocument } from '../pipeline/types.ts';
+import type { RunSummary } from '../runs/types.ts';
 import type { ScheduleSpec } from '../schedules/types.ts';
 
 export interface LocalScheduleView extends ScheduleSpec {
@@ -18,4 +20,52 @@ export interface SchedulesApi {
   addSchedule(documentPath: string, spec: ScheduleSpec): Promise<LocalScheduleView>;
   setSchedulePaused(name: string, paused: boolean): Promise<LocalScheduleView>;
   deleteSchedule(name: string): Promise<void>;
+}
+
+/** A schedule on a cluster: an Argo CronWorkflow or a KFP recurring run, seen the same way. */
+export interface ClusterSchedule {
+  target: 'argo' | 'kfp';
+  /** The CronWorkflow's name, or the recurring run's id. */
+  id: string;
+  name: string;
+  pipeline?: string;
+  /** As the target keeps it: Argo's five fields in `timezone`; KFP's six fields in UTC. */
+  cron: string;
+  timezone: string;
+  paused: boolean;
+  maxConcurrency?: string;
+  catchUp?: boolean;
+  lastScheduled?: string;
+}
+
+/** Where cluster schedules are: a kubeconfig context and namespace (Argo, or KFP through the service proxy), or a KFP URL and token. */
+export interface ClusterScheduleEndpoint {
+  target: 'argo' | 'kfp';
+  context?: string;
+  namespace?: string;
+  kfpUrl?: string;
+  /** Kept in the back end's memory only, never written to disk. */
+  kfpToken?: string;
+  /** KFP: the experiment (by name) the recurring runs belong to; created when missing (default: Default). */
+  experiment?: string;
+}
+
+export interface ClusterScheduleList {
+  schedules: ClusterSchedule[];
+  /** Where they were read, in words: `Argo on CONTEXT, namespace NS` / `KFP on CONTEXT, experiment E`. */
+  where: string;
+}
+
+export interface ClusterSchedulesApi {
+  /** The pipeline's schedules at the endpoint (every Pipewright schedule there when `pipeline` is absent). */
+  listClusterSchedules(endpoint: ClusterScheduleEndpoint, pipeline?: string): Promise<ClusterScheduleList>;
+  /** Creates the schedule of `document` (compiled now, as `pipewright schedule` does) on the cluster. */
+  addClusterSchedule(endpoint: ClusterScheduleEndpoint, document: PipelineDocument, spec: ScheduleSpec): Promise<ClusterSchedule>;
+  setClusterSchedulePaused(endpoint: ClusterScheduleEndpoint, id: string, paused: boolean): Promise<ClusterSchedule>;
+  deleteClusterSchedule(endpoint: ClusterScheduleEndpoint, id: string): Promise<void>;
+  /**
+   * Looks for runs the pipeline's schedules at the endpoint started and imports the new ones into the
+   * run history, marked scheduled, followed like any cluster run. Returns the runs imported now.
+   */
+  syncScheduledRuns(endpoint: ClusterScheduleEndpoint, document: PipelineDocument): Promise<RunSummary[]>;
 }

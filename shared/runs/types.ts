@@ -121,6 +121,8 @@ export interface RunSummary {
   parameterValues?: Record<string, string | number | boolean>;
   /** The schedule that started it (`local:NAME`, `argo:CRONWORKFLOW`, `kfp:RECURRING_RUN_ID`); absent for runs started by hand. */
   scheduledBy?: string;
+  /** The name of that schedule as its users know it (a KFP recurring run's display name); absent when it is the part after `:` of scheduledBy. */
+  scheduleName?: string;
 }
 
 /** The content hash of one input a run read: a dataset node's `uri`, a step's data folder, a python step's code. */

@@ -15,7 +15,7 @@ let emulator: KubeEmulator;
 async function cli(...argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const env = { KUBECONFIG: emulator.kubeconfigPath, KFP_TOKEN: emulator.token ?? '' };
+  const env = { KUBECONFIG: emulator.kubeconfigPath, KFP_TOKEN: emulator.token ?? '', PIPEWRIGHT_DATA_DIR: join(dir, 'data') };
   const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: dir, env, isTTY: false, signal: new AbortController().signal };
   const code = await runCli(argv, io);
   return { code, stdout, stderr };
@@ -37,7 +37,7 @@ describe('Argo CronWorkflows', () => {
   it('creates, lists, pauses, resumes and deletes', async () => {
     const made = await cli('schedule', 'smoke.pipewright.json', '--weekly', '--timezone', 'Asia/Seoul', '--target', 'argo', '--namespace', 'default', '--param', 'cpt_learning_rate=1e-4');
     expect(made.code, made.stderr).toBe(0);
-    expect(made.stdout).toMatch(/^Created schedule korean-llm-smoke-schedule \(Argo on .*, namespace default\): 0 2 \* \* 0 Asia\/Seoul\n$/);
+    expect(made.stdout).toMatch(/^Created schedule korean-llm-smoke-schedule \(Argo on .*, namespace default\): 0 2 \* \* 0 Asia\/Seoul\nThe runs it starts are added to `pipewright runs` \(and the app's runs list\), marked scheduled\.\n$/);
     const stored = emulator.controller.get('cronworkflows', 'default', 'korean-llm-smoke-schedule') as unknown as { spec: { workflowSpec: { arguments: { parameters: { name: string; value: string }[] } } } };
     expect(stored.spec.workflowSpec.arguments.parameters).toContainEqual({ name: 'cpt_learning_rate', value: '0.0001' });
 
@@ -79,7 +79,7 @@ describe('KFP recurring runs', () => {
   it('creates, lists, pauses, resumes and deletes', async () => {
     const made = await cli('schedule', 'smoke.pipewright.json', '--weekly', '--timezone', 'Asia/Seoul', '--max-concurrency', '2', '--no-catch-up', ...kfp());
     expect(made.code, made.stderr).toBe(0);
-    expect(made.stdout).toMatch(/^Created schedule korean-llm-smoke-schedule \(KFP at .*, experiment nightly\): 0 0 17 \* \* 6 UTC, id [0-9a-f-]{36}\n$/);
+    expect(made.stdout).toMatch(/^Created schedule korean-llm-smoke-schedule \(KFP at .*, experiment nightly\): 0 0 17 \* \* 6 UTC, id [0-9a-f-]{36}\nThe runs it starts/);
     const stored = async () =>
       ((await (await fetch(`${emulator.kfpUrl}/apis/v2beta1/recurringruns`, { headers: { Authorization: `Bearer ${emulator.token}` } })).json()) as { recurringRuns?: { runtime_config: unknown; no_catchup: boolean; status: string }[] }).recurringRuns ?? [];
     expect((await stored())[0].runtime_config).toEqual({ parameters: { cpt_learning_rate: 0.0002 } });

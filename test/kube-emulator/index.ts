@@ -6,6 +6,8 @@ import type { AccessRule } from './access.ts';
 import type { StepBehavior, StepSelector } from './controller/behavior.ts';
 import type { ExecuteOptions } from './controller/exec.ts';
 import { WorkflowController } from './controller/workflow-controller.ts';
+import { tickCronWorkflow } from './controller/cron.ts';
+import type { CronTick } from './controller/cron.ts';
 import type { PrometheusAnswer } from './controller/rollouts.ts';
 import { RolloutController } from './controller/rollouts.ts';
 import { Faults } from './faults.ts';
@@ -23,6 +25,7 @@ import { WatchRegistry } from './watch.ts';
 export type { StepBehavior, StepOutcome, StepSelector } from './controller/behavior.ts';
 export type { ExecuteOptions } from './controller/exec.ts';
 export type { PrometheusAnswer } from './controller/rollouts.ts';
+export type { CronTick } from './controller/cron.ts';
 export { BEHAVIOR_ANNOTATION } from './controller/behavior.ts';
 export type { AccessRule } from './access.ts';
 export type { FailOptions, FaultMatch, FaultStats, RestartOptions } from './faults.ts';
@@ -89,6 +92,10 @@ export interface EmulatorController {
   logLines(namespace: string, pod: string, container?: string): string[];
   /** Open watch streams right now. */
   readonly openWatches: number;
+  /** Fire a CronWorkflow's schedule now, as Argo's cron controller does: the Workflow it starts, or why none (suspended, Forbid with one running). */
+  tickCronWorkflow(namespace: string, name: string, at?: Date): CronTick;
+  /** Fire a KFP recurring run now: the run it starts (carrying `recurring_run_id`), or why none (disabled, max_concurrency reached). */
+  tickRecurringRun(id: string): { started: { run_id: string; display_name: string } } | { skipped: 'disabled' | 'concurrency' };
 }
 
 export interface KubeEmulator {
@@ -223,6 +230,11 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
     logLines: (namespace, pod, container = 'main') => logs.lines(namespace, pod, container).map((l) => l.text),
     get openWatches() {
       return watches.count;
+    },
+    tickCronWorkflow: (namespace, name, at) => tickCronWorkflow(store, namespace, name, at),
+    tickRecurringRun: (id) => {
+      if (!kfp) throw new Error('this emulator serves no KFP');
+      return kfp.tickRecurringRun(id);
     },
   };
   return {

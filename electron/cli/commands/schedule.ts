@@ -3,16 +3,16 @@ import { catalog } from '../../../node-catalog/index.ts';
 import { parseParameterText } from '../../../shared/pipeline/parameters.ts';
 import type { PipelineDocument, PipelineParameterValue } from '../../../shared/pipeline/types.ts';
 import { hasErrors, validatePipeline } from '../../../shared/pipeline/validate.ts';
-import { argoCronWorkflow, argoCronWorkflowYaml } from '../../../shared/schedules/argo.ts';
+import { argoCronWorkflowYaml } from '../../../shared/schedules/argo.ts';
 import { checkSchedule, defaultScheduleName } from '../../../shared/schedules/check.ts';
 import { nextFireTime, parseCron, WEEKLY_SUNDAY_0200 } from '../../../shared/schedules/cron.ts';
-import { kfpRecurringRun, type KfpRecurringRunBody } from '../../../shared/schedules/kfp.ts';
-import { KfpSchedules } from '../../services/kube/schedules.ts';
+import { kfpRecurringRun } from '../../../shared/schedules/kfp.ts';
+import { createClusterSchedule } from '../../services/schedules/cluster.ts';
 import { DEFAULT_TIMEZONE, ScheduleError, type ScheduleSpec } from '../../../shared/schedules/types.ts';
 import { formatProblem, readPipelineFile, summarizeProblems } from '../pipelineFile.ts';
 import { localScheduler } from '../localSchedules.ts';
-import { openRunManager } from '../runtime.ts';
-import { CLUSTER_OPTIONS, openSchedules } from '../scheduleCluster.ts';
+import { dataDirOf, openRunManager } from '../runtime.ts';
+import { CLUSTER_OPTIONS, connectionFromArgs } from '../scheduleCluster.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo, type ParsedArgs } from '../types.ts';
 import { writeFilesAtomically } from '../writeFiles.ts';
 
@@ -92,19 +92,18 @@ async function serveLocal(io: CliIo): Promise<number> {
 }
 
 async function createOnCluster(doc: PipelineDocument, spec: ScheduleSpec, target: 'argo' | 'kfp', args: ParsedArgs, io: CliIo): Promise<number> {
-  let built: object;
   try {
-    built = target === 'argo' ? argoCronWorkflow(doc, catalog, spec) : kfpRecurringRun(doc, catalog, spec, { pipelineId: args.options['pipeline-id'] as string | undefined, pipelineVersionId: args.options['pipeline-version-id'] as string | undefined });
-  } catch (err) {
-    if (err instanceof ScheduleError) return fail(io, `error  schedule${err.field ? ` ${err.field}` : ''}: ${err.message}\nNothing was created.`);
-    return fail(io, `error  cannot make the schedule: ${(err as Error).message}\nNothing was created.`);
-  }
-  try {
-    const { schedules, experimentId, where } = await openSchedules(target, args, io, doc.settings?.namespace);
-    const created = schedules instanceof KfpSchedules ? await schedules.create({ ...(built as KfpRecurringRunBody), experiment_id: experimentId }) : await schedules.create(built);
+    const { created, where } = await createClusterSchedule(connectionFromArgs(target, args), doc, spec, {
+      env: io.env,
+      dataDir: dataDirOf(io),
+      pipelineId: args.options['pipeline-id'] as string | undefined,
+      pipelineVersionId: args.options['pipeline-version-id'] as string | undefined,
+    });
     io.stdout(`Created schedule ${created.name} (${where}): ${created.cron} ${created.timezone}${created.target === 'kfp' ? `, id ${created.id}` : ''}\n`);
+    io.stdout('The runs it starts are added to `pipewright runs` (and the app\'s runs list), marked scheduled.\n');
     return EXIT_OK;
   } catch (err) {
+    if (err instanceof ScheduleError) return fail(io, `error  schedule${err.field ? ` ${err.field}` : ''}: ${err.message}\nNothing was created.`);
     return fail(io, `error  cannot create the schedule on ${target}: ${(err as Error).message}`);
   }
 }

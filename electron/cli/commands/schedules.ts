@@ -1,5 +1,7 @@
 import { formatLocalSchedules, localScheduler } from '../localSchedules.ts';
-import { CLUSTER_OPTIONS, formatSchedules, openSchedules } from '../scheduleCluster.ts';
+import { deleteClusterSchedule } from '../../services/schedules/cluster.ts';
+import { dataDirOf } from '../runtime.ts';
+import { CLUSTER_OPTIONS, connectionFromArgs, formatSchedules, openSchedules } from '../scheduleCluster.ts';
 import type { CliIo } from '../types.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliCommand } from '../types.ts';
 
@@ -66,15 +68,15 @@ export const command: CliCommand = {
     const json = args.options.json === true;
     if (target === 'local') return local(action, name, json, io);
     try {
+      if (action === 'delete') {
+        const { where } = await deleteClusterSchedule(connectionFromArgs(target, args), name!, { env: io.env, dataDir: dataDirOf(io) });
+        io.stdout(json ? `${JSON.stringify({ ok: true, deleted: name })}\n` : `Deleted schedule ${name} (${where}).\n`);
+        return EXIT_OK;
+      }
       const { schedules, where } = await openSchedules(target, args, io);
       if (action === 'list') {
         const list = await schedules.list();
         io.stdout(json ? `${JSON.stringify(list, null, 2)}\n` : formatSchedules(list));
-        return EXIT_OK;
-      }
-      if (action === 'delete') {
-        await schedules.delete(name!);
-        io.stdout(json ? `${JSON.stringify({ ok: true, deleted: name })}\n` : `Deleted schedule ${name} (${where}).\n`);
         return EXIT_OK;
       }
       const s = await schedules.setPaused(name!, action === 'pause');

@@ -50,6 +50,8 @@ export interface KfpRun {
   finished_at?: string;
   state_history?: { update_time?: string; state?: string }[];
   run_details?: { task_details?: KfpTaskDetail[] } | null;
+  /** Set on the runs a recurring run started. */
+  recurring_run_id?: string;
 }
 export interface KfpRecurringRun {
   recurring_run_id: string;
@@ -275,6 +277,22 @@ export class KfpClient {
 
   async deleteRecurringRun(id: string): Promise<void> {
     await this.send({ method: 'DELETE', path: `/apis/v2beta1/recurringruns/${encodeURIComponent(id)}` }, `delete recurring run ${id}`);
+  }
+
+  /** The newest runs (of one experiment when given), newest first: at most `maxPages` pages of 100. */
+  async listRuns(experimentId?: string, maxPages = 5): Promise<KfpRun[]> {
+    const out: KfpRun[] = [];
+    let token: string | undefined;
+    for (let pageNo = 0; pageNo < maxPages; pageNo++) {
+      const res = await this.send<{ runs?: KfpRun[]; next_page_token?: string }>(
+        { method: 'GET', path: '/apis/v2beta1/runs', query: { experiment_id: experimentId, page_size: '100', page_token: token, sort_by: 'created_at desc' } },
+        'list runs',
+      );
+      out.push(...(res.runs ?? []));
+      token = res.next_page_token || undefined;
+      if (!token) break;
+    }
+    return out;
   }
 
   async findRun(displayName: string, experimentId?: string): Promise<KfpRun | undefined> {

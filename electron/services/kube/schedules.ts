@@ -3,26 +3,28 @@
  * (through the KFP API) created, listed, paused, resumed and deleted, seen the same way.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { PIPELINE_LABEL, SCHEDULE_LABEL } from '../../../shared/schedules/types.ts';
+import type { ClusterSchedule } from '../../../shared/api/schedules.ts';
+import { ARGO_CRON_LABEL, PIPELINE_LABEL, SCHEDULE_LABEL } from '../../../shared/schedules/types.ts';
 import type { KfpClient, KfpRecurringRun } from './kfpClient.ts';
 import { kubeJson } from './request.ts';
 
-export interface ClusterSchedule {
-  target: 'argo' | 'kfp';
-  /** The CronWorkflow's name, or the recurring run's id. */
+export type { ClusterSchedule };
+
+/** A run a schedule started, as the cluster shows it. */
+export interface StartedRun {
+  /** The Argo Workflow's name, or the KFP run id. */
   id: string;
-  name: string;
-  pipeline?: string;
-  /** As the target keeps it: Argo's five fields in `timezone`; KFP's six fields in UTC. */
-  cron: string;
-  timezone: string;
-  paused: boolean;
-  maxConcurrency?: string;
-  catchUp?: boolean;
-  lastScheduled?: string;
+  /** Argo: the Workflow's namespace. */
+  namespace?: string;
+  /** The schedule that started it (CronWorkflow name, recurring run id). */
+  scheduleId: string;
+  createdAt: string;
+  /** Target-side state (Argo phase, KFP state), for a first look before it is followed. */
+  state?: string;
 }
 
 const CRON_WORKFLOWS = (ns: string) => `/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(ns)}/cronworkflows`;
+const WORKFLOWS = (ns: string) => `/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(ns)}/workflows`;
 
 interface CronWorkflowObject {
   metadata: { name: string; labels?: Record<string, string> };
@@ -85,6 +87,20 @@ export class ArgoSchedules {
   async delete(name: string): Promise<void> {
     await kubeJson(this.kc, { method: 'DELETE', path: `${CRON_WORKFLOWS(this.namespace)}/${encodeURIComponent(name)}` }, `delete CronWorkflow ${name}`);
   }
+
+  /** The Workflows the CronWorkflows called `names` started (Argo labels each with workflows.argoproj.io/cron-workflow), oldest first. */
+  async startedRuns(names: readonly string[]): Promise<StartedRun[]> {
+    if (names.length === 0) return [];
+    const selector = `${ARGO_CRON_LABEL} in (${names.join(',')})`;
+    const res = await kubeJson<{ items?: { metadata: { name: string; namespace?: string; creationTimestamp?: string; labels?: Record<string, string> }; status?: { phase?: string } }[] }>(
+      this.kc,
+      { path: WORKFLOWS(this.namespace), query: { labelSelector: selector } },
+      `list the Workflows of CronWorkflows ${names.join(', ')} in ${this.namespace}`,
+    );
+    return (res.items ?? [])
+      .map((w) => ({ id: w.metadata.name, namespace: w.metadata.namespace ?? this.namespace, scheduleId: w.metadata.labels?.[ARGO_CRON_LABEL] ?? '', createdAt: w.metadata.creationTimestamp ?? new Date().toISOString(), state: w.status?.phase }))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  }
 }
 
 export class KfpSchedules {
@@ -118,5 +134,16 @@ export class KfpSchedules {
 
   async delete(nameOrId: string): Promise<void> {
     await this.client.deleteRecurringRun((await this.find(nameOrId)).id);
+  }
+
+  /** The runs the recurring runs `ids` started (runs carry `recurring_run_id`), among the experiment's newest, oldest first. */
+  async startedRuns(ids: readonly string[]): Promise<StartedRun[]> {
+    if (ids.length === 0) return [];
+    const wanted = new Set(ids);
+    const runs = await this.client.listRuns(this.experimentId);
+    return runs
+      .filter((r) => r.recurring_run_id && wanted.has(r.recurring_run_id))
+      .map((r) => ({ id: r.run_id, scheduleId: r.recurring_run_id!, createdAt: r.created_at ?? new Date().toISOString(), state: r.state }))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   }
 }

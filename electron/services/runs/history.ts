@@ -15,7 +15,7 @@ import type { StoredRun } from './runFiles.ts';
 export function toSummary(run: RunSummary): RunSummary {
   const { id, pipelineName, target, context, namespace, phase, message, createdAt, finishedAt, nodes, external, alerts } = run;
   const summary: RunSummary = { id, pipelineName, target, phase, createdAt, nodes };
-  Object.assign(summary, Object.fromEntries(Object.entries({ context, namespace, message, finishedAt, alerts, external, scheduledBy: run.scheduledBy }).filter(([, v]) => v !== undefined)));
+  Object.assign(summary, Object.fromEntries(Object.entries({ context, namespace, message, finishedAt, alerts, external, scheduledBy: run.scheduledBy, scheduleName: run.scheduleName }).filter(([, v]) => v !== undefined)));
   if (run.parameterValues && Object.keys(run.parameterValues).length > 0) summary.parameterValues = run.parameterValues;
   return summary;
 }

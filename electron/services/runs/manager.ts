@@ -19,7 +19,7 @@ import { RunEventBus } from './eventBus.ts';
 import { followRunFromDisk } from './follow.ts';
 import type { RunFollow } from './follow.ts';
 import { RunHistory, toRecord, toSummary } from './history.ts';
-import { newRunId } from './ids.ts';
+import { importedRunId, newRunId } from './ids.ts';
 import { hashInputs } from './inputHashes.ts';
 import { DEFAULT_LOG_CAPS } from './logWriter.ts';
 import type { LogCaps } from './logWriter.ts';
@@ -46,6 +46,17 @@ export interface RunManagerOptions {
 }
 
 const HEARTBEAT_MS = 5_000;
+
+/** A run a cluster started on its own (a CronWorkflow or a recurring run fired), to import: see RunManager.importRun. */
+export interface ImportRunRequest {
+  /** As if it had been started here: target, document, context/namespace or KFP URL (a token only in memory), scheduledBy. */
+  request: StartRunRequest;
+  scheduleName?: string;
+  /** When the cluster started it. */
+  createdAt: string;
+  /** The Workflow (name and namespace) or the KFP run id. */
+  external: NonNullable<RunSummary['external']>;
+}
 
 export class RunManager implements RunsApi, RunEventSource {
   readonly history: RunHistory;
@@ -168,6 +179,51 @@ export class RunManager implements RunsApi, RunEventSource {
     const run = this.adopt(record, dir, driver);
     run.emit({ kind: 'run-phase', runId: record.id, phase: 'pending', at: record.createdAt });
     await this.launch(run, () => driver.start(this.context(run, request)));
+    return toSummary(run.record);
+  }
+
+  /**
+   * Adds a run that the cluster started (a schedule fired) to the history and follows it as a
+   * reattached run: status, logs and metrics as for any cluster run. Undefined when it is already
+   * in the history (its id follows from its cluster identity, so no process imports it twice).
+   */
+  async importRun(imported: ImportRunRequest): Promise<RunSummary | undefined> {
+    const request = imported.request;
+    const driver = this.driver(request.target);
+    const parameterValues = runParameterValues(request.document, catalog, request.parameterValues ?? {}).values;
+    // The files are what the schedule was made from; a document that no longer compiles still keeps the run.
+    const compiled = await driver.compile(request).catch(() => ({}));
+    const { document: _document, kfpToken: _token, ...options } = request;
+    const external = imported.external;
+    const record: StoredRun = {
+      format: RUN_FORMAT,
+      id: importedRunId(imported.createdAt, `${request.target}|${external.workflowNamespace ?? ''}|${external.workflowName ?? ''}|${external.kfpRunId ?? ''}`),
+      pipelineName: request.document.name,
+      target: request.target,
+      ...(request.context !== undefined ? { context: request.context } : {}),
+      ...(request.namespace !== undefined ? { namespace: request.namespace } : {}),
+      phase: 'pending',
+      ...(request.scheduledBy ? { scheduledBy: request.scheduledBy } : {}),
+      ...(imported.scheduleName ? { scheduleName: imported.scheduleName } : {}),
+      createdAt: imported.createdAt,
+      nodes: Object.fromEntries(request.document.nodes.map((n) => [n.id, { phase: 'pending' as const }])),
+      document: request.document,
+      compiled,
+      parameterValues,
+      external,
+      request: { ...options, parameterValues } satisfies RunRequestOptions,
+    };
+    let dir: string;
+    try {
+      dir = await this.history.create(record);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
+      throw error;
+    }
+    await writeOwner(dir, this.now());
+    const run = this.adopt(record, dir, driver);
+    run.emit({ kind: 'run-phase', runId: record.id, phase: 'pending', at: record.createdAt });
+    await this.launch(run, async () => (await driver.reattach(this.context(run, { ...request, parameterValues }))) ?? undefined);
     return toSummary(run.record);
   }
 

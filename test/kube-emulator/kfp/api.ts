@@ -208,6 +208,33 @@ export class KfpApi {
   }
 
   private createRun(res: ServerResponse, body: Json): void {
+    sendJson(res, 200, this.addRun(body));
+  }
+
+  /**
+   * What KFP's scheduled-workflow controller does when a recurring run's cron fires: a run named
+   * `<display_name>-<n>-<hash>` in its experiment with its pipeline and parameters, carrying
+   * `recurring_run_id`. Nothing when the recurring run is disabled or `max_concurrency` runs are going.
+   */
+  tickRecurringRun(id: string): { started: Run } | { skipped: 'disabled' | 'concurrency' } {
+    const rr = this.recurringRuns.items.get(id);
+    if (!rr) throw new Error(`no recurring run ${id}`);
+    if (rr.status === 'DISABLED') return { skipped: 'disabled' };
+    const mine = [...this.data.runs.values()].filter((r) => r.recurring_run_id === id);
+    for (const r of mine) this.sync.refresh(r);
+    if (mine.filter((r) => ['PENDING', 'RUNNING', 'CANCELING'].includes(r.state)).length >= Number(rr.max_concurrency ?? 1)) return { skipped: 'concurrency' };
+    const suffix = newId().replace(/-/g, '').slice(0, 10);
+    const run = this.addRun({
+      display_name: `${String(rr.display_name)}-${mine.length + 1}-${suffix}`,
+      ...(rr.pipeline_spec ? { pipeline_spec: rr.pipeline_spec } : { pipeline_version_reference: rr.pipeline_version_reference }),
+      runtime_config: rr.runtime_config,
+      experiment_id: rr.experiment_id,
+      service_account: rr.service_account,
+    }, id);
+    return { started: run };
+  }
+
+  private addRun(body: Json, recurringRunId?: string): Run {
     const displayName = String(body.display_name ?? '');
     if (!displayName) throw kfpInvalid('Invalid input error: The run name is empty. Please specify a valid name');
     const ref = (isRecord(body.pipeline_version_reference) ? body.pipeline_version_reference : {}) as Json;
@@ -248,6 +275,7 @@ export class KfpApi {
       finished_at: ZERO_TIME,
       state: 'PENDING',
       state_history: [{ update_time: created, state: 'PENDING' }],
+      ...(recurringRunId ? { recurring_run_id: recurringRunId } : {}),
     };
     this.data.runs.set(run.run_id, run);
     this.data.experiments.get(experimentId)!.last_run_created_at = created;
@@ -255,7 +283,7 @@ export class KfpApi {
     delete (workflow.metadata as Json).name;
     this.store.create(WORKFLOWS, workflow);
     this.sync.refresh(run);
-    sendJson(res, 200, run);
+    return run;
   }
 
   private listRuns(res: ServerResponse, query: URLSearchParams): void {

@@ -51,6 +51,8 @@ export interface Run extends Json {
   finished_at: string;
   state: RunState;
   state_history: Array<{ update_time: string; state: RunState }>;
+  /** Set on the runs a recurring run started. */
+  recurring_run_id?: string;
 }
 
 export const ZERO_TIME = '1970-01-01T00:00:00Z';

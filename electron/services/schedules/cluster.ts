@@ -1,0 +1,191 @@
+/**
+ * Cluster schedules as the CLI and the app both use them: connect to where they are (Argo namespace,
+ * KFP experiment), create one from a pipeline document, pause, resume, delete; and import the runs
+ * they started into the run history, marked scheduled and followed like any cluster run.
+ */
+import { catalog } from '../../../node-catalog/index.ts';
+import type { ClusterSchedule, ClusterScheduleEndpoint } from '../../../shared/api/schedules.ts';
+import { runParameterValues } from '../../../shared/pipeline/parameters.ts';
+import type { PipelineDocument } from '../../../shared/pipeline/types.ts';
+import type { RunSummary } from '../../../shared/runs/types.ts';
+import { argoCronWorkflow } from '../../../shared/schedules/argo.ts';
+import { kfpRecurringRun } from '../../../shared/schedules/kfp.ts';
+import type { ScheduleSpec } from '../../../shared/schedules/types.ts';
+import { KfpClient } from '../kube/kfpClient.ts';
+import { kubeConfigFor, loadKubeConfig } from '../kube/kubeconfig.ts';
+import { ArgoSchedules, KfpSchedules } from '../kube/schedules.ts';
+import type { ImportRunRequest } from '../runs/manager.ts';
+import { ClusterScheduleRegistry, entryKey, type ClusterScheduleEntry } from './clusterRegistry.ts';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Where to connect, with what the CLI can add: the token's environment variable. */
+export interface ScheduleConnection extends ClusterScheduleEndpoint {
+  kfpTokenEnv?: string;
+}
+
+export interface OpenedSchedules {
+  schedules: ArgoSchedules | KfpSchedules;
+  where: string;
+  /** The kubeconfig context used (resolved from "current"), when one was. */
+  context?: string;
+  /** Argo: the namespace. */
+  namespace?: string;
+  experimentId?: string;
+}
+
+/** Connects to the schedules the endpoint names; throws with a plain message when it cannot. */
+export async function openClusterSchedules(c: ScheduleConnection, env: Env, pipelineNamespace?: string): Promise<OpenedSchedules> {
+  const token = c.kfpToken ?? (c.kfpTokenEnv ? env[c.kfpTokenEnv] : undefined);
+  if (c.kfpTokenEnv && !token) throw new Error(`--kfp-token-env ${c.kfpTokenEnv}: that environment variable is not set (or empty)`);
+  const experimentName = c.experiment || 'Default';
+  if (c.target === 'kfp' && c.kfpUrl) {
+    const client = new KfpClient({ url: c.kfpUrl, token });
+    const experiment = await client.ensureExperiment(experimentName);
+    return { schedules: new KfpSchedules(client, experiment.experiment_id), experimentId: experiment.experiment_id, where: `KFP at ${c.kfpUrl}, experiment ${experiment.display_name}` };
+  }
+  const kc = kubeConfigFor(loadKubeConfig(env), c.context || undefined);
+  const context = kc.getCurrentContext();
+  if (c.target === 'kfp') {
+    const client = new KfpClient({ kubeConfig: kc });
+    const experiment = await client.ensureExperiment(experimentName);
+    return { schedules: new KfpSchedules(client, experiment.experiment_id), context, experimentId: experiment.experiment_id, where: `KFP on ${context}, experiment ${experiment.display_name}` };
+  }
+  const namespace = c.namespace || kc.getContextObject(context)?.namespace || pipelineNamespace || 'default';
+  return { schedules: new ArgoSchedules(kc, namespace), context, namespace, where: `Argo on ${context}, namespace ${namespace}` };
+}
+
+function entryFor(c: ScheduleConnection, opened: OpenedSchedules, s: ClusterSchedule, document: PipelineDocument, spec: Pick<ScheduleSpec, 'parameters'>): ClusterScheduleEntry {
+  return {
+    target: s.target,
+    id: s.id,
+    name: s.name,
+    pipeline: document.name,
+    ...(opened.context ? { context: opened.context } : {}),
+    ...(opened.namespace ? { namespace: opened.namespace } : {}),
+    ...(c.target === 'kfp' && c.kfpUrl ? { kfpUrl: c.kfpUrl } : {}),
+    ...(c.kfpTokenEnv ? { kfpTokenEnv: c.kfpTokenEnv } : {}),
+    ...(opened.experimentId ? { experimentId: opened.experimentId, experiment: c.experiment || 'Default' } : {}),
+    document,
+    parameterValues: runParameterValues(document, catalog, spec.parameters).values,
+    createdAt: new Date().toISOString(),
+  };
+}
+
+/** Checks and compiles the schedule, creates it on the cluster and remembers it (with the document) in the data folder. */
+export async function createClusterSchedule(
+  c: ScheduleConnection,
+  document: PipelineDocument,
+  spec: ScheduleSpec,
+  options: { env: Env; dataDir: string; pipelineId?: string; pipelineVersionId?: string },
+): Promise<{ created: ClusterSchedule; where: string }> {
+  // Checked before connecting: a bad cron or time zone is named without touching the cluster.
+  const built = c.target === 'argo' ? argoCronWorkflow(document, catalog, spec) : kfpRecurringRun(document, catalog, spec, { pipelineId: options.pipelineId, pipelineVersionId: options.pipelineVersionId });
+  const opened = await openClusterSchedules(c, options.env, document.settings?.namespace);
+  const created = opened.schedules instanceof KfpSchedules ? await opened.schedules.create({ ...(built as ReturnType<typeof kfpRecurringRun>), experiment_id: opened.experimentId }) : await opened.schedules.create(built);
+  await new ClusterScheduleRegistry(options.dataDir).add(entryFor(c, opened, created, document, spec));
+  return { created, where: opened.where };
+}
+
+export async function setClusterSchedulePaused(c: ScheduleConnection, id: string, paused: boolean, env: Env): Promise<{ schedule: ClusterSchedule; where: string }> {
+  const opened = await openClusterSchedules(c, env);
+  return { schedule: await opened.schedules.setPaused(id, paused), where: opened.where };
+}
+
+/** Deletes it on the cluster and forgets it here (the runs it started stay in the history). */
+export async function deleteClusterSchedule(c: ScheduleConnection, id: string, options: { env: Env; dataDir: string }): Promise<{ where: string }> {
+  const opened = await openClusterSchedules(c, options.env);
+  const schedule = opened.schedules instanceof KfpSchedules ? await opened.schedules.find(id) : undefined;
+  await opened.schedules.delete(id);
+  const key = entryKey({ target: c.target, id: schedule?.id ?? id, context: opened.context, namespace: opened.namespace, kfpUrl: c.target === 'kfp' ? c.kfpUrl : undefined });
+  await new ClusterScheduleRegistry(options.dataDir).remove(key);
+  return { where: opened.where };
+}
+
+/** The part of the run manager importing needs. */
+export interface RunImporter {
+  listRuns(): Promise<RunSummary[]>;
+  importRun(request: ImportRunRequest): Promise<RunSummary | undefined>;
+}
+
+export interface DiscoveryResult {
+  imported: RunSummary[];
+  /** One line per place that could not be read (unreachable cluster, a schedule's namespace gone). */
+  errors: string[];
+}
+
+function connectionOf(e: ClusterScheduleEntry): ScheduleConnection {
+  return { target: e.target, context: e.context, namespace: e.namespace, kfpUrl: e.kfpUrl, kfpTokenEnv: e.kfpTokenEnv, experiment: e.experiment };
+}
+
+/**
+ * Imports the runs the given schedules started that the history lacks. Entries are grouped by where
+ * they are, so each place is asked once. `tokens`: KFP tokens by URL, held in memory by the app.
+ */
+export async function importScheduledRuns(entries: readonly ClusterScheduleEntry[], runs: RunImporter, options: { env: Env; tokens?: ReadonlyMap<string, string> }): Promise<DiscoveryResult> {
+  const result: DiscoveryResult = { imported: [], errors: [] };
+  if (entries.length === 0) return result;
+  const known = new Set<string>();
+  for (const r of await runs.listRuns()) {
+    if (r.external?.workflowName) known.add(`argo|${r.external.workflowNamespace ?? r.namespace ?? ''}|${r.external.workflowName}`);
+    if (r.external?.kfpRunId) known.add(`kfp|${r.external.kfpRunId}`);
+  }
+  const groups = new Map<string, ClusterScheduleEntry[]>();
+  for (const e of entries) {
+    const where = e.target === 'argo' ? `argo|${e.context ?? ''}|${e.namespace ?? ''}` : `kfp|${e.kfpUrl ?? e.context ?? ''}|${e.experimentId ?? e.experiment ?? ''}`;
+    groups.set(where, [...(groups.get(where) ?? []), e]);
+  }
+  for (const group of groups.values()) {
+    const first = group[0];
+    const token = first.kfpUrl ? options.tokens?.get(first.kfpUrl) : undefined;
+    const connection = { ...connectionOf(first), ...(token ? { kfpToken: token } : {}) };
+    try {
+      const opened = await openClusterSchedules(connection, options.env);
+      const byId = new Map(group.map((e) => [e.id, e]));
+      for (const started of await opened.schedules.startedRuns([...byId.keys()])) {
+        const key = first.target === 'argo' ? `argo|${started.namespace ?? ''}|${started.id}` : `kfp|${started.id}`;
+        const entry = byId.get(started.scheduleId);
+        if (known.has(key) || !entry) continue;
+        const summary = await runs.importRun({
+          request: {
+            document: entry.document,
+            target: entry.target,
+            ...(entry.context ? { context: entry.context } : {}),
+            ...(entry.target === 'argo' && entry.namespace ? { namespace: entry.namespace } : {}),
+            ...(entry.kfpUrl ? { kfpUrl: entry.kfpUrl } : {}),
+            ...(token ? { kfpToken: token } : {}),
+            ...(entry.kfpTokenEnv ? { kfpTokenEnv: entry.kfpTokenEnv } : {}),
+            ...(entry.experiment ? { experiment: entry.experiment } : {}),
+            parameterValues: entry.parameterValues,
+            scheduledBy: `${entry.target}:${entry.id}`,
+          },
+          scheduleName: entry.name,
+          createdAt: started.createdAt,
+          external: entry.target === 'argo' ? { workflowName: started.id, workflowNamespace: started.namespace } : { kfpRunId: started.id, ...(entry.kfpUrl ? { kfpUrl: entry.kfpUrl } : {}) },
+        });
+        known.add(key);
+        if (summary) result.imported.push(summary);
+      }
+    } catch (err) {
+      const names = group.map((e) => e.name).join(', ');
+      result.errors.push(`cannot look for the runs of ${first.target === 'argo' ? 'CronWorkflow' : 'recurring run'}${group.length > 1 ? 's' : ''} ${names}: ${(err as Error).message}`);
+    }
+  }
+  return result;
+}
+
+/**
+ * The entries for the pipeline's schedules at an endpoint: those this data folder made (with the
+ * document they were made from), and for any other schedule of the pipeline found there (made by
+ * another machine, or applied from `--out` files), the document the app has open.
+ */
+export async function entriesAt(c: ScheduleConnection, document: PipelineDocument, options: { env: Env; dataDir: string }): Promise<{ entries: ClusterScheduleEntry[]; schedules: ClusterSchedule[]; opened: OpenedSchedules }> {
+  const opened = await openClusterSchedules(c, options.env, document.settings?.namespace);
+  const schedules = (await opened.schedules.list()).filter((s) => s.pipeline === document.name);
+  const remembered = await new ClusterScheduleRegistry(options.dataDir).list();
+  const entries = schedules.map((s) => {
+    const key = entryKey({ target: s.target, id: s.id, context: opened.context, namespace: opened.namespace, kfpUrl: c.target === 'kfp' ? c.kfpUrl : undefined });
+    return remembered.find((e) => entryKey(e) === key) ?? entryFor(c, opened, s, document, { parameters: {} });
+  });
+  return { entries, schedules, opened };
+}
