@@ -18,8 +18,16 @@ export interface ArgoNodeStatus {
 
 export interface WorkflowLike {
   metadata?: { name?: string; resourceVersion?: string; labels?: Record<string, string> };
-  spec?: { shutdown?: string };
+  spec?: { shutdown?: string; activeDeadlineSeconds?: number };
   status?: { phase?: string; message?: string; startedAt?: string; finishedAt?: string; nodes?: Record<string, ArgoNodeStatus> };
+}
+
+/**
+ * Someone stopped the Workflow: Argo's `shutdown` (what Pipewright's argo target sets), or the zero
+ * `activeDeadlineSeconds` Kubeflow Pipelines' terminate patches in (resource_manager.go TerminateWorkflow).
+ */
+export function wasStopped(wf: WorkflowLike): boolean {
+  return Boolean(wf.spec?.shutdown) || wf.spec?.activeDeadlineSeconds === 0;
 }
 
 export function runPhaseOf(wf: WorkflowLike): RunPhase {
@@ -29,7 +37,7 @@ export function runPhaseOf(wf: WorkflowLike): RunPhase {
     case 'Succeeded':
       return 'succeeded';
     case 'Failed':
-      return wf.spec?.shutdown ? 'cancelled' : 'failed';
+      return wasStopped(wf) ? 'cancelled' : 'failed';
     case 'Error':
       return 'error';
     default:

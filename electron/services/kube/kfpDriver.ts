@@ -160,6 +160,7 @@ export class KfpDriver implements RunTargetDriver {
     await follower.start();
     return {
       cancel: async () => {
+        follower.markCancelRequested();
         try {
           await client.terminateRun(kfpRunId);
         } catch (error) {

@@ -54,6 +54,7 @@ export class KfpRunFollower {
   private readonly connection: ConnectionReporter;
   private lookupProblem?: string;
   private reportedRunning = false;
+  private cancelRequested = false;
 
   constructor(
     private readonly ctx: FollowContext,
@@ -74,6 +75,17 @@ export class KfpRunFollower {
   async start(): Promise<void> {
     if (this.opts.workflow) await this.startMonitor(this.opts.workflow.name, this.opts.workflow.namespace);
     void this.loop();
+  }
+
+  /** The user asked to cancel: KFP ends a terminated run FAILED (it never stores CANCELED), and that failure is the user's doing. */
+  markCancelRequested(): void {
+    this.cancelRequested = true;
+  }
+
+  /** The run's final phase from KFP's state, read as cancelled when the user (or the Workflow) says it was stopped. */
+  private finalPhase(state: string | undefined, stopped: boolean): RunPhase {
+    const phase = runPhaseOfKfp(state);
+    return phase === 'failed' && (stopped || this.cancelRequested) ? 'cancelled' : phase;
   }
 
   async stop(): Promise<void> {
@@ -118,7 +130,7 @@ export class KfpRunFollower {
     if (this.monitor) return;
     this.reportTasks(run);
     if (isTerminalKfpState(run.state)) {
-      const phase: RunPhase = runPhaseOfKfp(run.state);
+      const phase = this.finalPhase(run.state, false);
       const why = this.lookupProblem ? ` (its Workflow could not be read: ${this.lookupProblem}; no logs were followed)` : '';
       await this.end({ phase, message: (messageOf(run) ?? '') + why || undefined });
     }
@@ -182,7 +194,10 @@ export class KfpRunFollower {
     const deadline = Date.now() + this.opts.settleMs;
     while (!this.stopped && Date.now() < deadline) {
       const run = this.lastRun;
-      if (run && this.fresh && isTerminalKfpState(run.state)) return { phase: runPhaseOfKfp(run.state), message: messageOf(run) ?? fromWorkflow.message };
+      if (run && this.fresh && isTerminalKfpState(run.state)) {
+        const phase = this.finalPhase(run.state, fromWorkflow.phase === 'cancelled');
+        return { phase, message: phase === 'cancelled' ? undefined : messageOf(run) ?? fromWorkflow.message };
+      }
       this.wake?.();
       await sleep(Math.min(this.opts.pollMs, 250));
     }

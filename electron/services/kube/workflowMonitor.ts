@@ -8,7 +8,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { LogStreamParser } from '../../../shared/runs/parseStream.ts';
 import type { NodeHint, NodePhase, RunEvent, RunPhase } from '../../../shared/runs/types.ts';
 import type { RunContext } from '../runs/target.ts';
-import { parseNodeName, runPhaseOf, taskStates } from './argoStatus.ts';
+import { parseNodeName, runPhaseOf, taskStates, wasStopped } from './argoStatus.ts';
 import type { WorkflowLike } from './argoStatus.ts';
 import { ConnectionReporter } from './connection.ts';
 import { compareTimestamps, followContainerLog } from './logs.ts';
@@ -166,7 +166,7 @@ export class WorkflowMonitor {
     if (this.finished) return;
     const at = new Date().toISOString();
     const states = (this.opts.nodeStates ?? taskStates)(wf, this.opts.nodeIds);
-    const cancelled = Boolean(wf.spec?.shutdown);
+    const cancelled = wasStopped(wf);
     const ended = ['Succeeded', 'Failed', 'Error'].includes(wf.status?.phase ?? '');
     for (const nodeId of this.opts.nodeIds) {
       const state = states.get(nodeId);

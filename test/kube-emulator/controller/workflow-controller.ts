@@ -38,6 +38,7 @@ export class WorkflowController {
   private readonly queue = new Set<string>();
   private readonly timers = new Map<string, TimerGroup>();
   private readonly terminalSince = new Map<string, number>();
+  private readonly deadlineTimers = new Set<string>();
   private unsubscribe: (() => void) | undefined;
   private flushing = false;
 
@@ -97,6 +98,8 @@ export class WorkflowController {
       status.finishedAt = null;
       delete status.message;
       if (isRecord(wf.spec)) delete wf.spec.shutdown;
+      // A terminated workflow's deadline is unset by the retry (KFP's GenerateRetryExecution does this too).
+      if (isRecord(wf.spec) && wf.spec.activeDeadlineSeconds === 0) delete wf.spec.activeDeadlineSeconds;
     });
   }
 
@@ -212,7 +215,8 @@ export class WorkflowController {
     // The stored copy is replaced, never changed, so its nodes are the phases before this pass.
     const previous = ((stored.status as Record<string, unknown> | undefined)?.nodes ?? {}) as Record<string, WfNode>;
     const shutdown = isRecord(wf.spec) ? wf.spec.shutdown : undefined;
-    if (shutdown === 'Terminate' || shutdown === 'Stop') this.shutDown(wf, String(shutdown));
+    if (shutdown === 'Terminate' || shutdown === 'Stop') this.shutDown(wf, `Stopped with strategy '${String(shutdown)}'`);
+    else if (this.pastDeadline(wf)) this.shutDown(wf, 'Step exceeded its deadline');
     else {
       const phase = new WorkflowEngine(wf, this.host(wf)).run();
       if (isTerminal(phase)) this.complete(wf, phase);
@@ -253,10 +257,31 @@ export class WorkflowController {
     }
   }
 
-  /** `spec.shutdown`: running pods are stopped and every unfinished node fails, as Argo's terminate does. */
-  private shutDown(wf: KubeObject, strategy: string): void {
+  /**
+   * `spec.activeDeadlineSeconds` (emulated seconds since the workflow started): Argo stops its pods with
+   * "Step exceeded its deadline". KFP's terminate sets it to 0. Until then a timer wakes the workflow.
+   */
+  private pastDeadline(wf: KubeObject): boolean {
+    const limit = isRecord(wf.spec) ? wf.spec.activeDeadlineSeconds : undefined;
+    if (typeof limit !== 'number') return false;
+    if (limit <= 0) return true;
+    const started = Date.parse(String((wf.status as Record<string, unknown>).startedAt ?? ''));
+    const leftMs = limit * 1000 - (Date.now() - started) / this.scale();
+    if (leftMs <= 0) return true;
+    const key = `${wf.metadata.namespace}/${wf.metadata.name}`;
+    if (!this.deadlineTimers.has(key)) {
+      this.deadlineTimers.add(key);
+      this.timersFor(wf.metadata.namespace!, wf.metadata.name).after(leftMs + 1, () => {
+        this.deadlineTimers.delete(key);
+        this.enqueue(wf.metadata.namespace!, wf.metadata.name);
+      });
+    }
+    return false;
+  }
+
+  /** `spec.shutdown` or a passed deadline: running pods are stopped and every unfinished node fails, as Argo does. */
+  private shutDown(wf: KubeObject, message: string): void {
     const status = wf.status as Record<string, unknown>;
-    const message = `Stopped with strategy '${strategy}'`;
     const nodes = (status.nodes ?? {}) as Record<string, WfNode>;
     for (const pod of this.store.list('pods', wf.metadata.namespace, (p) => p.metadata.labels?.[WORKFLOW_LABEL] === wf.metadata.name)) {
       this.kubelet.kill(pod.metadata.namespace!, pod.metadata.name, message);

@@ -1,14 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from '../http.ts';
 import type { ObjectStore } from '../store.ts';
-import { isRecord } from '../types.ts';
 import type { ProxyHandler } from '../server.ts';
-import { KfpError, kfpAlreadyExists, kfpFailedPrecondition, kfpInvalid, kfpNotFound, sendKfpError } from './errors.ts';
-import { boundaryOf, parseMultipart } from './multipart.ts';
+import { KfpError, KfpUploadError, kfpAlreadyExistsOf, kfpInvalidInput, kfpNotFoundOf, sendKfpError, sendUploadError } from './errors.ts';
 import { RecurringRuns } from './recurringRuns.ts';
 import { RunSync } from './runs.ts';
 import type { Experiment, Pipeline, PipelineVersion, Run } from './store.ts';
-import { KfpStore, ZERO_TIME, newId, now, page, parseFilter, parsePipelinePackage, pipelineSpecOf } from './store.ts';
+import { KfpStore, ZERO_TIME, newId, now, pipelineSpecOf } from './store.ts';
+import { uploadPipeline, uploadVersion } from './upload.ts';
+import type { Operation } from './validate.ts';
+import { applyList, decodeBody, kfpOperation, listOptions, marshalResponse } from './validate.ts';
 import { kfpWorkflow } from './workflow.ts';
 
 type Json = Record<string, unknown>;
@@ -18,23 +19,27 @@ export interface KfpHooks {
   retryWorkflow(namespace: string, name: string): void;
 }
 
-async function readJsonBody(req: IncomingMessage): Promise<Json> {
-  const text = (await readBody(req)).toString('utf8');
-  try {
-    const parsed = JSON.parse(text || '{}') as unknown;
-    if (!isRecord(parsed)) throw new Error('not an object');
-    return parsed;
-  } catch (err) {
-    throw kfpInvalid(`Invalid input error: the request body is not a JSON object: ${(err as Error).message}`);
-  }
+/** What a handler gets: the swagger operation, its path parameters, the query and the decoded body. */
+interface Call {
+  op: Operation;
+  params: string[];
+  query: URLSearchParams;
+  body: Json;
+  req: IncomingMessage;
 }
+type Handler = (call: Call) => unknown;
 
-/** KFP v2beta1's REST API (pipelines, versions, experiments, runs), served behind the `ml-pipeline` service proxy. */
+/**
+ * KFP v2beta1's REST API (pipelines, versions, experiments, runs, recurring runs) behind the
+ * `ml-pipeline` service proxy, held to KFP's swagger (validate.ts) and to what its backend does
+ * (kubeflow/pipelines 7b70c7b9, backend 2.17: server/*.go, resource/resource_manager.go).
+ */
 export class KfpApi {
   readonly data = new KfpStore();
   readonly recurringRuns = new RecurringRuns((id) => this.data.experiments.has(id));
   private readonly sync: RunSync;
   private readonly stopSync: () => void;
+  private readonly handlers: Record<string, Handler>;
 
   constructor(
     private readonly store: ObjectStore,
@@ -43,6 +48,32 @@ export class KfpApi {
   ) {
     this.sync = new RunSync(store, this.data.runs);
     this.stopSync = this.sync.start();
+    // Keyed `METHOD swagger-path`: a route the swagger does not have cannot be served.
+    this.handlers = {
+      'GET /apis/v2beta1/pipelines': (c) => this.list('Pipeline', 'pipelines', this.visiblePipelines(c.query), c.query, 'Failed to list pipelines'),
+      'GET /apis/v2beta1/pipelines/names/{name}': (c) => this.pipelineByName(decodeURIComponent(c.params[0]), c.query.get('namespace') ?? ''),
+      'GET /apis/v2beta1/pipelines/{pipeline_id}': (c) => this.pipeline(c.params[0]),
+      'DELETE /apis/v2beta1/pipelines/{pipeline_id}': (c) => this.deletePipeline(c.params[0], c.query.get('cascade') === 'true'),
+      'GET /apis/v2beta1/pipelines/{pipeline_id}/versions': (c) => {
+        this.pipeline(c.params[0]);
+        const versions = [...this.data.versions.values()].filter((v) => v.pipeline_id === c.params[0]);
+        return this.list('PipelineVersion', 'pipeline_versions', versions, c.query, 'Failed to list pipeline versions');
+      },
+      'GET /apis/v2beta1/pipelines/{pipeline_id}/versions/{pipeline_version_id}': (c) => this.version(c.params[0], c.params[1]),
+      'DELETE /apis/v2beta1/pipelines/{pipeline_id}/versions/{pipeline_version_id}': (c) => {
+        this.version(c.params[0], c.params[1]);
+        this.data.versions.delete(c.params[1]);
+        return {};
+      },
+      'POST /apis/v2beta1/experiments': (c) => this.createExperiment(c.body),
+      'GET /apis/v2beta1/experiments': (c) => this.list('Experiment', 'experiments', this.inNamespace([...this.data.experiments.values()], c.query), c.query, 'Failed to create list options'),
+      'GET /apis/v2beta1/experiments/{experiment_id}': (c) => this.experiment(c.params[0]),
+      'POST /apis/v2beta1/runs': (c) => this.createRun(c.body),
+      'GET /apis/v2beta1/runs': (c) => this.listRuns(c.query),
+      'GET /apis/v2beta1/runs/{run_id}': (c) => this.run(c.params[0], 'Failed to get a run'),
+      'POST /apis/v2beta1/runs/{run_id}:terminate': (c) => this.terminate(c.params[0]),
+      'POST /apis/v2beta1/runs/{run_id}:retry': (c) => this.retry(c.params[0]),
+    };
   }
 
   stop(): void {
@@ -53,138 +84,99 @@ export class KfpApi {
     try {
       await this.route(req, res, path, query);
     } catch (err) {
-      sendKfpError(res, err);
+      if (err instanceof KfpUploadError) sendUploadError(res, err);
+      else sendKfpError(res, err);
     }
   };
 
   private async route(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
     const method = req.method ?? 'GET';
     const p = path.replace(/\/+$/, '');
-    if (p === '/apis/v2beta1/healthz') return sendJson(res, 200, { commit_sha: 'emulator', tag_name: '2.5.0', multi_user: false, pipeline_store: 'database' });
-    let m: RegExpExecArray | null;
-    if (p === '/apis/v2beta1/pipelines/upload' && method === 'POST') return this.upload(req, res, query, false);
-    if (p === '/apis/v2beta1/pipelines/upload_version' && method === 'POST') return this.upload(req, res, query, true);
-    if (p === '/apis/v2beta1/pipelines' && method === 'GET') return this.listPipelines(res, query);
-    if ((m = /^\/apis\/v2beta1\/pipelines\/names\/([^/]+)$/.exec(p)) && method === 'GET') return sendJson(res, 200, this.pipelineByName(decodeURIComponent(m[1])));
-    if ((m = /^\/apis\/v2beta1\/pipelines\/([^/]+)\/versions$/.exec(p)) && method === 'GET') return this.listVersions(res, m[1], query);
-    if ((m = /^\/apis\/v2beta1\/pipelines\/([^/]+)\/versions\/([^/]+)$/.exec(p)) && method === 'GET') return sendJson(res, 200, this.version(m[1], m[2]));
-    if ((m = /^\/apis\/v2beta1\/pipelines\/([^/]+)$/.exec(p)) && method === 'GET') return sendJson(res, 200, this.pipeline(m[1]));
-    if ((m = /^\/apis\/v2beta1\/pipelines\/([^/]+)$/.exec(p)) && method === 'DELETE') return this.deletePipeline(res, m[1]);
-    if (p === '/apis/v2beta1/experiments' && method === 'POST') return this.createExperiment(res, await readJsonBody(req));
-    if (p === '/apis/v2beta1/experiments' && method === 'GET') return this.listExperiments(res, query);
-    if ((m = /^\/apis\/v2beta1\/experiments\/([^/:]+)$/.exec(p)) && method === 'GET') return sendJson(res, 200, this.experiment(m[1]));
-    if (p === '/apis/v2beta1/runs' && method === 'POST') return this.createRun(res, await readJsonBody(req));
-    if (p === '/apis/v2beta1/runs' && method === 'GET') return this.listRuns(res, query);
-    if ((m = /^\/apis\/v2beta1\/runs\/([^/:]+):terminate$/.exec(p)) && method === 'POST') return this.terminate(res, m[1]);
-    if ((m = /^\/apis\/v2beta1\/runs\/([^/:]+):retry$/.exec(p)) && method === 'POST') return this.retry(res, m[1]);
-    if ((m = /^\/apis\/v2beta1\/runs\/([^/:]+)$/.exec(p)) && method === 'GET') return sendJson(res, 200, this.run(m[1]));
-    if (p.startsWith('/apis/v2beta1/recurringruns') && (await this.recurringRuns.route(req, res, p, query, () => readJsonBody(req)))) return;
-    throw new KfpError(404, 5, `Not Found: ${method} ${p}`);
+    // healthz has its own swagger upstream (backend/api/v2beta1/swagger/healthz.swagger.json), not in the reference set.
+    if (p === '/apis/v2beta1/healthz' && method === 'GET') return sendJson(res, 200, { commit_sha: 'emulator', tag_name: '2.17.0', multi_user: false, pipeline_store: 'database' });
+    const op = kfpOperation(method, p);
+    if (!op) {
+      const otherMethod = ['GET', 'POST', 'DELETE', 'PATCH'].some((m) => kfpOperation(m, p));
+      // grpc-gateway's routing errors.
+      throw otherMethod ? new KfpError(405, 12, 'Method Not Allowed') : new KfpError(404, 5, 'Not Found');
+    }
+    const params = op.pattern.exec(p)!.slice(1);
+    if (op.path === '/apis/v2beta1/pipelines/upload') return sendJson(res, 200, marshalResponse(op, await uploadPipeline(this.data, req, query)));
+    if (op.path === '/apis/v2beta1/pipelines/upload_version') return sendJson(res, 200, marshalResponse(op, await uploadVersion(this.data, req, query)));
+    const body = op.parameters.some((x) => x.in === 'body') ? decodeBody(op, (await readBody(req)).toString('utf8')) : {};
+    let value: unknown;
+    if (op.path.startsWith('/apis/v2beta1/recurringruns')) {
+      if (method === 'GET' && op.path === '/apis/v2beta1/recurringruns') listOptions('Job', query, 'Failed to create list options');
+      value = await this.recurringRuns.route(method, p, query, body);
+    } else {
+      const handler = this.handlers[`${op.method} ${op.path}`];
+      // A swagger route the emulator does not serve: gRPC's Unimplemented, never a made-up success.
+      if (!handler) throw new KfpError(501, 12, `method ${op.method} ${op.path} is not implemented by the emulator`);
+      value = await handler({ op, params, query, body, req });
+    }
+    sendJson(res, 200, marshalResponse(op, value));
+  }
+
+  private list<T extends Json>(type: Parameters<typeof listOptions>[0], key: string, items: T[], query: URLSearchParams, wrap: string): Json {
+    const options = listOptions(type, query, wrap);
+    const { items: pageItems, next_page_token, total_size } = applyList(items, options, query);
+    return { [key]: pageItems, total_size, next_page_token };
+  }
+
+  private inNamespace<T extends { namespace?: string }>(items: T[], query: URLSearchParams): T[] {
+    const namespace = query.get('namespace');
+    return items.filter((x) => !namespace || (x.namespace ?? '') === namespace);
+  }
+
+  /** Single-user KFP lists shared (namespace "") pipelines with those of the asked namespace. */
+  private visiblePipelines(query: URLSearchParams): Pipeline[] {
+    const namespace = query.get('namespace');
+    return [...this.data.pipelines.values()].filter((p) => !namespace || p.namespace === namespace || p.namespace === '');
   }
 
   private pipeline(id: string): Pipeline {
     const found = this.data.pipelines.get(id);
-    if (!found) throw kfpNotFound(`Failed to get pipeline ${id}: ResourceNotFoundError: Pipeline ${id} not found`);
+    if (!found) throw kfpNotFoundOf('Pipeline', id, 'Failed to get a pipeline', `Failed to get a pipeline with id ${id}`);
     return found;
   }
 
-  private pipelineByName(name: string): Pipeline {
-    const found = [...this.data.pipelines.values()].find((p) => p.name === name || p.display_name === name);
-    if (!found) throw kfpNotFound(`Failed to get pipeline by name ${name}: ResourceNotFoundError: Pipeline ${name} not found`);
+  private pipelineByName(name: string, namespace: string): Pipeline {
+    const found = [...this.data.pipelines.values()].find((p) => p.name === name && p.namespace === namespace);
+    if (!found) throw kfpNotFoundOf('Namespace/Pipeline', `${namespace}/${name}`, `Failed to get a pipeline named ${name} in namespace ${namespace}`);
     return found;
   }
 
   private version(pipelineId: string, versionId: string): PipelineVersion {
     const found = this.data.versions.get(versionId);
-    if (!found || found.pipeline_id !== pipelineId) throw kfpNotFound(`Failed to get pipeline version ${versionId}: ResourceNotFoundError: PipelineVersion ${versionId} not found`);
+    if (!found || found.pipeline_id !== pipelineId) throw kfpNotFoundOf('PipelineVersion', versionId, 'Failed to get a pipeline version', `Failed to get a pipeline version with id ${versionId}`);
     return found;
   }
 
-  private async upload(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, asVersion: boolean): Promise<void> {
-    const boundary = boundaryOf(req.headers['content-type']);
-    if (!boundary) throw kfpInvalid('Failed to upload pipeline: the request must be multipart/form-data with an "uploadfile" part');
-    const parts = parseMultipart(await readBody(req), boundary);
-    const file = parts.find((part) => part.name === 'uploadfile');
-    if (!file) throw kfpInvalid('Failed to upload pipeline: missing the "uploadfile" form field');
-    const filename = file.filename ?? 'pipeline.yaml';
-    const spec = parsePipelinePackage(file.data.toString('utf8'), filename);
-    const field = (name: string) => query.get(name) ?? parts.find((part) => part.name === name)?.data.toString('utf8') ?? undefined;
-    const fallbackName = filename.replace(/\.(ya?ml|json|zip|tar\.gz)$/, '');
-    const name = field('name') ?? field('display_name') ?? fallbackName;
-    const description = field('description') ?? '';
-    if (asVersion) {
-      const pipelineId = field('pipelineid') ?? '';
-      const pipeline = this.pipeline(pipelineId);
-      if ([...this.data.versions.values()].some((v) => v.pipeline_id === pipelineId && v.name === name)) {
-        throw kfpAlreadyExists(`Failed to upload pipeline version: Already exist error: Failed to create a pipeline version. The pipeline version with name ${name} already exists in pipeline ${pipeline.pipeline_id}`);
-      }
-      return sendJson(res, 200, this.addVersion(pipeline, name, field('display_name') ?? name, description, spec));
-    }
-    const namespace = field('namespace') ?? '';
-    if ([...this.data.pipelines.values()].some((p) => p.name === name && p.namespace === namespace)) {
-      throw kfpAlreadyExists(`Failed to upload pipeline: Already exist error: Failed to create a pipeline with the same name ${name} in namespace "${namespace}". Please use a different name, or upload a new version of the existing pipeline`);
-    }
-    const pipeline: Pipeline = { pipeline_id: newId(), display_name: field('display_name') ?? name, name, description, created_at: now(), namespace };
-    this.data.pipelines.set(pipeline.pipeline_id, pipeline);
-    this.addVersion(pipeline, name, pipeline.display_name, description, spec);
-    sendJson(res, 200, pipeline);
-  }
-
-  private addVersion(pipeline: Pipeline, name: string, displayName: string, description: string, spec: Json): PipelineVersion {
-    const version: PipelineVersion = {
-      pipeline_id: pipeline.pipeline_id,
-      pipeline_version_id: newId(),
-      display_name: displayName,
-      name,
-      description,
-      created_at: now(),
-      package_url: { pipeline_url: '' },
-      code_source_url: '',
-      pipeline_spec: spec,
-    };
-    this.data.versions.set(version.pipeline_version_id, version);
-    return version;
-  }
-
-  private listPipelines(res: ServerResponse, query: URLSearchParams): void {
-    const filter = parseFilter(query.get('filter'));
-    const namespace = query.get('namespace');
-    const all = [...this.data.pipelines.values()].filter((p) => (!namespace || p.namespace === namespace || p.namespace === '') && filter(p));
-    const { items, next_page_token, total_size } = page(all, query);
-    sendJson(res, 200, { pipelines: items, total_size, next_page_token });
-  }
-
-  private listVersions(res: ServerResponse, pipelineId: string, query: URLSearchParams): void {
-    this.pipeline(pipelineId);
-    const filter = parseFilter(query.get('filter'));
-    const all = [...this.data.versions.values()].filter((v) => v.pipeline_id === pipelineId && filter(v));
-    const { items, next_page_token, total_size } = page(all, query);
-    sendJson(res, 200, { pipeline_versions: items, total_size, next_page_token });
-  }
-
-  private deletePipeline(res: ServerResponse, id: string): void {
+  private deletePipeline(id: string, cascade: boolean): Json {
     this.pipeline(id);
-    if ([...this.data.versions.values()].some((v) => v.pipeline_id === id)) {
-      throw kfpFailedPrecondition(`Failed to delete pipeline ${id}: it has pipeline versions; delete them first`);
+    const versions = [...this.data.versions.values()].filter((v) => v.pipeline_id === id);
+    if (versions.length > 0 && !cascade) {
+      throw new KfpError(400, 9, `Failed to delete a pipeline: Failed to delete pipeline ${id}. FailedPreconditionError: Pipeline ${id} has pipeline versions, please delete them first or set cascade to true`, `Pipeline ${id} has pipeline versions, please delete them first or set cascade to true`);
     }
+    for (const v of versions) this.data.versions.delete(v.pipeline_version_id);
     this.data.pipelines.delete(id);
-    sendJson(res, 200, {});
+    return {};
   }
 
-  private experiment(id: string): Experiment {
+  private experiment(id: string, ...wraps: string[]): Experiment {
     const found = this.data.experiments.get(id);
-    if (!found) throw kfpNotFound(`Failed to get experiment ${id}: ResourceNotFoundError: Experiment ${id} not found`);
+    if (!found) throw kfpNotFoundOf('Experiment', id, ...(wraps.length ? wraps : ['Failed to get an experiment', `Failed to get experiment ${id}`]));
     return found;
   }
 
-  private createExperiment(res: ServerResponse, body: Json): void {
-    const displayName = String(body.display_name ?? body.displayName ?? '');
-    if (!displayName) throw kfpInvalid('Invalid input error: Experiment must have a non-empty display_name');
+  private createExperiment(body: Json): Experiment {
+    const displayName = String(body.display_name ?? '');
+    if (!displayName) throw kfpInvalidInput('Experiment name is empty. Please specify a valid experiment name', 'Failed to create a experiment');
     const namespace = String(body.namespace ?? '');
     if ([...this.data.experiments.values()].some((e) => e.display_name === displayName && e.namespace === namespace)) {
-      throw kfpAlreadyExists(`Failed to create a new experiment. The name ${displayName} already exists. Please specify a new name`);
+      throw kfpAlreadyExistsOf(`Failed to create a new experiment. The name ${displayName} already exists. Please specify a new name`, 'Failed to create a experiment');
     }
-    sendJson(res, 200, this.addExperiment(displayName, String(body.description ?? ''), namespace));
+    return this.addExperiment(displayName, String(body.description ?? ''), namespace);
   }
 
   private addExperiment(displayName: string, description: string, namespace: string): Experiment {
@@ -193,22 +185,11 @@ export class KfpApi {
     return experiment;
   }
 
-  private listExperiments(res: ServerResponse, query: URLSearchParams): void {
-    const filter = parseFilter(query.get('filter'));
-    const all = [...this.data.experiments.values()].filter((e) => filter(e));
-    const { items, next_page_token, total_size } = page(all, query);
-    sendJson(res, 200, { experiments: items, total_size, next_page_token });
-  }
-
-  private run(id: string): Run {
+  private run(id: string, ...wraps: string[]): Run {
     const found = this.data.runs.get(id);
-    if (!found) throw kfpNotFound(`Failed to get run ${id}: ResourceNotFoundError: Run ${id} not found`);
+    if (!found) throw kfpNotFoundOf('Run', id, ...wraps, `Failed to fetch run ${id}`);
     this.sync.refresh(found);
     return found;
-  }
-
-  private createRun(res: ServerResponse, body: Json): void {
-    sendJson(res, 200, this.addRun(body));
   }
 
   /**
@@ -224,42 +205,50 @@ export class KfpApi {
     for (const r of mine) this.sync.refresh(r);
     if (mine.filter((r) => ['PENDING', 'RUNNING', 'CANCELING'].includes(r.state)).length >= Number(rr.max_concurrency ?? 1)) return { skipped: 'concurrency' };
     const suffix = newId().replace(/-/g, '').slice(0, 10);
-    const run = this.addRun({
-      display_name: `${String(rr.display_name)}-${mine.length + 1}-${suffix}`,
-      ...(rr.pipeline_spec ? { pipeline_spec: rr.pipeline_spec } : { pipeline_version_reference: rr.pipeline_version_reference }),
-      runtime_config: rr.runtime_config,
-      experiment_id: rr.experiment_id,
-      service_account: rr.service_account,
-    }, id);
+    const run = this.createRun(
+      {
+        display_name: `${String(rr.display_name)}-${mine.length + 1}-${suffix}`,
+        ...(rr.pipeline_spec ? { pipeline_spec: rr.pipeline_spec } : { pipeline_version_reference: rr.pipeline_version_reference }),
+        runtime_config: rr.runtime_config,
+        experiment_id: rr.experiment_id,
+        service_account: rr.service_account,
+      },
+      id,
+    );
     return { started: run };
   }
 
-  private addRun(body: Json, recurringRunId?: string): Run {
+  private createRun(body: Json, recurringRunId?: string): Run {
+    const wrap = 'Failed to create a new run';
     const displayName = String(body.display_name ?? '');
-    if (!displayName) throw kfpInvalid('Invalid input error: The run name is empty. Please specify a valid name');
-    const ref = (isRecord(body.pipeline_version_reference) ? body.pipeline_version_reference : {}) as Json;
-    let spec: Json | undefined = isRecord(body.pipeline_spec) ? body.pipeline_spec : undefined;
+    if (!displayName) throw kfpInvalidInput('The run name is empty. Please specify a valid name', wrap, 'Failed to create a run due to invalid name');
+    if (body.plugins_output !== undefined) {
+      throw new KfpError(409, 10, 'BadRequestError: plugins_output is server-owned and populated exclusively via plugin lifecycle hooks: plugins_output must not be set by the client', 'plugins_output is server-owned and populated exclusively via plugin lifecycle hooks');
+    }
+    const ref = (body.pipeline_version_reference ?? {}) as Json;
+    let spec = body.pipeline_spec as Json | undefined;
     let versionRef: Run['pipeline_version_reference'];
     if (!spec) {
       const pipelineId = String(ref.pipeline_id ?? '');
       let versionId = String(ref.pipeline_version_id ?? body.pipeline_version_id ?? '');
       if (!versionId && pipelineId) {
         this.pipeline(pipelineId);
-        versionId = page([...this.data.versions.values()].filter((v) => v.pipeline_id === pipelineId), new URLSearchParams({ sort_by: 'created_at desc', page_size: '1' })).items[0]?.pipeline_version_id ?? '';
+        const versions = [...this.data.versions.values()].filter((v) => v.pipeline_id === pipelineId);
+        versionId = versions.at(-1)?.pipeline_version_id ?? '';
       }
-      if (!versionId) throw kfpInvalid('Invalid input error: Failed to create a run due to missing pipeline spec: pipeline_version_reference or pipeline_spec is required');
+      if (!versionId) throw kfpInvalidInput('Failed to create a run due to missing pipeline spec: pipeline spec or pipeline version reference is required', wrap);
       const version = this.data.versions.get(versionId);
-      if (!version) throw kfpNotFound(`Failed to create a run: ResourceNotFoundError: PipelineVersion ${versionId} not found`);
+      if (!version) throw kfpNotFoundOf('PipelineVersion', versionId, wrap, `Failed to get a pipeline version with id ${versionId}`);
       spec = version.pipeline_spec;
       versionRef = { pipeline_id: version.pipeline_id, pipeline_version_id: version.pipeline_version_id };
     }
     let experimentId = String(body.experiment_id ?? '');
-    if (experimentId) this.experiment(experimentId);
+    if (experimentId) this.experiment(experimentId, wrap, 'Failed to create a run due to invalid experimentId and namespace combination');
     else {
       const existing = [...this.data.experiments.values()].find((e) => e.display_name === 'Default');
       experimentId = (existing ?? this.addExperiment('Default', 'All runs created without specifying an experiment will be grouped here.', '')).experiment_id;
     }
-    const config = (isRecord(body.runtime_config) ? body.runtime_config : {}) as Json;
+    const config = (body.runtime_config ?? {}) as { parameters?: Json; pipeline_root?: string };
     const created = now();
     const run: Run = {
       run_id: newId(),
@@ -268,8 +257,8 @@ export class KfpApi {
       description: String(body.description ?? ''),
       storage_state: 'AVAILABLE',
       ...(versionRef ? { pipeline_version_reference: versionRef } : { pipeline_spec: spec }),
-      runtime_config: { parameters: (isRecord(config.parameters) ? config.parameters : {}) as Json, pipeline_root: String(config.pipeline_root ?? '') },
-      service_account: String(body.service_account ?? 'pipeline-runner'),
+      ...(config.parameters && Object.keys(config.parameters).length || config.pipeline_root ? { runtime_config: { parameters: config.parameters, pipeline_root: config.pipeline_root } } : {}),
+      service_account: String(body.service_account || 'pipeline-runner'),
       created_at: created,
       scheduled_at: created,
       finished_at: ZERO_TIME,
@@ -279,41 +268,55 @@ export class KfpApi {
     };
     this.data.runs.set(run.run_id, run);
     this.data.experiments.get(experimentId)!.last_run_created_at = created;
-    const workflow = kfpWorkflow({ runId: run.run_id, displayName, namespace: this.namespace, pipelineSpec: pipelineSpecOf(spec), parameters: run.runtime_config.parameters, pipelineRoot: run.runtime_config.pipeline_root });
+    const workflow = kfpWorkflow({ runId: run.run_id, displayName, namespace: this.namespace, pipelineSpec: pipelineSpecOf(spec!), parameters: config.parameters ?? {}, pipelineRoot: config.pipeline_root ?? '' });
     delete (workflow.metadata as Json).name;
     this.store.create(WORKFLOWS, workflow);
     this.sync.refresh(run);
     return run;
   }
 
-  private listRuns(res: ServerResponse, query: URLSearchParams): void {
-    const filter = parseFilter(query.get('filter'));
+  private listRuns(query: URLSearchParams): Json {
     const experimentId = query.get('experiment_id');
-    const all = [...this.data.runs.values()].filter((r) => (!experimentId || r.experiment_id === experimentId) && filter(r));
-    for (const r of all) this.sync.refresh(r);
-    const { items, next_page_token, total_size } = page(all, query);
-    sendJson(res, 200, { runs: items, total_size, next_page_token });
+    const all = [...this.data.runs.values()].filter((r) => !experimentId || r.experiment_id === experimentId);
+    const result = this.list('Run', 'runs', all, query, 'Failed to create list options');
+    for (const r of result.runs as Run[]) this.sync.refresh(r);
+    return result;
   }
 
-  private terminate(res: ServerResponse, id: string): void {
-    const run = this.run(id);
+  /**
+   * ResourceManager.TerminateRun: the run's row goes to CANCELING (only from PENDING, RUNNING, PAUSED or
+   * unspecified; otherwise "Row not found"), then the Workflow is patched `spec.activeDeadlineSeconds: 0`.
+   * What the persistence agent stores afterwards is RunSync's part.
+   */
+  private terminate(id: string): Json {
+    const run = this.run(id, 'Failed to terminate a run', `Failed to terminate run ${id} due to error fetching the run`);
+    if (!['PENDING', 'RUNNING', 'PAUSED', 'RUNTIME_STATE_UNSPECIFIED'].includes(run.state)) {
+      throw kfpInvalidInput(`Failed to terminate a run ${id}. Row not found`, 'Failed to terminate a run', `Failed to terminate run ${id}`);
+    }
+    run.state = 'CANCELING';
+    run.state_history.push({ update_time: now(), state: 'CANCELING' });
     const wf = this.sync.workflowOf(run);
-    if (!wf) throw kfpNotFound(`Failed to terminate run ${id}: the run's workflow is gone`);
-    if (!['PENDING', 'RUNNING'].includes(run.state)) throw kfpFailedPrecondition(`Failed to terminate run ${id}: the run is already ${run.state}`);
-    this.store.mutate(WORKFLOWS, wf.metadata.namespace, wf.metadata.name, (w) => {
-      (w.spec as Json).shutdown = 'Terminate';
-    });
-    this.sync.refresh(run);
-    sendJson(res, 200, {});
+    if (wf) {
+      this.store.mutate(WORKFLOWS, wf.metadata.namespace, wf.metadata.name, (w) => {
+        (w.spec as Json).activeDeadlineSeconds = 0;
+      });
+    }
+    return {};
   }
 
-  private retry(res: ServerResponse, id: string): void {
-    const run = this.run(id);
-    if (!['FAILED', 'CANCELED'].includes(run.state)) throw kfpFailedPrecondition(`Failed to retry run ${id}: the run is ${run.state}, and only FAILED or CANCELED runs can be retried`);
+  /** ResourceManager.RetryRun: only a Workflow that is Failed or Error (BadRequestError, HTTP 409 otherwise). */
+  private retry(id: string): Json {
+    const run = this.run(id, 'Failed to retry a run', `Failed to retry run ${id} due to error fetching the run`);
     const wf = this.sync.workflowOf(run);
-    if (!wf) throw kfpNotFound(`Failed to retry run ${id}: the run's workflow is gone`);
+    const phase = String((wf?.status as Json | undefined)?.phase ?? '');
+    if (!wf || !['Failed', 'Error'].includes(phase)) {
+      throw new KfpError(409, 10, `Failed to retry a run: Failed to retry run ${id}: BadRequestError: Workflow must be Failed/Error to retry: workflow cannot be retried`, 'Workflow must be Failed/Error to retry');
+    }
+    run.state = 'PENDING';
+    run.finished_at = ZERO_TIME;
+    run.state_history.push({ update_time: now(), state: 'PENDING' });
     this.hooks.retryWorkflow(wf.metadata.namespace!, wf.metadata.name);
     this.sync.refresh(run);
-    sendJson(res, 200, {});
+    return {};
   }
 }

@@ -3,10 +3,8 @@
  * delete. Bodies are checked against KFP's own swagger (../shared/reference/kfp-api) and the
  * rules the API server applies (name, 1-10 concurrency, a six-field cron, one pipeline source).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { kfpRecurringRunCheck } from '../../fixtures/schemaCheck.ts';
-import { sendJson } from '../http.ts';
-import { kfpInvalid, kfpNotFound } from './errors.ts';
+import { KfpError, kfpInvalid, kfpNotFound } from './errors.ts';
 import { newId, now, page } from './store.ts';
 
 type Json = Record<string, unknown>;
@@ -20,31 +18,25 @@ export class RecurringRuns {
 
   constructor(private readonly experimentExists: (id: string) => boolean) {}
 
-  /** Handles the request when it is a recurring-run path; false otherwise. */
-  async route(req: IncomingMessage, res: ServerResponse, p: string, query: URLSearchParams, body: () => Promise<Json>): Promise<boolean> {
-    const method = req.method ?? 'GET';
+  /** The answer to a recurring-run request (its body already decoded against the swagger by api.ts). */
+  route(method: string, p: string, query: URLSearchParams, body: Json): Json {
     let m: RegExpExecArray | null;
-    if (p === '/apis/v2beta1/recurringruns' && method === 'POST') return this.send(res, this.create(await body()));
-    if (p === '/apis/v2beta1/recurringruns' && method === 'GET') return this.send(res, this.list(query));
+    if (p === '/apis/v2beta1/recurringruns' && method === 'POST') return this.create(body);
+    if (p === '/apis/v2beta1/recurringruns' && method === 'GET') return this.list(query);
     if ((m = /^\/apis\/v2beta1\/recurringruns\/([^/:]+):(enable|disable)$/.exec(p)) && method === 'POST') {
       const rr = this.get(m[1]);
       rr.status = m[2] === 'enable' ? 'ENABLED' : 'DISABLED';
       rr.mode = m[2] === 'enable' ? 'ENABLE' : 'DISABLE';
       rr.updated_at = now();
-      return this.send(res, {});
+      return {};
     }
-    if ((m = /^\/apis\/v2beta1\/recurringruns\/([^/:]+)$/.exec(p)) && method === 'GET') return this.send(res, this.get(m[1]));
+    if ((m = /^\/apis\/v2beta1\/recurringruns\/([^/:]+)$/.exec(p)) && method === 'GET') return this.get(m[1]);
     if ((m = /^\/apis\/v2beta1\/recurringruns\/([^/:]+)$/.exec(p)) && method === 'DELETE') {
       this.get(m[1]);
       this.items.delete(m[1]);
-      return this.send(res, {});
+      return {};
     }
-    return false;
-  }
-
-  private send(res: ServerResponse, value: unknown): true {
-    sendJson(res, 200, value);
-    return true;
+    throw new KfpError(404, 5, 'Not Found');
   }
 
   private get(id: string): Json {

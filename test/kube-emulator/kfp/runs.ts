@@ -1,8 +1,13 @@
+/**
+ * The persistence agent's part: each change of a run's Workflow is reported and stored as KFP's backend
+ * does (kubeflow/pipelines 7b70c7b9, backend 2.17: ResourceManager.ReportWorkflowResource,
+ * server/api_converter.go toModelTasks / toApiPipelineTaskDetail, storage/task_store.go).
+ */
 import type { ObjectStore } from '../store.ts';
 import type { KubeObject } from '../types.ts';
 import { isRecord } from '../types.ts';
 import type { Run, RunState } from './store.ts';
-import { ZERO_TIME, now } from './store.ts';
+import { ZERO_TIME, newId, now } from './store.ts';
 import { RUN_ID_LABEL } from './workflow.ts';
 
 type Json = Record<string, unknown>;
@@ -10,73 +15,52 @@ interface NodeLike {
   id: string;
   name: string;
   displayName: string;
-  type: string;
-  templateName: string;
-  phase: string;
+  templateName?: string;
+  phase?: string;
   startedAt?: string;
   finishedAt?: string | null;
-  message?: string;
-  boundaryID?: string;
+  children?: string[];
 }
 
-/** KFP's mapping from the Workflow's phase to the run's state (a terminated run ends CANCELED). */
-export function runStateOf(wf: KubeObject | undefined): RunState {
-  const status = (wf?.status ?? {}) as Json;
-  const terminating = isRecord(wf?.spec) && wf.spec.shutdown === 'Terminate';
-  switch (status.phase) {
-    case 'Running':
-      return terminating ? 'CANCELING' : 'RUNNING';
-    case 'Succeeded':
-      return 'SUCCEEDED';
-    case 'Failed':
-    case 'Error':
-      return terminating ? 'CANCELED' : 'FAILED';
-    default:
-      return 'PENDING';
-  }
+/** model.RuntimeState(phase).ToV2(): Argo's phase names upper-cased; Error is FAILED, anything else unspecified. */
+function toV2(phase: string | undefined): RunState {
+  const upper = (phase ?? '').toUpperCase();
+  if (upper === 'ERROR') return 'FAILED';
+  if (upper === 'TERMINATING') return 'CANCELING';
+  return (['PENDING', 'RUNNING', 'SUCCEEDED', 'SKIPPED', 'FAILED', 'CANCELING', 'CANCELED', 'PAUSED'] as string[]).includes(upper) ? (upper as RunState) : 'RUNTIME_STATE_UNSPECIFIED';
 }
 
-function taskState(phase: string): RunState {
-  return ({ Pending: 'PENDING', Running: 'RUNNING', Succeeded: 'SUCCEEDED', Skipped: 'SKIPPED', Omitted: 'SKIPPED', Failed: 'FAILED', Error: 'FAILED' } as Record<string, RunState>)[phase] ?? 'PENDING';
+const isFinal = (phase: unknown) => phase === 'Succeeded' || phase === 'Failed' || phase === 'Error';
+
+/**
+ * The state ReportWorkflowResource stores: the Workflow's phase, except that a Workflow KFP terminated
+ * (`activeDeadlineSeconds: 0`) and not yet final is CANCELING. A terminated Workflow ends Failed, so the
+ * run ends FAILED: the backend never stores CANCELED for it.
+ */
+export function runStateOf(wf: KubeObject): RunState | undefined {
+  const phase = (wf.status as Json | undefined)?.phase;
+  if (!phase) return undefined;
+  const terminating = isRecord(wf.spec) && wf.spec.activeDeadlineSeconds === 0 && !isFinal(phase);
+  return terminating ? 'CANCELING' : toV2(String(phase));
 }
 
-/** One task detail per pipeline task, naming its driver and executor pods (`child_tasks[].pod_name`). */
-function taskDetails(run: Run, wf: KubeObject, podNames: Map<string, string>): Json[] {
-  const nodes = Object.values(((wf.status as Json | undefined)?.nodes ?? {}) as Record<string, NodeLike>);
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  const details: Json[] = [];
-  for (const node of nodes) {
-    if (/system-importer$/.test(node.templateName)) {
-      const pod = podNames.get(node.id) ?? '';
-      details.push({ run_id: run.run_id, task_id: node.id, display_name: node.displayName, create_time: node.startedAt ?? ZERO_TIME, start_time: node.startedAt ?? ZERO_TIME, end_time: node.finishedAt ?? ZERO_TIME, state: taskState(node.phase), parent_task_id: node.boundaryID ?? '', pod_name: pod, executor_detail: { main_job: pod, failed_main_jobs: [] }, child_tasks: [{ pod_name: pod }] });
-      continue;
-    }
-    if (!/system-container-executor$/.test(node.templateName)) continue;
-    const executorPods = nodes.filter((n) => n.type === 'Pod' && n.boundaryID === node.id);
-    const driver = nodes.find((n) => n.name === `${node.name}-driver`);
-    const parent = node.boundaryID ? byId.get(node.boundaryID) : undefined;
-    const children = [driver, ...executorPods].filter((n): n is NodeLike => !!n).map((n) => ({ pod_name: podNames.get(n.id) ?? '' }));
-    const mainPod = executorPods.at(-1);
-    details.push({
-      run_id: run.run_id,
-      task_id: node.id,
-      display_name: node.displayName,
-      create_time: node.startedAt ?? ZERO_TIME,
-      start_time: node.startedAt ?? ZERO_TIME,
-      end_time: node.finishedAt ?? ZERO_TIME,
-      state: taskState(mainPod?.phase ?? node.phase),
-      ...(node.message && /Failed|Error/.test(node.phase) ? { error: { code: 2, message: node.message } } : {}),
-      parent_task_id: parent?.id ?? '',
-      pod_name: mainPod ? podNames.get(mainPod.id) ?? '' : '',
-      executor_detail: { main_job: mainPod ? podNames.get(mainPod.id) ?? '' : '', failed_main_jobs: executorPods.slice(0, -1).map((n) => podNames.get(n.id) ?? '') },
-      child_tasks: children,
-    });
-  }
-  return details;
+const seconds = (t: string | null | undefined) => (t ? t.replace(/\.\d+Z$/, 'Z') : ZERO_TIME);
+/** A node time Argo has not set: Go's zero time, as timestamppb writes it. */
+const nodeTime = (t: string | null | undefined) => (t ? seconds(t) : '0001-01-01T00:00:00Z');
+
+/** RetrievePodName (common/util/workflow.go): the pod-name form of a node's id, Argo's v2 pod names. */
+function podNameOf(wf: KubeObject, node: NodeLike): string {
+  if (wf.metadata.annotations?.['workflows.argoproj.io/pod-name-format'] === 'v1') return node.id;
+  if (node.name === wf.metadata.name) return wf.metadata.name;
+  const hash = node.id.split('-').at(-1);
+  return node.name.includes('.inline') ? `${wf.metadata.name}-${hash}` : `${wf.metadata.name}-${node.templateName}-${hash}`;
 }
 
 /** Keeps each run's state, times, history and task details in step with its Workflow. */
 export class RunSync {
+  /** The tasks table: one row per Argo node, keyed by run and pod name, with its id and state history. */
+  private readonly tasks = new Map<string, Map<string, Json>>();
+
   constructor(
     private readonly store: ObjectStore,
     private readonly runs: Map<string, Run>,
@@ -98,20 +82,46 @@ export class RunSync {
   refresh(run: Run, wf = this.workflowOf(run)): void {
     if (!wf) return;
     const state = runStateOf(wf);
+    if (!state) return;
     if (state !== run.state) {
       run.state = state;
       run.state_history.push({ update_time: now(), state });
     }
     const status = (wf.status ?? {}) as Json;
-    if (['SUCCEEDED', 'FAILED', 'CANCELED'].includes(state)) run.finished_at = String(status.finishedAt ?? now());
-    else run.finished_at = ZERO_TIME;
-    if (state === 'FAILED' || state === 'CANCELED') run.error = { code: state === 'CANCELED' ? 1 : 2, message: String(status.message ?? 'run failed'), details: [] };
-    else delete run.error;
-    const podNames = new Map<string, string>();
-    for (const pod of this.store.list('pods', wf.metadata.namespace, (p) => p.metadata.labels?.['workflows.argoproj.io/workflow'] === wf.metadata.name)) {
-      const id = pod.metadata.annotations?.['workflows.argoproj.io/node-id'];
-      if (id) podNames.set(id, pod.metadata.name);
-    }
-    run.run_details = { pipeline_context_id: '1', pipeline_run_context_id: '2', task_details: taskDetails(run, wf, podNames) };
+    run.finished_at = isFinal(status.phase) ? seconds(status.finishedAt as string | undefined) : ZERO_TIME;
+    const tasks = this.reportTasks(run, wf);
+    if (tasks.length) run.run_details = { task_details: tasks };
+  }
+
+  /** toModelTasks + CreateOrUpdateTasks + toApiPipelineTaskDetail: one task per node, sorted by node id. */
+  private reportTasks(run: Run, wf: KubeObject): Json[] {
+    const nodes = ((wf.status as Json | undefined)?.nodes ?? {}) as Record<string, NodeLike>;
+    let table = this.tasks.get(run.run_id);
+    if (!table) this.tasks.set(run.run_id, (table = new Map()));
+    const created = seconds(wf.metadata.creationTimestamp);
+    return Object.keys(nodes)
+      .sort()
+      .map((key) => {
+        const node = nodes[key];
+        const podName = podNameOf(wf, node);
+        const state = toV2(node.phase);
+        const existing = table!.get(podName);
+        const history = (existing?.state_history ?? []) as Json[];
+        if (history.at(-1)?.state !== state) history.push({ update_time: now(), state });
+        const task: Json = {
+          run_id: run.run_id,
+          task_id: existing?.task_id ?? newId(),
+          display_name: node.displayName,
+          create_time: created,
+          start_time: nodeTime(node.startedAt),
+          end_time: nodeTime(node.finishedAt),
+          state,
+          state_history: history,
+          // The node's children are Argo node ids; KFP stores them as the child tasks' pod names.
+          child_tasks: (node.children ?? []).map((id) => ({ pod_name: id })),
+        };
+        table!.set(podName, task);
+        return task;
+      });
   }
 }

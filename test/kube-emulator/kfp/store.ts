@@ -23,6 +23,7 @@ export interface PipelineVersion extends Json {
   description: string;
   created_at: string;
   pipeline_spec: Json;
+  code_source_url?: string;
 }
 
 export interface Experiment extends Json {
@@ -35,7 +36,7 @@ export interface Experiment extends Json {
   last_run_created_at: string;
 }
 
-export type RunState = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'SKIPPED' | 'FAILED' | 'CANCELING' | 'CANCELED' | 'PAUSED';
+export type RunState = 'RUNTIME_STATE_UNSPECIFIED' | 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'SKIPPED' | 'FAILED' | 'CANCELING' | 'CANCELED' | 'PAUSED';
 
 export interface Run extends Json {
   run_id: string;
@@ -44,7 +45,8 @@ export interface Run extends Json {
   description: string;
   storage_state: 'AVAILABLE' | 'ARCHIVED';
   pipeline_version_reference?: { pipeline_id: string; pipeline_version_id: string };
-  runtime_config: { parameters: Json; pipeline_root: string };
+  pipeline_spec?: Json;
+  runtime_config?: { parameters?: Json; pipeline_root?: string };
   service_account: string;
   created_at: string;
   scheduled_at: string;
@@ -94,53 +96,6 @@ export class KfpStore {
   readonly versions = new Map<string, PipelineVersion>();
   readonly experiments = new Map<string, Experiment>();
   readonly runs = new Map<string, Run>();
-}
-
-interface Predicate {
-  operation?: string;
-  op?: string;
-  key: string;
-  string_value?: string;
-  stringValue?: string;
-  int_value?: number;
-  long_value?: string;
-  string_values?: { values: string[] };
-  stringValues?: { values: string[] };
-}
-
-/** KFP's `filter` query parameter: a JSON Filter with predicates (EQUALS, NOT_EQUALS, IN, IS_SUBSTRING, ...). */
-export function parseFilter(text: string | null): (record: Json) => boolean {
-  if (!text) return () => true;
-  let filter: { predicates?: Predicate[] };
-  try {
-    filter = JSON.parse(text) as { predicates?: Predicate[] };
-  } catch {
-    throw kfpInvalid(`Invalid input error: failed to parse valid filter from "${text}"`);
-  }
-  const predicates = filter.predicates ?? [];
-  return (record) =>
-    predicates.every((p) => {
-      const key = p.key === 'name' && record.name === undefined ? 'display_name' : p.key;
-      const actual = String(record[key] ?? '');
-      const value = String(p.string_value ?? p.stringValue ?? p.int_value ?? p.long_value ?? '');
-      const values = (p.string_values ?? p.stringValues)?.values ?? [];
-      switch (p.operation ?? p.op) {
-        case 'EQUALS':
-          return actual === value;
-        case 'NOT_EQUALS':
-          return actual !== value;
-        case 'IN':
-          return values.includes(actual);
-        case 'IS_SUBSTRING':
-          return actual.includes(value);
-        case 'GREATER_THAN':
-          return actual > value;
-        case 'LESS_THAN':
-          return actual < value;
-        default:
-          throw kfpInvalid(`Invalid input error: unsupported filter operation ${p.operation ?? p.op}`);
-      }
-    });
 }
 
 /** Sorting (`field asc|desc`) and paging (`page_token` is an offset), as list endpoints do. */
