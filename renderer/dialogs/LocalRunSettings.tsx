@@ -27,7 +27,13 @@ export function LocalRunSettings() {
 
   const save = (patch: Partial<{ pythonPath: string | null; localConcurrency: number; localUseDvc: boolean }>) => {
     setError(null);
-    api.updateSettings(patch).catch((err: unknown) => setError((err as Error).message));
+    api.updateSettings(patch).catch((err: unknown) => {
+      setError((err as Error).message);
+      // Refused (the desktop app asks before a new interpreter): show the one still in use.
+      if (patch.pythonPath !== undefined) {
+        void api.getSettings().then((s) => setFields((f) => (f ? { ...f, pythonPath: s.pythonPath ?? '' } : f)), () => undefined);
+      }
+    });
   };
 
   if (!fields) return error ? <p className="error-text form-grid-wide" role="alert">{error}</p> : null;
