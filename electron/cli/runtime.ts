@@ -22,7 +22,7 @@ export async function openRunManager(io: CliIo, targets: readonly RunTarget[] = 
   const dataDir = dataDirOf(io);
   // A damaged or newer settings file is told once, on stderr, as the app tells it in a notice.
   noticesFor(dataDir).onNotice((notice) => io.stderr(`warning  ${notice.message}\n`), true);
-  const service = createRunsService({ dataDir, clusterTargets: targets.filter((t) => t !== 'local'), graceMs: CLI_GRACE_MS });
+  const service = createRunsService({ dataDir, clusterTargets: targets.filter((t) => t !== 'local'), graceMs: CLI_GRACE_MS, kubeconfigFromSettings: false });
   await service.ready;
   return { manager: service.manager, dataDir };
 }

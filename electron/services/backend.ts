@@ -23,6 +23,9 @@ import { catalog } from '../../node-catalog/index.ts';
 import { runPreflight } from './preflight/index.ts';
 import { createSchedulesService } from './schedules/service.ts';
 import { createSettingsStore } from './settings.ts';
+import { createEmulatorProcess } from './kube/emulatorProcess.ts';
+import type { EmulatorProcess } from './kube/emulatorProcess.ts';
+import { readKubeconfigChoice } from './kube/kubeconfigChoice.ts';
 
 /** Native dialogs, supplied by the desktop shell. null: the user cancelled. */
 export interface NativeDialogs {
@@ -43,6 +46,8 @@ export interface BackendOptions {
   locale?: string;
   /** Told whenever the renderer reports its document state (title, dirty marker, close prompt). */
   onDocumentState?: (state: DocumentState) => void;
+  /** The local Kubernetes emulator of Settings › Clusters (default: test/kube-emulator as a child process). */
+  emulator?: EmulatorProcess;
 }
 
 export interface Backend {
@@ -118,6 +123,9 @@ export function createBackend(options: BackendOptions): Backend {
   let documentState: DocumentState = { dirty: false, title: '', path: null };
   // Local schedules fire while this back end is up (the app or browser mode), through its runs.
   const schedules = createSchedulesService({ dataDir, runs: options.runs });
+  const emulator = options.emulator ?? createEmulatorProcess({ dataDir });
+  // The Kubernetes client is slow to import: loaded when Settings › Clusters is first opened.
+  const clusters = async () => (await import('./kube/clustersService.ts')).createClustersService({ settings, emulator });
 
   const appInfo: AppInfo = {
     version: packageJson.version,
@@ -158,7 +166,15 @@ export function createBackend(options: BackendOptions): Backend {
     updateSettings: (patch) => settings.updateSettings(patch),
     rememberRunContext: (name, choice) => settings.rememberRunContext(name, choice),
     readEstimateInputs: (request) => readEstimateInputs(request),
-    runPreflight: (request) => runPreflight(request.document, catalog, { target: request.target, context: request.context, ...(request.namespace ? { namespace: request.namespace } : {}) }),
+    runPreflight: async (request) => {
+      const { loadKubeConfig } = await import('./kube/kubeconfig.ts');
+      const load = () => loadKubeConfig(process.env, readKubeconfigChoice(dataDir));
+      return runPreflight(request.document, catalog, { target: request.target, context: request.context, load, ...(request.namespace ? { namespace: request.namespace } : {}) });
+    },
+    describeKubeconfig: async () => (await clusters()).describeKubeconfig(),
+    checkKubeconfigFile: async (file) => (await clusters()).checkKubeconfigFile(file),
+    startKubeEmulator: async () => (await clusters()).startKubeEmulator(),
+    stopKubeEmulator: async () => (await clusters()).stopKubeEmulator(),
     ...schedules.api,
     ...(options.runs ? pickRuns(options.runs) : createUnavailableRuns()),
   };
@@ -175,7 +191,7 @@ export function createBackend(options: BackendOptions): Backend {
       schedules.stop();
       stopNotices();
       stopRecovery();
-      await recovery.close();
+      await Promise.all([recovery.close(), emulator.stop()]);
     },
   };
 }

@@ -10,6 +10,8 @@ import { prometheusGpuUtilization } from './prometheus/gpuUtilization.ts';
 import { RunManager } from './runs/manager.ts';
 import type { KubeConnections } from './runs/manager.ts';
 import { createSettingsStore } from './settings.ts';
+import type { KubeconfigChoice } from './kube/kubeconfig.ts';
+import { readKubeconfigChoice } from './kube/kubeconfigChoice.ts';
 
 export interface RunsServiceOptions {
   dataDir: string;
@@ -17,6 +19,11 @@ export interface RunsServiceOptions {
   clusterTargets?: readonly RunTarget[];
   /** SIGTERM-to-SIGKILL grace for local stages (ms). */
   graceMs?: number;
+  /**
+   * Use the kubeconfig files and context chosen in Settings › Clusters (default true: the app). The CLI
+   * says false and reads KUBECONFIG / ~/.kube/config as kubectl does.
+   */
+  kubeconfigFromSettings?: boolean;
 }
 
 export interface RunsService {
@@ -28,10 +35,16 @@ export interface RunsService {
 const kubeModules = () => Promise.all([import('./kube/argoDriver.ts'), import('./kube/kfpDriver.ts'), import('./kube/kubeconfig.ts'), import('./kube/connections.ts')]);
 
 /** Contexts and connection checks, loading the Kubernetes client on first use. */
-const lazyKube: KubeConnections = {
-  listContexts: async () => (await kubeModules())[3].createKubeConnections().listContexts(),
-  testConnection: async (context, namespace) => (await kubeModules())[3].createKubeConnections().testConnection(context, namespace),
-};
+function lazyKube(choice: () => KubeconfigChoice): KubeConnections {
+  const connections = async () => {
+    const [, , kube, conn] = await kubeModules();
+    return conn.createKubeConnections({ load: () => kube.loadKubeConfig(process.env, choice()) });
+  };
+  return {
+    listContexts: async () => (await connections()).listContexts(),
+    testConnection: async (context, namespace) => (await connections()).testConnection(context, namespace),
+  };
+}
 
 export function createRunsService(options: RunsServiceOptions): RunsService {
   const settings = createSettingsStore(options.dataDir);
@@ -46,11 +59,12 @@ export function createRunsService(options: RunsServiceOptions): RunsService {
   });
   // The GPU idle alert asks the Prometheus the settings name (read at each query, so a change applies at once).
   const gpuUtilization = prometheusGpuUtilization({ url: async () => (await settings.getSettings()).prometheusUrl });
-  const manager = new RunManager({ runsDir: runsDir(options.dataDir), drivers: [local], kube: lazyKube, gpuUtilization });
+  const choice = (): KubeconfigChoice => (options.kubeconfigFromSettings === false ? {} : readKubeconfigChoice(options.dataDir));
+  const manager = new RunManager({ runsDir: runsDir(options.dataDir), drivers: [local], kube: lazyKube(choice), gpuUtilization });
   const targets = options.clusterTargets ?? ['argo', 'kfp'];
   const ready = targets.some((t) => t === 'argo' || t === 'kfp')
     ? kubeModules().then(([{ ArgoDriver }, { KfpDriver }, kube]) => {
-        const kubeConfigFor = (context?: string) => kube.kubeConfigFor(kube.loadKubeConfig(), context);
+        const kubeConfigFor = (context?: string) => kube.kubeConfigFor(kube.loadKubeConfig(process.env, choice()), context);
         if (targets.includes('argo')) manager.registerTarget(new ArgoDriver({ catalog, kubeConfigFor }));
         if (targets.includes('kfp')) manager.registerTarget(new KfpDriver({ catalog, kubeConfigFor }));
       })

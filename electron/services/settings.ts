@@ -35,6 +35,8 @@ const fieldSchemas: { [K in keyof Settings]: z.ZodType<Settings[K]> } = {
   prometheusUrl: z.string().regex(/^https?:\/\/\S+$/).nullable(),
   defaultGpuProduct: z.string().max(256).nullable(),
   gpuPrices: z.record(z.string().max(256), z.number().nonnegative().finite()),
+  kubeconfigFiles: z.array(z.string().min(1).max(4096)).max(32),
+  kubeContext: z.string().min(1).max(4096).nullable(),
 };
 
 interface StoredSettings {

@@ -31,7 +31,7 @@ export function Dialogs() {
     case 'help':
       return <HelpDialog />;
     case 'settings':
-      return <SettingsDialog />;
+      return <SettingsDialog section={dialog.section} />;
     case 'run':
       return <RunDialog />;
     case 'new':

@@ -5,6 +5,7 @@ import { parametersEn } from '../parameters/i18n.ts';
 import { preflightEn } from '../preflight/i18n.ts';
 import { monitoringEn } from '../monitoring/i18n.ts';
 import { schedulesEn } from '../schedules/i18n.ts';
+import { clustersEn } from '../clusters/i18n.ts';
 import { backendEn } from '../shell/i18n.ts';
 
 export const en = {
@@ -291,6 +292,7 @@ export const en = {
   about: { title: 'About Pipewright', body: 'Draw, check, compile, run and watch Korean LLM training pipelines.' },
   runs: runsEn,
   monitoring: monitoringEn,
+  clusters: clustersEn,
   schedules: schedulesEn,
   estimate: estimateEn,
   parameters: parametersEn,

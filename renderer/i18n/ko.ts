@@ -5,6 +5,7 @@ import { parametersKo } from '../parameters/i18n.ts';
 import { preflightKo } from '../preflight/i18n.ts';
 import { monitoringKo } from '../monitoring/i18n.ts';
 import { schedulesKo } from '../schedules/i18n.ts';
+import { clustersKo } from '../clusters/i18n.ts';
 import { backendKo } from '../shell/i18n.ts';
 import type { Messages } from './en.ts';
 
@@ -292,6 +293,7 @@ export const ko: Messages = {
   about: { title: 'Pipewright 정보', body: '한국어 LLM 학습 파이프라인을 그리고, 검사하고, 컴파일하고, 실행하고, 지켜봅니다.' },
   runs: runsKo,
   monitoring: monitoringKo,
+  clusters: clustersKo,
   schedules: schedulesKo,
   estimate: estimateKo,
   parameters: parametersKo,

@@ -10,6 +10,7 @@ import { RunEstimate } from '../estimate/RunEstimate.tsx';
 import { RunPreflight } from '../preflight/RunPreflight.tsx';
 import { appStore, useAppStore } from '../store/index.ts';
 import { ClusterFields } from './ClusterFields.tsx';
+import { problemText } from '../clusters/problemText.ts';
 import { catalog } from '../../node-catalog/index.ts';
 import { RunParameters, runProblemText } from '../parameters/RunParameters.tsx';
 import { checkRunParameters, initialTexts } from '../parameters/model.ts';
@@ -24,7 +25,7 @@ export function RunDialog() {
   const doc = useAppStore((s) => s.doc);
   const pipelineErrors = useAppStore((s) => s.problems.filter((p) => p.severity === 'error').length);
   const [form, setForm] = useState<RunForm>(() => initialForm(doc, undefined));
-  const [remembered, setRemembered] = useState(false);
+  const [remembered, setRemembered] = useState<RunTarget | null>(null);
   const [contexts, setContexts] = useState<KubeContextInfo[] | null>(null);
   const [busy, setBusy] = useState(false);
   const [paramTexts, setParamTexts] = useState<Record<string, string>>(() => initialTexts(doc));
@@ -45,7 +46,7 @@ export function RunDialog() {
       (s) => {
         const choice = s.recentContexts[doc.name];
         if (!live || !choice) return;
-        setRemembered(true);
+        setRemembered(choice.target);
         setForm((f) => ({ ...initialForm(doc, choice), kfpDirect: f.kfpDirect, kfpUrl: f.kfpUrl, kfpToken: f.kfpToken }));
       },
       () => undefined,
@@ -68,7 +69,7 @@ export function RunDialog() {
       (e: unknown) => {
         if (!live) return;
         setContexts([]);
-        setError(e instanceof Error ? e.message : String(e));
+        setError(problemText(t, e instanceof Error ? e.message : String(e), 'run') ?? null);
       },
     );
     return () => {
@@ -128,11 +129,11 @@ export function RunDialog() {
               <span>
                 <strong>{t(`run.target.${tg}`)}</strong>
                 <span className="muted small">{t(`run.targetHelp.${tg}`)}</span>
+                {remembered === tg && <span className="muted small remembered-note">{t('runs.dialog.remembered')}</span>}
               </span>
             </label>
           ))}
         </fieldset>
-        {remembered && <p className="muted small">{t('runs.dialog.remembered')}</p>}
         {cluster && <ClusterFields form={form} contexts={contexts} onChange={(patch) => setForm((f) => ({ ...f, ...patch }))} />}
         <RunParameters doc={doc} texts={paramTexts} problems={params.problems} onChange={(name, text) => setParamTexts((all) => ({ ...all, [name]: text }))} />
         <RunPreflight target={form.target} context={form.context} namespace={form.namespace} direct={form.target === 'kfp' && form.kfpDirect} onBlockedChange={onPreflightBlocked} />
@@ -153,6 +154,14 @@ export function RunDialog() {
         {error && (
           <p className="error-text" role="alert">
             {error}
+            {cluster && contexts?.length === 0 && (
+              <>
+                {' '}
+                <button type="button" className="button small" onClick={() => appStore.getState().openDialog({ kind: 'settings', section: 'clusters' })}>
+                  {t('clusters.openSettings')}
+                </button>
+              </>
+            )}
           </p>
         )}
       </div>

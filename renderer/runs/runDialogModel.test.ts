@@ -22,9 +22,15 @@ describe('run form', () => {
     expect(isNamespace(ns)).toBe(ok);
   });
 
-  it('starts from the pipeline’s remembered choice, else this machine and the document’s namespace', () => {
+  it('starts from the pipeline’s remembered target and context, else this machine; the namespace is the pipeline’s setting first', () => {
     expect(initialForm(doc, undefined)).toMatchObject({ target: 'local', namespace: 'kubeflow' });
-    expect(initialForm(doc, { target: 'argo', context: 'prod', namespace: 'ml', usedAt: '' })).toMatchObject({ target: 'argo', context: 'prod', namespace: 'ml' });
+    expect(initialForm(doc, { target: 'argo', context: 'prod', namespace: 'default', usedAt: '' })).toMatchObject({ target: 'argo', context: 'prod', namespace: 'kubeflow' });
+    const unset: PipelineDocument = { ...doc, settings: {} };
+    expect(initialForm(unset, { target: 'argo', context: 'prod', namespace: 'ml', usedAt: '' })).toMatchObject({ namespace: 'ml' });
+    expect(initialForm(unset, undefined).namespace).toBe('');
+    // With nothing chosen, the context's namespace (then `default`) fills it once contexts are known.
+    expect(withContexts(initialForm(doc, undefined), [ctx('a', { current: true, namespace: 'team-a' })]).namespace).toBe('kubeflow');
+    expect(withContexts(initialForm(unset, undefined), [ctx('a', { current: true })]).namespace).toBe('default');
   });
 
   it('keeps a remembered context that still exists, else takes the current one and its namespace', () => {

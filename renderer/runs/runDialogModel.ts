@@ -29,11 +29,15 @@ export function isNamespace(value: string): boolean {
   return value.length <= 63 && NAMESPACE.test(value);
 }
 
+/**
+ * The pipeline's own namespace setting comes first (the remembered one may have been the kubeconfig's
+ * `default`, filled in before the pipeline had a setting), then the last one used, then the context's.
+ */
 export function initialForm(doc: PipelineDocument, remembered: RunContextChoice | undefined): RunForm {
   return {
     target: remembered?.target ?? 'local',
     context: remembered?.context ?? '',
-    namespace: remembered?.namespace ?? doc.settings?.namespace ?? '',
+    namespace: doc.settings?.namespace?.trim() || remembered?.namespace || '',
     kfpDirect: false,
     kfpUrl: '',
     kfpToken: '',

@@ -18,7 +18,7 @@ export interface StatusMessage {
 
 export type DialogState =
   | { kind: 'help' }
-  | { kind: 'settings' }
+  | { kind: 'settings'; section?: 'general' | 'clusters' }
   | { kind: 'run' }
   | { kind: 'new' }
   | { kind: 'blocked'; action: 'run' | 'export' }

@@ -5,6 +5,7 @@
  * refuses a table that misses or invents a method.
  */
 import type { AppApi } from './app.ts';
+import type { ClustersApi } from './clusters.ts';
 import type { EstimateApi } from './estimate.ts';
 import type { FilesApi } from './files.ts';
 import type { NoticesApi } from './notices.ts';
@@ -14,6 +15,6 @@ import type { RunsApi } from './runs.ts';
 import type { SchedulesApi } from './schedules.ts';
 import type { SettingsApi } from './settings.ts';
 
-export interface PipewrightApi extends AppApi, FilesApi, RecoveryApi, SettingsApi, RunsApi, NoticesApi, EstimateApi, PreflightApi, SchedulesApi {}
+export interface PipewrightApi extends AppApi, FilesApi, RecoveryApi, SettingsApi, RunsApi, NoticesApi, EstimateApi, PreflightApi, SchedulesApi, ClustersApi {}
 
 export type ApiMethod = keyof PipewrightApi;

@@ -44,6 +44,10 @@ export const apiMethods = {
   addSchedule: true,
   setSchedulePaused: true,
   deleteSchedule: true,
+  describeKubeconfig: true,
+  checkKubeconfigFile: true,
+  startKubeEmulator: true,
+  stopKubeEmulator: true,
 } as const satisfies MethodTable<PipewrightApi>;
 
 export function isApiMethod(name: string): name is keyof PipewrightApi {

@@ -29,6 +29,10 @@ export interface Settings {
   defaultGpuProduct: string | null;
   /** USD per GPU-hour by product label, where the user changed the estimate's default price. */
   gpuPrices: Record<string, number>;
+  /** Kubeconfig files merged in this order, as kubectl merges a KUBECONFIG list; empty: KUBECONFIG, else ~/.kube/config. */
+  kubeconfigFiles: string[];
+  /** The context to use instead of the files' current-context; null: theirs. */
+  kubeContext: string | null;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -41,6 +45,8 @@ export const DEFAULT_SETTINGS: Settings = {
   prometheusUrl: null,
   defaultGpuProduct: 'NVIDIA-A100-SXM4-80GB',
   gpuPrices: {},
+  kubeconfigFiles: [],
+  kubeContext: null,
 };
 
 export type SettingsPatch = Partial<Omit<Settings, 'recentContexts'>>;

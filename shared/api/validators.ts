@@ -65,6 +65,8 @@ const settingsPatch = z.strictObject({
   prometheusUrl: z.string().max(MAX_TEXT).regex(/^https?:\/\/\S+$/, 'an http:// or https:// URL').nullable().optional(),
   defaultGpuProduct: z.string().max(256).nullable().optional(),
   gpuPrices: z.record(z.string().min(1).max(256), z.number().nonnegative().max(1e6)).optional(),
+  kubeconfigFiles: z.array(path).max(32).optional(),
+  kubeContext: z.string().min(1).max(MAX_TEXT).nullable().optional(),
 });
 
 export const apiValidators = {
@@ -157,4 +159,8 @@ export const apiValidators = {
   ]),
   setSchedulePaused: z.tuple([z.string().min(1).max(63), z.boolean()]),
   deleteSchedule: z.tuple([z.string().min(1).max(63)]),
+  describeKubeconfig: z.tuple([]),
+  checkKubeconfigFile: z.tuple([path]),
+  startKubeEmulator: z.tuple([]),
+  stopKubeEmulator: z.tuple([]),
 } as const satisfies ValidatorTable<PipewrightApi>;

@@ -1,8 +1,9 @@
 import { startKubeEmulator } from './index.ts';
 
 /**
- * `npm run kube-emulator [-- --port N --time-scale X --token T --namespaces a,b --kubeconfig PATH --require-token]`:
- * prints the kubeconfig's path on stdout and runs until interrupted.
+ * `npm run kube-emulator [-- --port N --time-scale X --token T --namespaces a,b --kubeconfig PATH --require-token --exit-with-stdin]`:
+ * prints the kubeconfig's path on stdout and runs until interrupted (or, with --exit-with-stdin, until its
+ * stdin closes: how the app's "Use the local emulator" makes it end with the app).
  */
 function flag(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -19,6 +20,16 @@ const emulator = await startKubeEmulator({
 });
 process.stdout.write(`${emulator.kubeconfigPath}\n`);
 process.stderr.write(`Kubernetes API emulator at ${emulator.url} (context ${emulator.context}); KFP API at ${emulator.kfpUrl}\nexport KUBECONFIG=${emulator.kubeconfigPath}\n`);
-const stop = () => void emulator.close().then(() => process.exit(0));
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  void emulator.close().then(() => process.exit(0));
+};
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+if (process.argv.includes('--exit-with-stdin')) {
+  process.stdin.on('end', stop);
+  process.stdin.on('close', stop);
+  process.stdin.resume();
+}

@@ -91,9 +91,75 @@ function forbiddenDetail(detail: string): string {
   return `You may not ${verb} ${what}${ns ? ` in namespace ${ns}` : ''}. Ask a cluster admin for an RBAC Role granting "${verb}" on "${what}".`;
 }
 
-export function networkError(err: Error & { code?: string }, host: string): ClusterError {
-  const code = err.code ? ` (${err.code})` : '';
-  return new ClusterError('unreachable', `Cannot reach the cluster at ${host}${code}: ${err.message}. It may be down or your network/VPN disconnected.`, true);
+const TLS_UNTRUSTED = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY']);
+
+/** The error's code, or its cause's (fetch wraps the socket error as `cause`). */
+function codeOf(err: Error & { code?: string; cause?: unknown }): string | undefined {
+  if (err.code) return err.code;
+  const cause = err.cause as (Error & { code?: string }) | undefined;
+  return cause && typeof cause === 'object' ? cause.code : undefined;
+}
+
+/** A failure to reach `host` (socket, DNS, TLS), said plainly with what to do. */
+export function networkError(err: Error & { code?: string; cause?: unknown }, host: string): ClusterError {
+  const code = codeOf(err);
+  const tag = code ? ` (${code})` : '';
+  const hostname = host.replace(/:\d+$/, '');
+  if (code === 'ECONNREFUSED')
+    return new ClusterError('unreachable', `Cannot reach the cluster at ${host}${tag}: nothing is listening there. Is the cluster (or Pipewright's local emulator: Settings › Clusters) running, and is the server address in the kubeconfig right? If it is remote, check your network/VPN.`, true);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new ClusterError('unreachable', `Cannot reach the cluster at ${host}${tag}: the name ${hostname} could not be found (DNS). Check the server address in the kubeconfig, or connect the network/VPN that knows that name.`, true);
+  if (code && TLS_UNTRUSTED.has(code))
+    return new ClusterError('unreachable', `Cannot connect to the cluster at ${host}${tag}: its TLS certificate is not trusted (self-signed or signed by an unknown authority). Put the cluster's CA in the kubeconfig (certificate-authority or certificate-authority-data); for a throwaway test cluster only, insecure-skip-tls-verify: true.`, false);
+  if (code === 'CERT_HAS_EXPIRED')
+    return new ClusterError('unreachable', `Cannot connect to the cluster at ${host}${tag}: its TLS certificate has expired. Ask the cluster's admin to renew it, or check this computer's clock.`, false);
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return new ClusterError('unreachable', `Cannot connect to the cluster at ${host}${tag}: its TLS certificate is not valid for the name ${hostname}. Use the server address the certificate was issued for (or set tls-server-name in the kubeconfig's cluster).`, false);
+  const detail = err.message === 'fetch failed' && err.cause instanceof Error ? err.cause.message : err.message;
+  return new ClusterError('unreachable', `Cannot reach the cluster at ${host}${tag}: ${detail}. It may be down or your network/VPN disconnected.`, true);
+}
+
+export interface KubeconfigWhere {
+  /** The cluster's server URL. */
+  server?: string;
+  cluster?: string;
+  user?: string;
+  /** The user logs in through an exec plugin or auth provider. */
+  login?: boolean;
+}
+
+/**
+ * @kubernetes/client-node's own failures (applying the kubeconfig's TLS and credentials, loading it)
+ * in the words of the cluster code: what is wrong, in which entry, and what to do.
+ */
+export function kubeconfigError(err: unknown, where: KubeconfigWhere = {}): ClusterError {
+  if (err instanceof ClusterError) return err;
+  const e = (err instanceof Error ? err : new Error(String(err))) as Error & { code?: string; path?: string; syscall?: string };
+  const text = e.message;
+  const cluster = where.cluster ? ` "${where.cluster}"` : '';
+  const user = where.user ? ` "${where.user}"` : '';
+  if (/HTTP protocol is not allowed when skipTLSVerify is not set or false/.test(text))
+    return new ClusterError('no-context', `The cluster${cluster} is served over plain http://${where.server ? ` (${where.server})` : ''}, which is refused unless its kubeconfig entry says insecure-skip-tls-verify: true. Use its https:// address, or, for a local test server such as Pipewright's emulator, add insecure-skip-tls-verify: true to that cluster.`, false);
+  if (e.code === 'ENOENT' && e.syscall?.startsWith('spawn')) {
+    const command = e.path ?? e.syscall.replace(/^spawn /, '');
+    return new ClusterError('unauthorized', `The kubeconfig user${user} logs in by running "${command}", which is not installed here (or not on the PATH Pipewright sees). Install it (it is the cloud's kubectl credential plugin), or start Pipewright from a shell where \`${command}\` works.`, false);
+  }
+  if (/No command was specified for exec authProvider/.test(text))
+    return new ClusterError('unauthorized', `The kubeconfig user${user} has an exec login section without a command. Fix the user's exec.command in the kubeconfig, or get a fresh kubeconfig from your cluster.`, false);
+  if (/Token is expired!|Failed to refresh token/.test(text)) {
+    const why = /Failed to refresh token: (.*)/s.exec(text)?.[1]?.trim().slice(0, 300);
+    return new ClusterError('unauthorized', `The login token of kubeconfig user${user} has expired and could not be refreshed${why ? `: ${why}` : ''}. Log in again (e.g. your cloud's get-credentials command) and retry.`, false);
+  }
+  if (/No (currently )?active cluster/.test(text))
+    return new ClusterError('no-context', 'The kubeconfig has no current cluster: choose a context (Settings › Clusters, or the run dialog).', false);
+  if (e.code === 'ENOENT' || e.code === 'EACCES')
+    return new ClusterError('no-context', `A file the kubeconfig names could not be read${e.path ? `: ${e.path}` : ''} (${e.code}). Fix the path in the kubeconfig${cluster || user ? ` (cluster${cluster}, user${user})` : ''}, or use the -data form of that field.`, false);
+  if (/^(clusters|users|contexts)\[\d+\]\.[\w.]+ is missing$|^Duplicate (cluster|user|context):/.test(text))
+    return new ClusterError('no-context', `The kubeconfig is not valid: ${text}.`, false);
+  if (e.code) return networkError(e, where.server ? where.server.replace(/^\w+:\/\//, '').replace(/\/.*$/, '') : 'the cluster');
+  // An exec plugin that exits non-zero rejects with its stderr (possibly empty).
+  if (where.login) return new ClusterError('unauthorized', `Logging in as kubeconfig user${user} failed: ${text.trim().slice(0, 400) || 'its login command failed without saying why'}. Run the command in the kubeconfig's exec section in a terminal to see why.`, false);
+  return new ClusterError('other', text, false);
 }
 
 export function isRetryable(err: unknown): boolean {

@@ -1,47 +1,93 @@
-/** kubeconfig as kubectl reads it: KUBECONFIG (several files merged), then ~/.kube/config, then in-cluster. */
+/**
+ * kubeconfig as kubectl reads it: the files chosen in Settings › Clusters, else KUBECONFIG (several
+ * files merged), else ~/.kube/config, else in-cluster; never the library's made-up `loaded-context`.
+ */
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeconfigFileInfo, KubeconfigOrigin } from '../../../shared/api/clusters.ts';
 import type { KubeContextInfo } from '../../../shared/api/runs.ts';
 import { ClusterError } from './errors.ts';
 
+export const NO_KUBECONFIG =
+  'No kubeconfig found (KUBECONFIG, ~/.kube/config). Add your cluster\'s kubeconfig file in Settings › Clusters (or set KUBECONFIG before starting Pipewright), or choose "Use the local emulator" there to try a cluster run on this computer.';
+
+const IN_CLUSTER_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/** What the user chose in Settings › Clusters (empty: follow the environment, as kubectl does). */
+export interface KubeconfigChoice {
+  files?: readonly string[];
+  /** Context to use instead of the files' current-context (ignored when it no longer exists). */
+  context?: string | null;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Which files make up the kubeconfig, and where that list came from. */
+export function kubeconfigSources(choice: KubeconfigChoice = {}, env: Env = process.env, home = os.homedir()): { origin: KubeconfigOrigin; files: string[] } {
+  if (choice.files && choice.files.length > 0) return { origin: 'settings', files: [...choice.files] };
+  const list = (env.KUBECONFIG ?? '').split(path.delimiter).filter(Boolean);
+  if (list.length > 0) return { origin: 'KUBECONFIG', files: list };
+  const homeFile = path.join(home, '.kube', 'config');
+  if (existsSync(homeFile)) return { origin: 'home', files: [homeFile] };
+  if (env.KUBERNETES_SERVICE_HOST && existsSync(IN_CLUSTER_TOKEN)) return { origin: 'in-cluster', files: [] };
+  return { origin: 'none', files: [] };
+}
+
+function readFile(file: string): KubeConfig {
+  const part = new KubeConfig();
+  try {
+    part.loadFromFile(file);
+  } catch (err) {
+    throw new ClusterError('no-context', `Could not read the kubeconfig ${file}: ${(err as Error).message}`, false);
+  }
+  return part;
+}
+
 /**
- * KUBECONFIG's files merged as kubectl merges them: missing files are skipped, the first file to
- * name a cluster, user or context (or the current context) wins.
+ * The files merged as kubectl merges a KUBECONFIG list: missing files are skipped, the first file to
+ * name a cluster, user or context wins, and the current context is the first file's that sets one.
  */
-function loadKubeconfigList(files: string[]): KubeConfig {
+export function mergeKubeconfigFiles(files: readonly string[]): KubeConfig {
   const merged = { clusters: new Map(), users: new Map(), contexts: new Map(), currentContext: '' };
   let found = 0;
   for (const file of files) {
     if (!existsSync(file)) continue;
-    const part = new KubeConfig();
-    try {
-      part.loadFromFile(file);
-    } catch (err) {
-      throw new ClusterError('no-context', `Could not read the kubeconfig ${file}: ${(err as Error).message}`, false);
-    }
+    const part = readFile(file);
     found += 1;
     for (const c of part.clusters) if (!merged.clusters.has(c.name)) merged.clusters.set(c.name, c);
     for (const u of part.users) if (!merged.users.has(u.name)) merged.users.set(u.name, u);
     for (const c of part.contexts) if (!merged.contexts.has(c.name)) merged.contexts.set(c.name, c);
     merged.currentContext ||= part.currentContext;
   }
-  if (found === 0) throw new ClusterError('no-context', `None of the kubeconfig files in KUBECONFIG exists (${files.join(path.delimiter)}).`, false);
+  if (found === 0) throw new ClusterError('no-context', `None of the kubeconfig files exists (${files.join(', ')}). ${NO_KUBECONFIG.replace(/^No kubeconfig found \([^)]*\)\. /, '')}`, false);
   const kc = new KubeConfig();
   kc.loadFromOptions({ clusters: [...merged.clusters.values()], users: [...merged.users.values()], contexts: [...merged.contexts.values()], currentContext: merged.currentContext });
   return kc;
 }
 
-export function loadKubeConfig(env: Readonly<Record<string, string | undefined>> = process.env): KubeConfig {
-  const list = (env.KUBECONFIG ?? '').split(path.delimiter).filter(Boolean);
-  if (list.length > 0) return loadKubeconfigList(list);
-  const kc = new KubeConfig();
-  try {
-    kc.loadFromDefault();
-  } catch (err) {
-    throw new ClusterError('no-context', `Could not read the kubeconfig: ${(err as Error).message}`, false);
-  }
+export function loadKubeConfig(env: Env = process.env, choice: KubeconfigChoice = {}, home = os.homedir()): KubeConfig {
+  const { origin, files } = kubeconfigSources(choice, env, home);
+  if (origin === 'none') throw new ClusterError('no-context', NO_KUBECONFIG, false);
+  let kc: KubeConfig;
+  if (origin === 'in-cluster') {
+    kc = new KubeConfig();
+    kc.loadFromCluster();
+  } else kc = mergeKubeconfigFiles(files);
+  if (choice.context && kc.getContextObject(choice.context)) kc.setCurrentContext(choice.context);
   return kc;
+}
+
+/** Each file of the list as the Clusters settings show it: there or not, readable or why not, its contexts. */
+export function describeKubeconfigFile(file: string): KubeconfigFileInfo {
+  if (!existsSync(file)) return { path: file, exists: false, contexts: [] };
+  try {
+    const part = readFile(file);
+    return { path: file, exists: true, contexts: part.getContexts().map((c) => c.name), ...(part.currentContext ? { currentContext: part.currentContext } : {}) };
+  } catch (err) {
+    return { path: file, exists: true, contexts: [], error: (err as Error).message };
+  }
 }
 
 export function listContexts(kc: KubeConfig): KubeContextInfo[] {

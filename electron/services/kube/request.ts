@@ -3,7 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ClusterError, networkError } from './errors.ts';
+import { ClusterError, kubeconfigError, networkError } from './errors.ts';
 
 export interface KubeRequest {
   method?: string;
@@ -38,7 +38,14 @@ export function buildUrl(kc: KubeConfig, path: string, query?: KubeRequest['quer
 export async function openKubeStream(kc: KubeConfig, req: KubeRequest): Promise<IncomingMessage> {
   const url = buildUrl(kc, req.path, req.query);
   const opts: https.RequestOptions = { method: req.method ?? 'GET', headers: { Accept: 'application/json', ...req.headers } };
-  await kc.applyToHTTPSOptions(opts);
+  try {
+    await kc.applyToHTTPSOptions(opts);
+  } catch (err) {
+    // TLS files, exec/OIDC logins, plain http without insecure-skip-tls-verify: the library's own words, made plain.
+    const cluster = kc.getCurrentCluster();
+    const user = kc.getCurrentUser();
+    throw kubeconfigError(err, { server: cluster?.server, cluster: cluster?.name, user: user?.name, login: Boolean(user?.exec || user?.authProvider) });
+  }
   let payload: Buffer | undefined;
   if (req.rawBody) {
     payload = req.rawBody;
