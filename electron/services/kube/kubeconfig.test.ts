@@ -89,3 +89,18 @@ describe('kubeconfig sources', () => {
     expect(describeKubeconfigFile(path.join(dir, 'nope'))).toEqual({ path: path.join(dir, 'nope'), exists: false, contexts: [] });
   });
 });
+
+describe('a file offered as a kubeconfig', () => {
+  it('is refused with a reason that never quotes the file, and a folder or a non-kubeconfig is named as such', () => {
+    const { dir } = dirs();
+    const broken = path.join(dir, 'broken');
+    writeFileSync(broken, 'token: s3cr3t-value [unclosed\nclusters: [\n');
+    const info = describeKubeconfigFile(broken);
+    expect(info.error).toMatch(new RegExp(`^Could not read the kubeconfig ${broken}: `));
+    expect(info.error).not.toContain('s3cr3t');
+    const passwd = path.join(dir, 'passwd');
+    writeFileSync(passwd, 'root:x:0:0:root:/root:/bin/bash\n');
+    expect(describeKubeconfigFile(passwd).error).toBe(`Could not read the kubeconfig ${passwd}: it defines no clusters, users or contexts (is it a kubeconfig?)`);
+    expect(describeKubeconfigFile(dir).error).toBe(`Could not read the kubeconfig ${dir}: it is a folder, not a file`);
+  });
+});

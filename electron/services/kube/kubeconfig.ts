@@ -40,7 +40,10 @@ function readFile(file: string): KubeConfig {
   try {
     part.loadFromFile(file);
   } catch (err) {
-    throw new ClusterError('no-context', `Could not read the kubeconfig ${file}: ${(err as Error).message}`, false);
+    const e = err as Error & { code?: string };
+    // The parser's first line only: the lines after it quote the file, which may hold credentials.
+    const why = e.code === 'EISDIR' ? 'it is a folder, not a file' : e.message.split('\n')[0]!.trim();
+    throw new ClusterError('no-context', `Could not read the kubeconfig ${file}: ${why}`, false);
   }
   return part;
 }
@@ -84,6 +87,9 @@ export function describeKubeconfigFile(file: string): KubeconfigFileInfo {
   if (!existsSync(file)) return { path: file, exists: false, contexts: [] };
   try {
     const part = readFile(file);
+    // kubectl skips such a file in a list; offered on its own it is most likely the wrong file.
+    if (part.clusters.length === 0 && part.users.length === 0 && part.contexts.length === 0)
+      return { path: file, exists: true, contexts: [], error: `Could not read the kubeconfig ${file}: it defines no clusters, users or contexts (is it a kubeconfig?)` };
     return { path: file, exists: true, contexts: part.getContexts().map((c) => c.name), ...(part.currentContext ? { currentContext: part.currentContext } : {}) };
   } catch (err) {
     return { path: file, exists: true, contexts: [], error: (err as Error).message };
