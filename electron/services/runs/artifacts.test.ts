@@ -1,7 +1,10 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LogLine } from '../../../shared/runs/types.ts';
 import { readLogPage } from './logFiles.ts';
-import { readAppliedManifests } from './artifacts.ts';
+import { readAppliedManifests, readNodeArtifacts } from './artifacts.ts';
 
 const applied = (file: string, generation: number, yaml: string) =>
   `PIPEWRIGHT_APPLIED ${JSON.stringify({ file, kind: file === 'service.yaml' ? 'Service' : 'Rollout', name: 'pipewright-serve', namespace: 'inference', generation, yaml })}`;
@@ -35,5 +38,25 @@ describe('readAppliedManifests', () => {
 
   it('reads an empty log (a step that never started)', async () => {
     expect(await readAppliedManifests((after, limit) => readLogPage('/nonexistent/pipewright-log', after, limit))).toEqual([]);
+  });
+});
+
+describe('readNodeArtifacts', () => {
+  it("lists a node's folder under data/ and nothing outside it, whatever the node id", async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pw-artifacts-'));
+    try {
+      const workspace = path.join(dir, 'runs', 'r1');
+      await fs.mkdir(path.join(workspace, 'data', 'eval', 'metrics'), { recursive: true });
+      await fs.writeFile(path.join(workspace, 'data', 'eval', 'metrics', 'scores.json'), '{}');
+      await fs.mkdir(path.join(dir, 'secret', 'ssh'), { recursive: true });
+      await fs.writeFile(path.join(dir, 'secret', 'ssh', 'id.yaml'), 'private: key');
+      const record = { target: 'local' as const, external: { workspace } };
+      expect(await readNodeArtifacts(record as never, 'eval')).toMatchObject({ available: true, files: [{ path: 'metrics/scores.json' }] });
+      for (const id of ['../../../secret', '..', '.', 'eval/../../../../secret', path.join(dir, 'secret')]) {
+        expect(await readNodeArtifacts(record as never, id)).toEqual({ available: false, reason: 'no-outputs', files: [] });
+      }
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -60,7 +60,10 @@ function predictionRows(text: string): { rows: PredictionRow[]; total: number } 
 export async function readNodeArtifacts(record: Pick<RunRecord, 'external' | 'target'>, nodeId: string): Promise<NodeArtifacts> {
   const workspace = record.external?.workspace;
   if (!workspace) return { available: false, reason: 'not-local', files: [] };
-  const root = path.join(workspace, 'data', nodeId);
+  const dataRoot = path.resolve(workspace, 'data');
+  const root = path.resolve(dataRoot, nodeId);
+  // A node's folder is a direct child of data/: an id like "../../.." must not list (and hash) other folders.
+  if (path.dirname(root) !== dataRoot) return { available: false, reason: 'no-outputs', files: [] };
   const out: NodeArtifacts = { available: true, files: [] };
   const walk = async (dir: string): Promise<void> => {
     let entries: Dirent[];
