@@ -1,6 +1,7 @@
 /** Pure helpers behind the parameters editor, bindings and the run dialog's parameter fields. */
 import type { NodeCatalog } from '../../shared/pipeline/catalog.ts';
 import { PARAMETER_NAME, parameterText, parseParameterText, runParameterValues } from '../../shared/pipeline/parameters.ts';
+import type { SampleTarget } from '../../shared/pipeline/runSamples.ts';
 import { isParamBinding } from '../../shared/pipeline/types.ts';
 import type { PipelineDocument, PipelineParameter, PipelineParameterType, PipelineParameterValue } from '../../shared/pipeline/types.ts';
 
@@ -15,7 +16,7 @@ export interface RunParameterCheck {
 export type RunParameterProblem = { kind: 'type'; text: string } | { kind: 'missing' } | { kind: 'value'; message: string };
 
 /** The dialog's texts (by name; a missing one is the default) parsed and checked as `pipewright run --param` checks them. */
-export function checkRunParameters(doc: PipelineDocument, catalog: NodeCatalog, texts: Readonly<Record<string, string>>): RunParameterCheck {
+export function checkRunParameters(doc: PipelineDocument, catalog: NodeCatalog, texts: Readonly<Record<string, string>>, target?: SampleTarget): RunParameterCheck {
   const problems: Record<string, RunParameterProblem> = {};
   const given: Record<string, PipelineParameterValue> = {};
   for (const p of doc.parameters ?? []) {
@@ -29,7 +30,7 @@ export function checkRunParameters(doc: PipelineDocument, catalog: NodeCatalog, 
     if ('error' in parsed) problems[p.name] = { kind: 'type', text };
     else given[p.name] = parsed.value;
   }
-  const checked = runParameterValues(doc, catalog, given);
+  const checked = runParameterValues(doc, catalog, given, target);
   for (const problem of checked.problems) problems[problem.parameter] ??= { kind: 'value', message: problem.message };
   return { values: checked.values, problems };
 }

@@ -29,7 +29,7 @@ export function RunDialog() {
   const [contexts, setContexts] = useState<KubeContextInfo[] | null>(null);
   const [busy, setBusy] = useState(false);
   const [paramTexts, setParamTexts] = useState<Record<string, string>>(() => initialTexts(doc));
-  const params = useMemo(() => checkRunParameters(doc, catalog, paramTexts), [doc, paramTexts]);
+  const params = useMemo(() => checkRunParameters(doc, catalog, paramTexts, form.target), [doc, paramTexts, form.target]);
   const paramProblems = Object.entries(params.problems);
   const [error, setError] = useState<string | null>(null);
   const cluster = form.target !== 'local';

@@ -4,12 +4,13 @@
  * for a run (the validator, `pipewright run --param` and the run dialog all call checkParameterValue).
  */
 import type { NodeCatalog } from './catalog.ts';
-import { nodeParamSpecs } from './resolve.ts';
+import { boundParams } from './bindings.ts';
+import { runSampleProblems } from './runSamples.ts';
+import type { SampleTarget } from './runSamples.ts';
 import { notFinite, paramValueProblem } from './validateParams.ts';
 import { show } from './validateCodes.ts';
 import { closestName } from './validateNames.ts';
 import type { ProblemCode } from './validateCodes.ts';
-import { isParamBinding } from './types.ts';
 import type { ParamSpec, ParamType, PipelineDocument, PipelineParameter, PipelineParameterType, PipelineParameterValue } from './types.ts';
 
 export const PARAMETER_NAME = /^[a-z][a-z0-9_]{0,62}$/;
@@ -61,28 +62,8 @@ export function parameterTypeProblem(type: PipelineParameterType, value: unknown
   }
 }
 
-export interface BoundParam {
-  nodeId: string;
-  param: string;
-  spec: ParamSpec;
-}
-
-/** Every node param bound to the parameter `name`, with its spec (params the node type does not declare are left out). */
-export function boundParams(doc: PipelineDocument, catalog: NodeCatalog, name: string): BoundParam[] {
-  const out: BoundParam[] = [];
-  for (const node of doc.nodes) {
-    const spec = catalog.get(node.type);
-    const params = node.params;
-    if (!spec || !params || typeof params !== 'object') continue;
-    const specs = nodeParamSpecs(node, spec);
-    for (const [param, value] of Object.entries(params)) {
-      if (!isParamBinding(value) || value.$param !== name) continue;
-      const paramSpec = Array.isArray(specs) ? specs.find((s) => s?.name === param) : undefined;
-      if (paramSpec) out.push({ nodeId: node.id, param, spec: paramSpec });
-    }
-  }
-  return out;
-}
+export { boundParams } from './bindings.ts';
+export type { BoundParam } from './bindings.ts';
 
 export interface ValueProblem {
   code: ProblemCode;
@@ -156,8 +137,11 @@ export interface RunValues {
   problems: { parameter: string; message: string }[];
 }
 
-/** The values a run uses: `given` (already typed) over the defaults, each checked as checkParameterValue checks a default. */
-export function runParameterValues(doc: PipelineDocument, catalog: NodeCatalog, given: Readonly<Record<string, unknown>>): RunValues {
+/**
+ * The values a run uses: `given` (already typed) over the defaults, each checked as checkParameterValue
+ * checks a default; with `target`, also that a bundled sample named at run time reaches the run there (runSamples.ts).
+ */
+export function runParameterValues(doc: PipelineDocument, catalog: NodeCatalog, given: Readonly<Record<string, unknown>>, target?: SampleTarget): RunValues {
   const parameters = Array.isArray(doc.parameters) ? doc.parameters : [];
   const names = parameters.map((p) => p.name);
   const values: Record<string, PipelineParameterValue> = {};
@@ -181,5 +165,6 @@ export function runParameterValues(doc: PipelineDocument, catalog: NodeCatalog, 
     }
     values[parameter.name] = value as PipelineParameterValue;
   }
+  if (target) problems.push(...runSampleProblems(doc, catalog, target, values));
   return { values, problems };
 }

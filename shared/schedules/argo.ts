@@ -22,7 +22,7 @@ export function catchUpDeadlineSeconds(spec: ScheduleSpec, cron: Parameters<type
 
 /** The CronWorkflow object. `nowMs` fixes the catch-up window's measure (tests pass a fixed clock). */
 export function argoCronWorkflow(doc: PipelineDocument, catalog: NodeCatalog, spec: ScheduleSpec, nowMs = Date.now()): YamlMap {
-  const { cron, values } = checkSchedule(doc, catalog, spec);
+  const { cron, values } = checkSchedule(doc, catalog, spec, 'argo');
   const workflow = argoWorkflow(doc, catalog) as YamlMap & { metadata: YamlMap; spec: YamlMap };
   const workflowSpec = { ...workflow.spec };
   const args = (workflowSpec.arguments as { parameters?: { name: string; value: string }[] } | undefined)?.parameters ?? [];

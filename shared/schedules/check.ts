@@ -1,6 +1,7 @@
 /** Checks a schedule against its pipeline: name, cron, time zone, concurrency and parameter values, each error naming the field. */
 import type { NodeCatalog } from '../pipeline/catalog.ts';
 import { runParameterValues } from '../pipeline/parameters.ts';
+import type { SampleTarget } from '../pipeline/runSamples.ts';
 import type { PipelineDocument, PipelineParameterValue } from '../pipeline/types.ts';
 import { CronError, checkTimeZone, parseCron, type CronSchedule } from './cron.ts';
 import { ScheduleError, type ScheduleSpec } from './types.ts';
@@ -20,7 +21,7 @@ export function defaultScheduleName(pipeline: string): string {
 }
 
 /** Throws ScheduleError (with `field`) for the first thing wrong with `spec`. */
-export function checkSchedule(doc: PipelineDocument, catalog: NodeCatalog, spec: ScheduleSpec): CheckedSchedule {
+export function checkSchedule(doc: PipelineDocument, catalog: NodeCatalog, spec: ScheduleSpec, target?: SampleTarget): CheckedSchedule {
   if (!NAME.test(spec.name) || spec.name.length > 52) {
     throw new ScheduleError(`schedule name ${JSON.stringify(spec.name)} must be lowercase letters, digits and '-', at most 52 characters`, 'name');
   }
@@ -35,7 +36,7 @@ export function checkSchedule(doc: PipelineDocument, catalog: NodeCatalog, spec:
   if (!Number.isInteger(spec.maxConcurrency) || spec.maxConcurrency < 1 || spec.maxConcurrency > 10) {
     throw new ScheduleError(`max concurrency ${spec.maxConcurrency} must be a whole number from 1 to 10`, 'maxConcurrency');
   }
-  const run = runParameterValues(doc, catalog, spec.parameters);
+  const run = runParameterValues(doc, catalog, spec.parameters, target);
   if (run.problems.length > 0) throw new ScheduleError(run.problems.map((p) => p.message).join(' '), `parameters.${run.problems[0].parameter}`);
   return { spec, cron, values: run.values };
 }

@@ -27,7 +27,7 @@ export interface KfpRecurringRunBody {
 }
 
 export function kfpRecurringRun(doc: PipelineDocument, catalog: NodeCatalog, spec: ScheduleSpec, target: KfpScheduleTarget = {}, nowMs = Date.now()): KfpRecurringRunBody {
-  const { cron, values } = checkSchedule(doc, catalog, spec);
+  const { cron, values } = checkSchedule(doc, catalog, spec, 'kfp');
   if (target.pipelineVersionId && !target.pipelineId) throw new ScheduleError('a pipeline version needs its pipeline id as well', 'pipelineId');
   const utcCron = kfpCron(cron, spec.timezone, nowMs);
   const zone = spec.timezone === 'UTC' ? '' : ` (${cron.text} in ${spec.timezone})`;

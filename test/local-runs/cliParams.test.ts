@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { templateDocument } from '../../node-catalog/templates/index.ts';
 import { serializePipeline } from '../../shared/pipeline/load.ts';
 import type { PipelineDocument } from '../../shared/pipeline/types.ts';
 
@@ -83,6 +84,20 @@ describe('pipewright run --param', () => {
       expect(result.stderr).toMatch(message);
       expect(result.stderr).toContain('Nothing was started.');
     }
+    expect(pipewright('runs', '--json').stdout).toBe(before);
+  });
+
+  it('refuses, before anything reaches the cluster, a bundled sample the compiled pipeline would not carry', () => {
+    const doc = templateDocument('korean-llm-smoke')!;
+    doc.parameters = [{ name: 'bench_data', type: 'string', default: 's3://bench/ko' }];
+    const bench = doc.nodes.find((n) => n.id === 'ko-bench')!;
+    bench.params = { ...bench.params, data_uri: { $param: 'bench_data' } };
+    writeFileSync(path.join(dir, 'bench.pipewright.json'), serializePipeline(doc));
+    const before = pipewright('runs', '--json').stdout;
+    const result = pipewright('run', 'bench.pipewright.json', '--target', 'kfp', '--kfp-url', 'http://127.0.0.1:9', '--param', 'bench_data=sample://ko-bench');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('--param bench_data: Parameter bench_data is sample://ko-bench (for data_uri of node "ko-bench"): on Kubeflow Pipelines a bundled sample travels inside the compiled pipeline');
+    expect(result.stderr).toContain('Nothing was started.');
     expect(pipewright('runs', '--json').stdout).toBe(before);
   });
 });

@@ -108,7 +108,7 @@ export const command: CliCommand = {
       io.stderr(`${file}: ${summarizeProblems(problems)}. Nothing was started.\n`);
       return EXIT_FAILURE;
     }
-    const params = parseParamOptions(loaded.document, catalog, (args.options.param as string[] | undefined) ?? []);
+    const params = parseParamOptions(loaded.document, catalog, (args.options.param as string[] | undefined) ?? [], args.options.target as RunTarget);
     if (!params.ok) {
       io.stderr(`${params.errors.map((e) => `error  ${e}`).join('\n')}\n${file}: ${params.errors.length} bad parameter value${params.errors.length > 1 ? 's' : ''}. Nothing was started.\n`);
       return EXIT_USAGE;

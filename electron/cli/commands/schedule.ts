@@ -57,7 +57,7 @@ export function scheduleFromArgs(doc: PipelineDocument, args: ParsedArgs): Sched
 
 async function addLocal(doc: PipelineDocument, spec: ScheduleSpec, file: string, io: CliIo): Promise<number> {
   try {
-    checkSchedule(doc, catalog, spec);
+    checkSchedule(doc, catalog, spec, 'local');
     const added = await localScheduler(io).add(spec, file, doc.name);
     const next = nextFireTime(parseCron(added.cron), added.timezone, Date.now());
     io.stdout(`Added local schedule ${added.name}: ${added.cron} in ${added.timezone}${next ? `, next ${new Date(next).toISOString()}` : ''}.\n`);

@@ -149,7 +149,7 @@ export class RunManager implements RunsApi, RunEventSource {
   async startRun(request: StartRunRequest): Promise<RunSummary> {
     const driver = this.driver(request.target);
     // Every parameter's value for this run (given, else its default), each checked as the parameter itself is.
-    const checked = runParameterValues(request.document, catalog, request.parameterValues ?? {});
+    const checked = runParameterValues(request.document, catalog, request.parameterValues ?? {}, request.target);
     if (checked.problems.length > 0) throw new Error(checked.problems.map((p) => p.message).join('\n'));
     const parameterValues = checked.values;
     request = { ...request, parameterValues };

@@ -86,7 +86,7 @@ export function createSchedulesService(options: { dataDir: string; runs?: RunsAp
     async addSchedule(documentPath, spec) {
       const document = await readPipeline(documentPath);
       try {
-        checkSchedule(document, catalog, spec);
+        checkSchedule(document, catalog, spec, 'local');
       } catch (err) {
         if (err instanceof ScheduleError) throw new Error(`${err.field ?? 'schedule'}: ${err.message}`);
         throw err;
