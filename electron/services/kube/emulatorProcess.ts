@@ -59,12 +59,23 @@ export interface EmulatorProcessOptions {
   root?: string | null;
   /** Real ms per emulated ms (default 1: step scripts take seconds, as on a cluster). */
   timeScale?: number;
+  /** Running as an installed app (default: isPackagedElectron()): then the emulator is unavailable. */
+  packaged?: boolean;
+}
+
+/**
+ * An installed (packaged) app: its RunAsNode fuse is off (electron-builder.config.ts), so it cannot start
+ * itself as Node. `npm start` runs the stock Electron binary with the app folder (process.defaultApp).
+ */
+export function isPackagedElectron(proc: { versions: NodeJS.ProcessVersions; defaultApp?: boolean } = process): boolean {
+  return typeof proc.versions.electron === 'string' && proc.defaultApp !== true;
 }
 
 export function createEmulatorProcess(options: EmulatorProcessOptions): EmulatorProcess {
-  const root = options.root !== undefined ? options.root : findEmulatorRoot([moduleDir(), process.argv[1] && path.dirname(process.argv[1]), process.cwd()]);
+  const packaged = options.packaged ?? isPackagedElectron();
+  const root = packaged ? null : options.root !== undefined ? options.root : findEmulatorRoot([moduleDir(), process.argv[1] && path.dirname(process.argv[1]), process.cwd()]);
   const kubeconfigPath = path.join(options.dataDir, 'kube-emulator', 'kubeconfig');
-  const unavailable = root ? undefined : `The local emulator comes with Pipewright's source checkout (${CLI.split(path.sep).join('/')}), which this installation does not have. Run Pipewright from a clone (npm install && npm start) to use it.`;
+  const unavailable = root ? undefined : `The local emulator comes with Pipewright's source checkout (${CLI.split(path.sep).join('/')}), which this installation does not have${packaged ? ' (an installed app cannot start Node processes)' : ''}. Run Pipewright from a clone (npm install && npm start) to use it.`;
   let child: ChildProcess | null = null;
   let launch: EmulatorLaunch | null = null;
   let starting: Promise<EmulatorLaunch> | null = null;
@@ -73,7 +84,7 @@ export function createEmulatorProcess(options: EmulatorProcessOptions): Emulator
     if (!root) throw new Error(unavailable);
     await mkdir(path.dirname(kubeconfigPath), { recursive: true });
     const args = ['--import', 'tsx', path.join(root, CLI), '--kubeconfig', kubeconfigPath, '--time-scale', String(options.timeScale ?? 1), '--exit-with-stdin'];
-    // In Electron, process.execPath is the app: ELECTRON_RUN_AS_NODE makes it plain Node.
+    // In Electron (npm start, never an installed app), process.execPath is the app: ELECTRON_RUN_AS_NODE makes it plain Node.
     const proc = spawn(process.execPath, args, { cwd: root, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
     child = proc;
     const stderr: string[] = [];
