@@ -48,9 +48,9 @@ describe('one process per GPU', () => {
     expect(result.infos.filter((i) => i.model !== undefined)).toHaveLength(1);
     expect(readdirSync(out).sort()).toEqual(['config.json', 'model.pt']);
     expect(readJson(join(out, 'config.json'))).toMatchObject({ processes: 2, steps: 6 });
-    expect(result.infos.at(-1)).toMatchObject({ steps: 6, processes: 2, final_loss: expect.any(Number), tokens_per_second: expect.any(Number) });
+    expect(result.infos.findLast((i) => 'final_loss' in i)).toMatchObject({ steps: 6, processes: 2, final_loss: expect.any(Number), tokens_per_second: expect.any(Number) });
     // The final metrics, once: DVC's metrics file.
-    expect(readJson(join(metricsDir, 'metrics.json'))).toEqual({ steps: 6, processes: 2, final_loss: result.infos.at(-1)!.final_loss, tokens_per_second: expect.any(Number), seconds: expect.any(Number) });
+    expect(readJson(join(metricsDir, 'metrics.json'))).toEqual({ steps: 6, processes: 2, final_loss: result.infos.findLast((i) => 'final_loss' in i)!.final_loss, tokens_per_second: expect.any(Number), seconds: expect.any(Number) });
   });
 
   it('a failing worker fails the step with its error', async () => {
@@ -82,7 +82,7 @@ describe('final training metrics', () => {
     const written = readJson(outputFile) as { artifacts: { metrics: { artifacts: { name: string; metadata: Record<string, number> }[] } } };
     const metadata = written.artifacts.metrics.artifacts[0].metadata;
     expect(written.artifacts.metrics.artifacts[0].name).toBe('runs/1/metrics');
-    expect(metadata).toMatchObject({ steps: 3, processes: 1, final_loss: result.infos.at(-1)!.final_loss });
+    expect(metadata).toMatchObject({ steps: 3, processes: 1, final_loss: result.infos.findLast((i) => 'final_loss' in i)!.final_loss });
     expect(metadata.tokens_per_second).toBeGreaterThan(0);
     expect(readJson(join(work.dir, 'sft-kfp', 'metrics', 'metrics.json'))).toMatchObject({ steps: 3, processes: 1 });
     expect(existsSync(join(work.dir, 'sft-kfp', 'model', 'model.pt'))).toBe(true);

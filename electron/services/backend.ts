@@ -79,6 +79,7 @@ const RUNS_METHODS = [
   'readLog',
   'readMetrics',
   'readArtifacts',
+  'readLineage',
   'deleteRun',
 ] as const satisfies readonly (keyof RunsApi)[];
 

@@ -232,4 +232,5 @@ def parse_step_args(description, params, inputs=(), outputs=(), extra=(), argv=N
         if path is not None:
             out_paths[port.name] = path
     extra_values = {flag.lstrip("-").replace("-", "_"): getattr(ns, flag.lstrip("-").replace("-", "_")) for flag, _ in extra}
+    STEP_OUTPUTS.update(out_paths)
     return StepArgs(values, in_paths, out_paths, executor_input, extra_values, ns.params_file, ns.params_key)

@@ -106,11 +106,73 @@ def read_json_file(path):
         raise StepError("%s is not valid JSON: %s" % (path, exc), EXIT_INPUT)
 
 
+# Output ports and their paths, once the step's arguments are parsed: hashed when the step succeeds.
+STEP_OUTPUTS = {}
+# Outputs over this size are named, not hashed (as the app's input hashes), so a step never spends minutes on it.
+MAX_HASH_BYTES = 2 * 1024 ** 3
+
+
+def _sha256_file(path):
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def content_hash(path):
+    """(sha256 hex or None, bytes): a file's SHA-256, or a folder's over each file's relative path, a NUL and its
+    SHA-256, one line each in path order: the hash electron/services/runs/inputHashes.ts takes of inputs."""
+    if os.path.isfile(path):
+        size = os.path.getsize(path)
+        return (_sha256_file(path) if size <= MAX_HASH_BYTES else None), size
+    files = []
+    for root, _dirs, names in os.walk(path):
+        for name in names:
+            full = os.path.join(root, name)
+            if os.path.isfile(full):
+                files.append((os.path.relpath(full, path).replace(os.sep, "/"), full))
+    total = sum(os.path.getsize(full) for _, full in files)
+    if total > MAX_HASH_BYTES:
+        return None, total
+    import hashlib
+
+    h = hashlib.sha256()
+    # Sorted as JavaScript sorts strings (UTF-16 code units), so both sides hash the same order.
+    for rel, full in sorted(files, key=lambda f: f[0].encode("utf-16-be")):
+        h.update(("%s\0%s\n" % (rel, _sha256_file(full))).encode("utf-8"))
+    return h.hexdigest(), total
+
+
+def emit_output_hashes():
+    """PIPEWRIGHT_INFO output_sha256_<port> / output_bytes_<port> for every output the step wrote: the lineage of
+    cluster runs (a local run's outputs are hashed by the app itself)."""
+    if os.environ.get("PIPEWRIGHT_LOCAL_RUN") or os.environ.get("RANK", "0").strip() not in ("", "0"):
+        return
+    values = {}
+    for port, path in sorted(STEP_OUTPUTS.items()):
+        if not path or not os.path.exists(path):
+            continue
+        try:
+            digest, size = content_hash(path)
+        except OSError as exc:
+            warn("output %s could not be hashed (%s); the lineage will not know its content" % (port, exc))
+            continue
+        if digest:
+            values["output_sha256_" + port] = digest
+        values["output_bytes_" + port] = size
+    if values:
+        emit_info(**values)
+
+
 def run_step(main):
     """Run `main()` and turn failures into the contract's exit codes and one `error:` line on stderr."""
     code = 0
     try:
         main()
+        emit_output_hashes()
     except StepError as exc:
         sys.stderr.write("error: %s\n" % exc)
         code = exc.code

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useAppStore } from '../store/index.ts';
 import { LogView } from './LogView.tsx';
 import { ArtifactsPane } from './ArtifactsPane.tsx';
+import { LineageButton } from './lineage/LineageDialog.tsx';
 import { MetricsPane } from './MetricsPane.tsx';
 import { panelNodeFor } from './runFolding.ts';
 import { RunHeader } from './RunHeader.tsx';
@@ -30,6 +31,7 @@ export function RunPanel() {
             <LogView key={`${run.id}/${nodeId}`} runId={run.id} nodeId={nodeId} nodeLabel={nodeLabel(nodeId)} />
             <div className="run-side">
               <MetricsPane runId={run.id} nodeId={nodeId} nodeLabel={nodeLabel(nodeId)} node={node} />
+              <LineageButton runId={run.id} nodeId={nodeId} nodeLabel={nodeLabel(nodeId)} />
               <ArtifactsPane key={`${run.id}/${nodeId}`} runId={run.id} nodeId={nodeId} finished={node.phase !== 'running' && node.phase !== 'pending'} />
             </div>
           </>

@@ -1,5 +1,6 @@
 /** English and Korean text of the run dialog, the run panel, the runs list and the live node view. */
 import { runDiffEn, runDiffKo } from './diff/i18n.ts';
+import { runLineageEn, runLineageKo } from './lineage/i18n.ts';
 
 export const runsEn = {
   runPhase: { pending: 'Pending', running: 'Running', succeeded: 'Succeeded', failed: 'Failed', cancelled: 'Cancelled', error: 'Error' },
@@ -122,6 +123,7 @@ export const runsEn = {
     openFailed: 'Could not open run {{id}}: {{message}}',
   },
   diff: runDiffEn,
+  lineage: runLineageEn,
   bench: {
     title: 'Benchmark accuracy (%)',
     row: '{{benchmark}}: {{acc}}%',
@@ -293,6 +295,7 @@ export const runsKo: Leaves<typeof runsEn> = {
     openFailed: '실행 {{id}}을(를) 열지 못했습니다: {{message}}',
   },
   diff: runDiffKo,
+  lineage: runLineageKo,
   bench: {
     title: '벤치마크 정확도 (%)',
     row: '{{benchmark}}: {{acc}}%',

@@ -35,6 +35,7 @@ export const apiMethods = {
   readLog: true,
   readMetrics: true,
   readArtifacts: true,
+  readLineage: true,
   deleteRun: true,
   listNotices: true,
   dismissNotice: true,

@@ -1,4 +1,5 @@
 /** The runs half of the renderer <-> back end contract. Served by electron/services/runs. */
+import type { Lineage } from '../lineage/types.ts';
 import type { KfpEndpointRequest, LogLine, MetricRecord, RunEvent, RunRecord, RunSummary, StartRunRequest } from '../runs/types.ts';
 
 export interface KubeContextInfo {
@@ -79,6 +80,8 @@ export interface RunsApi {
   readMetrics(runId: string, nodeId: string): Promise<MetricRecord[]>;
   /** The node's outputs (local runs): files with sizes and hashes, eval predictions, manifests, the model card. */
   readArtifacts(runId: string, nodeId: string): Promise<NodeArtifacts>;
+  /** The node's lineage across the run history: its upstream and downstream, the same data and models in other runs (null: the whole run). */
+  readLineage(runId: string, nodeId: string | null): Promise<Lineage>;
   deleteRun(runId: string): Promise<void>;
 }
 

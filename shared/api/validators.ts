@@ -126,6 +126,7 @@ export const apiValidators = {
   readLog: z.tuple([id, id, nonNegativeInt, z.number().int().min(1).max(100_000)]),
   readMetrics: z.tuple([id, id]),
   readArtifacts: z.tuple([id, id]),
+  readLineage: z.tuple([id, id.nullable()]),
   deleteRun: z.tuple([id]),
   listNotices: z.tuple([]),
   dismissNotice: z.tuple([z.string().min(1).max(MAX_TEXT)]),

@@ -6,13 +6,17 @@
  */
 import { parseLogLine, splitTimestamp, stripAnsi } from './parse.ts';
 import { parseTqdm } from './parseTqdm.ts';
-import type { DeployStatus, LogLine, MetricRecord, MlflowLinks, Progress, RunEvent } from './types.ts';
+import type { DeployStatus, LogLine, MetricRecord, MlflowLinks, OutputHash, Progress, RunEvent } from './types.ts';
 
 /** PIPEWRIGHT_INFO keys that name a step's MLflow run and model version. */
 const MLFLOW_KEYS: Record<string, keyof MlflowLinks> = {
   mlflow_run_id: 'runId', mlflow_run_url: 'runUrl', mlflow_experiment_id: 'experimentId',
   mlflow_model_name: 'modelName', mlflow_model_version: 'modelVersion', mlflow_model_url: 'modelUrl',
 };
+
+/** PIPEWRIGHT_INFO keys of an output's content hash and size: output_sha256_<port>, output_bytes_<port>. */
+const OUTPUT_SHA = 'output_sha256_';
+const OUTPUT_BYTES = 'output_bytes_';
 
 export type LogStream = 'stdout' | 'stderr';
 
@@ -36,6 +40,7 @@ interface Batch {
   engine?: string;
   deploy?: DeployStatus;
   mlflow?: MlflowLinks;
+  outputs?: Record<string, OutputHash>;
   now?: string;
 }
 
@@ -140,7 +145,10 @@ export class LogStreamParser {
     if (parsed.info) {
       for (const key in parsed.info) {
         const field = MLFLOW_KEYS[key];
-        if (field) (batch.mlflow ??= {})[field] = String(parsed.info[key]);
+        const value = parsed.info[key];
+        if (field) (batch.mlflow ??= {})[field] = String(value);
+        else if (key.startsWith(OUTPUT_SHA) && typeof value === 'string' && /^[0-9a-f]{64}$/.test(value)) ((batch.outputs ??= {})[key.slice(OUTPUT_SHA.length)] ??= {}).sha256 = value;
+        else if (key.startsWith(OUTPUT_BYTES) && typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) ((batch.outputs ??= {})[key.slice(OUTPUT_BYTES.length)] ??= {}).bytes = value;
       }
     }
     if (parsed.deploy) batch.deploy = parsed.deploy;
@@ -150,12 +158,13 @@ export class LogStreamParser {
     const { runId, nodeId } = this;
     const events: RunEvent[] = [];
     if (batch.lines.length > 0) events.push({ kind: 'log', runId, nodeId, lines: batch.lines });
-    if (batch.engine !== undefined || batch.deploy || batch.mlflow) {
+    if (batch.engine !== undefined || batch.deploy || batch.mlflow || batch.outputs) {
       events.push({
         kind: 'node-info', runId, nodeId,
         ...(batch.engine !== undefined ? { engine: batch.engine } : {}),
         ...(batch.deploy ? { deploy: batch.deploy } : {}),
         ...(batch.mlflow ? { mlflow: batch.mlflow } : {}),
+        ...(batch.outputs ? { outputs: batch.outputs } : {}),
       });
     }
     if (batch.records.length > 0) events.push({ kind: 'metrics', runId, nodeId, records: batch.records });

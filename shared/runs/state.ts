@@ -43,6 +43,7 @@ export function applyRunEvent<T extends RunSummary>(run: T, event: RunEvent): T 
         ...(event.podName !== undefined ? { podName: event.podName } : {}),
         ...(event.deploy !== undefined ? { deploy: event.deploy } : {}),
         ...(event.mlflow !== undefined ? { mlflow: { ...node.mlflow, ...event.mlflow } } : {}),
+        ...(event.outputs !== undefined ? { outputs: { ...node.outputs, ...event.outputs } } : {}),
       }));
     case 'progress':
       return withNode(run, event.nodeId, (node) => ({ ...node, progress: event.progress }));
@@ -77,13 +78,15 @@ export function diffRunState(before: RunSummary, after: RunSummary, at: string):
     }
     const deployChanged = node.deploy !== undefined && JSON.stringify(node.deploy) !== JSON.stringify(old?.deploy);
     const mlflowChanged = node.mlflow !== undefined && JSON.stringify(node.mlflow) !== JSON.stringify(old?.mlflow);
-    if ((node.engine !== undefined && node.engine !== old?.engine) || (node.podName !== undefined && node.podName !== old?.podName) || deployChanged || mlflowChanged) {
+    const outputsChanged = node.outputs !== undefined && JSON.stringify(node.outputs) !== JSON.stringify(old?.outputs);
+    if ((node.engine !== undefined && node.engine !== old?.engine) || (node.podName !== undefined && node.podName !== old?.podName) || deployChanged || mlflowChanged || outputsChanged) {
       events.push({
         kind: 'node-info', runId, nodeId,
         ...(node.engine !== undefined ? { engine: node.engine } : {}),
         ...(node.podName !== undefined ? { podName: node.podName } : {}),
         ...(deployChanged ? { deploy: node.deploy } : {}),
         ...(mlflowChanged ? { mlflow: node.mlflow } : {}),
+        ...(outputsChanged ? { outputs: node.outputs } : {}),
       });
     }
     if (node.progress && JSON.stringify(node.progress) !== JSON.stringify(old?.progress)) events.push({ kind: 'progress', runId, nodeId, progress: node.progress });

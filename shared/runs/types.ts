@@ -67,6 +67,12 @@ export interface MlflowLinks {
   modelUrl?: string;
 }
 
+/** The content of one output a step wrote (the same SHA-256 as InputHash: a file's, or a folder's over its files). */
+export interface OutputHash {
+  sha256?: string;
+  bytes?: number;
+}
+
 /** A one-line explanation of why a node is stuck or failed (Unschedulable, OOMKilled, ...). */
 export interface NodeHint {
   reason: string;
@@ -76,7 +82,7 @@ export interface NodeHint {
 export type RunEvent =
   | { kind: 'run-phase'; runId: string; phase: RunPhase; message?: string; at: string }
   | { kind: 'node-phase'; runId: string; nodeId: string; phase: NodePhase; message?: string; at: string }
-  | { kind: 'node-info'; runId: string; nodeId: string; engine?: string; podName?: string; deploy?: DeployStatus; mlflow?: MlflowLinks }
+  | { kind: 'node-info'; runId: string; nodeId: string; engine?: string; podName?: string; deploy?: DeployStatus; mlflow?: MlflowLinks; outputs?: Record<string, OutputHash> }
   | { kind: 'log'; runId: string; nodeId: string; lines: LogLine[] }
   | { kind: 'metrics'; runId: string; nodeId: string; records: MetricRecord[] }
   | { kind: 'progress'; runId: string; nodeId: string; progress: Progress }
@@ -96,6 +102,8 @@ export interface NodeRunState {
   deploy?: DeployStatus;
   /** The step's MLflow run and registered model version, once it said. */
   mlflow?: MlflowLinks;
+  /** Content hashes of the outputs it wrote, by output port (the lineage across runs). */
+  outputs?: Record<string, OutputHash>;
   progress?: Progress;
   hint?: NodeHint | null;
   /** The last value of each metric, for summaries and run comparison. */

@@ -7,7 +7,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { LogStreamParser } from '../../../shared/runs/parseStream.ts';
-import type { MetricRecord, NodePhase, RunEvent, RunPhase } from '../../../shared/runs/types.ts';
+import type { MetricRecord, NodePhase, OutputHash, RunEvent, RunPhase } from '../../../shared/runs/types.ts';
+import { hashPath } from '../runs/inputHashes.ts';
 import { Hasher } from './hashing.ts';
 import { spawnStage } from './processes.ts';
 import type { StageProcess } from './processes.ts';
@@ -137,6 +138,7 @@ export class StageScheduler {
         for (const e of parser.push(`Unchanged since run ${hit.runId}: outputs restored from the cache\n`)) this.o.emit(e);
         if (hit.engine) this.o.emit({ kind: 'node-info', runId: this.o.runId, nodeId: name, engine: hit.engine });
         if (hit.metrics?.length) this.o.emit({ kind: 'metrics', runId: this.o.runId, nodeId: name, records: hit.metrics });
+        await this.emitOutputHashes(stage);
         this.phase(name, 'cached');
         return;
       }
@@ -196,7 +198,23 @@ export class StageScheduler {
       ? await this.o.cache.save(cacheKey, stage, this.o.workspace, this.hasher, { runId: this.o.runId, metrics: records, ...(engine ? { engine } : {}) })
       : await this.missingOutputs(stage);
     if (missing.length > 0) this.fail(stage, `it did not create its output ${missing.join(', ')}`);
-    else this.phase(name, 'succeeded');
+    else {
+      await this.emitOutputHashes(stage);
+      this.phase(name, 'succeeded');
+    }
+  }
+
+  /** The content hash of each output port (data/<stage>/<port>) for the run record: the lineage across runs. */
+  private async emitOutputHashes(stage: LocalStage): Promise<void> {
+    const outputs: Record<string, OutputHash> = {};
+    for (const out of stage.outputs) {
+      const parts = out.split('/');
+      const port = parts[0] === 'data' && parts[1] === stage.name ? parts[2] : undefined;
+      if (!port || outputs[port]) continue;
+      const hash = await hashPath(path.join(this.o.workspace, parts.slice(0, 3).join('/')));
+      if (hash.sha256 !== undefined || hash.bytes !== undefined) outputs[port] = { ...(hash.sha256 ? { sha256: hash.sha256 } : {}), ...(hash.bytes !== undefined ? { bytes: hash.bytes } : {}) };
+    }
+    if (Object.keys(outputs).length > 0) this.o.emit({ kind: 'node-info', runId: this.o.runId, nodeId: stage.name, outputs });
   }
 
   private async missingOutputs(stage: LocalStage): Promise<string[]> {

@@ -51,11 +51,11 @@ export async function hashPath(target: string): Promise<Pick<InputHash, 'sha256'
   if (files.length > MAX_FILES) return { unavailable: `more than ${MAX_FILES} files, not hashed` };
   files.sort();
   let bytes = 0;
+  // Sizes first: a folder too large to hash is named at once, without reading its first 2 GiB.
+  for (const file of files) bytes += (await fs.stat(file)).size;
+  if (bytes > MAX_HASH_BYTES) return { bytes, files: files.length, unavailable: 'larger than 2 GiB, not hashed' };
   const h = createHash('sha256');
   for (const file of files) {
-    const size = (await fs.stat(file)).size;
-    bytes += size;
-    if (bytes > MAX_HASH_BYTES) return { bytes, files: files.length, unavailable: 'larger than 2 GiB, not hashed' };
     const one = createHash('sha256');
     await hashFile(file, one);
     h.update(`${path.relative(target, file).split(path.sep).join('/')}\0${one.digest('hex')}\n`);

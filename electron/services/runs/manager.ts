@@ -6,6 +6,8 @@
  */
 import type { NodeArtifacts } from '../../../shared/api/runs.ts';
 import { readAppliedManifests, readNodeArtifacts } from './artifacts.ts';
+import type { Lineage } from '../../../shared/lineage/types.ts';
+import { LineageReader } from './lineage.ts';
 import { readMlflowMetricHistory } from '../mlflow/history.ts';
 import type { ConnectionCheck, KubeContextInfo, LogPage, RunEventListener, RunEventSource, RunsApi } from '../../../shared/api/runs.ts';
 import { TERMINAL_RUN_PHASES } from '../../../shared/runs/types.ts';
@@ -65,12 +67,14 @@ export class RunManager implements RunsApi, RunEventSource {
   private readonly active = new Map<string, ActiveRun>();
   private readonly observed = new Map<string, RunFollow>();
   private readonly caps: LogCaps;
+  private readonly lineage: LineageReader;
   private readonly now: () => Date;
   private readonly timer: NodeJS.Timeout;
   private lastHeartbeat = 0;
 
   constructor(private readonly options: RunManagerOptions) {
     this.history = new RunHistory(options.runsDir);
+    this.lineage = new LineageReader(this.history, catalog);
     this.caps = { ...DEFAULT_LOG_CAPS, ...options.logCaps };
     this.now = options.now ?? (() => new Date());
     for (const driver of options.drivers ?? []) this.registerTarget(driver);
@@ -309,6 +313,11 @@ export class RunManager implements RunsApi, RunEventSource {
     if (record.external?.workspace || record.document.nodes.find((n) => n.id === nodeId)?.type !== 'deploy') return artifacts;
     const manifests = await readAppliedManifests((after, limit) => this.history.readLog(runId, nodeId, after, limit));
     return manifests.length > 0 ? { ...artifacts, manifests } : artifacts;
+  }
+
+  /** Where the node's data and models came from and went, across every run in the history (or the whole run's). */
+  async readLineage(runId: string, nodeId: string | null): Promise<Lineage> {
+    return this.lineage.read(runId, nodeId, (id) => this.active.get(id)?.record);
   }
 
   async deleteRun(runId: string): Promise<void> {
