@@ -13,29 +13,36 @@ import { BottomPanel } from './panels/BottomPanel.tsx';
 import { ConnectionBanner } from './shell/ConnectionBanner.tsx';
 import { CrashBoundary } from './shell/CrashBoundary.tsx';
 import { NoticeBar } from './shell/NoticeBar.tsx';
+import { FocusModeChip, PanelRail } from './shell/PanelToggle.tsx';
 import { StatusBar } from './shell/StatusBar.tsx';
 import { Toolbar } from './shell/Toolbar.tsx';
 import { useBackend } from './shell/useBackend.ts';
+import { useAppStore } from './store/index.ts';
 import { useThemeOnDocument } from './theme.ts';
 
 function Workbench() {
   useKeyboardShortcuts();
   useBackend();
   useRunSync();
+  const paletteOpen = useAppStore((s) => s.paletteOpen);
+  const inspectorOpen = useAppStore((s) => s.inspectorOpen);
+  const focus = useAppStore((s) => s.focusSaved !== null);
+  const columns = `${paletteOpen ? 'var(--palette-width)' : focus ? '0' : 'var(--rail-width)'} minmax(0, 1fr) ${inspectorOpen ? 'var(--inspector-width)' : focus ? '0' : 'var(--rail-width)'}`;
   return (
     <ReactFlowProvider>
       <div className="app">
         <Toolbar />
-        <div className="workspace">
-          <Palette />
+        <div className={`workspace${focus ? ' focus-mode' : ''}`} style={{ gridTemplateColumns: columns }}>
+          {paletteOpen ? <Palette /> : focus ? <span /> : <PanelRail which="palette" />}
           <main className="center">
             <Canvas />
+            <FocusModeChip />
             <RunBanner />
             <CanvasDiffBanner />
             <AlertBanner />
             <BottomPanel />
           </main>
-          <Inspector />
+          {inspectorOpen ? <Inspector /> : focus ? <span /> : <PanelRail which="inspector" />}
         </div>
         <StatusBar />
         <Dialogs />

@@ -1,5 +1,5 @@
 /** The pipeline canvas: React Flow, controlled by the app store through change objects. */
-import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFlow, useStore as useFlowStore } from '@xyflow/react';
+import { Background, BackgroundVariant, MiniMap, ReactFlow, useReactFlow, useStore as useFlowStore } from '@xyflow/react';
 import type { Connection, EdgeChange, FinalConnectionState, IsValidConnection, NodeChange, OnConnectEnd, ReactFlowInstance } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DragEvent } from 'react';
@@ -9,12 +9,14 @@ import type { Position } from '../../shared/pipeline/types.ts';
 import { addNodeOfType, connectPorts } from '../commands/editing.ts';
 import { checkConnection } from '../document/connections.ts';
 import { appStore, useAppStore } from '../store/index.ts';
-import { fitToDocument, setFlowInstance } from './canvasControls.ts';
+import { CanvasControls } from './CanvasControls.tsx';
+import { ConnectHighlight } from './ConnectHighlight.tsx';
+import { fitToDocument, fitView, setFlowInstance } from './canvasControls.ts';
 import type { CardBase } from './cardSize.ts';
 import { estimateCardSize, measureCardBase } from './cardSize.ts';
 import type { PipelineFlowEdge, PipelineFlowNode, Size } from './flowElements.ts';
 import { FlowElementCache } from './flowElements.ts';
-import { DETAIL_ZOOM, FarZoomContext, PipelineNodeCard } from './PipelineNodeCard.tsx';
+import { DETAIL_ZOOM, FarZoomContext, PipelineNodeCard, setEmptyCardHeight } from './PipelineNodeCard.tsx';
 import { refusalMessage } from './refusal.ts';
 
 export const NODE_DRAG_TYPE = 'application/x-pipewright-node-type';
@@ -95,14 +97,17 @@ export function Canvas() {
   // Fit the view to each loaded document (not to the first node dropped on an empty one).
   useEffect(() => {
     if (appStore.getState().doc.nodes.length === 0) return;
-    const timer = setTimeout(() => void flow.fitView({ padding: 0.15, maxZoom: 1 }), 60);
+    const timer = setTimeout(() => fitView(0), 60);
     return () => clearTimeout(timer);
-  }, [loadId, flow]);
+  }, [loadId]);
 
   // measuredVersion stands for changes inside the mutable `measured` map.
   // A node not measured yet starts from its estimated size (kept per id, so a later change of shape is still seen).
   const nodes = useMemo(() => {
-    if (wrapper.current && !cardBase.current) cardBase.current = measureCardBase(wrapper.current);
+    if (wrapper.current && !cardBase.current) {
+      cardBase.current = measureCardBase(wrapper.current);
+      if (cardBase.current) setEmptyCardHeight(cardBase.current.height);
+    }
     const base = cardBase.current;
     if (base) {
       for (const n of docNodes) {
@@ -201,7 +206,8 @@ export function Canvas() {
           ariaLabelConfig={ariaLabelConfig}
         >
           <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
-          <Controls showInteractive={false} position="bottom-left" />
+          <CanvasControls />
+          <ConnectHighlight />
           {showMinimap && <MiniMap<PipelineFlowNode> pannable zoomable position="bottom-right" nodeClassName={minimapNodeClass} style={minimapStyle} />}
         </ReactFlow>
       </FarZoomContext.Provider>

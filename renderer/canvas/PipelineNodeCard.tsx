@@ -1,8 +1,9 @@
 /**
  * One pipeline step on the canvas. Small and memoized; reads problems and run state by id from the store.
  * Text comes from i18next's plain `t` (re-rendered through the store's `uiLang`): the hook version costs
- * too much a thousand times over. Zoomed far out, details are drawn as same-sized blanks (no re-measure)
- * and ports as plain elements React Flow measures and connects to, without a store subscription each.
+ * too much a thousand times over. Zoomed out (semantic zoom), the card shows only its title, status and one
+ * key figure in large type, in the same room as the detailed text (no re-measure), and ports as plain
+ * elements React Flow measures and connects to, without a store subscription each.
  */
 import { isParamBinding } from '../../shared/pipeline/types.ts';
 import { Handle, Position, useStoreApi } from '@xyflow/react';
@@ -20,10 +21,19 @@ import { EstimateBadge } from '../estimate/EstimateBadge.tsx';
 import { NodeRunStrip } from '../runs/NodeRunStrip.tsx';
 import { useAppStore } from '../store/index.ts';
 import { useNodeDiffMark } from '../runs/diff/canvasDiff.ts';
+import { FAR_TITLE, FAR_FIGURE, faceHeight, fitText, keyFigure, titleLines } from './farFace.ts';
+import type { FaceInput } from './farFace.ts';
 import type { PipelineFlowNode } from './flowElements.ts';
 
-/** Below this zoom, card text is unreadable anyway: draw blanks of the same size. */
-export const DETAIL_ZOOM = 0.3;
+/** Below this zoom the detailed card's 11–12.5 px text is under 7.5 px on screen: show the far face instead. */
+export const DETAIL_ZOOM = 0.6;
+
+/** An empty card's height (title row and label), as the canvas measured it; the far face is sized from it. */
+let emptyCardHeight = 59;
+
+export function setEmptyCardHeight(height: number): void {
+  emptyCardHeight = height;
+}
 
 /** Whether the canvas is zoomed out past DETAIL_ZOOM: one subscription in the canvas instead of one per card. */
 export const FarZoomContext = createContext(false);
@@ -63,16 +73,50 @@ function PortRow({ nodeId, input, output, lang, far, flowId }: { nodeId: string;
   );
 }
 
+/** The memory-fit mark the detailed card's GPU chip shows, kept on the far card's GPU figure. */
+const FIT_MARK: Record<string, string> = { fits: ' ✓', tight: ' !', 'no-fit': ' ✕' };
+
+function FarFace({ title, label, input, errors, warnings, params, verdict }: { title: string; label: string; input: FaceInput; errors: number; warnings: number; params: number; verdict: string }) {
+  const height = faceHeight(emptyCardHeight, params);
+  const figure = keyFigure(input);
+  const gpuFigure = figure !== null && 'key' in figure && figure.key === 'ux.far.gpus';
+  const figureText = figure === null ? '' : 'text' in figure ? figure.text : t(figure.key, figure.values) + (gpuFigure ? (FIT_MARK[verdict] ?? '') : '');
+  const problems = errors + warnings;
+  const status = errors > 0 ? 'error' : warnings > 0 ? 'warning' : input.phase || 'idle';
+  const badge = problems > 0 ? String(errors > 0 ? errors : warnings) : '';
+  // The badge takes room from the title's first line: cut the title a little shorter then.
+  const titleWidth = badge ? 206 - (badge.length * 0.6 + 1.2) * FAR_FIGURE.font : 206;
+  return (
+    <div className="node-far" style={{ height }} title={label}>
+      <div className="node-far-head">
+        <span className="node-far-title node-title">{fitText(title, FAR_TITLE.font, titleLines(height), titleWidth)}</span>
+        {badge && (
+          <span className={`node-far-badge ${errors > 0 ? 'error' : 'warning'}`} aria-label={t(errors > 0 ? 'ux.far.errors' : 'ux.far.warnings', { count: Number(badge) })}>
+            {badge}
+          </span>
+        )}
+      </div>
+      <div className={`node-far-figure status-${status}${gpuFigure && verdict ? ` fit-${verdict}` : ''}`}>
+        {input.phase && <span className={`phase-dot phase-${input.phase}`} aria-label={t(`phase.${input.phase}`)} />}
+        {fitText(input.phase && input.phase !== 'running' && !figure ? t(`phase.${input.phase}`) : figureText, FAR_FIGURE.font, 1, input.phase ? 206 - FAR_FIGURE.font : 206)}
+      </div>
+    </div>
+  );
+}
+
 function PipelineNodeCardView({ id, data, selected }: NodeProps<PipelineFlowNode>) {
   // One subscription per card (a thousand cards subscribe): everything it shows from the store, as one string.
-  const [lang, errorText, warningText, phase, verdict] = useAppStore((s) => {
+  const far = useContext(FarZoomContext);
+  // Far out, the card also shows a running step's progress or last loss: only then is it subscribed to them.
+  const [lang, errorText, warningText, phase, verdict, progressText, lossText] = useAppStore((s) => {
     const c = s.problemCounts[id];
-    return `${s.uiLang}|${c?.errors ?? 0}|${c?.warnings ?? 0}|${s.runView[id]?.phase ?? ''}|${s.estimateById[id]?.verdict ?? ''}`;
-  }).split('|') as [Lang, string, string, NodePhase | '', string];
+    const run = s.runView[id];
+    const live = far && run ? `|${run.progress ?? ''}|${run.loss?.[run.loss.length - 1] ?? ''}` : '||';
+    return `${s.uiLang}|${c?.errors ?? 0}|${c?.warnings ?? 0}|${run?.phase ?? ''}|${s.estimateById[id]?.verdict ?? ''}${live}`;
+  }).split('|') as [Lang, string, string, NodePhase | '', string, string, string];
   const diffMark = useNodeDiffMark(id);
   const errors = Number(errorText);
   const warnings = Number(warningText);
-  const far = useContext(FarZoomContext);
   // Read once, not subscribed: the flow's id never changes while the canvas is mounted.
   const flowId = useStoreApi().getState().rfId;
   const node = data.node;
@@ -90,51 +134,70 @@ function PipelineNodeCardView({ id, data, selected }: NodeProps<PipelineFlowNode
   const cardParams = spec.type === 'python' ? (node.interface?.parameters ?? []).slice(0, 3).map((p) => p.name) : spec.cardParams;
   const gpus = resolved?.resources.gpus ?? 0;
   const problems = errors + warnings;
-  const classes = ['node-card', `cat-${spec.category}`, selected ? 'selected' : '', errors > 0 ? 'has-errors' : '', phase ? `phase-${phase}` : '', far ? 'far' : '', diffMark ? `diff-${diffMark}` : ''];
+  const paramText = (name: string) => {
+    const ps = resolved?.paramSpecs.find((p) => p.name === name);
+    const own = node.params?.[name];
+    // A bound param shows the run-time parameter it takes its value from.
+    const text = isParamBinding(own) ? t('parameters.cardBinding', { name: own.$param }) : formatParamValue(resolved?.params[name], t('common.on'), t('common.off'));
+    return { title: localize(ps?.title, lang, name), text, value: isParamBinding(own) ? undefined : resolved?.params[name] };
+  };
+  const classes = [
+    'node-card',
+    `cat-${spec.category}`,
+    selected ? 'selected' : '',
+    errors > 0 ? 'has-errors' : '',
+    phase ? `phase-${phase}` : '',
+    far ? 'far' : '',
+    diffMark ? `diff-${diffMark}` : '',
+  ];
   return (
     <div className={classes.filter(Boolean).join(' ')} data-node-id={id} data-node-type={node.type}>
-      <div className="node-head">
-        <span className="node-title">{localize(spec.title, lang)}</span>
-        {problems > 0 && (
-          <span className={`node-badge ${errors > 0 ? 'error' : 'warning'}`} title={t('node.problems', { count: problems })} aria-label={t('node.problems', { count: problems })}>
-            {errors > 0 ? errors : warnings}
-          </span>
-        )}
-      </div>
-      <div className="node-label">{node.label || node.id}</div>
-      {cardParams.length > 0 &&
-        (far ? (
-          <div className="node-params blank" style={{ height: cardParams.length * 17 }} />
-        ) : (
-          <dl className="node-params">
-            {cardParams.map((name) => {
-              const ps = resolved?.paramSpecs.find((p) => p.name === name);
-              const own = node.params?.[name];
-              // A bound param shows the run-time parameter it takes its value from.
-              const value = isParamBinding(own) ? t('parameters.cardBinding', { name: own.$param }) : formatParamValue(resolved?.params[name], t('common.on'), t('common.off'));
-              return (
-                <div key={name} className="node-param">
-                  <dt>{localize(ps?.title, lang, name)}</dt>
-                  <dd title={value}>{value}</dd>
-                </div>
-              );
-            })}
-          </dl>
-        ))}
       {far ? (
-        <div className="node-resources blank" />
+        <FarFace
+          title={localize(spec.title, lang)}
+          label={node.label || node.id}
+          errors={errors}
+          warnings={warnings}
+          params={cardParams.length}
+          verdict={verdict}
+          input={{ phase, progress: progressText ? Number(progressText) : undefined, lastLoss: lossText ? Number(lossText) : undefined, gpus, params: cardParams.slice(0, 1).map(paramText) }}
+        />
       ) : (
-        <div className="node-resources">
-          {gpus > 0 && verdict ? (
-            <EstimateBadge id={id} lang={lang} gpus={t('node.gpus', { count: gpus })} />
-          ) : gpus > 0 ? (
-            <span className="chip gpu">{t('node.gpus', { count: gpus })}</span>
-          ) : (
-            <span className="chip muted">{t('node.noGpu')}</span>
+        <>
+          <div className="node-head">
+            <span className="node-title">{localize(spec.title, lang)}</span>
+            {problems > 0 && (
+              <span className={`node-badge ${errors > 0 ? 'error' : 'warning'}`} title={t('node.problems', { count: problems })} aria-label={t('node.problems', { count: problems })}>
+                {errors > 0 ? errors : warnings}
+              </span>
+            )}
+          </div>
+          <div className="node-label">{node.label || node.id}</div>
+          {cardParams.length > 0 && (
+            <dl className="node-params">
+              {cardParams.map((name) => {
+                const { title, text } = paramText(name);
+                return (
+                  <div key={name} className="node-param">
+                    <dt>{title}</dt>
+                    <dd title={text}>{text}</dd>
+                  </div>
+                );
+              })}
+            </dl>
           )}
-          {resolved?.resources.cpu && <span className="chip">{t('node.cpu', { cpu: resolved.resources.cpu })}</span>}
-          {resolved?.resources.memory && <span className="chip">{resolved.resources.memory}</span>}
-        </div>
+          <div className="node-resources">
+            {gpus > 0 && verdict ? (
+              <EstimateBadge id={id} lang={lang} gpus={t('node.gpus', { count: gpus })} />
+            ) : gpus > 0 ? (
+              <span className="chip gpu">{t('node.gpus', { count: gpus })}</span>
+            ) : (
+              <span className="chip muted">{t('node.noGpu')}</span>
+            )}
+            {resolved?.resources.cpu && <span className="chip">{t('node.cpu', { cpu: resolved.resources.cpu })}</span>}
+            {resolved?.resources.memory && <span className="chip">{resolved.resources.memory}</span>}
+          </div>
+        </>
       )}
       {rows > 0 && (
         <div className="node-ports">

@@ -15,8 +15,66 @@ export function setFlowInstance(next: Instance | null, pane: HTMLElement | null)
   paneElement = pane;
 }
 
-export function fitView(): void {
-  void instance?.fitView({ padding: 0.15, duration: 200 });
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Pixels kept clear around a fitted pipeline. */
+const FIT_MARGIN = 24;
+
+/**
+ * The padding (px per side) that fits `content` (flow units) in `pane` at the largest zoom without any
+ * node under the overlays in the pane's bottom corners (zoom buttons, minimap): either keep a strip under
+ * the pipeline clear of them, or keep the columns they stand in clear, whichever leaves the larger zoom.
+ */
+export function fitPadding(pane: { width: number; height: number }, content: { width: number; height: number }, overlays: readonly Rect[], maxZoom = 1) {
+  const m = FIT_MARGIN;
+  let bottom = m;
+  let left = m;
+  let right = m;
+  for (const o of overlays) {
+    bottom = Math.max(bottom, pane.height - o.y + 8);
+    if (o.x + o.width / 2 < pane.width / 2) left = Math.max(left, o.x + o.width + 8);
+    else right = Math.max(right, pane.width - o.x + 8);
+  }
+  const zoomFor = (p: { top: number; right: number; bottom: number; left: number }) =>
+    Math.min(maxZoom, (pane.width - p.left - p.right) / Math.max(1, content.width), (pane.height - p.top - p.bottom) / Math.max(1, content.height));
+  const underneath = { top: m, right: m, bottom, left: m };
+  const beside = { top: m, right, bottom: m, left };
+  return zoomFor(underneath) >= zoomFor(beside) ? underneath : beside;
+}
+
+/** The minimap and zoom buttons, in the pane's own coordinates. */
+function overlayRects(): Rect[] {
+  if (!paneElement) return [];
+  const pane = paneElement.getBoundingClientRect();
+  return [...paneElement.querySelectorAll('.react-flow__minimap, .react-flow__controls')].map((el) => {
+    const r = el.getBoundingClientRect();
+    return { x: r.left - pane.left, y: r.top - pane.top, width: r.width, height: r.height };
+  });
+}
+
+function viewportFor(bounds: Rect) {
+  const rect = paneElement!.getBoundingClientRect();
+  const padding = fitPadding(rect, bounds, overlayRects());
+  const px = { top: `${padding.top}px`, right: `${padding.right}px`, bottom: `${padding.bottom}px`, left: `${padding.left}px` } as const;
+  return getViewportForBounds(bounds, rect.width, rect.height, 0.05, 1, px);
+}
+
+/** Fits the whole pipeline in view, clear of the minimap and the zoom buttons. */
+export function fitView(duration = 200): void {
+  if (!instance || !paneElement) return;
+  const nodes = instance.getNodes();
+  if (nodes.length === 0) return;
+  void instance.setViewport(viewportFor(instance.getNodesBounds(nodes)), { duration });
+}
+
+/** Fits the view once the panels around the canvas have moved and React Flow has seen its new size. */
+export function fitViewSoon(): void {
+  setTimeout(fitView, 80);
 }
 
 /**
@@ -30,8 +88,7 @@ export function fitToDocument(doc: Pick<PipelineDocument, 'nodes'>): void {
   const x = Math.min(...xs);
   const y = Math.min(...ys);
   const bounds = { x, y, width: Math.max(...xs) + DEFAULT_NODE_SIZE.width - x, height: Math.max(...ys) + DEFAULT_NODE_SIZE.height - y };
-  const rect = paneElement.getBoundingClientRect();
-  void instance.setViewport(getViewportForBounds(bounds, rect.width, rect.height, 0.05, 1, 0.15));
+  void instance.setViewport(viewportFor(bounds));
 }
 
 export function setViewport(viewport: { x: number; y: number; zoom: number }): void {

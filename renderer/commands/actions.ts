@@ -1,5 +1,5 @@
 /** Every user action as a registered object: id, label, shortcuts, run. Menus, toolbar, keys and help share them. */
-import { fitView, nodeSize, zoomIn, zoomOut } from '../canvas/canvasControls.ts';
+import { fitView, fitViewSoon, nodeSize, zoomIn, zoomOut } from '../canvas/canvasControls.ts';
 import { exportCompiled, newDocument, openDocument, saveDocument, saveDocumentAs } from '../files/fileActions.ts';
 import { exportMonitoring } from '../monitoring/exportMonitoring.ts';
 import { cancelShownRun, toggleRunsTab } from '../runs/runActions.ts';
@@ -78,10 +78,13 @@ export const actions: readonly Action[] = [
   { id: 'edit.duplicate', group: 'edit', label: 'action.duplicate', kbd: ['Mod+D'], run: duplicateSelection, undoable: true },
   { id: 'edit.delete', group: 'edit', label: 'action.delete', kbd: ['Delete', 'Backspace'], run: deleteSelection, undoable: true },
   { id: 'edit.selectAll', group: 'edit', label: 'action.selectAll', kbd: ['Mod+A'], run: selectAll },
-  { id: 'view.fitView', group: 'view', label: 'action.fitView', kbd: ['Shift+1'], run: fitView },
+  { id: 'view.fitView', group: 'view', label: 'action.fitView', kbd: ['Shift+1'], run: () => fitView() },
   { id: 'view.zoomIn', group: 'view', label: 'action.zoomIn', kbd: ['='], run: zoomIn },
   { id: 'view.zoomOut', group: 'view', label: 'action.zoomOut', kbd: ['-'], run: zoomOut },
-  { id: 'view.autoLayout', group: 'view', label: 'action.autoLayout', kbd: ['Mod+Shift+L'], run: () => autoLayout(nodeSize), undoable: true },
+  { id: 'view.autoLayout', group: 'view', label: 'action.autoLayout', kbd: ['Mod+Shift+L'], run: layoutAndFit, undoable: true },
+  { id: 'view.togglePalette', group: 'view', label: 'ux.action.togglePalette', kbd: ['Mod+B'], run: () => appStore.getState().togglePalette() },
+  { id: 'view.toggleInspector', group: 'view', label: 'ux.action.toggleInspector', kbd: ['Mod+I'], run: () => appStore.getState().toggleInspector() },
+  { id: 'view.focusMode', group: 'view', label: 'ux.action.focusMode', kbd: ['F'], run: toggleFocusMode },
   { id: 'view.toggleOutput', group: 'view', label: 'action.toggleOutput', kbd: ['Mod+J'], run: () => toggleTab('output') },
   { id: 'view.toggleProblems', group: 'view', label: 'action.toggleProblems', kbd: ['Mod+Shift+M'], run: () => toggleTab('problems') },
   { id: 'view.settings', group: 'view', label: 'action.settings', kbd: ['Mod+,'], run: () => appStore.getState().openDialog({ kind: 'settings' }) },
@@ -91,6 +94,18 @@ export const actions: readonly Action[] = [
   { id: 'help.shortcuts', group: 'help', label: 'action.shortcuts', kbd: ['?', 'F1'], run: () => appStore.getState().openDialog({ kind: 'help' }) },
   { id: 'help.about', group: 'help', label: 'action.about', kbd: [], run: () => appStore.getState().openDialog({ kind: 'about' }) },
 ];
+
+/** After an automatic layout the whole pipeline is in view (its new bounds can be anywhere). */
+function layoutAndFit(): void {
+  autoLayout(nodeSize);
+  fitViewSoon();
+}
+
+/** Focus mode changes the canvas's size: fit the pipeline to the new size once the panels have moved. */
+function toggleFocusMode(): void {
+  appStore.getState().toggleFocusMode();
+  fitViewSoon();
+}
 
 function toggleTab(tab: 'output' | 'problems'): void {
   const { bottomTab, bottomOpen, showBottom, toggleBottom } = appStore.getState();

@@ -7,6 +7,7 @@ import { monitoringEn } from '../monitoring/i18n.ts';
 import { schedulesEn } from '../schedules/i18n.ts';
 import { clustersEn } from '../clusters/i18n.ts';
 import { backendEn } from '../shell/i18n.ts';
+import { uxEn } from '../canvas/i18n.ts';
 
 export const en = {
   common: { ok: 'OK', cancel: 'Cancel', close: 'Close', loading: 'Loading…', on: 'on', off: 'off' },
@@ -298,6 +299,7 @@ export const en = {
   parameters: parametersEn,
   preflight: preflightEn,
   backend: backendEn,
+  ux: uxEn,
 };
 
 type Leaves<T> = { [K in keyof T]: T[K] extends string ? string : Leaves<T[K]> };

@@ -7,6 +7,7 @@ import { monitoringKo } from '../monitoring/i18n.ts';
 import { schedulesKo } from '../schedules/i18n.ts';
 import { clustersKo } from '../clusters/i18n.ts';
 import { backendKo } from '../shell/i18n.ts';
+import { uxKo } from '../canvas/i18n.ts';
 import type { Messages } from './en.ts';
 
 export const ko: Messages = {
@@ -299,4 +300,5 @@ export const ko: Messages = {
   parameters: parametersKo,
   preflight: preflightKo,
   backend: backendKo,
+  ux: uxKo,
 };

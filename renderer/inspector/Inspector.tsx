@@ -1,6 +1,7 @@
 /** The right-hand panel: the selected node's form, a multi-selection summary, or the pipeline settings. */
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { PanelHideButton } from '../shell/PanelToggle.tsx';
 import { useAppStore } from '../store/index.ts';
 import { focusField } from './fieldKeys.ts';
 import { NodeInspector } from './NodeInspector.tsx';
@@ -22,7 +23,10 @@ export function Inspector() {
 
   return (
     <aside className="inspector" aria-label={t('inspector.title')}>
-      <div className="panel-header">{t('inspector.title')}</div>
+      <div className="panel-header">
+        {t('inspector.title')}
+        <PanelHideButton which="inspector" />
+      </div>
       <div className="inspector-body">
         {node ? (
           <NodeInspector key={node.id} node={node} problems={problems} />

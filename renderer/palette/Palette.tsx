@@ -8,6 +8,7 @@ import { NODE_DRAG_TYPE } from '../canvas/Canvas.tsx';
 import { nextPlacement } from '../canvas/canvasControls.ts';
 import { addNodeOfType } from '../commands/editing.ts';
 import { localize, useLang } from '../i18n/index.ts';
+import { PanelHideButton } from '../shell/PanelToggle.tsx';
 import { appStore } from '../store/index.ts';
 
 const CATEGORIES: NodeCategory[] = ['data', 'training', 'evaluation', 'serving', 'custom'];
@@ -41,7 +42,10 @@ export function Palette() {
 
   return (
     <aside className="palette" aria-label={t('palette.title')}>
-      <div className="panel-header">{t('palette.title')}</div>
+      <div className="panel-header">
+        {t('palette.title')}
+        <PanelHideButton which="palette" />
+      </div>
       <div className="palette-search">
         <input type="search" value={query} placeholder={t('palette.search')} aria-label={t('palette.search')} onChange={(e) => setQuery(e.target.value)} />
       </div>

@@ -4,6 +4,7 @@ import { createStore } from 'zustand/vanilla';
 import { createRunsSlice } from '../runs/runsSlice.ts';
 import { createEstimateSlice } from '../estimate/estimateSlice.ts';
 import { createBackendSlice } from '../shell/backendSlice.ts';
+import { createLayoutSlice } from '../shell/layoutSlice.ts';
 import { createDocumentSlice } from './documentSlice.ts';
 import { createRunViewSlice } from './runViewSlice.ts';
 import { createSelectionSlice } from './selectionSlice.ts';
@@ -22,6 +23,7 @@ export const appStore = createStore<AppState>()((...a) => ({
   ...createRunsSlice(...a),
   ...createBackendSlice(...a),
   ...createEstimateSlice(...a),
+  ...createLayoutSlice(...a),
 }));
 
 const initialState = appStore.getState();

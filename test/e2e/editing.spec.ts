@@ -68,8 +68,10 @@ test('keyboard help lists every shortcut; automatic layout spreads the nodes', a
   await expect(help).toHaveCount(0);
   for (const type of ['dataset', 'preprocess', 'cpt']) await app.locator(`.palette-item[data-node-type="${type}"]`).dblclick();
   await app.keyboard.press('Control+Shift+l');
-  const xs = await documentOf(app).then((d) => d.nodes.map((n) => n.position.x));
-  expect(new Set(xs).size).toBe(1);
+  // Unconnected steps go in a row, not one column.
+  const placed = await documentOf(app).then((d) => d.nodes.map((n) => n.position));
+  expect(new Set(placed.map((p) => p.x)).size).toBe(3);
+  expect(new Set(placed.map((p) => p.y)).size).toBe(1);
 });
 
 test('a Python step: its code is edited in Monaco (Python), its ports in the inspector', async ({ app }) => {

@@ -35,6 +35,10 @@ test.afterEach(async ({ request }) => {
 test('fit badges, the inspector estimate and a knob applied and undone, the run dialog costs, in Korean', async ({ app, request }) => {
   await rpc(request, 'updateSettings', [{ language: 'ko' }]);
   await app.evaluate((doc) => window.pipewright_debug!.loadDocument(doc), demo());
+  // Zoomed out the cards show their GPUs and the fit mark only; zoomed in, the badge with its figures.
+  await expect(nodeCard(app, 'cpt').locator('.node-far-figure.fit-no-fit')).toHaveText('GPU 1개 ✕');
+  await app.waitForTimeout(200);
+  await app.evaluate(() => window.pipewright_debug!.setViewport({ x: 0, y: 0, zoom: 1 }));
 
   // Cards: the CPT does not fit its 40 GB A100 (an error), the 4-bit SFT fits its H100s.
   const cptBadge = nodeCard(app, 'cpt').locator('.fit-badge');
@@ -155,6 +159,10 @@ test('prices per GPU-hour and the default product in Settings change the costs',
   const doc = demo(true);
   delete doc.nodes.find((n) => n.id === 'sft')!.resources!.gpuProduct;
   await app.evaluate((d) => window.pipewright_debug!.loadDocument(d), doc);
+  // After the load's own fit view (zoomed out, far cards), zoom in to see the badge.
+  await expect(nodeCard(app, 'sft').locator('.node-far')).toBeVisible();
+  await app.waitForTimeout(200);
+  await app.evaluate(() => window.pipewright_debug!.setViewport({ x: 0, y: 0, zoom: 1 }));
   await expect(nodeCard(app, 'sft').locator('.fit-badge')).toHaveAttribute('title', /NVIDIA-L40S/);
 
   // The same settings in Korean.
@@ -169,7 +177,7 @@ test('prices per GPU-hour and the default product in Settings change the costs',
   await app.keyboard.press('Escape');
 });
 
-test('a running step shows its time left from its progress lines, and the run header the pipeline\'s, in Korean', async ({ app, request }) => {
+test("a running step shows its time left from its progress lines, and the run header the pipeline's, in Korean", async ({ app, request }) => {
   await rpc(request, 'updateSettings', [{ language: 'ko' }]);
   // A scripted step: a finished loading bar, then 30 one-second training steps: the first ten as step/max_steps
   // progress lines (no rate, no remaining time: the pace is worked out), the rest as tqdm writes them.
@@ -200,7 +208,13 @@ test('a running step shows its time left from its progress lines, and the run he
 
   await expect(phaseOf(app, 'train')).toHaveAttribute('data-phase', 'running', { timeout: 60_000 });
   const eta = nodeCard(app, 'train').getByTestId('node-eta');
-  const seconds = async () => Number((await eta.textContent())!.match(/^(?:(\d+)분 )?(\d+)초 남음$/)!.slice(1).reduce((s, v, i) => s + (i === 0 ? 60 : 1) * Number(v ?? 0), 0));
+  const seconds = async () =>
+    Number(
+      (await eta.textContent())!
+        .match(/^(?:(\d+)분 )?(\d+)초 남음$/)!
+        .slice(1)
+        .reduce((s, v, i) => s + (i === 0 ? 60 : 1) * Number(v ?? 0), 0),
+    );
   // The step/max_steps part: a time left from the pace, not the loading bar's 0.
   await expect(eta).toHaveText(/^(\d+분 )?\d+초 남음$/, { timeout: 30_000 });
   expect(await seconds()).toBeGreaterThan(0);

@@ -78,6 +78,11 @@ test('run visuals on the cards: phase colour, progress bar, loss sparkline', asy
     d.setRunView('sft', 'running', 0.42, loss.slice(0, 18));
     d.setRunView('eval', 'pending', 0, []);
   });
+  // With the side panels hidden the template fits at a zoom where cards show their details.
+  await app.keyboard.press('Control+b');
+  await app.keyboard.press('Control+i');
+  await app.locator('[data-action="view.fitView"]').click();
+  await expect(app.locator('.node-card.far')).toHaveCount(0);
   await expect(app.locator('.react-flow__node[data-id="sft"] [role="progressbar"]')).toHaveAttribute('aria-valuenow', '42');
   await expect(app.locator('.react-flow__node[data-id="cpt"] svg.sparkline')).toBeVisible();
   await app.screenshot({ path: 'test-results/screenshots/run-visuals-light-en.png' });
