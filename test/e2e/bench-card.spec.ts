@@ -12,7 +12,7 @@ import { RUN_FORMAT } from '../../electron/services/runs/runFiles.ts';
 import type { PipelineDocument } from '../../shared/pipeline/types.ts';
 import type { NodeRunState } from '../../shared/runs/types.ts';
 import { expect, rpc, test } from './fixtures.ts';
-import { nodeCard } from './helpers.ts';
+import { nodeCard, zoomToCard } from './helpers.ts';
 import { chartPoints } from './run-helpers.ts';
 
 const RUN = `20260103-090000-bench${Math.random().toString(36).slice(2, 6)}`;
@@ -64,6 +64,7 @@ test('the ko-bench card draws a bar per benchmark with the change from the base 
   await app.locator(`.runs-table tr[data-run-id="${RUN}"]`).getByRole('button', { name: '열기' }).click();
   await expect(app.locator('.run-panel')).toHaveAttribute('data-run-id', RUN);
 
+  await zoomToCard(app, 'ko-bench');
   const card = nodeCard(app, 'ko-bench');
   const bars = card.getByTestId('bench-bars');
   await expect(bars).toBeVisible();

@@ -62,7 +62,7 @@ test('the 8-step template at fit view with every panel open: large far cards (te
     expect(smallest).toBeGreaterThanOrEqual(11);
     // Title, status and figure: the CPT card says what it is and how many GPUs it takes.
     await expect(app.locator('.react-flow__node[data-id="cpt"] .node-far')).toContainText('지속 사전학습');
-    await expect(app.locator('.react-flow__node[data-id="cpt"] .node-far-figure')).toHaveText('GPU 4개');
+    await expect(app.locator('.react-flow__node[data-id="cpt"] .node-far-figure')).toHaveText('GPU 4개 ✓');
     await expect(app.locator('.react-flow__node[data-id="corpus"] .node-far-figure')).toHaveText('corpus');
     await app.screenshot({ path: 'test-results/screenshots/canvas-semantic-zoom-ko.png' });
 

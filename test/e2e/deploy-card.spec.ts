@@ -11,7 +11,7 @@ import { RUN_FORMAT } from '../../electron/services/runs/runFiles.ts';
 import type { PipelineDocument } from '../../shared/pipeline/types.ts';
 import type { NodeRunState } from '../../shared/runs/types.ts';
 import { expect, rpc, test } from './fixtures.ts';
-import { nodeCard } from './helpers.ts';
+import { nodeCard, zoomToCard } from './helpers.ts';
 
 const RUN = `20260104-090000-deploy${Math.random().toString(36).slice(2, 6)}`;
 const MLFLOW = 'http://mlflow.pipewright.test';
@@ -54,6 +54,7 @@ test('the deploy card shows the canary live and links to MLflow, in Korean', asy
   await app.locator(`.runs-table tr[data-run-id="${RUN}"]`).getByRole('button', { name: '열기' }).click();
   await expect(app.locator('.run-panel')).toHaveAttribute('data-run-id', RUN);
 
+  await zoomToCard(app, 'deploy');
   const card = nodeCard(app, 'deploy');
   const status = card.locator('.node-deploy');
   await expect(status).toHaveAttribute('data-deploy-phase', 'Paused');

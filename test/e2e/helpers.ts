@@ -75,3 +75,16 @@ export async function drawTemplateShape(page: Page): Promise<void> {
   for (const [from, to] of TEMPLATE_EDGES) await connect(page, from, to);
   await expect.poll(async () => (await documentOf(page)).edges.length).toBe(TEMPLATE_EDGES.length);
 }
+
+/**
+ * Zooms the canvas to 1 with a card near the top left: zoomed out (fit view of a whole pipeline) cards show
+ * only title, status and one figure (semantic zoom), so details such as run strips need a closer view.
+ */
+export async function zoomToCard(page: Page, id: string): Promise<void> {
+  // Let a just-loaded document's own fit view happen first, so it does not undo this one.
+  await page.waitForTimeout(200);
+  const node = (await documentOf(page)).nodes.find((n) => n.id === id);
+  if (!node) throw new Error(`no node ${id}`);
+  await page.evaluate((p) => window.pipewright_debug!.setViewport({ x: 120 - p.x, y: 60 - p.y, zoom: 1 }), node.position);
+  await expect(nodeCard(page, id).locator('.node-card.far')).toHaveCount(0);
+}

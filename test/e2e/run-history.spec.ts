@@ -16,7 +16,7 @@ import { RUN_FORMAT } from '../../electron/services/runs/runFiles.ts';
 import type { PipelineDocument } from '../../shared/pipeline/types.ts';
 import type { NodeRunState } from '../../shared/runs/types.ts';
 import { expect, rpc, test } from './fixtures.ts';
-import { nodeCard } from './helpers.ts';
+import { nodeCard, zoomToCard } from './helpers.ts';
 import { chartPoints, logTotal, phaseOf } from './run-helpers.ts';
 
 const suffix = Math.random().toString(36).slice(2, 6);
@@ -95,6 +95,7 @@ test('runs list: filter, compare two runs, open one on the canvas, delete one', 
   await app.locator(`.runs-table tr[data-run-id="${RUN_A}"]`).getByRole('button', { name: 'Open' }).click();
   await expect(app.locator('.run-panel')).toHaveAttribute('data-run-id', RUN_A);
   await expect(phaseOf(app, 'cpt')).toHaveAttribute('data-phase', 'succeeded');
+  await zoomToCard(app, 'cpt');
   await expect(nodeCard(app, 'cpt').locator('svg.sparkline')).toBeVisible();
   await expect(app.locator('.run-header')).toContainText('Earlier run');
   await app.locator('.run-nodes li[data-node-id="cpt"]').click();
