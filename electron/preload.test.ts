@@ -46,9 +46,16 @@ describe('the preload bridge', () => {
     await expect(bridge.openExternal('file:///etc/passwd')).rejects.toThrow(/not file:/);
   });
 
-  it('invoke passes only the method and the arguments', async () => {
+  it('invoke passes only the method and the arguments, and whether a click or key press came just before', async () => {
+    const activation = { isActive: false };
+    vi.stubGlobal('navigator', { userActivation: activation });
     const bridge = await loadBridge();
-    await bridge.invoke({ method: 'getSettings', args: [], extra: 'dropped' } as never);
-    expect(exposed.invoked).toEqual([[IPC_INVOKE_CHANNEL, { method: 'getSettings', args: [] }]]);
+    await bridge.invoke({ method: 'getSettings', args: [], extra: 'dropped', activated: true } as never);
+    activation.isActive = true;
+    await bridge.invoke({ method: 'startRun', args: [{}] });
+    expect(exposed.invoked).toEqual([
+      [IPC_INVOKE_CHANNEL, { method: 'getSettings', args: [] }, false],
+      [IPC_INVOKE_CHANNEL, { method: 'startRun', args: [{}] }, true],
+    ]);
   });
 });

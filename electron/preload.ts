@@ -18,8 +18,10 @@ ipcRenderer.on(IPC_EVENT_CHANNEL, (_event: IpcRendererEvent, payload: ApiEvent) 
 
 const bridge: PipewrightBridge = {
   invoke(request: RpcRequest): Promise<RpcResponse> {
-    // Only the two fields cross; the main process validates them again.
-    return ipcRenderer.invoke(IPC_INVOKE_CHANNEL, { method: String(request?.method), args: Array.isArray(request?.args) ? request.args : [] });
+    // Only the two fields cross; the main process validates them again. The page cannot set the third:
+    // whether a click or key press came just before (calls that run code need one).
+    const activated = navigator.userActivation?.isActive === true;
+    return ipcRenderer.invoke(IPC_INVOKE_CHANNEL, { method: String(request?.method), args: Array.isArray(request?.args) ? request.args : [] }, activated);
   },
   onEvent(listener, session) {
     if (typeof listener !== 'function') throw new TypeError('onEvent takes a function');

@@ -41,12 +41,12 @@ const REFUSED: RpcResponse = { ok: false, error: { code: 'bad-request', message:
 const SESSION = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** The reach gate's refusal as an answer, or null to go on. Malformed requests go on to be refused by dispatch. */
-async function consultReach(reach: Pick<Reach, 'check'> | undefined, request: unknown): Promise<RpcResponse | null> {
+async function consultReach(reach: Pick<Reach, 'check'> | undefined, request: unknown, activated: unknown): Promise<RpcResponse | null> {
   if (!reach || typeof request !== 'object' || request === null) return null;
   const { method, args } = request as { method?: unknown; args?: unknown };
   if (typeof method !== 'string') return null;
   try {
-    await reach.check(method, Array.isArray(args) ? args : []);
+    await reach.check(method, Array.isArray(args) ? args : [], { activated: activated === true });
     return null;
   } catch (error) {
     const payload = error instanceof ApiError ? error.toPayload() : { code: 'failed' as const, message: String((error as Error)?.message ?? error) };
@@ -57,9 +57,10 @@ async function consultReach(reach: Pick<Reach, 'check'> | undefined, request: un
 export function registerIpc({ ipcMain, server, events, isOurWebContents, connectSession, reach, openLink }: IpcOptions): () => void {
   const subscriptions = new Map<WebContents, () => void>();
 
-  ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, request: unknown) => {
+  // `activated`: the preload's reading of navigator.userActivation when the page made the call.
+  ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, request: unknown, activated?: unknown) => {
     if (!isTrustedSender(event, isOurWebContents)) return REFUSED;
-    return (await consultReach(reach, request)) ?? server.dispatch(request);
+    return (await consultReach(reach, request, activated)) ?? server.dispatch(request);
   });
 
   ipcMain.handle(IPC_OPEN_EXTERNAL_CHANNEL, async (event, url: unknown) => {

@@ -37,9 +37,10 @@ function setup(overrides: Partial<ReachOptions> = {}) {
     showSaveDialog: async () => chosen.save,
     showFolderDialog: async () => chosen.folder,
   });
+  // As if clicked: these tests are about the other rules.
   const refusal = async (method: string, ...args: unknown[]) => {
     try {
-      await reach.check(method, args);
+      await reach.check(method, args, { activated: true });
       return null;
     } catch (error) {
       return (error as Error).message;
@@ -241,6 +242,46 @@ describe('reach: other methods', () => {
   });
 });
 
+describe('reach: calls that run code follow a click or key press', () => {
+  const clicked = { activated: true };
+  const scripted = { activated: false };
+  const check = async (reach: ReturnType<typeof setup>['reach'], method: string, args: unknown[], context?: { activated: boolean }) => {
+    try {
+      await reach.check(method, args, context);
+      return null;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+
+  it.each([
+    ['startRun', [{ target: 'local' }], 'Starting a run'],
+    ['retryRun', ['run-1'], 'Retrying a run'],
+    ['startKubeEmulator', [], 'Starting the local cluster emulator'],
+    ['updateSettings', [{ kubeconfigFiles: ['/home/u/out/kubeconfig.yaml'] }], 'changing the kubeconfig files'],
+  ])('%s is refused without one and served with one', async (method, args, what) => {
+    const { reach } = setup();
+    expect(await check(reach, method, args, scripted)).toBe(`Refused by the desktop app: ${what} runs code, so it must follow a click or key press in the window; none came before this call.`);
+    expect(await check(reach, method, args)).toMatch(/must follow a click/);
+    expect(await check(reach, method, args, clicked)).toBeNull();
+  });
+
+  it('addSchedule needs both the click and a file the user chose', async () => {
+    const { reach, recent } = setup();
+    recent.push(at('p.pipewright.json'));
+    expect(await check(reach, 'addSchedule', [at('p.pipewright.json'), {}], scripted)).toMatch(/Adding a schedule runs code/);
+    expect(await check(reach, 'addSchedule', [at('q.pipewright.json'), {}], clicked)).toMatch(/cannot schedule/);
+    expect(await check(reach, 'addSchedule', [at('p.pipewright.json'), {}], clicked)).toBeNull();
+  });
+
+  it('reading calls and other settings need none', async () => {
+    const { reach } = setup();
+    for (const [method, args] of [['listRuns', []], ['getRun', ['r']], ['cancelRun', ['r']], ['updateSettings', [{ theme: 'dark', kubeContext: 'prod' }]]] as const) {
+      expect(await check(reach, method, [...args], scripted)).toBeNull();
+    }
+  });
+});
+
 describe('links open in the browser only as a click would', () => {
   it.each([
     ['file:///etc/passwd', 'only http and https links open in the browser, not file:'],
@@ -329,9 +370,10 @@ describe('the IPC handler with the real back end', () => {
       openLink: (url) => links.open(url),
     });
     const event = { sender, senderFrame: { url: 'app://pipewright/index.html', parent: null } };
-    const call = (method: string, ...args: unknown[]) => ipcMain.handlers.get(IPC_INVOKE_CHANNEL)!(event, { method, args }) as Promise<RpcResponse>;
+    const call = (method: string, ...args: unknown[]) => ipcMain.handlers.get(IPC_INVOKE_CHANNEL)!(event, { method, args }, true) as Promise<RpcResponse>;
+    const callScripted = (method: string, ...args: unknown[]) => ipcMain.handlers.get(IPC_INVOKE_CHANNEL)!(event, { method, args }, false) as Promise<RpcResponse>;
     const openLink = (url: unknown, from: unknown = event) => ipcMain.handlers.get(IPC_OPEN_EXTERNAL_CHANNEL)!(from, url);
-    return { call, chosen, backend, setConfirm: (v: boolean) => (confirm = v), openLink, opened };
+    return { call, callScripted, chosen, backend, setConfirm: (v: boolean) => (confirm = v), openLink, opened };
   }
 
   it('writes nothing at a path the page made up; saves where the save dialog said', async () => {
@@ -372,6 +414,14 @@ describe('the IPC handler with the real back end', () => {
     setConfirm(true);
     expect(await call('updateSettings', { pythonPath: '/tmp/x/python' })).toMatchObject({ ok: true });
     expect(await call('getSettings')).toMatchObject({ ok: true, value: { pythonPath: '/tmp/x/python' } });
+  });
+
+  it('a run started by a script, with no click before it, never reaches the runs service', async () => {
+    const { callScripted } = wire();
+    const request = { document, target: 'local' };
+    expect(await callScripted('startRun', request)).toMatchObject({ ok: false, error: { message: expect.stringContaining('Starting a run runs code') } });
+    // With a click, the call goes on to the back end (which here has no runs service).
+    expect(await wire().call('startRun', request)).toMatchObject({ ok: false, error: { code: 'not-available' } });
   });
 
   it('opens links only for our window, http(s) only', async () => {

@@ -9,6 +9,8 @@
  * - exports go only into a folder the user chose in the native folder dialog this session, under names that
  *   stay in it (relative, no part starting with a dot, no `..`, no drive or backslash);
  * - a change of the Python interpreter runs only after the user confirms it in a native dialog;
+ * - calls that run code (start or retry a run, add a schedule, change the kubeconfig files, whose exec
+ *   plugins are programs) only follow a click or key press in the window (the preload reports it);
  * - listDirectory (browser mode's own file dialog) is not served;
  * - a link opens in the browser only from a click (checked in the preload), http(s) only, at a human rate.
  *
@@ -29,9 +31,23 @@ export interface ReachOptions {
   platform?: NodeJS.Platform;
 }
 
+/** What the preload saw when the call was made. */
+export interface CallContext {
+  /** navigator.userActivation.isActive: a click or key press in the window just now. */
+  activated: boolean;
+}
+
+/** Methods that make this machine or a cluster run code: only right after the user's click or key press. */
+export const ACTIVATION_METHODS: Record<string, string> = {
+  startRun: 'starting a run',
+  retryRun: 'retrying a run',
+  addSchedule: 'adding a schedule',
+  startKubeEmulator: 'starting the local cluster emulator',
+};
+
 export interface Reach {
   /** Refuses (throws an ApiError naming the rule) or returns to let the request through. */
-  check(method: string, args: readonly unknown[]): Promise<void>;
+  check(method: string, args: readonly unknown[], context?: CallContext): Promise<void>;
   /** A file the user chose or named (dialog, command line, second instance): it may be opened and saved. */
   grantFile(filePath: string): void;
   /** A folder the user chose in the export dialog. */
@@ -108,8 +124,14 @@ export function createReach(options: ReachOptions): Reach {
     }
   }
 
-  async function checkSettings(args: readonly unknown[]): Promise<void> {
-    const patch = args[0] as { pythonPath?: unknown } | null;
+  function needActivation(what: string, context: CallContext | undefined): void {
+    if (!context?.activated) refuse(`${what} runs code, so it must follow a click or key press in the window; none came before this call.`);
+  }
+
+  async function checkSettings(args: readonly unknown[], context: CallContext | undefined): Promise<void> {
+    const patch = args[0] as { pythonPath?: unknown; kubeconfigFiles?: unknown } | null;
+    // A kubeconfig's exec plugin is a program Pipewright starts for every cluster call.
+    if (patch && patch.kubeconfigFiles !== undefined) needActivation('changing the kubeconfig files', context);
     if (!patch || typeof patch.pythonPath !== 'string') return;
     const next = patch.pythonPath;
     const current = await options.currentPythonPath();
@@ -120,13 +142,15 @@ export function createReach(options: ReachOptions): Reach {
   }
 
   return {
-    async check(method, args) {
+    async check(method, args, context) {
       if (method === 'listDirectory') {
         refuse("listDirectory is browser mode's own file dialog; the desktop app uses the system's file dialogs.");
       }
+      const what = ACTIVATION_METHODS[method];
+      if (what) needActivation(what.charAt(0).toUpperCase() + what.slice(1), context);
       if (method in FILE_METHODS) return checkFile(method, args);
       if (method === 'exportFiles') return checkExport(args);
-      if (method === 'updateSettings') return checkSettings(args);
+      if (method === 'updateSettings') return checkSettings(args, context);
     },
     grantFile(filePath) {
       files.add(key(filePath));

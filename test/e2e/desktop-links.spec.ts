@@ -1,7 +1,7 @@
 /**
- * The desktop app's "links open only from a click", in real Chromium: the actual preload (its
- * navigator.userActivation check) and the renderer's link handler, bundled with a stand-in for the
- * 'electron' module, on a page with an MLflow link. Electron itself cannot run here; what it adds (the
+ * The desktop app's "only from a click" rules, in real Chromium: the actual preload (its
+ * navigator.userActivation readings) and the renderer's link handler, bundled with a stand-in for the
+ * 'electron' module, on a page with an MLflow link and a Run button. Electron itself cannot run here; what it adds (the
  * preload in an isolated world of the same frame, whose activation state is the frame's) is not checked.
  */
 import path from 'node:path';
@@ -55,4 +55,23 @@ test('a link opens through the bridge from a real click, never from a script', a
   ]);
   expect(page.url()).toBe(PAGE);
   expect(popups).toEqual([]);
+});
+
+test('a call that runs code carries whether a click came before it', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'chromium', 'plain Chromium page; nothing of the app runs');
+  const script = await bundle();
+  const html = `<!doctype html><html><body>
+    <button id="run" onclick="window.pipewright.invoke({ method: 'startRun', args: ['clicked'] })">Run</button>
+    <script>${script.replace(/<\/script/gi, '<\\/script')}</script>
+    <script>window.pipewright.invoke({ method: 'startRun', args: ['script'] });</script>
+  </body></html>`;
+  await page.route(`${PAGE}**`, (route) => route.fulfill({ contentType: 'text/html', body: html }));
+  await page.goto(PAGE);
+  const calls = () => page.evaluate(() => (window as unknown as { __ipc: unknown[][] }).__ipc);
+  await expect.poll(calls).toEqual([['pipewright:invoke', { method: 'startRun', args: ['script'] }, false]]);
+  await page.click('#run');
+  await expect.poll(calls).toEqual([
+    ['pipewright:invoke', { method: 'startRun', args: ['script'] }, false],
+    ['pipewright:invoke', { method: 'startRun', args: ['clicked'] }, true],
+  ]);
 });
