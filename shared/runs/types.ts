@@ -1,4 +1,5 @@
 /** Run events and records shared by every run target (local, kfp, argo), the CLI and the UI. */
+import type { KfpAuthMode, KfpServiceSettings } from './kfpConnection.ts';
 import type { RunAlert } from '../alerts/types.ts';
 import type { PipelineDocument } from '../pipeline/types.ts';
 
@@ -124,7 +125,18 @@ export interface RunSummary {
   /** Alerts that fired while it ran, in order (each rule at most once per node). */
   alerts?: RunAlert[];
   /** Target-side identity: Argo Workflow name, KFP run id, local workspace path. */
-  external?: { workflowName?: string; kfpRunId?: string; kfpPipelineId?: string; workspace?: string; workflowNamespace?: string; kfpUrl?: string };
+  external?: {
+    workflowName?: string;
+    kfpRunId?: string;
+    kfpPipelineId?: string;
+    workspace?: string;
+    workflowNamespace?: string;
+    kfpUrl?: string;
+    /** KFP: the profile namespace the run was started in (multi-user KFP); reattach, retry and cancel use it. */
+    kfpNamespace?: string;
+    /** KFP: when the user asked to cancel it (the run then ends cancelled, whatever state KFP gives it). */
+    kfpCancelRequestedAt?: string;
+  };
   /** The pipeline parameters' values the run used (defaults filled in); absent when it had none. */
   parameterValues?: Record<string, string | number | boolean>;
   /** The schedule that started it (`local:NAME`, `argo:CRONWORKFLOW`, `kfp:RECURRING_RUN_ID`); absent for runs started by hand. */
@@ -160,7 +172,7 @@ export interface RunRecord extends RunSummary {
 }
 
 /** Where a KFP API is: through a context's service proxy, or a URL with a bearer token. */
-export type KfpEndpointRequest = Pick<StartRunRequest, 'context' | 'namespace' | 'kfpUrl' | 'kfpToken'>;
+export type KfpEndpointRequest = Pick<StartRunRequest, 'context' | 'namespace' | 'kfpUrl' | 'kfpToken' | 'kfpAuth' | 'kfpTokenEnv' | 'kfpCookieEnv' | 'kfpServiceAccount' | 'kfpService'>;
 
 export interface StartRunRequest {
   document: PipelineDocument;
@@ -172,6 +184,17 @@ export interface StartRunRequest {
   kfpToken?: string;
   /** KFP with a URL: the environment variable holding the token (its name is kept, never the token), so a reattach can read it again. */
   kfpTokenEnv?: string;
+  /**
+   * KFP: how Pipewright proves who it is (see shared/runs/kfpConnection.ts). Absent: `proxy` without
+   * `kfpUrl`, `session` with it.
+   */
+  kfpAuth?: KfpAuthMode;
+  /** KFP `session`: the environment variable holding the `authservice_session` cookie (its name is kept, never the value). */
+  kfpCookieEnv?: string;
+  /** KFP `service-account`: the ServiceAccount (in `namespace`) whose token is requested; default `default-editor`. */
+  kfpServiceAccount?: string;
+  /** KFP `proxy`: the ml-pipeline service to proxy to (default kubeflow / ml-pipeline / 8888 / http). */
+  kfpService?: Partial<KfpServiceSettings>;
   experiment?: string;
   /** Values of the pipeline's run-time parameters for this run, typed (`--param`, the run dialog); the others take their defaults. */
   parameterValues?: Record<string, string | number | boolean>;

@@ -90,6 +90,7 @@ describe('kfp target: versions, direct URL and token', () => {
   emulatorIt('a wrong token is a plain 401', EMULATED, async () => {
     const started = await h.start('kfp', { kfpUrl: emulatorOf(env).kfpUrl, kfpToken: 'wrong' });
     expect(started.phase).toBe('error');
-    expect(started.message).toMatch(/^Could not reach the Kubeflow Pipelines API: the cluster did not accept your credentials \(401\)/);
+    // Not the kubeconfig's advice: the token given with the URL is what was refused.
+    expect(started.message).toMatch(/^Could not reach the Kubeflow Pipelines API: The server at http:\S+ did not accept who you are \(401\): Unauthorized\. Kubeflow did not accept your login session .* in the token field\.$/);
   });
 });

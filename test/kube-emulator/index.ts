@@ -12,6 +12,8 @@ import type { PrometheusAnswer } from './controller/rollouts.ts';
 import { RolloutController } from './controller/rollouts.ts';
 import { Faults } from './faults.ts';
 import { KfpApi } from './kfp/api.ts';
+import { KfpMultiUser, startKfpFrontDoors } from './kfp/multiUser.ts';
+import type { KfpFrontDoors, KfpMultiUserOptions } from './kfp/multiUser.ts';
 import { writeKubeconfig, EMULATOR_CONTEXT } from './kubeconfig.ts';
 import { LogStore } from './logs.ts';
 import { defaultPodRequests } from './quota.ts';
@@ -67,6 +69,8 @@ export interface KubeEmulatorOptions {
    * this machine, with artifacts and volumes kept under `root` (controller/exec.ts). Off by default.
    */
   execute?: ExecuteOptions;
+  /** KFP in multi-user mode (kfp/multiUser.ts): profiles, login sessions; also serves TokenRequest and the ingress/direct endpoints. */
+  kfpMultiUser?: KfpMultiUserOptions;
 }
 
 /** Test handle on the emulated cluster's workloads. */
@@ -106,6 +110,10 @@ export interface KubeEmulator {
   token: string | null;
   /** Base URL of the emulated KFP API through the service proxy (…/services/ml-pipeline:8888/proxy). */
   kfpUrl: string;
+  /** Multi-user mode only: the Kubeflow ingress (login in front of KFP), the ml-pipeline service reached directly, and the identity checks. */
+  kfpIngressUrl?: string;
+  kfpDirectUrl?: string;
+  kfpMultiUser?: KfpMultiUser;
   controller: EmulatorController;
   faults: Faults;
   /** Requests received so far (newest 10,000): method, path, query and Accept header. */
@@ -128,6 +136,16 @@ function seed(store: ObjectStore, namespaces: string[], argo: boolean, kfp: bool
       metadata: { name: 'ml-pipeline', namespace: 'kubeflow', labels: { app: 'ml-pipeline' } },
       spec: { type: 'ClusterIP', clusterIP: '10.96.118.40', selector: { app: 'ml-pipeline' }, ports: [{ name: 'http', port: 8888, protocol: 'TCP', targetPort: 8888 }, { name: 'grpc', port: 8887, protocol: 'TCP', targetPort: 8887 }] },
     });
+  }
+}
+
+/** Kubeflow profiles: a namespace each, with the `default-editor` ServiceAccount KFP's runs and SDK clients use. */
+function seedProfiles(store: ObjectStore, namespaces: string[]): void {
+  for (const name of namespaces) {
+    if (!store.tryGet('namespaces', undefined, name)) {
+      store.create({ resource: 'namespaces', group: '' }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name, 'app.kubernetes.io/part-of': 'kubeflow-profile' } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+    }
+    store.create({ resource: 'serviceaccounts', group: '' }, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default-editor', namespace: name } });
   }
 }
 
@@ -202,8 +220,15 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
   if (argo) workflows.start();
   const rollouts = new RolloutController(store, () => timeScale);
   rollouts.start();
-  const kfp = kfpEnabled ? new KfpApi(store, { retryWorkflow: (namespace, name) => workflows.retryWorkflow(namespace, name) }) : undefined;
-  if (kfp) proxies.set('kubeflow/ml-pipeline', kfp.handler);
+  const multiUser = kfpEnabled && options.kfpMultiUser ? new KfpMultiUser(options.kfpMultiUser) : undefined;
+  const kfp = kfpEnabled ? new KfpApi(store, { retryWorkflow: (namespace, name) => workflows.retryWorkflow(namespace, name), multiUser }) : undefined;
+  if (kfp) proxies.set('kubeflow/ml-pipeline', multiUser ? multiUser.viaServiceProxy(kfp.handler) : kfp.handler);
+  let doors: KfpFrontDoors | undefined;
+  if (multiUser && kfp) {
+    seedProfiles(store, Object.keys(options.kfpMultiUser!.profiles));
+    ctx.tokenRequest = (namespace, name, audiences, seconds) => multiUser.issueToken(namespace, name, audiences, seconds);
+    doors = await startKfpFrontDoors(multiUser, kfp.handler);
+  }
   server = makeServer();
   port = await listen(server, port);
   const url = `http://127.0.0.1:${port}`;
@@ -243,6 +268,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
     context: EMULATOR_CONTEXT,
     token,
     kfpUrl: `${url}/api/v1/namespaces/kubeflow/services/ml-pipeline:8888/proxy`,
+    ...(doors ? { kfpIngressUrl: doors.ingressUrl, kfpDirectUrl: doors.directUrl, kfpMultiUser: multiUser } : {}),
     controller,
     faults,
     get requests() {
@@ -265,6 +291,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
       workflows.stop();
       rollouts.stop();
       kfp?.stop();
+      await doors?.close();
       watches.closeAll();
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

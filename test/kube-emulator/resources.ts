@@ -22,6 +22,7 @@ export const RESOURCES: ResourceDef[] = [
   { group: '', version: 'v1', resource: 'resourcequotas', kind: 'ResourceQuota', singular: 'resourcequota', namespaced: true, verbs: CRUD, shortNames: ['quota'] },
   { group: '', version: 'v1', resource: 'limitranges', kind: 'LimitRange', singular: 'limitrange', namespaced: true, verbs: CRUD, shortNames: ['limits'] },
   { group: '', version: 'v1', resource: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', singular: 'persistentvolumeclaim', namespaced: true, verbs: CRUD, shortNames: ['pvc'] },
+  { group: '', version: 'v1', resource: 'serviceaccounts', kind: 'ServiceAccount', singular: 'serviceaccount', namespaced: true, verbs: CRUD, shortNames: ['sa'] },
   { group: '', version: 'v1', resource: 'secrets', kind: 'Secret', singular: 'secret', namespaced: true, verbs: CRUD },
   { group: '', version: 'v1', resource: 'services', kind: 'Service', singular: 'service', namespaced: true, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['svc'], categories: ['all'] },
   { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', singular: 'deployment', namespaced: true, verbs: CRUD, shortNames: ['deploy'], categories: ['all'] },

@@ -27,6 +27,8 @@ export interface ServerContext extends ApiContext {
   requireToken: boolean;
   /** Proxy targets by `namespace/service`. */
   proxies: Map<string, ProxyHandler>;
+  /** TokenRequest (`serviceaccounts/NAME/token`); absent: not served. */
+  tokenRequest?: (namespace: string, name: string, audiences: string[], expirationSeconds: number) => { token: string; expirationTimestamp: string };
   /** Every request seen (the newest REQUEST_LOG_LIMIT), for tests that count what a client asks. */
   requests: RecordedRequest[];
 }
@@ -117,6 +119,18 @@ async function proxy(ctx: ServerContext, req: IncomingMessage, res: ServerRespon
   await handler(req, res, `/${rest.join('/')}`, query);
 }
 
+/** TokenRequest as the API server answers it: the ServiceAccount must exist; at least 10 minutes; 201 with the token. */
+async function tokenRequest(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, namespace: string, name: string): Promise<void> {
+  const body = (await readJson(req)) as { spec?: { audiences?: string[]; expirationSeconds?: number } } | undefined;
+  if (!ctx.store.tryGet('serviceaccounts', namespace, name)) throw notFound('serviceaccounts', '', name);
+  const spec = body?.spec ?? {};
+  const seconds = spec.expirationSeconds ?? 3600;
+  if (seconds < 600) throw new ApiError(422, 'Invalid', `TokenRequest.authentication.k8s.io "${name}" is invalid: spec.expirationSeconds: Invalid value: ${seconds}: may not specify a duration less than 10 minutes`);
+  const audiences = spec.audiences?.length ? spec.audiences : ['https://kubernetes.default.svc.cluster.local'];
+  const status = ctx.tokenRequest!(namespace, name, audiences, seconds);
+  sendJson(res, 201, { kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1', metadata: { name, namespace, creationTimestamp: null }, spec: { audiences, expirationSeconds: seconds, boundObjectRef: null }, status });
+}
+
 /** Resource paths: `/api/v1/...` and `/apis/GROUP/VERSION/...`, with `namespaces/NS/` and subresources. */
 async function resourcePath(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, parts: string[], query: URLSearchParams): Promise<void> {
   const core = parts[0] === 'api';
@@ -146,6 +160,10 @@ async function resourcePath(ctx: ServerContext, req: IncomingMessage, res: Serve
     const verb = { GET: 'get', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' }[req.method ?? 'GET'] ?? 'get';
     authorize(ctx, verb, def, namespace, 'proxy');
     return proxy(ctx, req, res, namespace!, name, tail, query);
+  }
+  if (subresource === 'token' && def.resource === 'serviceaccounts' && ctx.tokenRequest && req.method === 'POST') {
+    authorize(ctx, 'create', def, namespace, 'token');
+    return tokenRequest(ctx, req, res, namespace!, name);
   }
   if (subresource && subresource !== 'status') throw pathNotFound();
   const route: ResourceRoute = { def, namespace, name };

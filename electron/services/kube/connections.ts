@@ -79,7 +79,7 @@ export function createKubeConnections(options: KubeConnectionsOptions = {}): Kub
       }
       const [argo, kfp, create] = await Promise.allSettled([
         argoInstalled(kc),
-        new KfpClient({ kubeConfig: kc, serviceNamespace: kfpNamespace }).healthz(1),
+        new KfpClient({ kubeConfig: kc, service: { namespace: kfpNamespace } }).healthz(1),
         mayCreateWorkflows(kc, namespace),
       ]);
       if (argo.status === 'fulfilled') {

@@ -19,6 +19,9 @@ interface StatusBody {
   message?: string;
   reason?: string;
   error?: string;
+  /** KFP's upload endpoints answer `{error_message, error_details}` (apiv1beta1.Error). */
+  error_message?: string;
+  error_details?: string;
   details?: { kind?: string; group?: string; name?: string; causes?: { field?: string; message?: string; reason?: string }[] };
 }
 
@@ -53,7 +56,7 @@ export class ClusterError extends Error {
 
   static fromResponse(status: number, text: string, action: string, headers: IncomingHttpHeaders = {}): ClusterError {
     const body = parseBody(text);
-    const detail = body.message ?? body.error ?? '';
+    const detail = body.message ?? body.error ?? uploadErrorDetail(body) ?? '';
     const retryAfter = Number(headers['retry-after']) || undefined;
     switch (status) {
       case 401:
@@ -89,6 +92,14 @@ function forbiddenDetail(detail: string): string {
   const [, verb, resource, group, ns] = m;
   const what = group ? `${resource}.${group}` : resource;
   return `You may not ${verb} ${what}${ns ? ` in namespace ${ns}` : ''}. Ask a cluster admin for an RBAC Role granting "${verb}" on "${what}".`;
+}
+
+/** KFP's upload error: its message, and the first line of its details when they say more (the rest is a Go stack). */
+function uploadErrorDetail(body: StatusBody): string | undefined {
+  const message = body.error_message?.trim();
+  const first = body.error_details?.split('\n').map((l) => l.trim()).find(Boolean);
+  if (!message) return first;
+  return first && first !== message && !message.includes(first) ? `${message} (${first})` : message;
 }
 
 const TLS_UNTRUSTED = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY']);

@@ -7,16 +7,23 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { Backoff, sleep, withRetry } from './backoff.ts';
 import { ClusterError, isRetryable, networkError } from './errors.ts';
 import { kubeRequest } from './request.ts';
+import type { KubeResponse } from './request.ts';
+import { kfpService, kfpServiceProxyPath } from '../../../shared/runs/kfpConnection.ts';
+import type { KfpServiceSettings } from '../../../shared/runs/kfpConnection.ts';
+import { proxyCredentials, sessionCredentials } from './kfpAuth.ts';
+import type { KfpCredentials } from './kfpAuth.ts';
 
 export interface KfpEndpoint {
   /** Through the service proxy of this kubeconfig (context already chosen). */
   kubeConfig?: KubeConfig;
-  /** Namespace and service of the KFP API server; defaults kubeflow / ml-pipeline:8888. */
-  serviceNamespace?: string;
-  service?: string;
-  /** Or directly: base URL (e.g. https://kfp.example.com/pipeline) and a bearer token. */
+  /** The KFP API service the proxy reaches (default kubeflow / ml-pipeline / 8888 / http). */
+  service?: Partial<KfpServiceSettings>;
+  /** Or directly: base URL (e.g. https://kubeflow.example.com/pipeline) with a bearer token or other credentials. */
   url?: string;
   token?: string;
+  credentials?: KfpCredentials;
+  /** The profile namespace requests are made for (named in 401/403 advice). */
+  namespace?: string;
 }
 
 export interface KfpPipeline {
@@ -72,6 +79,26 @@ export interface KfpTaskDetail {
   error?: { message?: string } | null;
 }
 
+/** grpc-gateway's error body (`{error, code, message}`): the answer is KFP's own, not a proxy's or the API server's. */
+function isKfpError(text: string): boolean {
+  try {
+    const body = JSON.parse(text) as { kind?: unknown; code?: unknown; message?: unknown; error_message?: unknown };
+    // A Kubernetes Status has a code and a message too: it is the API server's answer.
+    return (body.kind !== 'Status' && typeof body.code === 'number' && typeof body.message === 'string') || typeof body.error_message === 'string';
+  } catch {
+    return false;
+  }
+}
+
+function errorDetail(text: string): string {
+  try {
+    const body = JSON.parse(text) as { message?: string; error?: string; error_message?: string };
+    return (body.message ?? body.error ?? body.error_message ?? '').slice(0, 400);
+  } catch {
+    return text.trim().slice(0, 200);
+  }
+}
+
 interface RequestSpec {
   method: string;
   path: string;
@@ -81,8 +108,11 @@ interface RequestSpec {
 }
 
 export class KfpClient {
+  readonly credentials: KfpCredentials;
+
   constructor(private readonly endpoint: KfpEndpoint) {
     if (!endpoint.kubeConfig && !endpoint.url) throw new Error('KfpClient needs a kubeconfig or a URL');
+    this.credentials = endpoint.credentials ?? (endpoint.url ? sessionCredentials({ token: endpoint.token }) : proxyCredentials);
   }
 
   private async send<T>(spec: RequestSpec, action: string, attempts = 5): Promise<T> {
@@ -100,8 +130,10 @@ export class KfpClient {
         body = Buffer.from(JSON.stringify(spec.body));
         contentType = 'application/json';
       }
-      const res = await this.raw(spec, body, contentType);
-      if (res.status < 200 || res.status >= 300) throw ClusterError.fromResponse(res.status, res.text, action, res.headers);
+      let res = await this.raw(spec, body, contentType);
+      // A service account token the server no longer takes (revoked, rotated key): ask for a new one once.
+      if (res.status === 401 && this.credentials.invalidate()) res = await this.raw(spec, body, contentType);
+      if (res.status < 200 || res.status >= 300) throw this.failure(res, action);
       try {
         return (res.text ? JSON.parse(res.text) : {}) as T;
       } catch {
@@ -110,6 +142,24 @@ export class KfpClient {
         throw new ClusterError('other', `Could not ${action}: the answer from ${where} is not the KFP API's JSON (a sign-in page in front of it? check the URL and the token): ${res.text.slice(0, 80)}`, false, res.status);
       }
     }, attempts);
+  }
+
+  /** A refusal in words that fit the way this client reaches KFP (a kubeconfig's 401 is not a Kubeflow session's). */
+  private failure(res: KubeResponse, action: string): ClusterError {
+    const kfpAnswer = isKfpError(res.text);
+    const fromKube = this.credentials.mode === 'proxy' && !kfpAnswer;
+    if ((res.status === 401 || res.status === 403) && !fromKube) {
+      const detail = errorDetail(res.text);
+      const status = res.status as 401 | 403;
+      const what = status === 401 ? 'did not accept who you are' : 'refused permission';
+      const by = kfpAnswer ? 'Kubeflow Pipelines' : this.endpoint.url ? `The server at ${this.endpoint.url}` : 'Kubeflow Pipelines';
+      return new ClusterError(status === 401 ? 'unauthorized' : 'forbidden', `Could not ${action}: ${by} ${what} (${status})${detail ? `: ${detail}` : ''}. ${this.credentials.advice(status, this.endpoint.namespace)}`, false, status);
+    }
+    if (res.status >= 300 && res.status < 400) {
+      const location = String(res.headers.location ?? '');
+      return new ClusterError('unauthorized', `Could not ${action}: the server sent Pipewright to a sign-in page${location ? ` (${location.slice(0, 120)})` : ''} instead of answering. ${this.credentials.advice(401, this.endpoint.namespace)}`, false, res.status);
+    }
+    return ClusterError.fromResponse(res.status, res.text, action, res.headers);
   }
 
   /**
@@ -132,15 +182,13 @@ export class KfpClient {
     }
   }
 
-  private async raw(spec: RequestSpec, body: Buffer | undefined, contentType: string | undefined) {
+  private async raw(spec: RequestSpec, body: Buffer | undefined, contentType: string | undefined): Promise<KubeResponse> {
     const query = Object.fromEntries(Object.entries(spec.query ?? {}).filter(([, v]) => v !== undefined)) as Record<string, string>;
-    const { kubeConfig, url, token } = this.endpoint;
-    if (kubeConfig) {
-      const ns = this.endpoint.serviceNamespace ?? 'kubeflow';
-      const svc = this.endpoint.service ?? 'ml-pipeline:8888';
+    const { kubeConfig, url } = this.endpoint;
+    if (!url && kubeConfig) {
       return kubeRequest(kubeConfig, {
         method: spec.method,
-        path: `/api/v1/namespaces/${ns}/services/${svc}/proxy${spec.path}`,
+        path: `${kfpServiceProxyPath(kfpService(this.endpoint.service))}${spec.path}`,
         query,
         rawBody: body,
         contentType,
@@ -148,11 +196,14 @@ export class KfpClient {
     }
     const target = new URL(url!.replace(/\/+$/, '') + spec.path);
     for (const [k, v] of Object.entries(query)) target.searchParams.set(k, v);
+    const auth = await this.credentials.headers();
     try {
       const res = await fetch(target, {
         method: spec.method,
-        headers: { Accept: 'application/json', ...(contentType ? { 'Content-Type': contentType } : {}), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+        headers: { Accept: 'application/json', ...(contentType ? { 'Content-Type': contentType } : {}), ...auth },
         body: body ? new Uint8Array(body) : undefined,
+        // A login redirect must not be followed into the sign-in page's HTML.
+        redirect: 'manual',
         signal: AbortSignal.timeout(30_000),
       });
       return { status: res.status, headers: Object.fromEntries(res.headers), text: await res.text() };
@@ -309,7 +360,25 @@ export class KfpClient {
     return this.send({ method: 'POST', path: `/apis/v2beta1/runs/${encodeURIComponent(runId)}:terminate` }, `terminate run ${runId}`);
   }
 
-  retryRun(runId: string): Promise<unknown> {
-    return this.send({ method: 'POST', path: `/apis/v2beta1/runs/${encodeURIComponent(runId)}:retry` }, `retry run ${runId}`);
+  /**
+   * Retries a FAILED or CANCELED run. After a 5xx or a lost answer the retry may have happened anyway:
+   * the run's state is read before asking again, so a run is never retried twice.
+   */
+  async retryRun(runId: string, before?: KfpRun): Promise<void> {
+    const backoff = new Backoff();
+    const was = before ?? (await this.getRun(runId));
+    const seen = was.state_history?.length ?? 0;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.send({ method: 'POST', path: `/apis/v2beta1/runs/${encodeURIComponent(runId)}:retry` }, `retry run ${runId}`, 1);
+        return;
+      } catch (err) {
+        if (!isRetryable(err) || attempt >= 5) throw err;
+        await sleep(err instanceof ClusterError && err.retryAfter ? err.retryAfter * 1000 : backoff.next());
+        const now = await this.getRun(runId).catch(() => undefined);
+        // KFP took the retry: the run left its final state (or its history moved on).
+        if (now && (!['FAILED', 'CANCELED'].includes(now.state ?? '') || (now.state_history?.length ?? 0) > seen)) return;
+      }
+    }
   }
 }

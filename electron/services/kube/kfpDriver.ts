@@ -13,14 +13,20 @@ import type { RunContext, RunHandle, RunTargetDriver } from '../runs/target.ts';
 import type { ClusterDriverOptions } from './argoDriver.ts';
 import { ClusterError } from './errors.ts';
 import { KfpClient } from './kfpClient.ts';
+import { serviceAccountCredentials, sessionCredentials } from './kfpAuth.ts';
+import type { KfpCredentials } from './kfpAuth.ts';
+import { kfpService } from '../../../shared/runs/kfpConnection.ts';
+import type { KfpServiceSettings } from '../../../shared/runs/kfpConnection.ts';
 import type { KfpPipelineVersion } from './kfpClient.ts';
 import { KfpRunFollower } from './kfpFollow.ts';
 import type { KfpFollowOptions } from './kfpFollow.ts';
 import { assertRunnable } from './runnable.ts';
 
 export interface KfpDriverOptions extends ClusterDriverOptions {
-  /** Namespace of KFP's API service `ml-pipeline` (default `kubeflow`). */
+  /** Namespace of KFP's API service `ml-pipeline` (default `kubeflow`); `kfpService` says more. */
   kfpNamespace?: string;
+  /** The KFP API service (the app's settings), read at each start; a request's own `kfpService` wins. */
+  kfpService?: () => Partial<KfpServiceSettings> | Promise<Partial<KfpServiceSettings>>;
   /** How often the run's state is read (ms, default 3000). */
   pollMs?: number;
   /** How long to wait for KFP's final state after the Workflow ended (ms, default 60000). */
@@ -63,43 +69,80 @@ export class KfpDriver implements RunTargetDriver {
     return compileKfp(request.document, this.options.catalog);
   }
 
-  /** Kubernetes access: required through the service proxy, best effort (for Workflow and logs) with a URL. */
-  private kube(ctx: RunContext, required: boolean): KubeConfig | undefined {
+  /** Kubernetes access: required through the service proxy and for a service account token, best effort (for Workflow and logs) with a session. */
+  private kube(context: string | undefined, required: boolean): KubeConfig | undefined {
     try {
-      return this.options.kubeConfigFor(ctx.request.context ?? ctx.record.context);
+      return this.options.kubeConfigFor(context);
     } catch (error) {
       if (required) throw error;
       return undefined;
     }
   }
 
-  /** The experiments of the KFP the request would reach (service proxy of its context, or its URL and token). */
-  async listExperiments(request: KfpEndpointRequest): Promise<string[]> {
-    const client = request.kfpUrl
-      ? new KfpClient({ url: request.kfpUrl, token: request.kfpToken })
-      : new KfpClient({ kubeConfig: this.options.kubeConfigFor(request.context), serviceNamespace: this.options.kfpNamespace });
-    return client.listExperiments(request.namespace || undefined);
+  private async service(request: KfpEndpointRequest): Promise<KfpServiceSettings> {
+    const fromSettings = (await this.options.kfpService?.()) ?? {};
+    return kfpService({ ...(this.options.kfpNamespace ? { namespace: this.options.kfpNamespace } : {}), ...fromSettings, ...request.kfpService });
   }
 
-  private client(ctx: RunContext): { client: KfpClient; kc?: KubeConfig } {
-    const url = ctx.request.kfpUrl ?? ctx.record.external?.kfpUrl;
-    if (!url) {
-      const kc = this.kube(ctx, true)!;
-      return { client: new KfpClient({ kubeConfig: kc, serviceNamespace: this.options.kfpNamespace }), kc };
+  /**
+   * A client for the way the request reaches KFP. `namespace` is the profile namespace: where a service
+   * account token is requested, and what 401/403 advice names. Secrets come from the request (in
+   * memory, start and retry only) or the environment variables it names; none is ever stored.
+   */
+  private async endpoint(request: KfpEndpointRequest, namespace: string | undefined, runId?: string): Promise<{ client: KfpClient; kc?: KubeConfig; service: KfpServiceSettings }> {
+    const service = await this.service(request);
+    const url = request.kfpUrl;
+    const mode = request.kfpAuth ?? (url ? 'session' : 'proxy');
+    if (mode === 'proxy') {
+      if (url) throw new ClusterError('invalid', 'A KFP URL was given with the service proxy connection: choose "Kubeflow URL with my login" or "service account token" to use the URL.', false);
+      const kc = this.kube(request.context, true)!;
+      return { client: new KfpClient({ kubeConfig: kc, service, namespace }), kc, service };
     }
-    if (ctx.request.kfpToken) this.tokens.set(ctx.record.id, ctx.request.kfpToken);
-    const env = ctx.request.kfpTokenEnv;
-    const token = this.tokens.get(ctx.record.id) ?? (env ? (this.options.env ?? process.env)[env] : undefined);
-    return { client: new KfpClient({ url, token }), kc: this.kube(ctx, false) };
+    if (!url) throw new ClusterError('invalid', `The ${mode === 'session' ? 'Kubeflow login session' : 'service account'} connection needs the URL of Kubeflow Pipelines (e.g. https://kubeflow.example.com/pipeline).`, false);
+    let credentials: KfpCredentials;
+    let kc: KubeConfig | undefined;
+    if (mode === 'service-account') {
+      if (!namespace) throw new ClusterError('invalid', 'A service account token is requested in your profile namespace: choose the namespace.', false);
+      kc = this.kube(request.context, true)!;
+      credentials = serviceAccountCredentials({ kc, namespace, name: request.kfpServiceAccount });
+    } else {
+      if (runId && request.kfpToken) this.tokens.set(runId, request.kfpToken);
+      const token = (runId ? this.tokens.get(runId) : undefined) ?? request.kfpToken;
+      credentials = sessionCredentials({ token, tokenEnv: token ? undefined : request.kfpTokenEnv, cookieEnv: request.kfpCookieEnv }, this.options.env ?? process.env);
+      kc = this.kube(request.context, false);
+    }
+    return { client: new KfpClient({ url, credentials, namespace }), kc, service };
+  }
+
+  /** The profile namespace a multi-user KFP needs (the request's, else the pipeline's); none for a single-user one. */
+  private static profileNamespace(multiUser: boolean | undefined, request: KfpEndpointRequest, doc?: { settings?: { namespace?: string } }): string | undefined {
+    if (!multiUser) return undefined;
+    const namespace = request.namespace || doc?.settings?.namespace;
+    if (!namespace) throw new ClusterError('invalid', 'This Kubeflow Pipelines runs in multi-user mode: choose the namespace (your Kubeflow profile) to run in.', false);
+    return namespace;
+  }
+
+  /** The experiments of the KFP the request would reach, in its profile namespace when KFP is multi-user. */
+  async listExperiments(request: KfpEndpointRequest): Promise<string[]> {
+    const { client } = await this.endpoint(request, request.namespace || undefined);
+    const health = await client.healthz(1);
+    return client.listExperiments(KfpDriver.profileNamespace(health.multi_user, request));
+  }
+
+  /** The request of a run as it was started (secrets aside), with its URL kept in the record. */
+  private static requestOf(ctx: RunContext): KfpEndpointRequest {
+    return { ...ctx.request, ...(ctx.request.kfpUrl ? {} : ctx.record.external?.kfpUrl ? { kfpUrl: ctx.record.external.kfpUrl } : {}), context: ctx.request.context ?? ctx.record.context };
   }
 
   async start(ctx: RunContext): Promise<RunHandle> {
-    const { client, kc } = this.client(ctx);
+    const request = KfpDriver.requestOf(ctx);
     const doc = ctx.record.document;
+    // A service account token is asked for in the profile namespace before anything else is known.
+    const wanted = request.namespace || doc.settings?.namespace;
+    const { client, kc, service } = await this.endpoint(request, wanted, ctx.record.id);
     const health = await client.healthz();
     // Single-user KFP keeps everything in its own namespace and ignores (or refuses) another one.
-    const namespace = health.multi_user ? ctx.request.namespace || doc.settings?.namespace : undefined;
-    if (health.multi_user && !namespace) throw new ClusterError('invalid', 'This Kubeflow Pipelines runs in multi-user mode: choose the namespace (your profile) to run in.', false);
+    const namespace = KfpDriver.profileNamespace(health.multi_user, request, doc);
     const yamlText = ctx.record.compiled['pipeline.yaml'];
     let version: KfpPipelineVersion | undefined;
     let pipeline = await client.findPipeline(doc.name, namespace);
@@ -109,7 +152,7 @@ export class KfpDriver implements RunTargetDriver {
       version = await client.latestVersion(pipeline.pipeline_id);
     }
     if (!version) throw new ClusterError('other', `Kubeflow Pipelines accepted pipeline ${doc.name} but lists no version of it`, false);
-    await ctx.setExternal({ kfpPipelineId: pipeline.pipeline_id, ...(ctx.request.kfpUrl ? { kfpUrl: ctx.request.kfpUrl } : {}) });
+    await ctx.setExternal({ kfpPipelineId: pipeline.pipeline_id, ...(request.kfpUrl ? { kfpUrl: request.kfpUrl } : {}), ...(namespace ? { kfpNamespace: namespace } : {}) });
     const experiment = await client.ensureExperiment(ctx.request.experiment || 'Default', namespace);
     const parameters = { ...runtimeParameters(kfpDocuments(doc, this.options.catalog).pipeline), ...kfpRunParameters(ctx.record.parameterValues ?? {}) };
     const run = await client.createRun({
@@ -119,7 +162,7 @@ export class KfpDriver implements RunTargetDriver {
       parameters,
     });
     await ctx.setExternal({ kfpRunId: run.run_id });
-    return this.follow(ctx, client, kc, run.run_id, namespace);
+    return this.follow(ctx, client, kc, service, run.run_id, namespace);
   }
 
   async reattach(ctx: RunContext): Promise<RunHandle | null> {
@@ -128,32 +171,36 @@ export class KfpDriver implements RunTargetDriver {
       ctx.emit({ kind: 'run-phase', runId: ctx.record.id, phase: 'error', message: 'The run was never submitted (Pipewright stopped before Kubeflow Pipelines created it)', at: new Date().toISOString() });
       return null;
     }
-    const { client, kc } = this.client(ctx);
-    return this.follow(ctx, client, kc, runId, ctx.request.namespace);
+    const namespace = ctx.record.external?.kfpNamespace;
+    const { client, kc, service } = await this.endpoint(KfpDriver.requestOf(ctx), namespace ?? (ctx.request.namespace || undefined), ctx.record.id);
+    return this.follow(ctx, client, kc, service, runId, namespace);
   }
 
   async retry(ctx: RunContext): Promise<RunHandle> {
     const runId = ctx.record.external?.kfpRunId;
     if (!runId) throw new Error('This run never reached Kubeflow Pipelines, so it cannot be retried there: start it again');
-    const { client, kc } = this.client(ctx);
+    const namespace = ctx.record.external?.kfpNamespace;
+    const { client, kc, service } = await this.endpoint(KfpDriver.requestOf(ctx), namespace ?? (ctx.request.namespace || undefined), ctx.record.id);
     const before = await client.getRun(runId);
-    await client.retryRun(runId);
+    await client.retryRun(runId, before);
+    // A new attempt: an earlier Cancel no longer applies.
+    if (ctx.record.external?.kfpCancelRequestedAt) await ctx.setExternal({ kfpCancelRequestedAt: undefined });
     ctx.emit({ kind: 'run-phase', runId: ctx.record.id, phase: 'running', at: new Date().toISOString() });
-    return this.follow(ctx, client, kc, runId, ctx.request.namespace, before.state_history?.length ?? null);
+    return this.follow(ctx, client, kc, service, runId, namespace, before.state_history?.length ?? null);
   }
 
-  private async follow(ctx: RunContext, client: KfpClient, kc: KubeConfig | undefined, kfpRunId: string, namespace: string | undefined, historyBeforeRetry?: number | null): Promise<RunHandle> {
+  private async follow(ctx: RunContext, client: KfpClient, kc: KubeConfig | undefined, service: KfpServiceSettings, kfpRunId: string, namespace: string | undefined, historyBeforeRetry?: number | null): Promise<RunHandle> {
     const ext = ctx.record.external;
-    const kfpNamespace = this.options.kfpNamespace ?? 'kubeflow';
     const options: KfpFollowOptions = {
       client,
       kc,
       kfpRunId,
-      namespaces: [...new Set([namespace, kfpNamespace].filter((n): n is string => Boolean(n)))],
-      workflow: ext?.workflowName && historyBeforeRetry === undefined ? { name: ext.workflowName, namespace: ext.workflowNamespace ?? namespace ?? kfpNamespace } : undefined,
+      namespaces: [...new Set([namespace, service.namespace].filter((n): n is string => Boolean(n)))],
+      workflow: ext?.workflowName && historyBeforeRetry === undefined ? { name: ext.workflowName, namespace: ext.workflowNamespace ?? namespace ?? service.namespace } : undefined,
       pollMs: this.options.pollMs ?? 3000,
       settleMs: this.options.settleMs ?? 60_000,
       drainMs: this.options.drainMs,
+      cancelRequested: historyBeforeRetry === undefined && Boolean(ext?.kfpCancelRequestedAt),
       ...(historyBeforeRetry !== undefined ? { historyBeforeRetry } : {}),
     };
     const follower = new KfpRunFollower(ctx, options);
@@ -161,6 +208,7 @@ export class KfpDriver implements RunTargetDriver {
     return {
       cancel: async () => {
         follower.markCancelRequested();
+        await ctx.setExternal({ kfpCancelRequestedAt: new Date().toISOString() });
         try {
           await client.terminateRun(kfpRunId);
         } catch (error) {

@@ -12,6 +12,7 @@ import { ClusterError } from './errors.ts';
 import { ConnectionReporter } from './connection.ts';
 import type { KfpClient, KfpRun } from './kfpClient.ts';
 import { KFP_RUN_ID_LABEL, isTerminalKfpState, kfpPodNode, kfpTaskStates, nodePhaseOfKfpTask, runPhaseOfKfp } from './kfpStatus.ts';
+import { NO_REASON_DIRECT_URL, readFailureReason } from './kfpFailure.ts';
 import { kubeJson } from './request.ts';
 import { WorkflowMonitor } from './workflowMonitor.ts';
 import type { FinalPhase } from './workflowMonitor.ts';
@@ -34,6 +35,10 @@ export interface KfpFollowOptions {
    */
   historyBeforeRetry?: number | null;
   drainMs?: number;
+  /** The user asked to cancel it (in this session or one before): it ends cancelled, whatever KFP ends it with. */
+  cancelRequested?: boolean;
+  /** How long KFP may report no state at all before the outcome is called unknown (ms, default settleMs). */
+  unknownStateMs?: number;
 }
 
 type FollowContext = Pick<RunContext, 'emit' | 'logTail' | 'setExternal'> & { record: RunContext['record'] };
@@ -41,6 +46,11 @@ type FollowContext = Pick<RunContext, 'emit' | 'logTail' | 'setExternal'> & { re
 function messageOf(run: KfpRun): string | undefined {
   const message = run.error?.message;
   return message ? `Kubeflow Pipelines: ${message}` : undefined;
+}
+
+/** A state KFP actually reported (absent and RUNTIME_STATE_UNSPECIFIED say nothing). */
+function knownState(run: KfpRun): boolean {
+  return Boolean(run.state) && run.state !== 'RUNTIME_STATE_UNSPECIFIED';
 }
 
 export class KfpRunFollower {
@@ -53,14 +63,19 @@ export class KfpRunFollower {
   private readonly nodePhases = new Map<string, NodePhase>();
   private readonly connection: ConnectionReporter;
   private lookupProblem?: string;
+  private workflowName?: string;
+  private workflowNamespace?: string;
   private reportedRunning = false;
-  private cancelRequested = false;
+  private cancelled: boolean;
+  /** Since when KFP has reported no state for the run (ms), while it reports none. */
+  private stateMissingSince?: number;
 
   constructor(
     private readonly ctx: FollowContext,
     private readonly opts: KfpFollowOptions,
   ) {
     this.fresh = opts.historyBeforeRetry === undefined;
+    this.cancelled = opts.cancelRequested ?? false;
     this.connection = new ConnectionReporter((state, message) => this.ctx.emit({ kind: 'connection', runId: this.runId, state, ...(message ? { message } : {}) }));
   }
 
@@ -77,15 +92,9 @@ export class KfpRunFollower {
     void this.loop();
   }
 
-  /** The user asked to cancel: KFP ends a terminated run FAILED (it never stores CANCELED), and that failure is the user's doing. */
+  /** The user pressed Cancel: whatever KFP ends the run with now (it stores FAILED for a terminated run), it ends cancelled. */
   markCancelRequested(): void {
-    this.cancelRequested = true;
-  }
-
-  /** The run's final phase from KFP's state, read as cancelled when the user (or the Workflow) says it was stopped. */
-  private finalPhase(state: string | undefined, stopped: boolean): RunPhase {
-    const phase = runPhaseOfKfp(state);
-    return phase === 'failed' && (stopped || this.cancelRequested) ? 'cancelled' : phase;
+    this.cancelled = true;
   }
 
   async stop(): Promise<void> {
@@ -118,6 +127,14 @@ export class KfpRunFollower {
       this.connection.set('kfp', 'disconnected', (error as Error).message);
       return;
     }
+    if (!knownState(run)) {
+      // No state is not "pending": KFP's persistence agent has not told it anything (yet).
+      this.stateMissingSince ??= Date.now();
+      if (!this.monitor && Date.now() - this.stateMissingSince >= (this.opts.unknownStateMs ?? this.opts.settleMs)) {
+        const since = new Date(this.stateMissingSince).toISOString();
+        return this.end({ phase: 'error', message: `The outcome is unknown: Kubeflow Pipelines has reported no state for run ${this.opts.kfpRunId} since ${since} (is its persistence agent running?). Look at the run in the Kubeflow Pipelines UI.` });
+      }
+    } else this.stateMissingSince = undefined;
     const before = this.opts.historyBeforeRetry;
     if (!isTerminalKfpState(run.state) || (typeof before === 'number' && (run.state_history?.length ?? 0) > before)) this.fresh = true;
     this.lastRun = run;
@@ -130,9 +147,11 @@ export class KfpRunFollower {
     if (this.monitor) return;
     this.reportTasks(run);
     if (isTerminalKfpState(run.state)) {
-      const phase = this.finalPhase(run.state, false);
+      const phase: RunPhase = runPhaseOfKfp(run.state);
       const why = this.lookupProblem ? ` (its Workflow could not be read: ${this.lookupProblem}; no logs were followed)` : '';
-      await this.end({ phase, message: (messageOf(run) ?? '') + why || undefined });
+      const reason = phase === 'failed' && !this.opts.kc && !this.cancelled ? NO_REASON_DIRECT_URL : undefined;
+      const message = [messageOf(run), reason].filter(Boolean).join('; ');
+      await this.end({ phase, message: message + why || undefined });
     }
   }
 
@@ -172,6 +191,8 @@ export class KfpRunFollower {
 
   private async startMonitor(name: string, namespace: string): Promise<void> {
     if (!this.opts.kc || this.stopped) return;
+    this.workflowName = name;
+    this.workflowNamespace = namespace;
     const monitor = new WorkflowMonitor(this.opts.kc, this.ctx, {
       namespace,
       workflowName: name,
@@ -189,24 +210,49 @@ export class KfpRunFollower {
     });
   }
 
+  /** A run the user cancelled is cancelled, whether KFP says CANCELED, FAILED (terminated pods fail) or ERROR; one that still succeeded stays succeeded. */
+  private asCancelled(final: FinalPhase): FinalPhase {
+    if (!this.cancelled || final.phase === 'cancelled' || final.phase === 'succeeded') return final;
+    const state = this.lastRun?.state;
+    return { phase: 'cancelled', message: `Cancelled${state && state !== 'CANCELED' ? ` (Kubeflow Pipelines ended it as ${state} after the termination)` : ''}` };
+  }
+
   /** The Workflow ended: the run's final phase is what KFP reports once it has caught up. */
   private async settle(fromWorkflow: FinalPhase): Promise<FinalPhase> {
+    return this.asCancelled(await this.settleFromKfp(fromWorkflow));
+  }
+
+  private async settleFromKfp(fromWorkflow: FinalPhase): Promise<FinalPhase> {
     const deadline = Date.now() + this.opts.settleMs;
     while (!this.stopped && Date.now() < deadline) {
       const run = this.lastRun;
       if (run && this.fresh && isTerminalKfpState(run.state)) {
-        const phase = this.finalPhase(run.state, fromWorkflow.phase === 'cancelled');
-        return { phase, message: phase === 'cancelled' ? undefined : messageOf(run) ?? fromWorkflow.message };
+        // A Workflow stopped by KFP's termination (activeDeadlineSeconds 0) was cancelled, even if the Cancel came from elsewhere.
+        if (fromWorkflow.phase === 'cancelled' && runPhaseOfKfp(run.state) === 'failed') return { phase: 'cancelled' };
+        return this.withReason({ phase: runPhaseOfKfp(run.state), message: messageOf(run) ?? fromWorkflow.message });
       }
       this.wake?.();
       await sleep(Math.min(this.opts.pollMs, 250));
     }
-    return fromWorkflow;
+    return this.withReason(fromWorkflow);
+  }
+
+  /** A failed run's message with the reasons its Workflow and pods give (when KFP's own says nothing about them). */
+  private async withReason(final: FinalPhase): Promise<FinalPhase> {
+    if (final.phase !== 'failed' || this.cancelled || !this.opts.kc) return final;
+    const wf = this.ctx.record.external;
+    const name = this.workflowName ?? wf?.workflowName;
+    const namespace = this.workflowNamespace ?? wf?.workflowNamespace;
+    if (!name || !namespace) return final;
+    const reason = await readFailureReason(this.opts.kc, namespace, name, this.nodeIds);
+    if (!reason || final.message?.includes(reason)) return final;
+    return { ...final, message: final.message ? `${final.message}. Failed: ${reason}` : `Failed: ${reason}` };
   }
 
   private async end(final: FinalPhase): Promise<void> {
     if (this.ended || this.stopped) return;
     this.ended = true;
+    final = this.asCancelled(final);
     this.connection.stop();
     this.ctx.emit({ kind: 'run-phase', runId: this.runId, phase: final.phase, ...(final.message ? { message: final.message } : {}), at: new Date().toISOString() });
   }

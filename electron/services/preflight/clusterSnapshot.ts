@@ -125,7 +125,7 @@ async function kfpInstalled(kc: KubeConfig, kfpNamespace: string): Promise<boole
     // Not allowed to read services: the health check below still says whether KFP answers.
     if (!(error instanceof ClusterError && error.status === 403)) throw error;
   }
-  await new KfpClient({ kubeConfig: kc, serviceNamespace: kfpNamespace }).healthz(1);
+  await new KfpClient({ kubeConfig: kc, service: { namespace: kfpNamespace } }).healthz(1);
   return true;
 }
 

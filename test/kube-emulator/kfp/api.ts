@@ -11,12 +11,15 @@ import { uploadPipeline, uploadVersion } from './upload.ts';
 import type { Operation } from './validate.ts';
 import { applyList, decodeBody, kfpOperation, listOptions, marshalResponse } from './validate.ts';
 import { kfpWorkflow } from './workflow.ts';
+import type { KfpMultiUser } from './multiUser.ts';
 
 type Json = Record<string, unknown>;
 const WORKFLOWS = { resource: 'workflows', group: 'argoproj.io' };
 
 export interface KfpHooks {
   retryWorkflow(namespace: string, name: string): void;
+  /** Multi-user mode: identity checks, namespaced objects (multiUser.ts). */
+  multiUser?: KfpMultiUser;
 }
 
 /** What a handler gets: the swagger operation, its path parameters, the query and the decoded body. */
@@ -38,6 +41,8 @@ export class KfpApi {
   readonly data = new KfpStore();
   readonly recurringRuns = new RecurringRuns((id) => this.data.experiments.has(id));
   private readonly sync: RunSync;
+  /** Which stored objects the current list request may see (multi-user: its namespace's only); set before each handler runs. */
+  private visible: (record: Json) => boolean = () => true;
   private readonly stopSync: () => void;
   private readonly handlers: Record<string, Handler>;
 
@@ -66,7 +71,7 @@ export class KfpApi {
         return {};
       },
       'POST /apis/v2beta1/experiments': (c) => this.createExperiment(c.body),
-      'GET /apis/v2beta1/experiments': (c) => this.list('Experiment', 'experiments', this.inNamespace([...this.data.experiments.values()], c.query), c.query, 'Failed to create list options'),
+      'GET /apis/v2beta1/experiments': (c) => this.list('Experiment', 'experiments', this.inNamespace([...this.data.experiments.values()], c.query).filter((e) => this.visible(e)), c.query, 'Failed to create list options'),
       'GET /apis/v2beta1/experiments/{experiment_id}': (c) => this.experiment(c.params[0]),
       'POST /apis/v2beta1/runs': (c) => this.createRun(c.body),
       'GET /apis/v2beta1/runs': (c) => this.listRuns(c.query),
@@ -93,7 +98,7 @@ export class KfpApi {
     const method = req.method ?? 'GET';
     const p = path.replace(/\/+$/, '');
     // healthz has its own swagger upstream (backend/api/v2beta1/swagger/healthz.swagger.json), not in the reference set.
-    if (p === '/apis/v2beta1/healthz' && method === 'GET') return sendJson(res, 200, { commit_sha: 'emulator', tag_name: '2.17.0', multi_user: false, pipeline_store: 'database' });
+    if (p === '/apis/v2beta1/healthz' && method === 'GET') return sendJson(res, 200, { commit_sha: 'emulator', tag_name: '2.17.0', multi_user: Boolean(this.hooks.multiUser), pipeline_store: 'database' });
     const op = kfpOperation(method, p);
     if (!op) {
       const otherMethod = ['GET', 'POST', 'DELETE', 'PATCH'].some((m) => kfpOperation(m, p));
@@ -101,9 +106,12 @@ export class KfpApi {
       throw otherMethod ? new KfpError(405, 12, 'Method Not Allowed') : new KfpError(404, 5, 'Not Found');
     }
     const params = op.pattern.exec(p)!.slice(1);
+    let decoded: Promise<Json> | undefined;
+    const readDecoded = () => (decoded ??= op.parameters.some((x) => x.in === 'body') ? readBody(req).then((b) => decodeBody(op, b.toString('utf8'))) : Promise.resolve({}));
+    this.visible = (await this.hooks.multiUser?.guard(this.data, req, method, p, query, readDecoded))?.visible ?? (() => true);
     if (op.path === '/apis/v2beta1/pipelines/upload') return sendJson(res, 200, marshalResponse(op, await uploadPipeline(this.data, req, query)));
     if (op.path === '/apis/v2beta1/pipelines/upload_version') return sendJson(res, 200, marshalResponse(op, await uploadVersion(this.data, req, query)));
-    const body = op.parameters.some((x) => x.in === 'body') ? decodeBody(op, (await readBody(req)).toString('utf8')) : {};
+    const body = await readDecoded();
     let value: unknown;
     if (op.path.startsWith('/apis/v2beta1/recurringruns')) {
       if (method === 'GET' && op.path === '/apis/v2beta1/recurringruns') listOptions('Job', query, 'Failed to create list options');
@@ -131,7 +139,7 @@ export class KfpApi {
   /** Single-user KFP lists shared (namespace "") pipelines with those of the asked namespace. */
   private visiblePipelines(query: URLSearchParams): Pipeline[] {
     const namespace = query.get('namespace');
-    return [...this.data.pipelines.values()].filter((p) => !namespace || p.namespace === namespace || p.namespace === '');
+    return [...this.data.pipelines.values()].filter((p) => (!namespace || p.namespace === namespace || p.namespace === '') && this.visible(p));
   }
 
   private pipeline(id: string): Pipeline {
@@ -268,7 +276,9 @@ export class KfpApi {
     };
     this.data.runs.set(run.run_id, run);
     this.data.experiments.get(experimentId)!.last_run_created_at = created;
-    const workflow = kfpWorkflow({ runId: run.run_id, displayName, namespace: this.namespace, pipelineSpec: pipelineSpecOf(spec!), parameters: config.parameters ?? {}, pipelineRoot: config.pipeline_root ?? '' });
+    // Multi-user KFP runs the Workflow in the profile namespace of the run's experiment.
+    const namespace = this.hooks.multiUser ? this.data.experiments.get(experimentId)!.namespace : this.namespace;
+    const workflow = kfpWorkflow({ runId: run.run_id, displayName, namespace, pipelineSpec: pipelineSpecOf(spec!), parameters: config.parameters ?? {}, pipelineRoot: config.pipeline_root ?? '' });
     delete (workflow.metadata as Json).name;
     this.store.create(WORKFLOWS, workflow);
     this.sync.refresh(run);
@@ -277,7 +287,7 @@ export class KfpApi {
 
   private listRuns(query: URLSearchParams): Json {
     const experimentId = query.get('experiment_id');
-    const all = [...this.data.runs.values()].filter((r) => !experimentId || r.experiment_id === experimentId);
+    const all = [...this.data.runs.values()].filter((r) => (!experimentId || r.experiment_id === experimentId) && this.visible(r));
     const result = this.list('Run', 'runs', all, query, 'Failed to create list options');
     for (const r of result.runs as Run[]) this.sync.refresh(r);
     return result;
