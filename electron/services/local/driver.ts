@@ -15,7 +15,7 @@ import type { RunContext, RunHandle, RunTargetDriver } from '../runs/target.ts';
 import { DvcRepro, findDvc } from './dvcRepro.ts';
 import { detectGpus } from './gpus.ts';
 import { groupAlive, stopGroup } from './processes.ts';
-import { choosePython, stageNeeds } from './python.ts';
+import { choosePython, installInterpreter, stageNeeds } from './python.ts';
 import { CLOSED_MESSAGE, StageScheduler } from './scheduler.ts';
 import type { RunOutcome } from './scheduler.ts';
 import { StageCache } from './stageCache.ts';
@@ -51,10 +51,6 @@ interface Runner {
   stop(reason: 'cancel' | 'detach'): Promise<void>;
 }
 
-function wrapper(python: string): string {
-  return `#!/bin/sh\nexec '${python.replace(/'/g, `'"'"'`)}' "$@"\n`;
-}
-
 export class LocalDriver implements RunTargetDriver {
   readonly target = 'local' as const;
 
@@ -66,21 +62,26 @@ export class LocalDriver implements RunTargetDriver {
 
   async start(ctx: RunContext): Promise<RunHandle> {
     const workspace = path.join(ctx.dir, 'workspace');
-    await ctx.setExternal({ workspace });
-    for (const [name, text] of Object.entries(ctx.record.compiled)) {
-      const file = path.join(workspace, ...name.split('/'));
-      await fs.mkdir(path.dirname(file), { recursive: true });
-      await fs.writeFile(file, text);
-    }
+    // Recorded (synced to disk) while the workspace is written and the stages run: awaited before the run ends.
+    const recorded = ctx.setExternal({ workspace });
+    recorded.catch(() => {});
+    const files = Object.entries(ctx.record.compiled).map(([name, text]) => [path.join(workspace, ...name.split('/')), text] as const);
+    for (const dir of new Set(files.map(([file]) => path.dirname(file)))) await fs.mkdir(dir, { recursive: true });
+    await Promise.all(files.map(([file, text]) => fs.writeFile(file, text)));
     let runner: Runner | undefined;
     let stopped: 'cancel' | 'detach' | undefined;
     const finish = (outcome: RunOutcome) => ctx.emit({ kind: 'run-phase', runId: ctx.record.id, phase: outcome.phase, at: new Date().toISOString(), ...(outcome.message ? { message: outcome.message } : {}) });
     const go = async () => {
       const created = await this.prepare(ctx, workspace);
-      if ('outcome' in created) return finish(created.outcome);
+      if ('outcome' in created) {
+        await recorded;
+        return finish(created.outcome);
+      }
       runner = created.runner;
       if (stopped) await runner.stop(stopped);
-      finish(await runner.run());
+      const outcome = await runner.run();
+      await recorded;
+      finish(outcome);
     };
     const done = go().catch((error: unknown) => finish({ phase: 'error', message: (error as Error).message }));
     const stop = async (reason: 'cancel' | 'detach') => {
@@ -106,8 +107,7 @@ export class LocalDriver implements RunTargetDriver {
       return { outcome: { phase: 'failed', message: choice.message } };
     }
     const bin = path.join(ctx.dir, 'bin');
-    await fs.mkdir(bin, { recursive: true });
-    for (const name of ['python3', 'python']) await fs.writeFile(path.join(bin, name), wrapper(choice.python), { mode: 0o755 });
+    await installInterpreter(bin, choice.python);
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`,

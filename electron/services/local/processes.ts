@@ -1,10 +1,12 @@
 /**
- * Stage processes: `sh -c CMD` in its own process group (spawned detached), so stopping a stage
- * stops everything it started: SIGTERM to the group, then SIGKILL after a grace period.
+ * Stage processes: the command (run directly when it is one plain program, else by `sh -c`) in its
+ * own process group (spawned detached), so stopping a stage stops everything it started: SIGTERM to
+ * the group, then SIGKILL after a grace period. The stage guard (guard.ts) ends them if the runner dies.
  */
 import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import type { Socket } from 'node:net';
+import { stageGuard } from './guard.ts';
 
 export interface StageExit {
   code: number | null;
@@ -81,34 +83,36 @@ export async function stopGroup(pgid: number, graceMs: number): Promise<void> {
   for (let i = 0; i < 200 && groupAlive(pgid); i++) await sleep(25);
 }
 
+/** Names sh gives a meaning of its own as a command's first word: such commands go through sh. */
+const SHELL_WORDS = new Set(
+  '. : [ alias bg break case cd chdir command continue do done echo elif else esac eval exec exit export false fc fg for getopts hash if in jobs kill local printf pwd read readonly return set shift test then times trap true type ulimit umask unalias unset until wait while'.split(' '),
+);
+
 /**
- * The stage's shell starts a watchdog in the stage's process group, then becomes the stage command.
- * The watchdog reads fd 3, a pipe from the runner: a line means the stage ended normally (the watchdog
- * leaves); end of file without one means the runner is gone (killed with -9, crashed), and the
- * watchdog ends the whole group: SIGTERM, then SIGKILL after `$2` seconds. The command itself does
- * not see fd 3. Works wherever `sh` does, without prctl or a poller.
+ * The argv of a command sh would run as one program with plain words (no quotes, variables, globs,
+ * redirections, operators, assignments or builtins), else undefined. Such a command is started
+ * directly, as sh would exec it, saving a shell per stage.
  */
-const STAGE_SHELL = [
-  '{ if read -r _ <&3; then exit 0; fi; trap "" TERM; kill -TERM 0; sleep "$2"; kill -KILL 0; } </dev/null >/dev/null 2>&1 &',
-  'exec sh -c "$1" 3<&-',
-].join('\n');
+export function plainArgv(cmd: string): string[] | undefined {
+  const words = cmd.trim().split(/[ \t]+/);
+  if (words[0] === '' || words[0].includes('=') || SHELL_WORDS.has(words[0])) return undefined;
+  return words.every((w) => /^[A-Za-z0-9_\-./:,@+%=]+$/.test(w)) ? words : undefined;
+}
 
-/** Seconds the watchdog gives an orphaned stage between SIGTERM and SIGKILL. */
-export const ORPHAN_GRACE_S = 3;
-
+/**
+ * Start a stage command in a process group of its own (a session, spawned detached), watched by the
+ * stage guard until it and whatever it started have ended.
+ */
 export function spawnStage(cmd: string, options: SpawnStageOptions): StageProcess {
-  const child = spawn('sh', ['-c', STAGE_SHELL, 'pipewright-stage', cmd, String(ORPHAN_GRACE_S)], {
-    cwd: options.cwd,
-    env: options.env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-  });
-  const lifeline = child.stdio[3] as Socket | null;
-  // The runner never exits for this pipe's sake, and a watchdog already gone is no error.
-  lifeline?.on('error', () => {});
-  const release = () => {
-    if (lifeline && !lifeline.destroyed) lifeline.end('done\n');
-  };
+  const argv = plainArgv(cmd) ?? ['sh', '-c', cmd];
+  const child = spawn(argv[0], argv.slice(1), { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  return trackStage(child, argv[0], options);
+}
+
+/** Read a started stage's output (with backpressure) and follow it, and what it started, to the end. */
+export function trackStage(child: ChildProcess, program: string, options: Pick<SpawnStageOptions, 'onOutput' | 'drain'>): StageProcess {
+  const pid = child.pid ?? -1;
+  stageGuard.watch(pid);
   const stdout = child.stdout!;
   const stderr = child.stderr!;
   stdout.setEncoding('utf8');
@@ -130,17 +134,16 @@ export function spawnStage(cmd: string, options: SpawnStageOptions): StageProces
   };
   stdout.on('data', read('stdout'));
   stderr.on('data', read('stderr'));
-  const pid = child.pid ?? -1;
   const exited = new Promise<StageExit>((resolve) => {
     let status: StageExit | undefined;
-    child.on('error', (error) => {
-      release();
-      options.onOutput(`error: could not start the stage: ${error.message}\n`, 'stderr');
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      stageGuard.release(pid);
+      const why = error.code === 'ENOENT' ? `${program}: not found` : error.message;
+      options.onOutput(`error: could not start the stage: ${why}\n`, 'stderr');
       resolve({ code: 127, signal: null });
     });
     child.on('exit', (code, signal) => {
       status = { code, signal };
-      release();
       // A process the stage left in the background may hold its output open: end it after a moment.
       setTimeout(() => {
         if (pid > 0 && groupAlive(pid)) void stopGroup(pid, 1000);
@@ -149,7 +152,10 @@ export function spawnStage(cmd: string, options: SpawnStageOptions): StageProces
     child.on('close', (code, signal) => {
       // Whatever the stage left running (its output already closed) goes with it.
       const leftovers = pid > 0 && groupAlive(pid) ? stopGroup(pid, 1000) : Promise.resolve();
-      void leftovers.then(() => resolve(status ?? { code, signal }));
+      void leftovers.then(() => {
+        stageGuard.release(pid);
+        resolve(status ?? { code, signal });
+      });
     });
   });
   return {

@@ -4,7 +4,7 @@
  * reported per stage, with the command that installs it, before any stage runs.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
 import type { NodeCatalog } from '../../../shared/pipeline/catalog.ts';
 import { resolveNode } from '../../../shared/pipeline/resolve.ts';
@@ -108,4 +108,35 @@ export async function choosePython(configured: string | null | undefined, needs:
     return missing.length === 0 ? [] : [`stage "${stage}" needs ${missing.map((m) => m.module).join(', ')}: install with ${missing.map((m) => installCommand(first!.python, m)).join(' && ')}`];
   });
   return { ok: false, message: `${first.python} cannot run these stages:\n${lines.join('\n')}` };
+}
+
+/** Whether `python` can be linked to as is: a compiled program (ELF) outside any venv, so it finds its prefix through the link. */
+async function linkable(python: string): Promise<boolean> {
+  const dir = path.dirname(python);
+  if (existsSync(path.join(dir, 'pyvenv.cfg')) || existsSync(path.join(dir, '..', 'pyvenv.cfg'))) return false;
+  const head = Buffer.alloc(4);
+  const file = await fs.open(python, 'r').catch(() => undefined);
+  if (!file) return false;
+  try {
+    await file.read(head, 0, 4, 0);
+  } finally {
+    await file.close();
+  }
+  return head.equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
+}
+
+/**
+ * Put `python3` and `python` in `bin` (first on the stages' PATH), running `python`: a symbolic link
+ * where that is the same program (one exec less per stage), else a script that execs it (a venv's
+ * interpreter finds its venv by the path it is started as; a configured wrapper script stays a script).
+ */
+export async function installInterpreter(bin: string, python: string): Promise<void> {
+  await fs.mkdir(bin, { recursive: true });
+  const link = await linkable(python);
+  for (const name of ['python3', 'python']) {
+    const file = path.join(bin, name);
+    await fs.rm(file, { force: true });
+    if (link) await fs.symlink(python, file);
+    else await fs.writeFile(file, `#!/bin/sh\nexec '${python.replace(/'/g, `'"'"'`)}' "$@"\n`, { mode: 0o755 });
+  }
 }

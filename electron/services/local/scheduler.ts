@@ -3,7 +3,7 @@
  * stages on their own GPUs, unchanged stages restored from the stage cache, dependents of a failed
  * stage skipped, and a cancel that stops every running process group.
  */
-import { promises as fs } from 'node:fs';
+import { lstatSync, mkdirSync, promises as fs, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { LogStreamParser } from '../../../shared/runs/parseStream.ts';
@@ -11,6 +11,7 @@ import type { MetricRecord, NodePhase, OutputHash, RunEvent, RunPhase } from '..
 import { hashPath } from '../runs/inputHashes.ts';
 import { Hasher } from './hashing.ts';
 import { spawnStage } from './processes.ts';
+import { StageStarter } from './starter.ts';
 import type { StageProcess } from './processes.ts';
 import type { StageCache } from './stageCache.ts';
 import { downstreamStages, stageParams } from './stages.ts';
@@ -58,6 +59,8 @@ export class StageScheduler {
   /** params.yaml, parsed once per run. */
   private params: Record<string, unknown> | null | undefined;
   private stopping: 'cancel' | 'detach' | undefined;
+  /** A process waiting to become the next stage. */
+  private spare: StageStarter | undefined;
   private wake: () => void = () => {};
 
   constructor(private readonly o: SchedulerOptions) {
@@ -99,6 +102,8 @@ export class StageScheduler {
       if (active.size === 0) break;
       await Promise.race([...active, new Promise<void>((resolve) => (this.wake = resolve))]);
     }
+    this.spare?.discard();
+    this.spare = undefined;
     for (const s of this.o.stages) if (this.state.get(s.name) === 'waiting') this.phase(s.name, 'skipped');
     if (this.stopping === 'cancel') return { phase: 'cancelled', message: 'Cancelled' };
     if (this.stopping === 'detach') return { phase: 'failed', message: CLOSED_MESSAGE };
@@ -109,6 +114,8 @@ export class StageScheduler {
   /** Stop every running stage; `detach` means this process is going away. */
   async stop(reason: 'cancel' | 'detach', graceMs = this.o.graceMs ?? 5000): Promise<void> {
     this.stopping ??= reason;
+    this.spare?.discard();
+    this.spare = undefined;
     this.wake();
     await Promise.all([...this.running.values()].map((r) => r.process.stop(graceMs)));
   }
@@ -158,7 +165,11 @@ export class StageScheduler {
 
   private async execute(stage: LocalStage, gpus: string[], cacheKey: string | undefined, parser: LogStreamParser, note?: string): Promise<void> {
     const name = stage.name;
-    for (const out of stage.outputs) await fs.rm(path.join(this.o.workspace, out), { recursive: true, force: true });
+    // Small metadata calls on the way from one stage to the next are made synchronously: a trip through the thread pool costs more.
+    for (const out of stage.outputs) {
+      const target = path.join(this.o.workspace, out);
+      if (lstatSync(target, { throwIfNoEntry: false })) await fs.rm(target, { recursive: true, force: true });
+    }
     const records: MetricRecord[] = [];
     let engine: string | undefined;
     let lastError: string | undefined;
@@ -174,16 +185,21 @@ export class StageScheduler {
     this.phase(name, 'running', note);
     forward(parser.push(`$ ${stage.cmd}\n`));
     // PIPEWRIGHT_GPUS: the GPUs this stage was given here (it starts one process per GPU); none means a CPU run.
-    const env = { ...this.o.env, PIPEWRIGHT_NODE_ID: name, PIPEWRIGHT_GPUS: String(gpus.length), ...(gpus.length > 0 ? { CUDA_VISIBLE_DEVICES: gpus.join(',') } : {}) };
-    const child = spawnStage(stage.cmd, { cwd: this.o.workspace, env, onOutput: (chunk, stream) => forward(parser.push(chunk, stream)), drain: this.o.drain });
+    const env = { PIPEWRIGHT_NODE_ID: name, PIPEWRIGHT_GPUS: String(gpus.length), ...(gpus.length > 0 ? { CUDA_VISIBLE_DEVICES: gpus.join(',') } : {}) };
+    const output = { onOutput: (chunk: string, stream: 'stdout' | 'stderr') => forward(parser.push(chunk, stream)), drain: this.o.drain };
+    const spare = this.spare;
+    this.spare = undefined;
+    const child = spare?.start(stage.cmd, env, output) ?? spawnStage(stage.cmd, { cwd: this.o.workspace, env: { ...this.o.env, ...env }, ...output });
+    spare?.discard();
+    this.prepareSpare();
     const pidFile = path.join(this.o.runDir, 'pids', name);
     this.running.set(name, { process: child, gpus });
     if (this.stopping) void child.stop(this.o.graceMs ?? 5000);
-    await fs.mkdir(path.dirname(pidFile), { recursive: true });
-    await fs.writeFile(pidFile, String(child.pid));
+    mkdirSync(path.dirname(pidFile), { recursive: true });
+    writeFileSync(pidFile, String(child.pid));
     const exit = await child.exited;
     this.running.delete(name);
-    await fs.rm(pidFile, { force: true });
+    rmSync(pidFile, { force: true });
     forward(parser.end());
     if (this.stopping) {
       this.phase(name, this.stopping === 'cancel' ? 'cancelled' : 'failed', this.stopping === 'cancel' ? 'Cancelled' : CLOSED_MESSAGE);
@@ -196,7 +212,7 @@ export class StageScheduler {
     }
     const missing = this.o.cache && cacheKey
       ? await this.o.cache.save(cacheKey, stage, this.o.workspace, this.hasher, { runId: this.o.runId, metrics: records, ...(engine ? { engine } : {}) })
-      : await this.missingOutputs(stage);
+      : this.missingOutputs(stage);
     if (missing.length > 0) this.fail(stage, `it did not create its output ${missing.join(', ')}`);
     else {
       await this.emitOutputHashes(stage);
@@ -217,9 +233,15 @@ export class StageScheduler {
     if (Object.keys(outputs).length > 0) this.o.emit({ kind: 'node-info', runId: this.o.runId, nodeId: stage.name, outputs });
   }
 
-  private async missingOutputs(stage: LocalStage): Promise<string[]> {
+  /** Start the next stage's process now, while this one runs (see starter.ts), if a stage is still to start. */
+  private prepareSpare(): void {
+    if (this.stopping || this.spare || ![...this.state.values()].includes('waiting')) return;
+    this.spare = new StageStarter(this.o.workspace, this.o.env);
+  }
+
+  private missingOutputs(stage: LocalStage): string[] {
     const missing: string[] = [];
-    for (const out of stage.outputs) if (!(await fs.stat(path.join(this.o.workspace, out)).catch(() => undefined))) missing.push(out);
+    for (const out of stage.outputs) if (!statSync(path.join(this.o.workspace, out), { throwIfNoEntry: false })) missing.push(out);
     return missing;
   }
 }

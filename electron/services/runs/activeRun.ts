@@ -1,7 +1,8 @@
 /**
  * A run this process owns: applies its driver's events to the record, mirrors logs and metrics to
  * disk in batches, writes record.json (atomically, soon after phase changes, lazily for progress
- * and metrics) and settles the run when it reaches a terminal phase.
+ * and metrics; synced to disk when the run's phase has changed and at the end) and settles the run
+ * when it reaches a terminal phase.
  */
 import { applyRunEvent } from '../../../shared/runs/state.ts';
 import { TERMINAL_NODE_PHASES, TERMINAL_RUN_PHASES } from '../../../shared/runs/types.ts';
@@ -42,6 +43,8 @@ export class ActiveRun {
   private writeTimer?: NodeJS.Timeout;
   private writeDue = Infinity;
   private writeChain: Promise<void> = Promise.resolve();
+  /** The run phase of the last record.json synced to disk. */
+  private syncedPhase: RunPhase | undefined;
   private settled = false;
 
   constructor(
@@ -149,14 +152,20 @@ export class ActiveRun {
     if (due >= this.writeDue) return;
     clearTimeout(this.writeTimer);
     this.writeDue = due;
-    this.writeTimer = setTimeout(() => void this.writeRecord(), delayMs);
+    // Node phases and progress are written soon, synced to disk with the next run phase: a sync may cost more than a short stage.
+    this.writeTimer = setTimeout(() => void this.writeRecord({ durable: this.record.phase !== this.syncedPhase }), delayMs);
     this.writeTimer.unref();
   }
 
-  writeRecord(): Promise<void> {
+  /** Write record.json now; `durable` (the default) waits until it is on disk. */
+  writeRecord({ durable = true }: { durable?: boolean } = {}): Promise<void> {
     clearTimeout(this.writeTimer);
     this.writeDue = Infinity;
-    const write = () => writeJsonAtomic(recordFile(this.dir), this.record);
+    const write = async () => {
+      const { record } = this;
+      await writeJsonAtomic(recordFile(this.dir), record, { durable });
+      if (durable) this.syncedPhase = record.phase;
+    };
     this.writeChain = this.writeChain.then(write, write);
     return this.writeChain;
   }

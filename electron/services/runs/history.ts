@@ -39,7 +39,8 @@ export class RunHistory {
     const dir = this.dir(record.id);
     await fs.mkdir(this.root, { recursive: true });
     await fs.mkdir(dir);
-    await writeJsonAtomic(recordFile(dir), record);
+    // Not synced here, on the way to starting the run: its first phase is, within PHASE_WRITE_DELAY_MS (activeRun.ts).
+    await writeJsonAtomic(recordFile(dir), record, { durable: false });
     return dir;
   }
 
