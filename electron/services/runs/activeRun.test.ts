@@ -7,12 +7,13 @@ import { ActiveRun } from './activeRun.ts';
 import { DEFAULT_LOG_CAPS } from './logWriter.ts';
 import { readStoredRun, RUN_FORMAT } from './runFiles.ts';
 import type { StoredRun } from './runFiles.ts';
+import type * as RunFiles from './runFiles.ts';
 import type { RunTargetDriver } from './target.ts';
 
 const writes = vi.hoisted(() => [] as { phase: string; nodes: string; durable: boolean }[]);
 
 vi.mock('./runFiles.ts', async (importOriginal) => {
-  const real = await importOriginal<typeof import('./runFiles.ts')>();
+  const real = await importOriginal<typeof RunFiles>();
   return {
     ...real,
     writeJsonAtomic: async (file: string, value: StoredRun, options?: { durable?: boolean }) => {
