@@ -22,6 +22,8 @@ import { readEstimateInputs } from './estimate/inputs.ts';
 import { catalog } from '../../node-catalog/index.ts';
 import { runPreflight } from './preflight/index.ts';
 import { createSchedulesService } from './schedules/service.ts';
+import type { RunImporter } from './schedules/cluster.ts';
+import { createClusterSchedulesService } from './schedules/clusterService.ts';
 import { createSettingsStore } from './settings.ts';
 import { createEmulatorProcess } from './kube/emulatorProcess.ts';
 import type { EmulatorProcess } from './kube/emulatorProcess.ts';
@@ -35,7 +37,7 @@ export interface NativeDialogs {
 }
 
 /** A runs service: the RunsApi methods, plus (optionally) a source of live run events. */
-export type RunsService = RunsApi & Partial<RunEventSource>;
+export type RunsService = RunsApi & Partial<RunEventSource> & Partial<Pick<RunImporter, 'importRun'>>;
 
 export interface BackendOptions {
   dataDir: string;
@@ -127,6 +129,8 @@ export function createBackend(options: BackendOptions): Backend {
   const emulator = options.emulator ?? createEmulatorProcess({ dataDir });
   // The Kubernetes client is slow to import: loaded when Settings › Clusters is first opened.
   const clusters = async () => (await import('./kube/clustersService.ts')).createClustersService({ settings, emulator });
+  // Runs the cluster schedules started are imported while this back end is up (and when it lists runs).
+  const clusterSchedules = createClusterSchedulesService({ dataDir, runs: options.runs });
 
   const appInfo: AppInfo = {
     version: packageJson.version,
@@ -177,8 +181,16 @@ export function createBackend(options: BackendOptions): Backend {
     startKubeEmulator: async () => (await clusters()).startKubeEmulator(),
     stopKubeEmulator: async () => (await clusters()).stopKubeEmulator(),
     ...schedules.api,
+    ...clusterSchedules.api,
     ...(options.runs ? pickRuns(options.runs) : createUnavailableRuns()),
   };
+  if (options.runs) {
+    const listRuns = api.listRuns;
+    api.listRuns = () => {
+      clusterSchedules.discoverSoon();
+      return listRuns();
+    };
+  }
 
   return {
     api,
@@ -190,6 +202,7 @@ export function createBackend(options: BackendOptions): Backend {
     async close() {
       unsubscribeRuns?.();
       schedules.stop();
+      clusterSchedules.stop();
       stopNotices();
       stopRecovery();
       await Promise.all([recovery.close(), emulator.stop()]);

@@ -121,7 +121,7 @@ export function RunsList() {
                     {r.scheduledBy && (
                       <span className="run-scheduled-badge" title={r.scheduledBy}>
                         {' '}
-                        · {t('schedules.scheduledBadge')}
+                        · {t('schedules.scheduledBy', { name: r.scheduleName ?? r.scheduledBy.replace(/^[a-z]+:/, '') })}
                       </span>
                     )}
                   </td>

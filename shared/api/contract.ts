@@ -12,9 +12,9 @@ import type { NoticesApi } from './notices.ts';
 import type { PreflightApi } from './preflight.ts';
 import type { RecoveryApi } from './recovery.ts';
 import type { RunsApi } from './runs.ts';
-import type { SchedulesApi } from './schedules.ts';
+import type { ClusterSchedulesApi, SchedulesApi } from './schedules.ts';
 import type { SettingsApi } from './settings.ts';
 
-export interface PipewrightApi extends AppApi, FilesApi, RecoveryApi, SettingsApi, RunsApi, NoticesApi, EstimateApi, PreflightApi, SchedulesApi, ClustersApi {}
+export interface PipewrightApi extends AppApi, FilesApi, RecoveryApi, SettingsApi, RunsApi, NoticesApi, EstimateApi, PreflightApi, SchedulesApi, ClustersApi, ClusterSchedulesApi {}
 
 export type ApiMethod = keyof PipewrightApi;

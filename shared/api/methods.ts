@@ -49,6 +49,11 @@ export const apiMethods = {
   checkKubeconfigFile: true,
   startKubeEmulator: true,
   stopKubeEmulator: true,
+  listClusterSchedules: true,
+  addClusterSchedule: true,
+  setClusterSchedulePaused: true,
+  deleteClusterSchedule: true,
+  syncScheduledRuns: true,
 } as const satisfies MethodTable<PipewrightApi>;
 
 export function isApiMethod(name: string): name is keyof PipewrightApi {

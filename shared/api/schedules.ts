@@ -54,6 +54,8 @@ export interface ClusterScheduleList {
   schedules: ClusterSchedule[];
   /** Where they were read, in words: `Argo on CONTEXT, namespace NS` / `KFP on CONTEXT, experiment E`. */
   where: string;
+  /** The same, as data (the app words it in the user's language). */
+  place: { target: 'argo' | 'kfp'; context?: string; namespace?: string; kfpUrl?: string; experiment?: string };
 }
 
 export interface ClusterSchedulesApi {

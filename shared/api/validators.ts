@@ -69,6 +69,25 @@ const settingsPatch = z.strictObject({
   kubeContext: z.string().min(1).max(MAX_TEXT).nullable().optional(),
 });
 
+const scheduleSpec = z.strictObject({
+  name: z.string().min(1).max(63),
+  cron: z.string().min(1).max(200),
+  timezone: z.string().min(1).max(100),
+  maxConcurrency: z.number().int().min(1).max(10),
+  catchUp: z.boolean(),
+  parameters: z.record(z.string().max(63), z.union([z.string().max(MAX_TEXT), z.number(), z.boolean()])),
+  trigger: z.enum(['cron', 'data-changed']),
+});
+
+const clusterEndpoint = z.strictObject({
+  target: z.enum(['argo', 'kfp']),
+  context: z.string().max(MAX_TEXT).optional(),
+  namespace: z.string().max(253).optional(),
+  kfpUrl: z.string().max(MAX_TEXT).optional(),
+  kfpToken: z.string().max(MAX_FILE_TEXT).optional(),
+  experiment: z.string().max(MAX_TEXT).optional(),
+});
+
 export const apiValidators = {
   getAppInfo: z.tuple([]),
   reportDocumentState: z.tuple([
@@ -146,22 +165,16 @@ export const apiValidators = {
     }),
   ]),
   listSchedules: z.tuple([]),
-  addSchedule: z.tuple([
-    path,
-    z.strictObject({
-      name: z.string().min(1).max(63),
-      cron: z.string().min(1).max(200),
-      timezone: z.string().min(1).max(100),
-      maxConcurrency: z.number().int().min(1).max(10),
-      catchUp: z.boolean(),
-      parameters: z.record(z.string().max(63), z.union([z.string().max(MAX_TEXT), z.number(), z.boolean()])),
-      trigger: z.enum(['cron', 'data-changed']),
-    }),
-  ]),
+  addSchedule: z.tuple([path, scheduleSpec]),
   setSchedulePaused: z.tuple([z.string().min(1).max(63), z.boolean()]),
   deleteSchedule: z.tuple([z.string().min(1).max(63)]),
   describeKubeconfig: z.tuple([]),
   checkKubeconfigFile: z.tuple([path]),
   startKubeEmulator: z.tuple([]),
   stopKubeEmulator: z.tuple([]),
+  listClusterSchedules: z.tuple([clusterEndpoint, z.string().min(1).max(63).optional()]),
+  addClusterSchedule: z.tuple([clusterEndpoint, documentSchema, scheduleSpec]),
+  setClusterSchedulePaused: z.tuple([clusterEndpoint, id, z.boolean()]),
+  deleteClusterSchedule: z.tuple([clusterEndpoint, id]),
+  syncScheduledRuns: z.tuple([clusterEndpoint, documentSchema]),
 } as const satisfies ValidatorTable<PipewrightApi>;

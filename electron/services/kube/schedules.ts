@@ -113,8 +113,13 @@ export class KfpSchedules {
     return fromRecurringRun(await this.client.createRecurringRun(body));
   }
 
+  /** The experiment's recurring runs; `lastScheduled` from the newest run each started (KFP's recurring run does not say). */
   async list(): Promise<ClusterSchedule[]> {
-    return (await this.client.listRecurringRuns(this.experimentId)).map(fromRecurringRun).sort((a, b) => a.name.localeCompare(b.name));
+    const all = (await this.client.listRecurringRuns(this.experimentId)).map(fromRecurringRun).sort((a, b) => a.name.localeCompare(b.name));
+    if (all.length === 0) return all;
+    const last = new Map<string, string>();
+    for (const r of await this.startedRuns(all.map((s) => s.id))) last.set(r.scheduleId, r.createdAt);
+    return all.map((s) => (last.has(s.id) ? { ...s, lastScheduled: last.get(s.id) } : s));
   }
 
   /** The recurring run called `nameOrId` (display name or id); an error naming the ones there are otherwise. */

@@ -1,0 +1,173 @@
+/**
+ * The pipeline's schedules on a cluster (Argo CronWorkflows, KFP recurring runs): listed, created,
+ * paused, resumed and deleted through the same service code as `pipewright schedule(s)`; while this is
+ * open the runs they start are looked for and added to the runs list, marked scheduled.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { KubeContextInfo } from '../../shared/api/runs.ts';
+import type { ClusterScheduleEndpoint, ClusterScheduleList } from '../../shared/api/schedules.ts';
+import type { ScheduleSpec } from '../../shared/schedules/types.ts';
+import { api } from '../api/client.ts';
+import { ClusterFields } from '../runs/ClusterFields.tsx';
+import type { RunForm } from '../runs/runDialogModel.ts';
+import { formIssues, initialForm, withContexts } from '../runs/runDialogModel.ts';
+import { loadRuns } from '../runs/runSync.ts';
+import { useAppStore } from '../store/index.ts';
+import { ScheduleForm } from './ScheduleForm.tsx';
+
+/** How often the open dialog looks for runs the schedules started. */
+const SYNC_MS = 10_000;
+
+function endpointOf(form: RunForm): ClusterScheduleEndpoint {
+  const target = form.target === 'kfp' ? 'kfp' : 'argo';
+  const e: ClusterScheduleEndpoint = { target, context: form.context || undefined, namespace: form.namespace.trim() || undefined };
+  if (target === 'kfp' && form.kfpDirect) {
+    e.kfpUrl = form.kfpUrl.trim();
+    if (form.kfpToken) e.kfpToken = form.kfpToken;
+  }
+  if (target === 'kfp' && form.experiment.trim()) e.experiment = form.experiment.trim();
+  return e;
+}
+
+export function ClusterSchedules({ target }: { target: 'argo' | 'kfp' }) {
+  const { t, i18n } = useTranslation();
+  const doc = useAppStore((s) => s.doc);
+  const pipelineErrors = useAppStore((s) => s.problems.filter((p) => p.severity === 'error').length);
+  const [form, setForm] = useState<RunForm>(() => ({ ...initialForm(doc, undefined), target }));
+  const [contexts, setContexts] = useState<KubeContextInfo[] | null>(null);
+  const [list, setList] = useState<ClusterScheduleList | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const [found, setFound] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const endpoint = useMemo(() => endpointOf(form), [form]);
+  const endpointKey = JSON.stringify(endpoint);
+  const ready = contexts !== null && formIssues(form, { contexts, pipelineErrors: 0 }).length === 0;
+  const when = (iso: string | undefined) => (iso ? new Date(iso).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }) : t('schedules.cluster.never'));
+
+  useEffect(() => {
+    let live = true;
+    api.listContexts().then(
+      (all) => {
+        if (!live) return;
+        setContexts(all);
+        setForm((f) => withContexts(f, all));
+      },
+      (e: unknown) => {
+        if (!live) return;
+        setContexts([]);
+        setLoadError(e instanceof Error ? e.message : String(e));
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const refresh = useCallback(async () => {
+    try {
+      setList(await api.listClusterSchedules(JSON.parse(endpointKey) as ClusterScheduleEndpoint, doc.name));
+      setLoadError(null);
+    } catch (e) {
+      setList(null);
+      setLoadError(e instanceof Error ? e.message : String(e));
+    }
+  }, [endpointKey, doc.name]);
+
+  useEffect(() => {
+    if (!ready) return;
+    const timer = setTimeout(() => void refresh(), 300);
+    return () => clearTimeout(timer);
+  }, [ready, refresh]);
+
+  const sync = useCallback(
+    async (asked: boolean) => {
+      try {
+        const imported = await api.syncScheduledRuns(JSON.parse(endpointKey) as ClusterScheduleEndpoint, doc);
+        if (imported.length > 0) {
+          setFound(t('schedules.cluster.found', { count: imported.length, names: [...new Set(imported.map((r) => r.scheduleName ?? r.scheduledBy))].join(', ') }));
+          void loadRuns();
+          await refresh();
+        } else if (asked) setFound(t('schedules.cluster.noneFound'));
+      } catch (e) {
+        setFound(t('schedules.cluster.syncFailed', { message: e instanceof Error ? e.message : String(e) }));
+      }
+    },
+    [endpointKey, doc, refresh, t],
+  );
+
+  const count = list?.schedules.length ?? 0;
+  useEffect(() => {
+    if (!ready || count === 0) return;
+    const timer = setInterval(() => void sync(false), SYNC_MS);
+    return () => clearInterval(timer);
+  }, [ready, count, sync]);
+
+  const act = async (work: () => Promise<unknown>) => {
+    setError(null);
+    setBusy(true);
+    try {
+      await work();
+      await refresh();
+    } catch (e) {
+      setError(t('schedules.failed', { message: e instanceof Error ? e.message : String(e) }));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const create = (spec: ScheduleSpec) =>
+    act(async () => {
+      const made = await api.addClusterSchedule(endpoint, doc, spec);
+      setStatus(t('schedules.cluster.created', { name: made.name, where: list ? placeText(list.place) : '' }));
+    });
+  const placeText = (p: ClusterScheduleList['place']) =>
+    p.target === 'argo'
+      ? t('schedules.cluster.placeArgo', { context: p.context, namespace: p.namespace })
+      : t('schedules.cluster.placeKfp', { server: p.kfpUrl ?? p.context, experiment: p.experiment });
+  const blocked = pipelineErrors > 0 ? t('schedules.cluster.pipelineErrors', { count: pipelineErrors }) : !ready ? t('schedules.cluster.chooseCluster') : null;
+
+  return (
+    <>
+      <p className="schedules-note" role="note">
+        {t('schedules.cluster.note')}
+      </p>
+      <ClusterFields form={form} contexts={contexts} onChange={(patch) => setForm((f) => ({ ...f, ...patch }))} />
+      <section className="schedules-list" aria-label={t('schedules.title')} data-testid="cluster-schedules">
+        {list && <h3 className="schedules-where">{t('schedules.cluster.where', { pipeline: doc.name, where: placeText(list.place) })}</h3>}
+        {loadError && (
+          <p className="field-message error" role="alert">
+            {t('schedules.cluster.loadFailed', { message: loadError })}
+          </p>
+        )}
+        {list && list.schedules.length === 0 && <p>{t('schedules.cluster.none')}</p>}
+        {list?.schedules.map((s) => (
+          <div key={s.id} className="schedule-row" data-schedule={s.name}>
+            <strong>{s.name}</strong> <code>{s.cron}</code> <span>{s.timezone}</span>{' '}
+            <span className={`schedule-state ${s.paused ? 'paused' : 'active'}`}>{t(s.paused ? 'schedules.paused' : 'schedules.active')}</span>
+            <div className="schedule-times">
+              {t('schedules.cluster.atOnce', { count: s.maxConcurrency ?? '-' })} · {t(s.catchUp ? 'schedules.cluster.catchUpOn' : 'schedules.cluster.catchUpOff')} · {t('schedules.cluster.lastStarted', { at: when(s.lastScheduled) })}
+              {s.target === 'kfp' && <span className="muted small"> · id {s.id}</span>}
+            </div>
+            <button type="button" disabled={busy} onClick={() => void act(() => api.setClusterSchedulePaused(endpoint, s.id, !s.paused))}>
+              {t(s.paused ? 'schedules.resume' : 'schedules.pause')}
+            </button>
+            <button type="button" disabled={busy} onClick={() => void act(() => api.deleteClusterSchedule(endpoint, s.id))}>
+              {t('schedules.delete')}
+            </button>
+          </div>
+        ))}
+        {count > 0 && (
+          <p className="schedules-found">
+            <button type="button" onClick={() => void sync(true)}>
+              {t('schedules.cluster.lookForRuns')}
+            </button>{' '}
+            {found && <span data-testid="schedules-found">{found}</span>}
+          </p>
+        )}
+      </section>
+      <ScheduleForm cluster blocked={blocked} busy={busy} error={error} status={status} submitLabel={t('schedules.cluster.create')} onSubmit={(spec) => void create(spec)} />
+    </>
+  );
+}
