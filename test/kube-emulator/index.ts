@@ -209,6 +209,9 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
   };
   const makeServer = () => {
     const s = createServer((req, res) => void handleRequest(ctx, req, res));
+    // The API server (Go) keeps idle connections open far longer than Node's 5 s default; with that default a
+    // client reusing a socket just as the server closes it gets ECONNRESET, which a loaded machine makes common.
+    s.keepAliveTimeout = 90_000;
     s.on('connection', (socket) => {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));

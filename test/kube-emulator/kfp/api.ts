@@ -85,6 +85,16 @@ export class KfpApi {
     this.stopSync();
   }
 
+  /** Every `METHOD swagger-path` this emulator answers (the standins test checks each against the swagger). */
+  get servedRoutes(): string[] {
+    return [
+      'POST /apis/v2beta1/pipelines/upload',
+      'POST /apis/v2beta1/pipelines/upload_version',
+      ...Object.keys(this.handlers),
+      ...RecurringRuns.ROUTES,
+    ];
+  }
+
   readonly handler: ProxyHandler = async (req, res, path, query) => {
     try {
       await this.route(req, res, path, query);

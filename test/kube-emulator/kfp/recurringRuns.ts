@@ -13,6 +13,14 @@ type Json = Record<string, unknown>;
 const CRON_FIELD = /^(\*|\?|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/\d+)?(,(\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/\d+)?)*$/;
 
 export class RecurringRuns {
+  static readonly ROUTES = [
+    'POST /apis/v2beta1/recurringruns',
+    'GET /apis/v2beta1/recurringruns',
+    'GET /apis/v2beta1/recurringruns/{recurring_run_id}',
+    'DELETE /apis/v2beta1/recurringruns/{recurring_run_id}',
+    'POST /apis/v2beta1/recurringruns/{recurring_run_id}:enable',
+    'POST /apis/v2beta1/recurringruns/{recurring_run_id}:disable',
+  ];
   readonly items = new Map<string, Json>();
   private readonly check = kfpRecurringRunCheck();
 
