@@ -159,7 +159,12 @@ export class KfpClient {
       const location = String(res.headers.location ?? '');
       return new ClusterError('unauthorized', `Could not ${action}: the server sent Pipewright to a sign-in page${location ? ` (${location.slice(0, 120)})` : ''} instead of answering. ${this.credentials.advice(401, this.endpoint.namespace)}`, false, res.status);
     }
-    return ClusterError.fromResponse(res.status, res.text, action, res.headers);
+    const error = ClusterError.fromResponse(res.status, res.text, action, res.headers);
+    // The upload server hides an authorization failure behind a bare 400 "Failed to create a pipeline".
+    if (res.status === 400 && this.endpoint.namespace && /"error_message":\s*"Failed to create a pipeline( version)?"/.test(res.text)) {
+      return new ClusterError(error.kind, `${error.message} Kubeflow Pipelines gives no reason; on a multi-user install this is its answer when you may not create pipelines in namespace ${this.endpoint.namespace}. ${this.credentials.advice(403, this.endpoint.namespace)}`, false, res.status);
+    }
+    return error;
   }
 
   /**
