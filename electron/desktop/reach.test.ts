@@ -258,6 +258,8 @@ describe('reach: calls that run code follow a click or key press', () => {
     ['startRun', [{ target: 'local' }], 'Starting a run'],
     ['retryRun', ['run-1'], 'Retrying a run'],
     ['startKubeEmulator', [], 'Starting the local cluster emulator'],
+    ['addClusterSchedule', [{ target: 'argo' }, {}, {}], 'Creating a schedule on a cluster'],
+    ['setClusterSchedulePaused', [{ target: 'kfp' }, 'id-1', false], 'Pausing or resuming a cluster schedule'],
     ['updateSettings', [{ kubeconfigFiles: ['/home/u/out/kubeconfig.yaml'] }], 'changing the kubeconfig files'],
   ])('%s is refused without one and served with one', async (method, args, what) => {
     const { reach } = setup();

@@ -42,6 +42,8 @@ export const ACTIVATION_METHODS: Record<string, string> = {
   startRun: 'starting a run',
   retryRun: 'retrying a run',
   addSchedule: 'adding a schedule',
+  addClusterSchedule: 'creating a schedule on a cluster',
+  setClusterSchedulePaused: 'pausing or resuming a cluster schedule',
   startKubeEmulator: 'starting the local cluster emulator',
 };
 
