@@ -83,7 +83,7 @@ describe('KFP v2beta1 API through the ml-pipeline service proxy', () => {
     expect(versions.body.pipeline_versions.map((v) => v.name)).toEqual(['v2', 'korean-llm']);
     const bad = await upload('not: [a pipeline', 'name=broken');
     expect(bad.status).toBe(400);
-    expect(bad.body.error_message).toContain('Failed to upload pipeline');
+    expect(bad.body.error_message).toMatch(/^failed to parse pipeline spec YAML: /);
     expect(bad.body.code).toBeUndefined();
   });
 

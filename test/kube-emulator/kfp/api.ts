@@ -107,7 +107,7 @@ export class KfpApi {
   private async route(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
     const method = req.method ?? 'GET';
     const p = path.replace(/\/+$/, '');
-    // healthz has its own swagger upstream (backend/api/v2beta1/swagger/healthz.swagger.json), not in the reference set.
+    // healthz is a plain HTTP handler in KFP (apiserver/main.go healthzResponse: encoding/json, every field written).
     if (p === '/apis/v2beta1/healthz' && method === 'GET') return sendJson(res, 200, { commit_sha: 'emulator', tag_name: '2.17.0', multi_user: Boolean(this.hooks.multiUser), pipeline_store: 'database' });
     const op = kfpOperation(method, p);
     if (!op) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parseAllDocuments } from 'yaml';
-import { kfpInvalid } from './errors.ts';
+import { KfpError } from './errors.ts';
 
 /** KFP's records (its MySQL tables), in memory. Field names as in the v2beta1 REST API. */
 
@@ -67,8 +67,13 @@ export function newId(): string {
   return randomUUID();
 }
 
-/** The pipeline spec inside an uploaded package: YAML (or JSON) IR, optionally followed by a platform spec document. */
-export function parsePipelinePackage(text: string, filename: string): Json {
+/**
+ * The pipeline spec inside an uploaded package: YAML (or JSON) IR, optionally followed by a platform spec
+ * document. Refused as template.New does (apiserver/template/template.go): YAML that does not parse is
+ * `failed to parse pipeline spec YAML: <the parser's words>`, anything else not a v2 spec `unknown template
+ * format` (external messages of InvalidInputErrors; the parser's own words differ from Go's yaml package).
+ */
+export function parsePipelinePackage(text: string): Json {
   let docs: unknown[];
   try {
     docs = parseAllDocuments(text).map((d) => {
@@ -76,11 +81,12 @@ export function parsePipelinePackage(text: string, filename: string): Json {
       return d.toJS();
     });
   } catch (err) {
-    throw kfpInvalid(`Failed to upload pipeline: error unmarshalling ${filename}: ${(err as Error).message}`);
+    const external = `failed to parse pipeline spec YAML: ${(err as Error).message}`;
+    throw new KfpError(400, 3, `InvalidInputError: ${external}: the pipeline spec is invalid`, external);
   }
   const spec = docs[0] as Json | undefined;
   if (!spec || typeof spec !== 'object' || !spec.pipelineInfo || !spec.root) {
-    throw kfpInvalid(`Failed to upload pipeline: invalid pipeline spec in ${filename}: pipelineInfo and root are required (is this a KFP v2 IR YAML?)`);
+    throw new KfpError(400, 3, 'InvalidInputError: unknown template format: the pipeline spec is invalid', 'unknown template format');
   }
   const platform = docs[1] as Json | undefined;
   return platform ? { pipeline_spec: spec, platform_spec: platform } : spec;

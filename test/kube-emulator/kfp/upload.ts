@@ -29,7 +29,7 @@ async function readFile(req: IncomingMessage, failure: string): Promise<Uploaded
   if (!file) throw new KfpUploadError(400, failure);
   const filename = file.filename ?? '';
   try {
-    return { filename, spec: parsePipelinePackage(file.data.toString('utf8'), filename) };
+    return { filename, spec: parsePipelinePackage(file.data.toString('utf8')) };
   } catch (err) {
     // CreatePipelineAndPipelineVersion's InvalidArgument: its external message is sent.
     throw new KfpUploadError(400, err instanceof KfpError && err.external ? err.external : (err as Error).message);
