@@ -21,6 +21,17 @@ const smoke = findTemplate('korean-llm-smoke')!.document;
 const node = (doc: PipelineDocument, id: string) => resolveNode(doc.nodes.find((n) => n.id === id)!, catalog)!;
 
 describe('templates', () => {
+  it.each(TEMPLATES.map((t) => [t.id, t] as const))('%s has every node\'s label in English (as in the file) and Korean, and a Korean copy takes them', (id, template) => {
+    for (const node of template.document.nodes) {
+      expect(template.labels[node.id]?.en, node.id).toBe(node.label);
+      expect(template.labels[node.id]?.ko, node.id).toMatch(/[가-힣]/);
+    }
+    const ko = templateDocument(id, 'ko')!;
+    expect(ko.nodes.map((n) => n.label)).toEqual(template.document.nodes.map((n) => template.labels[n.id]!.ko));
+    expect(templateDocument(id)!.nodes.map((n) => n.label)).toEqual(template.document.nodes.map((n) => n.label));
+    expect(template.document.nodes[0]!.label).toBe(template.labels[template.document.nodes[0]!.id]!.en);
+  });
+
   it.each(TEMPLATES.map((t) => [t.id, t] as const))('%s loads, validates without problems and has titles in both languages', (_id, template) => {
     const loaded = parsePipelineText(JSON.stringify(template.document));
     expect(loaded.ok).toBe(true);

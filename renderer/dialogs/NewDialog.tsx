@@ -2,6 +2,7 @@
 import { useTranslation } from 'react-i18next';
 import { startDocument } from '../files/fileActions.ts';
 import { listTemplates } from '../files/templates.ts';
+import { templateDocument } from '../../node-catalog/templates/index.ts';
 import { localize, useLang } from '../i18n/index.ts';
 import { Modal } from './Modal.tsx';
 
@@ -20,7 +21,7 @@ export function NewDialog() {
         </li>
         {templates.map((tpl) => (
           <li key={tpl.id}>
-            <button type="button" className="choice" data-template={tpl.id} onClick={() => startDocument(tpl.document)}>
+            <button type="button" className="choice" data-template={tpl.id} onClick={() => startDocument(templateDocument(tpl.id, lang) ?? tpl.document)}>
               <strong>{localize(tpl.title, lang)}</strong>
               <span className="muted">{localize(tpl.description, lang)}</span>
               <span className="muted small">{t('newDialog.steps', { count: tpl.document.nodes.length })}</span>

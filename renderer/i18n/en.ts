@@ -290,6 +290,8 @@ export const en = {
     body: 'Pipewright hit an error while drawing this window. Your document is autosaved; reload to get it back.',
     reload: 'Reload',
   },
+  /** Units of catalog parameters (node-catalog `unit`). */
+  units: { tokens: 'tokens', steps: 'steps', chars: 'characters' },
   about: { title: 'About Pipewright', body: 'Draw, check, compile, run and watch Korean LLM training pipelines.' },
   runs: runsEn,
   monitoring: monitoringEn,

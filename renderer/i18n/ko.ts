@@ -291,6 +291,7 @@ export const ko: Messages = {
     body: 'Pipewright가 이 창을 그리는 중 오류를 만났습니다. 문서는 자동 저장되었으니 다시 불러오면 되찾을 수 있습니다.',
     reload: '다시 불러오기',
   },
+  units: { tokens: '토큰', steps: '스텝', chars: '글자' },
   about: { title: 'Pipewright 정보', body: '한국어 LLM 학습 파이프라인을 그리고, 검사하고, 컴파일하고, 실행하고, 지켜봅니다.' },
   runs: runsKo,
   monitoring: monitoringKo,

@@ -36,7 +36,7 @@ export function ParamField({ id, spec, own, effective, problems, onChange }: Pro
           min={spec.min}
           max={spec.max}
           step={spec.step}
-          unit={spec.unit}
+          unit={spec.unit && t(`units.${spec.unit}`, { defaultValue: spec.unit })}
           placeholder={typeof spec.default === 'number' ? formatNumber(spec.default) : ''}
           onCommit={(v) => onChange(v, true)}
           problems={problems}

@@ -2,6 +2,7 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { NodeRunState } from '../../shared/runs/types.ts';
+import { TERMINAL_NODE_PHASES } from '../../shared/runs/types.ts';
 import { useAppStore } from '../store/index.ts';
 import { formatMetric } from './runFormat.ts';
 import { chartsFor } from './metricCharts.ts';
@@ -22,6 +23,8 @@ export function MetricsPane({ runId, nodeId, nodeLabel, node }: Props) {
   const markers = useAlertMarkers(runId, nodeId);
   const charts = useMemo(() => chartsFor(records ?? []).map((c) => ({ ...c, data: withMarkerSteps(c.data, markers) })), [records, markers]);
   const finals = Object.entries(node.lastMetrics ?? {});
+  // While the step runs these are its latest values, not final ones.
+  const ended = TERMINAL_NODE_PHASES.includes(node.phase);
   const message = node.message && (node.phase === 'failed' || node.phase === 'cancelled' || node.phase === 'skipped');
   // Nothing to show: the log takes the whole width.
   if (charts.length === 0 && finals.length === 0 && !node.hint && !message) return null;
@@ -37,8 +40,8 @@ export function MetricsPane({ runId, nodeId, nodeLabel, node }: Props) {
         <UPlotChart key={spec.id} testId={spec.id} title={t(`runs.chart.${spec.titleKey}`)} data={data} stepLabel={t('runs.chart.step')} markers={markers} />
       ))}
       {finals.length > 0 ? (
-        <div className="final-metrics" data-testid="final-metrics">
-          <h4>{t('runs.chart.final')}</h4>
+        <div className="final-metrics" data-testid="final-metrics" data-ended={ended}>
+          <h4>{ended ? t('runs.chart.final') : t('runs.chart.latest')}</h4>
           <dl>
             {finals.map(([key, value]) => (
               <div key={key} data-metric={key}>

@@ -1,6 +1,7 @@
 /** The live part of a node card: phase, progress bar, loss sparkline, the engine that ran, a hint badge. */
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { Sparkline } from '../canvas/Sparkline.tsx';
 import { useAppStore } from '../store/index.ts';
 import { NodeEta } from '../estimate/NodeEta.tsx';
@@ -12,6 +13,12 @@ import type { NodeRunView } from '../store/runViewSlice.ts';
 /** The sparkline sits in the strip's one line, so a running card grows by one line, not three. */
 const SPARK_W = 72;
 const SPARK_H = 16;
+
+/** accuracy / eval_accuracy, perplexity / eval_perplexity in the UI's language; other keys as the step named them. */
+function scoreLabel(t: TFunction, key: string): string {
+  const base = key.replace(/^eval_/, '');
+  return base === 'accuracy' || base === 'perplexity' ? t(`runs.chart.${base}`) : key;
+}
 
 /** Mounted only on cards with run state, so idle canvases pay for no translation hook. */
 function RunStripBody({ run }: { run: NodeRunView }) {
@@ -39,7 +46,7 @@ function RunStripBody({ run }: { run: NodeRunView }) {
         <div className="node-scores">
           {Object.entries(run.scores).map(([key, value]) => (
             <span key={key} className="chip node-score" data-metric={key}>
-              {key} <b>{formatMetric(value)}</b>
+              {scoreLabel(t, key)} <b>{formatMetric(value)}</b>
             </span>
           ))}
         </div>

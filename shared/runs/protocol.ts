@@ -12,3 +12,8 @@ export const INFO_PREFIX = 'PIPEWRIGHT_INFO ';
 export const DEPLOY_PREFIX = 'PIPEWRIGHT_DEPLOY ';
 /** One object a deploy step applied in a cluster: PIPEWRIGHT_APPLIED {"file": "service.yaml", "kind": "Service", "name": "...", "namespace": "inference", "generation": 1, "yaml": "..."} */
 export const APPLIED_PREFIX = 'PIPEWRIGHT_APPLIED ';
+
+/** A machine-readable line of the protocol above (`PIPEWRIGHT_<WORD> {json}`), which log views hide by default. */
+export function isProtocolLine(text: string): boolean {
+  return /^PIPEWRIGHT_[A-Z]+(?:_[A-Z]+)* \{/.test(text);
+}
