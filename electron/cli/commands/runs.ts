@@ -16,6 +16,8 @@ function nodeCounts(run: RunSummary): string {
 
 /** How long `pipewright runs` waits for newly found scheduled runs to show their state (a finished one: its logs too). */
 const IMPORT_SETTLE_MS = 10_000;
+/** How long `pipewright runs` looks for scheduled runs on the clusters before listing without them. */
+const DISCOVERY_CAP_MS = 20_000;
 
 /** Imports the runs the cluster schedules this data folder made have started since, and waits (briefly) for their first state. */
 async function importScheduled(manager: RunManager, entries: ClusterScheduleEntry[], io: CliIo): Promise<void> {
@@ -28,7 +30,18 @@ async function importScheduled(manager: RunManager, entries: ClusterScheduleEntr
     settled.get(event.runId)?.();
   });
   try {
-    const found = await importScheduledRuns(entries, manager, { env: io.env });
+    // A cluster that does not answer must not hold the runs list up: give up looking after a while.
+    const stop = new AbortController();
+    let capTimer: NodeJS.Timeout | undefined;
+    const capped = new Promise<'late'>((resolve) => (capTimer = setTimeout(() => resolve('late'), DISCOVERY_CAP_MS)));
+    const outcome = await Promise.race([importScheduledRuns(entries, manager, { env: io.env, signal: stop.signal }), capped]);
+    clearTimeout(capTimer);
+    if (outcome === 'late') {
+      stop.abort();
+      io.stderr(`warning  the clusters of ${entries.length} schedule(s) did not answer within ${DISCOVERY_CAP_MS / 1000} s; runs they started are not listed yet\n`);
+      return;
+    }
+    const found = outcome;
     for (const e of found.errors) io.stderr(`warning  ${e}\n`);
     if (found.imported.length > 0) io.stderr(`Found ${found.imported.length} new scheduled run${found.imported.length === 1 ? '' : 's'} on the cluster.\n`);
     const waits = found.imported.map(

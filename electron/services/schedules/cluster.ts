@@ -122,7 +122,7 @@ function connectionOf(e: ClusterScheduleEntry): ScheduleConnection {
  * Imports the runs the given schedules started that the history lacks. Entries are grouped by where
  * they are, so each place is asked once. `tokens`: KFP tokens by URL, held in memory by the app.
  */
-export async function importScheduledRuns(entries: readonly ClusterScheduleEntry[], runs: RunImporter, options: { env: Env; tokens?: ReadonlyMap<string, string> }): Promise<DiscoveryResult> {
+export async function importScheduledRuns(entries: readonly ClusterScheduleEntry[], runs: RunImporter, options: { env: Env; tokens?: ReadonlyMap<string, string>; signal?: AbortSignal }): Promise<DiscoveryResult> {
   const result: DiscoveryResult = { imported: [], errors: [] };
   if (entries.length === 0) return result;
   const known = new Set<string>();
@@ -136,6 +136,7 @@ export async function importScheduledRuns(entries: readonly ClusterScheduleEntry
     groups.set(where, [...(groups.get(where) ?? []), e]);
   }
   for (const group of groups.values()) {
+    if (options.signal?.aborted) break;
     const first = group[0];
     const token = first.kfpUrl ? options.tokens?.get(first.kfpUrl) : undefined;
     const connection = { ...connectionOf(first), ...(token ? { kfpToken: token } : {}) };
@@ -145,7 +146,7 @@ export async function importScheduledRuns(entries: readonly ClusterScheduleEntry
       for (const started of await opened.schedules.startedRuns([...byId.keys()])) {
         const key = first.target === 'argo' ? `argo|${started.namespace ?? ''}|${started.id}` : `kfp|${started.id}`;
         const entry = byId.get(started.scheduleId);
-        if (known.has(key) || !entry) continue;
+        if (known.has(key) || !entry || options.signal?.aborted) continue;
         const summary = await runs.importRun({
           request: {
             document: entry.document,
