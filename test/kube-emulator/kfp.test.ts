@@ -185,7 +185,16 @@ describe('KFP v2beta1 API through the ml-pipeline service proxy', () => {
       status: 404,
       body: { code: 5, message: 'Failed to get a run: Failed to fetch run nope: ResourceNotFoundError: Run nope not found', details: [{ '@type': 'type.googleapis.com/google.rpc.Status', code: 5, message: 'Run nope not found' }] },
     });
-    expect(await api('/runs', { method: 'POST', body: '{}' })).toMatchObject({ status: 400, body: { code: 3, details: [{ message: 'The run name is empty. Please specify a valid name' }] } });
+    // The real server refuses an unnamed run in its conversion step, as an internal error.
+    expect(await api('/runs', { method: 'POST', body: '{}' })).toEqual({
+      status: 500,
+      body: {
+        code: 13,
+        message: 'CreateJob(job.ToV2())Failed to create a run due to conversion error: InternalServerError: Failed to convert a API run detail to its internal representation: Invalid input error: Run name cannot be empty',
+        details: [{ '@type': 'type.googleapis.com/google.rpc.Status', code: 13, message: 'Internal Server Error' }],
+      },
+    });
+    expect(await api(`/pipelines/${pipelineId}`, { method: 'DELETE' })).toMatchObject({ status: 400, body: { code: 3, details: [{ message: expect.stringMatching(/^Failed to delete pipeline with id .* as it has existing pipeline versions \(e\.g\. .*\)\. Set cascade=true to delete all versions$/) }] } });
     expect((await api('/pipelines/nope')).status).toBe(404);
     expect(await api('/nothing-here')).toEqual({ status: 404, body: { code: 5, message: 'Not Found' } });
     expect(await api('/runs/x:terminate')).toEqual({ status: 405, body: { code: 12, message: 'Method Not Allowed' } });

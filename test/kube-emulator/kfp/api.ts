@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from '../http.ts';
 import type { ObjectStore } from '../store.ts';
 import type { ProxyHandler } from '../server.ts';
-import { KfpError, KfpUploadError, kfpAlreadyExistsOf, kfpInvalidInput, kfpNotFoundOf, sendKfpError, sendUploadError } from './errors.ts';
+import { KfpError, KfpUploadError, kfpAlreadyExistsOf, kfpInternalOf, kfpInvalidInput, kfpNotFoundOf, sendKfpError, sendUploadError } from './errors.ts';
 import { RecurringRuns } from './recurringRuns.ts';
 import { RunSync } from './runs.ts';
 import type { Experiment, Pipeline, PipelineVersion, Run } from './store.ts';
@@ -174,7 +174,8 @@ export class KfpApi {
     this.pipeline(id);
     const versions = [...this.data.versions.values()].filter((v) => v.pipeline_id === id);
     if (versions.length > 0 && !cascade) {
-      throw new KfpError(400, 9, `Failed to delete a pipeline: Failed to delete pipeline ${id}. FailedPreconditionError: Pipeline ${id} has pipeline versions, please delete them first or set cascade to true`, `Pipeline ${id} has pipeline versions, please delete them first or set cascade to true`);
+      const external = `Failed to delete pipeline with id ${id} as it has existing pipeline versions (e.g. ${versions.at(-1)!.pipeline_version_id}). Set cascade=true to delete all versions`;
+      throw kfpInvalidInput(external, `Failed to delete pipeline ${id}. Check error stack`);
     }
     for (const v of versions) this.data.versions.delete(v.pipeline_version_id);
     this.data.pipelines.delete(id);
@@ -189,7 +190,8 @@ export class KfpApi {
 
   private createExperiment(body: Json): Experiment {
     const displayName = String(body.display_name ?? '');
-    if (!displayName) throw kfpInvalidInput('Experiment name is empty. Please specify a valid experiment name', 'Failed to create a experiment');
+    // toModelExperiment refuses it as an internal error (HTTP 500), as the real server does.
+    if (!displayName) throw kfpInternalOf('Failed to convert API experiment to model experiment', 'Invalid input error: Experiment must have a non-empty name', '[ExperimentServer]: Failed to create a experiment due to conversion error');
     const namespace = String(body.namespace ?? '');
     if ([...this.data.experiments.values()].some((e) => e.display_name === displayName && e.namespace === namespace)) {
       throw kfpAlreadyExistsOf(`Failed to create a new experiment. The name ${displayName} already exists. Please specify a new name`, 'Failed to create a experiment');
@@ -239,7 +241,8 @@ export class KfpApi {
   private createRun(body: Json, recurringRunId?: string): Run {
     const wrap = 'Failed to create a new run';
     const displayName = String(body.display_name ?? '');
-    if (!displayName) throw kfpInvalidInput('The run name is empty. Please specify a valid name', wrap, 'Failed to create a run due to invalid name');
+    // toModelRun refuses it as an internal error (HTTP 500), as the real server does.
+    if (!displayName) throw kfpInternalOf('Failed to convert a API run detail to its internal representation', 'Invalid input error: Run name cannot be empty', 'CreateJob(job.ToV2())Failed to create a run due to conversion error');
     if (body.plugins_output !== undefined) {
       throw new KfpError(409, 10, 'BadRequestError: plugins_output is server-owned and populated exclusively via plugin lifecycle hooks: plugins_output must not be set by the client', 'plugins_output is server-owned and populated exclusively via plugin lifecycle hooks');
     }
@@ -254,9 +257,11 @@ export class KfpApi {
         const versions = [...this.data.versions.values()].filter((v) => v.pipeline_id === pipelineId);
         versionId = versions.at(-1)?.pipeline_version_id ?? '';
       }
-      if (!versionId) throw kfpInvalidInput('Failed to create a run due to missing pipeline spec: pipeline spec or pipeline version reference is required', wrap);
+      // fetchTemplateFromPipelineSpec's errors reach the client as internal ones (HTTP 500).
+      const manifest = 'Failed to create a run due to error fetching manifest';
+      if (!versionId) throw kfpInternalOf(manifest, 'Invalid input error: Failed to fetch a template with an empty pipeline spec manifest', wrap);
       const version = this.data.versions.get(versionId);
-      if (!version) throw kfpNotFoundOf('PipelineVersion', versionId, wrap, `Failed to get a pipeline version with id ${versionId}`);
+      if (!version) throw kfpInternalOf(manifest, `Failed to fetch a template due to error retrieving pipeline version: ResourceNotFoundError: PipelineVersion ${versionId} not found`, wrap);
       spec = version.pipeline_spec;
       versionRef = { pipeline_id: version.pipeline_id, pipeline_version_id: version.pipeline_version_id };
     }

@@ -35,6 +35,11 @@ export function kfpAlreadyExistsOf(external: string, ...wraps: string[]): KfpErr
   return new KfpError(409, 6, [...wraps, `Already exist error: ${external}`].join(': '), external);
 }
 
+/** util.NewInternalServerError(cause, internal) wrapped by `wraps`: HTTP 500, external text "Internal Server Error". */
+export function kfpInternalOf(internal: string, cause: string, ...wraps: string[]): KfpError {
+  return new KfpError(500, 13, [...wraps, `InternalServerError: ${internal}`, cause].join(': '), 'Internal Server Error');
+}
+
 export const kfpNotFound = (message: string) => new KfpError(404, 5, message);
 export const kfpAlreadyExists = (message: string) => new KfpError(409, 6, message);
 export const kfpInvalid = (message: string) => new KfpError(400, 3, message);
