@@ -104,7 +104,7 @@ describe('KFP recurring runs', () => {
       return { status: res.status, text: await res.text() };
     };
     const base = { display_name: 'x', max_concurrency: '1', trigger: { cron_schedule: { cron: '0 0 2 * * 0' } }, pipeline_version_reference: { pipeline_id: 'p' } };
-    expect((await post({ ...base, max_concurrency: '11' })).text).toMatch(/between 1 and 10/);
+    expect((await post({ ...base, max_concurrency: '11' })).text).toMatch(/Max concurrency of a recurring run must be at least 1 and at most 10. Received 11/);
     expect((await post({ ...base, trigger: { cron_schedule: { cron: '0 2 * * 0' } } })).text).toMatch(/cron is not a supported format/);
     expect((await post({ ...base, namespace: 'kubeflow' })).text).toMatch(/namespace: output only/);
     // grpc-gateway decodes the body first, as protojson with unknown fields refused.

@@ -4,7 +4,7 @@
  * rules the API server applies (name, 1-10 concurrency, a six-field cron, one pipeline source).
  */
 import { kfpRecurringRunCheck } from '../../fixtures/schemaCheck.ts';
-import { KfpError, kfpInvalid, kfpNotFound } from './errors.ts';
+import { KfpError, kfpInvalid, kfpInvalidInput, kfpNotFound } from './errors.ts';
 import { newId, now, page } from './store.ts';
 
 type Json = Record<string, unknown>;
@@ -56,9 +56,12 @@ export class RecurringRuns {
   private create(body: Json): Json {
     const problems = this.check(body);
     if (problems.length > 0) throw kfpInvalid(`Invalid input error: the recurring run does not follow the v2beta1 API: ${problems.join('; ')}`);
-    if (typeof body.display_name !== 'string' || body.display_name === '') throw kfpInvalid('Invalid input error: RecurringRun display_name is empty. Please specify a valid name');
-    const concurrency = Number(body.max_concurrency);
-    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 10) throw kfpInvalid(`Invalid input error: Max concurrency of recurring run should be between 1 and 10, got ${String(body.max_concurrency)}`);
+    // toModelJob's check (server/api_converter.go), then createJob's (server/job_server.go).
+    const concurrency = Number(body.max_concurrency ?? 0);
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 10) {
+      throw kfpInvalidInput(`Max concurrency of a recurring run must be at least 1 and at most 10. Received ${concurrency}`, 'Failed to create a recurring run due to conversion error');
+    }
+    if (typeof body.display_name !== 'string' || body.display_name === '') throw kfpInvalidInput('Recurring run name is empty. Please specify a valid name', 'Failed to create a recurring run');
     const trigger = body.trigger as { cron_schedule?: { cron?: string }; periodic_schedule?: unknown } | undefined;
     const cron = trigger?.cron_schedule?.cron;
     if (cron !== undefined) {
