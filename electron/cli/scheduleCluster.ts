@@ -1,20 +1,20 @@
 /** The cluster side of `pipewright schedule` and `pipewright schedules`: options, connection, printing. */
 import type { ArgoSchedules, ClusterSchedule, KfpSchedules } from '../services/kube/schedules.ts';
 import { openClusterSchedules, type ScheduleConnection } from '../services/schedules/cluster.ts';
+import { KFP_CONNECTION_OPTIONS, kfpConnectionFromOptions } from './kfpOptions.ts';
 import type { CliIo, OptionSpec, ParsedArgs } from './types.ts';
 
 export const CLUSTER_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   context: { type: 'string', description: 'kubeconfig context', valueName: 'C' },
   namespace: { type: 'string', description: 'Kubernetes namespace (argo; default: the context\'s, then the pipeline\'s)', valueName: 'N', short: 'n' },
-  'kfp-url': { type: 'string', description: 'kfp: reach the KFP API at this URL instead of through the cluster\'s service proxy', valueName: 'URL' },
-  'kfp-token-env': { type: 'string', description: 'kfp: the environment variable holding the bearer token for --kfp-url', valueName: 'VAR' },
+  ...KFP_CONNECTION_OPTIONS,
   experiment: { type: 'string', description: 'kfp: the experiment (by name) the recurring runs belong to; created when missing (default: Default)', valueName: 'E' },
 };
 
 export type Schedules = ArgoSchedules | KfpSchedules;
 
 /** Where the options say the schedules are (the token stays in its environment variable). */
-export function connectionFromArgs(target: 'argo' | 'kfp', args: ParsedArgs): ScheduleConnection {
+export function connectionFromArgs(target: 'argo' | 'kfp', args: ParsedArgs, env: Readonly<Record<string, string | undefined>> = process.env): ScheduleConnection {
   const o = args.options;
   return {
     target,
@@ -23,12 +23,21 @@ export function connectionFromArgs(target: 'argo' | 'kfp', args: ParsedArgs): Sc
     kfpUrl: o['kfp-url'] as string | undefined,
     kfpTokenEnv: o['kfp-token-env'] as string | undefined,
     experiment: o.experiment as string | undefined,
+    ...(target === 'kfp' ? kfpConnection(args, env) : {}),
   };
+}
+
+/** The KFP connection options beyond the URL and token (mode, cookie, service account, service); a wrong one throws naming the flag. */
+function kfpConnection(args: ParsedArgs, env: Readonly<Record<string, string | undefined>>): Pick<ScheduleConnection, 'kfpAuth' | 'kfpCookieEnv' | 'kfpServiceAccount' | 'kfpService'> {
+  const { request, errors } = kfpConnectionFromOptions(args.options, env);
+  if (errors.length > 0) throw new Error(errors.join('; '));
+  const { kfpAuth, kfpCookieEnv, kfpServiceAccount, kfpService } = request;
+  return { ...(kfpAuth ? { kfpAuth } : {}), ...(kfpCookieEnv ? { kfpCookieEnv } : {}), ...(kfpServiceAccount ? { kfpServiceAccount } : {}), ...(kfpService ? { kfpService } : {}) };
 }
 
 /** Connects to the target the options name; throws with a plain message when it cannot. */
 export async function openSchedules(target: 'argo' | 'kfp', args: ParsedArgs, io: CliIo, pipelineNamespace?: string): Promise<{ schedules: Schedules; experimentId?: string; where: string }> {
-  return openClusterSchedules(connectionFromArgs(target, args), io.env, pipelineNamespace);
+  return openClusterSchedules(connectionFromArgs(target, args, io.env), io.env, pipelineNamespace);
 }
 
 export function formatSchedules(list: readonly ClusterSchedule[]): string {

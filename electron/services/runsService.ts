@@ -66,7 +66,7 @@ export function createRunsService(options: RunsServiceOptions): RunsService {
     ? kubeModules().then(([{ ArgoDriver }, { KfpDriver }, kube]) => {
         const kubeConfigFor = (context?: string) => kube.kubeConfigFor(kube.loadKubeConfig(process.env, choice()), context);
         if (targets.includes('argo')) manager.registerTarget(new ArgoDriver({ catalog, kubeConfigFor }));
-        if (targets.includes('kfp')) manager.registerTarget(new KfpDriver({ catalog, kubeConfigFor }));
+        if (targets.includes('kfp')) manager.registerTarget(new KfpDriver({ catalog, kubeConfigFor, kfpService: async () => (await settings.getSettings()).kfpService }));
       })
     : Promise.resolve();
   return { manager, ready };

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ApiError } from '../../shared/api/errors.ts';
 import { DEFAULT_SETTINGS } from '../../shared/api/settings.ts';
+import { kfpServiceProblems } from '../../shared/runs/kfpConnection.ts';
 import type { RunContextChoice, Settings, SettingsApi, SettingsPatch } from '../../shared/api/settings.ts';
 import { createSerialQueue, writeJsonFile } from './jsonFile.ts';
 import { noticesFor } from './notices.ts';
@@ -37,6 +38,7 @@ const fieldSchemas: { [K in keyof Settings]: z.ZodType<Settings[K]> } = {
   gpuPrices: z.record(z.string().max(256), z.number().nonnegative().finite()),
   kubeconfigFiles: z.array(z.string().min(1).max(4096)).max(32),
   kubeContext: z.string().min(1).max(4096).nullable(),
+  kfpService: z.object({ namespace: z.string(), name: z.string(), port: z.string(), scheme: z.enum(['http', 'https']) }).refine((s) => Object.keys(kfpServiceProblems(s)).length === 0),
 };
 
 interface StoredSettings {

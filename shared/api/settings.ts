@@ -1,4 +1,6 @@
 /** User settings kept by the back end under the data dir. */
+import { DEFAULT_KFP_SERVICE } from '../runs/kfpConnection.ts';
+import type { KfpServiceSettings } from '../runs/kfpConnection.ts';
 import type { RunTarget } from '../runs/types.ts';
 
 export type LanguageSetting = 'system' | 'en' | 'ko';
@@ -33,6 +35,8 @@ export interface Settings {
   kubeconfigFiles: string[];
   /** The context to use instead of the files' current-context; null: theirs. */
   kubeContext: string | null;
+  /** Kubeflow Pipelines' API service as the service proxy reaches it (namespace, name, port, scheme). */
+  kfpService: KfpServiceSettings;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -47,6 +51,7 @@ export const DEFAULT_SETTINGS: Settings = {
   gpuPrices: {},
   kubeconfigFiles: [],
   kubeContext: null,
+  kfpService: DEFAULT_KFP_SERVICE,
 };
 
 export type SettingsPatch = Partial<Omit<Settings, 'recentContexts'>>;

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { refuseFormat } from '../pipeline/formatCheck.ts';
 import type { PipelineDocument } from '../pipeline/types.ts';
+import { kfpServiceProblems } from '../runs/kfpConnection.ts';
 import type { StartRunRequest } from '../runs/types.ts';
 import type { PipewrightApi } from './contract.ts';
 
@@ -45,6 +46,16 @@ export const documentSchema: z.ZodType<PipelineDocument> = z
 
 const runTarget = z.enum(['local', 'kfp', 'argo']);
 
+const envName = z.string().max(256).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name (letters, digits, _)');
+
+/** How the KFP API is reached (the secrets themselves travel only as `kfpToken`, in memory). */
+const kfpConnectionFields = {
+  kfpAuth: z.enum(['proxy', 'session', 'service-account']).optional(),
+  kfpTokenEnv: envName.optional(),
+  kfpCookieEnv: envName.optional(),
+  kfpServiceAccount: z.string().max(253).regex(/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, 'a ServiceAccount name').optional(),
+};
+
 const startRunRequest: z.ZodType<StartRunRequest> = z.strictObject({
   document: documentSchema,
   target: runTarget,
@@ -52,9 +63,17 @@ const startRunRequest: z.ZodType<StartRunRequest> = z.strictObject({
   namespace: z.string().max(253).optional(),
   kfpUrl: z.string().max(MAX_TEXT).optional(),
   kfpToken: z.string().max(MAX_FILE_TEXT).optional(),
+  ...kfpConnectionFields,
   experiment: z.string().max(MAX_TEXT).optional(),
   parameterValues: z.record(z.string().max(64), z.union([z.string().max(MAX_FILE_TEXT), z.number(), z.boolean()])).optional(),
 });
+
+/** The KFP service setting, each field checked as kfpServiceProblems words it. */
+const kfpServiceSchema = z
+  .strictObject({ namespace: z.string().max(63), name: z.string().max(63), port: z.string().max(15), scheme: z.enum(['http', 'https']) })
+  .superRefine((value, ctx) => {
+    for (const [field, message] of Object.entries(kfpServiceProblems(value)) as [string, string][]) ctx.addIssue({ code: 'custom', path: [field], message });
+  });
 
 const settingsPatch = z.strictObject({
   language: z.enum(['system', 'en', 'ko']).optional(),
@@ -67,6 +86,7 @@ const settingsPatch = z.strictObject({
   gpuPrices: z.record(z.string().min(1).max(256), z.number().nonnegative().max(1e6)).optional(),
   kubeconfigFiles: z.array(path).max(32).optional(),
   kubeContext: z.string().min(1).max(MAX_TEXT).nullable().optional(),
+  kfpService: kfpServiceSchema.optional(),
 });
 
 const scheduleSpec = z.strictObject({
@@ -85,6 +105,7 @@ const clusterEndpoint = z.strictObject({
   namespace: z.string().max(253).optional(),
   kfpUrl: z.string().max(MAX_TEXT).optional(),
   kfpToken: z.string().max(MAX_FILE_TEXT).optional(),
+  ...kfpConnectionFields,
   experiment: z.string().max(MAX_TEXT).optional(),
 });
 
@@ -136,7 +157,7 @@ export const apiValidators = {
   ]),
   listContexts: z.tuple([]),
   testConnection: z.tuple([z.string().max(MAX_TEXT), z.string().max(253)]),
-  listKfpExperiments: z.tuple([z.strictObject({ context: z.string().max(MAX_TEXT).optional(), namespace: z.string().max(253).optional(), kfpUrl: z.string().max(MAX_TEXT).optional(), kfpToken: z.string().max(MAX_FILE_TEXT).optional() })]),
+  listKfpExperiments: z.tuple([z.strictObject({ context: z.string().max(MAX_TEXT).optional(), namespace: z.string().max(253).optional(), kfpUrl: z.string().max(MAX_TEXT).optional(), kfpToken: z.string().max(MAX_FILE_TEXT).optional(), ...kfpConnectionFields })]),
   startRun: z.tuple([startRunRequest]),
   cancelRun: z.tuple([id]),
   retryRun: z.tuple([id]),

@@ -71,6 +71,8 @@ export interface KubeEmulatorOptions {
   execute?: ExecuteOptions;
   /** KFP in multi-user mode (kfp/multiUser.ts): profiles, login sessions; also serves TokenRequest and the ingress/direct endpoints. */
   kfpMultiUser?: KfpMultiUserOptions;
+  /** KFP's TLS overlay: the ml-pipeline service's port 8888 is named `tls` and speaks https (reach it as https:ml-pipeline:tls). */
+  kfpTls?: boolean;
 }
 
 /** Test handle on the emulated cluster's workloads. */
@@ -124,7 +126,7 @@ export interface KubeEmulator {
   close(): Promise<void>;
 }
 
-function seed(store: ObjectStore, namespaces: string[], argo: boolean, kfp: boolean): void {
+function seed(store: ObjectStore, namespaces: string[], argo: boolean, kfp: boolean, kfpTls = false): void {
   for (const name of namespaces) {
     store.create({ resource: 'namespaces', group: '' }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
   }
@@ -134,7 +136,7 @@ function seed(store: ObjectStore, namespaces: string[], argo: boolean, kfp: bool
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: 'ml-pipeline', namespace: 'kubeflow', labels: { app: 'ml-pipeline' } },
-      spec: { type: 'ClusterIP', clusterIP: '10.96.118.40', selector: { app: 'ml-pipeline' }, ports: [{ name: 'http', port: 8888, protocol: 'TCP', targetPort: 8888 }, { name: 'grpc', port: 8887, protocol: 'TCP', targetPort: 8887 }] },
+      spec: { type: 'ClusterIP', clusterIP: '10.96.118.40', selector: { app: 'ml-pipeline' }, ports: [kfpTls ? { name: 'tls', port: 8888, protocol: 'TCP', targetPort: 8888, appProtocol: 'https' } : { name: 'http', port: 8888, protocol: 'TCP', targetPort: 8888 }, { name: 'grpc', port: 8887, protocol: 'TCP', targetPort: 8887 }] },
     });
   }
 }
@@ -218,7 +220,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
     });
     return s;
   };
-  seed(store, ['default', 'kubeflow', ...(options.namespaces ?? [])], argo, kfpEnabled);
+  seed(store, ['default', 'kubeflow', ...(options.namespaces ?? [])], argo, kfpEnabled, options.kfpTls);
   const workflows = new WorkflowController(store, logs, () => timeScale, options.execute);
   if (argo) workflows.start();
   const rollouts = new RolloutController(store, () => timeScale);

@@ -112,8 +112,16 @@ async function proxy(ctx: ServerContext, req: IncomingMessage, res: ServerRespon
   const port = pieces.length === 3 ? pieces[2] : pieces[1];
   const service = ctx.store.tryGet('services', namespace, name);
   if (!service) throw notFound('services', '', name);
-  const ports = ((isRecord(service.spec) ? service.spec.ports : undefined) as Array<{ name?: string; port: number }> | undefined) ?? [];
-  if (port && !ports.some((p) => p.name === port || String(p.port) === port)) throw new ApiError(503, 'ServiceUnavailable', `no endpoints available for service "${target}"`);
+  const ports = ((isRecord(service.spec) ? service.spec.ports : undefined) as Array<{ name?: string; port: number; appProtocol?: string }> | undefined) ?? [];
+  const servicePort = port ? ports.find((p) => p.name === port || String(p.port) === port) : ports[0];
+  if (port && !servicePort) throw new ApiError(503, 'ServiceUnavailable', `no endpoints available for service "${target}"`);
+  // Plain http to a TLS port (KFP's TLS overlay): what Go's TLS server answers.
+  const scheme = pieces.length === 3 ? pieces[0] : 'http';
+  if (servicePort?.appProtocol === 'https' && scheme !== 'https') {
+    res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end('Client sent an HTTP request to an HTTPS server.\n');
+    return;
+  }
   const handler = ctx.proxies.get(`${namespace}/${name}`);
   if (!handler) throw new ApiError(503, 'ServiceUnavailable', `no endpoints available for service "${name}"`);
   await handler(req, res, `/${rest.join('/')}`, query);

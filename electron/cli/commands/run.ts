@@ -3,6 +3,7 @@ import path from 'node:path';
 import { catalog } from '../../../node-catalog/index.ts';
 import { hasErrors, validatePipeline } from '../../../shared/pipeline/validate.ts';
 import type { RunEvent, RunTarget } from '../../../shared/runs/types.ts';
+import { KFP_CONNECTION_OPTIONS, kfpConnectionFromOptions } from '../kfpOptions.ts';
 import { formatProblem, readPipelineFile, summarizeProblems } from '../pipelineFile.ts';
 import { alertSummary, durationOf, keyMetrics, nodeSummaryTable } from '../runFormat.ts';
 import { settleRecordSync } from '../../services/runs/runFiles.ts';
@@ -68,7 +69,7 @@ function killStagesSync(runDir: string): void {
 export const command: CliCommand = {
   name: 'run',
   summary: 'Run a pipeline on this machine or a cluster and follow it to the end',
-  usage: 'pipewright run FILE --target local|kfp|argo [--param NAME=VALUE ...] [--context C] [--namespace N] [--kfp-url URL --kfp-token-env VAR] [--experiment E]',
+  usage: 'pipewright run FILE --target local|kfp|argo [--param NAME=VALUE ...] [--context C] [--namespace N] [--kfp-url URL --kfp-auth session|service-account --kfp-token-env VAR|--kfp-cookie-env VAR|--kfp-service-account SA] [--kfp-service NAME --kfp-service-namespace NS --kfp-port PORT --kfp-scheme http|https] [--experiment E]',
   description: [
     'Validates FILE, starts a run and prints "Started run <id>" (the id is the last word of that first line),',
     'then one line per stage change, metric summaries and progress, and a table of the stages at the end.',
@@ -83,8 +84,7 @@ export const command: CliCommand = {
     target: { type: 'string', description: 'Where to run', choices: TARGETS, valueName: TARGETS.join('|'), required: true, short: 't' },
     context: { type: 'string', description: 'kubeconfig context (kfp, argo)', valueName: 'C' },
     namespace: { type: 'string', description: 'Kubernetes namespace (kfp, argo)', valueName: 'N', short: 'n' },
-    'kfp-url': { type: 'string', description: 'kfp: reach the KFP API at this URL instead of through the cluster\'s service proxy', valueName: 'URL' },
-    'kfp-token-env': { type: 'string', description: 'kfp: the environment variable holding the bearer token for --kfp-url (the token itself is never stored)', valueName: 'VAR' },
+    ...KFP_CONNECTION_OPTIONS,
     param: { type: 'string', multiple: true, description: 'A run-time pipeline parameter value; repeat for several', valueName: 'NAME=VALUE', short: 'p' },
     experiment: { type: 'string', description: 'kfp: the experiment to run in (default: Default)', valueName: 'E' },
   },
@@ -93,6 +93,9 @@ export const command: CliCommand = {
     'pipewright run korean-llm.pipewright.json --target argo --context prod --namespace ml',
     'pipewright run korean-llm.pipewright.json --target local --param cpt_learning_rate=2e-5 --param epochs=2',
     'KFP_TOKEN=... pipewright run korean-llm.pipewright.json --target kfp --kfp-url https://kfp.example.com/pipeline --kfp-token-env KFP_TOKEN',
+    'KF_SESSION=... pipewright run korean-llm.pipewright.json --target kfp --namespace team-a --kfp-url https://kubeflow.example.com/pipeline --kfp-cookie-env KF_SESSION',
+    'pipewright run korean-llm.pipewright.json --target kfp --namespace team-a --kfp-url https://ml-pipeline.kubeflow:8888 --kfp-auth service-account',
+    'pipewright run korean-llm.pipewright.json --target kfp --kfp-scheme https --kfp-port tls',
   ],
   async run(args, io) {
     const [file] = args.positionals;
@@ -113,11 +116,9 @@ export const command: CliCommand = {
       io.stderr(`${params.errors.map((e) => `error  ${e}`).join('\n')}\n${file}: ${params.errors.length} bad parameter value${params.errors.length > 1 ? 's' : ''}. Nothing was started.\n`);
       return EXIT_USAGE;
     }
-    const kfpUrl = args.options['kfp-url'] as string | undefined;
-    const tokenEnv = args.options['kfp-token-env'] as string | undefined;
-    const kfpToken = tokenEnv ? io.env[tokenEnv] : undefined;
-    if (tokenEnv && !kfpToken) {
-      io.stderr(`error  --kfp-token-env ${tokenEnv}: that environment variable is not set (or empty). Nothing was started.\n`);
+    const kfp = kfpConnectionFromOptions(args.options, io.env);
+    if (kfp.errors.length > 0) {
+      io.stderr(`${kfp.errors.map((e) => `error  ${e}`).join('\n')}\nNothing was started.\n`);
       return EXIT_FAILURE;
     }
     const { manager } = await openRunManager(io, [target]);
@@ -132,8 +133,7 @@ export const command: CliCommand = {
         parameterValues: params.values,
         ...(typeof args.options.context === 'string' ? { context: args.options.context } : {}),
         ...(typeof args.options.namespace === 'string' ? { namespace: args.options.namespace } : {}),
-        ...(kfpUrl ? { kfpUrl } : {}),
-        ...(kfpToken ? { kfpToken, kfpTokenEnv: tokenEnv } : {}),
+        ...(target === 'kfp' ? kfp.request : {}),
         ...(typeof args.options.experiment === 'string' ? { experiment: args.options.experiment } : {}),
       });
     } catch (err) {

@@ -93,7 +93,7 @@ async function serveLocal(io: CliIo): Promise<number> {
 
 async function createOnCluster(doc: PipelineDocument, spec: ScheduleSpec, target: 'argo' | 'kfp', args: ParsedArgs, io: CliIo): Promise<number> {
   try {
-    const { created, where } = await createClusterSchedule(connectionFromArgs(target, args), doc, spec, {
+    const { created, where } = await createClusterSchedule(connectionFromArgs(target, args, io.env), doc, spec, {
       env: io.env,
       dataDir: dataDirOf(io),
       pipelineId: args.options['pipeline-id'] as string | undefined,

@@ -69,7 +69,7 @@ export const command: CliCommand = {
     if (target === 'local') return local(action, name, json, io);
     try {
       if (action === 'delete') {
-        const { where } = await deleteClusterSchedule(connectionFromArgs(target, args), name!, { env: io.env, dataDir: dataDirOf(io) });
+        const { where } = await deleteClusterSchedule(connectionFromArgs(target, args, io.env), name!, { env: io.env, dataDir: dataDirOf(io) });
         io.stdout(json ? `${JSON.stringify({ ok: true, deleted: name })}\n` : `Deleted schedule ${name} (${where}).\n`);
         return EXIT_OK;
       }

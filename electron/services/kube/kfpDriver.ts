@@ -12,10 +12,9 @@ import { pipelineParameterValue } from '../../../shared/compile/kfp/dag.ts';
 import type { RunContext, RunHandle, RunTargetDriver } from '../runs/target.ts';
 import type { ClusterDriverOptions } from './argoDriver.ts';
 import { ClusterError } from './errors.ts';
-import { KfpClient } from './kfpClient.ts';
-import { serviceAccountCredentials, sessionCredentials } from './kfpAuth.ts';
-import type { KfpCredentials } from './kfpAuth.ts';
-import { kfpService } from '../../../shared/runs/kfpConnection.ts';
+import type { KfpClient } from './kfpClient.ts';
+import { kfpProfileNamespace, openKfpEndpoint } from './kfpEndpoint.ts';
+import type { OpenedKfp } from './kfpEndpoint.ts';
 import type { KfpServiceSettings } from '../../../shared/runs/kfpConnection.ts';
 import type { KfpPipelineVersion } from './kfpClient.ts';
 import { KfpRunFollower } from './kfpFollow.ts';
@@ -69,64 +68,23 @@ export class KfpDriver implements RunTargetDriver {
     return compileKfp(request.document, this.options.catalog);
   }
 
-  /** Kubernetes access: required through the service proxy and for a service account token, best effort (for Workflow and logs) with a session. */
-  private kube(context: string | undefined, required: boolean): KubeConfig | undefined {
-    try {
-      return this.options.kubeConfigFor(context);
-    } catch (error) {
-      if (required) throw error;
-      return undefined;
-    }
-  }
-
-  private async service(request: KfpEndpointRequest): Promise<KfpServiceSettings> {
-    const fromSettings = (await this.options.kfpService?.()) ?? {};
-    return kfpService({ ...(this.options.kfpNamespace ? { namespace: this.options.kfpNamespace } : {}), ...fromSettings, ...request.kfpService });
-  }
-
   /**
-   * A client for the way the request reaches KFP. `namespace` is the profile namespace: where a service
-   * account token is requested, and what 401/403 advice names. Secrets come from the request (in
-   * memory, start and retry only) or the environment variables it names; none is ever stored.
+   * A client for the way the request reaches KFP (kfpEndpoint.ts), with the app's KFP service settings.
+   * A token given with a start or retry is remembered for the run in memory, for a reattach in this process.
    */
-  private async endpoint(request: KfpEndpointRequest, namespace: string | undefined, runId?: string): Promise<{ client: KfpClient; kc?: KubeConfig; service: KfpServiceSettings }> {
-    const service = await this.service(request);
-    const url = request.kfpUrl;
-    const mode = request.kfpAuth ?? (url ? 'session' : 'proxy');
-    if (mode === 'proxy') {
-      if (url) throw new ClusterError('invalid', 'A KFP URL was given with the service proxy connection: choose "Kubeflow URL with my login" or "service account token" to use the URL.', false);
-      const kc = this.kube(request.context, true)!;
-      return { client: new KfpClient({ kubeConfig: kc, service, namespace }), kc, service };
-    }
-    if (!url) throw new ClusterError('invalid', `The ${mode === 'session' ? 'Kubeflow login session' : 'service account'} connection needs the URL of Kubeflow Pipelines (e.g. https://kubeflow.example.com/pipeline).`, false);
-    let credentials: KfpCredentials;
-    let kc: KubeConfig | undefined;
-    if (mode === 'service-account') {
-      if (!namespace) throw new ClusterError('invalid', 'A service account token is requested in your profile namespace: choose the namespace.', false);
-      kc = this.kube(request.context, true)!;
-      credentials = serviceAccountCredentials({ kc, namespace, name: request.kfpServiceAccount });
-    } else {
-      if (runId && request.kfpToken) this.tokens.set(runId, request.kfpToken);
-      const token = (runId ? this.tokens.get(runId) : undefined) ?? request.kfpToken;
-      credentials = sessionCredentials({ token, tokenEnv: token ? undefined : request.kfpTokenEnv, cookieEnv: request.kfpCookieEnv }, this.options.env ?? process.env);
-      kc = this.kube(request.context, false);
-    }
-    return { client: new KfpClient({ url, credentials, namespace }), kc, service };
-  }
-
-  /** The profile namespace a multi-user KFP needs (the request's, else the pipeline's); none for a single-user one. */
-  private static profileNamespace(multiUser: boolean | undefined, request: KfpEndpointRequest, doc?: { settings?: { namespace?: string } }): string | undefined {
-    if (!multiUser) return undefined;
-    const namespace = request.namespace || doc?.settings?.namespace;
-    if (!namespace) throw new ClusterError('invalid', 'This Kubeflow Pipelines runs in multi-user mode: choose the namespace (your Kubeflow profile) to run in.', false);
-    return namespace;
+  private async endpoint(request: KfpEndpointRequest, namespace: string | undefined, runId?: string): Promise<OpenedKfp> {
+    const fromSettings = (await this.options.kfpService?.()) ?? {};
+    const service = { ...(this.options.kfpNamespace ? { namespace: this.options.kfpNamespace } : {}), ...fromSettings };
+    if (runId && request.kfpToken) this.tokens.set(runId, request.kfpToken);
+    const token = (runId ? this.tokens.get(runId) : undefined) ?? request.kfpToken;
+    return openKfpEndpoint({ ...request, ...(token ? { kfpToken: token } : {}) }, namespace, { kubeConfigFor: this.options.kubeConfigFor, env: this.options.env, service });
   }
 
   /** The experiments of the KFP the request would reach, in its profile namespace when KFP is multi-user. */
   async listExperiments(request: KfpEndpointRequest): Promise<string[]> {
     const { client } = await this.endpoint(request, request.namespace || undefined);
     const health = await client.healthz(1);
-    return client.listExperiments(KfpDriver.profileNamespace(health.multi_user, request));
+    return client.listExperiments(kfpProfileNamespace(health.multi_user, request.namespace));
   }
 
   /** The request of a run as it was started (secrets aside), with its URL kept in the record. */
@@ -142,7 +100,7 @@ export class KfpDriver implements RunTargetDriver {
     const { client, kc, service } = await this.endpoint(request, wanted, ctx.record.id);
     const health = await client.healthz();
     // Single-user KFP keeps everything in its own namespace and ignores (or refuses) another one.
-    const namespace = KfpDriver.profileNamespace(health.multi_user, request, doc);
+    const namespace = kfpProfileNamespace(health.multi_user, request.namespace, doc.settings?.namespace);
     const yamlText = ctx.record.compiled['pipeline.yaml'];
     let version: KfpPipelineVersion | undefined;
     let pipeline = await client.findPipeline(doc.name, namespace);

@@ -7,11 +7,11 @@ import { catalog } from '../../../node-catalog/index.ts';
 import type { ClusterSchedule, ClusterScheduleEndpoint } from '../../../shared/api/schedules.ts';
 import { runParameterValues } from '../../../shared/pipeline/parameters.ts';
 import type { PipelineDocument } from '../../../shared/pipeline/types.ts';
-import type { RunSummary } from '../../../shared/runs/types.ts';
+import type { KfpEndpointRequest, RunSummary } from '../../../shared/runs/types.ts';
 import { argoCronWorkflow } from '../../../shared/schedules/argo.ts';
 import { kfpRecurringRun } from '../../../shared/schedules/kfp.ts';
 import type { ScheduleSpec } from '../../../shared/schedules/types.ts';
-import { KfpClient } from '../kube/kfpClient.ts';
+import { kfpProfileNamespace, openKfpEndpoint } from '../kube/kfpEndpoint.ts';
 import { kubeConfigFor, loadKubeConfig } from '../kube/kubeconfig.ts';
 import { ArgoSchedules, KfpSchedules } from '../kube/schedules.ts';
 import type { ImportRunRequest } from '../runs/manager.ts';
@@ -20,7 +20,7 @@ import { ClusterScheduleRegistry, entryKey, type ClusterScheduleEntry } from './
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Where to connect, with what the CLI can add: the token's environment variable. */
-export interface ScheduleConnection extends ClusterScheduleEndpoint {
+export interface ScheduleConnection extends ClusterScheduleEndpoint, Pick<KfpEndpointRequest, 'kfpAuth' | 'kfpCookieEnv' | 'kfpServiceAccount' | 'kfpService'> {
   kfpTokenEnv?: string;
 }
 
@@ -39,18 +39,17 @@ export async function openClusterSchedules(c: ScheduleConnection, env: Env, pipe
   const token = c.kfpToken ?? (c.kfpTokenEnv ? env[c.kfpTokenEnv] : undefined);
   if (c.kfpTokenEnv && !token) throw new Error(`--kfp-token-env ${c.kfpTokenEnv}: that environment variable is not set (or empty)`);
   const experimentName = c.experiment || 'Default';
-  if (c.target === 'kfp' && c.kfpUrl) {
-    const client = new KfpClient({ url: c.kfpUrl, token });
-    const experiment = await client.ensureExperiment(experimentName);
-    return { schedules: new KfpSchedules(client, experiment.experiment_id), experimentId: experiment.experiment_id, where: `KFP at ${c.kfpUrl}, experiment ${experiment.display_name}` };
+  if (c.target === 'kfp') {
+    // The same connection modes as a run (service proxy, Kubeflow login, service account token); a multi-user KFP keeps experiments in the profile namespace.
+    const { client, kc } = openKfpEndpoint({ ...c, ...(token ? { kfpToken: token } : {}) }, c.namespace || pipelineNamespace, { kubeConfigFor: (name) => kubeConfigFor(loadKubeConfig(env), name), env });
+    const namespace = kfpProfileNamespace((await client.healthz(1)).multi_user, c.namespace, pipelineNamespace);
+    const experiment = await client.ensureExperiment(experimentName, namespace);
+    const context = c.kfpUrl ? undefined : kc?.getCurrentContext();
+    const where = `KFP ${c.kfpUrl ? `at ${c.kfpUrl}` : `on ${context}`}${namespace ? `, namespace ${namespace}` : ''}, experiment ${experiment.display_name}`;
+    return { schedules: new KfpSchedules(client, experiment.experiment_id), ...(context ? { context } : {}), experimentId: experiment.experiment_id, where };
   }
   const kc = kubeConfigFor(loadKubeConfig(env), c.context || undefined);
   const context = kc.getCurrentContext();
-  if (c.target === 'kfp') {
-    const client = new KfpClient({ kubeConfig: kc });
-    const experiment = await client.ensureExperiment(experimentName);
-    return { schedules: new KfpSchedules(client, experiment.experiment_id), context, experimentId: experiment.experiment_id, where: `KFP on ${context}, experiment ${experiment.display_name}` };
-  }
   const namespace = c.namespace || kc.getContextObject(context)?.namespace || pipelineNamespace || 'default';
   return { schedules: new ArgoSchedules(kc, namespace), context, namespace, where: `Argo on ${context}, namespace ${namespace}` };
 }
