@@ -10,7 +10,8 @@ import type { PipelineDocument } from '../../shared/pipeline/types.ts';
 import { createBackend } from '../services/backend.ts';
 import type { NativeDialogs } from '../services/backend.ts';
 import { registerIpc } from './ipc.ts';
-import { createLinkGate, createReach, exportNameProblem, linkProblem } from './reach.ts';
+import { apiMethods } from '../../shared/api/methods.ts';
+import { ACTIVATION_METHODS, createLinkGate, createReach, exportNameProblem, linkProblem, REACH_REVIEW } from './reach.ts';
 import type { ReachOptions } from './reach.ts';
 
 const HOME = path.resolve('/home/u');
@@ -222,6 +223,30 @@ describe('reach: the Python interpreter', () => {
     expect(await refusal('updateSettings', { pythonPath: null })).toBeNull();
     expect(await refusal('updateSettings', { language: 'ko', localConcurrency: 2 })).toBeNull();
     expect(asked).toEqual([]);
+  });
+});
+
+describe('reach: every method is reviewed', () => {
+  it('the review table names every method of the contract, and the gated ones are gated', async () => {
+    expect(Object.keys(REACH_REVIEW).sort()).toEqual(Object.keys(apiMethods).sort());
+    for (const method of Object.keys(ACTIVATION_METHODS)) expect(REACH_REVIEW[method as keyof typeof REACH_REVIEW]).toMatch(/^gated: after a click/);
+    // Everything the table calls gated or refused is refused for a script with made-up arguments.
+    const { reach } = setup();
+    const madeUp: Record<string, unknown[]> = {
+      openFile: [at('x.json')],
+      saveFile: [{ path: at('x.json') }],
+      exportFiles: [{ dir: at('out'), files: {} }],
+      listDirectory: [null, {}],
+      updateSettings: [{ kubeconfigFiles: [] }],
+      startRun: [{}],
+      retryRun: ['r'],
+      addSchedule: [at('x.json'), {}],
+      startKubeEmulator: [],
+    };
+    for (const [method, why] of Object.entries(REACH_REVIEW)) {
+      if (!/^(gated|refused)/.test(why)) continue;
+      await expect(reach.check(method, madeUp[method]!, { activated: false }), method).rejects.toThrow(/^Refused by the desktop app/);
+    }
   });
 });
 

@@ -17,6 +17,7 @@
  * The IPC handler asks `check` before every dispatch; a refusal names the rule and the path.
  */
 import path from 'node:path';
+import type { PipewrightApi } from '../../shared/api/contract.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import type { NativeDialogs } from '../services/backend.ts';
 
@@ -64,6 +65,58 @@ const FILE_METHODS: Record<string, { verb: string; pathOf: (args: readonly unkno
   saveFile: { verb: 'save to', pathOf: (args) => (args[0] as { path?: unknown } | null)?.path },
   addSchedule: { verb: 'schedule', pathOf: (args) => args[0] },
 };
+
+/**
+ * How the desktop gate treats every method of the contract. A method added to PipewrightApi does not
+ * compile until it is placed here: say what it may reach, and gate it above if it reads or writes a path
+ * the page names, or runs code.
+ */
+export const REACH_REVIEW = {
+  getAppInfo: 'read-only, no path',
+  reportDocumentState: 'the window title; the path is only shown',
+  openFile: 'gated: dialog, command line or recent files',
+  saveFile: 'gated: dialog or recent files, .json only',
+  listDirectory: 'refused: browser mode only',
+  listRecentFiles: 'read-only list kept by the back end',
+  removeRecentFile: 'shrinks the list only',
+  clearRecentFiles: 'shrinks the list only',
+  exportFiles: 'gated: the folder dialog, names inside it',
+  showOpenDialog: 'the user chooses; recorded',
+  showSaveDialog: 'the user chooses; recorded',
+  showFolderDialog: 'the user chooses; recorded',
+  saveRecovery: 'writes into the data folder only; its path is a label',
+  discardRecovery: 'draft id only',
+  listRecovery: 'data folder only',
+  restoreRecovery: 'data folder only; saving it again goes through saveFile',
+  getSettings: 'read-only',
+  updateSettings: 'gated: interpreter confirmed, kubeconfig files after a click',
+  rememberRunContext: 'settings value, no path',
+  listContexts: 'reads the configured kubeconfig',
+  testConnection: 'a request to the configured cluster',
+  listKfpExperiments: 'a request to the configured KFP',
+  startRun: 'gated: after a click',
+  cancelRun: 'stops a run',
+  retryRun: 'gated: after a click',
+  listRuns: 'run history',
+  getRun: 'run history (ids checked)',
+  readLog: 'run history (ids checked)',
+  readMetrics: 'run history (ids checked)',
+  readArtifacts: "a node's folder in the run's workspace only",
+  readLineage: 'run history (ids checked)',
+  deleteRun: 'run history (ids checked)',
+  listNotices: 'data folder only',
+  dismissNotice: 'data folder only',
+  readEstimateInputs: 'model config keys the estimate reads and data sizes only',
+  runPreflight: 'requests to the configured cluster',
+  listSchedules: 'data folder only',
+  addSchedule: 'gated: after a click, a file the user chose',
+  setSchedulePaused: 'schedule name only',
+  deleteSchedule: 'schedule name only',
+  describeKubeconfig: 'the configured kubeconfig: names, no secrets',
+  checkKubeconfigFile: 'a typed path: contexts, or an error that does not quote the file',
+  startKubeEmulator: 'gated: after a click',
+  stopKubeEmulator: 'stops the emulator',
+} as const satisfies Record<keyof PipewrightApi, string>;
 
 function refuse(message: string): never {
   throw new ApiError('failed', `Refused by the desktop app: ${message}`);
