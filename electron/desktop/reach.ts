@@ -9,7 +9,7 @@
  * - exports go only into a folder the user chose in the native folder dialog this session, under names that
  *   stay in it (relative, no part starting with a dot, no `..`, no drive or backslash);
  * - a change of the Python interpreter runs only after the user confirms it in a native dialog;
- * - calls that run code (start or retry a run, add a schedule, change the kubeconfig files, whose exec
+ * - calls that run code (start or retry a run, add a schedule here or on a cluster, change the kubeconfig files, whose exec
  *   plugins are programs) only follow a click or key press in the window (the preload reports it);
  * - listDirectory (browser mode's own file dialog) is not served;
  * - a link opens in the browser only from a click (checked in the preload), http(s) only, at a human rate.
@@ -116,6 +116,11 @@ export const REACH_REVIEW = {
   checkKubeconfigFile: 'a typed path: contexts, or an error that does not quote the file',
   startKubeEmulator: 'gated: after a click',
   stopKubeEmulator: 'stops the emulator',
+  listClusterSchedules: 'a request to the configured cluster',
+  addClusterSchedule: 'gated: after a click',
+  setClusterSchedulePaused: 'gated: after a click (resuming starts runs)',
+  deleteClusterSchedule: 'a schedule already on the cluster',
+  syncScheduledRuns: 'imports run records from the configured cluster',
 } as const satisfies Record<keyof PipewrightApi, string>;
 
 function refuse(message: string): never {
