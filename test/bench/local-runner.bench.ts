@@ -1,7 +1,8 @@
 /**
  * The local runner's overhead: a chain of trivial Python stages run by Pipewright (compile, run
  * history, log parsing, events; stage cache off, then on) against the very same stage commands run
- * one after another by plain `sh`. Trivial stages, so the runner's own cost dominates. Median of 7,
+ * one after another by plain `sh` (one `sh -c` script, `set -e`, same dependency order). Trivial stages, so the
+ * runner's own cost dominates. Median of 9 (after one warm-up run of each),
  * the three measured in a rotating order so a noisy neighbour does not always hit the same one.
  */
 import { execFileSync } from 'node:child_process';
@@ -18,7 +19,7 @@ import { FIXTURE_STEP } from '../fixtures/run-pipelines.ts';
 import type { BenchResult } from './logparse.bench.ts';
 
 const STAGES = 8;
-const RUNS = 7;
+const RUNS = 9;
 
 function chain(length: number, salt: number): PipelineDocument {
   const param = (name: string) => ({ name, type: 'number' as const, title: { en: name, ko: name }, help: { en: name, ko: name } });
@@ -75,6 +76,8 @@ export async function run(): Promise<BenchResult[]> {
     const off: number[] = [];
     const on: number[] = [];
     await pipewright(uncached, chain(STAGES, -1));
+    await pipewright(cached, chain(STAGES, -1));
+    await plainSh(chain(STAGES, -1), dir);
     for (let i = 0; i < RUNS; i++) {
       const measures = [
         async () => sh.push(await plainSh(chain(STAGES, i), dir)),
@@ -88,6 +91,7 @@ export async function run(): Promise<BenchResult[]> {
     return [
       { name: `local runner: ${STAGES} trivial stages in plain sh (median of ${RUNS})`, value: Math.round(base), unit: 'ms' },
       { name: `local runner: same stages through Pipewright, cache off (median of ${RUNS})`, value: Math.round(median(off)), unit: 'ms' },
+      { name: `local runner: same stages through Pipewright, cache on (median of ${RUNS})`, value: Math.round(median(on)), unit: 'ms' },
       { name: 'local runner: overhead ratio vs plain sh, cache off', value: Number((median(off) / base).toFixed(2)), unit: 'x' },
       { name: 'local runner: overhead ratio vs plain sh, cache on (hash and store every output)', value: Number((median(on) / base).toFixed(2)), unit: 'x' },
     ];

@@ -29,6 +29,9 @@ const GUARD_SHELL = [
 export class StageGuard {
   private child: ChildProcess | undefined;
   private readonly groups = new Set<number>();
+  /** Ended groups the guard has not been told of yet. */
+  private released: number[] = [];
+  private releaseTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly graceS = ORPHAN_GRACE_S) {}
 
@@ -46,13 +49,22 @@ export class StageGuard {
     else this.start();
   }
 
+  /** Stop watching a group that has ended (told the guard with the next watch, or within 100 ms: one pipe write less per stage). */
   release(pgid: number): void {
-    if (this.groups.delete(pgid)) this.send(`- ${pgid}\n`);
+    if (!this.groups.delete(pgid)) return;
+    this.released.push(pgid);
+    if (this.releaseTimer) return;
+    this.releaseTimer = setTimeout(() => this.send(''), 100);
+    this.releaseTimer.unref();
   }
 
   private send(text: string): void {
+    clearTimeout(this.releaseTimer);
+    this.releaseTimer = undefined;
+    const releases = this.released.map((g) => `- ${g}\n`).join('');
+    this.released = [];
     const stdin = this.child?.stdin;
-    if (stdin && !stdin.destroyed) stdin.write(text);
+    if (stdin && !stdin.destroyed && releases + text) stdin.write(releases + text);
   }
 
   private start(): void {

@@ -60,6 +60,8 @@ describe('StageGuard: stages die with their runner', () => {
       guard.watch(stubborn);
       guard.watch(released);
       guard.release(released);
+      // Releases reach the guard with the next watch or within 100 ms (a released group has normally ended).
+      await new Promise((r) => setTimeout(r, 200));
       expect(groupAlive(stubborn)).toBe(true);
       // What the guard sees when the runner is killed: its input ends.
       guard['child']!.stdin!.destroy();

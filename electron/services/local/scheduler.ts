@@ -5,7 +5,6 @@
  */
 import { lstatSync, mkdirSync, promises as fs, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { LogStreamParser } from '../../../shared/runs/parseStream.ts';
 import type { MetricRecord, NodePhase, OutputHash, RunEvent, RunPhase } from '../../../shared/runs/types.ts';
 import { hashPath } from '../runs/inputHashes.ts';
@@ -14,7 +13,7 @@ import { spawnStage } from './processes.ts';
 import { StageStarter } from './starter.ts';
 import type { StageProcess } from './processes.ts';
 import type { StageCache } from './stageCache.ts';
-import { downstreamStages, stageParams } from './stages.ts';
+import { downstreamStages, parseParams, stageParams } from './stages.ts';
 import type { LocalStage } from './stages.ts';
 
 export interface SchedulerOptions {
@@ -59,6 +58,8 @@ export class StageScheduler {
   /** params.yaml, parsed once per run. */
   private params: Record<string, unknown> | null | undefined;
   private stopping: 'cancel' | 'detach' | undefined;
+  /** The `pids` folder, once made. */
+  private pidsDir: string | undefined;
   /** A process waiting to become the next stage. */
   private spare: StageStarter | undefined;
   private wake: () => void = () => {};
@@ -124,7 +125,7 @@ export class StageScheduler {
     const name = stage.name;
     this.state.set(name, 'starting');
     try {
-      this.params ??= parse(this.o.paramsYaml) as Record<string, unknown> | null;
+      this.params ??= parseParams(this.o.paramsYaml);
       const params = stageParams(stage, this.params);
       const useCache = this.o.cache !== null && !this.o.uncached.has(name);
       const key = useCache ? await this.o.cache!.key(stage, this.o.workspace, params, this.hasher) : '';
@@ -195,7 +196,7 @@ export class StageScheduler {
     const pidFile = path.join(this.o.runDir, 'pids', name);
     this.running.set(name, { process: child, gpus });
     if (this.stopping) void child.stop(this.o.graceMs ?? 5000);
-    mkdirSync(path.dirname(pidFile), { recursive: true });
+    if (!this.pidsDir) mkdirSync((this.pidsDir = path.dirname(pidFile)), { recursive: true });
     writeFileSync(pidFile, String(child.pid));
     const exit = await child.exited;
     this.running.delete(name);

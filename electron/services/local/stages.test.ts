@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { downstreamStages, readStages, stageParams } from './stages.ts';
+import { downstreamStages, parseParams, readStages, stageParams } from './stages.ts';
 
 const DVC_YAML = `stages:
   corpus:
@@ -61,5 +61,28 @@ describe('readStages', () => {
   it('refuses a file without stages', () => {
     expect(() => readStages('vars: []\n')).toThrow('dvc.yaml has no stages');
     expect(() => readStages('stages:\n  a:\n    deps: []\n')).toThrow('stage "a" has no cmd');
+  });
+});
+
+describe('reading the same dvc.yaml again', () => {
+  it('gives equal stages that a caller may change without changing the next read', () => {
+    const first = readStages(DVC_YAML);
+    first[0].deps.push('changed');
+    first[0].cmd = 'changed';
+    const second = readStages(DVC_YAML);
+    expect(second[0].deps).not.toContain('changed');
+    expect(second[0].cmd).not.toBe('changed');
+    expect(second.map((s) => s.name)).toEqual(first.map((s) => s.name));
+  });
+});
+
+describe('parseParams', () => {
+  it.each([
+    ['{"a": {"lr": 0.1, "name": "x"}}', { a: { lr: 0.1, name: 'x' } }],
+    ['a:\n  lr: 0.1\n', { a: { lr: 0.1 } }],
+    // YAML flow mapping that is not JSON.
+    ['{a: {lr: 0.1}}', { a: { lr: 0.1 } }],
+  ])('%j', (text, value) => {
+    expect(parseParams(text)).toEqual(value);
   });
 });

@@ -52,7 +52,32 @@ function outermost(paths: string[]): string[] {
   return unique.filter((p) => !unique.some((q) => q !== p && within(p, q)));
 }
 
+/** Recently read dvc.yaml texts (a pipeline run again compiles to the same one): parsing YAML costs ms per run. */
+const recent = new Map<string, LocalStage[]>();
+
 export function readStages(dvcYaml: string): LocalStage[] {
+  let stages = recent.get(dvcYaml);
+  if (!stages) {
+    stages = parseStages(dvcYaml);
+    if (recent.size >= 8) recent.delete(recent.keys().next().value!);
+    recent.set(dvcYaml, stages);
+  }
+  return stages.map((s) => ({ ...s, deps: [...s.deps], outputs: [...s.outputs], params: [...s.params], upstream: [...s.upstream] }));
+}
+
+/** params.yaml as the DVC compiler writes it is JSON (which is YAML): read that without the YAML parser. */
+export function parseParams(text: string): Record<string, unknown> | null {
+  if (text.trimStart().startsWith('{')) {
+    try {
+      return JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      // Not JSON after all: YAML below.
+    }
+  }
+  return parse(text) as Record<string, unknown> | null;
+}
+
+function parseStages(dvcYaml: string): LocalStage[] {
   const doc = parse(dvcYaml) as { stages?: Record<string, Record<string, unknown>> } | null;
   const stages = doc?.stages;
   if (!stages || typeof stages !== 'object') throw new Error('dvc.yaml has no stages');
@@ -80,7 +105,7 @@ export function readStages(dvcYaml: string): LocalStage[] {
 /** Each stage's parameters as `{ key: value }`, read from params.yaml (JSON text written by the DVC compiler). */
 export function stageParams(stage: LocalStage, paramsYaml: string | Record<string, unknown> | null): Record<string, unknown> {
   // Parsed params.yaml may be passed in, so a run parses it once, not once per stage.
-  const all = typeof paramsYaml === 'string' ? (parse(paramsYaml) as Record<string, unknown> | null) : paramsYaml;
+  const all = typeof paramsYaml === 'string' ? parseParams(paramsYaml) : paramsYaml;
   const out: Record<string, unknown> = {};
   for (const key of stage.params) {
     let value: unknown = all;
