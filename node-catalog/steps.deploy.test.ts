@@ -21,6 +21,9 @@ beforeAll(() => {
   write('adapter', 'adapter_config.json', { base_model_name_or_path: 'unsloth/Qwen2.5-7B-bnb-4bit', r: 64 });
   write('good', 'metrics.json', { accuracy: 0.82, loss: 1.2 });
   write('bad', 'metrics.json', { accuracy: 0.31 });
+  // Perplexities the smoke template's tiny engine reaches: ~46 trained, ~295 with training skipped (learning rate 1e-9).
+  write('trained', 'metrics.json', { accuracy: 0, perplexity: 45.66 });
+  write('untrained', 'metrics.json', { accuracy: 0, perplexity: 295 });
 });
 afterAll(() => work.cleanup());
 
@@ -110,11 +113,19 @@ describe('deploy step', () => {
   it.each([
     [['--in-metrics', 'bad', '--min_accuracy', '0.5'], /refusing to deploy: accuracy 0\.3100 is below min_accuracy 0\.5 \(from bad\/metrics\.json\)/],
     [['--min_accuracy', '0.5'], /min_accuracy is 0\.5 but no metrics input is connected/],
+    [['--in-metrics', 'untrained', '--max_perplexity', '100'], /refusing to deploy: perplexity 295\.00 is above max_perplexity 100(\.0)? \(from untrained\/metrics\.json\): the model has not learnt enough/],
+    [['--max_perplexity', '100'], /max_perplexity is 100(\.0)? but no metrics input is connected/],
   ])('refuses below min_accuracy and writes nothing (%j)', async (args, message) => {
     const out = `refused-${args.length}`;
     const result = await runStep(work.script('deploy'), ['--in-model', 'tiny', '--out-endpoint', out, ...args], { cwd: work.dir });
     expect(result.code).toBe(1);
     expect(errorLine(result)).toMatch(message);
     expect(() => readdirSync(join(work.dir, out))).toThrow();
+  });
+
+  it('passes a model that learnt (perplexity under max_perplexity)', async () => {
+    const result = await runStep(work.script('deploy'), ['--in-model', 'tiny', '--in-metrics', 'trained', '--max_perplexity', '100', '--out-endpoint', 'learnt'], { cwd: work.dir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/gate passed: accuracy 0\.0000 >= min_accuracy 0(\.0)?, perplexity 45\.66 <= max_perplexity 100/);
   });
 });

@@ -27,24 +27,28 @@ function Workbench() {
   const paletteOpen = useAppStore((s) => s.paletteOpen);
   const inspectorOpen = useAppStore((s) => s.inspectorOpen);
   const focus = useAppStore((s) => s.focusSaved !== null);
+  // Behind a modal dialog nothing can be clicked, focused or read out.
+  const modal = useAppStore((s) => s.dialog !== null);
   const columns = `${paletteOpen ? 'var(--palette-width)' : focus ? '0' : 'var(--rail-width)'} minmax(0, 1fr) ${inspectorOpen ? 'var(--inspector-width)' : focus ? '0' : 'var(--rail-width)'}`;
   return (
     <ReactFlowProvider>
       <div className="app">
-        <Toolbar />
-        <div className={`workspace${focus ? ' focus-mode' : ''}`} style={{ gridTemplateColumns: columns }}>
-          {paletteOpen ? <Palette /> : focus ? <span /> : <PanelRail which="palette" />}
-          <main className="center">
-            <Canvas />
-            <FocusModeChip />
-            <RunBanner />
-            <CanvasDiffBanner />
-            <AlertBanner />
-            <BottomPanel />
-          </main>
-          {inspectorOpen ? <Inspector /> : focus ? <span /> : <PanelRail which="inspector" />}
+        <div className="behind-dialogs" inert={modal}>
+          <Toolbar />
+          <div className={`workspace${focus ? ' focus-mode' : ''}`} style={{ gridTemplateColumns: columns }}>
+            {paletteOpen ? <Palette /> : focus ? <span /> : <PanelRail which="palette" />}
+            <main className="center">
+              <Canvas />
+              <FocusModeChip />
+              <RunBanner />
+              <CanvasDiffBanner />
+              <AlertBanner />
+              <BottomPanel />
+            </main>
+            {inspectorOpen ? <Inspector /> : focus ? <span /> : <PanelRail which="inspector" />}
+          </div>
+          <StatusBar />
         </div>
-        <StatusBar />
         <Dialogs />
         <div className="shell-overlays">
           <ConnectionBanner />

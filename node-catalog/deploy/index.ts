@@ -18,6 +18,7 @@ export const deployNode: Omit<NodeTypeSpec, 'script'> = {
     param('replicas', 'integer', 4, ['Replicas', '레플리카'], ['Serving pods, one GPU each.', '서빙 파드 수 (각 GPU 1개).'], { min: 1, max: 1000 }),
     param('serving_image', 'string', 'vllm/vllm-openai:v0.6.3', ['Serving image', '서빙 이미지'], ['Image of the inference server.', '추론 서버 이미지.'], { required: true }),
     param('min_accuracy', 'number', 0, ['Minimum accuracy', '최소 정확도'], ['Refuse to deploy below this eval accuracy (0 to 1).', '평가 정확도가 이보다 낮으면 배포하지 않습니다 (0~1).'], { min: 0, max: 1, step: 0.01 }),
+    param('max_perplexity', 'number', 0, ['Maximum perplexity', '최대 퍼플렉서티'], ['Refuse to deploy above this eval perplexity (0: no limit). An untrained model scores about its vocabulary size.', '평가 퍼플렉서티가 이보다 높으면 배포하지 않습니다 (0: 제한 없음). 학습하지 않은 모델은 어휘 크기 정도가 나옵니다.'], { min: 0, max: 1e9, step: 1 }),
     param('canary', 'boolean', false, ['Canary rollout', '카나리 배포'], ['Argo Rollout with 25/50/75 % steps and a success-rate analysis.', '25/50/75 % 단계와 성공률 분석이 있는 Argo Rollout.']),
     param('namespace', 'string', 'inference', ['Namespace', '네임스페이스'], ['Namespace the serving objects are applied to.', '서빙 객체를 적용할 네임스페이스.'], { required: true }),
     param('apply', 'boolean', true, ['Apply in the cluster', '클러스터에 적용'], ['In a cluster, apply the manifests and follow the rollout (off: render only). Local runs only render.', '클러스터에서 매니페스트를 적용하고 롤아웃을 따라갑니다 (끄면 렌더링만). 로컬 실행은 렌더링만 합니다.']),

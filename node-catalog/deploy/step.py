@@ -2,7 +2,7 @@
 """Pipewright step `deploy`: render the serving manifests of a model and, in a cluster, apply and follow them.
 
 Checks the eval gate first: with min_accuracy > 0 the metrics input must show accuracy >= min_accuracy,
-else the step refuses (exit 1). Writes into --out-endpoint: deployment.yaml + service.yaml (an
+and with max_perplexity > 0 perplexity <= max_perplexity, else the step refuses (exit 1). Writes into --out-endpoint: deployment.yaml + service.yaml (an
 OpenAI-compatible server, `replicas` pods with one GPU each, MODEL_URI and MODEL_VERSION in its env), with
 canary on also rollout.yaml (an Argo Rollout over the Deployment: 25/50/75 % steps with pauses) and
 analysis-template.yaml (a Prometheus success-rate check that fails or stays inconclusive without data),
@@ -32,6 +32,7 @@ PARAMS = [
     Param("replicas", "integer", 4, "Serving pods, one GPU each.", minimum=1, maximum=1000),
     Param("serving_image", "string", "vllm/vllm-openai:v0.6.3", "Image of the inference server.", required=True),
     Param("min_accuracy", "number", 0, "Refuse to deploy below this eval accuracy (0 to 1).", minimum=0, maximum=1),
+    Param("max_perplexity", "number", 0, "Refuse to deploy above this eval perplexity (0: no limit).", minimum=0, maximum=1e9),
     Param("canary", "boolean", False, "Argo Rollout with 25/50/75 % steps and a success-rate analysis."),
     Param("namespace", "string", "inference", "Namespace the serving objects are applied to.", required=True),
     Param("apply", "boolean", True, "In a cluster, apply the manifests and follow the rollout (false: render only)."),
@@ -55,7 +56,7 @@ MLFLOW_IMAGE = "ghcr.io/mlflow/mlflow:v2.17.2"
 CANARY_WEIGHTS = (25, 50, 75)
 
 
-def read_accuracy(path):
+def read_metrics(path):
     file = path
     if os.path.isdir(path):
         file = os.path.join(path, "metrics.json")
@@ -65,21 +66,34 @@ def read_accuracy(path):
                 raise StepError("no metrics.json in %s" % path, EXIT_INPUT)
             file = os.path.join(path, found[0])
     metrics = read_json_file(file)
-    accuracy = metrics.get("accuracy") if isinstance(metrics, dict) else None
-    if not isinstance(accuracy, (int, float)) or isinstance(accuracy, bool):
-        raise StepError("%s has no numeric 'accuracy'" % file, EXIT_INPUT)
-    return float(accuracy), file
+    return (metrics if isinstance(metrics, dict) else {}), file
 
 
-def check_gate(min_accuracy, metrics_path):
+def metric_value(metrics, file, key):
+    value = metrics.get(key)
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise StepError("%s has no numeric '%s'" % (file, key), EXIT_INPUT)
+    return float(value)
+
+
+def check_gate(min_accuracy, metrics_path, max_perplexity=0):
     if metrics_path is None:
-        if min_accuracy > 0:
-            raise StepError("min_accuracy is %s but no metrics input is connected: connect the eval node's metrics, or set min_accuracy to 0" % min_accuracy)
+        if min_accuracy > 0 or max_perplexity > 0:
+            which = "min_accuracy is %s" % min_accuracy if min_accuracy > 0 else "max_perplexity is %s" % max_perplexity
+            raise StepError("%s but no metrics input is connected: connect the eval node's metrics, or set it to 0" % which)
         return None
-    accuracy, file = read_accuracy(metrics_path)
+    metrics, file = read_metrics(metrics_path)
+    accuracy = metric_value(metrics, file, "accuracy")
     if accuracy < min_accuracy:
         raise StepError("refusing to deploy: accuracy %.4f is below min_accuracy %s (from %s)" % (accuracy, min_accuracy, file))
-    say("gate passed: accuracy %.4f >= min_accuracy %s" % (accuracy, min_accuracy))
+    if max_perplexity > 0:
+        perplexity = metric_value(metrics, file, "perplexity")
+        # An untrained byte-level model scores about the number of byte values; a model that learnt scores far less.
+        if perplexity > max_perplexity:
+            raise StepError("refusing to deploy: perplexity %.2f is above max_perplexity %s (from %s): the model has not learnt enough" % (perplexity, max_perplexity, file))
+        say("gate passed: accuracy %.4f >= min_accuracy %s, perplexity %.2f <= max_perplexity %s" % (accuracy, min_accuracy, perplexity, max_perplexity))
+    else:
+        say("gate passed: accuracy %.4f >= min_accuracy %s" % (accuracy, min_accuracy))
     return accuracy
 
 
@@ -330,7 +344,7 @@ def main():
     args = parse_step_args(__doc__, PARAMS, INPUTS, OUTPUTS)
     p = args.params
     check_params(p)
-    accuracy = check_gate(p["min_accuracy"], args.inputs.get("metrics"))
+    accuracy = check_gate(p["min_accuracy"], args.inputs.get("metrics"), p["max_perplexity"])
     info = read_model_info(args.inputs["model"])
     ref = model_reference(args.executor_input, info["path"])
     registered = read_model_link(args.inputs["model"]).get("registered_model") or None

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { compileDvc } from '../../shared/compile/dvc.ts';
 import { topologicalOrder } from '../../shared/pipeline/graph.ts';
 import { parsePipelineText } from '../../shared/pipeline/load.ts';
@@ -139,5 +139,25 @@ describe('the smoke template end to end (compiled to DVC, each stage run as DVC 
     expect(logs['ko-bench']).toContain('PIPEWRIGHT_METRIC {"step": 12, "kmmlu/acc": ');
     const endpoint = JSON.parse(readFileSync(join(dir, 'data/deploy/endpoint/endpoint.json'), 'utf8'));
     expect(endpoint.manifests).toContain('rollout.yaml');
+    // The deploy gate means something: the trained model's perplexity is under the template's limit...
+    expect(metrics.perplexity).toBeLessThan(100);
+    expect(logs.deploy).toMatch(/gate passed: .*perplexity [\d.]+ <= max_perplexity 100/);
+  }, 240_000);
+
+  it('refuses to deploy when training did not happen (learning rate 1e-9: perplexity stays near 256)', async () => {
+    const paramsFile = join(dir, 'params.yaml');
+    const params = parse(readFileSync(paramsFile, 'utf8')) as Record<string, Record<string, unknown>>;
+    params.cpt!.learning_rate = 1e-9;
+    params.sft!.learning_rate = 1e-9;
+    writeFileSync(paramsFile, stringify(params));
+    const stages = (parse(readFileSync(join(dir, 'dvc.yaml'), 'utf8')) as { stages: Record<string, { cmd: string }> }).stages;
+    const run = promisify(execFile);
+    const env = { ...process.env, PATH: `/usr/bin:${process.env.PATH}` };
+    for (const id of ['cpt', 'sft', 'eval']) await run('sh', ['-c', stages[id]!.cmd], { cwd: dir, env });
+    const metrics = JSON.parse(readFileSync(join(dir, 'data/eval/metrics/metrics.json'), 'utf8'));
+    expect(metrics.perplexity).toBeGreaterThan(150);
+    const refused = await run('sh', ['-c', stages.deploy!.cmd], { cwd: dir, env }).then(() => null, (error: { code: number; stderr: string }) => error);
+    expect(refused?.code).toBe(1);
+    expect(refused?.stderr).toMatch(/refusing to deploy: perplexity [\d.]+ is above max_perplexity 100.*the model has not learnt enough/);
   }, 240_000);
 });

@@ -208,7 +208,7 @@ export function Canvas() {
           <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
           <CanvasControls />
           <ConnectHighlight />
-          {showMinimap && <MiniMap<PipelineFlowNode> pannable zoomable position="bottom-right" nodeClassName={minimapNodeClass} style={minimapStyle} />}
+          {showMinimap && nodes.length > 0 && <MiniMap<PipelineFlowNode> pannable zoomable position="bottom-right" nodeClassName={minimapNodeClass} style={minimapStyle} />}
         </ReactFlow>
       </FarZoomContext.Provider>
       {docNodes.length === 0 && <div className="canvas-empty">{t('canvas.empty')}</div>}

@@ -100,7 +100,7 @@ export function RunsList() {
                 <th>{t('runs.list.phase')}</th>
                 <th>{t('runs.list.started')}</th>
                 <th>{t('runs.list.duration')}</th>
-                <th>{t('runs.list.actions')}</th>
+                <th className="row-actions-cell">{t('runs.list.actions')}</th>
               </tr>
             </thead>
             <tbody>
@@ -133,13 +133,15 @@ export function RunsList() {
                   </td>
                   <td>{formatStart(r.createdAt, i18n.language)}</td>
                   <td>{formatDuration(runDurationMs(r, now), units)}</td>
-                  <td className="row-actions">
-                    <button type="button" className="button small" onClick={() => void open(r.id)}>
-                      {t('runs.list.open')}
-                    </button>
-                    <button type="button" className="button small danger" disabled={!isTerminal(r)} onClick={() => setDeleting(r.id)}>
-                      {t('runs.list.delete')}
-                    </button>
+                  <td className="row-actions-cell">
+                    <div className="row-actions">
+                      <button type="button" className="button small" onClick={() => void open(r.id)}>
+                        {t('runs.list.open')}
+                      </button>
+                      <button type="button" className="button small danger" disabled={!isTerminal(r)} onClick={() => setDeleting(r.id)}>
+                        {t('runs.list.delete')}
+                      </button>
+                    </div>
                   </td>
                 </tr>
               ))}

@@ -17,7 +17,8 @@ function ToolButton({ action, icon, text, primary, disabled }: { action: string;
   return (
     <button type="button" className={`tool-button ${primary ? 'primary' : ''} ${text ? 'with-text' : ''}`} title={title} aria-label={label} disabled={disabled} onClick={() => void a.run()} data-action={a.id}>
       <Icon name={icon} />
-      {text && <span>{label}</span>}
+      {/* The "…" of a menu label draws as a row of dots in Korean fonts: a button does without it. */}
+      {text && <span>{label.replace(/…$/, '')}</span>}
     </button>
   );
 }

@@ -69,6 +69,9 @@ test('quickstart: the Korean smoke template trains end to end on this machine, w
   await expect(nodeCard(app, 'eval').locator('.node-engine')).toHaveText('tiny');
   await expect(nodeCard(app, 'eval').locator('.node-score[data-metric="accuracy"]')).toBeVisible();
   await expect(nodeCard(app, 'eval').locator('.node-score[data-metric="perplexity"]')).toBeVisible();
+  // The deploy gate: the trained tiny model's perplexity is under the template's limit (an untrained one is ~295).
+  await showNodeInPanel(app, 'deploy');
+  await expect(app.locator('.log-view')).toContainText(/gate passed: .*perplexity [\d.]+ <= max_perplexity 100/);
 
   // The Korean benchmark node scored the tiny model and its base on the bundled samples: a bar per benchmark.
   await expect(phaseOf(app, 'ko-bench')).toHaveAttribute('data-phase', 'succeeded');
@@ -83,7 +86,10 @@ test('quickstart: the Korean smoke template trains end to end on this machine, w
   await app.screenshot({ path: 'test-results/screenshots/run-local-finished.png' });
   await app.locator('.react-flow').screenshot({ path: 'test-results/screenshots/run-local-cards.png' });
 
-  // The run is in the history, and its log can be searched.
+  // The run is in the history, and its log can be searched. The tiny engine reports its loss only in
+  // PIPEWRIGHT_METRIC lines, hidden by default: shown first.
+  await expect(app.getByTestId('log-hidden-count')).toHaveText(/\(\d+ hidden\)/);
+  await app.locator('.log-view').getByLabel('Protocol lines').check();
   await app.locator('.log-search').fill('loss');
   await app.locator('.log-search').press('Enter');
   await expect(app.locator('.log-row.match')).toBeVisible();
