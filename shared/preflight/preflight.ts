@@ -1,5 +1,6 @@
 /** Pre-flight as a pure function: a run's needs and what was read from the cluster give the findings. */
 import { gpuLevelFindings, gpuStepFinding, indexNodes } from './gpuNodes.ts';
+import { serviceAccountFindings, serviceAccountUser } from './serviceAccount.ts';
 import { limitRangeFindings, pvcFindings, quotaFindings, secretFindings, withDefaults } from './namespace.ts';
 import type { RunNeeds } from './requirements.ts';
 import type { AccessCheck, ClusterSnapshot, Part, PreflightFinding, PreflightReport, PreflightTarget } from './types.ts';
@@ -64,6 +65,15 @@ export function preflightFindings(needs: RunNeeds, snap: ClusterSnapshot): Prefl
   }
   if (snap.access.ok) findings.push(...accessFindings(snap.access.value));
   findings.push(...unread('your permissions', snap.access, 'Access reviews (SelfSubjectAccessReview) are allowed to every authenticated user on a standard cluster; check the context.'));
+  if (snap.serviceAccount) {
+    const { account, checks } = snap.serviceAccount;
+    if (checks.ok) findings.push(...serviceAccountFindings(account, checks.value));
+    else {
+      const user = serviceAccountUser(account);
+      findings.push(...unread(`what the workflow's service account ${account.namespace}/${account.name} may do`, checks,
+        `SubjectAccessReview needs create on subjectaccessreviews.authorization.k8s.io; ask a cluster admin, or check by hand: kubectl auth can-i create deployments.apps -n DEPLOY_NAMESPACE --as=${user} (and services, rollouts.argoproj.io where the deploy step uses them).`));
+    }
+  }
 
   findings.push(...unread('the cluster\'s nodes', snap.nodes, 'Listing nodes needs a ClusterRole with list on nodes; check GPU nodes by hand with kubectl describe nodes.'));
   findings.push(...unread('the pods running on the nodes', snap.pods, 'Listing pods in all namespaces needs a ClusterRole with list on pods; GPUs free now were not judged.'));

@@ -6,6 +6,7 @@ export type PreflightCode =
   | 'cluster-unreachable'
   | 'engine-missing'
   | 'forbidden'
+  | 'service-account-forbidden'
   | 'no-gpu-nodes'
   | 'gpu-product-missing'
   | 'taint-not-tolerated'
@@ -87,6 +88,28 @@ export interface AccessCheck {
   allowed: boolean;
 }
 
+/** The service account a run's steps run as (Argo: the Workflow's spec.serviceAccountName, else `default`; KFP: pipeline-runner). */
+export interface WorkflowServiceAccount {
+  namespace: string;
+  name: string;
+  /** Where the name came from, said in findings: `the workflow`, `Argo's default`, `KFP's default`, `given`. */
+  source: string;
+}
+
+/** Something a step does as the workflow's service account (a deploy node applying its objects), one SubjectAccessReview each. */
+export interface ServiceAccountNeed {
+  node: string;
+  verb: string;
+  group: string;
+  resource: string;
+  subresource?: string;
+  namespace: string;
+}
+
+export interface ServiceAccountCheck extends ServiceAccountNeed {
+  allowed: boolean;
+}
+
 /** What was read from the cluster; a part that could not be read is `{ error }` and yields a warning. */
 export type Part<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -103,4 +126,6 @@ export interface ClusterSnapshot {
   secrets: Part<string[]>;
   pvcs: Part<Array<{ name: string; phase: string }>>;
   access: Part<AccessCheck[]>;
+  /** What the workflow's service account may do, when a step needs more than running (absent: nothing to check). */
+  serviceAccount?: { account: WorkflowServiceAccount; checks: Part<ServiceAccountCheck[]> };
 }

@@ -11,6 +11,8 @@ import template from '../../node-catalog/templates/korean-llm.pipewright.json' w
 import type { PipelineDocument } from '../../shared/pipeline/types.ts';
 import { gpuNode, H100 } from '../fixtures/preflightCluster.ts';
 import { startKubeEmulator } from '../kube-emulator/index.ts';
+import type { KubeObject } from '../kube-emulator/index.ts';
+import { parseAllDocuments } from 'yaml';
 import type { KubeEmulator } from '../kube-emulator/index.ts';
 import { expect, openApp, test } from './fixtures.ts';
 import { startBrowserMode } from './globalSetup.ts';
@@ -65,7 +67,7 @@ test('pre-flight findings before Run block it until overridden or fixed, in Kore
   const preflight = dialog.getByTestId('preflight');
   await expect(preflight).toContainText('클러스터 사전 점검');
   const findings = preflight.locator('.preflight-finding');
-  await expect(findings).toHaveCount(2);
+  await expect(findings).toHaveCount(3);
   const cpt = preflight.locator('.preflight-finding[data-code="gpu-insufficient"]');
   await expect(cpt).toContainText('충분히 큰 노드 없음');
   await expect(cpt).toContainText('노드 cpt');
@@ -73,7 +75,15 @@ test('pre-flight findings before Run block it until overridden or fixed, in Kore
   await expect(cpt).toContainText('gpu-h100-small, has 2 nvidia.com/gpu');
   await expect(cpt).toContainText("Lower step cpt's GPUs to 2 or fewer");
   await expect(preflight.locator('.preflight-finding[data-code="secret-missing"]')).toContainText('kubectl create secret generic hf-token -n kubeflow');
-  await expect(preflight).toContainText('네임스페이스 kubeflow: 실행을 막는 문제 2개, 경고 0개');
+  // The workflow runs as kubeflow/default, which may not apply the deploy step's objects in inference.
+  const sa = preflight.locator('.preflight-finding[data-code="service-account-forbidden"]');
+  await expect(sa).toContainText('워크플로 서비스 계정에 배포 권한 없음');
+  await expect(sa).toContainText('노드 deploy');
+  await expect(sa).toContainText("The workflow's service account kubeflow/default");
+  await expect(sa).toContainText('create/patch/get Deployment (deployments.apps)');
+  await expect(sa).toContainText('in namespace inference');
+  await expect(sa.locator('.preflight-fix')).toContainText('kind: RoleBinding');
+  await expect(preflight).toContainText('네임스페이스 kubeflow: 실행을 막는 문제 3개, 경고 0개');
   const run = dialog.getByTestId('run-start');
   await expect(run).toBeDisabled();
   await preflight.scrollIntoViewIfNeeded();
@@ -87,6 +97,9 @@ test('pre-flight findings before Run block it until overridden or fixed, in Kore
   // The cluster gets what the run needs; checking again clears the findings and Run needs no override.
   emulator!.apply('nodes', gpuNode('gpu-h100-big', H100, 8, { taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }] }));
   emulator!.apply('secrets', { metadata: { name: 'hf-token', namespace: 'kubeflow' }, type: 'Opaque', data: { token: 'eA==' } });
+  // The Role and RoleBinding the finding gave, applied as they read (YAML after the first line of the fix).
+  const fix = (await sa.locator('.preflight-fix').innerText()).replace(/^[^\n]*\n/, '');
+  for (const doc of parseAllDocuments(fix).map((d) => d.toJS() as KubeObject)) emulator!.apply(doc.kind === 'Role' ? 'roles' : 'rolebindings', doc);
   await dialog.getByTestId('preflight-recheck').click();
   await expect(preflight).toContainText('지금 이 클러스터에서 파이프라인을 실행할 수 있습니다 (네임스페이스 kubeflow)');
   await expect(findings).toHaveCount(0);

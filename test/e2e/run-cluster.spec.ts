@@ -30,6 +30,9 @@ test.beforeAll(async ({ browserName }, testInfo) => {
   emulator = await startKubeEmulator({ timeScale: 1, bookmarkIntervalMs: 500 });
   emulator.controller.setStepBehavior({ step: 'cpt' }, { lineIntervalMs: 150 });
   emulator.controller.setStepBehavior({ step: 'eval' }, { unschedulableMs: 5000 });
+  // As a cluster admin would: the workflows' service accounts (Argo's default/default, KFP's kubeflow/pipeline-runner) may deploy to inference.
+  emulator.controller.grant('system:serviceaccount:default:default', { namespace: 'inference' });
+  emulator.controller.grant('system:serviceaccount:kubeflow:pipeline-runner', { namespace: 'inference' });
   base = mkdtempSync(path.join(tmpdir(), 'pipewright-e2e-cluster-'));
   mkdirSync(path.join(base, 'data'));
   mkdirSync(path.join(base, 'home'));

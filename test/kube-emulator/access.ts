@@ -30,6 +30,8 @@ function ruleMatches(rule: AccessRule, a: AccessAttributes): boolean {
 
 export class AccessPolicy {
   private denials: AccessRule[] = [];
+  /** What other users (service accounts) may do without RBAC objects: answered to SubjectAccessReviews. */
+  private readonly grants = new Map<string, AccessRule[]>();
 
   constructor(readonly user: string) {}
 
@@ -41,6 +43,19 @@ export class AccessPolicy {
   /** Removes every denial; everything is allowed again. */
   allowAll(): void {
     this.denials = [];
+  }
+
+  /** Let `user` (e.g. system:serviceaccount:argo:default) do what matches `rule`, as far as SubjectAccessReviews tell. */
+  grant(user: string, rule: AccessRule): void {
+    this.grants.set(user, [...(this.grants.get(user) ?? []), rule]);
+  }
+
+  clearGrants(): void {
+    this.grants.clear();
+  }
+
+  granted(user: string): AccessRule[] {
+    return this.grants.get(user) ?? [];
   }
 
   isAllowed(attributes: AccessAttributes): boolean {

@@ -85,6 +85,13 @@ export interface EmulatorController {
   /** Deny requests (403) and access reviews matching the rule; omitted fields match anything. */
   deny(rule: AccessRule): void;
   allowAll(): void;
+  /**
+   * Let another user (a service account: system:serviceaccount:NS:NAME) do what matches `rule`, as SubjectAccessReviews
+   * answer; RBAC objects (Role, RoleBinding, ClusterRole, ClusterRoleBinding) applied to the emulator count too.
+   */
+  grant(user: string, rule: AccessRule): void;
+  /** Forget every grant (RBAC objects stay). */
+  clearGrants(): void;
   /** Argo `retry` of a finished workflow: failed nodes run again. */
   retryWorkflow(namespace: string, name: string): void;
   /** What the emulated Prometheus answers the AnalysisRuns' queries: the vector's values ([] = no data), or an Error. Default [0.99]. */
@@ -250,6 +257,8 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
     },
     deny: (rule) => access.deny(rule),
     allowAll: () => access.allowAll(),
+    grant: (user, rule) => access.grant(user, rule),
+    clearGrants: () => access.clearGrants(),
     retryWorkflow: (namespace, name) => workflows.retryWorkflow(namespace, name),
     setPrometheus: (answer) => {
       rollouts.prometheus = answer;

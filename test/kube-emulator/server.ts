@@ -8,6 +8,7 @@ import type { LogStore } from './logs.ts';
 import { serveLog } from './logs.ts';
 import { openApiDocument, openApiIndex } from './openapi.ts';
 import { PROTOBUF_TYPE, decodeAccessReview } from './protobuf.ts';
+import { rbacReview, subjectGroups } from './rbac.ts';
 import type { ResourceDef } from './resources.ts';
 import { coreVersions, findResource, groupInfo, groupList, resourceList, versionInfo } from './resources.ts';
 import { ApiError, badRequest, forbidden, methodNotAllowed, notFound, pathNotFound, unauthorized } from './status.ts';
@@ -81,6 +82,33 @@ async function accessReview(ctx: ServerContext, req: IncomingMessage, res: Serve
     : true;
   const status = allowed ? { allowed: true, reason: 'RBAC: allowed by ClusterRoleBinding "pipewright-emulator" of ClusterRole "cluster-admin" to User "pipewright"' } : { allowed: false };
   sendJson(res, 201, { kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec, status });
+}
+
+/** SubjectAccessReview: may `spec.user` (with `spec.groups`) do this? Answered from the RBAC objects and the test's grants. */
+async function subjectAccessReview(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, def: ResourceDef): Promise<void> {
+  authorize(ctx, 'create', def);
+  const body = await readJson(req);
+  const spec = isRecord(body) && isRecord(body.spec) ? body.spec : undefined;
+  const attrs = spec && isRecord(spec.resourceAttributes) ? spec.resourceAttributes : undefined;
+  const user = spec && typeof spec.user === 'string' ? spec.user : '';
+  const groups = spec && Array.isArray(spec.groups) ? spec.groups.map(String) : [];
+  const invalid = (field: string, message: string) =>
+    new ApiError(422, 'Invalid', `SubjectAccessReview.authorization.k8s.io "" is invalid: ${field}: Invalid value: "null": ${message}`, {
+      kind: 'SubjectAccessReview', group: 'authorization.k8s.io', causes: [{ reason: 'FieldValueInvalid', message, field }],
+    });
+  if (!spec || (!attrs && !isRecord(spec.nonResourceAttributes))) throw invalid('spec.resourceAttributes', 'exactly one of nonResourceAttributes or resourceAttributes must be specified');
+  if (!user && groups.length === 0) throw invalid('spec.user', 'at least one of user or group must be specified');
+  const status = attrs
+    ? rbacReview(ctx.store, { user, groups: subjectGroups(user, groups) }, {
+        verb: String(attrs.verb ?? ''),
+        group: String(attrs.group ?? ''),
+        resource: String(attrs.resource ?? ''),
+        subresource: attrs.subresource ? String(attrs.subresource) : undefined,
+        namespace: attrs.namespace ? String(attrs.namespace) : undefined,
+        name: attrs.name ? String(attrs.name) : undefined,
+      }, (u) => ctx.access.granted(u))
+    : { allowed: false };
+  sendJson(res, 201, { kind: 'SubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec, status });
 }
 
 function discovery(ctx: ServerContext, res: ServerResponse, parts: string[]): boolean {
@@ -158,6 +186,10 @@ async function resourcePath(ctx: ServerContext, req: IncomingMessage, res: Serve
   if (def.resource === 'selfsubjectaccessreviews') {
     if (req.method !== 'POST') throw methodNotAllowed();
     return accessReview(ctx, req, res);
+  }
+  if (def.resource === 'subjectaccessreviews') {
+    if (req.method !== 'POST') throw methodNotAllowed();
+    return subjectAccessReview(ctx, req, res, def);
   }
   if (subresource === 'log' && def.resource === 'pods') {
     authorize(ctx, 'get', def, namespace, 'log');

@@ -23,7 +23,10 @@ export const command: CliCommand = {
     'pods on it that have not finished); do the nodes\' taints let the step on; do the namespace\'s',
     'ResourceQuota and LimitRange admit each step and the run; do the Secrets (settings.secretEnv) and the',
     'checkpoint PVC exist (names only: secrets are listed as metadata, values are never read); may you',
-    'do what the target does (one SelfSubjectAccessReview per verb); is Argo (or KFP) installed.',
+    'do what the target does (one SelfSubjectAccessReview per verb); is Argo (or KFP) installed; may the',
+    'workflow\'s service account (--service-account, else the Workflow\'s spec.serviceAccountName or default;',
+    'KFP: pipeline-runner) create, patch and get what each deploy step applies in its namespace',
+    '(SubjectAccessReview; a denial names the verb, kind and namespace, with a Role and RoleBinding to apply).',
     'Reads one list per resource kind, whatever the size of the pipeline. A part you may not read',
     '(nodes, for instance) is a warning, not a pass.',
     'The namespace is --namespace, else the pipeline\'s settings.namespace, else the context\'s, else default.',
@@ -36,6 +39,7 @@ export const command: CliCommand = {
     namespace: { type: 'string', valueName: 'N', short: 'n', description: 'Namespace the run goes to' },
     target: { type: 'string', valueName: 'T', choices: ['argo', 'kfp'], description: 'Which engine runs it (default argo): decides the permissions and the installation checked' },
     'kfp-namespace': { type: 'string', valueName: 'NS', description: 'kfp: namespace of the ml-pipeline service (default kubeflow)' },
+    'service-account': { type: 'string', valueName: 'SA', description: 'The service account the steps run as (argo: the workflow namespace\'s; kfp: the KFP namespace\'s; default: the Workflow\'s, else default / pipeline-runner)' },
     json: { type: 'boolean', description: 'Print {"ok": bool, "findings": [{"code","severity","node","message","fix"}]} on stdout' },
   },
   examples: ['pipewright preflight korean-llm.pipewright.json --context prod --namespace ml', 'pipewright preflight pipeline.pipewright.json --context prod --json | jq \'.findings[] | select(.severity=="error")\''],
@@ -51,6 +55,7 @@ export const command: CliCommand = {
       context: args.options.context as string,
       ...(typeof args.options.namespace === 'string' ? { namespace: args.options.namespace } : {}),
       ...(typeof args.options['kfp-namespace'] === 'string' ? { kfpNamespace: args.options['kfp-namespace'] } : {}),
+      ...(typeof args.options['service-account'] === 'string' ? { serviceAccount: args.options['service-account'] } : {}),
       load: () => loadKubeConfig(io.env),
     });
     if (args.options.json) io.stdout(`${JSON.stringify({ ok: report.ok, findings: report.findings }, null, 2)}\n`);

@@ -8,6 +8,7 @@ import type { PreflightReport, PreflightTarget } from '../../../shared/preflight
 import { kubeConfigFor, loadKubeConfig } from '../kube/kubeconfig.ts';
 import { kubeJson } from '../kube/request.ts';
 import { readClusterSnapshot } from './clusterSnapshot.ts';
+import { reviewServiceAccount, serviceAccountNeeds, workflowServiceAccount } from './serviceAccount.ts';
 
 export interface PreflightOptions {
   target: PreflightTarget;
@@ -15,6 +16,8 @@ export interface PreflightOptions {
   /** Default: the document's settings.namespace, else the context's namespace, else `default`. */
   namespace?: string;
   kfpNamespace?: string;
+  /** The service account the workflow runs as (default: the Workflow's spec.serviceAccountName or `default`; KFP: pipeline-runner). */
+  serviceAccount?: string;
   /** The kubeconfig as kubectl reads it (default: loadKubeConfig from the environment). */
   load?: () => KubeConfig;
 }
@@ -40,6 +43,12 @@ export async function runPreflight(doc: PipelineDocument, catalog: NodeCatalog, 
     };
   }
   const needs = runNeeds(doc, catalog);
-  const snapshot = await readClusterSnapshot(kc, { target: opts.target, namespace, kfpNamespace: opts.kfpNamespace, wantSecrets: needs.secrets.length > 0, wantPvcs: needs.pvcs.length > 0 });
+  const saNeeds = serviceAccountNeeds(doc, catalog);
+  const account = workflowServiceAccount(doc, catalog, opts.target, { argo: namespace, kfp: opts.kfpNamespace ?? 'kubeflow' }, opts.serviceAccount);
+  const [snapshot, checks] = await Promise.all([
+    readClusterSnapshot(kc, { target: opts.target, namespace, kfpNamespace: opts.kfpNamespace, wantSecrets: needs.secrets.length > 0, wantPvcs: needs.pvcs.length > 0 }),
+    saNeeds.length === 0 ? undefined : reviewServiceAccount(kc, account, saNeeds).then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error: (error as Error).message })),
+  ]);
+  if (checks) snapshot.serviceAccount = { account, checks };
   return { ...preflightReport(preflightFindings(needs, snapshot)), namespace };
 }
