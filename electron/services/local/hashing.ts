@@ -4,8 +4,11 @@
  * (path, size, mtime, inode) so a file read as one stage's output and the next one's input is read once.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { createReadStream, promises as fs, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+
+/** Files up to this size are read and copied synchronously (a few hundred microseconds at most). */
+export const SMALL_FILE_BYTES = 256 * 1024;
 
 export interface TreeEntry {
   /** Relative to the tree's root, `/`-separated; '' when the tree is a single file. */
@@ -27,11 +30,12 @@ export class Hasher {
   private readonly memo = new Map<string, { key: string; hash: string }>();
 
   async fileHash(file: string): Promise<string> {
-    const stat = await fs.stat(file);
+    // Small files are read at once, without trips through the thread pool (most step outputs are small); large ones streamed.
+    const stat = statSync(file);
     const key = `${stat.size}:${stat.mtimeMs}:${stat.ino}`;
     const known = this.memo.get(file);
     if (known && known.key === key) return known.hash;
-    const hash = await new Promise<string>((resolve, reject) => {
+    const hash = stat.size <= SMALL_FILE_BYTES ? createHash('sha256').update(readFileSync(file)).digest('hex') : await new Promise<string>((resolve, reject) => {
       const h = createHash('sha256');
       createReadStream(file)
         .on('data', (chunk) => h.update(chunk))
@@ -43,11 +47,11 @@ export class Hasher {
   }
 
   async tree(root: string): Promise<Tree> {
-    const stat = await fs.stat(root).catch(() => undefined);
+    const stat = statSync(root, { throwIfNoEntry: false });
     if (!stat) return { kind: 'missing', entries: [], hash: 'missing' };
     const entries: TreeEntry[] = [];
     const addFile = async (abs: string, rel: string) => {
-      const s = await fs.stat(abs);
+      const s = statSync(abs);
       entries.push({ path: rel, kind: 'file', hash: await this.fileHash(abs), size: s.size, executable: (s.mode & 0o111) !== 0 });
     };
     if (stat.isDirectory()) {
@@ -56,7 +60,7 @@ export class Hasher {
         for (const name of names) {
           const abs = path.join(dir, name);
           const childRel = rel ? `${rel}/${name}` : name;
-          const s = await fs.stat(abs).catch(() => undefined);
+          const s = statSync(abs, { throwIfNoEntry: false });
           if (!s) continue;
           if (s.isDirectory()) {
             entries.push({ path: childRel, kind: 'dir' });

@@ -4,9 +4,10 @@
  * live content-addressed under `objects/`. A hit restores those outputs into the new workspace.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { constants, promises as fs } from 'node:fs';
+import { constants, copyFileSync, mkdirSync, promises as fs, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MetricRecord } from '../../../shared/runs/types.ts';
+import { SMALL_FILE_BYTES } from './hashing.ts';
 import type { Hasher, Tree } from './hashing.ts';
 import type { LocalStage } from './stages.ts';
 
@@ -47,16 +48,17 @@ export class StageCache {
 
   /** The entry for `key` if every file it needs is still in the cache. */
   async lookup(key: string): Promise<CacheEntry | undefined> {
+    // Entries are small and most lookups miss: read without trips through the thread pool.
     let entry: CacheEntry;
     try {
-      entry = JSON.parse(await fs.readFile(this.entryPath(key), 'utf8')) as CacheEntry;
+      entry = JSON.parse(readFileSync(this.entryPath(key), 'utf8')) as CacheEntry;
     } catch {
       return undefined;
     }
     if (entry.format !== 'pipewright.stage-cache/v1' || entry.key !== key) return undefined;
     for (const out of entry.outputs) {
       for (const e of out.tree.entries) {
-        if (e.kind === 'file' && !(await fs.stat(this.objectPath(e.hash!)).catch(() => undefined))) return undefined;
+        if (e.kind === 'file' && !statSync(this.objectPath(e.hash!), { throwIfNoEntry: false })) return undefined;
       }
     }
     return entry;
@@ -109,20 +111,21 @@ export class StageCache {
       for (const e of out.tree.entries) {
         if (e.kind !== 'file') continue;
         const object = this.objectPath(e.hash!);
-        if (await fs.stat(object).catch(() => undefined)) continue;
-        await fs.mkdir(path.dirname(object), { recursive: true });
+        if (statSync(object, { throwIfNoEntry: false })) continue;
+        mkdirSync(path.dirname(object), { recursive: true });
         const temp = `${object}.${randomBytes(4).toString('hex')}.tmp`;
         const source = e.path ? path.join(resolveIn(workspace, out.path), ...e.path.split('/')) : resolveIn(workspace, out.path);
-        await fs.copyFile(source, temp, constants.COPYFILE_FICLONE);
-        await fs.rename(temp, object);
+        if ((e.size ?? Infinity) <= SMALL_FILE_BYTES) copyFileSync(source, temp, constants.COPYFILE_FICLONE);
+        else await fs.copyFile(source, temp, constants.COPYFILE_FICLONE);
+        renameSync(temp, object);
       }
     }
     const entry: CacheEntry = { format: 'pipewright.stage-cache/v1', key, stage: stage.name, createdAt: new Date().toISOString(), outputs, ...extra };
     const file = this.entryPath(key);
-    await fs.mkdir(path.dirname(file), { recursive: true });
+    mkdirSync(path.dirname(file), { recursive: true });
     const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-    await fs.writeFile(temp, JSON.stringify(entry));
-    await fs.rename(temp, file);
+    writeFileSync(temp, JSON.stringify(entry));
+    renameSync(temp, file);
     return [];
   }
 }
