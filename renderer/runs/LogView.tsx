@@ -227,7 +227,9 @@ export function LogView({ runId, nodeId, nodeLabel }: Props) {
     : matches.count === 0
       ? searching
         ? t('runs.log.searching')
-        : t('runs.log.noMatch')
+        : matches.skipped > 0
+          ? t('runs.log.onlyHidden', { count: matches.skipped })
+          : t('runs.log.noMatch')
       : t('runs.log.matchCount', { n: matchIndex >= 0 ? matchIndex + 1 : '–', m: `${matches.count}${matches.capped ? '+' : ''}${searching ? '…' : ''}` });
 
   const download = async () => {

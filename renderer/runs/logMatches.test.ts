@@ -17,6 +17,7 @@ describe('LogMatches', () => {
     await matches.scan(fetchOf(100), 100, () => false, 7);
     // 4, 8, ..., 100 contain "Loss" (25 lines); 20, 40, 60, 80, 100 are protocol lines: 20 left.
     expect(matches.count).toBe(20);
+    expect(matches.skipped).toBe(10);
     expect(matches.seqAt(0)).toBe(4);
     expect(matches.next(0, 1)).toBe(4);
     expect(matches.next(4, 1)).toBe(8);

@@ -10,6 +10,8 @@ import type { FetchLogPage } from './logWindow.ts';
 export class LogMatches {
   private seqs = new Uint32Array(256);
   count = 0;
+  /** Matches in lines not searched (hidden), counted so the view can say where they are. */
+  skipped = 0;
   /** Every seq up to this one has been looked at. */
   scanned = 0;
   capped = false;
@@ -23,7 +25,11 @@ export class LogMatches {
 
   private look(line: LogLine): void {
     this.scanned = line.seq;
-    if (this.skip(line.text) || !lineMatches(line.text, this.query)) return;
+    if (!lineMatches(line.text, this.query)) return;
+    if (this.skip(line.text)) {
+      this.skipped += 1;
+      return;
+    }
     if (this.count >= this.cap) {
       this.capped = true;
       return;

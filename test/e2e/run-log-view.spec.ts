@@ -15,7 +15,7 @@ import { RUN_FORMAT } from '../../electron/services/runs/runFiles.ts';
 import { templateDocument } from '../../node-catalog/templates/index.ts';
 import type { LogLine, NodePhase, NodeRunState } from '../../shared/runs/types.ts';
 import { expect, rpc, test } from './fixtures.ts';
-import { nodeCard, selectNode } from './helpers.ts';
+import { documentOf, nodeCard, selectNode } from './helpers.ts';
 
 const suffix = Math.random().toString(36).slice(2, 6);
 const LONG = `${'가나다라마바사 '.repeat(30)}END-OF-LONG-LINE`;
@@ -103,6 +103,9 @@ test('log: protocol lines hidden with their count, wrap, "n of m" search; final 
   await expect(log.locator('.log-row[data-seq="3"]')).toContainText('PIPEWRIGHT_METRIC');
   await expect(log.getByTestId('log-match-count')).toHaveText('– of 28');
   await log.getByLabel('Protocol lines').uncheck();
+  // Text only protocol lines hold: where the matches are.
+  await log.getByLabel('Search the whole log').fill('PIPEWRIGHT_METRIC');
+  await expect(log.getByTestId('log-match-count')).toHaveText('No match; 20 in hidden protocol lines');
   await log.getByLabel('Search the whole log').fill('');
 
   // Wrap: the long line takes several rows' height and shows its end; off again, it is one row.
@@ -140,10 +143,9 @@ test('Korean: the template\'s step labels, score labels on the card, parameter u
   // A new pipeline from the template, in a Korean UI: Korean step labels.
   await app.keyboard.press('Control+n');
   await app.getByRole('button', { name: /한국어 LLM \(스모크\)/ }).click();
-  await expect(nodeCard(app, 'corpus')).toContainText('샘플 말뭉치');
-  await expect(nodeCard(app, 'cpt')).toContainText('지속 사전학습 (소형)');
-  await expect(nodeCard(app, 'eval')).toContainText('평가');
+  await expect.poll(async () => (await documentOf(app)).nodes.map((n) => n.label)).toEqual(['샘플 말뭉치', '한국어 텍스트 정제', '지속 사전학습 (소형)', '샘플 지시문', '지도 미세조정 (소형)', '샘플 테스트 세트', '평가', '한국어 벤치마크 (샘플)', '서빙 매니페스트 생성']);
   await selectNode(app, 'cpt');
+  await expect(app.locator('.inspector').getByLabel('이름표', { exact: true })).toHaveValue('지속 사전학습 (소형)');
   const inspector = app.locator('.inspector');
   await expect(inspector.locator('.unit', { hasText: '토큰' }).first()).toBeVisible();
   await expect(inspector.locator('.unit', { hasText: '스텝' }).first()).toBeAttached();
