@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KubeconfigOverview } from '../../shared/api/clusters.ts';
 import { api } from '../api/client.ts';
+import { KfpServiceSettings } from '../kfp/KfpServiceSettings.tsx';
 import { useAppStore } from '../store/index.ts';
 import { absolutePath, moveFile, removeFile } from './kubeconfigList.ts';
 import { problemText } from './problemText.ts';
@@ -161,6 +162,7 @@ export function ClusterSettings() {
           {error}
         </p>
       )}
+      <KfpServiceSettings />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { preflightEn } from '../preflight/i18n.ts';
 import { monitoringEn } from '../monitoring/i18n.ts';
 import { schedulesEn } from '../schedules/i18n.ts';
 import { clustersEn } from '../clusters/i18n.ts';
+import { kfpEn } from '../kfp/i18n.ts';
 import { backendEn } from '../shell/i18n.ts';
 import { uxEn } from '../canvas/i18n.ts';
 
@@ -296,6 +297,7 @@ export const en = {
   runs: runsEn,
   monitoring: monitoringEn,
   clusters: clustersEn,
+  kfp: kfpEn,
   schedules: schedulesEn,
   estimate: estimateEn,
   parameters: parametersEn,

@@ -6,6 +6,7 @@ import { preflightKo } from '../preflight/i18n.ts';
 import { monitoringKo } from '../monitoring/i18n.ts';
 import { schedulesKo } from '../schedules/i18n.ts';
 import { clustersKo } from '../clusters/i18n.ts';
+import { kfpKo } from '../kfp/i18n.ts';
 import { backendKo } from '../shell/i18n.ts';
 import { uxKo } from '../canvas/i18n.ts';
 import type { Messages } from './en.ts';
@@ -296,6 +297,7 @@ export const ko: Messages = {
   runs: runsKo,
   monitoring: monitoringKo,
   clusters: clustersKo,
+  kfp: kfpKo,
   schedules: schedulesKo,
   estimate: estimateKo,
   parameters: parametersKo,

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { ConnectionCheck, KubeContextInfo } from '../../shared/api/runs.ts';
 import { api } from '../api/client.ts';
 import { ConnectionCheckView } from './ConnectionCheckView.tsx';
+import { KfpConnectionFields } from '../kfp/KfpConnectionFields.tsx';
 import { KfpExperimentField } from './KfpExperimentField.tsx';
 import type { RunForm } from './runDialogModel.ts';
 import { isNamespace } from './runDialogModel.ts';
@@ -51,23 +52,7 @@ export function ClusterFields({ form, contexts, onChange }: Props) {
         </select>
         <label htmlFor="run-namespace">{t('run.namespace')}</label>
         <input id="run-namespace" value={form.namespace} aria-invalid={namespaceBad} spellCheck={false} onChange={(e) => change({ namespace: e.target.value })} />
-        {form.target === 'kfp' && (
-          <>
-            <span />
-            <label className="checkbox-line">
-              <input type="checkbox" checked={form.kfpDirect} onChange={(e) => change({ kfpDirect: e.target.checked })} />
-              {t('runs.dialog.kfpDirect')}
-            </label>
-          </>
-        )}
-        {form.target === 'kfp' && form.kfpDirect && (
-          <>
-            <label htmlFor="run-kfp-url">{t('runs.dialog.kfpUrl')}</label>
-            <input id="run-kfp-url" value={form.kfpUrl} placeholder="https://kubeflow.example.com/pipeline" spellCheck={false} onChange={(e) => change({ kfpUrl: e.target.value })} />
-            <label htmlFor="run-kfp-token">{t('runs.dialog.kfpToken')}</label>
-            <input id="run-kfp-token" type="password" value={form.kfpToken} autoComplete="off" title={t('runs.dialog.kfpTokenHelp')} onChange={(e) => change({ kfpToken: e.target.value })} />
-          </>
-        )}
+        {form.target === 'kfp' && <KfpConnectionFields form={form} onChange={change} />}
         {form.target === 'kfp' && <KfpExperimentField form={form} onChange={change} />}
       </div>
       <div className="connection-test">

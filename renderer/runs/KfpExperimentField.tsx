@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
+import { kfpConnectionRequest } from './runDialogModel.ts';
 import type { RunForm } from './runDialogModel.ts';
 
 export function KfpExperimentField({ form, onChange }: { form: RunForm; onChange(patch: Partial<RunForm>): void }) {
@@ -14,7 +15,7 @@ export function KfpExperimentField({ form, onChange }: { form: RunForm; onChange
     let live = true;
     const timer = setTimeout(() => {
       api
-        .listKfpExperiments({ context: form.context || undefined, namespace: form.namespace.trim() || undefined, ...(form.kfpDirect ? { kfpUrl: form.kfpUrl.trim(), kfpToken: form.kfpToken || undefined } : {}) })
+        .listKfpExperiments({ context: form.context || undefined, namespace: form.namespace.trim() || undefined, ...kfpConnectionRequest(form) })
         .then(
           (list) => {
             if (!live) return;
@@ -28,7 +29,7 @@ export function KfpExperimentField({ form, onChange }: { form: RunForm; onChange
       live = false;
       clearTimeout(timer);
     };
-  }, [reachable, form.context, form.namespace, form.kfpDirect, form.kfpUrl, form.kfpToken]);
+  }, [reachable, form.context, form.namespace, form.kfpDirect, form.kfpUrl, form.kfpToken, form.kfpAuth, form.kfpTokenEnv, form.kfpCookieEnv, form.kfpServiceAccount]);
   const typed = form.experiment.trim();
   const isNew = typed !== '' && names !== null && !names.includes(typed);
   return (

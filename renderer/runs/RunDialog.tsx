@@ -47,7 +47,7 @@ export function RunDialog() {
         const choice = s.recentContexts[doc.name];
         if (!live || !choice) return;
         setRemembered(choice.target);
-        setForm((f) => ({ ...initialForm(doc, choice), kfpDirect: f.kfpDirect, kfpUrl: f.kfpUrl, kfpToken: f.kfpToken }));
+        setForm((f) => ({ ...initialForm(doc, choice), kfpDirect: f.kfpDirect, kfpUrl: f.kfpUrl, kfpToken: f.kfpToken, kfpAuth: f.kfpAuth, kfpTokenEnv: f.kfpTokenEnv, kfpCookieEnv: f.kfpCookieEnv, kfpServiceAccount: f.kfpServiceAccount }));
       },
       () => undefined,
     );

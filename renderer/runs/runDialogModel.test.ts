@@ -6,7 +6,7 @@ import type { RunForm } from './runDialogModel.ts';
 
 const doc: PipelineDocument = { format: 'pipewright.pipeline/v2', name: 'smoke', settings: { namespace: 'kubeflow' }, nodes: [], edges: [] };
 const ctx = (name: string, over: Partial<KubeContextInfo> = {}): KubeContextInfo => ({ name, cluster: name, user: 'u', server: 'https://k', current: false, ...over });
-const form = (over: Partial<RunForm> = {}): RunForm => ({ target: 'argo', context: 'emu', namespace: 'default', kfpDirect: false, kfpUrl: '', kfpToken: '', experiment: '', ...over });
+const form = (over: Partial<RunForm> = {}): RunForm => ({ target: 'argo', context: 'emu', namespace: 'default', kfpDirect: false, kfpUrl: '', kfpToken: '', kfpAuth: 'session', kfpTokenEnv: '', kfpCookieEnv: '', kfpServiceAccount: '', experiment: '', ...over });
 
 describe('run form', () => {
   it.each([
@@ -69,4 +69,21 @@ describe('run form', () => {
     expect(rememberedChoice(form({ target: 'kfp', kfpDirect: true, kfpToken: 'secret' }))).toEqual({ target: 'kfp', context: 'emu', namespace: 'default' });
     expect(rememberedChoice(form({ target: 'local' }))).toEqual({ target: 'local' });
   });
+
+describe('the KFP connection in the request', () => {
+  it('a session sends the URL, the pasted token (memory only) or the variables\' names; a service account its name', () => {
+    const doc = { format: 'pipewright.pipeline/v2', name: 'p', nodes: [], edges: [] } as never;
+    expect(runRequest(form({ target: 'kfp', kfpDirect: true, kfpUrl: 'https://kf/pipeline', kfpCookieEnv: ' KF_SESSION ', kfpTokenEnv: 'KF_ID' }), doc)).toMatchObject({ kfpUrl: 'https://kf/pipeline', kfpAuth: 'session', kfpCookieEnv: 'KF_SESSION', kfpTokenEnv: 'KF_ID' });
+    expect(runRequest(form({ target: 'kfp', kfpDirect: true, kfpUrl: 'https://kf/pipeline', kfpToken: 't', kfpTokenEnv: 'KF_ID' }), doc)).not.toHaveProperty('kfpTokenEnv');
+    const sa = runRequest(form({ target: 'kfp', kfpDirect: true, kfpAuth: 'service-account', kfpUrl: 'http://localhost:8888', kfpServiceAccount: 'ci-bot', kfpToken: 'stale' }), doc);
+    expect(sa).toMatchObject({ kfpAuth: 'service-account', kfpServiceAccount: 'ci-bot' });
+    expect(sa).not.toHaveProperty('kfpToken');
+    expect(runRequest(form({ target: 'kfp', kfpDirect: false, kfpCookieEnv: 'X' }), doc)).not.toHaveProperty('kfpAuth');
+  });
+
+  it('a variable name that is not one is named', () => {
+    expect(formIssues(form({ target: 'kfp', kfpDirect: true, kfpUrl: 'https://kf', kfpCookieEnv: 'my cookie' }), { contexts: [ctx('emu')], pipelineErrors: 0 })).toEqual([{ key: 'kfpEnvInvalid', values: { value: 'my cookie' } }]);
+  });
+});
+
 });

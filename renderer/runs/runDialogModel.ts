@@ -12,6 +12,11 @@ export interface RunForm {
   kfpDirect: boolean;
   kfpUrl: string;
   kfpToken: string;
+  /** KFP at a URL: the user's login (`session`) or a service account token; the variables' names, never their values. */
+  kfpAuth: 'session' | 'service-account';
+  kfpTokenEnv: string;
+  kfpCookieEnv: string;
+  kfpServiceAccount: string;
   /** KFP: the experiment (empty: Default); one that does not exist is created when the run starts. */
   experiment: string;
 }
@@ -24,6 +29,22 @@ export interface FormIssue {
 
 /** A Kubernetes namespace: an RFC 1123 label. */
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The KFP connection part of a request: URL, mode, and the secrets by reference (the pasted token only in memory). */
+export function kfpConnectionRequest(form: RunForm): Pick<StartRunRequest, 'kfpUrl' | 'kfpToken' | 'kfpAuth' | 'kfpTokenEnv' | 'kfpCookieEnv' | 'kfpServiceAccount'> {
+  if (!form.kfpDirect) return {};
+  const out: ReturnType<typeof kfpConnectionRequest> = { kfpUrl: form.kfpUrl.trim(), kfpAuth: form.kfpAuth };
+  if (form.kfpAuth === 'service-account') {
+    if (form.kfpServiceAccount.trim()) out.kfpServiceAccount = form.kfpServiceAccount.trim();
+    return out;
+  }
+  if (form.kfpToken) out.kfpToken = form.kfpToken;
+  else if (form.kfpTokenEnv.trim()) out.kfpTokenEnv = form.kfpTokenEnv.trim();
+  if (form.kfpCookieEnv.trim()) out.kfpCookieEnv = form.kfpCookieEnv.trim();
+  return out;
+}
 
 export function isNamespace(value: string): boolean {
   return value.length <= 63 && NAMESPACE.test(value);
@@ -41,6 +62,10 @@ export function initialForm(doc: PipelineDocument, remembered: RunContextChoice 
     kfpDirect: false,
     kfpUrl: '',
     kfpToken: '',
+    kfpAuth: 'session',
+    kfpTokenEnv: '',
+    kfpCookieEnv: '',
+    kfpServiceAccount: '',
     experiment: '',
   };
 }
@@ -69,6 +94,9 @@ export function formIssues(form: RunForm, ctx: FormContext): FormIssue[] {
   if (!ns) issues.push({ key: 'namespaceEmpty' });
   else if (!isNamespace(ns)) issues.push({ key: 'namespaceInvalid', values: { value: ns } });
   if (form.target === 'kfp' && form.kfpDirect && !/^https?:\/\/[^\s/]+/i.test(form.kfpUrl.trim())) issues.push({ key: 'kfpUrlInvalid' });
+  if (form.target === 'kfp' && form.kfpDirect && form.kfpAuth === 'session') {
+    for (const value of [form.kfpTokenEnv.trim(), form.kfpCookieEnv.trim()]) if (value && !ENV_NAME.test(value)) issues.push({ key: 'kfpEnvInvalid', values: { value } });
+  }
   return issues;
 }
 
@@ -76,8 +104,7 @@ export function runRequest(form: RunForm, document: PipelineDocument): StartRunR
   if (form.target === 'local') return { document, target: 'local' };
   const request: StartRunRequest = { document, target: form.target, context: form.context, namespace: form.namespace.trim() };
   if (form.target === 'kfp' && form.kfpDirect) {
-    request.kfpUrl = form.kfpUrl.trim();
-    if (form.kfpToken) request.kfpToken = form.kfpToken;
+    Object.assign(request, kfpConnectionRequest(form));
   }
   if (form.target === 'kfp' && form.experiment.trim() !== '') request.experiment = form.experiment.trim();
   return request;

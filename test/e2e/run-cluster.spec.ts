@@ -135,11 +135,17 @@ test('Kubeflow Pipelines on the emulator (through the service proxy): the pipeli
   await expect(dialog.getByLabel('Kubeconfig context')).toHaveValue('pipewright-emulator');
   await dialog.getByLabel('Namespace').fill('kubeflow');
   // A direct URL must be a URL: the dialog says so and Run waits.
-  await dialog.getByLabel(/Reach the KFP API at a URL/).check();
-  await dialog.getByLabel('KFP API URL').fill('kubeflow.example.com');
+  await dialog.getByLabel('Connection', { exact: true }).selectOption('session');
+  await dialog.getByLabel('Kubeflow URL').fill('kubeflow.example.com');
   await expect(dialog.getByRole('alert')).toContainText('The KFP URL must start with http:// or https://');
   await expect(dialog.getByTestId('run-start')).toBeDisabled();
-  await dialog.getByLabel(/Reach the KFP API at a URL/).uncheck();
+  // The cookie is given by reference: a variable name, checked as one.
+  await dialog.getByLabel('Variable with the session cookie').fill('my cookie');
+  await expect(dialog.getByRole('alert')).toContainText('“my cookie” is not an environment variable name');
+  await dialog.getByLabel('Connection', { exact: true }).selectOption('service-account');
+  await expect(dialog.getByLabel('Service account')).toHaveAttribute('placeholder', 'default-editor');
+  await dialog.getByLabel('Connection', { exact: true }).selectOption('proxy');
+  await expect(dialog.getByTestId('kfp-connection-help')).toContainText('A multi-user Kubeflow refuses this way in');
   await dialog.getByRole('button', { name: 'Test connection' }).click();
   await expect(dialog.getByTestId('connection-check')).toContainText(/Kubeflow Pipelines API reachable\s*✓ yes/);
   // The experiment: the server's list is offered; a new name is created when the run starts.

@@ -1,0 +1,76 @@
+/** English and Korean text of the KFP connection (run dialog) and the KFP service (Settings › Clusters). */
+export const kfpEn = {
+  connection: 'Connection',
+  mode: {
+    proxy: 'Service proxy, with my kubeconfig (single-user KFP)',
+    session: 'Kubeflow URL, with my login (ID token or session cookie)',
+    'service-account': 'KFP endpoint, with a service account token',
+  },
+  modeHelp: {
+    proxy: 'A multi-user Kubeflow refuses this way in (no user identity reaches it): use your login or a service account.',
+    session: 'Sign in to the Kubeflow dashboard, then give your ID token or the authservice_session cookie. Variables are read by the back end; nothing is saved.',
+    'service-account': 'A token for this ServiceAccount in the namespace above is requested through your kubeconfig (audience pipelines.kubeflow.org) and renewed before it expires.',
+  },
+  url: { session: 'Kubeflow URL', 'service-account': 'KFP API URL' },
+  urlPlaceholder: { session: 'https://kubeflow.example.com/pipeline', 'service-account': 'http://localhost:8888' },
+  token: 'ID token (this run only)',
+  tokenEnv: 'or: variable with the ID token',
+  cookieEnv: 'Variable with the session cookie',
+  envPlaceholder: 'KF_SESSION',
+  envInvalid: '“{{value}}” is not an environment variable name (letters, digits and _).',
+  serviceAccount: 'Service account',
+  service: 'Kubeflow Pipelines service',
+  serviceHelp: 'Where the service proxy reaches KFP’s API. KFP’s TLS overlay serves https on the port named tls.',
+  serviceNamespace: 'Namespace',
+  serviceName: 'Service',
+  servicePort: 'Port',
+  serviceScheme: 'Scheme',
+  serviceSave: 'Save service',
+  problem: {
+    namespace: '“{{value}}” is not a namespace name (lowercase letters, digits and -).',
+    name: '“{{value}}” is not a service name (lowercase letters, digits and -).',
+    port: '“{{value}}” is neither a port number (1-65535) nor a port name.',
+    scheme: '“{{value}}” is not http or https.',
+  },
+  serviceSaved: 'Saved.',
+  serviceDefault: 'Default (kubeflow / ml-pipeline / 8888 / http)',
+};
+
+type Leaves<T> = { [K in keyof T]: T[K] extends string ? string : Leaves<T[K]> };
+
+export const kfpKo: Leaves<typeof kfpEn> = {
+  connection: '연결 방식',
+  mode: {
+    proxy: '서비스 프록시, 내 kubeconfig로 (단일 사용자 KFP)',
+    session: 'Kubeflow URL, 내 로그인으로 (ID 토큰 또는 세션 쿠키)',
+    'service-account': 'KFP 엔드포인트, 서비스 계정 토큰으로',
+  },
+  modeHelp: {
+    proxy: '다중 사용자 Kubeflow는 이 경로를 거부합니다(사용자 신원이 전달되지 않음). 로그인이나 서비스 계정을 쓰세요.',
+    session: 'Kubeflow 대시보드에 로그인한 뒤 ID 토큰이나 authservice_session 쿠키를 주세요. 환경 변수는 백엔드가 읽으며 아무것도 저장하지 않습니다.',
+    'service-account': '위 네임스페이스의 이 서비스 계정 토큰을 kubeconfig로 요청하고(audience pipelines.kubeflow.org) 만료 전에 갱신합니다.',
+  },
+  url: { session: 'Kubeflow URL', 'service-account': 'KFP API URL' },
+  urlPlaceholder: { session: 'https://kubeflow.example.com/pipeline', 'service-account': 'http://localhost:8888' },
+  token: 'ID 토큰 (이번 실행에만)',
+  tokenEnv: '또는: ID 토큰이 든 환경 변수',
+  cookieEnv: '세션 쿠키가 든 환경 변수',
+  envPlaceholder: 'KF_SESSION',
+  envInvalid: '“{{value}}”는 환경 변수 이름이 아닙니다(영문자, 숫자, _).',
+  serviceAccount: '서비스 계정',
+  service: 'Kubeflow Pipelines 서비스',
+  serviceHelp: '서비스 프록시가 KFP API에 닿는 곳입니다. KFP의 TLS 오버레이는 이름이 tls인 포트에서 https로 응답합니다.',
+  serviceNamespace: '네임스페이스',
+  serviceName: '서비스',
+  servicePort: '포트',
+  serviceScheme: '스킴',
+  serviceSave: '서비스 설정 저장',
+  problem: {
+    namespace: '“{{value}}”는 네임스페이스 이름이 아닙니다(영문 소문자, 숫자, -).',
+    name: '“{{value}}”는 서비스 이름이 아닙니다(영문 소문자, 숫자, -).',
+    port: '“{{value}}”는 포트 번호(1-65535)도 포트 이름도 아닙니다.',
+    scheme: '“{{value}}”는 http나 https가 아닙니다.',
+  },
+  serviceSaved: '저장했습니다.',
+  serviceDefault: '기본값 (kubeflow / ml-pipeline / 8888 / http)',
+};
