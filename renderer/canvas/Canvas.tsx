@@ -16,7 +16,7 @@ import type { CardBase } from './cardSize.ts';
 import { estimateCardSize, measureCardBase } from './cardSize.ts';
 import type { PipelineFlowEdge, PipelineFlowNode, Size } from './flowElements.ts';
 import { FlowElementCache } from './flowElements.ts';
-import { DETAIL_ZOOM, FarZoomContext, PipelineNodeCard, setEmptyCardHeight } from './PipelineNodeCard.tsx';
+import { DETAIL_ZOOM, FarZoomContext, PipelineNodeCard, setEmptyCardHeight, TEXT_ZOOM, TinyZoomContext } from './PipelineNodeCard.tsx';
 import { refusalMessage } from './refusal.ts';
 
 export const NODE_DRAG_TYPE = 'application/x-pipewright-node-type';
@@ -66,6 +66,8 @@ export function Canvas() {
   const measured = useRef(new Map<string, Size>()).current;
   const [measuredVersion, setMeasuredVersion] = useState(0);
   const cardBase = useRef<CardBase | null>(null);
+  const [dragPositions, setDragPositions] = useState<Record<string, Position> | null>(null);
+  const dragRef = useRef<Record<string, Position> | null>(null);
   const docNodes = useAppStore((s) => s.doc.nodes);
   const docEdges = useAppStore((s) => s.doc.edges);
   const selectedNodeIds = useAppStore((s) => s.selectedNodeIds);
@@ -74,6 +76,7 @@ export function Canvas() {
   const showMinimap = useAppStore((s) => s.showMinimap);
   const loadId = useAppStore((s) => s.loadId);
   const far = useFlowStore((s) => s.transform[2] < DETAIL_ZOOM);
+  const tiny = useFlowStore((s) => s.transform[2] < TEXT_ZOOM);
   const ariaLabelConfig = useMemo(
     () => ({
       'node.a11yDescription.default': t('flow.nodeHelp'),
@@ -116,8 +119,9 @@ export function Canvas() {
         if (size) measured.set(n.id, size);
       }
     }
-    return cache.flowNodes(docNodes, new Set(selectedNodeIds), measured);
-  }, [cache, docNodes, selectedNodeIds, measured, measuredVersion]);
+    const shown = dragPositions ? docNodes.map((n) => (dragPositions[n.id] ? { ...n, position: dragPositions[n.id] } : n)) : docNodes;
+    return cache.flowNodes(shown, new Set(selectedNodeIds), measured);
+  }, [cache, docNodes, selectedNodeIds, measured, measuredVersion, dragPositions]);
   const edges = useMemo(() => cache.flowEdges(docEdges, docNodes, catalog, new Set(selectedEdgeIds)), [cache, docEdges, docNodes, selectedEdgeIds]);
 
   const onNodesChange = useCallback(
@@ -125,6 +129,7 @@ export function Canvas() {
       const state = appStore.getState();
       const positions: Record<string, Position> = {};
       let moved = false;
+      let dragging = false;
       let dragEnded = false;
       const selections: { id: string; selected: boolean }[] = [];
       let resized = false;
@@ -134,6 +139,7 @@ export function Canvas() {
             positions[c.id] = c.position;
             moved = true;
           }
+          if (c.dragging === true) dragging = true;
           if (c.dragging === false) dragEnded = true;
         } else if (c.type === 'select') {
           selections.push({ id: c.id, selected: c.selected });
@@ -145,9 +151,20 @@ export function Canvas() {
           }
         }
       }
-      // A drag is one undo step: moves stay pending until the drag ends.
-      if (moved) state.dispatch({ type: 'move', positions }, { mark: dragEnded });
-      else if (dragEnded) state.markGesture();
+      // While a drag goes on, positions stay in the canvas (the document, and all that follows it, is not
+      // touched on every frame); the drag's end puts them in the document as one undo step.
+      if (moved && dragging && !dragEnded) {
+        dragRef.current = { ...dragRef.current, ...positions };
+        setDragPositions(dragRef.current);
+      } else if (dragEnded || moved) {
+        const all = { ...(dragEnded ? dragRef.current : null), ...positions };
+        if (dragEnded) {
+          dragRef.current = null;
+          setDragPositions(null);
+        }
+        if (Object.keys(all).length > 0) state.dispatch({ type: 'move', positions: all }, { mark: dragEnded });
+        else state.markGesture();
+      }
       if (selections.length > 0) state.select(applySelection(state.selectedNodeIds, selections), appStore.getState().selectedEdgeIds);
       if (resized) setMeasuredVersion((v) => v + 1);
     },
@@ -183,33 +200,35 @@ export function Canvas() {
   return (
     <div className="canvas" ref={wrapper} onDragOver={onDragOver} onDrop={onDrop} aria-label={t('canvas.label')}>
       <FarZoomContext.Provider value={far}>
-        <ReactFlow<PipelineFlowNode, PipelineFlowEdge>
-          nodes={nodes}
-          edges={edges}
-          nodeTypes={nodeTypes}
-          onNodesChange={onNodesChange}
-          onEdgesChange={onEdgesChange}
-          onConnect={onConnect}
-          onConnectEnd={onConnectEnd}
-          isValidConnection={isValidConnection}
-          onInit={onInit}
-          deleteKeyCode={null}
-          selectionKeyCode="Shift"
-          multiSelectionKeyCode={multiSelectionKeys}
-          snapToGrid={snapToGrid}
-          snapGrid={snapGrid}
-          onlyRenderVisibleElements={docNodes.length > VISIBLE_ONLY_THRESHOLD}
-          minZoom={0.05}
-          maxZoom={2}
-          defaultEdgeOptions={defaultEdgeOptions}
-          proOptions={proOptions}
-          ariaLabelConfig={ariaLabelConfig}
-        >
-          <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
-          <CanvasControls />
-          <ConnectHighlight />
-          {showMinimap && nodes.length > 0 && <MiniMap<PipelineFlowNode> pannable zoomable position="bottom-right" nodeClassName={minimapNodeClass} style={minimapStyle} />}
-        </ReactFlow>
+        <TinyZoomContext.Provider value={tiny}>
+          <ReactFlow<PipelineFlowNode, PipelineFlowEdge>
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={nodeTypes}
+            onNodesChange={onNodesChange}
+            onEdgesChange={onEdgesChange}
+            onConnect={onConnect}
+            onConnectEnd={onConnectEnd}
+            isValidConnection={isValidConnection}
+            onInit={onInit}
+            deleteKeyCode={null}
+            selectionKeyCode="Shift"
+            multiSelectionKeyCode={multiSelectionKeys}
+            snapToGrid={snapToGrid}
+            snapGrid={snapGrid}
+            onlyRenderVisibleElements={docNodes.length > VISIBLE_ONLY_THRESHOLD}
+            minZoom={0.05}
+            maxZoom={2}
+            defaultEdgeOptions={defaultEdgeOptions}
+            proOptions={proOptions}
+            ariaLabelConfig={ariaLabelConfig}
+          >
+            <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
+            <CanvasControls />
+            <ConnectHighlight />
+            {showMinimap && nodes.length > 0 && <MiniMap<PipelineFlowNode> pannable zoomable position="bottom-right" nodeClassName={minimapNodeClass} style={minimapStyle} />}
+          </ReactFlow>
+        </TinyZoomContext.Provider>
       </FarZoomContext.Provider>
       {docNodes.length === 0 && <div className="canvas-empty">{t('canvas.empty')}</div>}
     </div>

@@ -35,8 +35,14 @@ export function setEmptyCardHeight(height: number): void {
   emptyCardHeight = height;
 }
 
+/** Below this zoom even the far face's 24-26 px type is under 7 px on screen: draw it as blank bars (no text to lay out or paint). */
+export const TEXT_ZOOM = 0.25;
+
 /** Whether the canvas is zoomed out past DETAIL_ZOOM: one subscription in the canvas instead of one per card. */
 export const FarZoomContext = createContext(false);
+
+/** Whether it is zoomed out past TEXT_ZOOM too. */
+export const TinyZoomContext = createContext(false);
 
 const t = (key: string, values?: Record<string, unknown>) => i18next.t(key, values);
 
@@ -78,6 +84,11 @@ const FIT_MARK: Record<string, string> = { fits: ' ✓', tight: ' !', 'no-fit': 
 
 function FarFace({ title, label, input, errors, warnings, params, verdict }: { title: string; label: string; input: FaceInput; errors: number; warnings: number; params: number; verdict: string }) {
   const height = faceHeight(emptyCardHeight, params);
+  const tiny = useContext(TinyZoomContext);
+  if (tiny) {
+    // One element, its two bars drawn as backgrounds: a thousand cards in view are a thousand fewer boxes each.
+    return <div className={`node-far tiny${errors > 0 ? ' error' : ''}${input.phase ? ` phase-${input.phase}` : ''}`} style={{ height }} />;
+  }
   const figure = keyFigure(input);
   const gpuFigure = figure !== null && 'key' in figure && figure.key === 'ux.far.gpus';
   const figureText = figure === null ? '' : 'text' in figure ? figure.text : t(figure.key, figure.values) + (gpuFigure ? (FIT_MARK[verdict] ?? '') : '');

@@ -2,6 +2,8 @@
  * Canvas with 1,000 nodes / 1,200 edges in headless Chromium (browser mode): time to first render,
  * p95 frame time while dragging a node (zoomed in, and with the whole graph in view), JS heap, and the
  * renderer's initial JS (what index.html loads; Monaco is a lazy chunk and not part of it).
+ * Beside it, in the same run and browser, the peer: the same graph in a plain React Flow page with its
+ * default nodes (test/bench/peer), measured the same way; the ratios say how Pipewright's canvas compares.
  */
 import { chromium } from '@playwright/test';
 import type { Page } from '@playwright/test';
@@ -9,6 +11,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { build } from 'vite';
+import react from '@vitejs/plugin-react';
 import { startServer } from '../../electron/server/server.ts';
 import { CHROMIUM_ARGS } from '../../playwright.config.ts';
 import { buildIfNeeded, staticDir } from '../e2e/buildRenderer.ts';
@@ -64,7 +68,9 @@ async function dragNode(page: Page, id: string, moves: number): Promise<number[]
   const y = box.y + Math.min(12, box.height / 2);
   await page.mouse.move(x, y);
   await page.mouse.down();
-  for (let i = 1; i <= moves; i++) await page.mouse.move(x + i * 3, y + Math.sin(i / 5) * 20);
+  // Out and back (0..120 px right, ±10 px): each round ends where it began, never near the pane's edge, where
+  // React Flow would start panning (a drag that pans measures re-rendering what scrolls in, not the drag).
+  for (let i = 1; i <= moves; i++) await page.mouse.move(x + 60 * (1 - Math.cos((i / moves) * 2 * Math.PI)), y + Math.sin(i / 5) * 10);
   await page.mouse.up();
   await page.waitForTimeout(100);
   const frames = (await page.evaluate('window.__frames')) as number[];
@@ -82,8 +88,65 @@ async function p95OfRounds(page: Page, id: string, rounds: number): Promise<{ p9
   return { p95: percentile(p95s, 50), p50: percentile(p50s, 50) };
 }
 
+const PEER_ORIGIN = 'http://peer.bench';
+
+/** Builds the peer page (plain React Flow) into a temporary folder. */
+async function buildPeer(outDir: string): Promise<void> {
+  await build({
+    root: path.join(import.meta.dirname, 'peer'),
+    base: './',
+    plugins: [react()],
+    logLevel: 'warn',
+    configFile: false,
+    build: { outDir, emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 5000 },
+  });
+}
+
+/** Time until 99 % of the nodes are shown (React Flow hides a node until it is measured), then two frames. */
+const FIRST_RENDER = (load: string) => `new Promise((resolve) => {
+  const start = performance.now();
+  ${load};
+  const total = window.__benchDoc.nodes.length;
+  function check() {
+    const shown = document.querySelectorAll('.react-flow__node:not([style*="visibility: hidden"])').length;
+    if (shown >= total * 0.99 || performance.now() - start > 30000) {
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - start)));
+    } else setTimeout(check, 20);
+  }
+  check();
+})`;
+
+interface CanvasFigures {
+  firstRender: number;
+  allInView: { p95: number; p50: number };
+  zoomedIn: { p95: number; p50: number };
+}
+
+/** The peer's figures: first render, then the same drags as Pipewright's at the same two zooms. */
+async function measurePeer(page: Page, dir: string, doc: ReturnType<typeof largePipeline>): Promise<CanvasFigures> {
+  await page.route(`${PEER_ORIGIN}/**`, (route) => {
+    const file = path.join(dir, new URL(route.request().url()).pathname);
+    const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'text/html';
+    return route.fulfill({ body: readFileSync(file), contentType: type });
+  });
+  await page.goto(`${PEER_ORIGIN}/index.html`);
+  await page.locator('.react-flow__pane').waitFor();
+  const graph = { nodes: doc.nodes.map((n) => ({ id: n.id, position: n.position })), edges: doc.edges.map((e) => ({ id: e.id, source: e.source, target: e.target })) };
+  await page.evaluate(`window.__benchDoc = ${JSON.stringify(graph)}`);
+  const firstRender = (await page.evaluate(FIRST_RENDER('window.peer.load(window.__benchDoc)'))) as number;
+  await page.waitForTimeout(1500);
+  await installFrameProbe(page);
+  const allInView = await p95OfRounds(page, 'prep-200', 3);
+  await page.evaluate('window.peer.setViewport({ x: 0, y: 0, zoom: 1 })');
+  await page.waitForTimeout(500);
+  const zoomedIn = await p95OfRounds(page, 'data-1', 3);
+  return { firstRender, allInView, zoomedIn };
+}
+
 export async function run(): Promise<Figure[]> {
   buildIfNeeded();
+  const peerDir = mkdtempSync(path.join(tmpdir(), 'pipewright-bench-peer-'));
+  await buildPeer(peerDir);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pipewright-bench-'));
   const server = await startServer({ dataDir, staticDir });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'] });
@@ -96,18 +159,7 @@ export async function run(): Promise<Figure[]> {
     // First render: load the document; done when every node (all in view after fit) is shown.
     // (Page-side code as text: the bench runs through tsx, whose name helpers do not exist in the page.)
     await page.evaluate(`window.__benchDoc = ${JSON.stringify(doc)}`);
-    const firstRender = (await page.evaluate(`new Promise((resolve) => {
-      const start = performance.now();
-      window.pipewright_debug.loadDocument(window.__benchDoc);
-      const total = window.__benchDoc.nodes.length;
-      function check() {
-        const shown = document.querySelectorAll('.react-flow__node:not([style*="visibility: hidden"])').length;
-        if (shown >= total * 0.99 || performance.now() - start > 30000) {
-          requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - start)));
-        } else setTimeout(check, 20);
-      }
-      check();
-    })`)) as number;
+    const firstRender = (await page.evaluate(FIRST_RENDER('window.pipewright_debug.loadDocument(window.__benchDoc)'))) as number;
 
     await page.waitForTimeout(1500);
     await installFrameProbe(page);
@@ -123,6 +175,9 @@ export async function run(): Promise<Figure[]> {
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
     const scripts = initialScriptBytes();
+    const peerPage = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const peer = await measurePeer(peerPage, peerDir, doc);
+    const ratio = (a: number, b: number) => round(a / b, 2);
     return [
       { name: 'canvas 1000 nodes: first render', value: round(firstRender, 0), unit: 'ms' },
       { name: 'canvas 1000 nodes: drag frame p95 (zoom 1)', value: round(zoomedIn.p95), unit: 'ms' },
@@ -131,10 +186,17 @@ export async function run(): Promise<Figure[]> {
       { name: 'canvas 1000 nodes: JS heap', value: round(heap.usedSize / 2 ** 20), unit: 'MiB' },
       { name: 'renderer initial JS (Monaco excluded)', value: round(scripts.raw / 1024, 0), unit: 'KiB' },
       { name: 'renderer initial JS gzipped (Monaco excluded)', value: round(scripts.gzip / 1024, 0), unit: 'KiB' },
+      { name: 'peer (plain React Flow) 1000 nodes: first render', value: round(peer.firstRender, 0), unit: 'ms' },
+      { name: 'peer (plain React Flow) 1000 nodes: drag frame p95 (zoom 1)', value: round(peer.zoomedIn.p95), unit: 'ms' },
+      { name: 'peer (plain React Flow) 1000 nodes: drag frame p95 (all in view)', value: round(peer.allInView.p95), unit: 'ms' },
+      { name: 'canvas vs plain React Flow: first render', value: ratio(firstRender, peer.firstRender), unit: 'x' },
+      { name: 'canvas vs plain React Flow: drag frame p95 (zoom 1)', value: ratio(zoomedIn.p95, peer.zoomedIn.p95), unit: 'x' },
+      { name: 'canvas vs plain React Flow: drag frame p95 (all in view)', value: ratio(allInView.p95, peer.allInView.p95), unit: 'x' },
     ];
   } finally {
     await browser.close();
     await server.close();
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(peerDir, { recursive: true, force: true });
   }
 }
