@@ -8,6 +8,7 @@ import { runsDir } from './dataDir.ts';
 import { LocalDriver } from './local/driver.ts';
 import { prometheusGpuUtilization } from './prometheus/gpuUtilization.ts';
 import { RunManager } from './runs/manager.ts';
+import type { KfpServiceSettings } from '../../shared/runs/kfpConnection.ts';
 import type { KubeConnections } from './runs/manager.ts';
 import { createSettingsStore } from './settings.ts';
 import type { KubeconfigChoice } from './kube/kubeconfig.ts';
@@ -35,10 +36,10 @@ export interface RunsService {
 const kubeModules = () => Promise.all([import('./kube/argoDriver.ts'), import('./kube/kfpDriver.ts'), import('./kube/kubeconfig.ts'), import('./kube/connections.ts')]);
 
 /** Contexts and connection checks, loading the Kubernetes client on first use. */
-function lazyKube(choice: () => KubeconfigChoice): KubeConnections {
+function lazyKube(choice: () => KubeconfigChoice, kfpService: () => Promise<KfpServiceSettings>): KubeConnections {
   const connections = async () => {
     const [, , kube, conn] = await kubeModules();
-    return conn.createKubeConnections({ load: () => kube.loadKubeConfig(process.env, choice()) });
+    return conn.createKubeConnections({ load: () => kube.loadKubeConfig(process.env, choice()), kfpService: await kfpService() });
   };
   return {
     listContexts: async () => (await connections()).listContexts(),
@@ -60,7 +61,7 @@ export function createRunsService(options: RunsServiceOptions): RunsService {
   // The GPU idle alert asks the Prometheus the settings name (read at each query, so a change applies at once).
   const gpuUtilization = prometheusGpuUtilization({ url: async () => (await settings.getSettings()).prometheusUrl });
   const choice = (): KubeconfigChoice => (options.kubeconfigFromSettings === false ? {} : readKubeconfigChoice(options.dataDir));
-  const manager = new RunManager({ runsDir: runsDir(options.dataDir), drivers: [local], kube: lazyKube(choice), gpuUtilization });
+  const manager = new RunManager({ runsDir: runsDir(options.dataDir), drivers: [local], kube: lazyKube(choice, async () => (await settings.getSettings()).kfpService), gpuUtilization });
   const targets = options.clusterTargets ?? ['argo', 'kfp'];
   const ready = targets.some((t) => t === 'argo' || t === 'kfp')
     ? kubeModules().then(([{ ArgoDriver }, { KfpDriver }, kube]) => {

@@ -7,6 +7,8 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { ConnectionCheck, KubeContextInfo } from '../../../shared/api/runs.ts';
 import { ClusterError } from './errors.ts';
 import { KfpClient } from './kfpClient.ts';
+import { kfpService } from '../../../shared/runs/kfpConnection.ts';
+import type { KfpServiceSettings } from '../../../shared/runs/kfpConnection.ts';
 import { kubeConfigFor, listContexts, loadKubeConfig } from './kubeconfig.ts';
 import { kubeJson } from './request.ts';
 
@@ -15,6 +17,8 @@ export interface KubeConnectionsOptions {
   load?: () => KubeConfig;
   /** Namespace of KFP's `ml-pipeline` service (default `kubeflow`). */
   kfpNamespace?: string;
+  /** KFP's API service as the settings name it (port, scheme: the TLS overlay's https:tls); wins over kfpNamespace. */
+  kfpService?: Partial<KfpServiceSettings>;
 }
 
 export interface KubeConnectionsService {
@@ -56,7 +60,8 @@ async function mayCreateWorkflows(kc: KubeConfig, namespace: string): Promise<bo
 
 export function createKubeConnections(options: KubeConnectionsOptions = {}): KubeConnectionsService {
   const load = options.load ?? loadKubeConfig;
-  const kfpNamespace = options.kfpNamespace ?? 'kubeflow';
+  const service = kfpService({ ...(options.kfpNamespace ? { namespace: options.kfpNamespace } : {}), ...options.kfpService });
+  const kfpNamespace = service.namespace;
   return {
     async listContexts() {
       return listContexts(load());
@@ -79,7 +84,7 @@ export function createKubeConnections(options: KubeConnectionsOptions = {}): Kub
       }
       const [argo, kfp, create] = await Promise.allSettled([
         argoInstalled(kc),
-        new KfpClient({ kubeConfig: kc, service: { namespace: kfpNamespace } }).healthz(1),
+        new KfpClient({ kubeConfig: kc, service }).healthz(1),
         mayCreateWorkflows(kc, namespace),
       ]);
       if (argo.status === 'fulfilled') {
@@ -88,7 +93,7 @@ export function createKubeConnections(options: KubeConnectionsOptions = {}): Kub
       } else messages.push((argo.reason as Error).message);
       check.kfpReachable = kfp.status === 'fulfilled';
       if (kfp.status === 'rejected') {
-        messages.push(`Kubeflow Pipelines does not answer through the service proxy (service ml-pipeline in namespace ${kfpNamespace}): ${(kfp.reason as Error).message}`);
+        messages.push(`Kubeflow Pipelines does not answer through the service proxy (service ${service.scheme === 'https' ? 'https:' : ''}${service.name}${service.port === '8888' && service.scheme === 'http' ? '' : `:${service.port}`} in namespace ${kfpNamespace}): ${(kfp.reason as Error).message}`);
       }
       if (create.status === 'fulfilled') {
         check.canCreateWorkflows = create.value;
