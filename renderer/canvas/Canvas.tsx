@@ -2,7 +2,7 @@
 import { Background, BackgroundVariant, MiniMap, ReactFlow, useReactFlow, useStore as useFlowStore } from '@xyflow/react';
 import type { Connection, EdgeChange, FinalConnectionState, IsValidConnection, NodeChange, OnConnectEnd, ReactFlowInstance } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { DragEvent } from 'react';
+import type { DragEvent, MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { catalog } from '../../node-catalog/index.ts';
 import type { Position } from '../../shared/pipeline/types.ts';
@@ -11,6 +11,9 @@ import { checkConnection } from '../document/connections.ts';
 import { appStore, useAppStore } from '../store/index.ts';
 import { CanvasControls } from './CanvasControls.tsx';
 import { ConnectHighlight } from './ConnectHighlight.tsx';
+import { QuickAdd } from './QuickAdd.tsx';
+import type { QuickAddAt } from './QuickAdd.tsx';
+import { isTextTarget } from '../commands/useKeyboardShortcuts.ts';
 import { fitToDocument, fitView, setFlowInstance } from './canvasControls.ts';
 import type { CardBase } from './cardSize.ts';
 import { estimateCardSize, measureCardBase } from './cardSize.ts';
@@ -68,6 +71,8 @@ export function Canvas() {
   const cardBase = useRef<CardBase | null>(null);
   const [dragPositions, setDragPositions] = useState<Record<string, Position> | null>(null);
   const dragRef = useRef<Record<string, Position> | null>(null);
+  const [quickAdd, setQuickAdd] = useState<QuickAddAt | null>(null);
+  const pointer = useRef<{ x: number; y: number } | null>(null);
   const docNodes = useAppStore((s) => s.doc.nodes);
   const docEdges = useAppStore((s) => s.doc.edges);
   const selectedNodeIds = useAppStore((s) => s.selectedNodeIds);
@@ -180,6 +185,41 @@ export function Canvas() {
 
   const onInit = useCallback((instance: ReactFlowInstance<PipelineFlowNode, PipelineFlowEdge>) => setFlowInstance(instance, wrapper.current), []);
 
+  const openQuickAdd = useCallback(
+    (clientX: number, clientY: number) => {
+      const rect = wrapper.current?.getBoundingClientRect();
+      if (!rect) return;
+      const x = Math.min(Math.max(clientX - rect.left, 8), Math.max(8, rect.width - 290));
+      const y = Math.min(Math.max(clientY - rect.top, 8), Math.max(8, rect.height - 320));
+      setQuickAdd({ screen: { x, y }, flow: flow.screenToFlowPosition({ x: clientX, y: clientY }) });
+    },
+    [flow],
+  );
+
+  const onDoubleClick = useCallback(
+    (event: MouseEvent) => {
+      if (!(event.target instanceof Element) || !event.target.classList.contains('react-flow__pane')) return;
+      openQuickAdd(event.clientX, event.clientY);
+    },
+    [openQuickAdd],
+  );
+
+  // Space over the canvas (nothing being typed, no dialog): quick add where the pointer is, else in the middle.
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== ' ' || event.repeat || event.ctrlKey || event.metaKey || event.altKey || isTextTarget(event.target) || appStore.getState().dialog) return;
+      const target = event.target instanceof Element ? event.target : null;
+      if (target && target !== document.body && !wrapper.current?.contains(target)) return;
+      const rect = wrapper.current?.getBoundingClientRect();
+      if (!rect) return;
+      event.preventDefault();
+      const p = pointer.current ?? { x: rect.left + rect.width / 2, y: rect.top + rect.height / 3 };
+      openQuickAdd(p.x, p.y);
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [openQuickAdd]);
+
   const onDragOver = useCallback((event: DragEvent) => {
     if (!event.dataTransfer.types.includes(NODE_DRAG_TYPE)) return;
     event.preventDefault();
@@ -198,7 +238,16 @@ export function Canvas() {
   );
 
   return (
-    <div className="canvas" ref={wrapper} onDragOver={onDragOver} onDrop={onDrop} aria-label={t('canvas.label')}>
+    <div
+      className="canvas"
+      ref={wrapper}
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+      onDoubleClick={onDoubleClick}
+      onPointerMove={(e) => (pointer.current = { x: e.clientX, y: e.clientY })}
+      onPointerLeave={() => (pointer.current = null)}
+      aria-label={t('canvas.label')}
+    >
       <FarZoomContext.Provider value={far}>
         <TinyZoomContext.Provider value={tiny}>
           <ReactFlow<PipelineFlowNode, PipelineFlowEdge>
@@ -217,6 +266,8 @@ export function Canvas() {
             snapToGrid={snapToGrid}
             snapGrid={snapGrid}
             onlyRenderVisibleElements={docNodes.length > VISIBLE_ONLY_THRESHOLD}
+            zoomOnDoubleClick={false}
+            panActivationKeyCode={null}
             minZoom={0.05}
             maxZoom={2}
             defaultEdgeOptions={defaultEdgeOptions}
@@ -231,6 +282,7 @@ export function Canvas() {
         </TinyZoomContext.Provider>
       </FarZoomContext.Provider>
       {docNodes.length === 0 && <div className="canvas-empty">{t('canvas.empty')}</div>}
+      {quickAdd && <QuickAdd at={quickAdd} onClose={() => setQuickAdd(null)} />}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 /** The right-hand panel: the selected node's form, a multi-selection summary, or the pipeline settings. */
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PanelHideButton } from '../shell/PanelToggle.tsx';
 import { useAppStore } from '../store/index.ts';
@@ -13,6 +13,13 @@ export function Inspector() {
   const node = useAppStore((s) => (s.selectedNodeIds.length === 1 ? s.doc.nodes.find((n) => n.id === s.selectedNodeIds[0]) : undefined));
   const problems = useAppStore((s) => s.problems);
   const focus = useAppStore((s) => s.focusField);
+  const body = useRef<HTMLDivElement>(null);
+  const nodeId = node?.id;
+
+  // Another node's form starts at its top, not at the previous form's scroll position (a field focus request scrolls after this).
+  useEffect(() => {
+    if (body.current) body.current.scrollTop = 0;
+  }, [nodeId]);
 
   useEffect(() => {
     if (!focus) return;
@@ -27,7 +34,7 @@ export function Inspector() {
         {t('inspector.title')}
         <PanelHideButton which="inspector" />
       </div>
-      <div className="inspector-body">
+      <div className="inspector-body" ref={body}>
         {node ? (
           <NodeInspector key={node.id} node={node} problems={problems} />
         ) : selected.length > 1 ? (
