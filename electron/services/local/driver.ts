@@ -19,6 +19,7 @@ import { choosePython, installInterpreter, stageNeeds } from './python.ts';
 import { CLOSED_MESSAGE, StageScheduler } from './scheduler.ts';
 import type { RunOutcome } from './scheduler.ts';
 import { StageCache } from './stageCache.ts';
+import { StageStarter } from './starter.ts';
 import { readStages } from './stages.ts';
 
 export interface LocalSettings {
@@ -66,13 +67,21 @@ export class LocalDriver implements RunTargetDriver {
     const recorded = ctx.setExternal({ workspace });
     recorded.catch(() => {});
     const files = Object.entries(ctx.record.compiled).map(([name, text]) => [path.join(workspace, ...name.split('/')), text] as const);
-    for (const dir of new Set(files.map(([file]) => path.dirname(file)))) await fs.mkdir(dir, { recursive: true });
-    await Promise.all(files.map(([file, text]) => fs.writeFile(file, text)));
+    await fs.mkdir(workspace, { recursive: true });
+    // The first stage's process starts while the workspace is written and the interpreter checked (see starter.ts).
+    const spare = new StageStarter(workspace, this.stageEnv(ctx, workspace));
+    try {
+      for (const dir of new Set(files.map(([file]) => path.dirname(file)))) await fs.mkdir(dir, { recursive: true });
+      await Promise.all(files.map(([file, text]) => fs.writeFile(file, text)));
+    } catch (error) {
+      spare.discard();
+      throw error;
+    }
     let runner: Runner | undefined;
     let stopped: 'cancel' | 'detach' | undefined;
     const finish = (outcome: RunOutcome) => ctx.emit({ kind: 'run-phase', runId: ctx.record.id, phase: outcome.phase, at: new Date().toISOString(), ...(outcome.message ? { message: outcome.message } : {}) });
     const go = async () => {
-      const created = await this.prepare(ctx, workspace);
+      const created = await this.prepare(ctx, workspace, spare);
       if ('outcome' in created) {
         await recorded;
         return finish(created.outcome);
@@ -83,7 +92,9 @@ export class LocalDriver implements RunTargetDriver {
       await recorded;
       finish(outcome);
     };
-    const done = go().catch((error: unknown) => finish({ phase: 'error', message: (error as Error).message }));
+    const done = go()
+      .catch((error: unknown) => finish({ phase: 'error', message: (error as Error).message }))
+      .finally(() => spare.discard());
     const stop = async (reason: 'cancel' | 'detach') => {
       stopped ??= reason;
       await runner?.stop(reason);
@@ -93,7 +104,7 @@ export class LocalDriver implements RunTargetDriver {
   }
 
   /** Everything before the first stage: settings, interpreter check, environment. */
-  private async prepare(ctx: RunContext, workspace: string): Promise<{ runner: Runner } | { outcome: RunOutcome }> {
+  private async prepare(ctx: RunContext, workspace: string, spare: StageStarter): Promise<{ runner: Runner } | { outcome: RunOutcome }> {
     const settings = (await this.options.settings?.()) ?? {};
     const doc = ctx.record.document;
     const runId = ctx.record.id;
@@ -106,21 +117,8 @@ export class LocalDriver implements RunTargetDriver {
       }
       return { outcome: { phase: 'failed', message: choice.message } };
     }
-    const bin = path.join(ctx.dir, 'bin');
-    await installInterpreter(bin, choice.python);
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`,
-      PIPEWRIGHT_RUN_ID: runId,
-      PIPEWRIGHT_PIPELINE: doc.name,
-      PIPEWRIGHT_SAMPLES_DIR: path.join(workspace, 'samples'),
-      // Local runs render what a cluster step would apply (deploy), even when this machine is itself a pod.
-      PIPEWRIGHT_LOCAL_RUN: '1',
-      PYTHONUNBUFFERED: '1',
-      ...(doc.settings?.mlflowTrackingUri ? { MLFLOW_TRACKING_URI: doc.settings.mlflowTrackingUri } : {}),
-      // The pipeline's setting wins; without one, a PIPEWRIGHT_PUSHGATEWAY_URL in the runner's own environment still applies.
-      ...(doc.settings?.pushgatewayUrl ? { PIPEWRIGHT_PUSHGATEWAY_URL: doc.settings.pushgatewayUrl } : {}),
-    };
+    await installInterpreter(path.join(ctx.dir, 'bin'), choice.python);
+    const env = this.stageEnv(ctx, workspace);
     const emit = (event: RunEvent) => ctx.emit(event);
     const stages = readStages(ctx.record.compiled['dvc.yaml'] ?? '');
     const dvc = settings.useDvc ? (this.options.dvcPath ?? findDvc(env.PATH)) : undefined;
@@ -141,8 +139,28 @@ export class LocalDriver implements RunTargetDriver {
       emit,
       drain: ctx.drain ? () => ctx.drain?.() : undefined,
       graceMs: this.options.graceMs,
+      spare,
     });
     return { runner };
+  }
+
+  /** The environment of the run's stages (each stage adds its own PIPEWRIGHT_NODE_ID and GPUs). */
+  private stageEnv(ctx: RunContext, workspace: string): NodeJS.ProcessEnv {
+    const doc = ctx.record.document;
+    const bin = path.join(ctx.dir, 'bin');
+    return {
+      ...process.env,
+      PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`,
+      PIPEWRIGHT_RUN_ID: ctx.record.id,
+      PIPEWRIGHT_PIPELINE: doc.name,
+      PIPEWRIGHT_SAMPLES_DIR: path.join(workspace, 'samples'),
+      // Local runs render what a cluster step would apply (deploy), even when this machine is itself a pod.
+      PIPEWRIGHT_LOCAL_RUN: '1',
+      PYTHONUNBUFFERED: '1',
+      ...(doc.settings?.mlflowTrackingUri ? { MLFLOW_TRACKING_URI: doc.settings.mlflowTrackingUri } : {}),
+      // The pipeline's setting wins; without one, a PIPEWRIGHT_PUSHGATEWAY_URL in the runner's own environment still applies.
+      ...(doc.settings?.pushgatewayUrl ? { PIPEWRIGHT_PUSHGATEWAY_URL: doc.settings.pushgatewayUrl } : {}),
+    };
   }
 
   /**

@@ -35,6 +35,8 @@ export interface SchedulerOptions {
   /** Backpressure from the run's log storage (RunContext.drain). */
   drain?(): Promise<void> | undefined;
   graceMs?: number;
+  /** A process started ahead for the first stage (see starter.ts). */
+  spare?: StageStarter;
 }
 
 export interface RunOutcome {
@@ -58,6 +60,8 @@ export class StageScheduler {
   /** params.yaml, parsed once per run. */
   private params: Record<string, unknown> | null | undefined;
   private stopping: 'cancel' | 'detach' | undefined;
+  /** Stage outputs being stored in the stage cache. */
+  private readonly storing: Promise<void>[] = [];
   /** The `pids` folder, once made. */
   private pidsDir: string | undefined;
   /** A process waiting to become the next stage. */
@@ -67,6 +71,7 @@ export class StageScheduler {
   constructor(private readonly o: SchedulerOptions) {
     for (const s of o.stages) this.state.set(s.name, 'waiting');
     this.freeGpus = [...o.gpuIds];
+    this.spare = o.spare;
   }
 
   private at(): string {
@@ -105,6 +110,7 @@ export class StageScheduler {
     }
     this.spare?.discard();
     this.spare = undefined;
+    await Promise.all(this.storing);
     for (const s of this.o.stages) if (this.state.get(s.name) === 'waiting') this.phase(s.name, 'skipped');
     if (this.stopping === 'cancel') return { phase: 'cancelled', message: 'Cancelled' };
     if (this.stopping === 'detach') return { phase: 'failed', message: CLOSED_MESSAGE };
@@ -211,9 +217,13 @@ export class StageScheduler {
       this.fail(stage, lastError ? `${lastError.slice('error:'.length).trim()} (${status})` : status);
       return;
     }
-    const missing = this.o.cache && cacheKey
-      ? await this.o.cache.save(cacheKey, stage, this.o.workspace, this.hasher, { runId: this.o.runId, metrics: records, ...(engine ? { engine } : {}) })
-      : this.missingOutputs(stage);
+    let missing: string[];
+    if (this.o.cache && cacheKey) {
+      const saved = await this.o.cache.save(cacheKey, stage, this.o.workspace, this.hasher, { runId: this.o.runId, metrics: records, ...(engine ? { engine } : {}) });
+      missing = saved.missing;
+      // Stored while the next stages run; a failure only means this stage runs again next time.
+      this.storing.push(saved.stored.catch((error: unknown) => console.error(`run ${this.o.runId}: stage "${name}" was not stored in the stage cache:`, error)));
+    } else missing = this.missingOutputs(stage);
     if (missing.length > 0) this.fail(stage, `it did not create its output ${missing.join(', ')}`);
     else {
       await this.emitOutputHashes(stage);

@@ -4,10 +4,9 @@
  * live content-addressed under `objects/`. A hit restores those outputs into the new workspace.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { constants, copyFileSync, mkdirSync, promises as fs, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { constants, promises as fs, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { MetricRecord } from '../../../shared/runs/types.ts';
-import { SMALL_FILE_BYTES } from './hashing.ts';
 import type { Hasher, Tree } from './hashing.ts';
 import type { LocalStage } from './stages.ts';
 
@@ -97,8 +96,12 @@ export class StageCache {
     return damaged;
   }
 
-  /** Store a finished stage's outputs. Returns the names of declared outputs the stage did not create. */
-  async save(key: string, stage: LocalStage, workspace: string, hasher: Hasher, extra: Pick<CacheEntry, 'runId' | 'engine' | 'metrics'>): Promise<string[]> {
+  /**
+   * Hash a finished stage's outputs (the next stage's key reads these hashes from memory), then store
+   * them in the background: `stored` settles once the entry is written; the run waits for it at its end.
+   * `missing`: the declared outputs the stage did not create (then nothing is stored).
+   */
+  async save(key: string, stage: LocalStage, workspace: string, hasher: Hasher, extra: Pick<CacheEntry, 'runId' | 'engine' | 'metrics'>): Promise<{ missing: string[]; stored: Promise<void> }> {
     const outputs: CacheEntry['outputs'] = [];
     const missing: string[] = [];
     for (const out of stage.outputs) {
@@ -106,26 +109,29 @@ export class StageCache {
       if (tree.kind === 'missing') missing.push(out);
       else outputs.push({ path: out, tree });
     }
-    if (missing.length > 0) return missing;
-    for (const out of outputs) {
+    if (missing.length > 0) return { missing, stored: Promise.resolve() };
+    const entry: CacheEntry = { format: 'pipewright.stage-cache/v1', key, stage: stage.name, createdAt: new Date().toISOString(), outputs, ...extra };
+    return { missing, stored: this.store(entry, workspace) };
+  }
+
+  /** Copy the entry's files in (content-addressed; a copy changed meanwhile is caught by `restore`), then the entry. */
+  private async store(entry: CacheEntry, workspace: string): Promise<void> {
+    for (const out of entry.outputs) {
       for (const e of out.tree.entries) {
         if (e.kind !== 'file') continue;
         const object = this.objectPath(e.hash!);
-        if (statSync(object, { throwIfNoEntry: false })) continue;
-        mkdirSync(path.dirname(object), { recursive: true });
+        if (await fs.stat(object).catch(() => undefined)) continue;
+        await fs.mkdir(path.dirname(object), { recursive: true });
         const temp = `${object}.${randomBytes(4).toString('hex')}.tmp`;
         const source = e.path ? path.join(resolveIn(workspace, out.path), ...e.path.split('/')) : resolveIn(workspace, out.path);
-        if ((e.size ?? Infinity) <= SMALL_FILE_BYTES) copyFileSync(source, temp, constants.COPYFILE_FICLONE);
-        else await fs.copyFile(source, temp, constants.COPYFILE_FICLONE);
-        renameSync(temp, object);
+        await fs.copyFile(source, temp, constants.COPYFILE_FICLONE);
+        await fs.rename(temp, object);
       }
     }
-    const entry: CacheEntry = { format: 'pipewright.stage-cache/v1', key, stage: stage.name, createdAt: new Date().toISOString(), outputs, ...extra };
-    const file = this.entryPath(key);
-    mkdirSync(path.dirname(file), { recursive: true });
+    const file = this.entryPath(entry.key);
+    await fs.mkdir(path.dirname(file), { recursive: true });
     const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-    writeFileSync(temp, JSON.stringify(entry));
-    renameSync(temp, file);
-    return [];
+    await fs.writeFile(temp, JSON.stringify(entry));
+    await fs.rename(temp, file);
   }
 }
