@@ -12,6 +12,8 @@ import { appStore, useAppStore } from '../store/index.ts';
 import { CanvasControls } from './CanvasControls.tsx';
 import { ConnectHighlight } from './ConnectHighlight.tsx';
 import { QuickAdd } from './QuickAdd.tsx';
+import { CanvasContextMenu } from './CanvasContextMenu.tsx';
+import type { MenuState, MenuTarget } from './CanvasContextMenu.tsx';
 import type { QuickAddAt } from './QuickAdd.tsx';
 import { isTextTarget } from '../commands/useKeyboardShortcuts.ts';
 import { fitToDocument, fitView, setFlowInstance } from './canvasControls.ts';
@@ -72,6 +74,7 @@ export function Canvas() {
   const [dragPositions, setDragPositions] = useState<Record<string, Position> | null>(null);
   const dragRef = useRef<Record<string, Position> | null>(null);
   const [quickAdd, setQuickAdd] = useState<QuickAddAt | null>(null);
+  const [menu, setMenu] = useState<MenuState | null>(null);
   const pointer = useRef<{ x: number; y: number } | null>(null);
   const docNodes = useAppStore((s) => s.doc.nodes);
   const docEdges = useAppStore((s) => s.doc.edges);
@@ -196,6 +199,18 @@ export function Canvas() {
     [flow],
   );
 
+  const openMenu = useCallback((event: MouseEvent | globalThis.MouseEvent, target: MenuTarget) => {
+    event.preventDefault();
+    const rect = wrapper.current?.getBoundingClientRect();
+    if (!rect) return;
+    // A step's menu acts on that step: select it first (duplicate and delete work on the selection).
+    if (target.kind === 'node' && !appStore.getState().selectedNodeIds.includes(target.id)) appStore.getState().select([target.id]);
+    setQuickAdd(null);
+    setMenu({ target, at: { x: Math.min(event.clientX - rect.left, rect.width - 220), y: Math.min(event.clientY - rect.top, rect.height - 180) } });
+  }, []);
+  const closeMenu = useCallback(() => setMenu(null), []);
+  const quickAddAt = useCallback((client: Position) => openQuickAdd(client.x, client.y), [openQuickAdd]);
+
   const onDoubleClick = useCallback(
     (event: MouseEvent) => {
       if (!(event.target instanceof Element) || !event.target.classList.contains('react-flow__pane')) return;
@@ -267,6 +282,9 @@ export function Canvas() {
             snapGrid={snapGrid}
             onlyRenderVisibleElements={docNodes.length > VISIBLE_ONLY_THRESHOLD}
             zoomOnDoubleClick={false}
+            onPaneContextMenu={(e) => openMenu(e, { kind: 'canvas', client: { x: e.clientX, y: e.clientY } })}
+            onNodeContextMenu={(e, n) => openMenu(e, { kind: 'node', id: n.id })}
+            onEdgeContextMenu={(e, edge) => openMenu(e, { kind: 'edge', id: edge.id })}
             panActivationKeyCode={null}
             minZoom={0.05}
             maxZoom={2}
@@ -282,6 +300,7 @@ export function Canvas() {
         </TinyZoomContext.Provider>
       </FarZoomContext.Provider>
       {docNodes.length === 0 && <div className="canvas-empty">{t('canvas.empty')}</div>}
+      {menu && <CanvasContextMenu menu={menu} onClose={closeMenu} openQuickAdd={quickAddAt} />}
       {quickAdd && <QuickAdd at={quickAdd} onClose={() => setQuickAdd(null)} />}
     </div>
   );
