@@ -28,6 +28,8 @@ export class NodeLogWriter {
   private seq = 0;
   private ready: Promise<void>;
   private chain: Promise<void> = Promise.resolve();
+  /** The folder exists (made by the first flush). */
+  private made = false;
 
   constructor(
     private readonly dir: string,
@@ -75,7 +77,10 @@ export class NodeLogWriter {
       const batch = this.pending;
       this.pending = [];
       this.pendingChars = 0;
-      await fs.mkdir(this.dir, { recursive: true });
+      if (!this.made) {
+        await fs.mkdir(this.dir, { recursive: true });
+        this.made = true;
+      }
       let chunk = '';
       let current = this.segments.at(-1);
       for (const { seq, text } of batch) {
