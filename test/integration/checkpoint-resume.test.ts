@@ -15,7 +15,7 @@ import type { PipelineDocument } from '../../shared/pipeline/types.ts';
 import type { ClusterEnv } from './cluster-env.ts';
 import { emulatorIt, emulatorOf, openClusterEnv } from './cluster-env.ts';
 import type { ClusterHarness } from './harness.ts';
-import { createClusterHarness, miniDocument, texts } from './harness.ts';
+import { createClusterHarness, miniDocument, texts, withTimeout } from './harness.ts';
 
 const MAX_STEPS = 30;
 let root: string;
@@ -48,7 +48,8 @@ emulatorIt('a cpt pod killed mid-training is retried by Argo and resumes from it
   // The first attempt dies once step 12 is logged (checkpoints were saved at 5 and 10); later attempts run as they are.
   emulatorOf(env).controller.setStepBehavior({ step: 'cpt' }, { attempts: [{ killWhenLine: '^PIPEWRIGHT_METRIC \\{"step": 12[,}]' }, {}] });
   const run = await harness.start('argo');
-  const done = await harness.finish(run.id);
+  // Real processes (a tiny engine training 30 + 20 steps), not scripted pods: more time than the scripted runs get.
+  const done = await withTimeout(harness.manager.waitForRun(run.id), 100_000, `run ${run.id} to finish`);
   if (done.phase !== 'succeeded') {
     for (const id of Object.keys(done.nodes)) console.log(id, done.nodes[id].phase, done.nodes[id].message, texts(await harness.log(run.id, id)).slice(-8).join('\n'));
   }
