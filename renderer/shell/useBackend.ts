@@ -47,9 +47,9 @@ function connectionChanged(status: ConnectionStatus): void {
   const wasLost = state.connection === 'disconnected' || state.connection === 'rejected';
   state.setConnection(status);
   if (status !== 'connected' || !wasLost) return;
+  // Whatever changed while away (settings from another tab, drafts on offer) comes again: the back end
+  // greets the new subscription with the current settings, in order with later changes.
   state.showStatus('info', 'backend.connection.reconnected');
-  // Whatever changed while away (settings from another tab, drafts on offer) comes again.
-  api.getSettings().then(applySettings, () => undefined);
 }
 
 function handleEvent(event: ApiEvent): void {
@@ -84,7 +84,9 @@ export function useBackend(): void {
       (info) => !cancelled && appStore.getState().setSession({ mode: info.mode, nativeDialogs: info.nativeDialogs, homeDir: info.homeDir, pathSeparator: info.pathSeparator, version: info.version }),
       () => undefined,
     );
-    api.getSettings().then((s) => !cancelled && applySettings(s), () => undefined);
+    // Settings come only over the event stream: the back end greets each subscription with the current
+    // settings, in order with every later change. A separate read could answer after a newer change
+    // and put the old values back (a language switched just after start reverted to the old one).
     api.listRecovery().then((entries) => !cancelled && offerRecovery(entries), () => undefined);
     let unsubscribe = () => {};
     let stopStatus = () => {};

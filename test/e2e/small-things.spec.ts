@@ -41,7 +41,13 @@ test('export label, Runs table actions in view, toolbar inert under a dialog, no
   // A run with long context and namespace names: the Runs table is wider than the panel, Delete stays in view.
   const id = `20260104-090000-wide${Math.random().toString(36).slice(2, 6)}`;
   const doc = templateDocument('korean-llm-smoke')!;
-  await new RunHistory(path.join(process.env.PIPEWRIGHT_E2E_DATADIR!, 'runs')).create({
+  const history = new RunHistory(path.join(process.env.PIPEWRIGHT_E2E_DATADIR!, 'runs'));
+  // Newer runs above it (as earlier tests leave them): its row starts below the panel's fold.
+  for (let i = 0; i < 30; i++) {
+    const newer = `20260105-0900${String(i).padStart(2, '0')}-above${Math.random().toString(36).slice(2, 6)}`;
+    await history.create({ format: RUN_FORMAT, id: newer, pipelineName: doc.name, target: 'local', phase: 'succeeded', createdAt: `2026-01-05T09:00:${String(i).padStart(2, '0')}.000Z`, nodes: {}, document: doc, compiled: {}, request: { target: 'local' } });
+  }
+  await history.create({
     format: RUN_FORMAT,
     id,
     pipelineName: doc.name,
@@ -59,6 +65,10 @@ test('export label, Runs table actions in view, toolbar inert under a dialog, no
   await app.getByRole('tab', { name: '실행 기록', exact: true }).click();
   await app.getByRole('button', { name: '새로 고침' }).click();
   const row = app.locator(`.runs-table tr[data-run-id="${id}"]`);
+  // Runs made by earlier tests are newer and listed above it: bring its row into view by its first cell
+  // (the table stays scrolled to its left edge, so Delete must be in view without scrolling sideways).
+  await row.locator('td').first().scrollIntoViewIfNeeded();
+  expect(await app.locator('.runs-table-wrap').evaluate((w) => w.scrollLeft)).toBe(0);
   const wrap = (await app.locator('.runs-table-wrap').boundingBox())!;
   expect(await app.locator('.runs-table').evaluate((t) => t.scrollWidth)).toBeGreaterThan(wrap.width);
   const del = (await row.getByRole('button', { name: '삭제' }).boundingBox())!;
