@@ -1,8 +1,6 @@
 /**
- * The Deployment controller and Argo Rollouts' controller, in miniature, for what deploy applies:
- * - Deployments: replicas become updated, ready and available (Available / Progressing conditions), or
- *   never ready (a scripted failure) until progressDeadlineSeconds: Progressing False ProgressDeadlineExceeded.
- * - Services of type LoadBalancer get status.loadBalancer.ingress.
+ * Argo Rollouts' controller, in miniature, for what deploy applies (Deployments and Services: deployments.ts;
+ * analysis semantics: analysis.ts):
  * - Rollouts (canary, template or workloadRef): the first revision goes straight to 100 % (Argo skips the
  *   steps when there is no stable ReplicaSet yet); a new pod template walks the steps (setWeight, pause
  *   with duration: pauseConditions CanaryPauseStep, phase Paused), starts the background analysis at
@@ -10,118 +8,43 @@
  *   (status.abort, abortedAt, phase Degraded, message `RolloutAborted: ...`); an Inconclusive one pauses with
  *   InconclusiveAnalysis. status.abort set by a client aborts the same way.
  * - AnalysisRuns: each metric measured every `interval`, `count` times, with the Prometheus answer the test
- *   scripts (`prometheus`); success/failure conditions evaluated as Argo does (both set and neither true:
- *   Inconclusive), failureLimit / inconclusiveLimit / consecutiveErrorLimit as documented.
+ *   scripts (`prometheus`), until every metric has settled.
  */
-import { createHash } from 'node:crypto';
 import type { ObjectStore, ResourceKey } from '../store.ts';
 import type { KubeObject, StoredEvent } from '../types.ts';
 import { isRecord } from '../types.ts';
+import type { Metric, MetricResult, PrometheusAnswer } from './analysis.ts';
+import { durationMs, measureMetric, newMetricResult, recordMeasurement, runOutcome } from './analysis.ts';
+import type { Obj, WorkloadContext } from './deployments.ts';
+import { podHash, reconcileDeployment, reconcileService, setCondition } from './deployments.ts';
 import { TimerGroup, nowSeconds } from './timers.ts';
 
-const DEPLOYMENTS: ResourceKey = { resource: 'deployments', group: 'apps' };
-const SERVICES: ResourceKey = { resource: 'services', group: '' };
+export type { PrometheusAnswer } from './analysis.ts';
+
 const ROLLOUTS: ResourceKey = { resource: 'rollouts', group: 'argoproj.io' };
 const RUNS: ResourceKey = { resource: 'analysisruns', group: 'argoproj.io' };
-
-/** What Prometheus answers a query: the vector's values (empty: no series), or an Error (the provider fails). */
-export type PrometheusAnswer = (query: string, address: string) => number[] | Error;
 
 export interface RolloutControllerOptions {
   /** Emulated ms until new pods are ready (default 20 s). */
   readyMs?: number;
 }
 
-type Obj = KubeObject & { spec?: Record<string, unknown>; status?: Record<string, unknown> };
 type Step = { setWeight?: number; pause?: { duration?: string | number } };
-type Metric = {
-  name: string; interval?: string; count?: number; failureLimit?: number; inconclusiveLimit?: number; consecutiveErrorLimit?: number;
-  successCondition?: string; failureCondition?: string; provider?: { prometheus?: { address?: string; query?: string } };
-};
-type MetricResult = {
-  name: string; phase: string; count: number; successful: number; failed: number; inconclusive: number; error: number; consecutiveError: number;
-  measurements: Array<Record<string, unknown>>; message?: string;
-};
-
-/** Argo/Go durations: 30s, 10m, 1h30m, 500ms; a number is seconds. In emulated ms. */
-export function durationMs(value: unknown): number {
-  if (typeof value === 'number') return value * 1000;
-  const text = String(value ?? '');
-  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
-  let total = 0;
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
-  let m: RegExpExecArray | null;
-  let end = 0;
-  while ((m = re.exec(text))) {
-    total += Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-    end = re.lastIndex;
-  }
-  if (!text || end !== text.length) throw new Error(`invalid duration ${JSON.stringify(text)}`);
-  return total;
-}
-
-const EXPR_TOKEN = /\s*(len|result|isNaN|isInf|and|or|not|&&|\|\||!=|==|>=|<=|[<>!()[\],]|\d+(?:\.\d+)?(?:e[+-]?\d+)?)/y;
-
-/** The subset of expr-lang Argo's conditions use (len, result[i], isNaN, isInf, comparisons, and/or/not), refusing anything else. */
-export function evaluateCondition(expr: string, result: number[]): boolean {
-  let js = '';
-  EXPR_TOKEN.lastIndex = 0;
-  while (EXPR_TOKEN.lastIndex < expr.length) {
-    const at = EXPR_TOKEN.lastIndex;
-    const m = EXPR_TOKEN.exec(expr);
-    if (!m) {
-      if (!expr.slice(at).trim()) break;
-      throw new Error(`unsupported expression at ${JSON.stringify(expr.slice(at))}`);
-    }
-    js += { and: '&&', or: '||', not: '!', '==': '===', '!=': '!==' }[m[1]] ?? m[1];
-    js += ' ';
-  }
-  const fn = new Function('len', 'result', 'isNaN', 'isInf', `"use strict"; return (${js});`) as (...a: unknown[]) => unknown;
-  // expr-lang fails on an index past the end (the measurement is an Error), as `result[0]` on an empty vector does in Argo.
-  const checked = new Proxy(result, {
-    get(target, prop, receiver) {
-      if (typeof prop === 'string' && /^\d+$/.test(prop) && Number(prop) >= target.length) throw new Error(`index out of range: ${prop} (array length is ${target.length})`);
-      return Reflect.get(target, prop, receiver) as unknown;
-    },
-  });
-  const value = fn((a: unknown[]) => a.length, checked, Number.isNaN, (x: number) => !Number.isFinite(x) && !Number.isNaN(x));
-  if (typeof value !== 'boolean') throw new Error(`expression ${JSON.stringify(expr)} did not give a boolean`);
-  return value;
-}
-
-/** One measurement's phase as Argo's EvaluateResult assigns it. */
-export function assess(metric: Metric, result: number[]): 'Successful' | 'Failed' | 'Inconclusive' {
-  const success = metric.successCondition ? evaluateCondition(metric.successCondition, result) : undefined;
-  const failure = metric.failureCondition ? evaluateCondition(metric.failureCondition, result) : undefined;
-  if (success === undefined && failure === undefined) return 'Successful';
-  if (success !== undefined && failure !== undefined) return failure ? 'Failed' : success ? 'Successful' : 'Inconclusive';
-  if (failure !== undefined) return failure ? 'Failed' : 'Successful';
-  return success ? 'Successful' : 'Failed';
-}
-
-function podHash(template: unknown): string {
-  return createHash('sha256').update(JSON.stringify(template ?? {})).digest('hex').slice(0, 10).replace(/[0-9]/g, (d) => 'bcdfghjklm'[Number(d)]);
-}
-
-function setCondition(status: Record<string, unknown>, type: string, value: 'True' | 'False', reason: string, message: string): void {
-  const now = nowSeconds();
-  const conditions = (Array.isArray(status.conditions) ? status.conditions : []) as Array<Record<string, unknown>>;
-  const old = conditions.find((c) => c.type === type);
-  const next = { type, status: value, reason, message, lastUpdateTime: now, lastTransitionTime: old && old.status === value ? old.lastTransitionTime : now };
-  status.conditions = [...conditions.filter((c) => c.type !== type), next];
-}
 
 export class RolloutController {
   private unsubscribe: (() => void) | undefined;
   private readonly timers = new Map<string, TimerGroup>();
   private readonly neverReady = new Set<string>();
   prometheus: PrometheusAnswer = () => [0.99];
+  private readonly workloads: WorkloadContext;
 
   constructor(
     private readonly store: ObjectStore,
     private readonly scale: () => number,
-    private readonly options: RolloutControllerOptions = {},
-  ) {}
+    options: RolloutControllerOptions = {},
+  ) {
+    this.workloads = { store, group: (key, fresh) => this.group(key, fresh), readyMs: options.readyMs ?? 20_000 };
+  }
 
   start(): void {
     this.unsubscribe = this.store.subscribe((event) => queueMicrotask(() => this.onEvent(event)));
@@ -140,7 +63,7 @@ export class RolloutController {
   }
 
   private get readyMs(): number {
-    return this.options.readyMs ?? 20_000;
+    return this.workloads.readyMs;
   }
 
   /** Timers per object and generation of work: a new revision cancels the old one's timers. */
@@ -162,9 +85,9 @@ export class RolloutController {
       return;
     }
     if (event.resource === 'deployments') {
-      this.reconcileDeployment(o);
+      reconcileDeployment(this.workloads, o, this.neverReady.has(`${ns}/${o.metadata.name}`));
       for (const r of this.store.list('rollouts', ns, (r) => (r.spec as { workloadRef?: { name?: string } })?.workloadRef?.name === o.metadata.name)) this.reconcileRollout(r as Obj);
-    } else if (event.resource === 'services') this.reconcileService(o);
+    } else if (event.resource === 'services') reconcileService(this.workloads, o);
     else if (event.resource === 'rollouts') this.reconcileRollout(o);
     else if (event.resource === 'analysisruns') {
       if (event.type === 'ADDED') this.startAnalysis(o);
@@ -174,50 +97,6 @@ export class RolloutController {
         if (rollout) this.reconcileRollout(rollout as Obj);
       }
     }
-  }
-
-  // --- Deployments and Services ---
-
-  private reconcileDeployment(d: Obj): void {
-    const ns = d.metadata.namespace!;
-    const name = d.metadata.name;
-    const generation = d.metadata.generation ?? 1;
-    const status = d.status ?? {};
-    if (status.observedGeneration === generation) return;
-    const replicas = Number(d.spec?.replicas ?? 1);
-    this.store.mutate(DEPLOYMENTS, ns, name, (o) => {
-      const s = (o.status ?? {}) as Record<string, unknown>;
-      s.observedGeneration = generation;
-      s.replicas = replicas;
-      s.updatedReplicas = 0;
-      setCondition(s, 'Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${name}-${podHash((o.spec as { template?: unknown } | undefined)?.template)}" is progressing.`);
-      o.status = s;
-    });
-    const timers = this.group(`deployments/${ns}/${name}`, true);
-    if (this.neverReady.has(`${ns}/${name}`) && replicas > 0) {
-      const deadline = Number(d.spec?.progressDeadlineSeconds ?? 600) * 1000;
-      timers.after(deadline, () => this.store.mutate(DEPLOYMENTS, ns, name, (o) => {
-        const s = o.status as Record<string, unknown>;
-        setCondition(s, 'Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.');
-        setCondition(s, 'Progressing', 'False', 'ProgressDeadlineExceeded', `ReplicaSet "${name}-${podHash((o.spec as { template?: unknown } | undefined)?.template)}" has timed out progressing.`);
-      }));
-      return;
-    }
-    timers.after(replicas > 0 ? this.readyMs : 0, () => this.store.mutate(DEPLOYMENTS, ns, name, (o) => {
-      const s = o.status as Record<string, unknown>;
-      Object.assign(s, { updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas });
-      setCondition(s, 'Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.');
-      setCondition(s, 'Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${name}-${podHash((o.spec as { template?: unknown } | undefined)?.template)}" has successfully progressed.`);
-    }));
-  }
-
-  private reconcileService(svc: Obj): void {
-    if (svc.spec?.type !== 'LoadBalancer' || isRecord(svc.status?.loadBalancer) && Array.isArray((svc.status.loadBalancer as { ingress?: unknown }).ingress)) return;
-    const ns = svc.metadata.namespace!;
-    const name = svc.metadata.name;
-    this.group(`services/${ns}/${name}`).after(5000, () => this.store.mutate(SERVICES, ns, name, (o) => {
-      o.status = { loadBalancer: { ingress: [{ ip: '203.0.113.10', ipMode: 'VIP' }] } };
-    }));
   }
 
   // --- Rollouts ---
@@ -425,7 +304,7 @@ export class RolloutController {
     const name = run.metadata.name;
     const metrics = ((run.spec as { metrics?: Metric[] })?.metrics ?? []);
     this.store.mutate(RUNS, ns, name, (o) => {
-      o.status = { phase: 'Running', startedAt: nowSeconds(), metricResults: metrics.map((m) => ({ name: m.name, phase: 'Running', count: 0, successful: 0, failed: 0, inconclusive: 0, error: 0, consecutiveError: 0, measurements: [] })) };
+      o.status = { phase: 'Running', startedAt: nowSeconds(), metricResults: metrics.map((m) => newMetricResult(m.name)) };
     });
     const timers = this.group(`analysisruns/${ns}/${name}`, true);
     metrics.forEach((metric, i) => timers.after(0, () => this.measure(ns, name, metric, i, timers)));
@@ -443,61 +322,15 @@ export class RolloutController {
       return;
     }
     const started = nowSeconds();
-    const prom = metric.provider?.prometheus;
-    let phase: string;
-    let value: string | undefined;
-    let message: string | undefined;
-    const answer = prom ? this.prometheus(prom.query ?? '', prom.address ?? '') : new Error('only the prometheus provider is emulated');
-    if (answer instanceof Error) {
-      phase = 'Error';
-      message = answer.message;
-    } else {
-      value = `[${answer.join(' ')}]`;
-      try {
-        phase = assess(metric, answer);
-      } catch (err) {
-        phase = 'Error';
-        message = (err as Error).message;
-      }
-    }
+    const measured = measureMetric(metric, this.prometheus);
     let done = false;
     this.store.mutate(RUNS, ns, name, (o) => {
       const s = o.status as Record<string, unknown>;
-      const r = (s.metricResults as MetricResult[])[i];
-      r.measurements.push({ phase, startedAt: started, finishedAt: nowSeconds(), ...(value !== undefined ? { value } : {}), ...(message ? { message } : {}) });
-      r.measurements = r.measurements.slice(-10);
-      if (phase === 'Error') {
-        r.error++;
-        r.consecutiveError++;
-      } else {
-        r.count++;
-        r.consecutiveError = 0;
-        if (phase === 'Successful') r.successful++;
-        else if (phase === 'Failed') r.failed++;
-        else r.inconclusive++;
-      }
-      const failureLimit = metric.failureLimit ?? 0;
-      const inconclusiveLimit = metric.inconclusiveLimit ?? 0;
-      const errorLimit = metric.consecutiveErrorLimit ?? 4;
-      if (r.failed > failureLimit) {
-        r.phase = 'Failed';
-        r.message = `Metric "${metric.name}" assessed Failed due to failed (${r.failed}) > failureLimit (${failureLimit})`;
-      } else if (r.inconclusive > inconclusiveLimit) {
-        r.phase = 'Inconclusive';
-        r.message = `Metric "${metric.name}" assessed Inconclusive due to inconclusive (${r.inconclusive}) > inconclusiveLimit (${inconclusiveLimit})`;
-      } else if (r.consecutiveError > errorLimit) {
-        r.phase = 'Error';
-        r.message = `Metric "${metric.name}" assessed Error due to consecutiveErrors (${r.consecutiveError}) > consecutiveErrorLimit (${errorLimit})`;
-      } else if (metric.count !== undefined && r.count >= metric.count) r.phase = 'Successful';
-      done = r.phase !== 'Running';
       const results = s.metricResults as MetricResult[];
-      if (results.every((m) => m.phase !== 'Running')) {
-        const worst = ['Error', 'Failed', 'Inconclusive'].find((p) => results.some((m) => m.phase === p));
-        s.phase = worst ?? 'Successful';
-        const failedMetric = results.find((m) => m.phase === worst);
-        if (failedMetric?.message) s.message = failedMetric.message;
-        s.completedAt = nowSeconds();
-      }
+      recordMeasurement(results[i], metric, { ...measured, startedAt: started, finishedAt: nowSeconds() });
+      done = results[i].phase !== 'Running';
+      const outcome = runOutcome(results);
+      if (outcome) Object.assign(s, outcome, { completedAt: nowSeconds() });
     });
     if (!done) timers.after(durationMs(metric.interval ?? '0s') || 1000, () => this.measure(ns, name, metric, i, timers));
   }
