@@ -25,6 +25,8 @@ from __future__ import annotations
 # pipewright:include ../_lib/mlflow_backends.py
 # pipewright:include ../_lib/mlflow_log.py
 # pipewright:include ../_lib/kube.py
+# pipewright:include manifests.py
+# pipewright:include rollout.py
 
 import re
 
@@ -49,11 +51,6 @@ PARAMS = [
 ]
 INPUTS = [Port("model", "model", help="the model to serve"), Port("metrics", "metrics", optional=True, help="eval metrics for the accuracy gate")]
 OUTPUTS = [Port("endpoint", "endpoint", help="manifests and endpoint.json")]
-PORT = 8000
-MODEL_DIR = "/models/model"
-SUCCESS_RATE = 0.95
-MLFLOW_IMAGE = "ghcr.io/mlflow/mlflow:v2.17.2"
-CANARY_WEIGHTS = (25, 50, 75)
 
 
 def read_metrics(path):
@@ -97,247 +94,11 @@ def check_gate(min_accuracy, metrics_path, max_perplexity=0):
     return accuracy
 
 
-def dns_name(text):
-    name = re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")
-    return ("pipewright-" + (name or "model"))[:63].rstrip("-")
-
-
-def model_reference(executor_input, path):
-    """The model's URI: from KFP's executor input, from a KFP mount path (/s3/..., /gcs/..., /minio/...), else the local path."""
-    uri = kfp_artifact_uri(executor_input, "inputs", "model")
-    if uri:
-        return uri
-    path = os.path.abspath(path)
-    for prefix, mount in _KFP_MOUNTS:
-        if path.startswith(mount):
-            return prefix + path[len(mount):]
-    return path
-
-
-def model_source(ref):
-    """(volume, init containers) that put the model at /models/model: fetched from a bucket, or a host path."""
-    if ref.startswith(("s3://", "minio://")):
-        fetch = {"name": "fetch-model", "image": "amazon/aws-cli:2.17.0", "command": ["aws", "s3", "cp", "--recursive", "s3://" + ref.split("://", 1)[1], MODEL_DIR]}
-        if ref.startswith("minio://"):
-            # KFP's default artifact store: the in-cluster MinIO and its credentials Secret.
-            secret = lambda key: {"secretKeyRef": {"name": "mlpipeline-minio-artifact", "key": key}}
-            fetch["env"] = [{"name": "AWS_ENDPOINT_URL", "value": "http://minio-service.kubeflow:9000"},
-                            {"name": "AWS_ACCESS_KEY_ID", "valueFrom": secret("accesskey")}, {"name": "AWS_SECRET_ACCESS_KEY", "valueFrom": secret("secretkey")}]
-    elif ref.startswith(("models:/", "runs:/", "mlflow-artifacts:")):
-        # A registry version or run artifact: MLflow's own CLI downloads it (the tracking server proxies the store).
-        fetch = {"name": "fetch-model", "image": MLFLOW_IMAGE, "command": ["mlflow", "artifacts", "download", "--artifact-uri", ref, "--dst-path", MODEL_DIR],
-                 "env": [{"name": "MLFLOW_TRACKING_URI", "value": os.environ.get("MLFLOW_TRACKING_URI", "")}]}
-    elif ref.startswith("gs://"):
-        fetch = {"name": "fetch-model", "image": "google/cloud-sdk:slim", "command": ["gsutil", "-m", "cp", "-r", ref.rstrip("/") + "/*", MODEL_DIR]}
-    else:
-        return {"name": "model", "hostPath": {"path": ref, "type": "Directory"}}, []
-    fetch["volumeMounts"] = [{"name": "model", "mountPath": MODEL_DIR}]
-    return {"name": "model", "emptyDir": {}}, [fetch]
-
-
-def server_args(info, served):
-    if info.get("adapter"):
-        base = info.get("base_model") or ""
-        args = ["--model", base, "--enable-lora", "--lora-modules", "%s=%s" % (served, MODEL_DIR), "--max-lora-rank", str(int(info.get("lora_r") or 64))]
-        if "bnb-4bit" in base:
-            args += ["--quantization", "bitsandbytes", "--load-format", "bitsandbytes"]
-    else:
-        args = ["--model", MODEL_DIR, "--served-model-name", served]
-    return args + ["--port", str(PORT)]
-
-
-def model_env(ref, registered):
-    """MODEL_URI and MODEL_VERSION as the tutorial's server reads them: the registry's version when MLflow registered one."""
-    if registered and registered.get("name") and registered.get("version"):
-        return "models:/%s/%s" % (registered["name"], registered["version"]), str(registered["version"])
-    return ref, os.environ.get("PIPEWRIGHT_RUN_ID") or "unregistered"
-
-
-def render(params, info, ref, name, registered=None):
-    labels = {"app.kubernetes.io/name": name, "app.kubernetes.io/managed-by": "pipewright"}
-    run_id = os.environ.get("PIPEWRIGHT_RUN_ID")
-    meta = {"name": name, "labels": dict(labels, **({"pipewright.io/run-id": re.sub(r"[^A-Za-z0-9_.-]", "-", run_id)[:63]} if run_id else {}))}
-    volume, init = model_source(ref)
-    model_uri, model_version = model_env(ref, registered)
-    probe = {"httpGet": {"path": "/health", "port": PORT}, "periodSeconds": 10}
-    container = {
-        "name": "server", "image": params["serving_image"], "args": server_args(info, name),
-        "env": [{"name": "MODEL_URI", "value": model_uri}, {"name": "MODEL_VERSION", "value": model_version}],
-        "ports": [{"name": "http", "containerPort": PORT}],
-        "resources": {"requests": {"cpu": "4", "memory": "32Gi"}, "limits": {"nvidia.com/gpu": 1}},
-        "volumeMounts": [{"name": "model", "mountPath": MODEL_DIR, "readOnly": True}, {"name": "shm", "mountPath": "/dev/shm"}],
-        "readinessProbe": dict(probe, initialDelaySeconds=60), "livenessProbe": dict(probe, initialDelaySeconds=300, failureThreshold=6),
-    }
-    pod = {"containers": [container], "volumes": [volume, {"name": "shm", "emptyDir": {"medium": "Memory", "sizeLimit": "8Gi"}}]}
-    if init:
-        pod = dict({"initContainers": init}, **pod)
-    annotations = {"pipewright.io/model-ref": ref, "pipewright.io/model-version": model_version, "pipewright.io/engine": str(info.get("engine"))}
-    # With a canary the Rollout owns the pods: the Deployment only holds the pod template (workloadRef), at 0 replicas.
-    deployment = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": dict(meta, annotations=annotations),
-                  "spec": {"replicas": 0 if params["canary"] else params["replicas"], "selector": {"matchLabels": labels},
-                           "template": {"metadata": {"labels": labels, "annotations": {"pipewright.io/model-version": model_version}}, "spec": pod}}}
-    service = {"apiVersion": "v1", "kind": "Service", "metadata": meta,
-               "spec": {"type": params["service_type"], "selector": labels, "ports": [{"name": "http", "port": params["service_port"], "targetPort": PORT}]}}
-    docs = {"deployment.yaml": deployment, "service.yaml": service}
-    if params["canary"]:
-        docs.update(render_canary(params, meta, labels, name))
-    return docs
-
-
-def success_conditions(rate):
-    """No data must never pass: an empty result or NaN (no requests) meets neither condition, so the measurement is Inconclusive."""
-    return "len(result) > 0 && result[0] >= %s" % rate, "len(result) > 0 && result[0] < %s" % rate
-
-
-def render_canary(params, meta, labels, name):
-    analysis = name[:48] + "-success-rate"
-    steps = []
-    for weight in CANARY_WEIGHTS:
-        steps += [{"setWeight": weight}, {"pause": {"duration": params["pause"]}}]
-    rollout = {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "metadata": meta,
-               "spec": {"replicas": params["replicas"], "revisionHistoryLimit": 3, "selector": {"matchLabels": labels},
-                        "workloadRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": name},
-                        "strategy": {"canary": {"steps": steps, "analysis": {"templates": [{"templateName": analysis}], "startingStep": 1,
-                                                                                "args": [{"name": "service-name", "value": name}]}}}}}
-    selector = 'service="{{args.service-name}}"'
-    query = 'sum(rate(http_requests_total{%s,status!~"5.."}[2m])) / sum(rate(http_requests_total{%s}[2m]))' % (selector, selector)
-    success, failure = success_conditions(params["success_rate"])
-    template = {"apiVersion": "argoproj.io/v1alpha1", "kind": "AnalysisTemplate", "metadata": dict(meta, name=analysis),
-                "spec": {"args": [{"name": "service-name"}],
-                         "metrics": [{"name": "success-rate", "interval": params["analysis_interval"], "count": params["analysis_count"],
-                                      "failureLimit": 2, "inconclusiveLimit": 1,
-                                      "successCondition": success, "failureCondition": failure,
-                                      "provider": {"prometheus": {"address": params["prometheus_url"], "query": query}}}]}}
-    return {"rollout.yaml": rollout, "analysis-template.yaml": template}
-
-
 def check_params(p):
     for key in ("pause", "analysis_interval", "timeout", "watch_interval"):
         parse_duration(p[key], "--%s" % key)
     if not re.match(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", p["namespace"]) or len(p["namespace"]) > 63:
         raise StepError("--namespace %r is not a Kubernetes namespace name (lowercase letters, digits and '-', at most 63)" % p["namespace"], EXIT_USAGE)
-
-
-# --- following what the controllers do ---
-
-DEPLOY_PREFIX = "PIPEWRIGHT_DEPLOY "
-APPLIED_PREFIX = "PIPEWRIGHT_APPLIED "
-
-
-def emit_deploy(state):
-    """One PIPEWRIGHT_DEPLOY line: what the node shows live (shared/runs parses it)."""
-    sys.stdout.write(DEPLOY_PREFIX + json.dumps({k: v for k, v in state.items() if v is not None}, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
-
-
-def emit_applied(file, doc, namespace, applied):
-    """One PIPEWRIGHT_APPLIED line per object applied: the run panel shows a cluster run's manifests from them."""
-    record = {"file": file, "kind": doc["kind"], "name": doc["metadata"]["name"], "namespace": namespace,
-              "generation": ((applied or {}).get("metadata") or {}).get("generation"), "yaml": to_yaml(doc)}
-    sys.stdout.write(APPLIED_PREFIX + json.dumps({k: v for k, v in record.items() if v is not None}, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
-
-
-def deployment_state(obj):
-    spec, status = obj.get("spec") or {}, obj.get("status") or {}
-    want = int(spec.get("replicas", 1))
-    ready, updated = int(status.get("readyReplicas") or 0), int(status.get("updatedReplicas") or 0)
-    observed = int(status.get("observedGeneration") or 0) >= int(obj["metadata"].get("generation") or 0)
-    state = {"kind": "Deployment", "name": obj["metadata"]["name"], "replicas": want, "ready": ready, "updated": updated}
-    for cond in status.get("conditions") or []:
-        if cond.get("type") == "Progressing" and cond.get("status") == "False":
-            state.update(phase="Failed", message="%s: %s" % (cond.get("reason"), cond.get("message")))
-            return state
-    done = observed and updated >= want and ready >= want and int(status.get("availableReplicas") or 0) >= want
-    state["phase"] = "Healthy" if done else "Progressing"
-    return state
-
-
-def rollout_state(client, namespace, obj):
-    spec, status = obj.get("spec") or {}, obj.get("status") or {}
-    steps = ((spec.get("strategy") or {}).get("canary") or {}).get("steps") or []
-    index = status.get("currentStepIndex")
-    index = len(steps) if index is None else int(index)
-    weight = 100 if index >= len(steps) else 0
-    for step in steps[:index + 1] if index < len(steps) else []:
-        if "setWeight" in step:
-            weight = step["setWeight"]
-    paused = [c.get("reason") for c in status.get("pauseConditions") or []]
-    state = {"kind": "Rollout", "name": obj["metadata"]["name"], "phase": status.get("phase") or "Progressing", "step": min(index, len(steps)),
-             "steps": len(steps), "weight": weight, "paused": ",".join(paused) or None, "replicas": int(spec.get("replicas", 1)),
-             "ready": int(status.get("readyReplicas") or 0), "message": status.get("message") or None}
-    background = (status.get("canary") or {}).get("currentBackgroundAnalysisRunStatus") or {}
-    if background.get("name"):
-        state.update(analysis=background.get("status"), analysis_run=background["name"])
-        run = client.try_get("AnalysisRun", namespace, background["name"])
-        for metric in ((run or {}).get("status") or {}).get("metricResults") or []:
-            last = (metric.get("measurements") or [{}])[-1]
-            state.update(analysis_metric=metric.get("name"), analysis_value=last.get("value"), measurements=int(metric.get("count") or 0),
-                         failed_measurements=int(metric.get("failed") or 0), inconclusive_measurements=int(metric.get("inconclusive") or 0))
-            if metric.get("message"):
-                state["analysis_message"] = metric["message"]
-    observed = str(status.get("observedGeneration") or "") == str(obj["metadata"].get("generation") or "")
-    if status.get("abort") or state["phase"] == "Degraded":
-        state["failure"] = status.get("message") or "the rollout was aborted"
-    elif "InconclusiveAnalysis" in paused:
-        state["failure"] = "the success-rate analysis was inconclusive (no data from %s?)%s" % (
-            state.get("analysis_run") or "the analysis", ": " + state["analysis_message"] if state.get("analysis_message") else "")
-    elif observed and state["phase"] == "Healthy" and index >= len(steps) and status.get("stableRS") and status.get("stableRS") == status.get("currentPodHash"):
-        state["done"] = True
-    return state
-
-
-def follow(client, namespace, kind, name, timeout, poll):
-    deadline = time.monotonic() + timeout
-    last = None
-    while True:
-        obj = client.get(kind, namespace, name)
-        state = rollout_state(client, namespace, obj) if kind == "Rollout" else deployment_state(obj)
-        if kind == "Deployment":
-            if state["phase"] == "Failed":
-                state["failure"] = state["message"]
-            elif state["phase"] == "Healthy":
-                state["done"] = True
-        shown = {k: v for k, v in state.items() if k not in ("done", "failure")}
-        if shown != last:
-            emit_deploy(shown)
-            last = shown
-        if state.get("done"):
-            return state
-        if state.get("failure"):
-            if kind == "Rollout" and not (obj.get("status") or {}).get("abort"):
-                client.abort_rollout(namespace, name)
-                emit_deploy(dict(shown, phase="Aborted"))
-            raise StepError("rollout of %s/%s failed: %s" % (namespace, name, state["failure"]))
-        if time.monotonic() > deadline:
-            if kind == "Rollout":
-                client.abort_rollout(namespace, name)
-                emit_deploy(dict(shown, phase="Aborted", message="timed out"))
-            raise StepError("rollout of %s/%s timed out after %ss at %s; %s" % (
-                namespace, name, int(timeout), "step %s/%s, weight %s %%" % (state["step"], state["steps"], state["weight"]) if kind == "Rollout"
-                else "%s/%s replicas ready" % (state["ready"], state["replicas"]), "aborted" if kind == "Rollout" else "not rolled back"))
-        time.sleep(poll)
-
-
-APPLY_ORDER = ("service.yaml", "analysis-template.yaml", "deployment.yaml", "rollout.yaml")
-
-
-def apply_and_follow(client, docs, params, name):
-    namespace = params["namespace"]
-    for file in APPLY_ORDER:
-        if file in docs:
-            applied = client.apply(docs[file], namespace)
-            emit_applied(file, docs[file], namespace, applied)
-            say("applied %s %s/%s (server-side apply, field manager %s, generation %s)" % (
-                docs[file]["kind"], namespace, name if file != "analysis-template.yaml" else docs[file]["metadata"]["name"], FIELD_MANAGER,
-                ((applied or {}).get("metadata") or {}).get("generation")))
-    poll = float(os.environ.get("PIPEWRIGHT_DEPLOY_POLL_SECONDS") or 5)
-    kind = "Rollout" if params["canary"] else "Deployment"
-    state = follow(client, namespace, kind, name, parse_duration(params["timeout"], "--timeout"), poll)
-    service = client.try_get("Service", namespace, name) or {}
-    ingress = (((service.get("status") or {}).get("loadBalancer") or {}).get("ingress") or [{}])[0]
-    address = ingress.get("ip") or ingress.get("hostname")
-    return state, ("http://%s:%s/v1" % (address, params["service_port"]) if address else None)
 
 
 def main():
