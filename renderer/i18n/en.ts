@@ -9,6 +9,7 @@ import { clustersEn } from '../clusters/i18n.ts';
 import { kfpEn } from '../kfp/i18n.ts';
 import { backendEn } from '../shell/i18n.ts';
 import { uxEn } from '../canvas/i18n.ts';
+import { draftsEn } from '../inspector/i18n.ts';
 
 export const en = {
   common: { ok: 'OK', cancel: 'Cancel', close: 'Close', loading: 'Loading…', on: 'on', off: 'off' },
@@ -304,6 +305,7 @@ export const en = {
   preflight: preflightEn,
   backend: backendEn,
   ux: uxEn,
+  drafts: draftsEn,
 };
 
 type Leaves<T> = { [K in keyof T]: T[K] extends string ? string : Leaves<T[K]> };

@@ -9,6 +9,7 @@ import { clustersKo } from '../clusters/i18n.ts';
 import { kfpKo } from '../kfp/i18n.ts';
 import { backendKo } from '../shell/i18n.ts';
 import { uxKo } from '../canvas/i18n.ts';
+import { draftsKo } from '../inspector/i18n.ts';
 import type { Messages } from './en.ts';
 
 export const ko: Messages = {
@@ -304,4 +305,5 @@ export const ko: Messages = {
   preflight: preflightKo,
   backend: backendKo,
   ux: uxKo,
+  drafts: draftsKo,
 };

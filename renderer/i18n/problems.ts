@@ -1,6 +1,7 @@
 /** Validator problems in Korean: the validator writes English; Korean mode explains each code and names where. */
 import type { ProblemCode } from '../../shared/pipeline/validate.ts';
 import type { Problem } from '../../shared/pipeline/types.ts';
+import { draftProblemText, isDraftProblem } from '../inspector/fieldDrafts.ts';
 import type { Lang } from './index.ts';
 
 const KO: Record<ProblemCode, string> = {
@@ -68,6 +69,7 @@ export function problemWhere(p: Problem): string {
 
 /** The sentence to show for a problem in the current language. */
 export function problemText(p: Problem, lang: Lang): string {
+  if (isDraftProblem(p)) return draftProblemText(p.draft, lang);
   if (lang === 'en') return p.message;
   const ko = (KO as Record<string, string>)[p.code];
   if (!ko) return p.message;

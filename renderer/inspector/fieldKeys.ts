@@ -7,8 +7,23 @@ export function problemFieldKey(location: ProblemLocation): string | null {
   return location.field ?? null;
 }
 
+export interface FieldRef {
+  nodeId: string | null;
+  key: string;
+}
+
+// What each DOM id was made from, so a control can name its field (for its unsaved draft) from the id it is given.
+const made = new Map<string, FieldRef>();
+
 export function fieldDomId(nodeId: string | null, key: string): string {
-  return `field-${nodeId ?? 'pipeline'}-${key.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
+  const id = `field-${nodeId ?? 'pipeline'}-${key.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
+  if (made.get(id)?.key !== key || made.get(id)?.nodeId !== nodeId) made.set(id, { nodeId, key });
+  return id;
+}
+
+/** The node and field key a control's id was made from by fieldDomId; undefined for ids made otherwise (dialogs). */
+export function fieldRefOf(domId: string): FieldRef | undefined {
+  return made.get(domId);
 }
 
 /** Problems that belong to one field (its own key, or anything below it). */

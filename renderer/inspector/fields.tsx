@@ -1,12 +1,13 @@
 /** Form controls for the inspector: each commits to the document as one undo step per edit. */
 import { useEffect, useState } from 'react';
-import type { ReactNode } from 'react';
+import type { KeyboardEvent, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Problem } from '../../shared/pipeline/types.ts';
 import { formatNumber, parseNumberInput } from '../format.ts';
 import { useLang } from '../i18n/index.ts';
 import { problemText } from '../i18n/problems.ts';
 import { appStore } from '../store/index.ts';
+import { draftTextOf, revertOnEscape, useFieldDraft } from './useFieldDraft.ts';
 
 interface ShellProps {
   id: string;
@@ -15,13 +16,15 @@ interface ShellProps {
   problems?: readonly Problem[];
   /** A message found before the value reaches the document (e.g. "not a number"). */
   localError?: string | null;
+  /** Under a local error: what the document still holds, and that Esc puts it back. */
+  draftNote?: string;
   overridden?: boolean;
   onReset?: () => void;
   children: ReactNode;
   inline?: boolean;
 }
 
-export function FieldShell({ id, label, hint, problems = [], localError, overridden, onReset, children, inline }: ShellProps) {
+export function FieldShell({ id, label, hint, problems = [], localError, draftNote, overridden, onReset, children, inline }: ShellProps) {
   const { t } = useTranslation();
   const lang = useLang();
   const messages = localError ? [{ severity: 'error' as const, message: localError }] : problems.map((p) => ({ severity: p.severity, message: problemText(p, lang) }));
@@ -42,6 +45,7 @@ export function FieldShell({ id, label, hint, problems = [], localError, overrid
           {m.message}
         </div>
       ))}
+      {localError && draftNote && <div className="field-hint draft-note">{draftNote}</div>}
       {hint && messages.length === 0 && <div className="field-hint">{hint}</div>}
     </div>
   );
@@ -67,10 +71,16 @@ interface TextProps {
   multiline?: boolean;
 }
 
+/** Text that `validate` refuses is not saved: it stays in the field as a draft (listed in Problems) until fixed or Esc. */
 export function TextField({ id, label, value, placeholder, onCommit, validate, hint, problems, overridden, onReset, list, multiline }: TextProps) {
-  const [text, setText] = useState(value);
-  useEffect(() => setText(value), [value]);
-  const localError = validate && text !== '' ? validate(text) : null;
+  const { t } = useTranslation();
+  const [text, setText] = useState(() => draftTextOf(id) ?? value);
+  const refused = (v: string) => (validate && v !== '' ? validate(v) : null);
+  // The document changed under the field: show it, unless the field holds a draft the user has not given up.
+  useEffect(() => setText((current) => (refused(current) ? current : value)), [value]);
+  const localError = refused(text);
+  const draft = { domId: id, label, text, error: localError, saved: value };
+  useFieldDraft(draft);
   const props = {
     id,
     value: text,
@@ -79,12 +89,20 @@ export function TextField({ id, label, value, placeholder, onCommit, validate, h
     'aria-describedby': `${id}-message`,
     onChange: (e: { target: { value: string } }) => {
       setText(e.target.value);
-      onCommit(e.target.value);
+      if (!refused(e.target.value)) onCommit(e.target.value);
+    },
+    onKeyDown: (e: KeyboardEvent<HTMLInputElement | HTMLTextAreaElement>) => {
+      if (revertOnEscape(e, draft)) setText(value);
     },
     onBlur: endGesture,
   };
+  const reset = onReset && (() => {
+    setText(value);
+    onReset();
+  });
+  const note = t(value === '' ? 'drafts.inlineEmpty' : 'drafts.inline', { saved: value });
   return (
-    <FieldShell id={id} label={label} hint={hint} problems={problems} localError={localError} overridden={overridden} onReset={onReset}>
+    <FieldShell id={id} label={label} hint={hint} problems={problems} localError={localError} draftNote={note} overridden={overridden} onReset={reset}>
       {multiline ? <textarea rows={3} {...props} /> : <input type="text" spellCheck={false} list={list} {...props} />}
     </FieldShell>
   );
@@ -110,14 +128,22 @@ interface NumberProps {
 export function NumberField({ id, label, value, integer, min, max, step, unit, placeholder, onCommit, problems, overridden, onReset }: NumberProps) {
   const { t } = useTranslation();
   const shown = value === undefined ? '' : formatNumber(value);
-  const [text, setText] = useState(shown);
+  const [text, setText] = useState(() => draftTextOf(id) ?? shown);
+  const refused = (v: string): string | null => {
+    const n = parseNumberInput(v);
+    if (v.trim() !== '' && n === null) return t('inspector.notANumber', { text: v });
+    if (integer && n !== null && !Number.isInteger(n)) return t('inspector.notAnInteger');
+    return null;
+  };
+  // The document changed under the field: show it, unless the field holds a draft the user has not given up.
   useEffect(() => {
-    setText((current) => (parseNumberInput(current) === value ? current : shown));
+    setText((current) => (refused(current) || parseNumberInput(current) === value ? current : shown));
   }, [value, shown]);
   const parsed = parseNumberInput(text);
-  let localError: string | null = null;
-  if (text.trim() !== '' && parsed === null) localError = t('inspector.notANumber', { text });
-  else if (integer && parsed !== null && !Number.isInteger(parsed)) localError = t('inspector.notAnInteger');
+  const localError = refused(text);
+  const saved = shown === '' ? (placeholder ?? '') : shown;
+  const draft = { domId: id, label, text, error: localError, saved };
+  useFieldDraft(draft);
   const range = [min !== undefined ? `≥ ${formatNumber(min)}` : '', max !== undefined ? `≤ ${formatNumber(max)}` : ''].filter(Boolean).join(', ');
   const hint = [range, unit, step !== undefined ? t('inspector.step', { step: formatNumber(step) }) : ''].filter(Boolean).join(' · ');
   const nudge = (direction: 1 | -1) => {
@@ -128,8 +154,13 @@ export function NumberField({ id, label, value, integer, min, max, step, unit, p
     onCommit(next);
     endGesture();
   };
+  const reset = onReset && (() => {
+    setText(shown);
+    onReset();
+  });
+  const note = t(saved === '' ? 'drafts.inlineEmpty' : 'drafts.inline', { saved });
   return (
-    <FieldShell id={id} label={label} hint={hint} problems={problems} localError={localError} overridden={overridden} onReset={onReset}>
+    <FieldShell id={id} label={label} hint={hint} problems={problems} localError={localError} draftNote={note} overridden={overridden} onReset={reset}>
       <div className="number-input">
         <input
           id={id}
@@ -146,7 +177,8 @@ export function NumberField({ id, label, value, integer, min, max, step, unit, p
             if (n !== null && (!integer || Number.isInteger(n))) onCommit(n);
           }}
           onKeyDown={(e) => {
-            if (e.key === 'ArrowUp' || e.key === 'ArrowDown') {
+            if (revertOnEscape(e, draft)) setText(shown);
+            else if (e.key === 'ArrowUp' || e.key === 'ArrowDown') {
               e.preventDefault();
               nudge(e.key === 'ArrowUp' ? 1 : -1);
             } else if (e.key === 'Enter') endGesture();

@@ -101,8 +101,11 @@ export const createDocumentSlice: StateCreator<AppState, [], [], DocumentSlice> 
         selectedNodeIds: [],
         selectedEdgeIds: [],
         focusField: null,
+        fieldDrafts: {},
         runView: {},
       });
+      // The previous document's unsaved field drafts leave Problems at once.
+      get().setProblems(get().validatorProblems);
     },
     markSaved(filePath, mtimeMs, doc) {
       set({ filePath, fileMtimeMs: mtimeMs, savedDoc: doc ?? get().doc });

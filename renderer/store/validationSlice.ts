@@ -1,6 +1,8 @@
-/** The validator's findings for the current document, and per-node counts the cards subscribe to. */
+/** The validator's findings for the current document merged with unsaved field drafts, and per-node counts the cards subscribe to. */
 import type { StateCreator } from 'zustand';
 import type { Problem } from '../../shared/pipeline/types.ts';
+import type { FieldDraft, FieldDrafts } from '../inspector/fieldDrafts.ts';
+import { draftKey, liveDrafts, mergeProblems, sameDraft } from '../inspector/fieldDrafts.ts';
 import type { AppState } from './types.ts';
 
 export interface ProblemCounts {
@@ -9,9 +11,16 @@ export interface ProblemCounts {
 }
 
 export interface ValidationSlice {
+  /** Everything Problems lists, cards count and Run/Export check: drafts first, then the validator's findings. */
   problems: Problem[];
+  /** The validator's findings alone. */
+  validatorProblems: Problem[];
+  /** Text typed into inspector fields that cannot be saved, by draftKey (UI state: not in the document or undo). */
+  fieldDrafts: FieldDrafts;
   problemCounts: Record<string, ProblemCounts>;
   setProblems(problems: Problem[]): void;
+  setFieldDraft(draft: FieldDraft): void;
+  clearFieldDraft(nodeId: string | null, field: string): void;
 }
 
 export function countProblems(problems: readonly Problem[]): Record<string, ProblemCounts> {
@@ -26,10 +35,32 @@ export function countProblems(problems: readonly Problem[]): Record<string, Prob
   return counts;
 }
 
-export const createValidationSlice: StateCreator<AppState, [], [], ValidationSlice> = (set) => ({
+function merged(state: AppState, validatorProblems: Problem[], drafts: FieldDrafts): Partial<AppState> {
+  const fieldDrafts = liveDrafts(drafts, state.doc);
+  const problems = mergeProblems(validatorProblems, fieldDrafts);
+  return { validatorProblems, fieldDrafts, problems, problemCounts: countProblems(problems) };
+}
+
+export const createValidationSlice: StateCreator<AppState, [], [], ValidationSlice> = (set, get) => ({
   problems: [],
+  validatorProblems: [],
+  fieldDrafts: {},
   problemCounts: {},
-  setProblems: (problems) => set({ problems, problemCounts: countProblems(problems) }),
+  setProblems: (problems) => set(merged(get(), problems, get().fieldDrafts)),
+  setFieldDraft: (draft) => {
+    const key = draftKey(draft.nodeId, draft.field);
+    const state = get();
+    if (sameDraft(state.fieldDrafts[key], draft)) return;
+    set(merged(state, state.validatorProblems, { ...state.fieldDrafts, [key]: draft }));
+  },
+  clearFieldDraft: (nodeId, field) => {
+    const key = draftKey(nodeId, field);
+    const state = get();
+    if (!(key in state.fieldDrafts)) return;
+    const rest = { ...state.fieldDrafts };
+    delete rest[key];
+    set(merged(state, state.validatorProblems, rest));
+  },
 });
 
 export function errorCount(problems: readonly Problem[]): number {

@@ -1,7 +1,12 @@
-/** Bad values in a number field are named where they are typed and never put back silently; the inspector starts at its top for another node. */
+/**
+ * One rule for bad values in every inspector field: text that cannot be saved is named under the field and in
+ * Problems (node and field), marks the node's card, blocks Run naming it, is kept when another node is selected,
+ * and goes when corrected or when Esc puts the saved value back (said in the status line). The document keeps
+ * its value meanwhile. The inspector starts at its top for another node.
+ */
 import type { PipelineDocument } from '../../shared/pipeline/types.ts';
-import { expect, test } from './fixtures.ts';
-import { documentOf, selectNode } from './helpers.ts';
+import { expect, rpc, test } from './fixtures.ts';
+import { documentOf, nodeCard, selectNode } from './helpers.ts';
 
 const doc: PipelineDocument = {
   format: 'pipewright.pipeline/v2',
@@ -9,16 +14,27 @@ const doc: PipelineDocument = {
   nodes: [
     { id: 'sft', type: 'sft', position: { x: 0, y: 0 }, resources: { gpus: 2 } },
     { id: 'cpt', type: 'cpt', position: { x: 320, y: 0 } },
+    { id: 'data', type: 'dataset', position: { x: 0, y: 320 }, params: { uri: 'sample://ko_corpus.jsonl' } },
   ],
-  edges: [],
+  // Connected as it should be, so the only errors are the ones each test types.
+  edges: [
+    { id: 'e1', source: 'data', sourceHandle: 'dataset', target: 'cpt', targetHandle: 'dataset' },
+    { id: 'e2', source: 'data', sourceHandle: 'dataset', target: 'sft', targetHandle: 'dataset' },
+    { id: 'e3', source: 'cpt', sourceHandle: 'model', target: 'sft', targetHandle: 'model' },
+  ],
 };
 
-test('abc and 1.5 in the GPU field are named inline and not saved; -2 is named inline and in Problems; a good value is saved', async ({ app }) => {
+test.afterEach(async ({ request }) => {
+  await rpc(request, 'updateSettings', [{ language: 'system' }]);
+});
+
+test('abc and 1.5 in the GPU field are named inline and in Problems, block Run, and are not saved; -2 is named; a good value is saved', async ({ app }) => {
   await app.evaluate((d) => window.pipewright_debug!.loadDocument(d), doc);
   await app.waitForTimeout(200);
   await app.evaluate(() => window.pipewright_debug!.setViewport({ x: 60, y: 60, zoom: 1 }));
   await selectNode(app, 'sft');
   const inspector = app.getByRole('complementary', { name: 'Inspector' });
+  const problems = app.getByRole('list', { name: 'Problems' });
   const gpus = inspector.getByLabel('GPUs', { exact: true });
   const saved = async () => (await documentOf(app)).nodes.find((n) => n.id === 'sft')!.resources?.gpus;
   for (const [text, message] of [
@@ -28,16 +44,126 @@ test('abc and 1.5 in the GPU field are named inline and not saved; -2 is named i
     await gpus.fill(text);
     await gpus.blur();
     await expect(inspector.locator('.field-message.error').first()).toContainText(message);
+    await expect(inspector.locator('.draft-note')).toHaveText('Not saved: still 2. Esc goes back to it.');
     // Neither saved nor put back behind the user's back: the text stays, the document keeps 2.
     await expect(gpus).toHaveValue(text);
     expect(await saved()).toBe(2);
+    // Listed in Problems with the node and the field, and the card shows an error.
+    const entry = problems.locator('button.problem', { hasText: `Node "sft", GPUs: not saved. ${message}` });
+    await expect(entry).toHaveCount(1);
+    await expect(entry).toContainText('The step still uses 2');
+    await expect(entry.locator('.problem-where')).toHaveText('sft · resources.gpus');
+    await expect(nodeCard(app, 'sft').locator('.node-badge.error')).toHaveText('1');
   }
+  // Run is blocked, and its summary names the field: the old value never runs silently.
+  await app.locator('[data-action="run.start"]').click();
+  const blocked = app.getByRole('dialog', { name: 'Cannot run yet' });
+  await expect(blocked).toContainText('The pipeline has 1 error');
+  await expect(blocked).toContainText('Node "sft", GPUs: not saved. Enter a whole number.');
+  await blocked.getByRole('button', { name: 'Show problems' }).click();
+  await expect(blocked).toHaveCount(0);
+
   await gpus.fill('-2');
   await expect(gpus).toHaveAttribute('aria-invalid', 'true');
-  await expect(app.getByRole('list', { name: 'Problems' })).toContainText('gpus of node "sft" is -2');
+  await expect(problems).toContainText('gpus of node "sft" is -2');
+  await expect(problems).not.toContainText('not saved');
   await gpus.fill('3');
   await expect.poll(saved).toBe(3);
   await expect(gpus).toHaveAttribute('aria-invalid', 'false');
+  await expect(nodeCard(app, 'sft').locator('.node-badge.error')).toHaveCount(0);
+  await expect(app.locator('.problems-list, .pane-empty')).not.toContainText('sft');
+});
+
+test('a learning rate of 1e-x stays listed when another node is selected; the entry focuses it; Esc puts the saved value back and says so', async ({ app }) => {
+  await app.evaluate((d) => window.pipewright_debug!.loadDocument(d), doc);
+  await app.waitForTimeout(200);
+  await app.evaluate(() => window.pipewright_debug!.setViewport({ x: 60, y: 60, zoom: 1 }));
+  await selectNode(app, 'cpt');
+  const inspector = app.getByRole('complementary', { name: 'Inspector' });
+  const problems = app.getByRole('list', { name: 'Problems' });
+  const lr = inspector.getByLabel('Learning rate', { exact: true });
+  await lr.fill('1e-x');
+  const entry = problems.locator('button.problem', { hasText: 'Node "cpt", Learning rate: not saved. “1e-x” is not a number' });
+  await expect(entry).toHaveCount(1);
+  await expect(entry).toContainText('The step still uses 1e-5');
+
+  // Another node: the draft stays listed and on the card; back again, the field still holds it.
+  await selectNode(app, 'sft');
+  await expect(entry).toHaveCount(1);
+  await expect(nodeCard(app, 'cpt').locator('.node-badge.error')).toHaveText('1');
+  await entry.click();
+  await expect.poll(() => app.evaluate(() => window.pipewright_debug!.selection())).toEqual(['cpt']);
+  await expect(lr).toBeFocused();
+  await expect(lr).toHaveValue('1e-x');
+  await expect(inspector.locator('.field-message.error').first()).toContainText('“1e-x” is not a number');
+  expect((await documentOf(app)).nodes.find((n) => n.id === 'cpt')!.params?.learning_rate).toBeUndefined();
+
+  // Esc: back to the saved value, said plainly; the entry goes; the node stays selected.
+  await lr.press('Escape');
+  await expect(lr).toHaveValue('1e-5');
+  await expect(app.getByTestId('status-message')).toHaveText('Learning rate: “1e-x” discarded, back to the saved value 1e-5.');
+  await expect(entry).toHaveCount(0);
+  await expect(nodeCard(app, 'cpt').locator('.node-badge.error')).toHaveCount(0);
+  expect(await app.evaluate(() => window.pipewright_debug!.selection())).toEqual(['cpt']);
+
+  // A number typed over a draft is saved as usual, and the draft is gone.
+  await lr.fill('1e-');
+  await expect(entry.or(problems.locator('button.problem', { hasText: '“1e-” is not a number' }))).toHaveCount(1);
+  await lr.fill('3e-5');
+  await expect.poll(async () => (await documentOf(app)).nodes.find((n) => n.id === 'cpt')!.params?.learning_rate).toBe(3e-5);
+  await expect(app.locator('button.problem', { hasText: 'not saved' })).toHaveCount(0);
+});
+
+test('in Korean: a pipeline setting and a step field that cannot be saved are listed, block Run, and go when fixed', async ({ app, request }) => {
+  await app.setViewportSize({ width: 1440, height: 900 });
+  await rpc(request, 'updateSettings', [{ language: 'ko' }]);
+  await expect(app.locator('html')).toHaveAttribute('lang', 'ko');
+  await app.evaluate((d) => window.pipewright_debug!.loadDocument(d), doc);
+  await app.waitForTimeout(200);
+  await app.evaluate(() => window.pipewright_debug!.setViewport({ x: 60, y: 60, zoom: 1 }));
+  const inspector = app.getByRole('complementary', { name: '속성' });
+  const problems = app.getByRole('list', { name: '문제' });
+
+  // A pipeline setting (nothing selected): the stall alert's minutes.
+  const stall = inspector.getByLabel('진행 없음 기준', { exact: true });
+  await stall.scrollIntoViewIfNeeded();
+  await stall.fill('곧');
+  const settingEntry = problems.locator('button.problem', { hasText: '파이프라인 설정의 진행 없음 기준: 저장되지 않았습니다.' });
+  await expect(settingEntry).toHaveCount(1);
+  await expect(settingEntry).toContainText('“곧”은(는) 숫자가 아닙니다');
+  await expect(settingEntry).toContainText('파이프라인은 여전히 30 값을 씁니다');
+  expect((await documentOf(app)).settings?.alerts).toBeUndefined();
+
+  // A step field: the SFT step's GPUs.
+  await selectNode(app, 'sft');
+  const gpus = inspector.getByLabel('GPU 수', { exact: true });
+  await gpus.fill('1.5');
+  await gpus.blur();
+  const gpuEntry = problems.locator('button.problem', { hasText: '노드 "sft"의 GPU 수: 저장되지 않았습니다. 정수를 입력하세요.' });
+  await expect(gpuEntry).toHaveCount(1);
+  await expect(gpuEntry).toContainText('단계는 여전히 2 값을 씁니다');
+  await expect(inspector.locator('.draft-note')).toHaveText('저장되지 않음: 아직 2. Esc를 누르면 그 값으로 되돌립니다.');
+  await expect(settingEntry).toHaveCount(1);
+  await gpus.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  await app.screenshot({ path: 'test-results/screenshots/inspector-drafts-ko.png' });
+
+  await app.locator('[data-action="run.start"]').click();
+  const blocked = app.getByRole('dialog', { name: '아직 실행할 수 없습니다' });
+  await expect(blocked).toContainText('노드 "sft"의 GPU 수: 저장되지 않았습니다');
+  await expect(blocked).toContainText('파이프라인 설정의 진행 없음 기준: 저장되지 않았습니다');
+  await app.screenshot({ path: 'test-results/screenshots/inspector-drafts-run-blocked-ko.png' });
+  // The summary's entry for the pipeline setting takes the user there.
+  await blocked.locator('button', { hasText: '파이프라인 설정의 진행 없음 기준' }).click();
+  await expect(blocked).toHaveCount(0);
+  await expect(stall).toBeFocused();
+  await stall.fill('45');
+  await expect.poll(async () => (await documentOf(app)).settings?.alerts).toEqual({ stall: { minutes: 45 } });
+  await expect(settingEntry).toHaveCount(0);
+  await gpuEntry.click();
+  await expect(gpus).toBeFocused();
+  await gpus.fill('1');
+  await expect.poll(async () => (await documentOf(app)).nodes.find((n) => n.id === 'sft')!.resources?.gpus).toBe(1);
+  await expect(app.locator('button.problem', { hasText: '저장되지 않았습니다' })).toHaveCount(0);
 });
 
 test('selecting another node shows its form from the top', async ({ app }) => {
