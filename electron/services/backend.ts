@@ -130,7 +130,7 @@ export function createBackend(options: BackendOptions): Backend {
   // The Kubernetes client is slow to import: loaded when Settings › Clusters is first opened.
   const clusters = async () => (await import('./kube/clustersService.ts')).createClustersService({ settings, emulator });
   // Runs the cluster schedules started are imported while this back end is up (and when it lists runs).
-  const clusterSchedules = createClusterSchedulesService({ dataDir, runs: options.runs });
+  const clusterSchedules = createClusterSchedulesService({ dataDir, runs: options.runs, kfpService: async () => (await settings.getSettings()).kfpService, kubeconfig: () => readKubeconfigChoice(dataDir) });
 
   const appInfo: AppInfo = {
     version: packageJson.version,

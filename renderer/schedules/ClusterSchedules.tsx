@@ -11,7 +11,7 @@ import type { ScheduleSpec } from '../../shared/schedules/types.ts';
 import { api } from '../api/client.ts';
 import { ClusterFields } from '../runs/ClusterFields.tsx';
 import type { RunForm } from '../runs/runDialogModel.ts';
-import { formIssues, initialForm, withContexts } from '../runs/runDialogModel.ts';
+import { formIssues, initialForm, kfpConnectionRequest, withContexts } from '../runs/runDialogModel.ts';
 import { loadRuns } from '../runs/runSync.ts';
 import { useAppStore } from '../store/index.ts';
 import { ScheduleForm } from './ScheduleForm.tsx';
@@ -22,10 +22,8 @@ const SYNC_MS = 10_000;
 function endpointOf(form: RunForm): ClusterScheduleEndpoint {
   const target = form.target === 'kfp' ? 'kfp' : 'argo';
   const e: ClusterScheduleEndpoint = { target, context: form.context || undefined, namespace: form.namespace.trim() || undefined };
-  if (target === 'kfp' && form.kfpDirect) {
-    e.kfpUrl = form.kfpUrl.trim();
-    if (form.kfpToken) e.kfpToken = form.kfpToken;
-  }
+  // The same connection as a run from the run dialog: URL, login session or service account token, secrets by reference.
+  if (target === 'kfp') Object.assign(e, kfpConnectionRequest(form));
   if (target === 'kfp' && form.experiment.trim()) e.experiment = form.experiment.trim();
   return e;
 }
@@ -125,7 +123,9 @@ export function ClusterSchedules({ target }: { target: 'argo' | 'kfp' }) {
   const placeText = (p: ClusterScheduleList['place']) =>
     p.target === 'argo'
       ? t('schedules.cluster.placeArgo', { context: p.context, namespace: p.namespace })
-      : t('schedules.cluster.placeKfp', { server: p.kfpUrl ?? p.context, experiment: p.experiment });
+      : p.namespace
+        ? t('schedules.cluster.placeKfpProfile', { server: p.kfpUrl ?? p.context, namespace: p.namespace, experiment: p.experiment })
+        : t('schedules.cluster.placeKfp', { server: p.kfpUrl ?? p.context, experiment: p.experiment });
   const blocked = pipelineErrors > 0 ? t('schedules.cluster.pipelineErrors', { count: pipelineErrors }) : !ready ? t('schedules.cluster.chooseCluster') : null;
 
   return (

@@ -1,5 +1,6 @@
 /** Local schedules from the app: kept in the data folder, run while the app is open. */
 import type { PipelineDocument } from '../pipeline/types.ts';
+import type { KfpAuthMode } from '../runs/kfpConnection.ts';
 import type { RunSummary } from '../runs/types.ts';
 import type { ScheduleSpec } from '../schedules/types.ts';
 
@@ -46,6 +47,11 @@ export interface ClusterScheduleEndpoint {
   kfpUrl?: string;
   /** Kept in the back end's memory only, never written to disk. */
   kfpToken?: string;
+  /** KFP: how Pipewright proves who it is, as a run request says it (shared/runs/kfpConnection.ts); the variables' names, never their values. */
+  kfpAuth?: KfpAuthMode;
+  kfpTokenEnv?: string;
+  kfpCookieEnv?: string;
+  kfpServiceAccount?: string;
   /** KFP: the experiment (by name) the recurring runs belong to; created when missing (default: Default). */
   experiment?: string;
 }

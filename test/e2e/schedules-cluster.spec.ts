@@ -6,59 +6,19 @@
  * with the schedule's name, followed to the end like any cluster run.
  */
 import type { APIRequestContext, Page } from '@playwright/test';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { startKubeEmulator } from '../kube-emulator/index.ts';
-import type { KubeEmulator } from '../kube-emulator/index.ts';
 import { expect, openApp, test } from './fixtures.ts';
-import { startBrowserMode } from './globalSetup.ts';
+import { BROWSER_ONLY, rpcOn as rpcAt, useClusterServer } from './helpers/clusterServer.ts';
 import { newFromTemplate, phaseOf } from './run-helpers.ts';
 
 test.use({ viewport: { width: 1440, height: 900 } });
 test.setTimeout(180_000);
-const BROWSER_ONLY = 'drives browser mode with its own back end (KUBECONFIG on the emulator), not the desktop app';
 
-let emulator: KubeEmulator | undefined;
-let server: { url: string; stop(): void } | undefined;
-let base = '';
-
-test.beforeAll(async ({ browserName }, testInfo) => {
-  if (testInfo.project.name === 'electron' || browserName !== 'chromium') return;
-  emulator = await startKubeEmulator({ timeScale: 0.02 });
-  base = mkdtempSync(path.join(tmpdir(), 'pipewright-e2e-schedules-'));
-  mkdirSync(path.join(base, 'data'));
-  mkdirSync(path.join(base, 'home'));
-  const saved = process.env.KUBECONFIG;
-  process.env.KUBECONFIG = emulator.kubeconfigPath;
-  try {
-    server = await startBrowserMode(path.join(base, 'data'), path.join(base, 'home'));
-  } finally {
-    if (saved === undefined) delete process.env.KUBECONFIG;
-    else process.env.KUBECONFIG = saved;
-  }
-});
-
-test.afterAll(async () => {
-  server?.stop();
-  await emulator?.close();
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  if (base) rmSync(base, { recursive: true, force: true });
-});
-
-async function rpcOn(request: APIRequestContext, method: string, args: unknown[] = []): Promise<unknown> {
-  const url = new URL(server!.url);
-  const res = await request.post(new URL('/api/rpc', url.origin).toString(), {
-    headers: { 'Content-Type': 'application/json', 'X-Pipewright-Token': url.searchParams.get('token')! },
-    data: { method, args },
-  });
-  const body = (await res.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
-  if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
-  return body.value;
-}
+const cluster = useClusterServer({ prefix: 'schedules', emulator: { timeScale: 0.02 } });
+const rpcOn = (request: APIRequestContext, method: string, args: unknown[] = []) => rpcAt(cluster()!, request, method, args);
 
 async function recurringRuns(): Promise<{ display_name: string; status: string; recurring_run_id: string }[]> {
-  const res = await fetch(`${emulator!.kfpUrl}/apis/v2beta1/recurringruns`, { headers: { Authorization: `Bearer ${emulator!.token}` } });
+  const { emulator } = cluster()!;
+  const res = await fetch(`${emulator.kfpUrl}/apis/v2beta1/recurringruns`, { headers: { Authorization: `Bearer ${emulator.token}` } });
   return ((await res.json()) as { recurringRuns?: { display_name: string; status: string; recurring_run_id: string }[] }).recurringRuns ?? [];
 }
 
@@ -69,10 +29,10 @@ async function openRunsTab(page: Page, label: string): Promise<void> {
 }
 
 test('cluster schedules in the app: CronWorkflow and recurring run created, paused, resumed, deleted; their runs in the runs list marked scheduled', async ({ page, request }, testInfo) => {
-  test.skip(testInfo.project.name === 'electron' || !server, BROWSER_ONLY);
-  const emu = emulator!;
+  test.skip(testInfo.project.name === 'electron' || !cluster(), BROWSER_ONLY);
+  const { emulator: emu, url } = cluster()!;
   await rpcOn(request, 'updateSettings', [{ language: 'en' }]);
-  await openApp(page, server!.url);
+  await openApp(page, url);
   await newFromTemplate(page, /Korean LLM \(smoke\)/, 9);
 
   await page.getByRole('button', { name: 'Schedules…' }).click();

@@ -7,21 +7,27 @@ import { catalog } from '../../../node-catalog/index.ts';
 import type { ClusterSchedule, ClusterScheduleEndpoint } from '../../../shared/api/schedules.ts';
 import { runParameterValues } from '../../../shared/pipeline/parameters.ts';
 import type { PipelineDocument } from '../../../shared/pipeline/types.ts';
+import type { KfpServiceSettings } from '../../../shared/runs/kfpConnection.ts';
 import type { KfpEndpointRequest, RunSummary } from '../../../shared/runs/types.ts';
 import { argoCronWorkflow } from '../../../shared/schedules/argo.ts';
 import { kfpRecurringRun } from '../../../shared/schedules/kfp.ts';
 import type { ScheduleSpec } from '../../../shared/schedules/types.ts';
 import { kfpProfileNamespace, openKfpEndpoint } from '../kube/kfpEndpoint.ts';
 import { kubeConfigFor, loadKubeConfig } from '../kube/kubeconfig.ts';
+import type { KubeconfigChoice } from '../kube/kubeconfig.ts';
 import { ArgoSchedules, KfpSchedules } from '../kube/schedules.ts';
 import type { ImportRunRequest } from '../runs/manager.ts';
 import { ClusterScheduleRegistry, entryKey, type ClusterScheduleEntry } from './clusterRegistry.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Where to connect, with what the CLI can add: the token's environment variable. */
-export interface ScheduleConnection extends ClusterScheduleEndpoint, Pick<KfpEndpointRequest, 'kfpAuth' | 'kfpCookieEnv' | 'kfpServiceAccount' | 'kfpService'> {
-  kfpTokenEnv?: string;
+/** Where to connect: the endpoint as the app sends it, with what the CLI can add (the KFP service). */
+export interface ScheduleConnection extends ClusterScheduleEndpoint, Pick<KfpEndpointRequest, 'kfpService'> {}
+
+/** What the app adds to every connection, as its runs use them: the KFP service settings (a connection's own `kfpService` wins) and the kubeconfig files chosen in Settings. */
+export interface ScheduleDefaults {
+  kfpService?: Partial<KfpServiceSettings>;
+  kubeconfig?: KubeconfigChoice;
 }
 
 export interface OpenedSchedules {
@@ -31,24 +37,47 @@ export interface OpenedSchedules {
   context?: string;
   /** Argo: the namespace. */
   namespace?: string;
+  /** KFP: the profile namespace of a multi-user install (none on a single-user one). */
+  kfpNamespace?: string;
+  /** KFP: the service the proxy reached (the app's settings, or the connection's own). */
+  kfpService?: KfpServiceSettings;
   experimentId?: string;
 }
 
-/** Connects to the schedules the endpoint names; throws with a plain message when it cannot. */
-export async function openClusterSchedules(c: ScheduleConnection, env: Env, pipelineNamespace?: string): Promise<OpenedSchedules> {
-  const token = c.kfpToken ?? (c.kfpTokenEnv ? env[c.kfpTokenEnv] : undefined);
-  if (c.kfpTokenEnv && !token) throw new Error(`--kfp-token-env ${c.kfpTokenEnv}: that environment variable is not set (or empty)`);
+/** The KFP connection fields a schedule keeps (names of variables and accounts, never a secret). */
+function kfpConnectionOf(c: ScheduleConnection): Pick<ScheduleConnection, 'kfpAuth' | 'kfpTokenEnv' | 'kfpCookieEnv' | 'kfpServiceAccount' | 'kfpService'> {
+  return {
+    ...(c.kfpAuth ? { kfpAuth: c.kfpAuth } : {}),
+    ...(c.kfpTokenEnv ? { kfpTokenEnv: c.kfpTokenEnv } : {}),
+    ...(c.kfpCookieEnv ? { kfpCookieEnv: c.kfpCookieEnv } : {}),
+    ...(c.kfpServiceAccount ? { kfpServiceAccount: c.kfpServiceAccount } : {}),
+    ...(c.kfpService ? { kfpService: c.kfpService } : {}),
+  };
+}
+
+/**
+ * Connects to the schedules the endpoint names; throws with a plain message when it cannot. KFP is
+ * opened exactly as a run opens it (kfpEndpoint.ts: service proxy, Kubeflow login session, service
+ * account token; the same settings, profile namespace rule and 401/403 advice).
+ */
+export async function openClusterSchedules(c: ScheduleConnection, env: Env, pipelineNamespace?: string, defaults: ScheduleDefaults = {}): Promise<OpenedSchedules> {
   const experimentName = c.experiment || 'Default';
   if (c.target === 'kfp') {
-    // The same connection modes as a run (service proxy, Kubeflow login, service account token); a multi-user KFP keeps experiments in the profile namespace.
-    const { client, kc } = openKfpEndpoint({ ...c, ...(token ? { kfpToken: token } : {}) }, c.namespace || pipelineNamespace, { kubeConfigFor: (name) => kubeConfigFor(loadKubeConfig(env), name), env });
+    const { client, kc, service } = openKfpEndpoint(c, c.namespace || pipelineNamespace, { kubeConfigFor: (name) => kubeConfigFor(loadKubeConfig(env, defaults.kubeconfig), name), env, service: defaults.kfpService });
     const namespace = kfpProfileNamespace((await client.healthz(1)).multi_user, c.namespace, pipelineNamespace);
     const experiment = await client.ensureExperiment(experimentName, namespace);
     const context = c.kfpUrl ? undefined : kc?.getCurrentContext();
     const where = `KFP ${c.kfpUrl ? `at ${c.kfpUrl}` : `on ${context}`}${namespace ? `, namespace ${namespace}` : ''}, experiment ${experiment.display_name}`;
-    return { schedules: new KfpSchedules(client, experiment.experiment_id), ...(context ? { context } : {}), experimentId: experiment.experiment_id, where };
+    return {
+      schedules: new KfpSchedules(client, experiment.experiment_id),
+      ...(context ? { context } : {}),
+      ...(namespace ? { kfpNamespace: namespace } : {}),
+      ...(c.kfpUrl ? {} : { kfpService: service }),
+      experimentId: experiment.experiment_id,
+      where,
+    };
   }
-  const kc = kubeConfigFor(loadKubeConfig(env), c.context || undefined);
+  const kc = kubeConfigFor(loadKubeConfig(env, defaults.kubeconfig), c.context || undefined);
   const context = kc.getCurrentContext();
   const namespace = c.namespace || kc.getContextObject(context)?.namespace || pipelineNamespace || 'default';
   return { schedules: new ArgoSchedules(kc, namespace), context, namespace, where: `Argo on ${context}, namespace ${namespace}` };
@@ -62,8 +91,9 @@ function entryFor(c: ScheduleConnection, opened: OpenedSchedules, s: ClusterSche
     pipeline: document.name,
     ...(opened.context ? { context: opened.context } : {}),
     ...(opened.namespace ? { namespace: opened.namespace } : {}),
+    ...(opened.kfpNamespace ? { namespace: opened.kfpNamespace } : {}),
     ...(c.target === 'kfp' && c.kfpUrl ? { kfpUrl: c.kfpUrl } : {}),
-    ...(c.kfpTokenEnv ? { kfpTokenEnv: c.kfpTokenEnv } : {}),
+    ...(c.target === 'kfp' ? { ...kfpConnectionOf(c), ...(opened.kfpService ? { kfpService: opened.kfpService } : {}) } : {}),
     ...(opened.experimentId ? { experimentId: opened.experimentId, experiment: c.experiment || 'Default' } : {}),
     document,
     parameterValues: runParameterValues(document, catalog, spec.parameters).values,
@@ -76,24 +106,24 @@ export async function createClusterSchedule(
   c: ScheduleConnection,
   document: PipelineDocument,
   spec: ScheduleSpec,
-  options: { env: Env; dataDir: string; pipelineId?: string; pipelineVersionId?: string },
+  options: { env: Env; dataDir: string; pipelineId?: string; pipelineVersionId?: string } & ScheduleDefaults,
 ): Promise<{ created: ClusterSchedule; where: string }> {
   // Checked before connecting: a bad cron or time zone is named without touching the cluster.
   const built = c.target === 'argo' ? argoCronWorkflow(document, catalog, spec) : kfpRecurringRun(document, catalog, spec, { pipelineId: options.pipelineId, pipelineVersionId: options.pipelineVersionId });
-  const opened = await openClusterSchedules(c, options.env, document.settings?.namespace);
+  const opened = await openClusterSchedules(c, options.env, document.settings?.namespace, options);
   const created = opened.schedules instanceof KfpSchedules ? await opened.schedules.create({ ...(built as ReturnType<typeof kfpRecurringRun>), experiment_id: opened.experimentId }) : await opened.schedules.create(built);
   await new ClusterScheduleRegistry(options.dataDir).add(entryFor(c, opened, created, document, spec));
   return { created, where: opened.where };
 }
 
-export async function setClusterSchedulePaused(c: ScheduleConnection, id: string, paused: boolean, env: Env): Promise<{ schedule: ClusterSchedule; where: string }> {
-  const opened = await openClusterSchedules(c, env);
+export async function setClusterSchedulePaused(c: ScheduleConnection, id: string, paused: boolean, env: Env, defaults: ScheduleDefaults = {}): Promise<{ schedule: ClusterSchedule; where: string }> {
+  const opened = await openClusterSchedules(c, env, undefined, defaults);
   return { schedule: await opened.schedules.setPaused(id, paused), where: opened.where };
 }
 
 /** Deletes it on the cluster and forgets it here (the runs it started stay in the history). */
-export async function deleteClusterSchedule(c: ScheduleConnection, id: string, options: { env: Env; dataDir: string }): Promise<{ where: string }> {
-  const opened = await openClusterSchedules(c, options.env);
+export async function deleteClusterSchedule(c: ScheduleConnection, id: string, options: { env: Env; dataDir: string } & ScheduleDefaults): Promise<{ where: string }> {
+  const opened = await openClusterSchedules(c, options.env, undefined, options);
   const schedule = opened.schedules instanceof KfpSchedules ? await opened.schedules.find(id) : undefined;
   await opened.schedules.delete(id);
   const key = entryKey({ target: c.target, id: schedule?.id ?? id, context: opened.context, namespace: opened.namespace, kfpUrl: c.target === 'kfp' ? c.kfpUrl : undefined });
@@ -113,15 +143,16 @@ export interface DiscoveryResult {
   errors: string[];
 }
 
+/** Where an entry's schedule is, connected to the way it was made (a token only from memory). */
 function connectionOf(e: ClusterScheduleEntry): ScheduleConnection {
-  return { target: e.target, context: e.context, namespace: e.namespace, kfpUrl: e.kfpUrl, kfpTokenEnv: e.kfpTokenEnv, experiment: e.experiment };
+  return { target: e.target, context: e.context, namespace: e.namespace, kfpUrl: e.kfpUrl, experiment: e.experiment, ...(e.target === 'kfp' ? kfpConnectionOf(e) : {}) };
 }
 
 /**
  * Imports the runs the given schedules started that the history lacks. Entries are grouped by where
  * they are, so each place is asked once. `tokens`: KFP tokens by URL, held in memory by the app.
  */
-export async function importScheduledRuns(entries: readonly ClusterScheduleEntry[], runs: RunImporter, options: { env: Env; tokens?: ReadonlyMap<string, string>; signal?: AbortSignal }): Promise<DiscoveryResult> {
+export async function importScheduledRuns(entries: readonly ClusterScheduleEntry[], runs: RunImporter, options: { env: Env; tokens?: ReadonlyMap<string, string>; signal?: AbortSignal } & ScheduleDefaults): Promise<DiscoveryResult> {
   const result: DiscoveryResult = { imported: [], errors: [] };
   if (entries.length === 0) return result;
   const known = new Set<string>();
@@ -140,7 +171,7 @@ export async function importScheduledRuns(entries: readonly ClusterScheduleEntry
     const token = first.kfpUrl ? options.tokens?.get(first.kfpUrl) : undefined;
     const connection = { ...connectionOf(first), ...(token ? { kfpToken: token } : {}) };
     try {
-      const opened = await openClusterSchedules(connection, options.env);
+      const opened = await openClusterSchedules(connection, options.env, undefined, options);
       const byId = new Map(group.map((e) => [e.id, e]));
       for (const started of await opened.schedules.startedRuns([...byId.keys()])) {
         const key = first.target === 'argo' ? `argo|${started.namespace ?? ''}|${started.id}` : `kfp|${started.id}`;
@@ -151,17 +182,17 @@ export async function importScheduledRuns(entries: readonly ClusterScheduleEntry
             document: entry.document,
             target: entry.target,
             ...(entry.context ? { context: entry.context } : {}),
-            ...(entry.target === 'argo' && entry.namespace ? { namespace: entry.namespace } : {}),
+            ...(entry.namespace ? { namespace: entry.namespace } : {}),
             ...(entry.kfpUrl ? { kfpUrl: entry.kfpUrl } : {}),
             ...(token ? { kfpToken: token } : {}),
-            ...(entry.kfpTokenEnv ? { kfpTokenEnv: entry.kfpTokenEnv } : {}),
+            ...(entry.target === 'kfp' ? kfpConnectionOf(entry) : {}),
             ...(entry.experiment ? { experiment: entry.experiment } : {}),
             parameterValues: entry.parameterValues,
             scheduledBy: `${entry.target}:${entry.id}`,
           },
           scheduleName: entry.name,
           createdAt: started.createdAt,
-          external: entry.target === 'argo' ? { workflowName: started.id, workflowNamespace: started.namespace } : { kfpRunId: started.id, ...(entry.kfpUrl ? { kfpUrl: entry.kfpUrl } : {}) },
+          external: entry.target === 'argo' ? { workflowName: started.id, workflowNamespace: started.namespace } : { kfpRunId: started.id, ...(entry.kfpUrl ? { kfpUrl: entry.kfpUrl } : {}), ...(opened.kfpNamespace ? { kfpNamespace: opened.kfpNamespace } : {}) },
         });
         known.add(key);
         if (summary) result.imported.push(summary);
@@ -179,13 +210,15 @@ export async function importScheduledRuns(entries: readonly ClusterScheduleEntry
  * document they were made from), and for any other schedule of the pipeline found there (made by
  * another machine, or applied from `--out` files), the document the app has open.
  */
-export async function entriesAt(c: ScheduleConnection, document: PipelineDocument, options: { env: Env; dataDir: string }): Promise<{ entries: ClusterScheduleEntry[]; schedules: ClusterSchedule[]; opened: OpenedSchedules }> {
-  const opened = await openClusterSchedules(c, options.env, document.settings?.namespace);
+export async function entriesAt(c: ScheduleConnection, document: PipelineDocument, options: { env: Env; dataDir: string } & ScheduleDefaults): Promise<{ entries: ClusterScheduleEntry[]; schedules: ClusterSchedule[]; opened: OpenedSchedules }> {
+  const opened = await openClusterSchedules(c, options.env, document.settings?.namespace, options);
   const schedules = (await opened.schedules.list()).filter((s) => s.pipeline === document.name);
   const remembered = await new ClusterScheduleRegistry(options.dataDir).list();
   const entries = schedules.map((s) => {
     const key = entryKey({ target: s.target, id: s.id, context: opened.context, namespace: opened.namespace, kfpUrl: c.target === 'kfp' ? c.kfpUrl : undefined });
-    return remembered.find((e) => entryKey(e) === key) ?? entryFor(c, opened, s, document, { parameters: {} });
+    const known = remembered.find((e) => entryKey(e) === key);
+    // Reached just now this way: the runs are looked for (and followed) the same way.
+    return known ? { ...known, ...(c.target === 'kfp' ? kfpConnectionOf(c) : {}) } : entryFor(c, opened, s, document, { parameters: {} });
   });
   return { entries, schedules, opened };
 }

@@ -6,6 +6,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { PipelineDocument, PipelineParameterValue } from '../../../shared/pipeline/types.ts';
+import type { KfpAuthMode, KfpServiceSettings } from '../../../shared/runs/kfpConnection.ts';
 import { writeJsonAtomic } from '../runs/runFiles.ts';
 
 export const CLUSTER_SCHEDULES_FILE = 'cluster-schedules.json';
@@ -24,6 +25,11 @@ export interface ClusterScheduleEntry {
   kfpUrl?: string;
   /** The environment variable holding the token for kfpUrl (its name only). */
   kfpTokenEnv?: string;
+  /** KFP: how it was reached (as a run request says it): the mode, the cookie's variable name, the service account, the proxied service. */
+  kfpAuth?: KfpAuthMode;
+  kfpCookieEnv?: string;
+  kfpServiceAccount?: string;
+  kfpService?: Partial<KfpServiceSettings>;
   experimentId?: string;
   experiment?: string;
   document: PipelineDocument;

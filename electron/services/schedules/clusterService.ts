@@ -4,8 +4,10 @@
  * runs (at most every `listThrottleMs`), every `pollMs`, and when the schedules dialog asks.
  */
 import type { ClusterScheduleEndpoint, ClusterSchedulesApi } from '../../../shared/api/schedules.ts';
+import type { KfpServiceSettings } from '../../../shared/runs/kfpConnection.ts';
 import type { RunSummary } from '../../../shared/runs/types.ts';
-import type { RunImporter } from './cluster.ts';
+import type { KubeconfigChoice } from '../kube/kubeconfig.ts';
+import type { RunImporter, ScheduleDefaults } from './cluster.ts';
 import { ClusterScheduleRegistry } from './clusterRegistry.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -24,6 +26,10 @@ export function createClusterSchedulesService(options: {
   dataDir: string;
   runs?: Partial<RunImporter>;
   env?: Env;
+  /** The app's KFP service settings, read at each call (as a run reads them when it starts). */
+  kfpService?: () => Promise<Partial<KfpServiceSettings>>;
+  /** The kubeconfig files and context chosen in Settings (as runs read them). */
+  kubeconfig?: () => KubeconfigChoice;
   pollMs?: number;
   listThrottleMs?: number;
   onError?: (message: string) => void;
@@ -34,6 +40,7 @@ export function createClusterSchedulesService(options: {
   const tokens = new Map<string, string>();
   let chain: Promise<unknown> = Promise.resolve();
   let lastDiscovery = 0;
+  const defaults = async (): Promise<ScheduleDefaults> => ({ kfpService: await options.kfpService?.(), kubeconfig: options.kubeconfig?.() });
   const report = options.onError ?? ((message: string) => console.error(`scheduled runs: ${message}`));
 
   const importer = (): RunImporter => {
@@ -57,7 +64,7 @@ export function createClusterSchedulesService(options: {
       lastDiscovery = Date.now();
       const entries = await registry.list();
       if (entries.length === 0 || !options.runs?.importRun) return;
-      const found = await (await cluster()).importScheduledRuns(entries, importer(), { env, tokens });
+      const found = await (await cluster()).importScheduledRuns(entries, importer(), { env, tokens, ...(await defaults()) });
       for (const e of found.errors) report(e);
     }).catch((err: unknown) => report((err as Error).message));
 
@@ -66,30 +73,31 @@ export function createClusterSchedulesService(options: {
 
   const api: ClusterSchedulesApi = {
     async listClusterSchedules(endpoint, pipeline) {
-      const opened = await (await cluster()).openClusterSchedules(remember(endpoint), env);
+      const opened = await (await cluster()).openClusterSchedules(remember(endpoint), env, undefined, await defaults());
       const all = await opened.schedules.list();
-      const place = { target: endpoint.target, ...(opened.context ? { context: opened.context } : {}), ...(opened.namespace ? { namespace: opened.namespace } : {}), ...(endpoint.target === 'kfp' && endpoint.kfpUrl ? { kfpUrl: endpoint.kfpUrl } : {}), ...(opened.experimentId ? { experiment: endpoint.experiment || 'Default' } : {}) };
+      const namespace = opened.namespace ?? opened.kfpNamespace;
+      const place = { target: endpoint.target, ...(opened.context ? { context: opened.context } : {}), ...(namespace ? { namespace } : {}), ...(endpoint.target === 'kfp' && endpoint.kfpUrl ? { kfpUrl: endpoint.kfpUrl } : {}), ...(opened.experimentId ? { experiment: endpoint.experiment || 'Default' } : {}) };
       return { schedules: pipeline ? all.filter((s) => s.pipeline === pipeline) : all, where: opened.where, place };
     },
     async addClusterSchedule(endpoint, document, spec) {
       try {
-        return (await (await cluster()).createClusterSchedule(remember(endpoint), document, spec, { env, dataDir: options.dataDir })).created;
+        return (await (await cluster()).createClusterSchedule(remember(endpoint), document, spec, { env, dataDir: options.dataDir, ...(await defaults()) })).created;
       } catch (err) {
         if ((err as Error).name === 'ScheduleError') throw new Error(`${(err as { field?: string }).field ?? 'schedule'}: ${(err as Error).message}`);
         throw err;
       }
     },
     async setClusterSchedulePaused(endpoint, id, paused) {
-      return (await (await cluster()).setClusterSchedulePaused(remember(endpoint), id, paused, env)).schedule;
+      return (await (await cluster()).setClusterSchedulePaused(remember(endpoint), id, paused, env, await defaults())).schedule;
     },
     async deleteClusterSchedule(endpoint, id) {
-      await (await cluster()).deleteClusterSchedule(remember(endpoint), id, { env, dataDir: options.dataDir });
+      await (await cluster()).deleteClusterSchedule(remember(endpoint), id, { env, dataDir: options.dataDir, ...(await defaults()) });
     },
     syncScheduledRuns: (endpoint, document) =>
       serial(async (): Promise<RunSummary[]> => {
         const c = await cluster();
-        const { entries } = await c.entriesAt(remember(endpoint), document, { env, dataDir: options.dataDir });
-        const found = await c.importScheduledRuns(entries, importer(), { env, tokens });
+        const { entries } = await c.entriesAt(remember(endpoint), document, { env, dataDir: options.dataDir, ...(await defaults()) });
+        const found = await c.importScheduledRuns(entries, importer(), { env, tokens, ...(await defaults()) });
         if (found.errors.length > 0) throw new Error(found.errors.join('\n'));
         return found.imported;
       }),
