@@ -78,7 +78,9 @@ async function writeDocument(path: string, options: { baseMtimeMs?: number; forc
   }
   discardDraft();
   appStore.getState().markSaved(result.path, result.mtimeMs, doc);
-  appStore.getState().showStatus('info', 'files.saved', { name: result.name });
+  // Text a field could not save is not in the file: say so rather than let "Saved" suggest otherwise.
+  const unsaved = Object.keys(appStore.getState().fieldDrafts).length;
+  appStore.getState().showStatus('info', unsaved > 0 ? 'drafts.savedWithout' : 'files.saved', { name: result.name, count: unsaved });
   return true;
 }
 

@@ -31,6 +31,11 @@ export function PipelineSettingsForm({ problems }: { problems: readonly Problem[
   );
   const secrets = settings.secretEnv ?? [];
   const setSecret = (i: number, patch: Partial<SecretEnvRef>) => setSetting({ secretEnv: secrets.map((s, j) => (j === i ? { ...s, ...patch } : s)) });
+  // Each input gets the id a problem at `settings.secretEnv.I.PART` focuses, and is marked when that part is wrong.
+  const secretPart = (i: number, name: keyof SecretEnvRef) => {
+    const key = `settings.secretEnv.${i}.${name}`;
+    return { id: fieldDomId(null, key), 'aria-invalid': problemsForField(problems, null, key).some((p) => p.severity === 'error') };
+  };
   return (
     <div className="pipeline-settings">
       <header className="inspector-head">
@@ -75,9 +80,9 @@ export function PipelineSettingsForm({ problems }: { problems: readonly Problem[
         <p className="field-hint">{t('settings.secretEnvHint')}</p>
         {secrets.map((s, i) => (
           <div className="list-row" key={i} role="group" aria-label={t('settings.secretN', { n: i + 1 })}>
-            <input aria-label={t('settings.secretName')} placeholder={t('settings.secretName')} value={s.secret} onChange={(e) => setSecret(i, { secret: e.target.value })} />
-            <input aria-label={t('settings.secretKey')} placeholder={t('settings.secretKey')} value={s.key} onChange={(e) => setSecret(i, { key: e.target.value })} />
-            <input aria-label={t('settings.secretEnvName')} placeholder="HF_TOKEN" value={s.env} onChange={(e) => setSecret(i, { env: e.target.value })} />
+            <input {...secretPart(i, 'secret')} aria-label={t('settings.secretName')} placeholder={t('settings.secretName')} value={s.secret} onChange={(e) => setSecret(i, { secret: e.target.value })} />
+            <input {...secretPart(i, 'key')} aria-label={t('settings.secretKey')} placeholder={t('settings.secretKey')} value={s.key} onChange={(e) => setSecret(i, { key: e.target.value })} />
+            <input {...secretPart(i, 'env')} aria-label={t('settings.secretEnvName')} placeholder="HF_TOKEN" value={s.env} onChange={(e) => setSecret(i, { env: e.target.value })} />
             <button type="button" className="icon-button" aria-label={t('inspector.remove')} onClick={() => setSetting({ secretEnv: secrets.filter((_, j) => j !== i) }, false)}>
               ×
             </button>

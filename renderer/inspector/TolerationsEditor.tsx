@@ -25,6 +25,11 @@ export function TolerationsEditor({ id, tolerations, problems, onChange }: Props
     });
     onChange(next);
   };
+  // Each part gets the id a problem at `resources.tolerations.I.PART` focuses, and is marked when that part is wrong.
+  const part = (i: number, name: keyof Toleration) => ({
+    id: `${id}-${i}-${name}`,
+    'aria-invalid': problems.some((p) => p.severity === 'error' && p.location.field?.endsWith(`tolerations.${i}.${name}`)),
+  });
   return (
     <div className="field list-field">
       <div className="field-top">
@@ -38,15 +43,15 @@ export function TolerationsEditor({ id, tolerations, problems, onChange }: Props
       {tolerations.length === 0 && <div className="field-hint">{t('inspector.noTolerations')}</div>}
       {tolerations.map((tol, i) => (
         <div className="list-row toleration" key={i} role="group" aria-label={t('inspector.tolerationN', { n: i + 1 })}>
-          <input aria-label={t('inspector.tolerationKey')} placeholder={t('inspector.tolerationKey')} value={tol.key ?? ''} onChange={(e) => update(i, { key: e.target.value })} />
-          <select aria-label={t('inspector.tolerationOperator')} value={tol.operator ?? 'Equal'} onChange={(e) => update(i, { operator: e.target.value as Toleration['operator'] })}>
+          <input {...part(i, 'key')} aria-label={t('inspector.tolerationKey')} placeholder={t('inspector.tolerationKey')} value={tol.key ?? ''} onChange={(e) => update(i, { key: e.target.value })} />
+          <select {...part(i, 'operator')} aria-label={t('inspector.tolerationOperator')} value={tol.operator ?? 'Equal'} onChange={(e) => update(i, { operator: e.target.value as Toleration['operator'] })}>
             <option value="Equal">Equal</option>
             <option value="Exists">Exists</option>
           </select>
           {tol.operator !== 'Exists' && (
-            <input aria-label={t('inspector.tolerationValue')} placeholder={t('inspector.tolerationValue')} value={tol.value ?? ''} onChange={(e) => update(i, { value: e.target.value })} />
+            <input {...part(i, 'value')} aria-label={t('inspector.tolerationValue')} placeholder={t('inspector.tolerationValue')} value={tol.value ?? ''} onChange={(e) => update(i, { value: e.target.value })} />
           )}
-          <select aria-label={t('inspector.tolerationEffect')} value={tol.effect ?? ''} onChange={(e) => update(i, { effect: (e.target.value || undefined) as Toleration['effect'] })}>
+          <select {...part(i, 'effect')} aria-label={t('inspector.tolerationEffect')} value={tol.effect ?? ''} onChange={(e) => update(i, { effect: (e.target.value || undefined) as Toleration['effect'] })}>
             {EFFECTS.map((eff) => (
               <option key={eff} value={eff}>
                 {eff || t('inspector.anyEffect')}

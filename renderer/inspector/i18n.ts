@@ -8,6 +8,8 @@ export const draftsEn = {
   inlineEmpty: 'Not saved: still no value (the default). Esc goes back to it.',
   reverted: '{{label}}: “{{text}}” discarded, back to the saved value {{saved}}.',
   revertedEmpty: '{{label}}: “{{text}}” discarded, back to no value (the default).',
+  savedWithout_one: 'Saved {{name}}. {{count}} field holds text that cannot be saved: the file has its previous value (see Problems).',
+  savedWithout_other: 'Saved {{name}}. {{count}} fields hold text that cannot be saved: the file has their previous values (see Problems).',
 };
 
 export const draftsKo: typeof draftsEn = {
@@ -18,4 +20,6 @@ export const draftsKo: typeof draftsEn = {
   inlineEmpty: '저장되지 않음: 아직 값 없음(기본값). Esc를 누르면 그 값으로 되돌립니다.',
   reverted: '{{label}}: “{{text}}”을(를) 버리고 저장된 값 {{saved}}(으)로 되돌렸습니다.',
   revertedEmpty: '{{label}}: “{{text}}”을(를) 버리고 값 없음(기본값)으로 되돌렸습니다.',
+  savedWithout_one: '{{name}}을(를) 저장했습니다. 저장할 수 없는 값이 든 필드 {{count}}개는 파일에 이전 값으로 남아 있습니다 (문제 목록 참고).',
+  savedWithout_other: '{{name}}을(를) 저장했습니다. 저장할 수 없는 값이 든 필드 {{count}}개는 파일에 이전 값으로 남아 있습니다 (문제 목록 참고).',
 };

@@ -5,7 +5,9 @@
  * its value meanwhile. The inspector starts at its top for another node.
  */
 import type { PipelineDocument } from '../../shared/pipeline/types.ts';
-import { expect, rpc, test } from './fixtures.ts';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, rpc, test, workDir } from './fixtures.ts';
 import { documentOf, nodeCard, selectNode } from './helpers.ts';
 
 const doc: PipelineDocument = {
@@ -55,6 +57,17 @@ test('abc and 1.5 in the GPU field are named inline and in Problems, block Run, 
     await expect(entry.locator('.problem-where')).toHaveText('sft · resources.gpus');
     await expect(nodeCard(app, 'sft').locator('.node-badge.error')).toHaveText('1');
   }
+  // Saving says the field's text is not in the file, which keeps 2.
+  await app.keyboard.press('Control+s');
+  const saveDialog = app.getByRole('dialog', { name: 'Save the pipeline as' });
+  await saveDialog.getByLabel('Folder', { exact: true }).fill(workDir());
+  await saveDialog.getByLabel('Folder', { exact: true }).press('Enter');
+  await saveDialog.getByLabel('File name').fill('field-rule');
+  await saveDialog.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(app.getByTestId('status-message')).toHaveText(
+    'Saved field-rule.pipewright.json. 1 field holds text that cannot be saved: the file has its previous value (see Problems).',
+  );
+  expect(JSON.parse(readFileSync(path.join(workDir(), 'field-rule.pipewright.json'), 'utf8')).nodes[0].resources).toEqual({ gpus: 2 });
   // Run is blocked, and its summary names the field: the old value never runs silently.
   await app.locator('[data-action="run.start"]').click();
   const blocked = app.getByRole('dialog', { name: 'Cannot run yet' });
@@ -164,6 +177,40 @@ test('in Korean: a pipeline setting and a step field that cannot be saved are li
   await gpus.fill('1');
   await expect.poll(async () => (await documentOf(app)).nodes.find((n) => n.id === 'sft')!.resources?.gpus).toBe(1);
   await expect(app.locator('button.problem', { hasText: '저장되지 않았습니다' })).toHaveCount(0);
+});
+
+test('a setting with a pattern and a list entry are named inline and in Problems, block Run, and the entry focuses the very input', async ({ app }) => {
+  await app.evaluate((d) => window.pipewright_debug!.loadDocument(d), doc);
+  await app.waitForTimeout(200);
+  const inspector = app.getByRole('complementary', { name: 'Inspector' });
+  const problems = app.getByRole('list', { name: 'Problems' });
+  // Text that is a string can be kept in the document; it is named, never taken silently.
+  const namespace = inspector.getByLabel('Namespace', { exact: true });
+  await namespace.fill('Bad NS');
+  await expect(namespace).toHaveAttribute('aria-invalid', 'true');
+  await expect(inspector.locator('.field-message.error').first()).toContainText('settings.namespace is "Bad NS"');
+  await expect(problems.locator('button.problem', { hasText: 'settings.namespace is "Bad NS"' })).toHaveCount(1);
+  // A list entry: the secret's environment variable name.
+  await inspector.getByRole('button', { name: '+ Add secret' }).click();
+  const row = inspector.getByRole('group', { name: 'Secret 1' });
+  await row.getByLabel('Secret', { exact: true }).fill('hf-token');
+  await row.getByLabel('Key', { exact: true }).fill('token');
+  const env = row.getByLabel('Environment variable', { exact: true });
+  await env.fill('HF TOKEN');
+  await expect(env).toHaveAttribute('aria-invalid', 'true');
+  const envEntry = problems.locator('button.problem', { hasText: 'env "HF TOKEN" is not a valid environment variable name' });
+  await expect(envEntry).toHaveCount(1);
+  await namespace.focus();
+  await envEntry.click();
+  await expect(env).toBeFocused();
+  await app.locator('[data-action="run.start"]').click();
+  const blocked = app.getByRole('dialog', { name: 'Cannot run yet' });
+  await expect(blocked).toContainText('The pipeline has 2 errors');
+  await blocked.getByRole('button', { name: 'Show problems' }).click();
+  await env.fill('HF_TOKEN');
+  await namespace.fill('kubeflow');
+  await expect(app.locator('button.problem.error')).toHaveCount(0);
+  expect((await documentOf(app)).settings).toMatchObject({ namespace: 'kubeflow', secretEnv: [{ secret: 'hf-token', key: 'token', env: 'HF_TOKEN' }] });
 });
 
 test('selecting another node shows its form from the top', async ({ app }) => {
