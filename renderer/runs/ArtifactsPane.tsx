@@ -2,20 +2,9 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { NodeArtifacts } from '../../shared/api/runs.ts';
+import { formatBytes } from '../../shared/format/bytes.ts';
 import { api } from '../api/client.ts';
 import { ManifestsView } from './ManifestsView.tsx';
-
-function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
 
 export function ArtifactsPane({ runId, nodeId, finished }: { runId: string; nodeId: string; finished: boolean }) {
   const { t } = useTranslation();
@@ -54,7 +43,7 @@ export function ArtifactsPane({ runId, nodeId, finished }: { runId: string; node
               {data.files.map((f) => (
                 <tr key={f.path} data-file={f.path}>
                   <td>{f.path}</td>
-                  <td className="num" title={`${f.size} B`}>{formatSize(f.size)}</td>
+                  <td className="num" title={`${f.size} B`}>{formatBytes(f.size)}</td>
                   <td className="mono" title={f.sha256 ?? t('runs.artifacts.notHashed')}>{f.sha256 ? `sha256:${f.sha256.slice(0, 12)}` : '—'}</td>
                 </tr>
               ))}

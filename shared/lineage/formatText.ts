@@ -1,18 +1,7 @@
 /** `pipewright lineage` as text: the chain through the node, each artifact with its content hash, then the other runs. */
+import { formatBytes } from '../format/bytes.ts';
 import { formatMetricValue, headlineMetrics, shortHash, trainingChainText } from './summary.ts';
 import type { Lineage, LineageStep } from './types.ts';
-
-function sizeText(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
 
 /** What one step made, in clauses: artifacts, training, metrics, registry, deployment. */
 export function stepClauses(step: LineageStep): string[] {
@@ -22,7 +11,7 @@ export function stepClauses(step: LineageStep): string[] {
     // A training step's metrics file says less than its model: its numbers are shown below.
     if (a.kind === 'metrics' && hasModel) continue;
     const what = a.kind ?? a.port;
-    if (a.sha256) clauses.push(`${what} ${shortHash(a.sha256)}${a.uri ? ` (${a.uri}${a.bytes !== undefined ? `, ${sizeText(a.bytes)}` : ''})` : ''}`);
+    if (a.sha256) clauses.push(`${what} ${shortHash(a.sha256)}${a.uri ? ` (${a.uri}${a.bytes !== undefined ? `, ${formatBytes(a.bytes)}` : ''})` : ''}`);
     else if (a.uri) clauses.push(`${what} ${a.uri} (no content hash: ${a.unavailable ?? 'not recorded'})`);
     else if (a.kind === 'model' || a.kind === 'dataset') clauses.push(`${what} (no content hash recorded)`);
   }

@@ -1,32 +1,19 @@
 /** `pipewright diff` over two runs recorded in a temporary history (and a run against a pipeline file). */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { serializePipeline } from '../../shared/pipeline/load.ts';
 import type { RunDiff } from '../../shared/runs/diff/types.ts';
 import { runDocument, writeRecordedRun } from '../fixtures/recordedRuns.ts';
-import { runCli } from '../../electron/cli/main.ts';
+import { cliWithHistory } from '../fixtures/cliRun.ts';
 
-let dir: string;
 const A = '20260103-090000-aaaa';
 const B = '20260103-100000-bbbb';
 
-async function cli(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const status = await runCli(args, {
-    stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: dir, env: { PIPEWRIGHT_DATA_DIR: join(dir, 'data') }, isTTY: false, signal: new AbortController().signal,
-  });
-  return { status, stdout, stderr };
-}
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pw-diff-'));
-  await writeRecordedRun(join(dir, 'data', 'runs'), { id: A, variant: 'a' });
-  await writeRecordedRun(join(dir, 'data', 'runs'), { id: B, variant: 'b' });
+const { cli, dir } = cliWithHistory('pw-diff-', async (runs) => {
+  await writeRecordedRun(runs, { id: A, variant: 'a' });
+  await writeRecordedRun(runs, { id: B, variant: 'b' });
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('pipewright diff', () => {
   it('prints each section, what improved and what regressed', async () => {
@@ -62,7 +49,7 @@ describe('pipewright diff', () => {
   });
 
   it('a run against a pipeline file; errors for unknown runs and files; --help', async () => {
-    await writeFile(join(dir, 'next.pipewright.json'), serializePipeline(runDocument('b')));
+    await writeFile(join(dir(), 'next.pipewright.json'), serializePipeline(runDocument('b')));
     const file = await cli('diff', B, 'next.pipewright.json');
     expect(file.status).toBe(0);
     expect(file.stdout).toContain('B: next.pipewright.json (korean-llm-smoke, not run)');

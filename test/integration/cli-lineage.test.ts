@@ -1,29 +1,12 @@
 /** `pipewright lineage` over the four recorded runs of test/fixtures/lineageRuns.ts in a temporary history. */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Lineage } from '../../shared/lineage/types.ts';
 import { LINEAGE_RUNS, sha, writeLineageRuns } from '../fixtures/lineageRuns.ts';
-import { runCli } from '../../electron/cli/main.ts';
+import { cliWithHistory } from '../fixtures/cliRun.ts';
 
-let dir: string;
 const { a, b, d } = LINEAGE_RUNS;
 
-async function cli(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const status = await runCli(args, {
-    stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: dir, env: { PIPEWRIGHT_DATA_DIR: join(dir, 'data') }, isTTY: false, signal: new AbortController().signal,
-  });
-  return { status, stdout, stderr };
-}
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pw-lineage-'));
-  await writeLineageRuns(join(dir, 'data', 'runs'));
-});
-afterAll(() => rm(dir, { recursive: true, force: true }));
+const { cli } = cliWithHistory('pw-lineage-', writeLineageRuns);
 
 describe('pipewright lineage', () => {
   it("prints a node's upstream, downstream and the other runs (a unique run id beginning is enough)", async () => {
