@@ -8,7 +8,7 @@ import { defaultDataDir } from '../services/dataDir.ts';
 import { noticesFor } from '../services/notices.ts';
 import type { RunManager } from '../services/runs/manager.ts';
 import { createRunsService } from '../services/runsService.ts';
-import type { CliIo } from './types.ts';
+import { EXIT_FAILURE, type CliIo } from './types.ts';
 
 /** SIGTERM-to-SIGKILL grace for stages stopped from the CLI: short, so Ctrl-C ends well within the bin's 8 s. */
 const CLI_GRACE_MS = 1200;
@@ -25,4 +25,17 @@ export async function openRunManager(io: CliIo, targets: readonly RunTarget[] = 
   const service = createRunsService({ dataDir, clusterTargets: targets.filter((t) => t !== 'local'), graceMs: CLI_GRACE_MS, kubeconfigFromSettings: false });
   await service.ready;
   return { manager: service.manager, dataDir };
+}
+
+/** Runs `work` with a RunManager over the history, closed after; what it throws is printed as `error  <message>` (exit 1). */
+export async function withRunManager(io: CliIo, work: (manager: RunManager) => Promise<number>, targets: readonly RunTarget[] = []): Promise<number> {
+  const { manager } = await openRunManager(io, targets);
+  try {
+    return await work(manager);
+  } catch (err) {
+    io.stderr(`error  ${(err as Error).message}\n`);
+    return EXIT_FAILURE;
+  } finally {
+    await manager.close();
+  }
 }

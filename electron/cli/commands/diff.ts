@@ -5,7 +5,7 @@ import type { MetricRecord } from '../../../shared/runs/types.ts';
 import type { RunManager } from '../../services/runs/manager.ts';
 import { formatRunDiff } from '../diffFormat.ts';
 import { readPipelineFile } from '../pipelineFile.ts';
-import { openRunManager } from '../runtime.ts';
+import { withRunManager } from '../runtime.ts';
 import { EXIT_FAILURE, EXIT_OK, type CliCommand } from '../types.ts';
 
 async function runSide(manager: RunManager, ref: string): Promise<DiffSide> {
@@ -38,9 +38,8 @@ export const command: CliCommand = {
   ],
   options: { json: { type: 'boolean', description: 'Print the diff as one JSON document' } },
   examples: ['pipewright diff 20261201-0900 20261202-0900', 'pipewright diff 20261201-0900 korean-llm.pipewright.json --json'],
-  async run(args, io) {
-    const { manager } = await openRunManager(io);
-    try {
+  run(args, io) {
+    return withRunManager(io, async (manager) => {
       const [refA, refB] = args.positionals;
       const a = await runSide(manager, refA);
       let b: DiffSide;
@@ -55,11 +54,6 @@ export const command: CliCommand = {
       const diff = diffRuns(a, b, catalog);
       io.stdout(args.options.json ? `${JSON.stringify(diff, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n` : formatRunDiff(diff, io.isTTY));
       return EXIT_OK;
-    } catch (err) {
-      io.stderr(`error  ${(err as Error).message}\n`);
-      return EXIT_FAILURE;
-    } finally {
-      await manager.close();
-    }
+    });
   },
 };

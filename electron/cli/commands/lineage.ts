@@ -1,6 +1,6 @@
 import { formatLineageText } from '../../../shared/lineage/formatText.ts';
-import { openRunManager } from '../runtime.ts';
-import { EXIT_FAILURE, EXIT_OK, type CliCommand } from '../types.ts';
+import { withRunManager } from '../runtime.ts';
+import { EXIT_OK, type CliCommand } from '../types.ts';
 
 export const command: CliCommand = {
   name: 'lineage',
@@ -21,19 +21,13 @@ export const command: CliCommand = {
   ],
   options: { json: { type: 'boolean', description: 'Print the lineage as one JSON document' } },
   examples: ['pipewright lineage 20261201-0900 sft', 'pipewright lineage 20261201-0900 corpus --json'],
-  async run(args, io) {
-    const { manager } = await openRunManager(io);
-    try {
+  run(args, io) {
+    return withRunManager(io, async (manager) => {
       const [ref, nodeId] = args.positionals;
       const runId = await manager.history.resolve(ref);
       const lineage = await manager.readLineage(runId, nodeId ?? null);
       io.stdout(args.options.json ? `${JSON.stringify(lineage, null, 2)}\n` : formatLineageText(lineage));
       return EXIT_OK;
-    } catch (err) {
-      io.stderr(`error  ${(err as Error).message}\n`);
-      return EXIT_FAILURE;
-    } finally {
-      await manager.close();
-    }
+    });
   },
 };

@@ -3,7 +3,7 @@ import { followRunFromDisk } from '../../services/runs/follow.ts';
 import type { RunManager } from '../../services/runs/manager.ts';
 import { ownerState } from '../../services/runs/runFiles.ts';
 import { printable } from '../printable.ts';
-import { openRunManager } from '../runtime.ts';
+import { openRunManager, withRunManager } from '../runtime.ts';
 import { EXIT_FAILURE, EXIT_OK, type CliCommand, type CliIo } from '../types.ts';
 
 /** A cluster run nobody follows any more (its `pipewright run` was killed) is picked up by this process. */
@@ -31,9 +31,8 @@ export const command: CliCommand = {
     follow: { type: 'boolean', description: 'Keep printing new lines until the run ends (Ctrl-C stops)', short: 'f' },
   },
   examples: ['pipewright logs 20261128-100000-ab12 --node cpt --follow'],
-  async run(args, io) {
-    const { manager } = await openRunManager(io);
-    try {
+  run(args, io) {
+    return withRunManager(io, async (manager) => {
       const runId = await manager.history.resolve(args.positionals[0]);
       const run = await manager.getRun(runId);
       const nodeIds = Object.keys(run.nodes);
@@ -73,11 +72,6 @@ export const command: CliCommand = {
         }
       }
       return EXIT_OK;
-    } catch (err) {
-      io.stderr(`error  ${(err as Error).message}\n`);
-      return EXIT_FAILURE;
-    } finally {
-      await manager.close();
-    }
+    });
   },
 };
