@@ -28,9 +28,14 @@ export function specsFromModules(
   return specs.sort((a, b) => rank(a) - rank(b) || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
 }
 
-export function createCatalog(types: readonly NodeTypeSpec[], samples: Readonly<Record<string, string>> = SAMPLE_FILES, images: NodeCatalog['images'] = KNOWN_IMAGES): NodeCatalog {
+export function createCatalog(
+  types: readonly NodeTypeSpec[],
+  samples: Readonly<Record<string, string>> = SAMPLE_FILES,
+  images: NodeCatalog['images'] = KNOWN_IMAGES,
+  dataCheckScript: string | undefined = STEP_SCRIPTS._datacheck,
+): NodeCatalog {
   const map = new Map(types.map((t) => [t.type, t]));
-  return { types: map, get: (type) => map.get(type), samples, images };
+  return { types: map, get: (type) => map.get(type), samples, images, dataCheckScript };
 }
 
 /** The built-in catalog: every node type folder under node-catalog/. */

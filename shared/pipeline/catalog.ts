@@ -55,4 +55,6 @@ export interface NodeCatalog {
   samples?: Readonly<Record<string, string>>;
   /** Images whose contents are known, for the validator's image check. */
   images?: readonly KnownImage[];
+  /** The data-check step script of cluster schedules that run "when the data changes" (node-catalog/_datacheck). */
+  dataCheckScript?: string;
 }

@@ -5,6 +5,7 @@ import type { NodeCatalog } from '../pipeline/catalog.ts';
 import type { PipelineDocument } from '../pipeline/types.ts';
 import { checkSchedule } from './check.ts';
 import { nextFireTime } from './cron.ts';
+import { withArgoDataCheck } from './dataCheck/argo.ts';
 import { PIPELINE_LABEL, SCHEDULE_LABEL, type ScheduleSpec } from './types.ts';
 
 type YamlMap = { [key: string]: YamlValue | undefined };
@@ -29,6 +30,7 @@ export function argoCronWorkflow(doc: PipelineDocument, catalog: NodeCatalog, sp
   const merged = args.map((p) => (Object.hasOwn(values, p.name) ? { ...p, value: String(values[p.name]) } : p));
   for (const [name, value] of Object.entries(values)) if (!merged.some((p) => p.name === name)) merged.push({ name, value: String(value) });
   workflowSpec.arguments = merged.length ? { parameters: merged } : undefined;
+  const runSpec = spec.trigger === 'data-changed' ? withArgoDataCheck(workflowSpec, doc, catalog, spec, values) : workflowSpec;
   const labels = { [PIPELINE_LABEL]: doc.name, [SCHEDULE_LABEL]: spec.name };
   return {
     apiVersion: 'argoproj.io/v1alpha1',
@@ -49,7 +51,7 @@ export function argoCronWorkflow(doc: PipelineDocument, catalog: NodeCatalog, sp
       successfulJobsHistoryLimit: 10,
       failedJobsHistoryLimit: 10,
       workflowMetadata: { labels },
-      workflowSpec,
+      workflowSpec: runSpec,
     },
   };
 }

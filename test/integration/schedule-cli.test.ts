@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { templateDocument } from '../../node-catalog/templates/index.ts';
 import { serializePipeline } from '../../shared/pipeline/load.ts';
 import { argoCronWorkflowCheck, kfpRecurringRunCheck } from '../fixtures/schemaCheck.ts';
-import { parse as parseYaml } from 'yaml';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { runCli } from '../../electron/cli/main.ts';
 import type { CliIo } from '../../electron/cli/types.ts';
 
@@ -58,6 +58,26 @@ describe('pipewright schedule --out', () => {
     expect(body.max_concurrency).toBe('2');
     expect(body.no_catchup).toBe(true);
     expect(body.runtime_config.parameters).toEqual({ cpt_learning_rate: 0.0002 });
+  });
+
+  it('--when-data-changes on argo: the CronWorkflow starts with the data check; data-check-rbac.yaml holds the Role for its ConfigMap', async () => {
+    const r = await cli('schedule', 'smoke.pipewright.json', '--cron', '0 3 * * *', '--target', 'argo', '--namespace', 'ml', '--when-data-changes', '--out', 'argo-data');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('schedule: wrote cronworkflow.yaml, data-check-rbac.yaml to argo-data (korean-llm-smoke-schedule: 0 3 * * * in UTC)\n');
+    const cw = parseYaml(await readFile(join(dir, 'argo-data', 'cronworkflow.yaml'), 'utf8')) as CronWorkflowFile & { spec: { workflowSpec: { entrypoint: string } } };
+    expect(argoCronWorkflowCheck()(cw)).toEqual([]);
+    expect(cw.spec.workflowSpec.entrypoint).toBe('WhenDataChanged');
+    const rbac = parseAllDocuments(await readFile(join(dir, 'argo-data', 'data-check-rbac.yaml'), 'utf8')).map((d) => d.toJS() as { kind: string; metadata: { namespace: string }; subjects?: unknown[] });
+    expect(rbac.map((o) => [o.kind, o.metadata.namespace])).toEqual([['Role', 'ml'], ['RoleBinding', 'ml']]);
+    expect(rbac[1].subjects).toEqual([{ kind: 'ServiceAccount', name: 'default', namespace: 'ml' }]);
+  });
+
+  it('--when-data-changes on kfp is refused, saying why and what to use instead; nothing written', async () => {
+    const r = await cli('schedule', 'smoke.pipewright.json', '--cron', '0 3 * * *', '--target', 'kfp', '--when-data-changes', '--out', 'kfp-data');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error {2}schedule trigger: "when the data changes" is not available for Kubeflow Pipelines: .* Use --target argo .* or a local schedule \(--target local\)/m);
+    expect(r.stderr).toContain('Nothing was written to kfp-data.');
+    await expect(stat(join(dir, 'kfp-data'))).rejects.toThrow();
   });
 
   it.each([

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -228,7 +229,9 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
     return s;
   };
   seed(store, ['default', 'kubeflow', ...(options.namespaces ?? [])], argo, kfpEnabled, options.kfpTls);
-  const workflows = new WorkflowController(store, logs, () => timeScale, options.execute);
+  // A copy: the API server's address is added once it listens, for the executed pods (in-cluster access).
+  const execute = options.execute ? { ...options.execute } : undefined;
+  const workflows = new WorkflowController(store, logs, () => timeScale, execute);
   if (argo) workflows.start();
   const rollouts = new RolloutController(store, () => timeScale);
   rollouts.start();
@@ -244,6 +247,21 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
   server = makeServer();
   port = await listen(server, port);
   const url = `http://127.0.0.1:${port}`;
+  if (execute) {
+    const podTokens = new Map<string, string>();
+    ctx.podTokens = podTokens;
+    execute.apiServer = {
+      url,
+      tokenFor: (namespace, serviceAccount) => {
+        const user = `system:serviceaccount:${namespace}:${serviceAccount}`;
+        const known = [...podTokens].find(([, u]) => u === user)?.[0];
+        if (known) return known;
+        const token = `sa-${randomBytes(12).toString('hex')}`;
+        podTokens.set(token, user);
+        return token;
+      },
+    };
+  }
   const kubeconfigPath = writeKubeconfig({ url, token, namespace: options.contextNamespace ?? 'default', user: options.user ?? 'pipewright', path: options.kubeconfigPath });
 
   const controller: EmulatorController = {

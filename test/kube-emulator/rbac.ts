@@ -5,6 +5,7 @@
  * ServiceAccount. A test may also grant rules to a user directly (the allow-list), without RBAC objects.
  */
 import type { AccessAttributes, AccessRule } from './access.ts';
+import { AccessPolicy } from './access.ts';
 import type { ObjectStore } from './store.ts';
 import type { KubeObject } from './types.ts';
 
@@ -84,4 +85,19 @@ export function rbacReview(store: ObjectStore, who: ReviewSubject, a: AccessAttr
   );
   if (grant) return { allowed: true, reason: `emulator: granted to ${who.user}` };
   return { allowed: false };
+}
+
+/** What a pod's service account may do: the RBAC objects (and the test's grants) decide, as the API server's authorizer does. */
+export class ServiceAccountAccess extends AccessPolicy {
+  constructor(
+    user: string,
+    private readonly store: ObjectStore,
+    private readonly admin: AccessPolicy,
+  ) {
+    super(user);
+  }
+
+  override isAllowed(attributes: AccessAttributes): boolean {
+    return rbacReview(this.store, { user: this.user, groups: subjectGroups(this.user, []) }, attributes, (u) => this.admin.granted(u)).allowed;
+  }
 }

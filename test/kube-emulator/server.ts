@@ -8,7 +8,7 @@ import type { LogStore } from './logs.ts';
 import { serveLog } from './logs.ts';
 import { openApiDocument, openApiIndex } from './openapi.ts';
 import { PROTOBUF_TYPE, decodeAccessReview } from './protobuf.ts';
-import { rbacReview, subjectGroups } from './rbac.ts';
+import { rbacReview, ServiceAccountAccess, subjectGroups } from './rbac.ts';
 import type { ResourceDef } from './resources.ts';
 import { coreVersions, findResource, groupInfo, groupList, resourceList, versionInfo } from './resources.ts';
 import { ApiError, badRequest, forbidden, methodNotAllowed, notFound, pathNotFound, unauthorized } from './status.ts';
@@ -32,6 +32,8 @@ export interface ServerContext extends ApiContext {
   tokenRequest?: (namespace: string, name: string, audiences: string[], expirationSeconds: number) => { token: string; expirationTimestamp: string };
   /** Every request seen (the newest REQUEST_LOG_LIMIT), for tests that count what a client asks. */
   requests: RecordedRequest[];
+  /** Service account tokens of executed pods: token -> system:serviceaccount:NS:NAME, authorized by RBAC. */
+  podTokens?: Map<string, string>;
 }
 
 export interface RecordedRequest {
@@ -46,15 +48,19 @@ const REQUEST_LOG_LIMIT = 10_000;
 
 const PUBLIC_PATHS = new Set(['/version', '/healthz', '/livez', '/readyz']);
 
-function authenticate(ctx: ServerContext, req: IncomingMessage, path: string): void {
+/** The request's user when it is a pod's service account (authorized by RBAC), else undefined (the kubeconfig's user). */
+function authenticate(ctx: ServerContext, req: IncomingMessage, path: string): string | undefined {
+  const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+  const account = bearer === undefined ? undefined : ctx.podTokens?.get(bearer);
+  if (account) return account;
   if (ctx.token === null) return;
   const header = req.headers.authorization;
   if (!header && (PUBLIC_PATHS.has(path) || !ctx.requireToken)) return;
   if (header !== `Bearer ${ctx.token}`) throw unauthorized();
 }
 
-function authorize(ctx: ServerContext, verb: string, def: { group: string; resource: string }, namespace?: string, subresource?: string): void {
-  if (!ctx.access.isAllowed({ verb, group: def.group, resource: def.resource, subresource, namespace })) {
+function authorize(ctx: ServerContext, verb: string, def: { group: string; resource: string }, namespace?: string, subresource?: string, name?: string): void {
+  if (!ctx.access.isAllowed({ verb, group: def.group, resource: def.resource, subresource, namespace, name })) {
     const resource = subresource ? `${def.resource}/${subresource}` : def.resource;
     throw forbidden(ctx.access.user, verb, resource, def.group, namespace);
   }
@@ -207,7 +213,7 @@ async function resourcePath(ctx: ServerContext, req: IncomingMessage, res: Serve
   }
   if (subresource && subresource !== 'status') throw pathNotFound();
   const route: ResourceRoute = { def, namespace, name };
-  authorize(ctx, verbOf(req.method ?? 'GET', route, query), def, namespace);
+  authorize(ctx, verbOf(req.method ?? 'GET', route, query), def, namespace, undefined, name);
   if (namespace && def.resource !== 'namespaces' && req.method === 'GET' && !ctx.store.tryGet('namespaces', undefined, namespace) && name === undefined) {
     sendJson(res, 200, { kind: `${def.kind}List`, apiVersion: group ? `${group}/${version}` : version, metadata: { resourceVersion: String(ctx.store.currentRevision) }, items: [] });
     return;
@@ -223,7 +229,8 @@ export async function handleRequest(ctx: ServerContext, req: IncomingMessage, re
   if (ctx.requests.length > REQUEST_LOG_LIMIT) ctx.requests.splice(0, ctx.requests.length - REQUEST_LOG_LIMIT);
   try {
     if (await ctx.faults.intercept(req, res, path)) return;
-    authenticate(ctx, req, path);
+    const account = authenticate(ctx, req, path);
+    const as = account ? { ...ctx, access: new ServiceAccountAccess(account, ctx.store, ctx.access) } : ctx;
     const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
     if (path === '/version') return sendJson(res, 200, versionInfo());
     if (PUBLIC_PATHS.has(path)) {
@@ -235,7 +242,7 @@ export async function handleRequest(ctx: ServerContext, req: IncomingMessage, re
     if (parts[0] !== 'api' && parts[0] !== 'apis') throw pathNotFound();
     if (discovery(ctx, res, parts)) return;
     if (parts[0] === 'api' && parts.length < 3) throw pathNotFound();
-    await resourcePath(ctx, req, res, parts, url.searchParams);
+    await resourcePath(as, req, res, parts, url.searchParams);
   } catch (err) {
     if (res.headersSent) {
       res.destroy();

@@ -4,6 +4,7 @@ import { parseParameterText } from '../../../shared/pipeline/parameters.ts';
 import type { PipelineDocument, PipelineParameterValue } from '../../../shared/pipeline/types.ts';
 import { hasErrors, validatePipeline } from '../../../shared/pipeline/validate.ts';
 import { argoCronWorkflowYaml } from '../../../shared/schedules/argo.ts';
+import { DATA_CHECK_RBAC_FILE, dataCheckRbacYaml } from '../../../shared/schedules/dataCheck/rbac.ts';
 import { checkSchedule, defaultScheduleName } from '../../../shared/schedules/check.ts';
 import { nextFireTime, parseCron, WEEKLY_SUNDAY_0200 } from '../../../shared/schedules/cron.ts';
 import { kfpRecurringRun } from '../../../shared/schedules/kfp.ts';
@@ -108,6 +109,14 @@ async function createOnCluster(doc: PipelineDocument, spec: ScheduleSpec, target
   }
 }
 
+/** With --when-data-changes: the Role and RoleBinding the workflow's service account needs for the data check. */
+function dataCheckFiles(doc: PipelineDocument, spec: ScheduleSpec, args: ParsedArgs): Record<string, string> {
+  if (spec.trigger !== 'data-changed') return {};
+  const namespace = (args.options.namespace as string | undefined) || doc.settings?.namespace || 'default';
+  // The CronWorkflow sets no spec.serviceAccountName: its workflows run as the namespace's default account.
+  return { [DATA_CHECK_RBAC_FILE]: dataCheckRbacYaml(doc.name, spec.name, { namespace, serviceAccount: 'default' }) };
+}
+
 export const command: CliCommand = {
   name: 'schedule',
   summary: 'Schedule a pipeline: an Argo CronWorkflow or a KFP recurring run',
@@ -123,6 +132,11 @@ export const command: CliCommand = {
     'fixed offset (Asia/Seoul) is shifted into UTC for it; a zone with daylight saving is refused for kfp.',
     '--max-concurrency is 1-10; Argo only knows one at a time (Forbid, for 1) or any number (Allow).',
     'Catch-up (on unless --no-catch-up): a run missed while the controller was down starts late, once.',
+    '--when-data-changes (argo, local): a run goes ahead only when the dataset inputs changed since the last',
+    'successful run. On Argo a first step compares their fingerprints with those a last step recorded in a',
+    'ConfigMap after the last successful run; the workflow\'s service account needs get/create/update on that',
+    'ConfigMap: --out also writes data-check-rbac.yaml (a Role and RoleBinding for the default account of --namespace).',
+    'Not for kfp (refused, with why).',
     'List, pause, resume and delete schedules with `pipewright schedules`.',
     'Exit status: 0 when created or written, 1 for an invalid pipeline or schedule or a failed write, 2 for a wrong command line.',
   ].join('\n'),
@@ -138,7 +152,7 @@ export const command: CliCommand = {
     'max-concurrency': { type: 'string', description: 'Runs of this schedule at once, 1-10 (default 1)', valueName: 'N' },
     'no-catch-up': { type: 'boolean', description: 'Skip runs missed while the scheduler was down' },
     param: { type: 'string', description: 'A pipeline parameter value for every run (repeatable)', valueName: 'NAME=VALUE', multiple: true },
-    'when-data-changes': { type: 'boolean', description: 'Start a run only when the dataset inputs changed since the last successful run' },
+    'when-data-changes': { type: 'boolean', description: 'Start a run only when the dataset inputs changed since the last successful run (argo, local)' },
     'pipeline-id': { type: 'string', description: '(kfp) An uploaded pipeline to run instead of the inline spec', valueName: 'ID' },
     'pipeline-version-id': { type: 'string', description: '(kfp) The version of --pipeline-id (default: latest)', valueName: 'ID' },
     'experiment-id': { type: 'string', description: '(kfp, with --out) Experiment id the recurring run belongs to (its namespace follows)', valueName: 'ID' },
@@ -188,7 +202,7 @@ export const command: CliCommand = {
     try {
       files =
         target === 'argo'
-          ? { 'cronworkflow.yaml': argoCronWorkflowYaml(loaded.document, catalog, spec) }
+          ? { 'cronworkflow.yaml': argoCronWorkflowYaml(loaded.document, catalog, spec), ...dataCheckFiles(loaded.document, spec, args) }
           : {
               'recurring-run.json': `${JSON.stringify(
                 kfpRecurringRun(loaded.document, catalog, spec, {

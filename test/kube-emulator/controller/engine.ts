@@ -1,6 +1,8 @@
 import type { KubeObject } from '../types.ts';
 import { isRecord } from '../types.ts';
 import { nodeId } from './argo-names.ts';
+import type { PodOutputs } from './exec.ts';
+import { OUTPUTS_ANNOTATION } from './exec.ts';
 import type { TaskPhase } from './expressions.ts';
 import { dependsTasks, evaluateDepends, evaluateRetryExpression, evaluateWhen } from './expressions.ts';
 import type { Template } from './pods.ts';
@@ -65,6 +67,11 @@ function withInputArtifacts(template: Template, inputs: Params): Template {
   if (!declared.some((a) => inputs.has(`${ARTIFACT}${a.name}`))) return template;
   const artifacts = declared.map((a) => (inputs.has(`${ARTIFACT}${a.name}`) ? { ...a, s3: { key: inputs.get(`${ARTIFACT}${a.name}`) } } : a));
   return { ...template, inputs: { ...(template.inputs as Record<string, unknown>), artifacts } };
+}
+
+function podOutputs(pod: KubeObject): PodOutputs | undefined {
+  const text = pod.metadata.annotations?.[OUTPUTS_ANNOTATION];
+  return text ? (JSON.parse(text) as PodOutputs) : undefined;
 }
 
 /** Walks a Workflow's templates and moves `status.nodes` along, as Argo's operator does on each reconcile. */
@@ -202,7 +209,9 @@ export class WorkflowEngine {
         node.progress = '1/1';
         const outputs = substitute((template.outputs ?? {}) as Record<string, unknown>, lookup);
         const declared = (outputs.parameters as Array<Record<string, unknown>>) ?? [];
-        const parameters = declared.map((p) => ({ name: String(p.name), value: String((p.valueFrom as Record<string, unknown>)?.default ?? p.default ?? p.value ?? '') }));
+        // Execute mode reports what the container wrote (the pod's outputs annotation); scripted pods give the defaults.
+        const reported = new Map((podOutputs(pod)?.parameters ?? []).map((p) => [p.name, p.value]));
+        const parameters = declared.map((p) => ({ name: String(p.name), value: reported.get(String(p.name)) ?? String((p.valueFrom as Record<string, unknown>)?.default ?? p.default ?? p.value ?? '') }));
         const artifacts: ArtifactRef[] = ((outputs.artifacts as Array<{ name: string; path?: string }>) ?? []).map((a) => ({
           name: a.name,
           ...(a.path ? { path: a.path } : {}),

@@ -8,6 +8,12 @@
  *  - output artifacts: the wait container uploads `path` to `<root>/artifacts/<workflow>/<pod>/<name>`
  *    (Argo's default key layout) when the container exits 0; a declared, non-optional output that is
  *    missing fails the pod as Argo's executor does;
+ *  - output parameters (`valueFrom.path`): the wait container reads each file when the container exits 0 and
+ *    reports it (here as the pod's `workflows.argoproj.io/outputs` annotation, as Argo before 3.4 kept them);
+ *    a missing file without a default fails the pod as Argo's executor does;
+ *  - the service account: with `apiServer`, the pod reaches the API server as
+ *    system:serviceaccount:NS:NAME (its own token, authorized by the RBAC objects), through
+ *    PIPEWRIGHT_KUBE_API and PIPEWRIGHT_SERVICEACCOUNT_DIR (what node-catalog/_lib/kube.py reads in tests);
  *  - volumes: a PersistentVolumeClaim is `<root>/volumes/<namespace>/<claim>`, shared by every pod that
  *    mounts it (so a retried pod finds what the killed one wrote); emptyDir and the rest are per pod.
  * Container paths in the command, args and env are rewritten to those folders (there is no mount
@@ -16,7 +22,7 @@
  * for (the catalog's Python steps with python3 and torch).
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import path from 'node:path';
 import { expandKubernetes } from '../../fixtures/containerEmulation.ts';
@@ -28,6 +34,21 @@ export interface ExecuteOptions {
   root: string;
   /** Programs of the image stood in by programs of this machine, e.g. `{ python3: '/usr/bin/python3' }`; others are looked up on PATH. */
   commands?: Record<string, string>;
+  /** Set by the emulator once it listens: the API server pods reach, and a token for a service account. */
+  apiServer?: { url: string; tokenFor(namespace: string, serviceAccount: string): string };
+}
+
+/** Where a pod's output parameters are kept (Argo's executor before 3.4 annotated the pod so). */
+export const OUTPUTS_ANNOTATION = 'workflows.argoproj.io/outputs';
+
+/** Output parameters as the wait container reports them. */
+export interface PodOutputs {
+  parameters: Array<{ name: string; value: string }>;
+}
+
+interface OutputParameter {
+  name: string;
+  valueFrom?: { path?: string; default?: unknown };
 }
 
 interface Artifact {
@@ -64,8 +85,8 @@ function escape(text: string): string {
 
 export interface ExecuteCallbacks {
   line(text: string): void;
-  /** The container ended: its exit code, Kubernetes' reason and a message when there is one. */
-  exit(exitCode: number, reason: string, message?: string): void;
+  /** The container ended: its exit code, Kubernetes' reason, a message when there is one, and its output parameters. */
+  exit(exitCode: number, reason: string, message?: string, outputs?: PodOutputs): void;
 }
 
 export interface RunningContainer {
@@ -101,6 +122,10 @@ export function executeContainer(pod: KubeObject, options: ExecuteOptions, callb
   }
   const outputs = ((template.outputs as Record<string, unknown> | undefined)?.artifacts as Artifact[] | undefined) ?? [];
   for (const a of outputs) if (a.path) mounts.push([a.path, path.join(podDir, 'outputs', a.name)]);
+  const outputParameters = ((template.outputs as Record<string, unknown> | undefined)?.parameters as OutputParameter[] | undefined) ?? [];
+  const parameterFile = (p: OutputParameter) => path.join(podDir, 'outputs', 'parameters', p.name);
+  mkdirSync(path.join(podDir, 'outputs', 'parameters'), { recursive: true });
+  for (const p of outputParameters) if (p.valueFrom?.path) mounts.push([p.valueFrom.path, parameterFile(p)]);
   for (const m of main.volumeMounts ?? []) {
     const volumeName = String(m.name);
     if (volumeName === 'var-run-argo') continue;
@@ -125,6 +150,16 @@ export function executeContainer(pod: KubeObject, options: ExecuteOptions, callb
       if (value !== undefined) vars[envName] = value;
     }
   }
+  const inCluster: Record<string, string> = {};
+  if (options.apiServer) {
+    const account = String((pod.spec as Record<string, unknown>).serviceAccountName ?? 'default');
+    const folder = path.join(podDir, 'serviceaccount');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(path.join(folder, 'token'), options.apiServer.tokenFor(ns, account));
+    writeFileSync(path.join(folder, 'namespace'), ns);
+    inCluster.PIPEWRIGHT_KUBE_API = options.apiServer.url;
+    inCluster.PIPEWRIGHT_SERVICEACCOUNT_DIR = folder;
+  }
   const command = (main.command as string[]) ?? [];
   const separator = command.indexOf('--');
   const argv = (separator >= 0 ? command.slice(separator + 1) : command).map((a) => rewrite(expandKubernetes(a, vars)));
@@ -136,7 +171,7 @@ export function executeContainer(pod: KubeObject, options: ExecuteOptions, callb
   const program = options.commands?.[argv[0]] ?? argv[0];
   const child = spawn(program, argv.slice(1), {
     cwd: path.join(podDir, 'work'),
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: path.join(podDir, 'home'), LANG: 'C.UTF-8', PYTHONDONTWRITEBYTECODE: '1', ...vars },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: path.join(podDir, 'home'), LANG: 'C.UTF-8', PYTHONDONTWRITEBYTECODE: '1', ...inCluster, ...vars },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -204,7 +239,18 @@ export function executeContainer(pod: KubeObject, options: ExecuteOptions, callb
       mkdirSync(path.dirname(target), { recursive: true });
       cpSync(local, target, { recursive: true });
     }
-    callbacks.exit(0, 'Completed');
+    const parameters: PodOutputs['parameters'] = [];
+    for (const p of outputParameters) {
+      if (!p.valueFrom?.path) continue;
+      const file = parameterFile(p);
+      if (existsSync(file)) parameters.push({ name: p.name, value: readFileSync(file, 'utf8') });
+      else if (p.valueFrom.default !== undefined) parameters.push({ name: p.name, value: String(p.valueFrom.default) });
+      else {
+        callbacks.exit(1, 'Error', `failed to save outputs: open ${p.valueFrom.path}: no such file or directory`);
+        return;
+      }
+    }
+    callbacks.exit(0, 'Completed', undefined, parameters.length ? { parameters } : undefined);
   });
   return { kill: signalGroup };
 }

@@ -5,8 +5,8 @@ import type { KubeObject } from '../types.ts';
 import { isRecord } from '../types.ts';
 import type { StepBehavior } from './behavior.ts';
 import { recordEvent } from './events.ts';
-import type { ExecuteOptions, RunningContainer } from './exec.ts';
-import { executeContainer } from './exec.ts';
+import type { ExecuteOptions, PodOutputs, RunningContainer } from './exec.ts';
+import { executeContainer, OUTPUTS_ANNOTATION } from './exec.ts';
 import { TimerGroup, nowSeconds } from './timers.ts';
 
 const PODS = { resource: 'pods', group: '' };
@@ -98,9 +98,10 @@ export class Kubelet {
     const image = imageOf(pod, 'main');
     const gpu = JSON.stringify(pod.spec).includes('nvidia.com/gpu');
 
-    const finish = (exitCode: number, reason: string, message?: string) => {
+    const finish = (exitCode: number, reason: string, message?: string, outputs?: PodOutputs) => {
       this.logs.end(ns, name, 'main', restart);
-      this.update(pod, (status) => {
+      this.update(pod, (status, p) => {
+        if (outputs) p.metadata.annotations = { ...p.metadata.annotations, [OUTPUTS_ANNOTATION]: JSON.stringify(outputs) };
         const statuses = (status.containerStatuses as ContainerStatus[]) ?? [];
         status.containerStatuses = statuses.map((s) => (s.name === 'main' ? terminated(s, exitCode, reason, message) : s.name === 'wait' ? terminated(s, 0, 'Completed') : s));
         status.phase = exitCode === 0 ? 'Succeeded' : 'Failed';
@@ -169,10 +170,10 @@ export class Kubelet {
         this.execute!,
         {
           line: (text) => this.logs.append(ns, name, 'main', text, restart),
-          exit: (exitCode, reason, message) => {
+          exit: (exitCode, reason, message, outputs) => {
             if (entry) entry.process = undefined;
             if (killed || !this.running.has(key)) return;
-            finish(exitCode, reason, message);
+            finish(exitCode, reason, message, outputs);
           },
         },
         killWhen,

@@ -1,0 +1,117 @@
+/**
+ * The cluster's data-check step (node-catalog/_datacheck, Python) fingerprints inputs and words changes
+ * exactly as the app's local trigger (dataChange.ts, objectStores.ts): same hashes for files, folders,
+ * bundled samples and S3 prefixes (listed with a SigV4-signed request a stand-in S3 checks), same sentences.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalog } from '../../../node-catalog/index.ts';
+import { STEP_SCRIPTS } from '../../../node-catalog/scripts.generated.ts';
+import { PYTHON } from '../../../node-catalog/steps.testkit.ts';
+import { templateDocument } from '../../../node-catalog/templates/index.ts';
+import type { PipelineDocument } from '../../../shared/pipeline/types.ts';
+import { dataCheckInputs } from '../../../shared/schedules/dataCheck/inputs.ts';
+import { dataChanges, fingerprintData, type DataFingerprint } from './dataChange.ts';
+import { sigV4Authorization } from './objectStores.ts';
+
+let dir: string;
+let script: string;
+let server: Server;
+let endpoint: string;
+let objects: Record<string, string>;
+const env = () => ({ AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret/KEY', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: endpoint });
+
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
+
+/** The step's `fingerprint` mode: what it would compare, and (given `before`) what it would say changed. */
+function pythonFingerprints(doc: PipelineDocument, extraEnv: Record<string, string>, before?: DataFingerprint[]): Promise<{ fingerprints: DataFingerprint[]; changes?: string[] }> {
+  const args = [script, 'fingerprint', '--inputs', b64(dataCheckInputs(doc, catalog, {})), ...(before ? ['--before', b64(before)] : [])];
+  return new Promise((resolve, reject) => {
+    execFile(PYTHON, args, { env: { PATH: process.env.PATH, ...extraEnv } }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout))));
+  });
+}
+
+const comparable = (list: DataFingerprint[]) => list.map((f) => ({ nodeId: f.nodeId, param: f.param, uri: f.uri, sha256: f.sha256, bytes: f.bytes, objects: f.objects, unavailable: f.unavailable }));
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'pw-datacheck-parity-'));
+  script = join(dir, 'datacheck.py');
+  writeFileSync(script, STEP_SCRIPTS._datacheck);
+  server = createServer((req, res) => {
+    const url = new URL(req.url!, `http://${req.headers.host}`);
+    const headers = { host: req.headers.host!, 'x-amz-content-sha256': String(req.headers['x-amz-content-sha256']), 'x-amz-date': String(req.headers['x-amz-date']) };
+    const expected = sigV4Authorization({ method: 'GET', url, headers, payloadHash: headers['x-amz-content-sha256'], accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret/KEY', region: 'us-east-1', service: 's3', amzDate: headers['x-amz-date'] });
+    if (req.headers.authorization !== expected || url.pathname !== '/datasets' || url.searchParams.get('list-type') !== '2') {
+      res.writeHead(403).end('<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match</Message></Error>');
+      return;
+    }
+    const prefix = url.searchParams.get('prefix') ?? '';
+    const items = Object.entries(objects).filter(([k]) => k.startsWith(prefix));
+    res.writeHead(200, { 'content-type': 'application/xml' }).end(
+      `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>datasets</Name><IsTruncated>false</IsTruncated>` +
+        items.map(([k, e]) => `<Contents><Key>${k.replace(/&/g, '&amp;')}</Key><ETag>&quot;${e}&quot;</ETag><Size>10</Size></Contents>`).join('') +
+        '</ListBucketResult>',
+    );
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+});
+
+afterAll(async () => {
+  await new Promise<void>((r) => server.close(() => r()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the data-check step fingerprints as the local trigger does', () => {
+  it('files, folders (nested, non-ASCII names), bundled samples, remote and relative URIs', async () => {
+    const folder = join(dir, 'corpus');
+    mkdirSync(join(folder, 'sub', '한글'), { recursive: true });
+    writeFileSync(join(folder, 'a.jsonl'), '{"text": "가"}\n');
+    writeFileSync(join(folder, 'a-b.jsonl'), '{"text": "나"}\n');
+    writeFileSync(join(folder, 'sub', '한글', 'z.txt'), '다\n');
+    writeFileSync(join(dir, 'one.jsonl'), '{"text": "하나"}\n');
+    const doc = templateDocument('korean-llm-smoke')!;
+    const uris: Record<string, string> = { corpus: folder, instructions: `file://${join(dir, 'one.jsonl')}`, 'test-set': 'https://example.com/test.jsonl' };
+    for (const n of doc.nodes) if (uris[n.id]) n.params = { ...n.params, uri: uris[n.id] };
+    // Samples are written where the launcher writes them in the pod.
+    const samples = join(dir, 'samples');
+    mkdirSync(samples, { recursive: true });
+    writeFileSync(join(samples, 'ko-bench'), catalog.samples!['ko-bench']);
+    const local = await fingerprintData(doc, catalog, {}, {});
+    const pod = await pythonFingerprints(doc, { PIPEWRIGHT_SAMPLES_DIR: samples });
+    expect(comparable(pod.fingerprints)).toEqual(comparable(local));
+    expect(local.filter((f) => f.sha256).map((f) => f.nodeId)).toEqual(['corpus', 'instructions', 'ko-bench']);
+  });
+
+  it('s3 prefixes by their objects\' ETags, listed with a signed request; changes worded the same', async () => {
+    const doc = templateDocument('korean-llm-smoke')!;
+    doc.nodes = doc.nodes.filter((n) => n.id === 'corpus');
+    doc.edges = [];
+    doc.nodes[0].params = { ...doc.nodes[0].params, uri: 's3://datasets/ko/' };
+    objects = { 'ko/train-000.jsonl': 'e1', 'ko/train-001.jsonl': 'e2', 'ko/a&b.jsonl': 'e3', 'other/x': 'e9' };
+    const before = await fingerprintData(doc, catalog, {}, env());
+    const podBefore = await pythonFingerprints(doc, env());
+    expect(comparable(podBefore.fingerprints)).toEqual(comparable(before));
+    expect(Object.keys(before[0].objects!)).toHaveLength(3);
+
+    objects = { 'ko/train-000.jsonl': 'e1', 'ko/train-001.jsonl': 'e2b', 'ko/train-002.jsonl': 'e4', 'other/x': 'e9' };
+    const now = await fingerprintData(doc, catalog, {}, env());
+    const pod = await pythonFingerprints(doc, env(), before);
+    expect(comparable(pod.fingerprints)).toEqual(comparable(now));
+    expect(pod.changes).toEqual(dataChanges(before, now));
+    expect(pod.changes).toEqual(['node "corpus" (s3://datasets/ko/): objects 1 changed (ko/train-001.jsonl), 1 added (ko/train-002.jsonl), 1 removed (ko/a&b.jsonl)']);
+  });
+
+  it('a wrong key: the input cannot be checked (so it counts as changed), saying what S3 answered', async () => {
+    const doc = templateDocument('korean-llm-smoke')!;
+    doc.nodes = doc.nodes.filter((n) => n.id === 'corpus');
+    doc.edges = [];
+    doc.nodes[0].params = { ...doc.nodes[0].params, uri: 's3://datasets/ko/' };
+    const pod = await pythonFingerprints(doc, { ...env(), AWS_SECRET_ACCESS_KEY: 'wrong' }, [{ nodeId: 'corpus', param: 'uri', uri: 's3://datasets/ko/', sha256: 'a'.repeat(64) }]);
+    expect(pod.changes).toEqual([expect.stringMatching(/^node "corpus" \(s3:\/\/datasets\/ko\/\): cannot be checked: listing s3:\/\/datasets\/ko\/ at http:\/\/127\.0\.0\.1:\d+ answered 403: The request signature we calculated does not match$/)]);
+  });
+});
