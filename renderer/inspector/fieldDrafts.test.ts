@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PipelineDocument, Problem } from '../../shared/pipeline/types.ts';
 import { problemText, problemWhere } from '../i18n/problems.ts';
 import type { FieldDraft } from './fieldDrafts.ts';
-import { DRAFT_CODE, draftKey, draftProblem, isDraftProblem, liveDrafts, mergeProblems } from './fieldDrafts.ts';
+import { DRAFT_CODE, draftKey, draftProblem, isDraftProblem, liveDrafts, mergeProblems, withoutParameterRow } from './fieldDrafts.ts';
 import { fieldDomId, fieldRefOf, problemsForField } from './fieldKeys.ts';
 
 const gpus: FieldDraft = { nodeId: 'sft', field: 'resources.gpus', label: 'GPUs', text: 'abc', message: '“abc” is not a number.', saved: '2' };
@@ -58,6 +58,31 @@ describe('field drafts as problems', () => {
     expect(liveDrafts(drafts, doc(['sft'], 2))).toBe(drafts);
     expect(Object.values(liveDrafts(drafts, doc(['cpt'], 2)))).toEqual([stall, paramDefault]);
     expect(Object.values(liveDrafts(drafts, doc(['sft'], 1)))).toEqual([gpus, stall]);
+  });
+
+  it("a Python step's draft for a parameter it no longer declares is dropped", () => {
+    const py: FieldDraft = { ...gpus, nodeId: 'py', field: 'params.alpha' };
+    const res: FieldDraft = { ...gpus, nodeId: 'py' };
+    const drafts = { [draftKey('py', py.field)]: py, [draftKey('py', res.field)]: res };
+    const withIface = (names: string[]): PipelineDocument => ({
+      ...doc([]),
+      nodes: [{ id: 'py', type: 'python', position: { x: 0, y: 0 }, interface: { inputs: [], outputs: [], parameters: names.map((name) => ({ name, type: 'number' as const })) } }],
+    });
+    expect(liveDrafts(drafts, withIface(['alpha']))).toBe(drafts);
+    expect(Object.values(liveDrafts(drafts, withIface(['beta'])))).toEqual([res]);
+  });
+
+  it('removing a pipeline parameter row drops its drafts and moves the rows below up', () => {
+    const row = (i: number, part: string): FieldDraft => ({ ...paramDefault, field: `parameters.${i}.${part}`, text: `${i}${part}` });
+    const drafts = Object.fromEntries([row(0, 'name'), row(1, 'default'), row(2, 'name'), row(12, 'default'), gpus].map((d) => [draftKey(d.nodeId, d.field), d]));
+    const next = withoutParameterRow(drafts, 1);
+    expect(Object.values(next).map((d) => [d.field, d.text])).toEqual([
+      ['parameters.0.name', '0name'],
+      ['parameters.1.name', '2name'],
+      ['parameters.11.default', '12default'],
+      ['resources.gpus', 'abc'],
+    ]);
+    expect(next[draftKey(null, 'parameters.1.name')]?.text).toBe('2name');
   });
 
   it('a control finds the node and field its id was made from', () => {

@@ -3,7 +3,7 @@
  * number, not a quantity, a taken name). The text lives here, in UI state (never in the document or its undo
  * history), and each draft is an error in Problems, on its node's card and in what blocks Run and Export.
  */
-import type { PipelineDocument, Problem } from '../../shared/pipeline/types.ts';
+import type { PipelineDocument, PipelineNode, Problem } from '../../shared/pipeline/types.ts';
 import type { Lang } from '../i18n/index.ts';
 import { draftsEn, draftsKo } from './i18n.ts';
 
@@ -59,18 +59,38 @@ export function draftProblem(d: FieldDraft): DraftProblem {
   };
 }
 
-/** Drafts whose field still exists: their node is in the document, their pipeline parameter row too. */
-export function liveDrafts(drafts: FieldDrafts, doc: PipelineDocument): FieldDrafts {
-  const nodeIds = new Set(doc.nodes.map((n) => n.id));
-  const rows = doc.parameters?.length ?? 0;
-  let dropped = false;
-  const out: Record<string, FieldDraft> = {};
-  for (const [key, d] of Object.entries(drafts)) {
-    const row = d.nodeId === null ? /^parameters\.(\d+)\./.exec(d.field) : null;
-    if ((d.nodeId !== null && !nodeIds.has(d.nodeId)) || (row && Number(row[1]) >= rows)) dropped = true;
-    else out[key] = d;
+function fieldExists(d: FieldDraft, doc: PipelineDocument, nodes: ReadonlyMap<string, PipelineNode>): boolean {
+  if (d.nodeId === null) {
+    const row = /^parameters\.(\d+)\./.exec(d.field);
+    return !row || Number(row[1]) < (doc.parameters?.length ?? 0);
   }
-  return dropped ? out : drafts;
+  const node = nodes.get(d.nodeId);
+  if (!node) return false;
+  // A Python step declares its own parameters: one removed there takes its field with it.
+  const param = /^params\.(.+)$/.exec(d.field);
+  return !param || !node.interface || node.interface.parameters.some((p) => p.name === param[1]);
+}
+
+/** Drafts whose field still exists: their node is in the document (with that parameter), their pipeline parameter row too. */
+export function liveDrafts(drafts: FieldDrafts, doc: PipelineDocument): FieldDrafts {
+  const entries = Object.entries(drafts);
+  if (entries.length === 0) return drafts;
+  const nodes = new Map(doc.nodes.map((n) => [n.id, n]));
+  const out: Record<string, FieldDraft> = {};
+  for (const [key, d] of entries) if (fieldExists(d, doc, nodes)) out[key] = d;
+  return Object.keys(out).length === entries.length ? drafts : out;
+}
+
+/** The drafts after pipeline parameter row `index` is removed: its own go, the rows below move up one. */
+export function withoutParameterRow(drafts: FieldDrafts, index: number): FieldDrafts {
+  const out: Record<string, FieldDraft> = {};
+  for (const d of Object.values(drafts)) {
+    const row = d.nodeId === null ? /^parameters\.(\d+)\.(.*)$/.exec(d.field) : null;
+    if (row && Number(row[1]) === index) continue;
+    const moved = row && Number(row[1]) > index ? { ...d, field: `parameters.${Number(row[1]) - 1}.${row[2]}` } : d;
+    out[draftKey(moved.nodeId, moved.field)] = moved;
+  }
+  return out;
 }
 
 /** What Problems lists: every unsaved draft first (the user is typing there), then the validator's findings. */

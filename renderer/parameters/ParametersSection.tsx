@@ -1,4 +1,5 @@
 /** The pipeline's run-time parameters, in the pipeline settings: add, rename, type, default, description, delete. */
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { parameterText, parseParameterText } from '../../shared/pipeline/parameters.ts';
 import type { PipelineParameter, PipelineParameterType, Problem } from '../../shared/pipeline/types.ts';
@@ -13,6 +14,8 @@ export function ParametersSection({ problems }: { problems: readonly Problem[] }
   const { t } = useTranslation();
   const doc = useAppStore((s) => s.doc);
   const parameters = doc.parameters ?? [];
+  // Rows are keyed by position: after a removal they start afresh, each from its own unsaved field text.
+  const [removals, setRemovals] = useState(0);
   const replace = (next: typeof doc, live = false) => appStore.getState().dispatch({ type: 'replace', document: next }, { mark: !live });
   const update = (i: number, patch: Partial<PipelineParameter>, live = false) => replace(updateParameter(appStore.getState().doc, i, patch), live);
   return (
@@ -24,7 +27,7 @@ export function ParametersSection({ problems }: { problems: readonly Problem[] }
         const at = `parameters.${i}`;
         const used = bindingsOf(doc, p.name);
         return (
-          <div key={i} className="parameter-row" data-testid={`parameter-${i}`}>
+          <div key={`${removals}-${i}`} className="parameter-row" data-testid={`parameter-${i}`}>
             <TextField
               id={fieldDomId(null, `${at}.name`)}
               label={t('parameters.name')}
@@ -85,7 +88,12 @@ export function ParametersSection({ problems }: { problems: readonly Problem[] }
             />
             <div className="parameter-foot">
               <span className="muted small">{used.length > 0 ? t('parameters.usedBy', { list: used.join(', ') }) : t('parameters.unused')}</span>
-              <button type="button" className="link small" title={t('parameters.removeTitle', { name: p.name })} onClick={() => replace(removeParameter(appStore.getState().doc, i))}>
+              <button type="button" className="link small" title={t('parameters.removeTitle', { name: p.name })} onClick={() => {
+                  appStore.getState().dropParameterRowDrafts(i);
+                  replace(removeParameter(appStore.getState().doc, i));
+                  setRemovals((n) => n + 1);
+                }}
+              >
                 {t('parameters.remove')}
               </button>
             </div>

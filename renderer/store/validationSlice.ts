@@ -2,7 +2,7 @@
 import type { StateCreator } from 'zustand';
 import type { Problem } from '../../shared/pipeline/types.ts';
 import type { FieldDraft, FieldDrafts } from '../inspector/fieldDrafts.ts';
-import { draftKey, liveDrafts, mergeProblems, sameDraft } from '../inspector/fieldDrafts.ts';
+import { draftKey, liveDrafts, mergeProblems, sameDraft, withoutParameterRow } from '../inspector/fieldDrafts.ts';
 import type { AppState } from './types.ts';
 
 export interface ProblemCounts {
@@ -21,6 +21,8 @@ export interface ValidationSlice {
   setProblems(problems: Problem[]): void;
   setFieldDraft(draft: FieldDraft): void;
   clearFieldDraft(nodeId: string | null, field: string): void;
+  /** Pipeline parameter row `index` was removed: its drafts go, those of the rows below follow their row up. */
+  dropParameterRowDrafts(index: number): void;
 }
 
 export function countProblems(problems: readonly Problem[]): Record<string, ProblemCounts> {
@@ -60,6 +62,10 @@ export const createValidationSlice: StateCreator<AppState, [], [], ValidationSli
     const rest = { ...state.fieldDrafts };
     delete rest[key];
     set(merged(state, state.validatorProblems, rest));
+  },
+  dropParameterRowDrafts: (index) => {
+    const state = get();
+    set(merged(state, state.validatorProblems, withoutParameterRow(state.fieldDrafts, index)));
   },
 });
 

@@ -213,6 +213,28 @@ test('a setting with a pattern and a list entry are named inline and in Problems
   expect((await documentOf(app)).settings).toMatchObject({ namespace: 'kubeflow', secretEnv: [{ secret: 'hf-token', key: 'token', env: 'HF_TOKEN' }] });
 });
 
+test("a run-time parameter's default that cannot be saved is listed, follows its row when a row above is deleted, and goes when fixed", async ({ app }) => {
+  await app.evaluate(
+    (d) => window.pipewright_debug!.loadDocument(d),
+    { ...doc, parameters: [{ name: 'seed_a', type: 'integer', default: 1 }, { name: 'steps', type: 'integer', default: 100 }] } as PipelineDocument,
+  );
+  await app.waitForTimeout(200);
+  const section = app.getByTestId('parameters-section');
+  const problems = app.getByRole('list', { name: 'Problems' });
+  const defaultOf = (i: number) => section.getByTestId(`parameter-${i}`).getByLabel('Default', { exact: true });
+  await defaultOf(1).fill('lots');
+  const entry = problems.locator('button.problem', { hasText: 'Pipeline settings, Default: not saved.' });
+  await expect(entry).toHaveCount(1);
+  await expect(entry.locator('.problem-where')).toHaveText('parameters.1.default');
+  await section.getByTestId('parameter-0').getByRole('button', { name: 'Delete' }).click();
+  await expect(defaultOf(0)).toHaveValue('lots');
+  await expect(entry.locator('.problem-where')).toHaveText('parameters.0.default');
+  expect((await documentOf(app)).parameters).toEqual([{ name: 'steps', type: 'integer', default: 100 }]);
+  await defaultOf(0).fill('200');
+  await expect(entry).toHaveCount(0);
+  await expect.poll(async () => (await documentOf(app)).parameters).toEqual([{ name: 'steps', type: 'integer', default: 200 }]);
+});
+
 test('selecting another node shows its form from the top', async ({ app }) => {
   await app.evaluate((d) => window.pipewright_debug!.loadDocument(d), doc);
   await app.waitForTimeout(200);
