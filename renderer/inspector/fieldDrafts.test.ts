@@ -66,7 +66,7 @@ describe('field drafts as problems', () => {
     const drafts = { [draftKey('py', py.field)]: py, [draftKey('py', res.field)]: res };
     const withIface = (names: string[]): PipelineDocument => ({
       ...doc([]),
-      nodes: [{ id: 'py', type: 'python', position: { x: 0, y: 0 }, interface: { inputs: [], outputs: [], parameters: names.map((name) => ({ name, type: 'number' as const })) } }],
+      nodes: [{ id: 'py', type: 'python', position: { x: 0, y: 0 }, interface: { inputs: [], outputs: [], parameters: names.map((name) => ({ name, type: 'number' as const, title: { en: name, ko: name }, help: { en: '', ko: '' } })) } }],
     });
     expect(liveDrafts(drafts, withIface(['alpha']))).toBe(drafts);
     expect(Object.values(liveDrafts(drafts, withIface(['beta'])))).toEqual([res]);
