@@ -17,6 +17,11 @@ export function PythonInterfaceEditor({ node, problems }: { node: PipelineNode; 
   const iface = node.interface ?? PYTHON_DEFAULT_INTERFACE;
   const commit = (next: CustomNodeInterface, live = false) => appStore.getState().dispatch({ type: 'patch-node', id: node.id, patch: { interface: next } }, { mark: !live });
   const lines = (node.code ?? '').split('\n').length;
+  // Each input gets the id a problem at `interface.SIDE.I.PART` focuses, and is marked when that part is wrong.
+  const part = (key: string) => ({
+    id: fieldDomId(node.id, `interface.${key}`),
+    'aria-invalid': problems.some((p) => p.severity === 'error' && p.location.field === `interface.${key}`),
+  });
   const portList = (side: 'inputs' | 'outputs') => {
     const ports = iface[side];
     const setPort = (i: number, patch: Partial<PortSpec>, live = false) => commit({ ...iface, [side]: ports.map((p, j) => (j === i ? { ...p, ...patch } : p)) }, live);
@@ -35,8 +40,8 @@ export function PythonInterfaceEditor({ node, problems }: { node: PipelineNode; 
         </div>
         {ports.map((p, i) => (
           <div className="list-row" key={i} onBlur={() => appStore.getState().markGesture()}>
-            <input aria-label={t('inspector.portName')} value={p.name} onChange={(e) => setPort(i, { name: e.target.value }, true)} />
-            <select aria-label={t('inspector.portKind')} className={`kind-select kind-${p.kind}`} value={p.kind} onChange={(e) => setPort(i, { kind: e.target.value as PortKind })}>
+            <input {...part(`${side}.${i}.name`)} aria-label={t('inspector.portName')} value={p.name} onChange={(e) => setPort(i, { name: e.target.value }, true)} />
+            <select {...part(`${side}.${i}.kind`)} aria-label={t('inspector.portKind')} className={`kind-select kind-${p.kind}`} value={p.kind} onChange={(e) => setPort(i, { kind: e.target.value as PortKind })}>
               {PORT_KINDS.map((k) => (
                 <option key={k} value={k}>
                   {t(`kind.${k}`)}
@@ -80,8 +85,8 @@ export function PythonInterfaceEditor({ node, problems }: { node: PipelineNode; 
         </div>
         {params.map((p, i) => (
           <div className="list-row" key={i} onBlur={() => appStore.getState().markGesture()}>
-            <input aria-label={t('inspector.paramName')} value={p.name} onChange={(e) => setParamSpec(i, { name: e.target.value, title: { en: e.target.value, ko: e.target.value } }, true)} />
-            <select aria-label={t('inspector.paramType')} value={p.type} onChange={(e) => setParamSpec(i, { type: e.target.value as ParamType, default: undefined })}>
+            <input {...part(`parameters.${i}.name`)} aria-label={t('inspector.paramName')} value={p.name} onChange={(e) => setParamSpec(i, { name: e.target.value, title: { en: e.target.value, ko: e.target.value } }, true)} />
+            <select {...part(`parameters.${i}.type`)} aria-label={t('inspector.paramType')} value={p.type} onChange={(e) => setParamSpec(i, { type: e.target.value as ParamType, default: undefined })}>
               {PARAM_TYPES.map((k) => (
                 <option key={k} value={k}>
                   {k}

@@ -1,5 +1,5 @@
 /** Form controls for the inspector: each commits to the document as one undo step per edit. */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { KeyboardEvent, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Problem } from '../../shared/pipeline/types.ts';
@@ -81,6 +81,12 @@ export function TextField({ id, label, value, placeholder, onCommit, validate, h
   const localError = refused(text);
   const draft = { domId: id, label, text, error: localError, saved: value };
   useFieldDraft(draft);
+  // Refused text that became acceptable through another edit (a clashing name renamed) is saved, not left differing unseen.
+  const wasRefused = useRef(false);
+  useEffect(() => {
+    if (wasRefused.current && !localError && text !== value) onCommit(text);
+    wasRefused.current = Boolean(localError);
+  }, [localError]); // the transition alone, not each keystroke
   const props = {
     id,
     value: text,

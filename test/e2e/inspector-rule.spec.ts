@@ -213,6 +213,22 @@ test('a setting with a pattern and a list entry are named inline and in Problems
   expect((await documentOf(app)).settings).toMatchObject({ namespace: 'kubeflow', secretEnv: [{ secret: 'hf-token', key: 'token', env: 'HF_TOKEN' }] });
 });
 
+test("a Python step's port name with the wrong shape is marked, listed, and its entry focuses that input", async ({ app }) => {
+  await app.locator('.palette-item[data-node-type="python"]').dblclick();
+  const inspector = app.getByRole('complementary', { name: 'Inspector' });
+  const port = inspector.getByLabel('Port name', { exact: true }).first();
+  await port.fill('Bad Port');
+  await expect(port).toHaveAttribute('aria-invalid', 'true');
+  const entry = app.getByRole('list', { name: 'Problems' }).locator('button.problem', { hasText: 'port name "Bad Port" must start with a lowercase letter' });
+  await expect(entry).toHaveCount(1);
+  await inspector.getByLabel('Label', { exact: true }).focus();
+  await entry.click();
+  await expect(port).toBeFocused();
+  await port.fill('text_in');
+  await expect(entry).toHaveCount(0);
+  await expect(port).toHaveAttribute('aria-invalid', 'false');
+});
+
 test("a run-time parameter's default that cannot be saved is listed, follows its row when a row above is deleted, and goes when fixed", async ({ app }) => {
   await app.evaluate(
     (d) => window.pipewright_debug!.loadDocument(d),
@@ -233,6 +249,17 @@ test("a run-time parameter's default that cannot be saved is listed, follows its
   await defaultOf(0).fill('200');
   await expect(entry).toHaveCount(0);
   await expect.poll(async () => (await documentOf(app)).parameters).toEqual([{ name: 'steps', type: 'integer', default: 200 }]);
+
+  // A name another row holds is refused and listed; renaming that other row makes it acceptable, and it is saved then.
+  await section.getByTestId('parameter-add').click();
+  const nameOf = (i: number) => section.getByTestId(`parameter-${i}`).getByLabel('Name', { exact: true });
+  await nameOf(1).fill('steps');
+  const clash = problems.locator('button.problem', { hasText: 'Pipeline settings, Name: not saved. Another parameter is already named steps.' });
+  await expect(clash).toHaveCount(1);
+  await nameOf(0).fill('max_steps');
+  await expect(clash).toHaveCount(0);
+  await expect.poll(async () => (await documentOf(app)).parameters?.map((p) => p.name)).toEqual(['max_steps', 'steps']);
+  await expect(nameOf(1)).toHaveValue('steps');
 });
 
 test('selecting another node shows its form from the top', async ({ app }) => {
