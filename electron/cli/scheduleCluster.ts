@@ -42,9 +42,13 @@ export async function openSchedules(target: 'argo' | 'kfp', args: ParsedArgs, io
 
 export function formatSchedules(list: readonly ClusterSchedule[]): string {
   if (list.length === 0) return 'No schedules.\n';
-  const rows = [['NAME', 'PIPELINE', 'CRON', 'TIME ZONE', 'STATE', 'AT ONCE', 'CATCH-UP', 'LAST STARTED', ...(list[0].target === 'kfp' ? ['ID'] : [])]];
+  const rows = [['NAME', 'PIPELINE', 'CRON', 'TIME ZONE', 'STATE', 'AT ONCE', 'CATCH-UP', 'LAST STARTED', ...(list[0].target === 'kfp' ? ['ID'] : []), 'RUNS', 'MADE BY']];
   for (const s of list) {
-    rows.push([s.name, s.pipeline ?? '-', s.cron, s.timezone, s.paused ? 'paused' : 'active', s.maxConcurrency ?? '-', s.catchUp ? 'on' : 'off', s.lastScheduled ?? '-', ...(s.target === 'kfp' ? [s.id] : [])]);
+    rows.push([
+      s.name, s.pipeline ?? '-', s.cron, s.timezone, s.paused ? 'paused' : 'active', s.maxConcurrency ?? '-', s.catchUp ? 'on' : 'off', s.lastScheduled ?? '-', ...(s.target === 'kfp' ? [s.id] : []),
+      s.trigger === 'data-changed' ? 'when data changed' : 'every time',
+      s.external ? 'not Pipewright' : 'Pipewright',
+    ]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => `${r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()}\n`).join('');

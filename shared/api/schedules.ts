@@ -37,6 +37,10 @@ export interface ClusterSchedule {
   maxConcurrency?: string;
   catchUp?: boolean;
   lastScheduled?: string;
+  /** Only when it starts runs only if the data changed (Argo: the CronWorkflow's data check). */
+  trigger?: 'data-changed';
+  /** Made elsewhere (not by Pipewright: no Pipewright label or description); shown, and can be paused or deleted. */
+  external?: true;
 }
 
 /** Where cluster schedules are: a kubeconfig context and namespace (Argo, or KFP through the service proxy), or a KFP URL and token. */

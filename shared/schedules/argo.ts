@@ -6,7 +6,7 @@ import type { PipelineDocument } from '../pipeline/types.ts';
 import { checkSchedule } from './check.ts';
 import { nextFireTime } from './cron.ts';
 import { withArgoDataCheck } from './dataCheck/argo.ts';
-import { PIPELINE_LABEL, SCHEDULE_LABEL, type ScheduleSpec } from './types.ts';
+import { PIPELINE_LABEL, SCHEDULE_LABEL, TRIGGER_ANNOTATION, type ScheduleSpec } from './types.ts';
 
 type YamlMap = { [key: string]: YamlValue | undefined };
 
@@ -39,7 +39,7 @@ export function argoCronWorkflow(doc: PipelineDocument, catalog: NodeCatalog, sp
       name: spec.name,
       namespace: workflow.metadata.namespace,
       labels,
-      annotations: { 'pipewright.dev/trigger': spec.trigger },
+      annotations: { [TRIGGER_ANNOTATION]: spec.trigger },
     },
     spec: {
       schedules: [cron.text],

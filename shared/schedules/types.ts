@@ -26,6 +26,8 @@ export interface ScheduleSpec {
 /** Label every scheduled object and the runs it starts carry. */
 export const SCHEDULE_LABEL = 'pipewright.dev/schedule';
 export const PIPELINE_LABEL = 'pipewright.dev/pipeline';
+/** Annotation of a Pipewright CronWorkflow: `cron` or `data-changed`. */
+export const TRIGGER_ANNOTATION = 'pipewright.dev/trigger';
 /** Label Argo's controller puts on each Workflow a CronWorkflow starts. */
 export const ARGO_CRON_LABEL = 'workflows.argoproj.io/cron-workflow';
 

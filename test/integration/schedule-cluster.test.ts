@@ -8,6 +8,7 @@ import { runCli } from '../../electron/cli/main.ts';
 import type { CliIo } from '../../electron/cli/types.ts';
 import { serializePipeline } from '../../shared/pipeline/load.ts';
 import { startKubeEmulator, type KubeEmulator } from '../kube-emulator/index.ts';
+import { kubectl } from '../kube-emulator/test-helpers.ts';
 
 let dir: string;
 let emulator: KubeEmulator;
@@ -60,6 +61,28 @@ describe('Argo CronWorkflows', () => {
     const gone = await cli('schedules', 'pause', 'korean-llm-smoke-schedule', '--target', 'argo', '--namespace', 'default');
     expect(gone.code).toBe(1);
     expect(gone.stderr).toMatch(/not found/);
+  });
+
+  it('lists CronWorkflows made elsewhere too, marked not made by Pipewright, and says which run only when the data changed', async () => {
+    const made = await cli('schedule', 'smoke.pipewright.json', '--cron', '0 3 * * *', '--target', 'argo', '--namespace', 'default', '--name', 'nightly-data', '--when-data-changes');
+    expect(made.code, made.stderr).toBe(0);
+    const applied = await kubectl(emulator, ['apply', '-f', '-'], {
+      stdin: JSON.stringify({ apiVersion: 'argoproj.io/v1alpha1', kind: 'CronWorkflow', metadata: { name: 'team-backup', namespace: 'default' }, spec: { schedules: ['30 1 * * *'], workflowSpec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'busybox', command: ['true'] } }] } } }),
+    });
+    expect(applied.code, applied.stderr).toBe(0);
+    const json = await cli('schedules', 'list', '--target', 'argo', '--namespace', 'default', '--json');
+    expect(json.code, json.stderr).toBe(0);
+    const list = JSON.parse(json.stdout) as { name: string; pipeline?: string; trigger?: string; external?: boolean }[];
+    expect(list.map((s) => [s.name, s.pipeline, s.trigger, s.external])).toEqual([
+      ['nightly-data', 'korean-llm-smoke', 'data-changed', undefined],
+      ['team-backup', undefined, undefined, true],
+    ]);
+    const table = (await cli('schedules', 'list', '--target', 'argo', '--namespace', 'default')).stdout.split('\n');
+    expect(table[0]).toMatch(/LAST STARTED\s+RUNS\s+MADE BY$/);
+    expect(table[1]).toMatch(/^nightly-data\s+korean-llm-smoke\s+0 3 \* \* \*\s+UTC\s+active.*\s+when data changed\s+Pipewright$/);
+    expect(table[2]).toMatch(/^team-backup\s+-\s+30 1 \* \* \*\s+controller local time\s+active.*\s+every time\s+not Pipewright$/);
+    expect((await cli('schedules', 'delete', 'team-backup', '--target', 'argo', '--namespace', 'default')).code).toBe(0);
+    expect((await cli('schedules', 'delete', 'nightly-data', '--target', 'argo', '--namespace', 'default')).code).toBe(0);
   });
 
   it('the emulator holds a CronWorkflow to Argo\'s schema', async () => {

@@ -12,7 +12,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../electron/cli/main.ts';
 import type { CliIo } from '../../electron/cli/types.ts';
+import { createRunsService } from '../../electron/services/runsService.ts';
 import { PYTHON } from '../../node-catalog/steps.testkit.ts';
+import type { RunSummary } from '../../shared/runs/types.ts';
 import { serializePipeline } from '../../shared/pipeline/load.ts';
 import { dataCheckConfigMapName } from '../../shared/schedules/dataCheck/argo.ts';
 import { startKubeEmulator, type KubeEmulator, type KubeObject } from '../kube-emulator/index.ts';
@@ -23,6 +25,7 @@ const NS = 'default';
 const SCHEDULE = 'corpus-refresh';
 let root: string;
 let emulator: KubeEmulator;
+const savedKubeconfig = process.env.KUBECONFIG;
 
 interface WfNode {
   displayName: string;
@@ -74,9 +77,13 @@ beforeAll(async () => {
   corpus.params = { ...corpus.params, uri: path.join(root, 'corpus.jsonl') };
   writeFileSync(path.join(root, 'corpus.jsonl'), '{"text": "안녕하세요, 반갑습니다 여러분. 오늘도 좋은 하루."}\n{"text": "두 번째 문장입니다, 충분히 길어요."}\n');
   writeFileSync(path.join(root, 'p.pipewright.json'), serializePipeline(doc));
+  // The run core's cluster drivers read the process's KUBECONFIG, as the CLI's own process has it.
+  process.env.KUBECONFIG = emulator.kubeconfigPath;
 });
 
 afterAll(async () => {
+  if (savedKubeconfig === undefined) delete process.env.KUBECONFIG;
+  else process.env.KUBECONFIG = savedKubeconfig;
   await emulator?.close();
   rmSync(root, { recursive: true, force: true });
 });
@@ -141,5 +148,26 @@ describe('Argo: when the data changes', () => {
     expect(rerun.nodes.get('RecordData')?.phase).toBe('Succeeded');
     expect(recorded()?.run).toBe(rerun.name);
     expect((await tick()).nodes.get('Pipeline')?.phase).toBe('Skipped');
+
+    // In the run history (`pipewright runs` imports them, the run core follows them): the skipped run says why.
+    const runs = await cli('runs', '--json');
+    expect(runs.code, runs.stderr).toBe(0);
+    const imported = JSON.parse(runs.stdout) as RunSummary[];
+    const skippedRun = imported.find((r) => r.external?.workflowName === same.name)!;
+    expect(skippedRun, runs.stdout).toBeDefined();
+    const service = createRunsService({ dataDir: path.join(root, 'data') });
+    try {
+      await service.ready;
+      await service.manager.reattachRuns();
+      const end = await service.manager.waitForRun(skippedRun.id);
+      expect(end.phase).toBe('succeeded');
+      expect(end.message).toMatch(/^skipped: data unchanged since the last successful run corpus-refresh-\d+/);
+      expect([end.nodes.corpus.phase, end.nodes.preprocess.phase]).toEqual(['skipped', 'skipped']);
+      expect(end.nodes.corpus.message).toBe(end.message);
+      const ran = await service.manager.waitForRun(imported.find((r) => r.external?.workflowName === rerun.name)!.id);
+      expect([ran.phase, ran.nodes.preprocess.phase]).toEqual(['succeeded', 'succeeded']);
+    } finally {
+      await service.manager.close();
+    }
   }, 240_000);
 });

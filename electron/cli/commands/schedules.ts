@@ -36,8 +36,9 @@ export const command: CliCommand = {
   summary: 'List, pause, resume or delete the schedules on a cluster',
   usage: 'pipewright schedules list|pause|resume|delete [NAME] --target argo|kfp [--context C] [--namespace N] [--kfp-url URL --kfp-token-env VAR] [--experiment E] [--json]',
   description: [
-    'list                 the schedules Pipewright made: Argo CronWorkflows labelled pipewright.dev/schedule in',
-    '                     the namespace, or the KFP experiment\'s recurring runs',
+    'list                 the namespace\'s Argo CronWorkflows, or the KFP experiment\'s recurring runs; those made',
+    '                     elsewhere (no pipewright.dev/schedule label, no Pipewright description) say "not Pipewright"',
+    '                     (--json: "external": true); RUNS says "when data changed" for a data-checked schedule',
     'pause NAME           stop starting runs (Argo: spec.suspend; KFP: :disable); runs already going go on',
     'resume NAME          start runs again (KFP: NAME may be the display name or the recurring run id)',
     'delete NAME          remove the schedule (runs it started stay in the runs list)',

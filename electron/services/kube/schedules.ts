@@ -4,7 +4,7 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterSchedule } from '../../../shared/api/schedules.ts';
-import { ARGO_CRON_LABEL, PIPELINE_LABEL, SCHEDULE_LABEL } from '../../../shared/schedules/types.ts';
+import { ARGO_CRON_LABEL, PIPELINE_LABEL, SCHEDULE_LABEL, TRIGGER_ANNOTATION } from '../../../shared/schedules/types.ts';
 import type { KfpClient, KfpRecurringRun } from './kfpClient.ts';
 import { kubeJson } from './request.ts';
 
@@ -27,7 +27,7 @@ const CRON_WORKFLOWS = (ns: string) => `/apis/argoproj.io/v1alpha1/namespaces/${
 const WORKFLOWS = (ns: string) => `/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(ns)}/workflows`;
 
 interface CronWorkflowObject {
-  metadata: { name: string; labels?: Record<string, string> };
+  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
   spec: { schedules?: string[]; schedule?: string; timezone?: string; suspend?: boolean; concurrencyPolicy?: string; startingDeadlineSeconds?: number };
   status?: { lastScheduledTime?: string };
 }
@@ -44,15 +44,19 @@ function fromCronWorkflow(cw: CronWorkflowObject): ClusterSchedule {
     maxConcurrency: cw.spec.concurrencyPolicy === 'Forbid' || cw.spec.concurrencyPolicy === 'Replace' ? '1' : 'any',
     catchUp: (cw.spec.startingDeadlineSeconds ?? 0) > 0,
     lastScheduled: cw.status?.lastScheduledTime,
+    ...(cw.metadata.annotations?.[TRIGGER_ANNOTATION] === 'data-changed' ? { trigger: 'data-changed' as const } : {}),
+    ...(cw.metadata.labels?.[SCHEDULE_LABEL] === undefined ? { external: true as const } : {}),
   };
 }
 
 function fromRecurringRun(r: KfpRecurringRun): ClusterSchedule {
+  const pipeline = /^Pipewright schedule of ([a-z0-9-]+):/.exec(r.description ?? '')?.[1];
   return {
+    ...(pipeline ? {} : { external: true as const }),
     target: 'kfp',
     id: r.recurring_run_id,
     name: r.display_name,
-    pipeline: /^Pipewright schedule of ([a-z0-9-]+):/.exec(r.description ?? '')?.[1],
+    pipeline,
     cron: r.trigger?.cron_schedule?.cron ?? '',
     timezone: 'UTC',
     paused: r.status === 'DISABLED',
@@ -73,9 +77,9 @@ export class ArgoSchedules {
     return fromCronWorkflow(await kubeJson<CronWorkflowObject>(this.kc, { method: 'POST', path: CRON_WORKFLOWS(this.namespace), body }, `create CronWorkflow ${name} in ${this.namespace}`));
   }
 
-  /** Pipewright's CronWorkflows in the namespace (those carrying the schedule label). */
+  /** Every CronWorkflow in the namespace; those without Pipewright's schedule label are marked external. */
   async list(): Promise<ClusterSchedule[]> {
-    const res = await kubeJson<{ items?: CronWorkflowObject[] }>(this.kc, { path: CRON_WORKFLOWS(this.namespace), query: { labelSelector: SCHEDULE_LABEL } }, `list CronWorkflows in ${this.namespace}`);
+    const res = await kubeJson<{ items?: CronWorkflowObject[] }>(this.kc, { path: CRON_WORKFLOWS(this.namespace) }, `list CronWorkflows in ${this.namespace}`);
     return (res.items ?? []).map(fromCronWorkflow).sort((a, b) => a.name.localeCompare(b.name));
   }
 

@@ -8,6 +8,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { LogStreamParser } from '../../../shared/runs/parseStream.ts';
 import type { NodeHint, NodePhase, RunEvent, RunPhase } from '../../../shared/runs/types.ts';
 import type { RunContext } from '../runs/target.ts';
+import { dataCheckOutcome } from '../../../shared/schedules/dataCheck/outcome.ts';
 import { parseNodeName, runPhaseOf, taskStates, wasStopped } from './argoStatus.ts';
 import type { WorkflowLike } from './argoStatus.ts';
 import { ConnectionReporter } from './connection.ts';
@@ -168,14 +169,16 @@ export class WorkflowMonitor {
     const states = (this.opts.nodeStates ?? taskStates)(wf, this.opts.nodeIds);
     const cancelled = wasStopped(wf);
     const ended = ['Succeeded', 'Failed', 'Error'].includes(wf.status?.phase ?? '');
+    // A scheduled run whose data check found nothing changed: its steps never start.
+    const unchanged = dataCheckOutcome(wf)?.changed === false ? dataCheckOutcome(wf) : undefined;
     for (const nodeId of this.opts.nodeIds) {
       const state = states.get(nodeId);
       let phase: NodePhase = state?.phase ?? 'pending';
       if (cancelled && (phase === 'failed' || (ended && (phase === 'pending' || phase === 'running')))) phase = 'cancelled';
-      else if (ended && (!state || phase === 'pending') && wf.status?.phase !== 'Succeeded') phase = 'skipped';
+      else if (ended && (!state || phase === 'pending') && (wf.status?.phase !== 'Succeeded' || unchanged)) phase = 'skipped';
       if (this.phases.get(nodeId) === phase) continue;
       this.phases.set(nodeId, phase);
-      this.emit({ kind: 'node-phase', runId: this.runId, nodeId, phase, message: state?.message, at: state?.finishedAt ?? state?.startedAt ?? at });
+      this.emit({ kind: 'node-phase', runId: this.runId, nodeId, phase, message: state?.message ?? (phase === 'skipped' ? unchanged?.message : undefined), at: state?.finishedAt ?? state?.startedAt ?? at });
       if (phase === 'cancelled') this.setHint(nodeId, null);
     }
     const runPhase = runPhaseOf(wf);
@@ -185,7 +188,7 @@ export class WorkflowMonitor {
     }
     if (ended) {
       this.finished = true;
-      void this.finish({ phase: runPhase, message: wf.status?.message });
+      void this.finish({ phase: runPhase, message: wf.status?.message ?? unchanged?.message });
     }
   }
 
