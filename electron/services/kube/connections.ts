@@ -5,12 +5,12 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ConnectionCheck, KubeContextInfo } from '../../../shared/api/runs.ts';
-import { ClusterError } from './errors.ts';
 import { KfpClient } from './kfpClient.ts';
 import { kfpService } from '../../../shared/runs/kfpConnection.ts';
 import type { KfpServiceSettings } from '../../../shared/runs/kfpConnection.ts';
 import { kubeConfigFor, listContexts, loadKubeConfig } from './kubeconfig.ts';
 import { kubeJson } from './request.ts';
+import { argoInstalled } from './discovery.ts';
 
 export interface KubeConnectionsOptions {
   /** The kubeconfig as kubectl reads it (default: loadKubeConfig, read again on every call so edits show up). */
@@ -31,17 +31,6 @@ const QUICK = { timeoutMs: 10_000 };
 async function serverVersion(kc: KubeConfig): Promise<string> {
   const v = await kubeJson<{ gitVersion?: string; major?: string; minor?: string }>(kc, { path: '/version', ...QUICK }, 'read the server version');
   return v.gitVersion ?? `${v.major ?? '?'}.${v.minor ?? '?'}`;
-}
-
-/** Discovery (readable by every authenticated user, unlike the CRD itself). */
-async function argoInstalled(kc: KubeConfig): Promise<boolean> {
-  try {
-    const list = await kubeJson<{ resources?: { name: string }[] }>(kc, { path: '/apis/argoproj.io/v1alpha1', ...QUICK }, 'look for Argo Workflows');
-    return (list.resources ?? []).some((r) => r.name === 'workflows');
-  } catch (error) {
-    if (error instanceof ClusterError && error.status === 404) return false;
-    throw error;
-  }
 }
 
 async function mayCreateWorkflows(kc: KubeConfig, namespace: string): Promise<boolean> {
@@ -83,7 +72,7 @@ export function createKubeConnections(options: KubeConnectionsOptions = {}): Kub
         return check;
       }
       const [argo, kfp, create] = await Promise.allSettled([
-        argoInstalled(kc),
+        argoInstalled(kc, QUICK.timeoutMs),
         new KfpClient({ kubeConfig: kc, service }).healthz(1),
         mayCreateWorkflows(kc, namespace),
       ]);

@@ -11,6 +11,7 @@ import type { AccessCheck, ClusterLimitRange, ClusterNode, ClusterPod, ClusterQu
 import { ClusterError } from '../kube/errors.ts';
 import { KfpClient } from '../kube/kfpClient.ts';
 import { kubeJson } from '../kube/request.ts';
+import { argoInstalled } from '../kube/discovery.ts';
 
 const QUICK = { timeoutMs: 15_000 };
 const PAGE = 500;
@@ -107,16 +108,6 @@ function toPod(o: Obj): ClusterPod | undefined {
   return { nodeName: spec.nodeName, requests: podRequests(spec) };
 }
 
-async function argoInstalled(kc: KubeConfig): Promise<boolean> {
-  try {
-    const list = await kubeJson<{ resources?: { name: string }[] }>(kc, { path: '/apis/argoproj.io/v1alpha1', ...QUICK }, 'look for Argo Workflows');
-    return (list.resources ?? []).some((r) => r.name === 'workflows');
-  } catch (error) {
-    if (error instanceof ClusterError && error.status === 404) return false;
-    throw error;
-  }
-}
-
 async function kfpInstalled(kc: KubeConfig, kfpNamespace: string): Promise<boolean> {
   try {
     await kubeJson(kc, { path: `/api/v1/namespaces/${encodeURIComponent(kfpNamespace)}/services/ml-pipeline`, ...QUICK }, 'look for Kubeflow Pipelines');
@@ -154,7 +145,7 @@ export async function readClusterSnapshot(kc: KubeConfig, opts: SnapshotOptions)
   const kfpNamespace = opts.kfpNamespace ?? 'kubeflow';
   const skipped = <T>(value: T): Promise<Part<T>> => Promise.resolve({ ok: true, value });
   const [engine, nodes, pods, quotas, limitRanges, secrets, pvcs, access] = await Promise.all([
-    part(() => (opts.target === 'argo' ? argoInstalled(kc) : kfpInstalled(kc, kfpNamespace))),
+    part(() => (opts.target === 'argo' ? argoInstalled(kc, QUICK.timeoutMs) : kfpInstalled(kc, kfpNamespace))),
     part(async () => (await listAll(kc, '/api/v1/nodes', 'nodes')).map(toNode)),
     part(async () => (await listAll(kc, '/api/v1/pods', 'pods', { fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed' })).flatMap((o) => toPod(o) ?? [])),
     part(async () =>
