@@ -208,6 +208,11 @@ export function Canvas() {
     setQuickAdd(null);
     setMenu({ target, at: { x: Math.min(event.clientX - rect.left, rect.width - 220), y: Math.min(event.clientY - rect.top, rect.height - 180) } });
   }, []);
+  // Stable handlers: React Flow hands them to every node and edge wrapper, so a new function per render would
+  // re-render all thousand wrappers on each drag frame.
+  const onPaneContextMenu = useCallback((e: MouseEvent | globalThis.MouseEvent) => openMenu(e, { kind: 'canvas', client: { x: e.clientX, y: e.clientY } }), [openMenu]);
+  const onNodeContextMenu = useCallback((e: MouseEvent, n: PipelineFlowNode) => openMenu(e, { kind: 'node', id: n.id }), [openMenu]);
+  const onEdgeContextMenu = useCallback((e: MouseEvent, edge: PipelineFlowEdge) => openMenu(e, { kind: 'edge', id: edge.id }), [openMenu]);
   const closeMenu = useCallback(() => setMenu(null), []);
   const quickAddAt = useCallback((client: Position) => openQuickAdd(client.x, client.y), [openQuickAdd]);
 
@@ -282,9 +287,9 @@ export function Canvas() {
             snapGrid={snapGrid}
             onlyRenderVisibleElements={docNodes.length > VISIBLE_ONLY_THRESHOLD}
             zoomOnDoubleClick={false}
-            onPaneContextMenu={(e) => openMenu(e, { kind: 'canvas', client: { x: e.clientX, y: e.clientY } })}
-            onNodeContextMenu={(e, n) => openMenu(e, { kind: 'node', id: n.id })}
-            onEdgeContextMenu={(e, edge) => openMenu(e, { kind: 'edge', id: edge.id })}
+            onPaneContextMenu={onPaneContextMenu}
+            onNodeContextMenu={onNodeContextMenu}
+            onEdgeContextMenu={onEdgeContextMenu}
             panActivationKeyCode={null}
             minZoom={0.05}
             maxZoom={2}

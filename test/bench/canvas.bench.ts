@@ -70,7 +70,7 @@ async function dragNode(page: Page, id: string, moves: number): Promise<number[]
   await page.mouse.down();
   // Out and back (0..120 px right, ±10 px): each round ends where it began, never near the pane's edge, where
   // React Flow would start panning (a drag that pans measures re-rendering what scrolls in, not the drag).
-  for (let i = 1; i <= moves; i++) await page.mouse.move(x + 60 * (1 - Math.cos((i / moves) * 2 * Math.PI)), y + Math.sin(i / 5) * 10);
+  for (let i = 1; i <= moves; i++) await page.mouse.move(x + 60 * (1 - Math.cos((i / moves) * 2 * Math.PI)), y + Math.sin((i / moves) * 6 * Math.PI) * 10);
   await page.mouse.up();
   await page.waitForTimeout(100);
   const frames = (await page.evaluate('window.__frames')) as number[];
@@ -136,7 +136,7 @@ async function measurePeer(page: Page, dir: string, doc: ReturnType<typeof large
   const firstRender = (await page.evaluate(FIRST_RENDER('window.peer.load(window.__benchDoc)'))) as number;
   await page.waitForTimeout(1500);
   await installFrameProbe(page);
-  const allInView = await p95OfRounds(page, 'prep-200', 3);
+  const allInView = await p95OfRounds(page, 'prep-211', 3);
   await page.evaluate('window.peer.setViewport({ x: 0, y: 0, zoom: 1 })');
   await page.waitForTimeout(500);
   const zoomedIn = await p95OfRounds(page, 'data-1', 3);
@@ -164,7 +164,7 @@ export async function run(): Promise<Figure[]> {
     await page.waitForTimeout(1500);
     await installFrameProbe(page);
     // Three drags each; the median of their p95s keeps one noisy moment on a shared machine from deciding.
-    const allInView = await p95OfRounds(page, 'prep-200', 3);
+    const allInView = await p95OfRounds(page, 'prep-211', 3);
 
     // At a working zoom only what is on screen renders (onlyRenderVisibleElements).
     await page.evaluate('window.pipewright_debug.setViewport({ x: 0, y: 0, zoom: 1 })');
