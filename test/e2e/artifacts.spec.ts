@@ -13,6 +13,7 @@ import { formatLogLine, nodeLogDir, segmentName } from '../../electron/services/
 import type { PipelineDocument } from '../../shared/pipeline/types.ts';
 import type { NodeRunState } from '../../shared/runs/types.ts';
 import { expect, rpc, test } from './fixtures.ts';
+import { openRecordedRunKo, showRunTabKo, switchToKorean } from './run-helpers.ts';
 
 const RUN = `20260105-090000-art${Math.random().toString(36).slice(2, 6)}`;
 const PREDICTIONS = [
@@ -50,15 +51,9 @@ test.afterEach(async ({ request }) => {
 
 test("a local run's outputs: files with sizes and hashes, predictions, manifests, model card, in Korean", async ({ app }) => {
   const hash = await seed(process.env.PIPEWRIGHT_E2E_DATADIR!);
-  await app.getByRole('button', { name: 'Settings', exact: true }).click();
-  await app.getByLabel('Language', { exact: true }).selectOption('ko');
-  await app.keyboard.press('Escape');
-  await app.getByRole('tab', { name: '실행 기록', exact: true }).click();
-  await app.getByRole('button', { name: '새로 고침' }).click();
-  await app.locator(`.runs-table tr[data-run-id="${RUN}"]`).getByRole('button', { name: '열기' }).click();
-  await expect(app.locator('.run-panel')).toHaveAttribute('data-run-id', RUN);
-  const runTab = app.getByRole('tab', { name: '실행', exact: true });
-  if ((await runTab.getAttribute('aria-selected')) !== 'true') await runTab.click();
+  await switchToKorean(app);
+  await openRecordedRunKo(app, RUN);
+  await showRunTabKo(app);
 
   await app.locator('.run-nodes li[data-node-id="eval"]').click();
   const pane = app.locator('.artifacts-pane[data-node-id="eval"]');
@@ -134,15 +129,9 @@ async function seedClusterRun(dataDir: string): Promise<void> {
 
 test("a cluster run's deploy step: the manifests it applied, the last apply of each, in Korean", async ({ app }) => {
   await seedClusterRun(process.env.PIPEWRIGHT_E2E_DATADIR!);
-  await app.getByRole('button', { name: 'Settings', exact: true }).click();
-  await app.getByLabel('Language', { exact: true }).selectOption('ko');
-  await app.keyboard.press('Escape');
-  await app.getByRole('tab', { name: '실행 기록', exact: true }).click();
-  await app.getByRole('button', { name: '새로 고침' }).click();
-  await app.locator(`.runs-table tr[data-run-id="${CLUSTER_RUN}"]`).getByRole('button', { name: '열기' }).click();
-  await expect(app.locator('.run-panel')).toHaveAttribute('data-run-id', CLUSTER_RUN);
-  const runTab = app.getByRole('tab', { name: '실행', exact: true });
-  if ((await runTab.getAttribute('aria-selected')) !== 'true') await runTab.click();
+  await switchToKorean(app);
+  await openRecordedRunKo(app, CLUSTER_RUN);
+  await showRunTabKo(app);
   await app.locator('.run-nodes li[data-node-id="deploy"]').click();
   const deploy = app.locator('.artifacts-pane[data-node-id="deploy"]');
   await deploy.locator('summary').click();

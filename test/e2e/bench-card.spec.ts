@@ -13,7 +13,7 @@ import type { PipelineDocument } from '../../shared/pipeline/types.ts';
 import type { NodeRunState } from '../../shared/runs/types.ts';
 import { expect, rpc, test } from './fixtures.ts';
 import { nodeCard, zoomToCard } from './helpers.ts';
-import { chartPoints } from './run-helpers.ts';
+import { chartPoints, openRecordedRunKo, showRunTabKo, switchToKorean } from './run-helpers.ts';
 
 const RUN = `20260103-090000-bench${Math.random().toString(36).slice(2, 6)}`;
 
@@ -54,15 +54,9 @@ test.afterEach(async ({ request }) => {
 
 test('the ko-bench card draws a bar per benchmark with the change from the base model, in Korean', async ({ app }) => {
   await seed(process.env.PIPEWRIGHT_E2E_DATADIR!);
-  await app.getByRole('button', { name: 'Settings', exact: true }).click();
-  await app.getByLabel('Language', { exact: true }).selectOption('ko');
-  await app.keyboard.press('Escape');
+  await switchToKorean(app);
 
-  const runsTab = app.getByRole('tab', { name: '실행 기록', exact: true });
-  await runsTab.click();
-  await app.getByRole('button', { name: '새로 고침' }).click();
-  await app.locator(`.runs-table tr[data-run-id="${RUN}"]`).getByRole('button', { name: '열기' }).click();
-  await expect(app.locator('.run-panel')).toHaveAttribute('data-run-id', RUN);
+  await openRecordedRunKo(app, RUN);
 
   await zoomToCard(app, 'ko-bench');
   const card = nodeCard(app, 'ko-bench');
@@ -87,9 +81,7 @@ test('the ko-bench card draws a bar per benchmark with the change from the base 
   expect((tick!.x + tick!.width / 2 - track!.x) / track!.width).toBeCloseTo(0.3333, 1);
 
   // The run panel: running accuracy of each benchmark on one chart, the base model's beside it.
-  const runTab = app.getByRole('tab', { name: '실행', exact: true });
-  // Clicking the tab already shown would fold the panel away.
-  if ((await runTab.getAttribute('aria-selected')) !== 'true') await runTab.click();
+  await showRunTabKo(app);
   await app.locator('.run-nodes li[data-node-id="ko-bench"]').click();
   await expect(app.locator('.metrics-pane [data-chart="benchmarks"]')).toContainText('벤치마크 정확도');
   await expect.poll(() => chartPoints(app, 'benchmarks')).toBe(12);

@@ -12,6 +12,7 @@ import type { PipelineDocument } from '../../shared/pipeline/types.ts';
 import type { NodeRunState } from '../../shared/runs/types.ts';
 import { expect, rpc, test } from './fixtures.ts';
 import { nodeCard, zoomToCard } from './helpers.ts';
+import { openRecordedRunKo, switchToKorean } from './run-helpers.ts';
 
 const RUN = `20260104-090000-deploy${Math.random().toString(36).slice(2, 6)}`;
 const MLFLOW = 'http://mlflow.pipewright.test';
@@ -45,14 +46,9 @@ test('the deploy card shows the canary live and links to MLflow, in Korean', asy
     opened.push(route.request().url());
     await route.fulfill({ contentType: 'text/html', body: '<title>MLflow</title>' });
   });
-  await app.getByRole('button', { name: 'Settings', exact: true }).click();
-  await app.getByLabel('Language', { exact: true }).selectOption('ko');
-  await app.keyboard.press('Escape');
+  await switchToKorean(app);
 
-  await app.getByRole('tab', { name: '실행 기록', exact: true }).click();
-  await app.getByRole('button', { name: '새로 고침' }).click();
-  await app.locator(`.runs-table tr[data-run-id="${RUN}"]`).getByRole('button', { name: '열기' }).click();
-  await expect(app.locator('.run-panel')).toHaveAttribute('data-run-id', RUN);
+  await openRecordedRunKo(app, RUN);
 
   await zoomToCard(app, 'deploy');
   const card = nodeCard(app, 'deploy');

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { LINEAGE_RUNS, sha, writeLineageRuns } from '../fixtures/lineageRuns.ts';
 import { expect, rpc, test } from './fixtures.ts';
+import { openRecordedRunKo, showRunTabKo, switchToKorean } from './run-helpers.ts';
 
 const SUFFIX = `-${Math.random().toString(36).slice(2, 6)}`;
 const A = `${LINEAGE_RUNS.a}${SUFFIX}`;
@@ -20,15 +21,9 @@ test.afterEach(async ({ request }) => {
 
 test("a model's lineage across runs: data by content hash, scores, registry and deployment, in Korean", async ({ app }) => {
   await writeLineageRuns(path.join(process.env.PIPEWRIGHT_E2E_DATADIR!, 'runs'), SUFFIX);
-  await app.getByRole('button', { name: 'Settings', exact: true }).click();
-  await app.getByLabel('Language', { exact: true }).selectOption('ko');
-  await app.keyboard.press('Escape');
-  await app.getByRole('tab', { name: '실행 기록', exact: true }).click();
-  await app.getByRole('button', { name: '새로 고침' }).click();
-  await app.locator(`.runs-table tr[data-run-id="${B}"]`).getByRole('button', { name: '열기' }).click();
-  await expect(app.locator('.run-panel')).toHaveAttribute('data-run-id', B);
-  const runTab = app.getByRole('tab', { name: '실행', exact: true });
-  if ((await runTab.getAttribute('aria-selected')) !== 'true') await runTab.click();
+  await switchToKorean(app);
+  await openRecordedRunKo(app, B);
+  await showRunTabKo(app);
   await app.locator('.run-nodes li[data-node-id="sft"]').click();
   await app.locator('.run-side').getByRole('button', { name: '계보', exact: true }).click();
 

@@ -66,3 +66,24 @@ export async function growPanel(page: Page, byPx: number): Promise<void> {
   await page.mouse.move(edge.x + edge.width / 2, edge.y - byPx, { steps: 6 });
   await page.mouse.up();
 }
+
+/** Switches the UI to Korean as a person would: Settings, Language, Escape. */
+export async function switchToKorean(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  await page.getByLabel('Language', { exact: true }).selectOption('ko');
+  await page.keyboard.press('Escape');
+}
+
+/** In the Korean UI: opens a run written to the history by the test (the list refreshed first) in the run panel. */
+export async function openRecordedRunKo(page: Page, runId: string): Promise<void> {
+  await page.getByRole('tab', { name: '실행 기록', exact: true }).click();
+  await page.getByRole('button', { name: '새로 고침' }).click();
+  await page.locator(`.runs-table tr[data-run-id="${runId}"]`).getByRole('button', { name: '열기' }).click();
+  await expect(page.locator('.run-panel')).toHaveAttribute('data-run-id', runId);
+}
+
+/** In the Korean UI: the run panel's run tab (clicking the tab already shown would fold the panel away). */
+export async function showRunTabKo(page: Page): Promise<void> {
+  const runTab = page.getByRole('tab', { name: '실행', exact: true });
+  if ((await runTab.getAttribute('aria-selected')) !== 'true') await runTab.click();
+}
