@@ -149,6 +149,8 @@ export function ClusterSchedules({ target }: { target: 'argo' | 'kfp' }) {
             <div className="schedule-times">
               {t('schedules.cluster.atOnce', { count: s.maxConcurrency ?? '-' })} · {t(s.catchUp ? 'schedules.cluster.catchUpOn' : 'schedules.cluster.catchUpOff')} · {t('schedules.cluster.lastStarted', { at: when(s.lastScheduled) })}
               {s.target === 'kfp' && <span className="muted small"> · id {s.id}</span>}
+              {s.trigger === 'data-changed' && <span className="schedule-trigger"> · {t('schedules.cluster.whenDataChanged')}</span>}
+              {s.external && <span className="muted small"> · {t('schedules.cluster.external')}</span>}
             </div>
             <button type="button" disabled={busy} onClick={() => void act(() => api.setClusterSchedulePaused(endpoint, s.id, !s.paused))}>
               {t(s.paused ? 'schedules.resume' : 'schedules.pause')}
@@ -167,7 +169,7 @@ export function ClusterSchedules({ target }: { target: 'argo' | 'kfp' }) {
           </p>
         )}
       </section>
-      <ScheduleForm cluster blocked={blocked} busy={busy} error={error} status={status} submitLabel={t('schedules.cluster.create')} onSubmit={(spec) => void create(spec)} />
+      <ScheduleForm cluster={target} namespace={list?.place.namespace ?? (form.namespace.trim() || undefined)} blocked={blocked} busy={busy} error={error} status={status} submitLabel={t('schedules.cluster.create')} onSubmit={(spec) => void create(spec)} />
     </>
   );
 }

@@ -7,6 +7,7 @@ import { defaultScheduleName } from '../../shared/schedules/check.ts';
 import { CronError, WEEKLY_SUNDAY_0200, checkTimeZone, parseCron } from '../../shared/schedules/cron.ts';
 import type { ScheduleSpec } from '../../shared/schedules/types.ts';
 import { useAppStore } from '../store/index.ts';
+import { DataCheckAccess } from './DataCheckAccess.tsx';
 
 const PRESETS: Record<string, string> = { weekly: WEEKLY_SUNDAY_0200, daily: '0 3 * * *' };
 
@@ -15,8 +16,10 @@ function localZone(): string {
 }
 
 interface Props {
-  /** Cluster schedules: catch-up is about the cluster's scheduler, and there is no data trigger (nothing on the cluster checks the data). */
-  cluster?: boolean;
+  /** Cluster schedules: catch-up is about the cluster's scheduler; Argo checks the data in a first step, KFP refuses the data trigger. */
+  cluster?: 'argo' | 'kfp';
+  /** Argo: the namespace the CronWorkflow goes to (the data check's Role is made for it). */
+  namespace?: string;
   /** Why it cannot be submitted now (shown, and the button is off); null when it can. */
   blocked: string | null;
   busy?: boolean;
@@ -26,7 +29,7 @@ interface Props {
   onSubmit(spec: ScheduleSpec): void;
 }
 
-export function ScheduleForm({ cluster, blocked, busy, error, status, submitLabel, onSubmit }: Props) {
+export function ScheduleForm({ cluster, namespace, blocked, busy, error, status, submitLabel, onSubmit }: Props) {
   const { t } = useTranslation();
   const doc = useAppStore((s) => s.doc);
   const [name, setName] = useState(defaultScheduleName(doc.name));
@@ -59,7 +62,7 @@ export function ScheduleForm({ cluster, blocked, busy, error, status, submitLabe
       className="schedule-form"
       onSubmit={(e) => {
         e.preventDefault();
-        onSubmit({ name, cron, timezone, maxConcurrency, catchUp, parameters: values, trigger: dataChanged && !cluster ? 'data-changed' : 'cron' });
+        onSubmit({ name, cron, timezone, maxConcurrency, catchUp, parameters: values, trigger: dataChanged && cluster !== 'kfp' ? 'data-changed' : 'cron' });
       }}
     >
       <label>
@@ -105,12 +108,18 @@ export function ScheduleForm({ cluster, blocked, busy, error, status, submitLabe
         <input type="checkbox" checked={catchUp} onChange={(e) => setCatchUp(e.target.checked)} />
         {t(cluster ? 'schedules.cluster.catchUp' : 'schedules.catchUp')}
       </label>
-      {!cluster && (
+      {cluster !== 'kfp' && (
         <label className="inline">
           <input type="checkbox" checked={dataChanged} onChange={(e) => setDataChanged(e.target.checked)} />
           {t('schedules.dataChanged')}
         </label>
       )}
+      {cluster === 'kfp' && (
+        <p className="field-message" data-testid="data-trigger-kfp">
+          {t('schedules.cluster.dataChangedKfp')}
+        </p>
+      )}
+      {cluster === 'argo' && dataChanged && <DataCheckAccess pipeline={doc.name} schedule={name} namespace={namespace || doc.settings?.namespace || 'default'} />}
       {(doc.parameters ?? []).length > 0 && (
         <fieldset>
           <legend>{t('schedules.parameters')}</legend>

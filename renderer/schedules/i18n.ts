@@ -54,6 +54,11 @@ export const schedulesEn = {
     found: '{{count}} new run(s) started by {{names}}: added to the runs list, marked scheduled.',
     noneFound: 'No new runs started by these schedules.',
     syncFailed: 'Could not look for new runs: {{message}}',
+    dataChangedKfp: '“Only when the data changed” is not offered for Kubeflow Pipelines: a recurring run cannot skip itself without rewriting the whole pipeline into a condition group, and keeping the last successful run’s data fingerprints needs ConfigMap write access that Pipewright cannot check there. Use Argo Workflows (where a first step checks the data) or This computer.',
+    dataCheckNote: 'Each run starts with a data check: it compares the dataset inputs with those recorded in ConfigMap {{configMap}} after the last successful run, runs the pipeline only when they changed, and records them again after a successful run. The workflow’s service account in {{namespace}} must be allowed to read, create and update that ConfigMap: apply the Role below once (as a namespace admin).',
+    dataCheckRbac: 'Role and RoleBinding for the data check (kubectl apply -f)',
+    whenDataChanged: 'only when the data changed',
+    external: 'not made by Pipewright',
   },
 };
 
@@ -114,5 +119,10 @@ export const schedulesKo: Leaves<typeof schedulesEn> = {
     found: '{{names}}이(가) 시작한 새 실행 {{count}}개: 실행 목록에 예약 실행으로 추가했습니다.',
     noneFound: '이 일정들이 시작한 새 실행이 없습니다.',
     syncFailed: '새 실행을 찾지 못했습니다: {{message}}',
+    dataChangedKfp: 'Kubeflow Pipelines에서는 “데이터가 바뀌었을 때만”을 쓸 수 없습니다: 반복 실행은 파이프라인 전체를 조건 그룹으로 다시 쓰지 않고는 스스로 건너뛸 수 없고, 마지막 성공한 실행의 데이터 지문을 보관하려면 Pipewright가 그곳에서 확인할 수 없는 ConfigMap 쓰기 권한이 필요합니다. Argo Workflows(첫 단계가 데이터를 확인)나 이 컴퓨터를 쓰세요.',
+    dataCheckNote: '각 실행은 데이터 확인으로 시작합니다: 데이터셋 입력을 마지막 성공한 실행 뒤 ConfigMap {{configMap}}에 기록된 것과 비교해 바뀌었을 때만 파이프라인을 실행하고, 성공한 실행 뒤에 다시 기록합니다. {{namespace}}의 워크플로 서비스 계정이 그 ConfigMap을 읽고 만들고 고칠 수 있어야 합니다: 아래 Role을 한 번 적용하세요(네임스페이스 관리자로).',
+    dataCheckRbac: '데이터 확인용 Role과 RoleBinding (kubectl apply -f)',
+    whenDataChanged: '데이터가 바뀌었을 때만',
+    external: 'Pipewright가 만들지 않음',
   },
 };
