@@ -2,8 +2,10 @@
  * The local runner's overhead: a chain of trivial Python stages run by Pipewright (compile, run
  * history, log parsing, events; stage cache off, then on) against the very same stage commands run
  * one after another by plain `sh` (one `sh -c` script, `set -e`, same dependency order). Trivial stages, so the
- * runner's own cost dominates. Median of 9 (after one warm-up run of each),
- * the three measured in a rotating order so a noisy neighbour does not always hit the same one.
+ * runner's own cost dominates. 11 rounds after a warm-up run of each; each round runs the three back
+ * to back, in a rotating order, so a noisy neighbour hits them alike. The ratios are the median of the
+ * rounds' own ratios (each against the plain-sh run of its round): machine load that drifts between
+ * rounds cancels out, where a ratio of medians would mix rounds run under different loads.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, promises as fs, rmSync } from 'node:fs';
@@ -19,7 +21,7 @@ import { FIXTURE_STEP } from '../fixtures/run-pipelines.ts';
 import type { BenchResult } from './logparse.bench.ts';
 
 const STAGES = 8;
-const RUNS = 9;
+const RUNS = 11;
 
 function chain(length: number, salt: number): PipelineDocument {
   const param = (name: string) => ({ name, type: 'number' as const, title: { en: name, ko: name }, help: { en: name, ko: name } });
@@ -88,12 +90,13 @@ export async function run(): Promise<BenchResult[]> {
       for (let j = 0; j < measures.length; j++) await measures[(i + j) % measures.length]();
     }
     const base = median(sh);
+    const ratio = (xs: number[]) => Number(median(xs.map((x, i) => x / sh[i])).toFixed(2));
     return [
       { name: `local runner: ${STAGES} trivial stages in plain sh (median of ${RUNS})`, value: Math.round(base), unit: 'ms' },
       { name: `local runner: same stages through Pipewright, cache off (median of ${RUNS})`, value: Math.round(median(off)), unit: 'ms' },
       { name: `local runner: same stages through Pipewright, cache on (median of ${RUNS})`, value: Math.round(median(on)), unit: 'ms' },
-      { name: 'local runner: overhead ratio vs plain sh, cache off', value: Number((median(off) / base).toFixed(2)), unit: 'x' },
-      { name: 'local runner: overhead ratio vs plain sh, cache on (hash and store every output)', value: Number((median(on) / base).toFixed(2)), unit: 'x' },
+      { name: 'local runner: overhead ratio vs plain sh, cache off', value: ratio(off), unit: 'x' },
+      { name: 'local runner: overhead ratio vs plain sh, cache on (hash and store every output)', value: ratio(on), unit: 'x' },
     ];
   } finally {
     await uncached.close();

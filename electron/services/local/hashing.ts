@@ -4,7 +4,8 @@
  * (path, size, mtime, inode) so a file read as one stage's output and the next one's input is read once.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs, readFileSync, statSync } from 'node:fs';
+import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import path from 'node:path';
 
 /** Files up to this size are read and copied synchronously (a few hundred microseconds at most). */
@@ -29,13 +30,23 @@ export interface Tree {
 export class Hasher {
   private readonly memo = new Map<string, { key: string; hash: string }>();
 
-  async fileHash(file: string): Promise<string> {
-    // Small files are read at once, without trips through the thread pool (most step outputs are small); large ones streamed.
-    const stat = statSync(file);
+  /** A file's hash, read at once whatever its size (callers keep to small files), or remembered. */
+  fileHashSync(file: string, stat: Stats = statSync(file)): string {
     const key = `${stat.size}:${stat.mtimeMs}:${stat.ino}`;
     const known = this.memo.get(file);
     if (known && known.key === key) return known.hash;
-    const hash = stat.size <= SMALL_FILE_BYTES ? createHash('sha256').update(readFileSync(file)).digest('hex') : await new Promise<string>((resolve, reject) => {
+    const hash = createHash('sha256').update(readFileSync(file)).digest('hex');
+    this.memo.set(file, { key, hash });
+    return hash;
+  }
+
+  async fileHash(file: string, stat: Stats = statSync(file)): Promise<string> {
+    // Small files are read at once, without trips through the thread pool (most step outputs are small); large ones streamed.
+    if (stat.size <= SMALL_FILE_BYTES) return this.fileHashSync(file, stat);
+    const key = `${stat.size}:${stat.mtimeMs}:${stat.ino}`;
+    const known = this.memo.get(file);
+    if (known && known.key === key) return known.hash;
+    const hash = await new Promise<string>((resolve, reject) => {
       const h = createHash('sha256');
       createReadStream(file)
         .on('data', (chunk) => h.update(chunk))
@@ -50,13 +61,13 @@ export class Hasher {
     const stat = statSync(root, { throwIfNoEntry: false });
     if (!stat) return { kind: 'missing', entries: [], hash: 'missing' };
     const entries: TreeEntry[] = [];
-    const addFile = async (abs: string, rel: string) => {
-      const s = statSync(abs);
-      entries.push({ path: rel, kind: 'file', hash: await this.fileHash(abs), size: s.size, executable: (s.mode & 0o111) !== 0 });
+    const addFile = async (abs: string, rel: string, s: Stats) => {
+      entries.push({ path: rel, kind: 'file', hash: await this.fileHash(abs, s), size: s.size, executable: (s.mode & 0o111) !== 0 });
     };
     if (stat.isDirectory()) {
       const walk = async (dir: string, rel: string) => {
-        const names = (await fs.readdir(dir)).sort();
+        // Listed synchronously: a stage's outputs are a few small folders, and a trip through the thread pool costs more.
+        const names = readdirSync(dir).sort();
         for (const name of names) {
           const abs = path.join(dir, name);
           const childRel = rel ? `${rel}/${name}` : name;
@@ -65,12 +76,12 @@ export class Hasher {
           if (s.isDirectory()) {
             entries.push({ path: childRel, kind: 'dir' });
             await walk(abs, childRel);
-          } else if (s.isFile()) await addFile(abs, childRel);
+          } else if (s.isFile()) await addFile(abs, childRel, s);
         }
       };
       await walk(root, '');
     } else {
-      await addFile(root, '');
+      await addFile(root, '', stat);
     }
     const h = createHash('sha256').update(stat.isDirectory() ? 'dir\n' : 'file\n');
     for (const e of entries) h.update(`${e.path}\0${e.kind}\0${e.hash ?? ''}\0${e.executable ? 'x' : '-'}\n`);

@@ -4,7 +4,7 @@
  * reported per stage, with the command that installs it, before any stage runs.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, promises as fs, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { NodeCatalog } from '../../../shared/pipeline/catalog.ts';
 import { resolveNode } from '../../../shared/pipeline/resolve.ts';
@@ -111,16 +111,22 @@ export async function choosePython(configured: string | null | undefined, needs:
 }
 
 /** Whether `python` can be linked to as is: a compiled program (ELF) outside any venv, so it finds its prefix through the link. */
-async function linkable(python: string): Promise<boolean> {
+function linkable(python: string): boolean {
   const dir = path.dirname(python);
   if (existsSync(path.join(dir, 'pyvenv.cfg')) || existsSync(path.join(dir, '..', 'pyvenv.cfg'))) return false;
   const head = Buffer.alloc(4);
-  const file = await fs.open(python, 'r').catch(() => undefined);
-  if (!file) return false;
+  let fd: number;
   try {
-    await file.read(head, 0, 4, 0);
+    fd = openSync(python, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    readSync(fd, head, 0, 4, 0);
+  } catch {
+    return false;
   } finally {
-    await file.close();
+    closeSync(fd);
   }
   return head.equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
 }
@@ -129,14 +135,15 @@ async function linkable(python: string): Promise<boolean> {
  * Put `python3` and `python` in `bin` (first on the stages' PATH), running `python`: a symbolic link
  * where that is the same program (one exec less per stage), else a script that execs it (a venv's
  * interpreter finds its venv by the path it is started as; a configured wrapper script stays a script).
+ * A handful of small calls, made synchronously: each costs less than a trip through the thread pool.
  */
 export async function installInterpreter(bin: string, python: string): Promise<void> {
-  await fs.mkdir(bin, { recursive: true });
-  const link = await linkable(python);
+  mkdirSync(bin, { recursive: true });
+  const link = linkable(python);
   for (const name of ['python3', 'python']) {
     const file = path.join(bin, name);
-    await fs.rm(file, { force: true });
-    if (link) await fs.symlink(python, file);
-    else await fs.writeFile(file, `#!/bin/sh\nexec '${python.replace(/'/g, `'"'"'`)}' "$@"\n`, { mode: 0o755 });
+    rmSync(file, { force: true });
+    if (link) symlinkSync(python, file);
+    else writeFileSync(file, `#!/bin/sh\nexec '${python.replace(/'/g, `'"'"'`)}' "$@"\n`, { mode: 0o755 });
   }
 }

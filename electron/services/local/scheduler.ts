@@ -7,7 +7,7 @@ import { lstatSync, mkdirSync, promises as fs, rmSync, statSync, writeFileSync }
 import path from 'node:path';
 import { LogStreamParser } from '../../../shared/runs/parseStream.ts';
 import type { MetricRecord, NodePhase, OutputHash, RunEvent, RunPhase } from '../../../shared/runs/types.ts';
-import { hashPath } from '../runs/inputHashes.ts';
+import { hashPath, hashPathSync } from '../runs/inputHashes.ts';
 import { Hasher } from './hashing.ts';
 import { spawnStage } from './processes.ts';
 import { StageStarter } from './starter.ts';
@@ -238,7 +238,9 @@ export class StageScheduler {
       const parts = out.split('/');
       const port = parts[0] === 'data' && parts[1] === stage.name ? parts[2] : undefined;
       if (!port || outputs[port]) continue;
-      const hash = await hashPath(path.join(this.o.workspace, parts.slice(0, 3).join('/')));
+      const target = path.join(this.o.workspace, parts.slice(0, 3).join('/'));
+      // Small outputs (the usual) are hashed on the spot, their files' hashes often already known from the stage cache's key.
+      const hash = hashPathSync(target, (file) => this.hasher.fileHashSync(file)) ?? (await hashPath(target));
       if (hash.sha256 !== undefined || hash.bytes !== undefined) outputs[port] = { ...(hash.sha256 ? { sha256: hash.sha256 } : {}), ...(hash.bytes !== undefined ? { bytes: hash.bytes } : {}) };
     }
     if (Object.keys(outputs).length > 0) this.o.emit({ kind: 'node-info', runId: this.o.runId, nodeId: stage.name, outputs });

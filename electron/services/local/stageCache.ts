@@ -4,7 +4,7 @@
  * live content-addressed under `objects/`. A hit restores those outputs into the new workspace.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { constants, promises as fs, readFileSync, statSync } from 'node:fs';
+import { constants, copyFileSync, mkdirSync, promises as fs, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MetricRecord } from '../../../shared/runs/types.ts';
 import type { Hasher, Tree } from './hashing.ts';
@@ -111,27 +111,61 @@ export class StageCache {
     }
     if (missing.length > 0) return { missing, stored: Promise.resolve() };
     const entry: CacheEntry = { format: 'pipewright.stage-cache/v1', key, stage: stage.name, createdAt: new Date().toISOString(), outputs, ...extra };
-    return { missing, stored: this.store(entry, workspace) };
+    // Small outputs (the usual) are stored at once with synchronous calls: nothing left to wait for at the run's end.
+    const files = outputs.flatMap((o) => o.tree.entries.filter((e) => e.kind === 'file'));
+    const small = files.length <= SYNC_STORE.files && files.reduce((sum, e) => sum + (e.size ?? 0), 0) <= SYNC_STORE.bytes;
+    const stored = this.store(entry, workspace, small ? syncIo : asyncIo);
+    // With synchronous calls it is done within microtasks: done before the stages after this one can change the outputs.
+    if (small) await stored.catch(() => {});
+    return { missing, stored };
   }
 
   /** Copy the entry's files in (content-addressed; a copy changed meanwhile is caught by `restore`), then the entry. */
-  private async store(entry: CacheEntry, workspace: string): Promise<void> {
+  private async store(entry: CacheEntry, workspace: string, io: StoreIo): Promise<void> {
     for (const out of entry.outputs) {
       for (const e of out.tree.entries) {
         if (e.kind !== 'file') continue;
         const object = this.objectPath(e.hash!);
-        if (await fs.stat(object).catch(() => undefined)) continue;
-        await fs.mkdir(path.dirname(object), { recursive: true });
+        if (await io.exists(object)) continue;
+        await io.mkdir(path.dirname(object));
         const temp = `${object}.${randomBytes(4).toString('hex')}.tmp`;
         const source = e.path ? path.join(resolveIn(workspace, out.path), ...e.path.split('/')) : resolveIn(workspace, out.path);
-        await fs.copyFile(source, temp, constants.COPYFILE_FICLONE);
-        await fs.rename(temp, object);
+        await io.copyFile(source, temp);
+        await io.rename(temp, object);
       }
     }
     const file = this.entryPath(entry.key);
-    await fs.mkdir(path.dirname(file), { recursive: true });
+    await io.mkdir(path.dirname(file));
     const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-    await fs.writeFile(temp, JSON.stringify(entry));
-    await fs.rename(temp, file);
+    await io.writeFile(temp, JSON.stringify(entry));
+    await io.rename(temp, file);
   }
 }
+
+/** What storing an entry does on disk, synchronously or through the thread pool. */
+interface StoreIo {
+  exists(file: string): boolean | Promise<boolean>;
+  mkdir(dir: string): unknown;
+  copyFile(from: string, to: string): unknown;
+  rename(from: string, to: string): unknown;
+  writeFile(file: string, text: string): unknown;
+}
+
+/** Entries up to this many files and bytes are stored synchronously (well under a millisecond for a few small files). */
+export const SYNC_STORE = { files: 64, bytes: 1024 * 1024 };
+
+const syncIo: StoreIo = {
+  exists: (file) => statSync(file, { throwIfNoEntry: false }) !== undefined,
+  mkdir: (dir) => mkdirSync(dir, { recursive: true }),
+  copyFile: (from, to) => copyFileSync(from, to, constants.COPYFILE_FICLONE),
+  rename: renameSync,
+  writeFile: (file, text) => writeFileSync(file, text),
+};
+
+const asyncIo: StoreIo = {
+  exists: async (file) => (await fs.stat(file).catch(() => undefined)) !== undefined,
+  mkdir: (dir) => fs.mkdir(dir, { recursive: true }),
+  copyFile: (from, to) => fs.copyFile(from, to, constants.COPYFILE_FICLONE),
+  rename: fs.rename,
+  writeFile: (file, text) => fs.writeFile(file, text),
+};

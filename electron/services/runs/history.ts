@@ -2,7 +2,7 @@
  * The run history on disk, `<data dir>/runs/<run id>/`: listing, reading and deleting runs, served
  * from the files alone so every process (app, browser mode, CLI) sees the same history.
  */
-import { promises as fs } from 'node:fs';
+import { mkdirSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { LogPage } from '../../../shared/api/runs.ts';
 import type { LogLine, MetricRecord, RunRecord, RunSummary } from '../../../shared/runs/types.ts';
@@ -37,8 +37,9 @@ export class RunHistory {
   /** Make the run's folder (refusing an id already taken) and write its first record. */
   async create(record: StoredRun): Promise<string> {
     const dir = this.dir(record.id);
-    await fs.mkdir(this.root, { recursive: true });
-    await fs.mkdir(dir);
+    // Small calls on the way to starting a run are made synchronously: a trip through the thread pool costs more.
+    mkdirSync(this.root, { recursive: true });
+    mkdirSync(dir);
     // Not synced here, on the way to starting the run: its first phase is, within PHASE_WRITE_DELAY_MS (activeRun.ts).
     await writeJsonAtomic(recordFile(dir), record, { durable: false });
     return dir;

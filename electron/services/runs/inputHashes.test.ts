@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { catalog } from '../../../node-catalog/index.ts';
 import type { PipelineDocument } from '../../../shared/pipeline/types.ts';
-import { hashInputs, hashPath } from './inputHashes.ts';
+import { hashInputs, hashPath, hashPathSync, SYNC_HASH_LIMITS } from './inputHashes.ts';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -49,5 +49,47 @@ describe('hashInputs', () => {
     const [s] = await hashInputs(doc('sample://ko_corpus.jsonl'), catalog);
     expect(s.sha256).toBe(sha(catalog.samples!['ko_corpus.jsonl']));
     expect(await hashPath(path.join(dir, 'nope'))).toEqual({ unavailable: 'not found on this machine' });
+  });
+});
+
+describe('hashPathSync (a small output hashed on the spot between two stages)', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pw-hashsync-'));
+  const tree = path.join(dir, 'out');
+  for (const [rel, text] of [['B.txt', 'b'], ['a.txt', 'a'], ['a-b/x.bin', 'x'], ['a/z.txt', 'z'], ['모델/설정.json', '{}'], ['a.b', 'dot'], ['😀.txt', 'e'], ['deep/er/still/f', 'f']]) {
+    mkdirSync(path.join(tree, rel, '..'), { recursive: true });
+    writeFileSync(path.join(tree, rel), text);
+  }
+  mkdirSync(path.join(tree, 'empty'));
+  // hashPath leaves symbolic links inside a folder out: so must the quick path.
+  symlinkSync(path.join(tree, 'a.txt'), path.join(tree, 'link.txt'));
+  symlinkSync(path.join(tree, 'a'), path.join(tree, 'linkdir'));
+
+  it('gives what hashPath gives: a folder (nested, odd order, links left out), a file, a missing path', async () => {
+    expect(hashPathSync(tree)).toEqual(await hashPath(tree));
+    expect(hashPathSync(path.join(tree, 'a.b'))).toEqual(await hashPath(path.join(tree, 'a.b')));
+    expect(hashPathSync(path.join(dir, 'nope'))).toEqual(await hashPath(path.join(dir, 'nope')));
+  });
+
+  it('takes file hashes from the caller (the stage cache already knows them)', () => {
+    const asked: string[] = [];
+    const real = hashPathSync(tree)!;
+    const viaCaller = hashPathSync(tree, (file) => {
+      asked.push(path.relative(tree, file));
+      return sha(readFileSync(file, 'utf8'));
+    });
+    expect(viaCaller).toEqual(real);
+    expect(asked.sort()).toEqual(['B.txt', 'a-b/x.bin', 'a.b', 'a.txt', 'a/z.txt', 'deep/er/still/f', '모델/설정.json', '😀.txt'].sort());
+  });
+
+  it('declines what is too large to read on the spot (hashPath does it off the event loop)', () => {
+    const big = path.join(dir, 'big');
+    mkdirSync(big);
+    writeFileSync(path.join(big, 'f'), Buffer.alloc(SYNC_HASH_LIMITS.fileBytes + 1));
+    expect(hashPathSync(big)).toBeUndefined();
+    expect(hashPathSync(path.join(big, 'f'))).toBeUndefined();
+    const many = path.join(dir, 'many');
+    mkdirSync(many);
+    for (let i = 0; i <= SYNC_HASH_LIMITS.files; i++) writeFileSync(path.join(many, String(i)), '');
+    expect(hashPathSync(many)).toBeUndefined();
   });
 });

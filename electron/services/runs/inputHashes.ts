@@ -4,7 +4,7 @@
  * step's code. Remote URIs (s3://, gs://, https://, the hub) are named with why they were not hashed.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { createReadStream, promises as fs, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NodeCatalog } from '../../../shared/pipeline/catalog.ts';
@@ -58,8 +58,54 @@ export async function hashPath(target: string): Promise<Pick<InputHash, 'sha256'
   for (const file of files) {
     const one = createHash('sha256');
     await hashFile(file, one);
-    h.update(`${path.relative(target, file).split(path.sep).join('/')}\0${one.digest('hex')}\n`);
+    h.update(folderLine(target, file, one.digest('hex')));
   }
+  return { sha256: h.digest('hex'), bytes, files: files.length };
+}
+
+/** One file's part of a folder's hash. */
+function folderLine(root: string, file: string, sha256: string): string {
+  return `${path.relative(root, file).split(path.sep).join('/')}\0${sha256}\n`;
+}
+
+/** hashPathSync reads no more than this: past it, hashPath (streamed, off the event loop) is the way. */
+export const SYNC_HASH_LIMITS = { files: 256, fileBytes: 256 * 1024, totalBytes: 4 * 1024 * 1024 };
+
+/**
+ * hashPath's result for a small output (a step's few small files), read on the spot: no trips
+ * through the thread pool between a stage's end and the next stage's start. `fileHash` may answer
+ * from memory (the stage cache's hasher). Undefined when the target is larger than
+ * SYNC_HASH_LIMITS or neither a file nor a folder: then ask hashPath.
+ */
+export function hashPathSync(target: string, fileHash: (file: string) => string = (file) => createHash('sha256').update(readFileSync(file)).digest('hex')): Pick<InputHash, 'sha256' | 'bytes' | 'files' | 'unavailable'> | undefined {
+  const stat = statSync(target, { throwIfNoEntry: false });
+  if (!stat) return { unavailable: 'not found on this machine' };
+  if (stat.isFile()) return stat.size > SYNC_HASH_LIMITS.fileBytes ? undefined : { sha256: fileHash(target), bytes: stat.size };
+  if (!stat.isDirectory()) return undefined;
+  const files: string[] = [];
+  const walk = (dir: string): boolean => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!walk(full)) return false;
+      } else if (entry.isFile()) {
+        files.push(full);
+        if (files.length > SYNC_HASH_LIMITS.files) return false;
+      }
+    }
+    return true;
+  };
+  if (!walk(target)) return undefined;
+  files.sort();
+  let bytes = 0;
+  for (const file of files) {
+    const size = statSync(file).size;
+    if (size > SYNC_HASH_LIMITS.fileBytes) return undefined;
+    bytes += size;
+  }
+  if (bytes > SYNC_HASH_LIMITS.totalBytes) return undefined;
+  const h = createHash('sha256');
+  for (const file of files) h.update(folderLine(target, file, fileHash(file)));
   return { sha256: h.digest('hex'), bytes, files: files.length };
 }
 

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatLogLine, lastLineOf, listSegments, parseLogFileLine, readLogPage, readLogTail } from './logFiles.ts';
-import { NodeLogWriter } from './logWriter.ts';
+import { NodeLogWriter, SYNC_FLUSH_CHARS } from './logWriter.ts';
+import { MetricWriter, readMetricsFile } from './metricFiles.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -56,5 +57,38 @@ describe('log files', () => {
       after = page.lines.at(-1)!.seq;
     }
     expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  });
+
+  it('writes small batches (synchronously) and large ones (through the thread pool) alike, in order, across segments', async () => {
+    const writer = new NodeLogWriter(path.join(dir, 'node'), { headBytes: 64 * 1024, tailBytes: 1e9, segmentBytes: 64 * 1024 });
+    const line = (seq: number) => ({ seq, ts: 't', text: `line ${seq} ${'z'.repeat(100)}` });
+    const batches = [3, Math.ceil(SYNC_FLUSH_CHARS / 100) + 10, 2, 1];
+    let seq = 0;
+    for (const n of batches) {
+      await writer.append(Array.from({ length: n }, () => line(++seq)));
+      await writer.flush();
+    }
+    expect((await listSegments(path.join(dir, 'node'))).length).toBeGreaterThan(3);
+    const seqs: number[] = [];
+    for (let after = 0; ; ) {
+      const page = await readLogPage(path.join(dir, 'node'), after, 1000);
+      if (page.lines.length === 0) break;
+      seqs.push(...page.lines.map((l) => l.seq));
+      after = page.lines.at(-1)!.seq;
+    }
+    expect(seqs).toEqual(Array.from({ length: seq }, (_, i) => i + 1));
+  });
+
+  it('appends metric records, small batches and large ones, in order', async () => {
+    const file = path.join(dir, 'metrics', 'n.jsonl');
+    const writer = new MetricWriter(file);
+    let step = 0;
+    for (const n of [2, Math.ceil(SYNC_FLUSH_CHARS / 30) + 10, 1]) {
+      writer.append(Array.from({ length: n }, () => ({ step: ++step, values: { loss: step === 2 ? NaN : step } })));
+      await writer.flush();
+    }
+    const records = await readMetricsFile(file);
+    expect(records.map((r) => r.step)).toEqual(Array.from({ length: step }, (_, i) => i + 1));
+    expect(records[1].values.loss).toBeNaN();
   });
 });

@@ -3,7 +3,7 @@
  * memory until `flush` (the RunManager flushes on a short timer, before reads and at the end),
  * so a chatty step costs one write per batch, not one per line.
  */
-import { promises as fs } from 'node:fs';
+import { appendFileSync, mkdirSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { LogLine } from '../../../shared/runs/types.ts';
 import { formatLogLine, lastLineOf, listSegments, segmentName } from './logFiles.ts';
@@ -17,6 +17,9 @@ export interface LogCaps {
   /** Size at which a tail segment file is closed and a new one begun. */
   segmentBytes: number;
 }
+
+/** Batches up to this many characters are written synchronously. */
+export const SYNC_FLUSH_CHARS = 256 * 1024;
 
 export const DEFAULT_LOG_CAPS: LogCaps = { headBytes: 1024 * 1024, tailBytes: 32 * 1024 * 1024, segmentBytes: 1024 * 1024 };
 
@@ -75,18 +78,16 @@ export class NodeLogWriter {
       await this.ready;
       if (this.pending.length === 0) return;
       const batch = this.pending;
+      const chars = this.pendingChars;
       this.pending = [];
       this.pendingChars = 0;
-      if (!this.made) {
-        await fs.mkdir(this.dir, { recursive: true });
-        this.made = true;
-      }
+      const writes: [file: string, text: string][] = [];
       let chunk = '';
       let current = this.segments.at(-1);
       for (const { seq, text } of batch) {
         const limit = this.segments.length <= 1 ? this.caps.headBytes : this.caps.segmentBytes;
         if (!current || current.bytes >= limit) {
-          if (current && chunk) await fs.appendFile(current.file, chunk);
+          if (current && chunk) writes.push([current.file, chunk]);
           chunk = '';
           current = { firstSeq: seq, file: path.join(this.dir, segmentName(seq)), bytes: 0 };
           this.segments.push(current);
@@ -95,7 +96,18 @@ export class NodeLogWriter {
         current.bytes += bytes;
         chunk += text;
       }
-      if (current && chunk) await fs.appendFile(current.file, chunk);
+      if (current && chunk) writes.push([current.file, chunk]);
+      // A small batch (the usual: a tick's worth of lines) is written with synchronous calls, cheaper than trips through the thread pool.
+      const sync = chars <= SYNC_FLUSH_CHARS;
+      if (!this.made) {
+        if (sync) mkdirSync(this.dir, { recursive: true });
+        else await fs.mkdir(this.dir, { recursive: true });
+        this.made = true;
+      }
+      for (const [file, text] of writes) {
+        if (sync) appendFileSync(file, text);
+        else await fs.appendFile(file, text);
+      }
       await this.dropOldSegments();
     };
     this.chain = this.chain.then(run, run);

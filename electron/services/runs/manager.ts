@@ -21,13 +21,14 @@ import { RunEventBus } from './eventBus.ts';
 import { followRunFromDisk } from './follow.ts';
 import type { RunFollow } from './follow.ts';
 import { RunHistory, toRecord, toSummary } from './history.ts';
-import { importedRunId, newRunId } from './ids.ts';
 import { hashInputs } from './inputHashes.ts';
 import { DEFAULT_LOG_CAPS } from './logWriter.ts';
 import type { LogCaps } from './logWriter.ts';
-import { ownerState, releaseOwner, requestCancel, takeCancelRequest, writeOwner, RUN_FORMAT } from './runFiles.ts';
+import { importedRecord, startedRecord } from './newRecords.ts';
+import type { ImportRunRequest } from './newRecords.ts';
+import { ownerState, releaseOwner, requestCancel, takeCancelRequest, writeOwner } from './runFiles.ts';
 import type { StoredRun } from './runFiles.ts';
-import type { RunContext, RunHandle, RunRequestOptions, RunTargetDriver } from './target.ts';
+import type { RunContext, RunHandle, RunTargetDriver } from './target.ts';
 
 /** Cluster connection checks come from the cluster services; without them these methods say so. */
 export type KubeConnections = Pick<RunsApi, 'listContexts' | 'testConnection'>;
@@ -49,16 +50,7 @@ export interface RunManagerOptions {
 
 const HEARTBEAT_MS = 5_000;
 
-/** A run a cluster started on its own (a CronWorkflow or a recurring run fired), to import: see RunManager.importRun. */
-export interface ImportRunRequest {
-  /** As if it had been started here: target, document, context/namespace or KFP URL (a token only in memory), scheduledBy. */
-  request: StartRunRequest;
-  scheduleName?: string;
-  /** When the cluster started it. */
-  createdAt: string;
-  /** The Workflow (name and namespace) or the KFP run id. */
-  external: NonNullable<RunSummary['external']>;
-}
+export type { ImportRunRequest } from './newRecords.ts';
 
 export class RunManager implements RunsApi, RunEventSource {
   readonly history: RunHistory;
@@ -158,26 +150,9 @@ export class RunManager implements RunsApi, RunEventSource {
     const parameterValues = checked.values;
     request = { ...request, parameterValues };
     const compiled = await driver.compile(request);
-    const { document: _document, kfpToken: _token, ...options } = request;
     const inputs = await hashInputs(request.document, catalog, parameterValues);
     const at = this.now();
-    const record: StoredRun = {
-      format: RUN_FORMAT,
-      id: newRunId(at),
-      pipelineName: request.document.name,
-      target: request.target,
-      ...(request.context !== undefined ? { context: request.context } : {}),
-      ...(request.namespace !== undefined ? { namespace: request.namespace } : {}),
-      phase: 'pending',
-      ...(request.scheduledBy ? { scheduledBy: request.scheduledBy } : {}),
-      createdAt: at.toISOString(),
-      nodes: Object.fromEntries(request.document.nodes.map((n) => [n.id, { phase: 'pending' as const }])),
-      document: request.document,
-      compiled,
-      inputs,
-      parameterValues,
-      request: options satisfies RunRequestOptions,
-    };
+    const record = startedRecord(request, compiled, inputs, at);
     const dir = await this.history.create(record);
     await writeOwner(dir, at);
     const run = this.adopt(record, dir, driver);
@@ -197,26 +172,7 @@ export class RunManager implements RunsApi, RunEventSource {
     const parameterValues = runParameterValues(request.document, catalog, request.parameterValues ?? {}).values;
     // The files are what the schedule was made from; a document that no longer compiles still keeps the run.
     const compiled = await driver.compile(request).catch(() => ({}));
-    const { document: _document, kfpToken: _token, ...options } = request;
-    const external = imported.external;
-    const record: StoredRun = {
-      format: RUN_FORMAT,
-      id: importedRunId(imported.createdAt, `${request.target}|${external.workflowNamespace ?? ''}|${external.workflowName ?? ''}|${external.kfpRunId ?? ''}`),
-      pipelineName: request.document.name,
-      target: request.target,
-      ...(request.context !== undefined ? { context: request.context } : {}),
-      ...(request.namespace !== undefined ? { namespace: request.namespace } : {}),
-      phase: 'pending',
-      ...(request.scheduledBy ? { scheduledBy: request.scheduledBy } : {}),
-      ...(imported.scheduleName ? { scheduleName: imported.scheduleName } : {}),
-      createdAt: imported.createdAt,
-      nodes: Object.fromEntries(request.document.nodes.map((n) => [n.id, { phase: 'pending' as const }])),
-      document: request.document,
-      compiled,
-      parameterValues,
-      external,
-      request: { ...options, parameterValues } satisfies RunRequestOptions,
-    };
+    const record = importedRecord(imported, compiled, parameterValues);
     let dir: string;
     try {
       dir = await this.history.create(record);

@@ -2,7 +2,8 @@
  * A node's metric records on disk: `metrics/<node>.jsonl`, one `{"step", "values", "ts"}` per line.
  * NaN and infinities (a diverging loss) are kept as the strings "NaN", "Infinity", "-Infinity".
  */
-import { promises as fs } from 'node:fs';
+import { appendFileSync, mkdirSync, promises as fs } from 'node:fs';
+import { SYNC_FLUSH_CHARS } from './logWriter.ts';
 import path from 'node:path';
 import type { MetricRecord } from '../../../shared/runs/types.ts';
 
@@ -48,6 +49,7 @@ export async function readMetricsFile(file: string): Promise<MetricRecord[]> {
 /** Batches records for one node; `flush` appends them. */
 export class MetricWriter {
   private pending = '';
+  private made = false;
   private chain: Promise<void> = Promise.resolve();
 
   constructor(private readonly file: string) {}
@@ -65,7 +67,15 @@ export class MetricWriter {
       if (!this.pending) return;
       const text = this.pending;
       this.pending = '';
-      await fs.mkdir(path.dirname(this.file), { recursive: true });
+      // The folder is made once; a small batch (the usual) is appended synchronously, cheaper than trips through the thread pool.
+      if (text.length <= SYNC_FLUSH_CHARS) {
+        if (!this.made) mkdirSync(path.dirname(this.file), { recursive: true });
+        this.made = true;
+        appendFileSync(this.file, text);
+        return;
+      }
+      if (!this.made) await fs.mkdir(path.dirname(this.file), { recursive: true });
+      this.made = true;
       await fs.appendFile(this.file, text);
     };
     this.chain = this.chain.then(run, run);
