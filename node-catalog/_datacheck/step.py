@@ -24,8 +24,9 @@ import urllib.parse
 
 KUBE_KINDS["ConfigMap"] = ("/api/v1", "configmaps")
 MAX_FILES = 20000
-# A ConfigMap holds at most 1 MiB: object lists beyond this are dropped (the hashes still compare).
-MAX_OBJECT_BYTES = 256 * 1024
+# The fingerprints reach RecordData as one argument (Linux: at most 128 KiB) and live in a ConfigMap (1 MiB):
+# object lists that would pass this are dropped (the hashes still compare; only the per-object detail is lost).
+MAX_OBJECT_BYTES = 64 * 1024
 
 
 def _sha256_hex(data):

@@ -205,6 +205,7 @@ describe('the emulated workflow controller and kubelet', () => {
   it.each([
     ['a depends expression it cannot parse', { depends: 'A && (' }, /^invalid spec: /],
     ['a task naming a template that does not exist', { template: 'missing' }, /failed$/],
+    ['dependencies beside depends (Argo\'s validation refuses the mix)', { dependencies: ['A'] }, /^invalid spec: templates\.diamond cannot use both 'depends' and 'dependencies' in the same DAG template$/],
   ])('ends a workflow with %s as Error or Failed with a message', async (_what, change, message) => {
     const spec = DIAMOND.spec as { templates: Array<{ dag?: { tasks: Array<Record<string, unknown>> } }> };
     const tasks = spec.templates[0].dag!.tasks.map((t) => (t.name === 'B' ? { ...t, ...change } : t));

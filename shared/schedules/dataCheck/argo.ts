@@ -97,7 +97,8 @@ export function withArgoDataCheck(
     dag: {
       tasks: [
         { name: DATA_CHECK_TASK, template: DATA_CHECK_TASK },
-        { name: ARGO_ENTRYPOINT, template: ARGO_ENTRYPOINT, dependencies: [DATA_CHECK_TASK], when: `{{tasks.${DATA_CHECK_TASK}.outputs.parameters.changed}} == true` },
+        // `depends`, not `dependencies`: Argo refuses a DAG that mixes the two.
+        { name: ARGO_ENTRYPOINT, template: ARGO_ENTRYPOINT, depends: DATA_CHECK_TASK, when: `{{tasks.${DATA_CHECK_TASK}.outputs.parameters.changed}} == true` },
         {
           name: RECORD_DATA_TASK,
           template: RECORD_DATA_TASK,

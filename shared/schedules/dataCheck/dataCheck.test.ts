@@ -47,7 +47,9 @@ describe('Argo CronWorkflow that runs when the data changes', () => {
     expect(wf.entrypoint).toBe(DATA_CHECK_ENTRYPOINT);
     const tasks = byName.get(DATA_CHECK_ENTRYPOINT)!.dag!.tasks;
     expect(tasks.map((t) => t.name)).toEqual(['DataCheck', 'Pipeline', 'RecordData']);
-    expect(tasks[1]).toMatchObject({ template: 'Pipeline', dependencies: ['DataCheck'], when: '{{tasks.DataCheck.outputs.parameters.changed}} == true' });
+    expect(tasks[1]).toMatchObject({ template: 'Pipeline', depends: 'DataCheck', when: '{{tasks.DataCheck.outputs.parameters.changed}} == true' });
+    // Argo refuses a DAG template that mixes `depends` and `dependencies`.
+    expect(tasks.some((t) => t.dependencies)).toBe(false);
     expect(tasks[2].depends).toBe('DataCheck.Succeeded && Pipeline.Succeeded');
     expect(tasks[2].arguments!.parameters).toEqual([{ name: 'fingerprints', value: '{{tasks.DataCheck.outputs.parameters.fingerprints}}' }]);
     // The pipeline's own templates are untouched.

@@ -296,6 +296,10 @@ export class WorkflowEngine {
     if (isTerminal(node.phase)) return node.phase;
     const dag = template.dag as Record<string, unknown>;
     const tasks = (dag.tasks as Array<Record<string, unknown>>) ?? [];
+    // Argo's validation (validate.go) refuses this before running anything.
+    if (tasks.some((t) => t.depends !== undefined) && tasks.some((t) => t.dependencies !== undefined)) {
+      throw new Error(`templates.${template.name} cannot use both 'depends' and 'dependencies' in the same DAG template`);
+    }
     const failFast = dag.failFast !== false;
     const taskNode = (task: string) => this.node(`${name}.${task}`);
     const phaseOf = (task: string) => taskNode(task)?.phase;
