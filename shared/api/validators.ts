@@ -56,15 +56,20 @@ const kfpConnectionFields = {
   kfpServiceAccount: z.string().max(253).regex(/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, 'a ServiceAccount name').optional(),
 };
 
-const startRunRequest: z.ZodType<StartRunRequest> = z.strictObject({
-  document: documentSchema,
-  target: runTarget,
+/** Where a cluster run or schedule goes: the kube context and namespace, KFP's address and how to reach it, the experiment. */
+const clusterFields = {
   context: z.string().max(MAX_TEXT).optional(),
   namespace: z.string().max(253).optional(),
   kfpUrl: z.string().max(MAX_TEXT).optional(),
   kfpToken: z.string().max(MAX_FILE_TEXT).optional(),
   ...kfpConnectionFields,
   experiment: z.string().max(MAX_TEXT).optional(),
+};
+
+const startRunRequest: z.ZodType<StartRunRequest> = z.strictObject({
+  document: documentSchema,
+  target: runTarget,
+  ...clusterFields,
   parameterValues: z.record(z.string().max(64), z.union([z.string().max(MAX_FILE_TEXT), z.number(), z.boolean()])).optional(),
 });
 
@@ -101,12 +106,7 @@ const scheduleSpec = z.strictObject({
 
 const clusterEndpoint = z.strictObject({
   target: z.enum(['argo', 'kfp']),
-  context: z.string().max(MAX_TEXT).optional(),
-  namespace: z.string().max(253).optional(),
-  kfpUrl: z.string().max(MAX_TEXT).optional(),
-  kfpToken: z.string().max(MAX_FILE_TEXT).optional(),
-  ...kfpConnectionFields,
-  experiment: z.string().max(MAX_TEXT).optional(),
+  ...clusterFields,
 });
 
 export const apiValidators = {
