@@ -3,36 +3,23 @@
  * False), transformers' TrainingArguments and peft's k-bit preparation; the tiny engine says it ignores it.
  * Unsloth, transformers and peft are stand-ins with the published signatures (test/fixtures/hf-standins).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SAMPLE_FILES } from './scripts.generated.ts';
-import { makeWorkdir, runStep, TINY_ARGS } from './steps.testkit.ts';
-
-const STANDINS = resolve(import.meta.dirname, '../test/fixtures/hf-standins');
-// Runs a step as `python3 step.py ...` would, with a CUDA GPU reported by torch (none exists here).
-const WITH_GPU = [
-  'import runpy, sys, torch',
-  'torch.cuda.is_available = lambda: True',
-  'torch.cuda.is_bf16_supported = lambda: True',
-  'sys.argv = sys.argv[1:]',
-  'runpy.run_path(sys.argv[0], run_name="__main__")',
-].join('\n');
+import { HF_STANDINS, makeTrainingWorkdir, runStep, TINY_ARGS } from './steps.testkit.ts';
 
 interface Call {
   call: string;
   kwargs: Record<string, unknown>;
 }
 
-let work: ReturnType<typeof makeWorkdir>;
+let work: ReturnType<typeof makeTrainingWorkdir>;
 let corpus: string;
 let runs = 0;
 
 beforeAll(() => {
-  work = makeWorkdir();
-  corpus = join(work.dir, 'ko_corpus.jsonl');
-  writeFileSync(corpus, SAMPLE_FILES['ko_corpus.jsonl']);
-  writeFileSync(join(work.dir, 'gpu.py'), WITH_GPU);
+  work = makeTrainingWorkdir();
+  corpus = work.corpus;
 });
 afterAll(() => work.cleanup());
 
@@ -43,7 +30,7 @@ async function train(engine: string, extra: string[], gpu = true): Promise<Call[
   mkdirSync(out, { recursive: true });
   const stepArgs = ['--engine', engine, '--max_seq_length', '64', ...extra, '--in-dataset', corpus, '--out-model', out];
   const args = gpu ? ['gpu.py', work.script('cpt'), ...stepArgs] : [work.script('cpt'), ...stepArgs];
-  const result = await runStep(args[0], args.slice(1), { cwd: work.dir, env: { PYTHONPATH: STANDINS, STANDIN_LOG: log } });
+  const result = await runStep(args[0], args.slice(1), { cwd: work.dir, env: { PYTHONPATH: HF_STANDINS, STANDIN_LOG: log } });
   expect(result.code, result.stderr).toBe(0);
   return readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Call);
 }

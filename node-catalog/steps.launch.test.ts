@@ -4,22 +4,16 @@
  * signatures), resume from the checkpoint folder, and the tutorial's data formats through sft and eval.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SAMPLE_FILES } from './scripts.generated.ts';
-import { errorLine, makeWorkdir, runStep, TINY_ARGS } from './steps.testkit.ts';
+import { errorLine, HF_STANDINS, makeTrainingWorkdir, runStep, TINY_ARGS } from './steps.testkit.ts';
 
-const STANDINS = resolve(import.meta.dirname, '../test/fixtures/hf-standins');
-const WITH_GPU = ['import runpy, sys, torch', 'torch.cuda.is_available = lambda: True', 'torch.cuda.is_bf16_supported = lambda: True',
-  'sys.argv = sys.argv[1:]', 'runpy.run_path(sys.argv[0], run_name="__main__")'].join('\n');
-
-let work: ReturnType<typeof makeWorkdir>;
+let work: ReturnType<typeof makeTrainingWorkdir>;
 let corpus: string;
+
 beforeAll(() => {
-  work = makeWorkdir();
-  corpus = join(work.dir, 'ko_corpus.jsonl');
-  writeFileSync(corpus, SAMPLE_FILES['ko_corpus.jsonl']);
-  writeFileSync(join(work.dir, 'gpu.py'), WITH_GPU);
+  work = makeTrainingWorkdir();
+  corpus = work.corpus;
 });
 afterAll(() => work.cleanup());
 
@@ -120,7 +114,7 @@ describe('transformers engine, one process per GPU (stand-ins)', () => {
     const log = join(work.dir, 'rank1.jsonl');
     const out = join(work.dir, 'rank1-model');
     const result = await runStep('gpu.py', [work.script('cpt'), '--engine', 'transformers', '--max_seq_length', '64', '--max_steps', '4', '--in-dataset', corpus, '--out-model', out],
-      { cwd: work.dir, env: { PYTHONPATH: STANDINS, STANDIN_LOG: log, WORLD_SIZE: '2', RANK: '1', LOCAL_RANK: '1' } });
+      { cwd: work.dir, env: { PYTHONPATH: HF_STANDINS, STANDIN_LOG: log, WORLD_SIZE: '2', RANK: '1', LOCAL_RANK: '1' } });
     expect(result.code, result.stderr).toBe(0);
     const c = calls(log);
     expect(c.find((x) => x.call === 'transformers.AutoModelForCausalLM.from_pretrained')!.kwargs.device_map).toEqual({ '': 1 });
@@ -133,7 +127,7 @@ describe('transformers engine, one process per GPU (stand-ins)', () => {
   it('one process spreads the model over the GPUs (device_map auto)', async () => {
     const log = join(work.dir, 'rank0.jsonl');
     const result = await runStep('gpu.py', [work.script('cpt'), '--engine', 'transformers', '--max_seq_length', '64', '--max_steps', '4', '--in-dataset', corpus, '--out-model', join(work.dir, 'rank0-model')],
-      { cwd: work.dir, env: { PYTHONPATH: STANDINS, STANDIN_LOG: log } });
+      { cwd: work.dir, env: { PYTHONPATH: HF_STANDINS, STANDIN_LOG: log } });
     expect(result.code, result.stderr).toBe(0);
     expect(calls(log).find((x) => x.call === 'transformers.AutoModelForCausalLM.from_pretrained')!.kwargs.device_map).toBe('auto');
   });
@@ -144,7 +138,7 @@ describe('transformers engine, one process per GPU (stand-ins)', () => {
     mkdirSync(join(ckpt, 'checkpoint-3'), { recursive: true });
     mkdirSync(join(ckpt, 'checkpoint-7'), { recursive: true });
     const result = await runStep('gpu.py', [work.script('cpt'), '--engine', 'transformers', '--max_seq_length', '64', '--max_steps', '9', '--in-dataset', corpus, '--out-model', join(work.dir, 'hf-resume')],
-      { cwd: work.dir, env: { PYTHONPATH: STANDINS, STANDIN_LOG: log, PIPEWRIGHT_CHECKPOINT_DIR: ckpt } });
+      { cwd: work.dir, env: { PYTHONPATH: HF_STANDINS, STANDIN_LOG: log, PIPEWRIGHT_CHECKPOINT_DIR: ckpt } });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`resumed from step 7 (${join(ckpt, 'checkpoint-7')})`);
     expect(calls(log).find((x) => x.call === 'transformers.Trainer.train')!.kwargs.resume_from_checkpoint).toBe(true);
@@ -159,7 +153,7 @@ describe('warmup', () => {
     mkdirSync(out, { recursive: true });
     const result = await runStep('gpu.py', [work.script('cpt'), '--engine', 'transformers', '--max_seq_length', '64', '--per_device_train_batch_size', '2',
       '--gradient_accumulation_steps', '1', ...extra, '--in-dataset', corpus, '--out-model', out],
-    { cwd: work.dir, env: { PYTHONPATH: STANDINS, STANDIN_LOG: log, STANDIN_TRANSFORMERS_VERSION: version } });
+    { cwd: work.dir, env: { PYTHONPATH: HF_STANDINS, STANDIN_LOG: log, STANDIN_TRANSFORMERS_VERSION: version } });
     expect(result.code, result.stderr).toBe(0);
     const calls = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { call: string; kwargs: Record<string, unknown> });
     return calls.find((c) => c.call === 'transformers.TrainingArguments')!.kwargs;

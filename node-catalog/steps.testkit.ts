@@ -2,8 +2,8 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { STEP_SCRIPTS } from './scripts.generated.ts';
+import { join, resolve } from 'node:path';
+import { SAMPLE_FILES, STEP_SCRIPTS } from './scripts.generated.ts';
 
 /** Debian's interpreter sees python3-torch; the `python3` on PATH may not. */
 export const PYTHON = '/usr/bin/python3';
@@ -31,6 +31,27 @@ export function makeWorkdir(): { dir: string; script: (type: string) => string; 
   const dir = mkdtempSync(join(tmpdir(), 'pipewright-steps-'));
   for (const [type, text] of Object.entries(STEP_SCRIPTS)) writeFileSync(join(dir, `${type}.py`), text);
   return { dir, script: (type) => join(dir, `${type}.py`), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The stand-ins of the training libraries with their published signatures (test/fixtures/hf-standins), for PYTHONPATH. */
+export const HF_STANDINS = resolve(import.meta.dirname, '../test/fixtures/hf-standins');
+
+// `python3 gpu.py step.py ...` runs a step as `python3 step.py ...` would, with a CUDA GPU reported by torch (none exists here).
+const WITH_GPU = [
+  'import runpy, sys, torch',
+  'torch.cuda.is_available = lambda: True',
+  'torch.cuda.is_bf16_supported = lambda: True',
+  'sys.argv = sys.argv[1:]',
+  'runpy.run_path(sys.argv[0], run_name="__main__")',
+].join('\n');
+
+/** makeWorkdir with the sample Korean corpus (`corpus`) and gpu.py, the launcher that reports a GPU. */
+export function makeTrainingWorkdir(): ReturnType<typeof makeWorkdir> & { corpus: string } {
+  const work = makeWorkdir();
+  const corpus = join(work.dir, 'ko_corpus.jsonl');
+  writeFileSync(corpus, SAMPLE_FILES['ko_corpus.jsonl']);
+  writeFileSync(join(work.dir, 'gpu.py'), WITH_GPU);
+  return { ...work, corpus };
 }
 
 /** Run a step script; never rejects on a non-zero exit. */
