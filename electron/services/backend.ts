@@ -174,7 +174,10 @@ export function createBackend(options: BackendOptions): Backend {
     runPreflight: async (request) => {
       const { loadKubeConfig } = await import('./kube/kubeconfig.ts');
       const load = () => loadKubeConfig(process.env, readKubeconfigChoice(dataDir));
-      return runPreflight(request.document, catalog, { target: request.target, context: request.context, load, ...(request.namespace ? { namespace: request.namespace } : {}) });
+      const { document, target, context, namespace, ...kfpRequest } = request;
+      // KFP is checked where the run will reach it: the same connection, the app's KFP service setting.
+      const kfp = target === 'kfp' ? { request: kfpRequest, service: (await settings.getSettings()).kfpService } : undefined;
+      return runPreflight(document, catalog, { target, context, load, ...(namespace ? { namespace } : {}), ...(kfp ? { kfp } : {}) });
     },
     describeKubeconfig: async () => (await clusters()).describeKubeconfig(),
     checkKubeconfigFile: async (file) => (await clusters()).checkKubeconfigFile(file),

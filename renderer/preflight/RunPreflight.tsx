@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { PreflightResult } from '../../shared/api/preflight.ts';
+import type { PreflightCheckRequest, PreflightResult } from '../../shared/api/preflight.ts';
 import type { RunTarget } from '../../shared/runs/types.ts';
 import { api } from '../api/client.ts';
 import { useAppStore } from '../store/index.ts';
@@ -15,8 +15,8 @@ export interface RunPreflightProps {
   target: RunTarget;
   context: string;
   namespace: string;
-  /** KFP at a direct URL: no kubeconfig to check with. */
-  direct: boolean;
+  /** kfp: the connection the run will use (the run dialog's kfpConnectionRequest): pre-flight checks that endpoint. */
+  kfp?: Omit<PreflightCheckRequest, 'document' | 'target' | 'context' | 'namespace'>;
   onBlockedChange(blocked: boolean): void;
 }
 
@@ -24,13 +24,17 @@ type State = { kind: 'idle' } | { kind: 'checking' } | { kind: 'done'; result: P
 
 const DEBOUNCE_MS = 400;
 
-export function RunPreflight({ target, context, namespace, direct, onBlockedChange }: RunPreflightProps) {
+export function RunPreflight({ target, context, namespace, kfp, onBlockedChange }: RunPreflightProps) {
   const { t } = useTranslation();
   const doc = useAppStore((s) => s.doc);
   const [state, setState] = useState<State>({ kind: 'idle' });
   const [override, setOverride] = useState(false);
   const [round, setRound] = useState(0);
-  const active = target !== 'local' && !direct && context !== '';
+  const kfpKey = target === 'kfp' ? JSON.stringify(kfp ?? {}) : '';
+  // A Kubeflow URL is checked once it is a whole URL (not at each key press while it is typed).
+  const direct = target === 'kfp' && (kfp?.kfpUrl !== undefined || (kfp?.kfpAuth !== undefined && kfp.kfpAuth !== 'proxy'));
+  const urlReady = !direct || /^https?:\/\/[^\s/]+/i.test(kfp?.kfpUrl ?? '');
+  const active = target !== 'local' && context !== '' && urlReady;
 
   useEffect(() => {
     if (target === 'local' || !active) {
@@ -40,7 +44,8 @@ export function RunPreflight({ target, context, namespace, direct, onBlockedChan
     let live = true;
     setState({ kind: 'checking' });
     const timer = setTimeout(() => {
-      api.runPreflight({ document: doc, target, context, ...(namespace ? { namespace } : {}) }).then(
+      const connection = kfpKey ? (JSON.parse(kfpKey) as RunPreflightProps['kfp']) : {};
+      api.runPreflight({ document: doc, target, context, ...(namespace ? { namespace } : {}), ...connection }).then(
         (result) => live && setState({ kind: 'done', result }),
         (e: unknown) => live && setState({ kind: 'failed', message: e instanceof Error ? e.message : String(e) }),
       );
@@ -50,14 +55,15 @@ export function RunPreflight({ target, context, namespace, direct, onBlockedChan
       clearTimeout(timer);
     };
     // The document is read when the check starts; edits are not possible while the dialog is open.
-  }, [active, target, context, namespace, round]);
+  }, [active, target, context, namespace, kfpKey, round]);
 
   const errors = state.kind === 'done' ? state.result.findings.filter((f) => f.severity === 'error').length : 0;
   const blocked = active && (state.kind === 'checking' || (errors > 0 && !override));
   useEffect(() => onBlockedChange(blocked), [blocked, onBlockedChange]);
 
   if (target === 'local') return null;
-  if (!active) return direct ? <p className="muted small preflight-note">{t('preflight.noKubeconfig')}</p> : null;
+  if (!active) return urlReady ? null : <p className="muted small preflight-note">{t('preflight.waitingForUrl')}</p>;
+  const checked = state.kind === 'done' ? state.result.kfpEndpoint : undefined;
   return (
     <section className="preflight" data-testid="preflight" aria-busy={state.kind === 'checking'}>
       <header className="preflight-head">
@@ -67,6 +73,12 @@ export function RunPreflight({ target, context, namespace, direct, onBlockedChan
         </button>
       </header>
       {state.kind === 'checking' && <p className="muted small">{t('preflight.checking')}</p>}
+      {checked && state.kind === 'done' && (
+        <p className="muted small" data-testid="preflight-kfp-endpoint">
+          {t(`preflight.kfpChecked.${checked.via}`, checked.via === 'proxy' ? { service: checked.service, namespace: checked.namespace } : { url: checked.url })}
+          {state.result.kfpMultiUser !== undefined && ` · ${state.result.kfpMultiUser ? t('preflight.multiUser', { namespace: state.result.namespace }) : t('preflight.singleUser')}`}
+        </p>
+      )}
       {state.kind === 'failed' && <p className="error-text">{t('preflight.failed', { message: state.message })}</p>}
       {state.kind === 'done' && state.result.findings.length === 0 && <p className="preflight-clean">✓ {t('preflight.clean', { namespace: state.result.namespace })}</p>}
       {state.kind === 'done' && state.result.findings.length > 0 && (

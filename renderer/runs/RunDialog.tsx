@@ -16,7 +16,7 @@ import { RunParameters, runProblemText } from '../parameters/RunParameters.tsx';
 import { checkRunParameters, initialTexts } from '../parameters/model.ts';
 import { startRunRequest } from './runActions.ts';
 import type { RunForm } from './runDialogModel.ts';
-import { formIssues, initialForm, rememberedChoice, runRequest, withContexts } from './runDialogModel.ts';
+import { formIssues, initialForm, kfpConnectionRequest, rememberedChoice, runRequest, withContexts } from './runDialogModel.ts';
 
 const TARGETS: RunTarget[] = ['local', 'kfp', 'argo'];
 
@@ -136,7 +136,7 @@ export function RunDialog() {
         </fieldset>
         {cluster && <ClusterFields form={form} contexts={contexts} onChange={(patch) => setForm((f) => ({ ...f, ...patch }))} />}
         <RunParameters doc={doc} texts={paramTexts} problems={params.problems} onChange={(name, text) => setParamTexts((all) => ({ ...all, [name]: text }))} />
-        <RunPreflight target={form.target} context={form.context} namespace={form.namespace} direct={form.target === 'kfp' && form.kfpDirect} onBlockedChange={onPreflightBlocked} />
+        <RunPreflight target={form.target} context={form.context} namespace={form.namespace} kfp={form.target === 'kfp' ? kfpConnectionRequest(form) : undefined} onBlockedChange={onPreflightBlocked} />
         <RunEstimate />
         {(issues.length > 0 || paramProblems.length > 0) && (
           <div className="run-issues" role="alert">

@@ -3,12 +3,20 @@ import { gpuLevelFindings, gpuStepFinding, indexNodes } from './gpuNodes.ts';
 import { serviceAccountFindings, serviceAccountUser } from './serviceAccount.ts';
 import { limitRangeFindings, pvcFindings, quotaFindings, secretFindings, withDefaults } from './namespace.ts';
 import type { RunNeeds } from './requirements.ts';
-import type { AccessCheck, ClusterSnapshot, Part, PreflightFinding, PreflightReport, PreflightTarget } from './types.ts';
+import { describeKfpEndpoint } from './types.ts';
+import type { AccessCheck, ClusterSnapshot, KfpCheckedEndpoint, Part, PreflightFinding, PreflightReport, PreflightTarget } from './types.ts';
 
 export type AccessNeed = Omit<AccessCheck, 'allowed'>;
 
+/** How the run reaches KFP, for the access it needs: the proxy's service namespace, or a URL (a service account token is requested in `namespace`). */
+export interface KfpAccessRoute {
+  via: KfpCheckedEndpoint['via'];
+  /** Where KFP's pods run: its own namespace, or the profile namespace of a multi-user KFP. */
+  workloadNamespace: string;
+}
+
 /** What the target does with this identity: one SelfSubjectAccessReview each. */
-export function requiredAccess(target: PreflightTarget, namespace: string, kfpNamespace: string): AccessNeed[] {
+export function requiredAccess(target: PreflightTarget, namespace: string, kfpNamespace: string, route: KfpAccessRoute = { via: 'proxy', workloadNamespace: kfpNamespace }): AccessNeed[] {
   if (target === 'argo') {
     return [
       ...['create', 'get', 'list', 'watch', 'patch'].map((verb) => ({ verb, group: 'argoproj.io', resource: 'workflows', namespace })),
@@ -16,10 +24,13 @@ export function requiredAccess(target: PreflightTarget, namespace: string, kfpNa
       { verb: 'get', group: '', resource: 'pods', subresource: 'log', namespace },
     ];
   }
+  const pods = route.workloadNamespace;
   return [
-    ...['get', 'create'].map((verb) => ({ verb, group: '', resource: 'services', subresource: 'proxy', namespace: kfpNamespace })),
-    ...['get', 'list', 'watch'].map((verb) => ({ verb, group: '', resource: 'pods', namespace: kfpNamespace })),
-    { verb: 'get', group: '', resource: 'pods', subresource: 'log', namespace: kfpNamespace },
+    // Through the proxy every KFP call is a request to the service; at a URL none is.
+    ...(route.via === 'proxy' ? ['get', 'create'].map((verb) => ({ verb, group: '', resource: 'services', subresource: 'proxy', namespace: kfpNamespace })) : []),
+    ...(route.via === 'service-account' ? [{ verb: 'create', group: '', resource: 'serviceaccounts', subresource: 'token', namespace }] : []),
+    ...['get', 'list', 'watch'].map((verb) => ({ verb, group: '', resource: 'pods', namespace: pods })),
+    { verb: 'get', group: '', resource: 'pods', subresource: 'log', namespace: pods },
   ];
 }
 
@@ -42,6 +53,20 @@ function accessFindings(checks: readonly AccessCheck[]): PreflightFinding[] {
   });
 }
 
+/** The KFP endpoint the snapshot checked, in words. */
+function kfpWhere(snap: ClusterSnapshot): string {
+  return snap.kfp ? describeKfpEndpoint(snap.kfp.endpoint) : `service ml-pipeline in namespace ${snap.workloadNamespace}, through the Kubernetes service proxy`;
+}
+
+function kfpFix(snap: ClusterSnapshot): string {
+  const e = snap.kfp?.endpoint;
+  if (!e || e.via === 'proxy') {
+    const ns = e?.namespace ?? snap.workloadNamespace;
+    return `Check the KFP API server (kubectl get pods -n ${ns} -l app=ml-pipeline) and the service in Settings › Clusters: its port and scheme (the TLS overlay serves https on port tls; kubectl get service -n ${ns}).`;
+  }
+  return `Check the URL (open ${e.url} in a browser), your network, and the ${e.via === 'session' ? 'login session (sign in to the Kubeflow dashboard again)' : 'service account (its token is requested through your kubeconfig)'}.`;
+}
+
 function unread(what: string, part: Part<unknown>, fix: string): PreflightFinding[] {
   if (part.ok) return [];
   return [{ code: 'cannot-inspect', severity: 'warning', node: null, message: `Could not read ${what}, so that was not checked: ${part.error}`, fix }];
@@ -54,13 +79,20 @@ export function preflightFindings(needs: RunNeeds, snap: ClusterSnapshot): Prefl
     findings.push(
       snap.target === 'argo'
         ? { code: 'engine-missing', severity: 'error', node: null, message: 'Argo Workflows is not installed in this cluster (the workflows.argoproj.io resource type was not found).', fix: 'Install Argo Workflows (kubectl create namespace argo; kubectl apply -n argo -f the install.yaml of an Argo release) or choose the Kubeflow Pipelines target.' }
-        : { code: 'engine-missing', severity: 'error', node: null, message: `Kubeflow Pipelines is not installed: no service ml-pipeline in namespace ${snap.workloadNamespace}.`, fix: 'Install Kubeflow Pipelines, or choose the Argo Workflows target.' },
+        : { code: 'engine-missing', severity: 'error', node: null, message: `Kubeflow Pipelines is not installed: no service ${snap.kfp?.endpoint.via === 'proxy' ? snap.kfp.endpoint.name : 'ml-pipeline'} in namespace ${snap.kfp?.endpoint.via === 'proxy' ? snap.kfp.endpoint.namespace : snap.workloadNamespace} (checked: ${kfpWhere(snap)}).`, fix: 'Install Kubeflow Pipelines, or set its service in Settings › Clusters (namespace, name, port, scheme), or choose the Argo Workflows target.' },
     );
   } else if (!snap.engine.ok) {
     findings.push({
       code: 'engine-missing', severity: 'error', node: null,
-      message: snap.target === 'argo' ? `Could not confirm Argo Workflows is installed: ${snap.engine.error}` : `Kubeflow Pipelines does not answer through the service proxy (service ml-pipeline in namespace ${snap.workloadNamespace}): ${snap.engine.error}`,
-      fix: snap.target === 'argo' ? 'Check the context and that Argo Workflows is installed (kubectl get crd workflows.argoproj.io).' : `Check the KFP API server: kubectl get pods -n ${snap.workloadNamespace} -l app=ml-pipeline.`,
+      message: snap.target === 'argo' ? `Could not confirm Argo Workflows is installed: ${snap.engine.error}` : `Kubeflow Pipelines does not answer at ${kfpWhere(snap)}: ${snap.engine.error}`,
+      fix: snap.target === 'argo' ? 'Check the context and that Argo Workflows is installed (kubectl get crd workflows.argoproj.io).' : kfpFix(snap),
+    });
+  }
+  if (snap.kfp?.multiUser && snap.kfp.endpoint.via === 'proxy') {
+    findings.push({
+      code: 'kfp-no-identity', severity: 'error', node: null,
+      message: `This Kubeflow Pipelines is multi-user (its healthz says multi_user), and through the Kubernetes service proxy no user identity reaches it: the run would be refused (401).`,
+      fix: 'Choose the Kubeflow URL with your login session, or a service account token sent to the KFP endpoint (run dialog › Connection, or --kfp-auth).',
     });
   }
   if (snap.access.ok) findings.push(...accessFindings(snap.access.value));

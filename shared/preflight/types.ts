@@ -5,6 +5,7 @@ export type PreflightSeverity = 'error' | 'warning';
 export type PreflightCode =
   | 'cluster-unreachable'
   | 'engine-missing'
+  | 'kfp-no-identity'
   | 'forbidden'
   | 'service-account-forbidden'
   | 'no-gpu-nodes'
@@ -34,6 +35,21 @@ export interface PreflightFinding {
 export interface PreflightReport {
   ok: boolean;
   findings: PreflightFinding[];
+  /** kfp: the endpoint that was checked, as the run will reach it. */
+  kfpEndpoint?: KfpCheckedEndpoint;
+  /** kfp: what its healthz said (absent when it did not answer). */
+  kfpMultiUser?: boolean;
+}
+
+/** Which Kubeflow Pipelines endpoint pre-flight checked: the service behind the proxy, or the URL with the way of proving who you are. */
+export type KfpCheckedEndpoint =
+  | { via: 'proxy'; namespace: string; name: string; /** As the proxy path names it: `ml-pipeline:8888`, `https:ml-pipeline:tls`. */ service: string }
+  | { via: 'session' | 'service-account'; url: string };
+
+/** The endpoint in words (English; the app words it in the user's language). */
+export function describeKfpEndpoint(e: KfpCheckedEndpoint): string {
+  if (e.via === 'proxy') return `service ${e.service} in namespace ${e.namespace}, through the Kubernetes service proxy`;
+  return `${e.url}, with ${e.via === 'session' ? 'your Kubeflow login session' : 'a service account token'}`;
 }
 
 export type PreflightTarget = 'argo' | 'kfp';
@@ -116,8 +132,10 @@ export type Part<T> = { ok: true; value: T } | { ok: false; error: string };
 export interface ClusterSnapshot {
   target: PreflightTarget;
   namespace: string;
-  /** The namespace KFP runs its pods in (kfp target). */
+  /** The namespace KFP runs its pods in (kfp target): its own, or the profile namespace of a multi-user KFP. */
   workloadNamespace: string;
+  /** kfp: the endpoint checked and what it said. */
+  kfp?: { endpoint: KfpCheckedEndpoint; multiUser?: boolean };
   engine: Part<boolean>;
   nodes: Part<ClusterNode[]>;
   pods: Part<ClusterPod[]>;

@@ -4,59 +4,30 @@
  * missing; Run stays off until "Run anyway" is ticked; once the cluster has a big enough node and the
  * Secret, "Check again" comes back clean and Run is on without the override.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import template from '../../node-catalog/templates/korean-llm.pipewright.json' with { type: 'json' };
 import type { PipelineDocument } from '../../shared/pipeline/types.ts';
 import { gpuNode, H100 } from '../fixtures/preflightCluster.ts';
-import { startKubeEmulator } from '../kube-emulator/index.ts';
 import type { KubeObject } from '../kube-emulator/index.ts';
 import { parseAllDocuments } from 'yaml';
-import type { KubeEmulator } from '../kube-emulator/index.ts';
 import { expect, openApp, test } from './fixtures.ts';
-import { startBrowserMode } from './globalSetup.ts';
+import { BROWSER_ONLY, rpcOn, useClusterServer } from './helpers/clusterServer.ts';
 
 test.use({ viewport: { width: 1440, height: 900 } });
-const BROWSER_ONLY = 'drives browser mode with its own back end (KUBECONFIG on the emulator), not the desktop app';
 
-let emulator: KubeEmulator | undefined;
-let server: { url: string; stop(): void } | undefined;
-let base = '';
-
-test.beforeAll(async ({ browserName }, testInfo) => {
-  if (testInfo.project.name === 'electron' || browserName !== 'chromium') return;
-  emulator = await startKubeEmulator();
-  const taint = [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }];
-  emulator.apply('nodes', gpuNode('gpu-h100-small', H100, 2, { taints: taint }));
-  emulator.apply('nodes', gpuNode('gpu-a100', 'NVIDIA-A100-SXM4-80GB', 8, { taints: taint }));
-  base = mkdtempSync(path.join(tmpdir(), 'pipewright-e2e-preflight-'));
-  mkdirSync(path.join(base, 'data'));
-  mkdirSync(path.join(base, 'home'));
-  const saved = process.env.KUBECONFIG;
-  process.env.KUBECONFIG = emulator.kubeconfigPath;
-  try {
-    server = await startBrowserMode(path.join(base, 'data'), path.join(base, 'home'));
-  } finally {
-    if (saved === undefined) delete process.env.KUBECONFIG;
-    else process.env.KUBECONFIG = saved;
-  }
-});
-
-test.afterAll(async () => {
-  server?.stop();
-  await emulator?.close();
-  if (base) rmSync(base, { recursive: true, force: true });
+const taint = [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }];
+const cluster = useClusterServer({
+  prefix: 'preflight',
+  prepare(emulator) {
+    emulator.apply('nodes', gpuNode('gpu-h100-small', H100, 2, { taints: taint }));
+    emulator.apply('nodes', gpuNode('gpu-a100', 'NVIDIA-A100-SXM4-80GB', 8, { taints: taint }));
+  },
 });
 
 test('pre-flight findings before Run block it until overridden or fixed, in Korean', async ({ page, request }, testInfo) => {
-  test.skip(testInfo.project.name === 'electron' || !server, BROWSER_ONLY);
-  const url = new URL(server!.url);
-  await request.post(new URL('/api/rpc', url.origin).toString(), {
-    headers: { 'Content-Type': 'application/json', 'X-Pipewright-Token': url.searchParams.get('token')! },
-    data: { method: 'updateSettings', args: [{ language: 'ko' }] },
-  });
-  await openApp(page, server!.url);
+  test.skip(testInfo.project.name === 'electron' || !cluster(), BROWSER_ONLY);
+  const { emulator, url } = cluster()!;
+  await rpcOn(cluster()!, request, 'updateSettings', [{ language: 'ko' }]);
+  await openApp(page, url);
   const doc = structuredClone(template) as unknown as PipelineDocument;
   await page.evaluate((d) => window.pipewright_debug!.loadDocument(d), doc);
 
@@ -95,11 +66,11 @@ test('pre-flight findings before Run block it until overridden or fixed, in Kore
   await expect(run).toBeDisabled();
 
   // The cluster gets what the run needs; checking again clears the findings and Run needs no override.
-  emulator!.apply('nodes', gpuNode('gpu-h100-big', H100, 8, { taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }] }));
-  emulator!.apply('secrets', { metadata: { name: 'hf-token', namespace: 'kubeflow' }, type: 'Opaque', data: { token: 'eA==' } });
+  emulator.apply('nodes', gpuNode('gpu-h100-big', H100, 8, { taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }] }));
+  emulator.apply('secrets', { metadata: { name: 'hf-token', namespace: 'kubeflow' }, type: 'Opaque', data: { token: 'eA==' } });
   // The Role and RoleBinding the finding gave, applied as they read (YAML after the first line of the fix).
   const fix = (await sa.locator('.preflight-fix').innerText()).replace(/^[^\n]*\n/, '');
-  for (const doc of parseAllDocuments(fix).map((d) => d.toJS() as KubeObject)) emulator!.apply(doc.kind === 'Role' ? 'roles' : 'rolebindings', doc);
+  for (const doc of parseAllDocuments(fix).map((d) => d.toJS() as KubeObject)) emulator.apply(doc.kind === 'Role' ? 'roles' : 'rolebindings', doc);
   await dialog.getByTestId('preflight-recheck').click();
   await expect(preflight).toContainText('지금 이 클러스터에서 파이프라인을 실행할 수 있습니다 (네임스페이스 kubeflow)');
   await expect(findings).toHaveCount(0);

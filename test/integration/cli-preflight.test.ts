@@ -16,7 +16,7 @@ async function cli(...args: string[]) {
   let stdout = '';
   let stderr = '';
   const status = await runCli(args, {
-    stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: dir, env: { KUBECONFIG: emulator.kubeconfigPath }, isTTY: false, signal: new AbortController().signal,
+    stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: dir, env: { KUBECONFIG: emulator.kubeconfigPath, PIPEWRIGHT_DATA_DIR: join(dir, 'data') }, isTTY: false, signal: new AbortController().signal,
   });
   return { status, stdout, stderr };
 }
@@ -59,6 +59,18 @@ describe('pipewright preflight', () => {
     expect(r.stdout).toContain('error   gpu-insufficient (node sft): Step sft needs 8 nvidia.com/gpu');
     expect(r.stdout).toContain('        fix: kubectl create secret generic hf-token -n ml --from-literal=token=...');
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(`2 blocking problem(s), 0 warning(s) in namespace ml of context ${emulator.context}`);
+  });
+
+  it('--target kfp names the endpoint it checked: the service proxy by default, the --kfp-* options when given (a wrong one exit 2)', async () => {
+    const plain = await cli('preflight', 'fits.pipewright.json', '--context', emulator.context, '-n', 'ml', '--target', 'kfp');
+    expect(plain.stdout.split('\n')[0]).toBe('kfp     checked service ml-pipeline:8888 in namespace kubeflow, through the Kubernetes service proxy (single-user)');
+    const other = await cli('preflight', 'fits.pipewright.json', '--context', emulator.context, '-n', 'ml', '--target', 'kfp', '--kfp-service', 'kfp-api', '--kfp-port', '9000', '--json');
+    const report = JSON.parse(other.stdout) as { kfpEndpoint: unknown; findings: { code: string; message: string }[] };
+    expect(report.kfpEndpoint).toEqual({ via: 'proxy', namespace: 'kubeflow', name: 'kfp-api', service: 'kfp-api:9000' });
+    expect(report.findings.find((f) => f.code === 'engine-missing')?.message).toContain('no service kfp-api in namespace kubeflow');
+    const wrong = await cli('preflight', 'fits.pipewright.json', '--context', emulator.context, '--target', 'kfp', '--kfp-scheme', 'ftp');
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain('--kfp-scheme');
   });
 
   it('--help, a missing --context (exit 2), an unknown context and an unreadable file (exit 1)', async () => {

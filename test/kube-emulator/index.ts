@@ -74,6 +74,8 @@ export interface KubeEmulatorOptions {
   kfpMultiUser?: KfpMultiUserOptions;
   /** KFP's TLS overlay: the ml-pipeline service's port 8888 is named `tls` and speaks https (reach it as https:ml-pipeline:tls). */
   kfpTls?: boolean;
+  /** KFP's API service under another name and port in `kubeflow` (as some distributions ship it; default ml-pipeline, 8888). */
+  kfpService?: { name?: string; port?: number };
 }
 
 /** Test handle on the emulated cluster's workloads. */
@@ -134,7 +136,7 @@ export interface KubeEmulator {
   close(): Promise<void>;
 }
 
-function seed(store: ObjectStore, namespaces: string[], argo: boolean, kfp: boolean, kfpTls = false): void {
+function seed(store: ObjectStore, namespaces: string[], argo: boolean, kfp: boolean, kfpTls = false, service: { name: string; port: number } = { name: 'ml-pipeline', port: 8888 }): void {
   for (const name of namespaces) {
     store.create({ resource: 'namespaces', group: '' }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
   }
@@ -143,8 +145,8 @@ function seed(store: ObjectStore, namespaces: string[], argo: boolean, kfp: bool
     store.create({ resource: 'services', group: '' }, {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: 'ml-pipeline', namespace: 'kubeflow', labels: { app: 'ml-pipeline' } },
-      spec: { type: 'ClusterIP', clusterIP: '10.96.118.40', selector: { app: 'ml-pipeline' }, ports: [kfpTls ? { name: 'tls', port: 8888, protocol: 'TCP', targetPort: 8888, appProtocol: 'https' } : { name: 'http', port: 8888, protocol: 'TCP', targetPort: 8888 }, { name: 'grpc', port: 8887, protocol: 'TCP', targetPort: 8887 }] },
+      metadata: { name: service.name, namespace: 'kubeflow', labels: { app: 'ml-pipeline' } },
+      spec: { type: 'ClusterIP', clusterIP: '10.96.118.40', selector: { app: 'ml-pipeline' }, ports: [kfpTls ? { name: 'tls', port: service.port, protocol: 'TCP', targetPort: 8888, appProtocol: 'https' } : { name: 'http', port: service.port, protocol: 'TCP', targetPort: 8888 }, { name: 'grpc', port: 8887, protocol: 'TCP', targetPort: 8887 }] },
     });
   }
 }
@@ -228,7 +230,8 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
     });
     return s;
   };
-  seed(store, ['default', 'kubeflow', ...(options.namespaces ?? [])], argo, kfpEnabled, options.kfpTls);
+  const kfpServiceName = options.kfpService?.name ?? 'ml-pipeline';
+  seed(store, ['default', 'kubeflow', ...(options.namespaces ?? [])], argo, kfpEnabled, options.kfpTls, { name: kfpServiceName, port: options.kfpService?.port ?? 8888 });
   // A copy: the API server's address is added once it listens, for the executed pods (in-cluster access).
   const execute = options.execute ? { ...options.execute } : undefined;
   const workflows = new WorkflowController(store, logs, () => timeScale, execute);
@@ -237,7 +240,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
   rollouts.start();
   const multiUser = kfpEnabled && options.kfpMultiUser ? new KfpMultiUser(options.kfpMultiUser) : undefined;
   const kfp = kfpEnabled ? new KfpApi(store, { retryWorkflow: (namespace, name) => workflows.retryWorkflow(namespace, name), multiUser }) : undefined;
-  if (kfp) proxies.set('kubeflow/ml-pipeline', multiUser ? multiUser.viaServiceProxy(kfp.handler) : kfp.handler);
+  if (kfp) proxies.set(`kubeflow/${kfpServiceName}`, multiUser ? multiUser.viaServiceProxy(kfp.handler) : kfp.handler);
   let doors: KfpFrontDoors | undefined;
   if (multiUser && kfp) {
     seedProfiles(store, Object.keys(options.kfpMultiUser!.profiles));

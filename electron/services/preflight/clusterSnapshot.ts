@@ -8,10 +8,10 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { quantityValue } from '../../../shared/preflight/requirements.ts';
 import { requiredAccess } from '../../../shared/preflight/preflight.ts';
 import type { AccessCheck, ClusterLimitRange, ClusterNode, ClusterPod, ClusterQuota, ClusterSnapshot, Part, PreflightTarget } from '../../../shared/preflight/types.ts';
-import { ClusterError } from '../kube/errors.ts';
-import { KfpClient } from '../kube/kfpClient.ts';
 import { kubeJson } from '../kube/request.ts';
 import { argoInstalled } from '../kube/discovery.ts';
+import { probeKfp } from './kfpProbe.ts';
+import type { KfpProbe } from './kfpProbe.ts';
 
 const QUICK = { timeoutMs: 15_000 };
 const PAGE = 500;
@@ -108,18 +108,6 @@ function toPod(o: Obj): ClusterPod | undefined {
   return { nodeName: spec.nodeName, requests: podRequests(spec) };
 }
 
-async function kfpInstalled(kc: KubeConfig, kfpNamespace: string): Promise<boolean> {
-  try {
-    await kubeJson(kc, { path: `/api/v1/namespaces/${encodeURIComponent(kfpNamespace)}/services/ml-pipeline`, ...QUICK }, 'look for Kubeflow Pipelines');
-  } catch (error) {
-    if (error instanceof ClusterError && error.status === 404) return false;
-    // Not allowed to read services: the health check below still says whether KFP answers.
-    if (!(error instanceof ClusterError && error.status === 403)) throw error;
-  }
-  await new KfpClient({ kubeConfig: kc, service: { namespace: kfpNamespace } }).healthz(1);
-  return true;
-}
-
 async function review(kc: KubeConfig, need: Omit<AccessCheck, 'allowed'>): Promise<AccessCheck> {
   const attributes = { namespace: need.namespace, verb: need.verb, group: need.group, resource: need.resource, ...(need.subresource ? { subresource: need.subresource } : {}) };
   const answer = await kubeJson<{ status?: { allowed?: boolean } }>(
@@ -133,8 +121,10 @@ async function review(kc: KubeConfig, need: Omit<AccessCheck, 'allowed'>): Promi
 export interface SnapshotOptions {
   target: PreflightTarget;
   namespace: string;
-  /** Namespace of KFP's ml-pipeline service (default kubeflow). */
+  /** Namespace of KFP's ml-pipeline service (default kubeflow), when no `kfp` probe is given. */
   kfpNamespace?: string;
+  /** kfp: the endpoint the run will use, already checked (kfpProbe.ts); its answer decides where KFP's pods run. */
+  kfp?: KfpProbe;
   /** Read Secrets and PVCs only when the pipeline names some. */
   wantSecrets: boolean;
   wantPvcs: boolean;
@@ -142,10 +132,14 @@ export interface SnapshotOptions {
 
 export async function readClusterSnapshot(kc: KubeConfig, opts: SnapshotOptions): Promise<ClusterSnapshot> {
   const ns = encodeURIComponent(opts.namespace);
-  const kfpNamespace = opts.kfpNamespace ?? 'kubeflow';
+  const kfp = opts.target === 'kfp' ? (opts.kfp ?? (await probeKfp(kc, opts.namespace, { service: { namespace: opts.kfpNamespace ?? 'kubeflow' } }))) : undefined;
+  const kfpNamespace = kfp?.serviceNamespace ?? opts.kfpNamespace ?? 'kubeflow';
+  // A multi-user KFP runs each pipeline's pods in the profile namespace; a single-user one in its own.
+  const workloadNamespace = kfp?.multiUser ? opts.namespace : kfpNamespace;
+  const route = { via: kfp?.endpoint.via ?? 'proxy', workloadNamespace } as const;
   const skipped = <T>(value: T): Promise<Part<T>> => Promise.resolve({ ok: true, value });
   const [engine, nodes, pods, quotas, limitRanges, secrets, pvcs, access] = await Promise.all([
-    part(() => (opts.target === 'argo' ? argoInstalled(kc, QUICK.timeoutMs) : kfpInstalled(kc, kfpNamespace))),
+    kfp ? Promise.resolve(kfp.engine) : part(() => argoInstalled(kc, QUICK.timeoutMs)),
     part(async () => (await listAll(kc, '/api/v1/nodes', 'nodes')).map(toNode)),
     part(async () => (await listAll(kc, '/api/v1/pods', 'pods', { fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed' })).flatMap((o) => toPod(o) ?? [])),
     part(async () =>
@@ -165,7 +159,20 @@ export async function readClusterSnapshot(kc: KubeConfig, opts: SnapshotOptions)
     opts.wantPvcs
       ? part(async () => (await listAll(kc, `/api/v1/namespaces/${ns}/persistentvolumeclaims`, 'persistent volume claims')).map((o) => ({ name: o.metadata?.name ?? '', phase: String(o.status?.phase ?? '') })))
       : skipped<Array<{ name: string; phase: string }>>([]),
-    part(() => Promise.all(requiredAccess(opts.target, opts.namespace, kfpNamespace).map((need) => review(kc, need)))),
+    part(() => Promise.all(requiredAccess(opts.target, opts.namespace, kfpNamespace, route).map((need) => review(kc, need)))),
   ]);
-  return { target: opts.target, namespace: opts.namespace, workloadNamespace: kfpNamespace, engine, nodes, pods, quotas, limitRanges, secrets, pvcs, access };
+  return {
+    target: opts.target,
+    namespace: opts.namespace,
+    workloadNamespace,
+    ...(kfp ? { kfp: { endpoint: kfp.endpoint, ...(kfp.multiUser !== undefined ? { multiUser: kfp.multiUser } : {}) } } : {}),
+    engine,
+    nodes,
+    pods,
+    quotas,
+    limitRanges,
+    secrets,
+    pvcs,
+    access,
+  };
 }

@@ -7,7 +7,10 @@ import { runNeeds } from '../../../shared/preflight/requirements.ts';
 import type { PreflightReport, PreflightTarget } from '../../../shared/preflight/types.ts';
 import { kubeConfigFor, loadKubeConfig } from '../kube/kubeconfig.ts';
 import { kubeJson } from '../kube/request.ts';
+import { DEFAULT_KFP_SERVICE_ACCOUNT } from '../kube/kfpAuth.ts';
 import { readClusterSnapshot } from './clusterSnapshot.ts';
+import { probeKfp } from './kfpProbe.ts';
+import type { KfpProbeOptions } from './kfpProbe.ts';
 import { reviewServiceAccount, serviceAccountNeeds, workflowServiceAccount } from './serviceAccount.ts';
 
 export interface PreflightOptions {
@@ -16,6 +19,8 @@ export interface PreflightOptions {
   /** Default: the document's settings.namespace, else the context's namespace, else `default`. */
   namespace?: string;
   kfpNamespace?: string;
+  /** kfp: how the run reaches KFP (connection, URL, variables' names) and the app's KFP service setting; the check uses that endpoint. */
+  kfp?: KfpProbeOptions;
   /** The service account the workflow runs as (default: the Workflow's spec.serviceAccountName or `default`; KFP: pipeline-runner). */
   serviceAccount?: string;
   /** The kubeconfig as kubectl reads it (default: loadKubeConfig from the environment). */
@@ -44,11 +49,16 @@ export async function runPreflight(doc: PipelineDocument, catalog: NodeCatalog, 
   }
   const needs = runNeeds(doc, catalog);
   const saNeeds = serviceAccountNeeds(doc, catalog);
-  const account = workflowServiceAccount(doc, catalog, opts.target, { argo: namespace, kfp: opts.kfpNamespace ?? 'kubeflow' }, opts.serviceAccount);
+  // KFP first: whether it is multi-user decides where its pods run and as whom.
+  const kfp = opts.target === 'kfp' ? await probeKfp(kc, namespace, { ...opts.kfp, service: { ...opts.kfp?.service, ...(opts.kfpNamespace ? { namespace: opts.kfpNamespace } : {}) } }) : undefined;
+  const account = kfp?.multiUser
+    ? { namespace, name: opts.serviceAccount || DEFAULT_KFP_SERVICE_ACCOUNT, source: opts.serviceAccount ? 'given' : "the profile's default-editor (multi-user KFP runs pipelines as it)" }
+    : workflowServiceAccount(doc, catalog, opts.target, { argo: namespace, kfp: kfp?.serviceNamespace ?? opts.kfpNamespace ?? 'kubeflow' }, opts.serviceAccount);
   const [snapshot, checks] = await Promise.all([
-    readClusterSnapshot(kc, { target: opts.target, namespace, kfpNamespace: opts.kfpNamespace, wantSecrets: needs.secrets.length > 0, wantPvcs: needs.pvcs.length > 0 }),
+    readClusterSnapshot(kc, { target: opts.target, namespace, ...(kfp ? { kfp } : {}), wantSecrets: needs.secrets.length > 0, wantPvcs: needs.pvcs.length > 0 }),
     saNeeds.length === 0 ? undefined : reviewServiceAccount(kc, account, saNeeds).then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error: (error as Error).message })),
   ]);
   if (checks) snapshot.serviceAccount = { account, checks };
-  return { ...preflightReport(preflightFindings(needs, snapshot)), namespace };
+  const report = preflightReport(preflightFindings(needs, snapshot));
+  return { ...report, ...(kfp ? { kfpEndpoint: kfp.endpoint, ...(kfp.multiUser !== undefined ? { kfpMultiUser: kfp.multiUser } : {}) } : {}), namespace };
 }
