@@ -2,13 +2,12 @@
  * The run commands as separate processes sharing one data dir: `pipewright run` in one process,
  * `runs`, `logs` and `cancel` in others; a `run` process killed outright and the run picked up again.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, promises as fs, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupAlive } from '../../electron/services/local/processes.ts';
 import { CLOSED_MESSAGE } from '../../electron/services/local/scheduler.ts';
@@ -16,19 +15,18 @@ import { nodeLogDir, readLogTail } from '../../electron/services/runs/logFiles.t
 import { serializePipeline } from '../../shared/pipeline/load.ts';
 import { fixturePipeline } from '../fixtures/run-pipelines.ts';
 import { createHarness, processesWith } from './harness.ts';
+import { PIPEWRIGHT_BIN, runBin } from '../fixtures/cliRun.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/pipewright.mjs', import.meta.url));
 let dir: string;
 let env: NodeJS.ProcessEnv;
 
 function pipewright(...args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runBin(args, { cwd: dir, env });
 }
 
 /** Start `pipewright run` in the background; resolves with the run id from its first line. */
 function startRun(file: string): { child: ChildProcess; id: Promise<string>; output: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, [BIN, 'run', file, '--target', 'local'], { cwd: dir, env });
+  const child = spawn(process.execPath, [PIPEWRIGHT_BIN, 'run', file, '--target', 'local'], { cwd: dir, env });
   let out = '';
   child.stdout!.setEncoding('utf8');
   child.stderr!.setEncoding('utf8');
@@ -123,7 +121,7 @@ describe('pipewright run, runs and logs', () => {
     const data = path.join(dir, 'data-damaged-run');
     const record = path.join(data, 'runs', '20261205-010203-abcd', 'record.json');
     await fs.mkdir(path.dirname(record), { recursive: true });
-    const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env: { ...env, PIPEWRIGHT_DATA_DIR: data }, encoding: 'utf8', timeout: 60_000 });
+    const run = (...args: string[]) => runBin(args, { cwd: dir, env: { ...env, PIPEWRIGHT_DATA_DIR: data } });
     await fs.writeFile(record, '{"format": "pipewright.run/v1", "id": "20261205-01');
     const runs = run('runs');
     expect(runs.stdout).toMatch(/20261205-010203-abcd +local +error/);
@@ -143,7 +141,7 @@ describe('pipewright run, runs and logs', () => {
     doc.nodes = [{ ...doc.nodes[0], code: flood }];
     doc.edges = [];
     writeFileSync(path.join(dir, 'flood.pipewright.json'), serializePipeline(doc));
-    const child = spawn(process.execPath, [BIN, 'run', 'flood.pipewright.json', '--target', 'local'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [PIPEWRIGHT_BIN, 'run', 'flood.pipewright.json', '--target', 'local'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
     // The kernel's own peak-RSS figure for the runner process, read until it exits.
@@ -178,7 +176,7 @@ describe('pipewright run, runs and logs', () => {
     const dataDir = path.join(dir, 'data-damaged');
     await fs.mkdir(dataDir, { recursive: true });
     await fs.writeFile(path.join(dataDir, 'settings.json'), '{"pythonPath": "/usr/bin/py');
-    const result = spawnSync(process.execPath, [BIN, 'run', writePipeline('ok2.pipewright.json'), '--target', 'local'], { cwd: dir, env: { ...env, PIPEWRIGHT_DATA_DIR: dataDir }, encoding: 'utf8', timeout: 60_000 });
+    const result = runBin(['run', writePipeline('ok2.pipewright.json'), '--target', 'local'], { cwd: dir, env: { ...env, PIPEWRIGHT_DATA_DIR: dataDir } });
     expect(result.status).toBe(0);
     const kept = (await fs.readdir(dataDir)).filter((name) => name.startsWith('settings.json.corrupt-'));
     expect(kept).toHaveLength(1);

@@ -1,21 +1,18 @@
 /** `pipewright run --param NAME=VALUE`: good values reach the step and the run history; bad ones start nothing and name the parameter. */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { templateDocument } from '../../node-catalog/templates/index.ts';
 import { serializePipeline } from '../../shared/pipeline/load.ts';
 import type { PipelineDocument } from '../../shared/pipeline/types.ts';
+import { runBin } from '../fixtures/cliRun.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/pipewright.mjs', import.meta.url));
 let dir: string;
 let env: NodeJS.ProcessEnv;
 
 function pipewright(...args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runBin(args, { cwd: dir, env });
 }
 
 function pipeline(): PipelineDocument {
