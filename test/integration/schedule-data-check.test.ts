@@ -93,6 +93,9 @@ describe('Argo: when the data changes', () => {
     const args = ['p.pipewright.json', '--cron', '0 3 * * *', '--target', 'argo', '--namespace', NS, '--name', SCHEDULE, '--when-data-changes'];
     const made = await cli('schedule', ...args);
     expect(made.code, made.stderr).toBe(0);
+    // Created, with a warning: the cluster's RBAC (asked by SubjectAccessReview) lets the account do none of it yet.
+    expect(made.stderr).toMatch(/^warning {2}schedule corpus-refresh: service account default\/default may not get\/update\/create ConfigMap pipewright-data\.korean-llm-smoke\.corpus-refresh: each run's data check will fail until a namespace admin applies this/m);
+    expect(made.stderr).toContain('kind: RoleBinding');
 
     // Without the Role the check fails before anything else runs, naming what the account may not do and the file to apply.
     const denied = await tick();
@@ -106,6 +109,11 @@ describe('Argo: when the data changes', () => {
     expect(out.stdout).toContain('data-check-rbac.yaml');
     const applied = await kubectl(emulator, ['apply', '-f', path.join(root, 'sched', 'data-check-rbac.yaml')]);
     expect(applied.code, applied.stderr).toBe(0);
+    // Made again now the Role is there: no warning.
+    expect((await cli('schedules', 'delete', SCHEDULE, '--target', 'argo', '--namespace', NS)).code).toBe(0);
+    const again = await cli('schedule', ...args);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).not.toContain('warning');
 
     // First tick with access: nothing recorded yet, so it runs, and the last step records the data.
     const first = await tick();

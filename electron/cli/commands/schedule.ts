@@ -94,7 +94,7 @@ async function serveLocal(io: CliIo): Promise<number> {
 
 async function createOnCluster(doc: PipelineDocument, spec: ScheduleSpec, target: 'argo' | 'kfp', args: ParsedArgs, io: CliIo): Promise<number> {
   try {
-    const { created, where } = await createClusterSchedule(connectionFromArgs(target, args, io.env), doc, spec, {
+    const { created, where, warnings } = await createClusterSchedule(connectionFromArgs(target, args, io.env), doc, spec, {
       env: io.env,
       dataDir: dataDirOf(io),
       pipelineId: args.options['pipeline-id'] as string | undefined,
@@ -102,6 +102,7 @@ async function createOnCluster(doc: PipelineDocument, spec: ScheduleSpec, target
     });
     io.stdout(`Created schedule ${created.name} (${where}): ${created.cron} ${created.timezone}${created.target === 'kfp' ? `, id ${created.id}` : ''}\n`);
     io.stdout('The runs it starts are added to `pipewright runs` (and the app\'s runs list), marked scheduled.\n');
+    for (const w of warnings) io.stderr(`warning  schedule ${created.name}: ${w}\n`);
     return EXIT_OK;
   } catch (err) {
     if (err instanceof ScheduleError) return fail(io, `error  schedule${err.field ? ` ${err.field}` : ''}: ${err.message}\nNothing was created.`);

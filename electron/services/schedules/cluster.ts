@@ -3,6 +3,7 @@
  * KFP experiment), create one from a pipeline document, pause, resume, delete; and import the runs
  * they started into the run history, marked scheduled and followed like any cluster run.
  */
+import type { KubeConfig } from '@kubernetes/client-node';
 import { catalog } from '../../../node-catalog/index.ts';
 import type { ClusterSchedule, ClusterScheduleEndpoint } from '../../../shared/api/schedules.ts';
 import { runParameterValues } from '../../../shared/pipeline/parameters.ts';
@@ -18,6 +19,7 @@ import type { KubeconfigChoice } from '../kube/kubeconfig.ts';
 import { ArgoSchedules, KfpSchedules } from '../kube/schedules.ts';
 import type { ImportRunRequest } from '../runs/manager.ts';
 import { ClusterScheduleRegistry, entryKey, type ClusterScheduleEntry } from './clusterRegistry.ts';
+import { dataCheckAccessWarning } from './dataCheckAccess.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -42,6 +44,8 @@ export interface OpenedSchedules {
   /** KFP: the service the proxy reached (the app's settings, or the connection's own). */
   kfpService?: KfpServiceSettings;
   experimentId?: string;
+  /** Argo: the kubeconfig it connected with. */
+  kc?: KubeConfig;
 }
 
 /** The KFP connection fields a schedule keeps (names of variables and accounts, never a secret). */
@@ -80,7 +84,7 @@ export async function openClusterSchedules(c: ScheduleConnection, env: Env, pipe
   const kc = kubeConfigFor(loadKubeConfig(env, defaults.kubeconfig), c.context || undefined);
   const context = kc.getCurrentContext();
   const namespace = c.namespace || kc.getContextObject(context)?.namespace || pipelineNamespace || 'default';
-  return { schedules: new ArgoSchedules(kc, namespace), context, namespace, where: `Argo on ${context}, namespace ${namespace}` };
+  return { schedules: new ArgoSchedules(kc, namespace), context, namespace, kc, where: `Argo on ${context}, namespace ${namespace}` };
 }
 
 function entryFor(c: ScheduleConnection, opened: OpenedSchedules, s: ClusterSchedule, document: PipelineDocument, spec: Pick<ScheduleSpec, 'parameters'>): ClusterScheduleEntry {
@@ -107,13 +111,18 @@ export async function createClusterSchedule(
   document: PipelineDocument,
   spec: ScheduleSpec,
   options: { env: Env; dataDir: string; pipelineId?: string; pipelineVersionId?: string } & ScheduleDefaults,
-): Promise<{ created: ClusterSchedule; where: string }> {
+): Promise<{ created: ClusterSchedule; where: string; warnings: string[] }> {
   // Checked before connecting: a bad cron or time zone is named without touching the cluster.
   const built = c.target === 'argo' ? argoCronWorkflow(document, catalog, spec) : kfpRecurringRun(document, catalog, spec, { pipelineId: options.pipelineId, pipelineVersionId: options.pipelineVersionId });
   const opened = await openClusterSchedules(c, options.env, document.settings?.namespace, options);
   const created = opened.schedules instanceof KfpSchedules ? await opened.schedules.create({ ...(built as ReturnType<typeof kfpRecurringRun>), experiment_id: opened.experimentId }) : await opened.schedules.create(built);
   await new ClusterScheduleRegistry(options.dataDir).add(entryFor(c, opened, created, document, spec));
-  return { created, where: opened.where };
+  const warnings: string[] = [];
+  if (spec.trigger === 'data-changed' && opened.kc && opened.namespace) {
+    const warning = await dataCheckAccessWarning(opened.kc, document.name, spec.name, opened.namespace);
+    if (warning) warnings.push(warning);
+  }
+  return { created, where: opened.where, warnings };
 }
 
 export async function setClusterSchedulePaused(c: ScheduleConnection, id: string, paused: boolean, env: Env, defaults: ScheduleDefaults = {}): Promise<{ schedule: ClusterSchedule; where: string }> {
