@@ -104,18 +104,28 @@ export class KfpStore {
   readonly runs = new Map<string, Run>();
 }
 
-/** Sorting (`field asc|desc`) and paging (`page_token` is an offset), as list endpoints do. */
-export function page<T extends Json>(items: T[], query: URLSearchParams): { items: T[]; next_page_token: string; total_size: number } {
-  const [field, direction] = (query.get('sort_by') ?? 'created_at').split(/\s+/);
-  const sign = direction === 'desc' ? -1 : 1;
-  // Creation order breaks ties: records made in the same second still sort oldest first (or last for desc).
+export interface ListPage<T> {
+  items: T[];
+  next_page_token: string;
+  total_size: number;
+}
+
+/** Sorts by `field` (creation order breaks ties: records made in the same second keep their order) and cuts the page `page_token` (an offset) and `page_size` ask for. */
+export function sortAndPage<T extends Json>(items: T[], field: string, desc: boolean, compare: (a: unknown, b: unknown) => number, query: URLSearchParams): ListPage<T> {
+  const sign = desc ? -1 : 1;
   const sorted = items
     .map((item, index) => ({ item, index }))
-    .sort((a, b) => (String(a.item[field] ?? '').localeCompare(String(b.item[field] ?? '')) || a.index - b.index) * sign)
+    .sort((a, b) => (compare(a.item[field], b.item[field]) || a.index - b.index) * sign)
     .map((x) => x.item);
   const offset = Number(query.get('page_token') || 0);
   const size = Number(query.get('page_size') || 0);
   const slice = size > 0 ? sorted.slice(offset, offset + size) : sorted.slice(offset);
   const next = size > 0 && offset + size < sorted.length ? String(offset + size) : '';
   return { items: slice, next_page_token: next, total_size: sorted.length };
+}
+
+/** Sorting (`field asc|desc`, as text) and paging, as list endpoints do. */
+export function page<T extends Json>(items: T[], query: URLSearchParams): ListPage<T> {
+  const [field, direction] = (query.get('sort_by') ?? 'created_at').split(/\s+/);
+  return sortAndPage(items, field, direction === 'desc', (a, b) => String(a ?? '').localeCompare(String(b ?? '')), query);
 }

@@ -13,6 +13,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REFERENCE_DIR } from '../../fixtures/compileFixtures.ts';
 import { KfpError } from './errors.ts';
+import type { ListPage } from './store.ts';
+import { sortAndPage } from './store.ts';
 
 type Json = Record<string, unknown>;
 export interface Schema {
@@ -319,7 +321,7 @@ function compare(a: unknown, b: unknown): number {
 }
 
 /** The records a list request selects: predicates, sort (creation order breaks ties, as the primary key does), page. */
-export function applyList<T extends Json>(items: T[], options: ListOptions, query: URLSearchParams): { items: T[]; next_page_token: string; total_size: number } {
+export function applyList<T extends Json>(items: T[], options: ListOptions, query: URLSearchParams): ListPage<T> {
   const matches = (record: T, p: Predicate): boolean => {
     const actual = record[p.key];
     const v = p.value;
@@ -345,14 +347,5 @@ export function applyList<T extends Json>(items: T[], options: ListOptions, quer
     }
   };
   const selected = items.filter((r) => options.predicates.every((p) => matches(r, p)));
-  const sign = options.desc ? -1 : 1;
-  const sorted = selected
-    .map((item, index) => ({ item, index }))
-    .sort((a, b) => (compare(a.item[options.sortField], b.item[options.sortField]) || a.index - b.index) * sign)
-    .map((x) => x.item);
-  const offset = Number(query.get('page_token') || 0);
-  const size = Number(query.get('page_size') || 0);
-  const slice = size > 0 ? sorted.slice(offset, offset + size) : sorted.slice(offset);
-  const next = size > 0 && offset + size < sorted.length ? String(offset + size) : '';
-  return { items: slice, next_page_token: next, total_size: sorted.length };
+  return sortAndPage(selected, options.sortField, options.desc, compare, query);
 }
