@@ -39,6 +39,7 @@ export function ClusterSchedules({ target }: { target: 'argo' | 'kfp' }) {
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [found, setFound] = useState<string | null>(null);
+  const [warning, setWarning] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const endpoint = useMemo(() => endpointOf(form), [form]);
   const endpointKey = JSON.stringify(endpoint);
@@ -119,6 +120,7 @@ export function ClusterSchedules({ target }: { target: 'argo' | 'kfp' }) {
     act(async () => {
       const made = await api.addClusterSchedule(endpoint, doc, spec);
       setStatus(t('schedules.cluster.created', { name: made.name, where: list ? placeText(list.place) : '' }));
+      setWarning(made.warnings?.length ? made.warnings.join('\n') : null);
     });
   const placeText = (p: ClusterScheduleList['place']) =>
     p.target === 'argo'
@@ -169,6 +171,12 @@ export function ClusterSchedules({ target }: { target: 'argo' | 'kfp' }) {
           </p>
         )}
       </section>
+      {warning && (
+        <div className="field-message warning" role="alert" data-testid="schedule-warning">
+          <p>{t('schedules.cluster.accessWarning')}</p>
+          <pre>{warning}</pre>
+        </div>
+      )}
       <ScheduleForm cluster={target} namespace={list?.place.namespace ?? (form.namespace.trim() || undefined)} blocked={blocked} busy={busy} error={error} status={status} submitLabel={t('schedules.cluster.create')} onSubmit={(spec) => void create(spec)} />
     </>
   );

@@ -59,6 +59,7 @@ export const schedulesEn = {
     dataCheckRbac: 'Role and RoleBinding for the data check (kubectl apply -f)',
     whenDataChanged: 'only when the data changed',
     external: 'not made by Pipewright',
+    accessWarning: 'Created, but the cluster says its runs cannot work yet (the check below is the cluster’s answer, in English):',
   },
 };
 
@@ -124,5 +125,6 @@ export const schedulesKo: Leaves<typeof schedulesEn> = {
     dataCheckRbac: '데이터 확인용 Role과 RoleBinding (kubectl apply -f)',
     whenDataChanged: '데이터가 바뀌었을 때만',
     external: 'Pipewright가 만들지 않음',
+    accessWarning: '만들었지만, 클러스터의 답으로는 아직 그 실행이 동작할 수 없습니다 (아래는 클러스터 확인 결과, 영어):',
   },
 };

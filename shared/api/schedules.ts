@@ -72,7 +72,8 @@ export interface ClusterSchedulesApi {
   /** The pipeline's schedules at the endpoint (every Pipewright schedule there when `pipeline` is absent). */
   listClusterSchedules(endpoint: ClusterScheduleEndpoint, pipeline?: string): Promise<ClusterScheduleList>;
   /** Creates the schedule of `document` (compiled now, as `pipewright schedule` does) on the cluster. */
-  addClusterSchedule(endpoint: ClusterScheduleEndpoint, document: PipelineDocument, spec: ScheduleSpec): Promise<ClusterSchedule>;
+  /** The schedule made, with `warnings` about what will keep it from working (the data check's missing RBAC). */
+  addClusterSchedule(endpoint: ClusterScheduleEndpoint, document: PipelineDocument, spec: ScheduleSpec): Promise<ClusterSchedule & { warnings?: string[] }>;
   setClusterSchedulePaused(endpoint: ClusterScheduleEndpoint, id: string, paused: boolean): Promise<ClusterSchedule>;
   deleteClusterSchedule(endpoint: ClusterScheduleEndpoint, id: string): Promise<void>;
   /**

@@ -2,7 +2,7 @@
  * "When the data changes" on cluster schedules, in the app against the emulator: on Argo Workflows the
  * option is offered, says what the data check does and shows the Role its service account needs (for the
  * namespace chosen); the CronWorkflow created starts with the data check, and the list says it runs only
- * when the data changed. On Kubeflow Pipelines the option is not offered and the dialog says why and what
+ * when the data changed, and a warning says the account lacks the Role yet. On Kubeflow Pipelines the option is not offered and the dialog says why and what
  * to use instead. Korean, with a screenshot at 1440x900.
  */
 import { expect, openApp, test } from './fixtures.ts';
@@ -43,6 +43,12 @@ test('cluster schedules that run only when the data changed: offered with its Ro
   await expect(dialog.getByRole('status')).toContainText('일정 nightly-data을(를) 만들었습니다');
   const row = list.locator('[data-schedule="nightly-data"]');
   await expect(row).toContainText('데이터가 바뀌었을 때만');
+  // The cluster's RBAC does not let the workflow's account keep the fingerprints yet: said at once, with the Role.
+  const warning = dialog.getByTestId('schedule-warning');
+  await expect(warning).toContainText('만들었지만, 클러스터의 답으로는 아직 그 실행이 동작할 수 없습니다');
+  await expect(warning).toContainText('service account default/default may not get/update/create ConfigMap pipewright-data.korean-llm-smoke.nightly-data');
+  await expect(warning).toContainText('kind: RoleBinding');
+  await page.screenshot({ path: 'test-results/screenshots/schedules-cluster-data-created-ko.png' });
   const cw = emu.controller.get('cronworkflows', 'default', 'nightly-data') as unknown as { metadata: { annotations: Record<string, string> }; spec: { workflowSpec: { entrypoint: string; templates: { name: string }[] } } };
   expect(cw.metadata.annotations['pipewright.dev/trigger']).toBe('data-changed');
   expect(cw.spec.workflowSpec.entrypoint).toBe('WhenDataChanged');

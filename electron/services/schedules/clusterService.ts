@@ -81,7 +81,8 @@ export function createClusterSchedulesService(options: {
     },
     async addClusterSchedule(endpoint, document, spec) {
       try {
-        return (await (await cluster()).createClusterSchedule(remember(endpoint), document, spec, { env, dataDir: options.dataDir, ...(await defaults()) })).created;
+        const { created, warnings } = await (await cluster()).createClusterSchedule(remember(endpoint), document, spec, { env, dataDir: options.dataDir, ...(await defaults()) });
+        return warnings.length > 0 ? { ...created, warnings } : created;
       } catch (err) {
         if ((err as Error).name === 'ScheduleError') throw new Error(`${(err as { field?: string }).field ?? 'schedule'}: ${(err as Error).message}`);
         throw err;
