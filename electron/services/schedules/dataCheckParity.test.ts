@@ -106,6 +106,40 @@ describe('the data-check step fingerprints as the local trigger does', () => {
     expect(pod.changes).toEqual(['node "corpus" (s3://datasets/ko/): objects 1 changed (ko/train-001.jsonl), 1 added (ko/train-002.jsonl), 1 removed (ko/a&b.jsonl)']);
   });
 
+  it('gs prefixes through the JSON API (paged, bearer token), the same as the app', async () => {
+    const items = [
+      { name: 'ko/a.jsonl', etag: 'CKih16GjycICEAE=', size: '12' },
+      { name: 'ko/b.jsonl', etag: 'CLmJ2qOjycICEAE=', size: '30' },
+      { name: 'ko/c.jsonl', etag: 'CNnW5KSjycICEAE=', size: '7' },
+    ];
+    const auth: string[] = [];
+    // A stand-in of the Cloud Storage JSON API's objects.list: two items a page, nextPageToken between pages.
+    const gcs = createServer((req, res) => {
+      const url = new URL(req.url!, 'http://gcs');
+      auth.push(String(req.headers.authorization));
+      if (url.pathname !== '/storage/v1/b/corpora/o') return void res.writeHead(404).end('{"error":{"code":404,"message":"Not Found"}}');
+      const start = Number(url.searchParams.get('pageToken') ?? 0);
+      const page = items.filter((i) => i.name.startsWith(url.searchParams.get('prefix') ?? '')).slice(start, start + 2);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ items: page, ...(start + 2 < items.length ? { nextPageToken: String(start + 2) } : {}) }));
+    });
+    await new Promise<void>((r) => gcs.listen(0, '127.0.0.1', r));
+    try {
+      const gcsEnv = { STORAGE_EMULATOR_HOST: `http://127.0.0.1:${(gcs.address() as { port: number }).port}`, GOOGLE_OAUTH_ACCESS_TOKEN: 'ya29.token' };
+      const doc = templateDocument('korean-llm-smoke')!;
+      doc.nodes = doc.nodes.filter((n) => n.id === 'corpus');
+      doc.edges = [];
+      doc.nodes[0].params = { ...doc.nodes[0].params, uri: 'gs://corpora/ko/' };
+      const local = await fingerprintData(doc, catalog, {}, gcsEnv);
+      const pod = await pythonFingerprints(doc, gcsEnv);
+      expect(local[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(comparable(pod.fingerprints)).toEqual(comparable(local));
+      expect(Object.keys(local[0].objects!)).toEqual(['ko/a.jsonl', 'ko/b.jsonl', 'ko/c.jsonl']);
+      expect(new Set(auth)).toEqual(new Set(['Bearer ya29.token']));
+    } finally {
+      await new Promise<void>((r) => gcs.close(() => r()));
+    }
+  });
+
   it('a wrong key: the input cannot be checked (so it counts as changed), saying what S3 answered', async () => {
     const doc = templateDocument('korean-llm-smoke')!;
     doc.nodes = doc.nodes.filter((n) => n.id === 'corpus');
