@@ -1,8 +1,13 @@
 import '@xyflow/react/dist/base.css';
 import './styles/theme.css';
 import './styles/app.css';
+import './styles/controls.css';
+import './styles/dialogs.css';
 import './styles/canvas.css';
+import './styles/node-far.css';
+import './styles/node-parts.css';
 import './styles/panels.css';
+import './styles/bottom-panel.css';
 import './shell/layout.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';

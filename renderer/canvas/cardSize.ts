@@ -8,7 +8,7 @@ import { nodePorts } from '../../shared/pipeline/resolve.ts';
 import type { PipelineNode } from '../../shared/pipeline/types.ts';
 import type { Size } from './flowElements.ts';
 
-// canvas.css: .node-param / .node-params, .node-resources, .node-ports / .node-port-row.
+// canvas.css: .node-param / .node-params, .node-resources; node-parts.css: .node-ports / .node-port-row.
 const PARAM_ROW = 17;
 const PARAMS_MARGIN = 6;
 const RESOURCES = 17 + 4;

@@ -7,7 +7,7 @@
 import type { ParamValue } from '../../shared/pipeline/types.ts';
 import type { NodePhase } from '../../shared/runs/types.ts';
 
-/** Font sizes (px, flow units) and line heights of the face: canvas.css `.node-far-*` uses the same. */
+/** Font sizes (px, flow units) and line heights of the face: node-far.css `.node-far-*` uses the same. */
 export const FAR_TITLE = { font: 26, line: 28 };
 export const FAR_FIGURE = { font: 24, line: 26 };
 /** Text width inside a card: 230 px less 2 × 10 px padding, less a little for the badge gap. */
