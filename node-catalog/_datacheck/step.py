@@ -273,7 +273,11 @@ def data_changes(before, now):
 
 
 def kube_client():
-    client = KubeClient.in_cluster()
+    try:
+        client = KubeClient.in_cluster()
+    except StepError as exc:
+        # kube.py words this for the deploy step; the data check's templates ask for the token themselves.
+        raise StepError(str(exc).replace("the deploy step's pod", "the data-check pod"), exc.code)
     if client is None:
         raise StepError("not in a pod: no Kubernetes API to keep the last successful run's data fingerprints in (KUBERNETES_SERVICE_HOST is not set)")
     return client

@@ -83,12 +83,15 @@ export function withArgoDataCheck(
   const checkTemplate: YamlMap = {
     name: DATA_CHECK_TASK,
     metadata: { labels },
+    // The check talks to the API server as the workflow's account, even where that account does not mount its token by default.
+    automountServiceAccountToken: true,
     outputs: { parameters: outputs.map((name) => ({ name, valueFrom: { path: `${OUT}/${name}` } })) },
     container: container(['check', ...commonArgs(doc, spec), '--inputs', base64Utf8(JSON.stringify(inputs)), ...outputs.flatMap((name) => [`--out-${name}`, `${OUT}/${name}`])]),
   };
   const recordTemplate: YamlMap = {
     name: RECORD_DATA_TASK,
     metadata: { labels },
+    automountServiceAccountToken: true,
     inputs: { parameters: [{ name: 'fingerprints' }] },
     container: container(['record', ...commonArgs(doc, spec), '--fingerprints', '{{inputs.parameters.fingerprints}}', '--run', '{{workflow.name}}']),
   };

@@ -59,6 +59,7 @@ describe('Argo CronWorkflow that runs when the data changes', () => {
 
   it('checks the dataset inputs in the dataset step\'s image, with its credentials and its bundled sample', () => {
     const t = byName.get('DataCheck')!;
+    expect((t as { automountServiceAccountToken?: boolean }).automountServiceAccountToken).toBe(true);
     const corpus = byName.get('corpus')!;
     expect(t.container!.image).toBe(corpus.container!.image);
     expect(t.container!.env.map((e) => e.name)).toEqual(expect.arrayContaining(['AWS_ACCESS_KEY_ID', 'PIPEWRIGHT_PIPELINE']));
