@@ -11,6 +11,7 @@ import { checkConnection } from '../document/connections.ts';
 import { appStore, useAppStore } from '../store/index.ts';
 import { CanvasControls } from './CanvasControls.tsx';
 import { ConnectHighlight } from './ConnectHighlight.tsx';
+import { EdgeOverview } from './EdgeOverview.tsx';
 import { QuickAdd } from './QuickAdd.tsx';
 import { CanvasContextMenu } from './CanvasContextMenu.tsx';
 import type { MenuState, MenuTarget } from './CanvasContextMenu.tsx';
@@ -130,7 +131,9 @@ export function Canvas() {
     const shown = dragPositions ? docNodes.map((n) => (dragPositions[n.id] ? { ...n, position: dragPositions[n.id] } : n)) : docNodes;
     return cache.flowNodes(shown, new Set(selectedNodeIds), measured);
   }, [cache, docNodes, selectedNodeIds, measured, measuredVersion, dragPositions]);
-  const edges = useMemo(() => cache.flowEdges(docEdges, docNodes, catalog, new Set(selectedEdgeIds)), [cache, docEdges, docNodes, selectedEdgeIds]);
+  // A large pipeline far out: connections drawn as one picture (EdgeOverview), React Flow keeps the selected ones.
+  const overview = tiny && docNodes.length > VISIBLE_ONLY_THRESHOLD;
+  const edges = useMemo(() => cache.flowEdges(docEdges, docNodes, catalog, new Set(selectedEdgeIds), overview), [cache, docEdges, docNodes, selectedEdgeIds, overview]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<PipelineFlowNode>[]) => {
@@ -298,6 +301,7 @@ export function Canvas() {
             ariaLabelConfig={ariaLabelConfig}
           >
             <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
+            {overview && <EdgeOverview edges={edges} />}
             <CanvasControls />
             <ConnectHighlight />
             {showMinimap && nodes.length > 0 && <MiniMap<PipelineFlowNode> pannable zoomable position="bottom-right" nodeClassName={minimapNodeClass} style={minimapStyle} />}

@@ -59,4 +59,13 @@ describe('freeSpot', () => {
     const visible = (p: { x: number }) => p.x < 200;
     expect(freeSpot({ x: 0, y: 0 }, [{ x: 0, y: 0 }], visible).x).toBeLessThan(200);
   });
+  it('far out (overview) hides the unselected edges from React Flow and keeps the selected one', () => {
+    const cache = new FlowElementCache();
+    const near = cache.flowEdges(edges, nodes, catalog, new Set());
+    expect(near[0].hidden).toBeUndefined();
+    const far = cache.flowEdges(edges, nodes, catalog, new Set(), true);
+    expect(far[0].hidden).toBe(true);
+    expect(cache.flowEdges(edges, nodes, catalog, new Set(['e1']), true)[0].hidden).toBeUndefined();
+    expect(cache.flowEdges(edges, nodes, catalog, new Set(), false)[0].hidden).toBeUndefined();
+  });
 });

@@ -24,6 +24,7 @@ interface EdgeEntry {
   source: PipelineEdge;
   selected: boolean;
   kind: PortKind | 'unknown';
+  hidden: boolean;
   flow: PipelineFlowEdge;
 }
 
@@ -31,7 +32,7 @@ interface EdgeEntry {
 export class FlowElementCache {
   private nodes = new Map<string, NodeEntry>();
   private edges = new Map<string, EdgeEntry>();
-  private lastEdgeInputs: { edges: readonly PipelineEdge[]; nodes: readonly PipelineNode[]; selected: ReadonlySet<string>; out: PipelineFlowEdge[] } | null = null;
+  private lastEdgeInputs: { edges: readonly PipelineEdge[]; nodes: readonly PipelineNode[]; selected: ReadonlySet<string>; overview: boolean; out: PipelineFlowEdge[] } | null = null;
 
   flowNodes(nodes: readonly PipelineNode[], selected: ReadonlySet<string>, measured: ReadonlyMap<string, Size>): PipelineFlowNode[] {
     const next = new Map<string, NodeEntry>();
@@ -55,10 +56,14 @@ export class FlowElementCache {
     return out;
   }
 
-  flowEdges(edges: readonly PipelineEdge[], nodes: readonly PipelineNode[], catalog: NodeCatalog, selected: ReadonlySet<string>): PipelineFlowEdge[] {
+  /**
+   * With `overview` (a large pipeline far out), unselected edges are hidden from React Flow: EdgeOverview draws
+   * them as one picture instead.
+   */
+  flowEdges(edges: readonly PipelineEdge[], nodes: readonly PipelineNode[], catalog: NodeCatalog, selected: ReadonlySet<string>, overview = false): PipelineFlowEdge[] {
     // A drag changes only positions: keep the very same edge array so React Flow has nothing to redo.
     const last = this.lastEdgeInputs;
-    if (last && last.edges === edges && sameSet(last.selected, selected) && samePorts(last.nodes, nodes)) {
+    if (last && last.edges === edges && last.overview === overview && sameSet(last.selected, selected) && samePorts(last.nodes, nodes)) {
       last.nodes = nodes;
       return last.out;
     }
@@ -67,14 +72,16 @@ export class FlowElementCache {
     const out = edges.map((e) => {
       const kind = sourceKind(e, byId, catalog);
       const isSelected = selected.has(e.id);
+      const hidden = overview && !isSelected;
       const old = this.edges.get(e.id);
       const entry =
-        old && old.source === e && old.selected === isSelected && old.kind === kind
+        old && old.source === e && old.selected === isSelected && old.kind === kind && old.hidden === hidden
           ? old
           : {
               source: e,
               selected: isSelected,
               kind,
+              hidden,
               flow: {
                 id: e.id,
                 source: e.source,
@@ -84,13 +91,14 @@ export class FlowElementCache {
                 selected: isSelected,
                 className: `edge-kind-${kind}`,
                 data: { kind },
+                ...(hidden ? { hidden } : {}),
               },
             };
       next.set(e.id, entry);
       return entry.flow;
     });
     this.edges = next;
-    this.lastEdgeInputs = { edges, nodes, selected, out };
+    this.lastEdgeInputs = { edges, nodes, selected, overview, out };
     return out;
   }
 }

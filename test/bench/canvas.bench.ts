@@ -4,6 +4,7 @@
  * renderer's initial JS (what index.html loads; Monaco is a lazy chunk and not part of it).
  * Beside it, in the same run and browser, the peer: the same graph in a plain React Flow page with its
  * default nodes (test/bench/peer), measured the same way; the ratios say how Pipewright's canvas compares.
+ * The two take turns CANVAS_BENCH_REPS times (default 3); every figure is the median over the repetitions.
  */
 import { chromium } from '@playwright/test';
 import type { Page } from '@playwright/test';
@@ -70,9 +71,17 @@ async function dragNode(page: Page, id: string, moves: number): Promise<number[]
   await page.mouse.down();
   // Out and back (0..120 px right, ±10 px): each round ends where it began, never near the pane's edge, where
   // React Flow would start panning (a drag that pans measures re-rendering what scrolls in, not the drag).
-  for (let i = 1; i <= moves; i++) await page.mouse.move(x + 60 * (1 - Math.cos((i / moves) * 2 * Math.PI)), y + Math.sin((i / moves) * 6 * Math.PI) * 10);
+  const transform = `document.querySelector('.react-flow__node[data-id="${id}"]').style.transform`;
+  const start = await page.evaluate(transform);
+  let moved = false;
+  for (let i = 1; i <= moves; i++) {
+    await page.mouse.move(x + 60 * (1 - Math.cos((i / moves) * 2 * Math.PI)), y + Math.sin((i / moves) * 6 * Math.PI) * 10);
+    // Halfway (120 px out) the node must have moved: a drag that moves nothing would measure nothing.
+    if (i === moves / 2) moved = (await page.evaluate(transform)) !== start;
+  }
   await page.mouse.up();
   await page.waitForTimeout(100);
+  if (!moved) throw new Error(`dragging ${id} did not move it`);
   const frames = (await page.evaluate('window.__frames')) as number[];
   return frames.slice(5);
 }
@@ -143,6 +152,31 @@ async function measurePeer(page: Page, dir: string, doc: ReturnType<typeof large
   return { firstRender, allInView, zoomedIn };
 }
 
+/** Repetitions of the whole measurement (each side's figures are medians over them). */
+const REPS = Number(process.env.CANVAS_BENCH_REPS ?? 3);
+
+/** Pipewright's figures in a fresh page: first render, drags all in view and at zoom 1, heap after GC. */
+async function measurePipewright(page: Page, url: string, doc: ReturnType<typeof largePipeline>): Promise<CanvasFigures & { heap: number }> {
+  await page.goto(url);
+  await page.locator('.react-flow__pane').waitFor();
+  // First render: load the document; done when every node (all in view after fit) is shown.
+  // (Page-side code as text: the bench runs through tsx, whose name helpers do not exist in the page.)
+  await page.evaluate(`window.__benchDoc = ${JSON.stringify(doc)}`);
+  const firstRender = (await page.evaluate(FIRST_RENDER('window.pipewright_debug.loadDocument(window.__benchDoc)'))) as number;
+  await page.waitForTimeout(1500);
+  await installFrameProbe(page);
+  // Three drags each; the median of their p95s keeps one noisy moment from deciding.
+  const allInView = await p95OfRounds(page, 'prep-211', 3);
+  // At a working zoom only what is on screen renders (onlyRenderVisibleElements).
+  await page.evaluate('window.pipewright_debug.setViewport({ x: 0, y: 0, zoom: 1 })');
+  await page.waitForTimeout(500);
+  const zoomedIn = await p95OfRounds(page, 'data-1', 3);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const heap = ((await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }).usedSize;
+  return { firstRender, allInView, zoomedIn, heap };
+}
+
 export async function run(): Promise<Figure[]> {
   buildIfNeeded();
   const peerDir = mkdtempSync(path.join(tmpdir(), 'pipewright-bench-peer-'));
@@ -151,32 +185,29 @@ export async function run(): Promise<Figure[]> {
   const server = await startServer({ dataDir, staticDir });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'] });
   try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(server.url);
-    await page.locator('.react-flow__pane').waitFor();
     const doc = largePipeline();
-
-    // First render: load the document; done when every node (all in view after fit) is shown.
-    // (Page-side code as text: the bench runs through tsx, whose name helpers do not exist in the page.)
-    await page.evaluate(`window.__benchDoc = ${JSON.stringify(doc)}`);
-    const firstRender = (await page.evaluate(FIRST_RENDER('window.pipewright_debug.loadDocument(window.__benchDoc)'))) as number;
-
-    await page.waitForTimeout(1500);
-    await installFrameProbe(page);
-    // Three drags each; the median of their p95s keeps one noisy moment on a shared machine from deciding.
-    const allInView = await p95OfRounds(page, 'prep-211', 3);
-
-    // At a working zoom only what is on screen renders (onlyRenderVisibleElements).
-    await page.evaluate('window.pipewright_debug.setViewport({ x: 0, y: 0, zoom: 1 })');
-    await page.waitForTimeout(500);
-    const zoomedIn = await p95OfRounds(page, 'data-1', 3);
-
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('HeapProfiler.collectGarbage');
-    const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+    // Pipewright and the peer take turns, each in a fresh page, REPS times; each figure is the median of its
+    // repetitions, so a busy moment on a shared machine neither decides a figure nor falls on one side only.
+    const ours: (CanvasFigures & { heap: number })[] = [];
+    const peers: CanvasFigures[] = [];
+    for (let rep = 0; rep < REPS; rep++) {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      ours.push(await measurePipewright(page, server.url, doc));
+      await page.close();
+      const peerPage = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      peers.push(await measurePeer(peerPage, peerDir, doc));
+      await peerPage.close();
+    }
+    const med = (values: number[]) => percentile(values, 50);
+    const summary = (all: CanvasFigures[]) => ({
+      firstRender: med(all.map((f) => f.firstRender)),
+      allInView: { p95: med(all.map((f) => f.allInView.p95)), p50: med(all.map((f) => f.allInView.p50)) },
+      zoomedIn: { p95: med(all.map((f) => f.zoomedIn.p95)), p50: med(all.map((f) => f.zoomedIn.p50)) },
+    });
+    const { firstRender, allInView, zoomedIn } = summary(ours);
+    const heap = { usedSize: med(ours.map((f) => f.heap)) };
+    const peer = summary(peers);
     const scripts = initialScriptBytes();
-    const peerPage = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    const peer = await measurePeer(peerPage, peerDir, doc);
     const ratio = (a: number, b: number) => round(a / b, 2);
     return [
       { name: 'canvas 1000 nodes: first render', value: round(firstRender, 0), unit: 'ms' },

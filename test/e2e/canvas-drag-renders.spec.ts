@@ -85,7 +85,7 @@ async function dragBy(page: Page, id: string, dx: number, moves: number): Promis
   await page.mouse.up();
 }
 
-test('dragging a node with 1,000 in view re-renders that node, its card and its edges only', async ({ app }) => {
+test('dragging a node with 1,000 in view re-renders that node, its card and its edges only; connections drawn as one picture follow it', async ({ app }) => {
   await app.addInitScript(installRenderCounter);
   await app.reload();
   await expect(app.locator('.react-flow__pane')).toBeVisible();
@@ -94,6 +94,14 @@ test('dragging a node with 1,000 in view re-renders that node, its card and its 
   await expect(app.locator('.react-flow__node')).toHaveCount(1000);
   await expect(app.locator('.node-far.tiny')).toHaveCount(1000);
   await app.waitForTimeout(500);
+
+  // Far out, the 1,200 connections are one picture (a path per port kind) rather than 1,200 React Flow edges.
+  const curves = () =>
+    app.evaluate(() => Object.fromEntries([...document.querySelectorAll('.edge-overview-path')].map((p) => [p.getAttribute('class')!.split(' ').pop()!, p.getAttribute('d')!])));
+  const count = (c: Record<string, string>) => Object.values(c).join('').match(/M/g)?.length;
+  await expect.poll(async () => count(await curves())).toBe(doc.edges.length);
+  await expect(app.locator('.react-flow__edge')).toHaveCount(0);
+  const curvesBefore = await curves();
 
   const id = 'prep-211';
   const own = doc.edges.filter((e) => e.source === id || e.target === id).map((e) => e.id);
@@ -110,4 +118,15 @@ test('dragging a node with 1,000 in view re-renders that node, its card and its 
   expect(renders.nodes).toEqual([id]);
   expect(renders.cards).toEqual([id]);
   for (const e of renders.edges) expect(own, `edge ${e} rendered`).toContain(e);
+  // The picture followed the node: its dataset connections changed, the model ones (not its) did not.
+  const curvesAfter = await curves();
+  expect(count(curvesAfter)).toBe(doc.edges.length);
+  expect(Object.keys(curvesAfter).sort()).toEqual(['edge-kind-dataset', 'edge-kind-model']);
+  expect(curvesAfter['edge-kind-dataset']).not.toEqual(curvesBefore['edge-kind-dataset']);
+  expect(curvesAfter['edge-kind-model']).toEqual(curvesBefore['edge-kind-model']);
+
+  // At a working zoom React Flow draws the connections again, and the picture is gone.
+  await app.evaluate(() => window.pipewright_debug!.setViewport({ x: 0, y: 0, zoom: 1 }));
+  await expect(app.locator('.edge-overview')).toHaveCount(0);
+  await expect(app.locator('.react-flow__edge').first()).toBeVisible();
 });

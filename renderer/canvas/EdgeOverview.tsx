@@ -1,0 +1,23 @@
+/** The far-out picture of a large pipeline's connections (see edgeOverview.ts): under the nodes, above the background. */
+import { useStore } from '@xyflow/react';
+import { useRef } from 'react';
+import type { PipelineFlowEdge } from './flowElements.ts';
+import { EdgeOverviewCache } from './edgeOverview.ts';
+
+export function EdgeOverview({ edges }: { edges: PipelineFlowEdge[] }) {
+  const cache = useRef(new EdgeOverviewCache()).current;
+  // Every store update (a move, a measurement, a pan): nodes are new objects where they changed, and only their
+  // connections' curves are recomputed; unchanged path strings leave the DOM alone.
+  const state = useStore((s) => s);
+  const [x, y, zoom] = state.transform;
+  const paths = cache.paths(edges, state.nodeLookup);
+  return (
+    <svg className="edge-overview" aria-hidden="true">
+      <g transform={`translate(${x} ${y}) scale(${zoom})`}>
+        {[...paths].map(([kind, d]) => (
+          <path key={kind} className={`edge-overview-path edge-kind-${kind}`} d={d} />
+        ))}
+      </g>
+    </svg>
+  );
+}

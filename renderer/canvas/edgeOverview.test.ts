@@ -1,0 +1,58 @@
+import type { InternalNode } from '@xyflow/react';
+import { describe, expect, it } from 'vitest';
+import { EdgeOverviewCache } from './edgeOverview.ts';
+import type { PipelineFlowEdge } from './flowElements.ts';
+
+/** A measured node as React Flow keeps it: one output on the right, one input on the left, 11 px handles. */
+function node(id: string, x: number, y: number): InternalNode {
+  return {
+    id,
+    position: { x, y },
+    data: {},
+    measured: { width: 230, height: 100 },
+    internals: {
+      positionAbsolute: { x, y },
+      z: 0,
+      userNode: { id, position: { x, y }, data: {} },
+      handleBounds: {
+        source: [{ id: 'out', nodeId: id, type: 'source', position: 'right' as never, x: 225, y: 50, width: 11, height: 11 }],
+        target: [{ id: 'in', nodeId: id, type: 'target', position: 'left' as never, x: -5, y: 50, width: 11, height: 11 }],
+      },
+    },
+  };
+}
+
+const edge = (id: string, source: string, target: string, kind: 'dataset' | 'model', hidden = true): PipelineFlowEdge => ({ id, source, sourceHandle: 'out', target, targetHandle: 'in', data: { kind }, ...(hidden ? { hidden } : {}) });
+
+describe('EdgeOverviewCache', () => {
+  it('draws each hidden edge as a bezier from the output handle’s right middle to the input handle’s left middle, one path per kind', () => {
+    const lookup = new Map([['a', node('a', 0, 0)], ['b', node('b', 400, 100)], ['c', node('c', 800, 0)]]);
+    const paths = new EdgeOverviewCache().paths([edge('e1', 'a', 'b', 'dataset'), edge('e2', 'b', 'c', 'model'), edge('e3', 'a', 'c', 'dataset')], lookup);
+    expect([...paths.keys()]).toEqual(['dataset', 'model']);
+    // a's output: 0 + 225 + 11 = 236, 0 + 50 + 5.5; b's input: 400 - 5 = 395, 100 + 55.5.
+    expect(paths.get('dataset')!.startsWith('M236,55.5 C')).toBe(true);
+    expect(paths.get('dataset')!.endsWith('795,55.5')).toBe(true);
+    expect(paths.get('dataset')!.match(/M/g)).toHaveLength(2);
+    expect(paths.get('model')!).toMatch(/^M636,155\.5 C.* 795,55\.5$/);
+  });
+
+  it('leaves out edges React Flow still draws (selected) and edges whose nodes are unknown or unmeasured', () => {
+    const unmeasured = { ...node('u', 0, 0), internals: { ...node('u', 0, 0).internals, handleBounds: undefined } };
+    const lookup = new Map([['a', node('a', 0, 0)], ['b', node('b', 400, 0)], ['u', unmeasured]]);
+    const paths = new EdgeOverviewCache().paths([edge('e1', 'a', 'b', 'dataset', false), edge('e2', 'a', 'gone', 'dataset'), edge('e3', 'u', 'b', 'model')], lookup);
+    expect(paths.size).toBe(0);
+  });
+
+  it('a moved node (a new object, as React Flow makes on a drag) takes its curves along; the others stay', () => {
+    const cache = new EdgeOverviewCache();
+    const a = node('a', 0, 0);
+    const edges = [edge('e1', 'a', 'b', 'dataset'), edge('e2', 'c', 'd', 'dataset')];
+    const first = cache.paths(edges, new Map([['a', a], ['b', node('b', 400, 0)], ['c', node('c', 0, 300)], ['d', node('d', 400, 300)]]));
+    const lookup = new Map([['a', a], ['b', node('b', 500, 0)], ['c', node('c', 0, 300)], ['d', node('d', 400, 300)]]);
+    const second = cache.paths(edges, lookup).get('dataset')!;
+    expect(second).not.toBe(first.get('dataset'));
+    expect(second).toContain(' 495,55.5M');
+    // The other edge is the same curve as before.
+    expect(second.endsWith(first.get('dataset')!.slice(first.get('dataset')!.lastIndexOf('M')))).toBe(true);
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * Far out (a large pipeline below TEXT_ZOOM), connections are drawn as one picture: one SVG path per port
+ * kind, the same bezier curves between the same ports as React Flow's edges. React Flow puts every edge in
+ * an <svg> of its own; a thousand of them cost more to paint and layerize on each drag frame than the drag
+ * itself. Each connection's curve is kept until one of its two nodes changes, so a drag recomputes the
+ * dragged node's connections only.
+ */
+import { getBezierPath, Position } from '@xyflow/react';
+import type { InternalNode } from '@xyflow/react';
+import type { PipelineFlowEdge } from './flowElements.ts';
+
+export type EdgeKind = NonNullable<PipelineFlowEdge['data']>['kind'];
+
+interface Handle {
+  id?: string | null;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Where a connection meets a port: the middle of the handle's outer side (right for outputs, left for inputs). */
+function portPoint(node: InternalNode, handleId: string | null | undefined, type: 'source' | 'target'): { x: number; y: number } | null {
+  const handles = (type === 'source' ? node.internals.handleBounds?.source : node.internals.handleBounds?.target) as Handle[] | null | undefined;
+  const handle = handles?.find((h) => (h.id ?? null) === (handleId ?? null)) ?? (handleId ? undefined : handles?.[0]);
+  if (!handle) return null;
+  const { x, y } = node.internals.positionAbsolute;
+  return { x: x + handle.x + (type === 'source' ? handle.width : 0), y: y + handle.y + handle.height / 2 };
+}
+
+interface Curve {
+  source: InternalNode;
+  target: InternalNode;
+  d: string;
+}
+
+/** Per-kind path data for the connections, reusing each curve while both its nodes are the same objects. */
+export class EdgeOverviewCache {
+  private curves = new Map<string, Curve>();
+
+  paths(edges: readonly PipelineFlowEdge[], lookup: ReadonlyMap<string, InternalNode>): Map<EdgeKind, string> {
+    const next = new Map<string, Curve>();
+    const parts = new Map<EdgeKind, string[]>();
+    for (const e of edges) {
+      // Selected connections stay React Flow's own (drawn highlighted, clickable).
+      if (!e.hidden) continue;
+      const source = lookup.get(e.source);
+      const target = lookup.get(e.target);
+      if (!source || !target) continue;
+      const old = this.curves.get(e.id);
+      let curve = old && old.source === source && old.target === target ? old : null;
+      if (!curve) {
+        const from = portPoint(source, e.sourceHandle, 'source');
+        const to = portPoint(target, e.targetHandle, 'target');
+        if (!from || !to) continue;
+        const [d] = getBezierPath({ sourceX: from.x, sourceY: from.y, sourcePosition: Position.Right, targetX: to.x, targetY: to.y, targetPosition: Position.Left });
+        curve = { source, target, d };
+      }
+      next.set(e.id, curve);
+      const kind = e.data?.kind ?? 'unknown';
+      const list = parts.get(kind) ?? [];
+      list.push(curve.d);
+      parts.set(kind, list);
+    }
+    this.curves = next;
+    return new Map([...parts].map(([kind, list]) => [kind, list.join('')]));
+  }
+}
