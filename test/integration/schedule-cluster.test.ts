@@ -3,7 +3,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalog } from '../../node-catalog/index.ts';
 import { templateDocument } from '../../node-catalog/templates/index.ts';
+import { kfpRecurringRun } from '../../shared/schedules/kfp.ts';
 import { runCli } from '../../electron/cli/main.ts';
 import type { CliIo } from '../../electron/cli/types.ts';
 import { serializePipeline } from '../../shared/pipeline/load.ts';
@@ -119,6 +121,22 @@ describe('KFP recurring runs', () => {
     const missing = await cli('schedules', 'delete', 'korean-llm-smoke-schedule', ...kfp());
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no recurring run "korean-llm-smoke-schedule" (there are: none)');
+  });
+
+  it('lists recurring runs made elsewhere in the experiment too, marked not made by Pipewright', async () => {
+    expect((await cli('schedules', 'list', ...kfp())).code).toBe(0);
+    const auth = { Authorization: `Bearer ${emulator.token}` };
+    const experiments = (await (await fetch(`${emulator.kfpUrl}/apis/v2beta1/experiments`, { headers: auth })).json()) as { experiments: { experiment_id: string; display_name: string }[] };
+    const experimentId = experiments.experiments.find((e) => e.display_name === 'nightly')!.experiment_id;
+    const doc = templateDocument('korean-llm-smoke')!;
+    const body = { ...kfpRecurringRun(doc, catalog, { name: 'team-retrain', cron: '0 4 * * *', timezone: 'UTC', maxConcurrency: 1, catchUp: true, parameters: {}, trigger: 'cron' }), description: 'the ML team\'s own retraining', experiment_id: experimentId };
+    const res = await fetch(`${emulator.kfpUrl}/apis/v2beta1/recurringruns`, { method: 'POST', headers: auth, body: JSON.stringify(body) });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const made = (await res.json()) as { recurring_run_id: string };
+    const list = JSON.parse((await cli('schedules', 'list', ...kfp(), '--json')).stdout) as { name: string; external?: boolean; pipeline?: string }[];
+    expect(list.map((s) => [s.name, s.pipeline, s.external])).toEqual([['team-retrain', undefined, true]]);
+    expect((await cli('schedules', 'list', ...kfp())).stdout.split('\n')[1]).toMatch(/^team-retrain\s.*\s+every time\s+not Pipewright$/);
+    expect((await cli('schedules', 'delete', made.recurring_run_id, ...kfp())).code).toBe(0);
   });
 
   it('the emulator refuses what KFP refuses', async () => {
