@@ -162,6 +162,7 @@ export const command: CliCommand = {
   examples: [
     'pipewright schedule korean-llm.pipewright.json --weekly --timezone Asia/Seoul --target argo --out sched/',
     'pipewright schedule korean-llm.pipewright.json --cron "0 3 * * *" --target kfp --param cpt_learning_rate=2e-5 --out sched/',
+    'pipewright schedule korean-llm.pipewright.json --cron "0 3 * * *" --target argo --namespace ml --when-data-changes --out sched/',
   ],
   async run(args, io) {
     const [file] = args.positionals;
