@@ -9,6 +9,9 @@
  * - exports go only into a folder the user chose in the native folder dialog this session, under names that
  *   stay in it (relative, no part starting with a dot, no `..`, no drive or backslash);
  * - a change of the Python interpreter runs only after the user confirms it in a native dialog;
+ * - a kubeconfig file added to the list that runs a program (an exec credential plugin, a gcp cmd-path) or
+ *   cannot be checked now is added only after the user confirms it in a native dialog naming the file and
+ *   the command lines;
  * - calls that run code (start or retry a run, add a schedule here or on a cluster, change the kubeconfig files, whose exec
  *   plugins are programs) only follow a click or key press in the window (the preload reports it);
  * - listDirectory (browser mode's own file dialog) is not served;
@@ -20,6 +23,8 @@ import path from 'node:path';
 import type { PipewrightApi } from '../../shared/api/contract.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import type { NativeDialogs } from '../services/backend.ts';
+import { addedKubeconfigFiles, describePrograms, programsToConfirm } from '../services/kube/kubeconfigExec.ts';
+import type { KubeconfigPrograms } from '../services/kube/kubeconfigExec.ts';
 
 export interface ReachOptions {
   /** The recent files list as it is now (read on each check: removing a file from it takes effect). */
@@ -28,6 +33,10 @@ export interface ReachOptions {
   currentPythonPath(): Promise<string | null>;
   /** Asks in a native dialog; true only when the user confirmed `next`. */
   confirmPythonChange(next: string, current: string | null): Promise<boolean>;
+  /** The kubeconfig files in Settings now. */
+  currentKubeconfigFiles(): Promise<readonly string[]>;
+  /** Asks in a native dialog, naming each file and what it runs; true only when the user confirmed. */
+  confirmKubeconfigPrograms(list: readonly KubeconfigPrograms[]): Promise<boolean>;
   /** Case-insensitive file systems compare paths without case (win32, darwin). Default: process.platform. */
   platform?: NodeJS.Platform;
 }
@@ -89,7 +98,7 @@ export const REACH_REVIEW = {
   listRecovery: 'data folder only',
   restoreRecovery: 'data folder only; saving it again goes through saveFile',
   getSettings: 'read-only',
-  updateSettings: 'gated: interpreter confirmed, kubeconfig files after a click',
+  updateSettings: 'gated: interpreter confirmed; kubeconfig files after a click, one that runs a program confirmed',
   rememberRunContext: 'settings value, no path',
   listContexts: 'reads the configured kubeconfig',
   testConnection: 'a request to the configured cluster',
@@ -188,10 +197,23 @@ export function createReach(options: ReachOptions): Reach {
     if (!context?.activated) refuse(`${what} runs code, so it must follow a click or key press in the window; none came before this call.`);
   }
 
+  async function checkKubeconfigs(files: unknown): Promise<void> {
+    // Not a list of strings: the argument validation refuses it with its own message.
+    if (!Array.isArray(files) || !files.every((f): f is string => typeof f === 'string')) return;
+    const list = await programsToConfirm(addedKubeconfigFiles(files, await options.currentKubeconfigFiles()));
+    if (list.length === 0) return;
+    if (!(await options.confirmKubeconfigPrograms(list))) {
+      refuse(`the kubeconfig files were not changed: adding ${list.map((p) => p.file).join(', ')} was not confirmed.\n${describePrograms(list)}`);
+    }
+  }
+
   async function checkSettings(args: readonly unknown[], context: CallContext | undefined): Promise<void> {
     const patch = args[0] as { pythonPath?: unknown; kubeconfigFiles?: unknown } | null;
     // A kubeconfig's exec plugin is a program Pipewright starts for every cluster call.
-    if (patch && patch.kubeconfigFiles !== undefined) needActivation('changing the kubeconfig files', context);
+    if (patch && patch.kubeconfigFiles !== undefined) {
+      needActivation('changing the kubeconfig files', context);
+      await checkKubeconfigs(patch.kubeconfigFiles);
+    }
     if (!patch || typeof patch.pythonPath !== 'string') return;
     const next = patch.pythonPath;
     const current = await options.currentPythonPath();

@@ -20,6 +20,7 @@ import { registerIpc } from './ipc.ts';
 import { findFileArgument } from './launchArgs.ts';
 import { buildMenuTemplate } from './menu.ts';
 import { APP_SCHEME, APP_START_URL } from './origin.ts';
+import { createKubeconfigConfirm } from './confirmKubeconfig.ts';
 import { createPythonConfirm } from './confirmPython.ts';
 import { createLinkGate, createReach } from './reach.ts';
 import { fitToDisplays, loadWindowState, saveWindowState, trackWindowState } from './windowState.ts';
@@ -49,6 +50,11 @@ export function startDesktop({ electron, dataDir, distDir, runs }: DesktopOption
     recentFiles: async () => (await backend.api.listRecentFiles()).map((file) => file.path),
     currentPythonPath: async () => (await backend.api.getSettings()).pythonPath,
     confirmPythonChange: createPythonConfirm(
+      (options) => (window ? dialog.showMessageBox(window, options) : dialog.showMessageBox(options)),
+      async () => alertLanguage((await backend.api.getSettings()).language, app.getLocale()),
+    ),
+    currentKubeconfigFiles: async () => (await backend.api.getSettings()).kubeconfigFiles,
+    confirmKubeconfigPrograms: createKubeconfigConfirm(
       (options) => (window ? dialog.showMessageBox(window, options) : dialog.showMessageBox(options)),
       async () => alertLanguage((await backend.api.getSettings()).language, app.getLocale()),
     ),

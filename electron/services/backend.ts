@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { AppInfo, DocumentState } from '../../shared/api/app.ts';
 import type { PipewrightApi } from '../../shared/api/contract.ts';
 import type { ApiEvent } from '../../shared/api/events.ts';
-import { notAvailable } from '../../shared/api/errors.ts';
+import { ApiError, notAvailable } from '../../shared/api/errors.ts';
 import type { RunEventSource, RunsApi } from '../../shared/api/runs.ts';
 import type { RpcServer } from '../../shared/api/rpc.ts';
 import { createApiServer } from '../../shared/api/server.ts';
@@ -168,7 +168,15 @@ export function createBackend(options: BackendOptions): Backend {
       sendNotices((event) => events.emit(event));
     },
     getSettings: () => settings.getSettings(),
-    updateSettings: (patch) => settings.updateSettings(patch),
+    updateSettings: async (patch) => {
+      // A kubeconfig's exec plugin is a program run at every cluster call: browser mode cannot ask, so it refuses (the desktop app asks natively).
+      if (options.mode === 'browser' && patch.kubeconfigFiles) {
+        const { refuseKubeconfigProgramsInBrowser } = await import('./kube/kubeconfigExec.ts');
+        const refusal = await refuseKubeconfigProgramsInBrowser(patch.kubeconfigFiles, (await settings.getSettings()).kubeconfigFiles);
+        if (refusal) throw new ApiError('failed', refusal);
+      }
+      return settings.updateSettings(patch);
+    },
     rememberRunContext: (name, choice) => settings.rememberRunContext(name, choice),
     readEstimateInputs: (request) => readEstimateInputs(request),
     runPreflight: async (request) => {

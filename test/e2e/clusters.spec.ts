@@ -115,6 +115,15 @@ test('no kubeconfig, files added and merged, context switched, the local emulato
   await add.press('Enter');
   await expect(clusters.getByRole('alert').last()).toContainText(`${junk} is not a kubeconfig: clusters[0].name is missing`);
   expect(((await rpcOn(request, 'getSettings')) as { kubeconfigFiles: string[] }).kubeconfigFiles).toEqual([]);
+  // An exec credential plugin runs a program at every cluster call: browser mode cannot ask outside the page, so it refuses and says what to do.
+  const eks = path.join(base, 'eks.yaml');
+  writeFileSync(eks, 'apiVersion: v1\nkind: Config\nclusters:\n- name: eks\n  cluster: { server: "https://eks.example:443" }\ncontexts:\n- name: eks\n  context: { cluster: eks, user: eks-admin }\nusers:\n- name: eks-admin\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: aws\n      args: [eks, get-token, --cluster-name, prod]\n');
+  await add.fill(eks);
+  await add.press('Enter');
+  const refusal = clusters.getByRole('alert').last();
+  await expect(refusal).toContainText(`${eks} runs: aws eks get-token --cluster-name prod (user eks-admin)`);
+  await expect(refusal).toContainText(`start Pipewright with KUBECONFIG=${eks} in the terminal`);
+  expect(((await rpcOn(request, 'getSettings')) as { kubeconfigFiles: string[] }).kubeconfigFiles).toEqual([]);
 
   // Two files, merged as kubectl merges them: the current context from the first file that sets one.
   const dev = kubeconfig('dev.yaml', [['dev', 'https://dev.example:6443'], ['shared', 'https://from-dev:6443']]);
