@@ -6,14 +6,10 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import template from '../../node-catalog/templates/korean-llm-smoke.pipewright.json' with { type: 'json' };
-import { RunHistory } from '../../electron/services/runs/history.ts';
-import { RUN_FORMAT } from '../../electron/services/runs/runFiles.ts';
 import { formatLogLine, nodeLogDir, segmentName } from '../../electron/services/runs/logFiles.ts';
-import type { PipelineDocument } from '../../shared/pipeline/types.ts';
-import type { NodeRunState } from '../../shared/runs/types.ts';
 import { expect, rpc, test } from './fixtures.ts';
 import { openRecordedRunKo, showRunTabKo, switchToKorean } from './run-helpers.ts';
+import { recordTemplateRun } from '../fixtures/templateRun.ts';
 
 const RUN = `20260105-090000-art${Math.random().toString(36).slice(2, 6)}`;
 const PREDICTIONS = [
@@ -23,13 +19,9 @@ const PREDICTIONS = [
 const DEPLOYMENT = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: pipewright-deploy\n';
 
 async function seed(dataDir: string): Promise<string> {
-  const document = structuredClone(template) as unknown as PipelineDocument;
-  const nodes: Record<string, NodeRunState> = Object.fromEntries(document.nodes.map((n) => [n.id, { phase: 'succeeded' as const }]));
-  const history = new RunHistory(path.join(dataDir, 'runs'));
-  const dir = await history.create({
-    format: RUN_FORMAT, id: RUN, pipelineName: document.name, target: 'local', phase: 'succeeded',
-    createdAt: '2026-01-05T09:00:00.000Z', finishedAt: '2026-01-05T09:01:00.000Z', nodes, document, compiled: {}, request: { target: 'local' },
-    external: { workspace: path.join(dataDir, 'runs', RUN, 'workspace') },
+  const dir = await recordTemplateRun(dataDir, {
+    id: RUN, createdAt: '2026-01-05T09:00:00.000Z', finishedAt: '2026-01-05T09:01:00.000Z',
+    record: { external: { workspace: path.join(dataDir, 'runs', RUN, 'workspace') } },
   });
   const ws = path.join(dir, 'workspace', 'data');
   const put = async (rel: string, text: string) => {
@@ -105,13 +97,9 @@ const ROLLOUT_V2 = ROLLOUT_V1.replace('replicas: 4', 'replicas: 6');
 
 /** A cluster run whose deploy step logged the objects it applied (PIPEWRIGHT_APPLIED lines), the Rollout twice. */
 async function seedClusterRun(dataDir: string): Promise<void> {
-  const document = structuredClone(template) as unknown as PipelineDocument;
-  const nodes: Record<string, NodeRunState> = Object.fromEntries(document.nodes.map((n) => [n.id, { phase: 'succeeded' as const }]));
-  const history = new RunHistory(path.join(dataDir, 'runs'));
-  const dir = await history.create({
-    format: RUN_FORMAT, id: CLUSTER_RUN, pipelineName: document.name, target: 'argo', context: 'lab', namespace: 'argo', phase: 'succeeded',
-    createdAt: '2026-01-05T10:00:00.000Z', finishedAt: '2026-01-05T10:20:00.000Z', nodes, document, compiled: {}, request: { target: 'argo' },
-    external: { workflowName: 'korean-llm-smoke-x1', workflowNamespace: 'argo' },
+  const dir = await recordTemplateRun(dataDir, {
+    id: CLUSTER_RUN, target: 'argo', createdAt: '2026-01-05T10:00:00.000Z', finishedAt: '2026-01-05T10:20:00.000Z',
+    record: { context: 'lab', namespace: 'argo', external: { workflowName: 'korean-llm-smoke-x1', workflowNamespace: 'argo' } },
   });
   const applied = (file: string, kind: string, generation: number, yaml: string) =>
     `PIPEWRIGHT_APPLIED ${JSON.stringify({ file, kind, name: 'pipewright-deploy', namespace: 'inference', generation, yaml })}`;

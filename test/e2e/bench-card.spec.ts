@@ -5,15 +5,11 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import template from '../../node-catalog/templates/korean-llm-smoke.pipewright.json' with { type: 'json' };
-import { RunHistory } from '../../electron/services/runs/history.ts';
 import { formatMetricRecord, metricsFile } from '../../electron/services/runs/metricFiles.ts';
-import { RUN_FORMAT } from '../../electron/services/runs/runFiles.ts';
-import type { PipelineDocument } from '../../shared/pipeline/types.ts';
-import type { NodeRunState } from '../../shared/runs/types.ts';
 import { expect, rpc, test } from './fixtures.ts';
 import { nodeCard, zoomToCard } from './helpers.ts';
 import { chartPoints, openRecordedRunKo, showRunTabKo, switchToKorean } from './run-helpers.ts';
+import { recordTemplateRun } from '../fixtures/templateRun.ts';
 
 const RUN = `20260103-090000-bench${Math.random().toString(36).slice(2, 6)}`;
 
@@ -25,18 +21,12 @@ const BASE: Record<string, number> = {
 };
 
 async function seed(dataDir: string): Promise<void> {
-  const document = structuredClone(template) as unknown as PipelineDocument;
-  const nodes: Record<string, NodeRunState> = Object.fromEntries(
-    document.nodes.map((n) => [n.id, { phase: 'succeeded' as const, startedAt: '2026-01-03T09:00:00Z', finishedAt: '2026-01-03T09:01:00Z' }]),
-  );
   const last: Record<string, number> = {};
   for (const [name, acc] of Object.entries(MODEL)) Object.assign(last, { [`${name}/acc`]: acc, [`${name}/acc_norm`]: acc, [`base/${name}/acc`]: BASE[name], [`delta/${name}/acc`]: acc - BASE[name] });
   Object.assign(last, { 'kmmlu/stem/acc': 0.3333, 'kmmlu/humss/acc': 0.6667, 'kmmlu/applied_science/acc': 0.3333, 'kmmlu/other/acc': 0.3333 });
-  nodes['ko-bench'] = { ...nodes['ko-bench'], engine: 'tiny', lastMetrics: last };
-  const history = new RunHistory(path.join(dataDir, 'runs'));
-  const dir = await history.create({
-    format: RUN_FORMAT, id: RUN, pipelineName: document.name, target: 'local', phase: 'succeeded',
-    createdAt: '2026-01-03T09:00:00.000Z', finishedAt: '2026-01-03T09:01:00.000Z', nodes, document, compiled: {}, request: { target: 'local' },
+  const dir = await recordTemplateRun(dataDir, {
+    id: RUN, createdAt: '2026-01-03T09:00:00.000Z', finishedAt: '2026-01-03T09:01:00.000Z',
+    nodes: (nodes) => void (nodes['ko-bench'] = { ...nodes['ko-bench'], engine: 'tiny', lastMetrics: last }),
   });
   // Running accuracy as the step logs it: every row of the 12 KMMLU and 4 BoolQ rows, for the model and the base.
   const records = [

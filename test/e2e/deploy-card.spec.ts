@@ -4,34 +4,25 @@
  * into the run history as the back end writes it, with what the deploy step's PIPEWRIGHT_DEPLOY lines and the
  * MLflow info lines leave in the node's state. A link opens only when clicked.
  */
-import path from 'node:path';
-import template from '../../node-catalog/templates/korean-llm-smoke.pipewright.json' with { type: 'json' };
-import { RunHistory } from '../../electron/services/runs/history.ts';
-import { RUN_FORMAT } from '../../electron/services/runs/runFiles.ts';
-import type { PipelineDocument } from '../../shared/pipeline/types.ts';
-import type { NodeRunState } from '../../shared/runs/types.ts';
 import { expect, rpc, test } from './fixtures.ts';
 import { nodeCard, zoomToCard } from './helpers.ts';
 import { openRecordedRunKo, switchToKorean } from './run-helpers.ts';
+import { recordTemplateRun } from '../fixtures/templateRun.ts';
 
 const RUN = `20260104-090000-deploy${Math.random().toString(36).slice(2, 6)}`;
 const MLFLOW = 'http://mlflow.pipewright.test';
 
 async function seed(dataDir: string): Promise<void> {
-  const document = structuredClone(template) as unknown as PipelineDocument;
-  const nodes: Record<string, NodeRunState> = Object.fromEntries(
-    document.nodes.map((n) => [n.id, { phase: 'succeeded' as const, startedAt: '2026-01-04T09:00:00Z', finishedAt: '2026-01-04T09:01:00Z' }]),
-  );
-  nodes.sft = { ...nodes.sft, mlflow: { runId: 'a1b2c3', runUrl: `${MLFLOW}/#/experiments/1/runs/a1b2c3`, modelName: 'korean-llm-7b', modelVersion: '3', modelUrl: `${MLFLOW}/#/models/korean-llm-7b/versions/3` } };
-  nodes.deploy = {
-    phase: 'running', startedAt: '2026-01-04T09:01:00Z',
-    deploy: { kind: 'Rollout', name: 'pipewright-deploy', phase: 'Paused', step: 3, steps: 6, weight: 50, paused: 'CanaryPauseStep', analysis: 'Running', analysisValue: '[0.987]', replicas: 4, ready: 4 },
-    mlflow: { modelName: 'korean-llm-7b', modelVersion: '3', modelUrl: `${MLFLOW}/#/models/korean-llm-7b/versions/3` },
-  };
-  const history = new RunHistory(path.join(dataDir, 'runs'));
-  await history.create({
-    format: RUN_FORMAT, id: RUN, pipelineName: document.name, target: 'argo', phase: 'running',
-    createdAt: '2026-01-04T09:00:00.000Z', nodes, document, compiled: {}, request: { target: 'argo' },
+  await recordTemplateRun(dataDir, {
+    id: RUN, target: 'argo', createdAt: '2026-01-04T09:00:00.000Z',
+    nodes: (nodes) => {
+      nodes.sft = { ...nodes.sft, mlflow: { runId: 'a1b2c3', runUrl: `${MLFLOW}/#/experiments/1/runs/a1b2c3`, modelName: 'korean-llm-7b', modelVersion: '3', modelUrl: `${MLFLOW}/#/models/korean-llm-7b/versions/3` } };
+      nodes.deploy = {
+        phase: 'running', startedAt: '2026-01-04T09:01:00Z',
+        deploy: { kind: 'Rollout', name: 'pipewright-deploy', phase: 'Paused', step: 3, steps: 6, weight: 50, paused: 'CanaryPauseStep', analysis: 'Running', analysisValue: '[0.987]', replicas: 4, ready: 4 },
+        mlflow: { modelName: 'korean-llm-7b', modelVersion: '3', modelUrl: `${MLFLOW}/#/models/korean-llm-7b/versions/3` },
+      };
+    },
   });
 }
 

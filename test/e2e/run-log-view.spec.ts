@@ -8,14 +8,13 @@ import type { Page } from '@playwright/test';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NodeLogWriter } from '../../electron/services/runs/logWriter.ts';
-import { RunHistory } from '../../electron/services/runs/history.ts';
 import { nodeLogDir } from '../../electron/services/runs/logFiles.ts';
 import { formatMetricRecord, metricsFile } from '../../electron/services/runs/metricFiles.ts';
-import { RUN_FORMAT } from '../../electron/services/runs/runFiles.ts';
 import { templateDocument } from '../../node-catalog/templates/index.ts';
-import type { LogLine, NodePhase, NodeRunState } from '../../shared/runs/types.ts';
+import type { LogLine, NodePhase } from '../../shared/runs/types.ts';
 import { expect, rpc, test } from './fixtures.ts';
 import { documentOf, nodeCard, selectNode } from './helpers.ts';
+import { recordTemplateRun } from '../fixtures/templateRun.ts';
 
 const suffix = Math.random().toString(36).slice(2, 6);
 const LONG = `${'가나다라마바사 '.repeat(30)}END-OF-LONG-LINE`;
@@ -30,23 +29,13 @@ function logLines(): LogLine[] {
 }
 
 async function seed(dataDir: string, id: string, cptPhase: NodePhase): Promise<void> {
-  const document = templateDocument('korean-llm-smoke', 'ko')!;
-  const nodes: Record<string, NodeRunState> = Object.fromEntries(document.nodes.map((n) => [n.id, { phase: 'succeeded' as const, startedAt: '2026-01-03T09:00:00Z', finishedAt: '2026-01-03T09:01:00Z' }]));
-  nodes.cpt = { phase: cptPhase, startedAt: '2026-01-03T09:00:00Z', ...(cptPhase === 'succeeded' ? { finishedAt: '2026-01-03T09:01:00Z' } : {}), engine: 'tiny', lastMetrics: { loss: 2.1, epoch: 1 } };
-  nodes.eval = { ...nodes.eval!, engine: 'tiny', lastMetrics: { accuracy: 0.25, perplexity: 40 } };
-  const history = new RunHistory(path.join(dataDir, 'runs'));
-  const dir = await history.create({
-    format: RUN_FORMAT,
-    id,
-    pipelineName: document.name,
-    target: 'local',
-    phase: cptPhase === 'succeeded' ? 'succeeded' : 'running',
-    createdAt: '2026-01-03T09:00:00.000Z',
+  const dir = await recordTemplateRun(dataDir, {
+    id, document: templateDocument('korean-llm-smoke', 'ko')!, createdAt: '2026-01-03T09:00:00.000Z',
     ...(cptPhase === 'succeeded' ? { finishedAt: '2026-01-03T09:01:00.000Z' } : {}),
-    nodes,
-    document,
-    compiled: {},
-    request: { target: 'local' },
+    nodes: (nodes) => {
+      nodes.cpt = { phase: cptPhase, startedAt: '2026-01-03T09:00:00Z', ...(cptPhase === 'succeeded' ? { finishedAt: '2026-01-03T09:01:00Z' } : {}), engine: 'tiny', lastMetrics: { loss: 2.1, epoch: 1 } };
+      nodes.eval = { ...nodes.eval!, engine: 'tiny', lastMetrics: { accuracy: 0.25, perplexity: 40 } };
+    },
   });
   const writer = new NodeLogWriter(nodeLogDir(dir, 'cpt'));
   await writer.append(logLines());
