@@ -43,7 +43,7 @@ function lazyKube(choice: () => KubeconfigChoice, kfpService: () => Promise<KfpS
   };
   return {
     listContexts: async () => (await connections()).listContexts(),
-    testConnection: async (context, namespace) => (await connections()).testConnection(context, namespace),
+    testConnection: async (context, namespace, kfp) => (await connections()).testConnection(context, namespace, kfp),
   };
 }
 

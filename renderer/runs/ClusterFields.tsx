@@ -7,7 +7,7 @@ import { ConnectionCheckView } from './ConnectionCheckView.tsx';
 import { KfpConnectionFields } from '../kfp/KfpConnectionFields.tsx';
 import { KfpExperimentField } from './KfpExperimentField.tsx';
 import type { RunForm } from './runDialogModel.ts';
-import { isNamespace } from './runDialogModel.ts';
+import { isNamespace, kfpConnectionRequest } from './runDialogModel.ts';
 
 interface Props {
   form: RunForm;
@@ -24,7 +24,8 @@ export function ClusterFields({ form, contexts, onChange }: Props) {
   const test = async () => {
     setTesting(true);
     try {
-      setCheck(await api.testConnection(form.context, form.namespace.trim()));
+      // KFP: tested the way the run will reach it (the URL with the login or service account token, else the proxy).
+      setCheck(await (form.target === 'kfp' && form.kfpDirect ? api.testConnection(form.context, form.namespace.trim(), kfpConnectionRequest(form)) : api.testConnection(form.context, form.namespace.trim())));
     } catch (error) {
       setCheck({ ok: false, messages: [error instanceof Error ? error.message : String(error)] });
     } finally {

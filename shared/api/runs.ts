@@ -65,9 +65,13 @@ export interface NodeArtifacts {
   modelCard?: Record<string, unknown>;
 }
 
+/** How a run reaches KFP, without where (context, namespace) and the service (the app's setting). */
+export type KfpConnectionRequest = Pick<KfpEndpointRequest, 'kfpUrl' | 'kfpToken' | 'kfpAuth' | 'kfpTokenEnv' | 'kfpCookieEnv' | 'kfpServiceAccount'>;
+
 export interface RunsApi {
   listContexts(): Promise<KubeContextInfo[]>;
-  testConnection(context: string, namespace: string): Promise<ConnectionCheck>;
+  /** `kfp`: the KFP connection the run would use (URL and login or service account); absent: the service proxy. */
+  testConnection(context: string, namespace: string, kfp?: KfpConnectionRequest): Promise<ConnectionCheck>;
   /** KFP: the experiments' names, to choose one for a run (a new name is created when the run starts). */
   listKfpExperiments(request: KfpEndpointRequest): Promise<string[]>;
   startRun(request: StartRunRequest): Promise<RunSummary>;

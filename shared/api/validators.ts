@@ -156,7 +156,7 @@ export const apiValidators = {
     }),
   ]),
   listContexts: z.tuple([]),
-  testConnection: z.tuple([z.string().max(MAX_TEXT), z.string().max(253)]),
+  testConnection: z.tuple([z.string().max(MAX_TEXT), z.string().max(253), z.strictObject({ kfpUrl: z.string().max(MAX_TEXT).optional(), kfpToken: z.string().max(MAX_FILE_TEXT).optional(), ...kfpConnectionFields }).optional()]),
   listKfpExperiments: z.tuple([z.strictObject({ context: z.string().max(MAX_TEXT).optional(), namespace: z.string().max(253).optional(), kfpUrl: z.string().max(MAX_TEXT).optional(), kfpToken: z.string().max(MAX_FILE_TEXT).optional(), ...kfpConnectionFields })]),
   startRun: z.tuple([startRunRequest]),
   cancelRun: z.tuple([id]),

@@ -4,8 +4,9 @@
  * create workflows. Each failed check is one plain-language message.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ConnectionCheck, KubeContextInfo } from '../../../shared/api/runs.ts';
+import type { ConnectionCheck, KfpConnectionRequest, KubeContextInfo } from '../../../shared/api/runs.ts';
 import { KfpClient } from './kfpClient.ts';
+import { openKfpEndpoint } from './kfpEndpoint.ts';
 import { kfpService } from '../../../shared/runs/kfpConnection.ts';
 import type { KfpServiceSettings } from '../../../shared/runs/kfpConnection.ts';
 import { kubeConfigFor, listContexts, loadKubeConfig } from './kubeconfig.ts';
@@ -23,7 +24,7 @@ export interface KubeConnectionsOptions {
 
 export interface KubeConnectionsService {
   listContexts(): Promise<KubeContextInfo[]>;
-  testConnection(context: string, namespace: string): Promise<ConnectionCheck>;
+  testConnection(context: string, namespace: string, kfp?: KfpConnectionRequest): Promise<ConnectionCheck>;
 }
 
 const QUICK = { timeoutMs: 10_000 };
@@ -56,7 +57,7 @@ export function createKubeConnections(options: KubeConnectionsOptions = {}): Kub
       return listContexts(load());
     },
 
-    async testConnection(context, namespace) {
+    async testConnection(context, namespace, kfpRequest) {
       const messages: string[] = [];
       let kc: KubeConfig;
       try {
@@ -65,6 +66,7 @@ export function createKubeConnections(options: KubeConnectionsOptions = {}): Kub
         return { ok: false, messages: [(error as Error).message] };
       }
       const check: ConnectionCheck = { ok: false, messages };
+      const direct = Boolean(kfpRequest?.kfpUrl) || (kfpRequest?.kfpAuth !== undefined && kfpRequest.kfpAuth !== 'proxy');
       try {
         check.serverVersion = await serverVersion(kc);
       } catch (error) {
@@ -73,7 +75,8 @@ export function createKubeConnections(options: KubeConnectionsOptions = {}): Kub
       }
       const [argo, kfp, create] = await Promise.allSettled([
         argoInstalled(kc, QUICK.timeoutMs),
-        new KfpClient({ kubeConfig: kc, service }).healthz(1),
+        // KFP as the run would reach it: at its URL with the login or service account token, else through the proxy.
+        direct ? openKfpEndpoint({ ...kfpRequest }, namespace, { kubeConfigFor: () => kc, service }).client.healthz(1) : new KfpClient({ kubeConfig: kc, service }).healthz(1),
         mayCreateWorkflows(kc, namespace),
       ]);
       if (argo.status === 'fulfilled') {
@@ -81,7 +84,13 @@ export function createKubeConnections(options: KubeConnectionsOptions = {}): Kub
         if (!argo.value) messages.push('Argo Workflows is not installed in this cluster (its Workflow resource type was not found).');
       } else messages.push((argo.reason as Error).message);
       check.kfpReachable = kfp.status === 'fulfilled';
-      if (kfp.status === 'rejected') {
+      if (kfp.status === 'fulfilled' && kfp.value.multi_user && !direct) {
+        // It answers healthz, but a multi-user KFP refuses every other call that comes through the proxy.
+        check.kfpReachable = false;
+        messages.push('This Kubeflow Pipelines is multi-user: through the Kubernetes service proxy no user identity reaches it. Choose the Kubeflow URL with your login session, or a service account token (Connection).');
+      }
+      if (kfp.status === 'rejected' && direct) messages.push(`Kubeflow Pipelines does not answer at ${kfpRequest!.kfpUrl} (${kfpRequest!.kfpAuth === 'service-account' ? 'service account token' : 'login session'}): ${(kfp.reason as Error).message}`);
+      else if (kfp.status === 'rejected') {
         messages.push(`Kubeflow Pipelines does not answer through the service proxy (service ${service.scheme === 'https' ? 'https:' : ''}${service.name}${service.port === '8888' && service.scheme === 'http' ? '' : `:${service.port}`} in namespace ${kfpNamespace}): ${(kfp.reason as Error).message}`);
       }
       if (create.status === 'fulfilled') {

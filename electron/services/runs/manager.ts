@@ -9,7 +9,7 @@ import { readAppliedManifests, readNodeArtifacts } from './artifacts.ts';
 import type { Lineage } from '../../../shared/lineage/types.ts';
 import { LineageReader } from './lineage.ts';
 import { readMlflowMetricHistory } from '../mlflow/history.ts';
-import type { ConnectionCheck, KubeContextInfo, LogPage, RunEventListener, RunEventSource, RunsApi } from '../../../shared/api/runs.ts';
+import type { ConnectionCheck, KfpConnectionRequest, KubeContextInfo, LogPage, RunEventListener, RunEventSource, RunsApi } from '../../../shared/api/runs.ts';
 import { TERMINAL_RUN_PHASES } from '../../../shared/runs/types.ts';
 import type { KfpEndpointRequest, MetricRecord, RunRecord, RunSummary, RunTarget, StartRunRequest } from '../../../shared/runs/types.ts';
 import { catalog } from '../../../node-catalog/index.ts';
@@ -99,8 +99,8 @@ export class RunManager implements RunsApi, RunEventSource {
     return driver.listExperiments(request);
   }
 
-  testConnection(context: string, namespace: string): Promise<ConnectionCheck> {
-    return this.options.kube ? this.options.kube.testConnection(context, namespace) : Promise.reject(new Error('Cluster connections are not available here'));
+  testConnection(context: string, namespace: string, kfp?: KfpConnectionRequest): Promise<ConnectionCheck> {
+    return this.options.kube ? this.options.kube.testConnection(context, namespace, kfp) : Promise.reject(new Error('Cluster connections are not available here'));
   }
 
   private context(run: ActiveRun, request: StartRunRequest): RunContext {
