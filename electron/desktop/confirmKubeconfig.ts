@@ -1,7 +1,8 @@
 /** The native confirmation before a kubeconfig that runs programs (exec credential plugins) is added (English and Korean). */
-import type { MessageBoxOptions, MessageBoxReturnValue } from 'electron';
+import type { MessageBoxOptions } from 'electron';
 import type { KubeconfigPrograms } from '../services/kube/kubeconfigExec.ts';
-import type { DialogLanguage } from './confirmPython.ts';
+import type { DialogLanguage, ShowMessageBox } from './confirmDialog.ts';
+import { cancelByDefault, createConfirm } from './confirmDialog.ts';
 
 const TEXT = {
   en: {
@@ -25,23 +26,11 @@ const TEXT = {
 export function kubeconfigProgramsDialog(language: DialogLanguage, list: readonly KubeconfigPrograms[]): MessageBoxOptions {
   const text = TEXT[language];
   const files = list.map((p) => (p.unreadable ? `${p.file}\n  ${text.unreadable(p.unreadable)}` : `${p.file}\n  ${text.runs}\n${p.commands.map((c) => `  • ${c}`).join('\n')}`));
-  return {
-    type: 'warning',
-    title: text.title,
-    message: text.message(list.length),
-    detail: `${files.join('\n\n')}\n\n${text.warning}`,
-    buttons: [...text.buttons],
-    // Enter or Escape adds nothing.
-    defaultId: 1,
-    cancelId: 1,
-    noLink: true,
-  };
+  // Enter or Escape adds nothing.
+  return cancelByDefault({ title: text.title, message: text.message(list.length), detail: `${files.join('\n\n')}\n\n${text.warning}`, buttons: text.buttons });
 }
 
 /** A confirm function for the reach gate: true only when the user pressed the first button. */
-export function createKubeconfigConfirm(
-  showMessageBox: (options: MessageBoxOptions) => Promise<Pick<MessageBoxReturnValue, 'response'>>,
-  language: () => Promise<DialogLanguage>,
-): (list: readonly KubeconfigPrograms[]) => Promise<boolean> {
-  return async (list) => (await showMessageBox(kubeconfigProgramsDialog(await language(), list))).response === 0;
+export function createKubeconfigConfirm(showMessageBox: ShowMessageBox, language: () => Promise<DialogLanguage>): (list: readonly KubeconfigPrograms[]) => Promise<boolean> {
+  return createConfirm(showMessageBox, language, kubeconfigProgramsDialog);
 }

@@ -1,7 +1,7 @@
 /** The native confirmation before local runs start a different Python interpreter (English and Korean). */
-import type { MessageBoxOptions, MessageBoxReturnValue } from 'electron';
-
-export type DialogLanguage = 'en' | 'ko';
+import type { MessageBoxOptions } from 'electron';
+import type { DialogLanguage, ShowMessageBox } from './confirmDialog.ts';
+import { cancelByDefault, createConfirm } from './confirmDialog.ts';
 
 const TEXT = {
   en: {
@@ -24,26 +24,11 @@ const TEXT = {
 
 export function pythonChangeDialog(language: DialogLanguage, next: string, current: string | null): MessageBoxOptions {
   const text = TEXT[language];
-  return {
-    type: 'warning',
-    title: text.title,
-    message: text.message,
-    detail: text.detail(next, current ?? text.defaultInterpreter),
-    buttons: [...text.buttons],
-    // Enter or Escape keeps the interpreter as it is.
-    defaultId: 1,
-    cancelId: 1,
-    noLink: true,
-  };
+  // Enter or Escape keeps the interpreter as it is.
+  return cancelByDefault({ title: text.title, message: text.message, detail: text.detail(next, current ?? text.defaultInterpreter), buttons: text.buttons });
 }
 
 /** A confirm function for the reach gate: true only when the user pressed the first button. */
-export function createPythonConfirm(
-  showMessageBox: (options: MessageBoxOptions) => Promise<Pick<MessageBoxReturnValue, 'response'>>,
-  language: () => Promise<DialogLanguage>,
-): (next: string, current: string | null) => Promise<boolean> {
-  return async (next, current) => {
-    const result = await showMessageBox(pythonChangeDialog(await language(), next, current));
-    return result.response === 0;
-  };
+export function createPythonConfirm(showMessageBox: ShowMessageBox, language: () => Promise<DialogLanguage>): (next: string, current: string | null) => Promise<boolean> {
+  return createConfirm(showMessageBox, language, pythonChangeDialog);
 }
