@@ -134,6 +134,8 @@ export function Canvas() {
   // A large pipeline far out: connections drawn as one picture (EdgeOverview), React Flow keeps the selected ones.
   const overview = tiny && docNodes.length > VISIBLE_ONLY_THRESHOLD;
   const edges = useMemo(() => cache.flowEdges(docEdges, docNodes, catalog, new Set(selectedEdgeIds), overview), [cache, docEdges, docNodes, selectedEdgeIds, overview]);
+  // React Flow keeps a wrapper, with its store subscriptions, even for a hidden edge: give it only the ones it draws.
+  const flowEdges = useMemo(() => (overview ? edges.filter((e) => !e.hidden) : edges), [edges, overview]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<PipelineFlowNode>[]) => {
@@ -275,7 +277,7 @@ export function Canvas() {
         <TinyZoomContext.Provider value={tiny}>
           <ReactFlow<PipelineFlowNode, PipelineFlowEdge>
             nodes={nodes}
-            edges={edges}
+            edges={flowEdges}
             nodeTypes={nodeTypes}
             onNodesChange={onNodesChange}
             onEdgesChange={onEdgesChange}

@@ -6,11 +6,11 @@ import { EdgeOverviewCache } from './edgeOverview.ts';
 
 export function EdgeOverview({ edges }: { edges: PipelineFlowEdge[] }) {
   const cache = useRef(new EdgeOverviewCache()).current;
-  // Every store update (a move, a measurement, a pan): nodes are new objects where they changed, and only their
-  // connections' curves are recomputed; unchanged path strings leave the DOM alone.
+  // Rendered on every store update (ports are measured without a new nodes array); the curves are recomputed only
+  // when React Flow's nodes array is new (a node moved or changed size), and then only for the nodes that changed.
   const state = useStore((s) => s);
   const [x, y, zoom] = state.transform;
-  const paths = cache.paths(edges, state.nodeLookup);
+  const paths = cache.paths(edges, state.nodeLookup, state.nodes);
   return (
     <svg className="edge-overview" aria-hidden="true">
       <g transform={`translate(${x} ${y}) scale(${zoom})`}>

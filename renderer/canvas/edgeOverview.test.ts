@@ -43,6 +43,14 @@ describe('EdgeOverviewCache', () => {
     expect(paths.size).toBe(0);
   });
 
+  it('an edge left out for want of measured ports is drawn once they are measured, with the same nodes version', () => {
+    const cache = new EdgeOverviewCache();
+    const unmeasured = { ...node('a', 0, 0), internals: { ...node('a', 0, 0).internals, handleBounds: undefined } };
+    const version = {};
+    expect(cache.paths([edge('e1', 'a', 'b', 'dataset')], new Map([['a', unmeasured], ['b', node('b', 400, 0)]]), version).size).toBe(0);
+    expect(cache.paths([edge('e1', 'a', 'b', 'dataset')], new Map([['a', node('a', 0, 0)], ['b', node('b', 400, 0)]]), version).get('dataset')).toMatch(/^M236,55\.5 C/);
+  });
+
   it('a moved node (a new object, as React Flow makes on a drag) takes its curves along; the others stay', () => {
     const cache = new EdgeOverviewCache();
     const a = node('a', 0, 0);
@@ -52,6 +60,10 @@ describe('EdgeOverviewCache', () => {
     const second = cache.paths(edges, lookup).get('dataset')!;
     expect(second).not.toBe(first.get('dataset'));
     expect(second).toContain(' 495,55.5M');
+    // Same edges and same nodes version: the same answer, nothing recomputed.
+    const version = {};
+    const third = cache.paths(edges, lookup, version);
+    expect(cache.paths(edges, lookup, version)).toBe(third);
     // The other edge is the same curve as before.
     expect(second.endsWith(first.get('dataset')!.slice(first.get('dataset')!.lastIndexOf('M')))).toBe(true);
   });

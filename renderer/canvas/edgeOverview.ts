@@ -37,10 +37,17 @@ interface Curve {
 /** Per-kind path data for the connections, reusing each curve while both its nodes are the same objects. */
 export class EdgeOverviewCache {
   private curves = new Map<string, Curve>();
+  private last: { edges: readonly PipelineFlowEdge[]; version: unknown; out: Map<EdgeKind, string> } | null = null;
 
-  paths(edges: readonly PipelineFlowEdge[], lookup: ReadonlyMap<string, InternalNode>): Map<EdgeKind, string> {
+  /**
+   * `version` changes whenever a node moved or changed size (React Flow's nodes array): with the same edges and
+   * version, the last answer, unless a connection was left out for want of its ports' measurements.
+   */
+  paths(edges: readonly PipelineFlowEdge[], lookup: ReadonlyMap<string, InternalNode>, version: unknown = {}): Map<EdgeKind, string> {
+    if (this.last && this.last.edges === edges && this.last.version === version) return this.last.out;
     const next = new Map<string, Curve>();
     const parts = new Map<EdgeKind, string[]>();
+    let complete = true;
     for (const e of edges) {
       // Selected connections stay React Flow's own (drawn highlighted, clickable).
       if (!e.hidden) continue;
@@ -52,7 +59,10 @@ export class EdgeOverviewCache {
       if (!curve) {
         const from = portPoint(source, e.sourceHandle, 'source');
         const to = portPoint(target, e.targetHandle, 'target');
-        if (!from || !to) continue;
+        if (!from || !to) {
+          complete = false;
+          continue;
+        }
         const [d] = getBezierPath({ sourceX: from.x, sourceY: from.y, sourcePosition: Position.Right, targetX: to.x, targetY: to.y, targetPosition: Position.Left });
         curve = { source, target, d };
       }
@@ -63,6 +73,8 @@ export class EdgeOverviewCache {
       parts.set(kind, list);
     }
     this.curves = next;
-    return new Map([...parts].map(([kind, list]) => [kind, list.join('')]));
+    const out = new Map([...parts].map(([kind, list]) => [kind, list.join('')] as const));
+    this.last = complete ? { edges, version, out } : null;
+    return out;
   }
 }
