@@ -1,6 +1,8 @@
 import type { KubeObject } from '../types.ts';
 import { isRecord } from '../types.ts';
 import { nodeId } from './argo-names.ts';
+import type { Params } from './dagTasks.ts';
+import { ARTIFACT, checkDagTasks, dependedOn, dependsExpression, failedWithoutContinue, taskArgs } from './dagTasks.ts';
 import type { PodOutputs } from './exec.ts';
 import { OUTPUTS_ANNOTATION } from './exec.ts';
 import type { TaskPhase } from './expressions.ts';
@@ -44,9 +46,6 @@ export interface EngineHost {
   retryDelayElapsed(node: WfNode, delayMs: number): boolean;
 }
 
-/** A template's inputs: parameters by name, and input artifacts as `artifact:<name>` → repository key. */
-type Params = Map<string, string>;
-const ARTIFACT = 'artifact:';
 const TERMINAL = new Set(['Succeeded', 'Failed', 'Error', 'Skipped', 'Omitted']);
 
 export function isTerminal(phase: string | undefined): boolean {
@@ -296,10 +295,7 @@ export class WorkflowEngine {
     if (isTerminal(node.phase)) return node.phase;
     const dag = template.dag as Record<string, unknown>;
     const tasks = (dag.tasks as Array<Record<string, unknown>>) ?? [];
-    // Argo's validation (validate.go) refuses this before running anything.
-    if (tasks.some((t) => t.depends !== undefined) && tasks.some((t) => t.dependencies !== undefined)) {
-      throw new Error(`templates.${template.name} cannot use both 'depends' and 'dependencies' in the same DAG template`);
-    }
+    checkDagTasks(template, tasks);
     const failFast = dag.failFast !== false;
     const taskNode = (task: string) => this.node(`${name}.${task}`);
     const phaseOf = (task: string) => taskNode(task)?.phase;
@@ -311,16 +307,16 @@ export class WorkflowEngine {
       if (artifact) return taskNode(artifact[1])?.outputs?.artifacts?.find((a) => a.name === artifact[2])?.s3.key;
       return lookup(key);
     };
-    const anyFailed = () => tasks.some((t) => this.failedWithoutContinue(t, phaseOf(String(t.name))));
+    const anyFailed = () => tasks.some((t) => failedWithoutContinue(t, phaseOf(String(t.name))));
     let pending = false;
     for (const task of tasks) {
       const taskName = String(task.name);
-      const expression = typeof task.depends === 'string' ? task.depends : ((task.dependencies as string[]) ?? []).join(' && ');
+      const expression = dependsExpression(task);
       const deps = expression ? dependsTasks(expression) : [];
       const existing = taskNode(taskName);
       if (existing) {
         if (!isTerminal(existing.phase)) {
-          this.execute(existing.name, existing.displayName, String(task.template), this.taskArgs(task, taskLookup), node.id, false);
+          this.execute(existing.name, existing.displayName, String(task.template), taskArgs(task, taskLookup), node.id, false);
           if (!isTerminal(this.nodes[existing.id].phase)) pending = true;
         }
         continue;
@@ -351,15 +347,15 @@ export class WorkflowEngine {
       }
       if (failFast && anyFailed()) continue;
       pending = true;
-      this.execute(`${name}.${taskName}`, taskName, String(task.template), this.taskArgs(task, taskLookup), node.id, false);
+      this.execute(`${name}.${taskName}`, taskName, String(task.template), taskArgs(task, taskLookup), node.id, false);
       const created = taskNode(taskName);
       if (created) attach(created);
     }
     if (pending) return node.phase;
-    const failed = tasks.find((t) => this.failedWithoutContinue(t, phaseOf(String(t.name))));
-    const dependedOn = new Set(tasks.flatMap((t) => (typeof t.depends === 'string' ? dependsTasks(t.depends) : ((t.dependencies as string[]) ?? []))));
+    const failed = tasks.find((t) => failedWithoutContinue(t, phaseOf(String(t.name))));
+    const upstream = dependedOn(tasks);
     node.outboundNodes = tasks
-      .filter((t) => !dependedOn.has(String(t.name)))
+      .filter((t) => !upstream.has(String(t.name)))
       .flatMap((t) => {
         const leaf = taskNode(String(t.name));
         return leaf ? this.outbound(leaf).map((n) => n.id) : [];
@@ -377,29 +373,5 @@ export class WorkflowEngine {
     }
     if (node.type === 'DAG' && node.outboundNodes?.length) return node.outboundNodes.map((id) => this.nodes[id]).filter(Boolean);
     return [node];
-  }
-
-  private failedWithoutContinue(task: Record<string, unknown>, phase: TaskPhase | undefined): boolean {
-    const continueOn = (task.continueOn ?? {}) as Record<string, unknown>;
-    if (phase === 'Failed') return continueOn.failed !== true;
-    if (phase === 'Error') return continueOn.error !== true;
-    return false;
-  }
-
-  private taskArgs(task: Record<string, unknown>, lookup: (key: string) => string | undefined): Params {
-    const params = ((task.arguments as Record<string, unknown>)?.parameters as Array<{ name: string; value?: unknown; default?: unknown }>) ?? [];
-    const out: Params = new Map(
-      params.map((p) => {
-        const value = substitute(String(p.value ?? ''), lookup);
-        return [p.name, value.includes('{{') && p.default !== undefined ? String(p.default) : value];
-      }),
-    );
-    const artifacts = ((task.arguments as Record<string, unknown>)?.artifacts as Array<{ name: string; from?: unknown }>) ?? [];
-    for (const a of artifacts) {
-      if (typeof a.from !== 'string') continue;
-      const key = substitute(a.from, lookup);
-      if (!key.includes('{{')) out.set(`${ARTIFACT}${a.name}`, key);
-    }
-    return out;
   }
 }
