@@ -29,6 +29,21 @@ describe('local target on the fixture pipeline', () => {
     expect(await fs.readFile(path.join(workspace, 'data/d/out/out.txt'), 'utf8')).toContain('"value": 1');
   });
 
+  it('from the third run in a process on, the first stage starts in a process made ready at the end of the run before: its own folder and environment', async () => {
+    h = createHarness();
+    for (let i = 1; i <= 3; i++) {
+      const run = await h.run(fixturePipeline({ a: { value: i } }));
+      expect(run.phase).toBe('succeeded');
+      const workspace = run.external?.workspace ?? '';
+      const log = (await h.manager.readLog(run.id, 'a', 0, 100)).lines.map((l) => l.text);
+      expect(log).toContain(`env ${run.id} a ${path.join(workspace, 'samples')} - 0`);
+      expect(await fs.readFile(path.join(workspace, 'data/a/out/out.txt'), 'utf8')).toContain(`"value": ${i}`);
+      // Let the process for the next run be started (it is, once this run has ended).
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect((h.manager as unknown as { drivers: Map<string, { nextRun?: unknown }> }).drivers.get('local')?.nextRun).toBeDefined();
+  });
+
   it('skips every unchanged stage on a second run, and re-runs only a changed stage and what depends on it', async () => {
     h = createHarness();
     const first = await h.run(fixturePipeline());

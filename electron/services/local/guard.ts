@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
+import { SHELL } from './shell.ts';
 
 /** Seconds the guard gives an orphaned stage between SIGTERM and SIGKILL. */
 export const ORPHAN_GRACE_S = 3;
@@ -68,7 +69,7 @@ export class StageGuard {
   }
 
   private start(): void {
-    const child = spawn('sh', ['-c', GUARD_SHELL, 'pipewright-guard', String(this.graceS)], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+    const child = spawn(SHELL, ['-c', GUARD_SHELL, 'pipewright-guard', String(this.graceS)], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
     this.child = child;
     // The runner never stays up for the guard, and a guard gone (killed by someone) is started again on the next stage.
     child.unref();

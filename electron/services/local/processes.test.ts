@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StageGuard } from './guard.ts';
 import { groupAlive, plainArgv, signalGroup } from './processes.ts';
@@ -140,5 +141,41 @@ describe('StageStarter: a process started ahead that becomes the stage', () => {
     starter.discard();
     expect(await until(() => child.exitCode !== null, 5000)).toBe(true);
     expect(child.exitCode).toBe(0);
+  });
+});
+
+describe('StageStarter started ahead of a run (for its first stage)', () => {
+  it('moved to the run, runs its stage in the run folder with the run environment: what changed set, what went unset', async () => {
+    const base = { ...process.env, PW_KEPT: 'same', PW_GONE: 'old', PW_CHANGED: 'before' };
+    const starter = new StageStarter('/', base);
+    const { PW_GONE: _gone, ...rest } = base;
+    const runEnv = { ...rest, PW_CHANGED: 'after', PIPEWRIGHT_RUN_ID: 'run-2' };
+    let out = '';
+    const stage = starter.moveTo({ cwd: workspace, env: runEnv }).start('echo "$PWD|$PW_KEPT|${PW_GONE-unset}|$PW_CHANGED|$PIPEWRIGHT_RUN_ID|$PIPEWRIGHT_NODE_ID"', { PIPEWRIGHT_NODE_ID: 's0' }, { onOutput: (chunk) => (out += chunk) })!;
+    expect(stage).toBeDefined();
+    const pgid = pgidOf(stage.pid);
+    expect(await stage.exited).toEqual({ code: 0, signal: null });
+    expect(out).toBe(`${workspace}|same|unset|after|run-2|s0\n`);
+    expect(pgid).toBe(stage.pid);
+  });
+
+  it('declines a folder or an environment its lines cannot carry (the stage is then spawned as usual)', () => {
+    const a = new StageStarter('/', { ...process.env });
+    expect(a.moveTo({ cwd: 'relative/dir', env: process.env }).start('true', {}, { onOutput: () => {} })).toBeUndefined();
+    expect(a.moveTo({ cwd: `${workspace}\nx`, env: process.env }).start('true', {}, { onOutput: () => {} })).toBeUndefined();
+    expect(a.moveTo({ cwd: workspace, env: { ...process.env, 'A-B': '1' } }).start('true', {}, { onOutput: () => {} })).toBeUndefined();
+    expect(a.moveTo({ cwd: workspace, env: { ...process.env, X: 'a\nb' } }).start('true', {}, { onOutput: () => {} })).toBeUndefined();
+    a.discard();
+  });
+});
+
+describe('a starter left waiting', () => {
+  it('does not keep its process up: one made ready for a next run that never comes', async () => {
+    const script = path.join(workspace, 'idle-starter.mts');
+    writeFileSync(script, `import { StageStarter } from ${JSON.stringify(path.join(path.dirname(fileURLToPath(import.meta.url)), 'starter.ts'))};\nnew StageStarter('/', { ...process.env });\nprocess.stdout.write('made\\n');\n`);
+    const started = Date.now();
+    const out = execFileSync(process.execPath, ['--import', 'tsx', script], { cwd: process.cwd(), encoding: 'utf8', timeout: 20_000 });
+    expect(out).toBe('made\n');
+    expect(Date.now() - started).toBeLessThan(15_000);
   });
 });

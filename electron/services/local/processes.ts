@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { stageGuard } from './guard.ts';
+import { SHELL } from './shell.ts';
 
 export interface StageExit {
   code: number | null;
@@ -104,7 +105,7 @@ export function plainArgv(cmd: string): string[] | undefined {
  * stage guard until it and whatever it started have ended.
  */
 export function spawnStage(cmd: string, options: SpawnStageOptions): StageProcess {
-  const argv = plainArgv(cmd) ?? ['sh', '-c', cmd];
+  const argv = plainArgv(cmd) ?? [SHELL, '-c', cmd];
   const child = spawn(argv[0], argv.slice(1), { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   return trackStage(child, argv[0], options);
 }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readStoredRun, recordFile, RUN_FORMAT, SYNC_WRITE_CHARS, writeJsonAtomic } from './runFiles.ts';
+import { encodeNonFinite, readStoredRun, recordFile, RUN_FORMAT, SYNC_WRITE_CHARS, writeJsonAtomic } from './runFiles.ts';
 import type { StoredRun } from './runFiles.ts';
 
 const dirs: string[] = [];
@@ -84,5 +84,17 @@ for (let i = 0; ; i++) {
     expect(read.message).toMatch(/^write \d+$/);
     expect(Number(read.message!.slice(6))).toBeGreaterThan(20);
     expect(JSON.parse(readFileSync(recordFile(dir), 'utf8')).format).toBe(RUN_FORMAT);
+  });
+});
+
+describe('encodeNonFinite', () => {
+  it('turns NaN and infinities into strings wherever they are, copying only what holds one', () => {
+    const nested = { keep: { a: 1, b: 'x' }, list: [1, Infinity, { v: -Infinity }], at: new Date(0), nan: NaN };
+    const out = encodeNonFinite(nested) as typeof nested & Record<string, unknown>;
+    expect(JSON.parse(JSON.stringify(out))).toEqual({ keep: { a: 1, b: 'x' }, list: [1, 'Infinity', { v: '-Infinity' }], at: '1970-01-01T00:00:00.000Z', nan: 'NaN' });
+    expect(out.keep).toBe(nested.keep);
+    expect(nested.list[1]).toBe(Infinity);
+    const plain = { a: [1, 2], b: { c: null } };
+    expect(encodeNonFinite(plain)).toBe(plain);
   });
 });

@@ -36,7 +36,7 @@ export const SYNC_WRITE_CHARS = 1024 * 1024;
  * `durable` (the default) also syncs it to disk first, so it survives a power loss (~5 ms on a busy disk).
  */
 export async function writeJsonAtomic(file: string, value: unknown, { durable = true }: { durable?: boolean } = {}): Promise<void> {
-  const text = `${JSON.stringify(value, encodeNonFinite, 1)}\n`;
+  const text = `${JSON.stringify(encodeNonFinite(value), null, 1)}\n`;
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
   if (text.length <= SYNC_WRITE_CHARS) {
     // Only the sync to disk goes to the thread pool (it waits for the disk).
@@ -73,9 +73,30 @@ export async function writeJsonAtomic(file: string, value: unknown, { durable = 
   }
 }
 
-/** JSON has no NaN or Infinity (a diverging loss in lastMetrics): keep them as strings. */
-function encodeNonFinite(_key: string, value: unknown): unknown {
-  return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
+/**
+ * JSON has no NaN or Infinity (a diverging loss in lastMetrics): keep them as strings. A walk that
+ * copies only what holds one: JSON.stringify with a replacer function costs ~6x more on a run record.
+ */
+export function encodeNonFinite(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = encodeNonFinite(value[i]);
+      if (v !== value[i]) (copy ??= [...value])[i] = v;
+    }
+    return copy ?? value;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  // Anything else (a Date) is left to its toJSON.
+  if (proto !== Object.prototype && proto !== null) return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, v] of Object.entries(value)) {
+    const encoded = encodeNonFinite(v);
+    if (encoded !== v) (copy ??= { ...value })[key] = encoded;
+  }
+  return copy ?? value;
 }
 
 const NON_FINITE: Record<string, number> = { NaN, Infinity, '-Infinity': -Infinity };
