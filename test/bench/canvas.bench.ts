@@ -181,8 +181,6 @@ export async function run(): Promise<Figure[]> {
   buildIfNeeded();
   const peerDir = mkdtempSync(path.join(tmpdir(), 'pipewright-bench-peer-'));
   await buildPeer(peerDir);
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'pipewright-bench-'));
-  const server = await startServer({ dataDir, staticDir });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'] });
   try {
     const doc = largePipeline();
@@ -191,9 +189,17 @@ export async function run(): Promise<Figure[]> {
     const ours: (CanvasFigures & { heap: number })[] = [];
     const peers: CanvasFigures[] = [];
     for (let rep = 0; rep < REPS; rep++) {
-      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-      ours.push(await measurePipewright(page, server.url, doc));
-      await page.close();
+      // A back end with an empty data folder each time: the last page's draft would be offered for restore.
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'pipewright-bench-'));
+      const server = await startServer({ dataDir, staticDir });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+        ours.push(await measurePipewright(page, server.url, doc));
+        await page.close();
+      } finally {
+        await server.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
       const peerPage = await browser.newPage({ viewport: { width: 1440, height: 900 } });
       peers.push(await measurePeer(peerPage, peerDir, doc));
       await peerPage.close();
@@ -226,8 +232,6 @@ export async function run(): Promise<Figure[]> {
     ];
   } finally {
     await browser.close();
-    await server.close();
-    rmSync(dataDir, { recursive: true, force: true });
     rmSync(peerDir, { recursive: true, force: true });
   }
 }
