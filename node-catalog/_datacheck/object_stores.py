@@ -1,0 +1,146 @@
+# --- pipewright _datacheck/object_stores.py: the objects under an s3://, minio:// or gs:// prefix (key, ETag, size) ---
+# S3: ListObjectsV2 signed with AWS Signature Version 4 (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), else boto3 when the
+# image has it (instance roles, IRSA). GCS: its JSON API with GOOGLE_OAUTH_ACCESS_TOKEN, else the metadata server's token.
+import datetime
+import hashlib
+import hmac
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+
+
+def _sha256_hex(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def _aws_encode(text, keep_slash=False):
+    return urllib.parse.quote(text, safe="/-_.~" if keep_slash else "-_.~")
+
+
+def _xml_values(xml, tag):
+    import re
+
+    return re.findall(r"<%s>([\s\S]*?)</%s>" % (tag, tag), xml)
+
+
+def _unescape_xml(s):
+    return s.replace("&quot;", '"').replace("&apos;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _http_get(url, headers, what):
+    req = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return resp.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        body = exc.read().decode("utf-8", "replace")
+        detail = (_xml_values(body, "Message") or [body[:160]])[0]
+        raise StepError("%s answered %s: %s" % (what, exc.code, detail), EXIT_INPUT)
+    except (urllib.error.URLError, OSError) as exc:
+        raise StepError("%s: %s" % (what, getattr(exc, "reason", exc)), EXIT_INPUT)
+
+
+def list_s3_signed(bucket, prefix, env):
+    """ListObjectsV2, path-style, signed with AWS Signature Version 4 (the app's objectStores.ts listS3)."""
+    key_id, secret = env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY")
+    region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
+    endpoint = (env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL") or "https://s3.%s.amazonaws.com" % region).rstrip("/")
+    out, token = [], None
+    for _ in range(1000):
+        query = {"list-type": "2"}
+        if prefix:
+            query["prefix"] = prefix
+        if token:
+            query["continuation-token"] = token
+        path = "/" + _aws_encode(bucket)
+        canonical_query = "&".join("%s=%s" % (_aws_encode(k), _aws_encode(v)) for k, v in sorted(query.items()))
+        parsed = urllib.parse.urlparse(endpoint)
+        host = parsed.netloc
+        amz_date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        payload = _sha256_hex(b"")
+        headers = {"host": host, "x-amz-content-sha256": payload, "x-amz-date": amz_date}
+        if env.get("AWS_SESSION_TOKEN"):
+            headers["x-amz-security-token"] = env["AWS_SESSION_TOKEN"]
+        names = sorted(headers)
+        canonical = "\n".join(["GET", parsed.path.rstrip("/") + path, canonical_query, "".join("%s:%s\n" % (n, headers[n].strip()) for n in names), ";".join(names), payload])
+        scope = "%s/%s/s3/aws4_request" % (amz_date[:8], region)
+        to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, _sha256_hex(canonical.encode("utf-8"))])
+        key = ("AWS4" + secret).encode("utf-8")
+        for part in (amz_date[:8], region, "s3", "aws4_request"):
+            key = hmac.new(key, part.encode("utf-8"), hashlib.sha256).digest()
+        signature = hmac.new(key, to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
+        sent = {k: v for k, v in headers.items() if k != "host"}
+        sent["authorization"] = "AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s" % (key_id, scope, ";".join(names), signature)
+        url = "%s%s?%s" % (endpoint, path, canonical_query)
+        text = _http_get(url, sent, "listing s3://%s/%s at %s" % (bucket, prefix, endpoint))
+        for block in _xml_values(text, "Contents"):
+            out.append({
+                "key": _unescape_xml((_xml_values(block, "Key") or [""])[0]),
+                "etag": _unescape_xml((_xml_values(block, "ETag") or [""])[0]),
+                "size": int((_xml_values(block, "Size") or ["0"])[0]),
+            })
+        truncated = (_xml_values(text, "IsTruncated") or ["false"])[0] == "true"
+        token = _unescape_xml((_xml_values(text, "NextContinuationToken") or [""])[0]) if truncated else None
+        if not token:
+            break
+    return out
+
+
+def list_s3_boto3(bucket, prefix, env):
+    boto3 = require("boto3", "pip install boto3", "listing s3:// without AWS_ACCESS_KEY_ID")
+    client = boto3.client("s3", endpoint_url=env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL") or None)
+    out = []
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for o in page.get("Contents", []):
+            out.append({"key": o["Key"], "etag": o["ETag"], "size": int(o.get("Size", 0))})
+    return out
+
+
+def _gcs_token(env):
+    if env.get("GOOGLE_OAUTH_ACCESS_TOKEN"):
+        return env["GOOGLE_OAUTH_ACCESS_TOKEN"]
+    if env.get("STORAGE_EMULATOR_HOST"):
+        return None
+    url = "http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token"
+    try:
+        text = _http_get(url, {"Metadata-Flavor": "Google"}, "the GCE metadata server")
+    except StepError as exc:
+        raise StepError("GOOGLE_OAUTH_ACCESS_TOKEN is not set and no token came from the metadata server (%s), so the bucket cannot be listed" % exc, EXIT_INPUT)
+    return json.loads(text)["access_token"]
+
+
+def list_gcs(bucket, prefix, env):
+    base = (env.get("STORAGE_EMULATOR_HOST") or "https://storage.googleapis.com").rstrip("/")
+    token = _gcs_token(env)
+    out, page_token = [], None
+    for _ in range(1000):
+        query = {"fields": "items(name,etag,size),nextPageToken"}
+        if prefix:
+            query["prefix"] = prefix
+        if page_token:
+            query["pageToken"] = page_token
+        url = "%s/storage/v1/b/%s/o?%s" % (base, urllib.parse.quote(bucket, safe=""), urllib.parse.urlencode(query))
+        text = _http_get(url, {"authorization": "Bearer " + token} if token else {}, "listing gs://%s/%s" % (bucket, prefix))
+        body = json.loads(text)
+        for item in body.get("items") or []:
+            out.append({"key": item["name"], "etag": item["etag"], "size": int(item.get("size") or 0)})
+        page_token = body.get("nextPageToken")
+        if not page_token:
+            break
+    return out
+
+
+def list_object_store(uri, env):
+    scheme, rest = uri.split("://", 1)
+    bucket, _, prefix = rest.partition("/")
+    if scheme == "gs":
+        objects = list_gcs(bucket, prefix, env)
+    elif env.get("AWS_ACCESS_KEY_ID") and env.get("AWS_SECRET_ACCESS_KEY"):
+        objects = list_s3_signed(bucket, prefix, env)
+    elif is_importable("boto3"):
+        objects = list_s3_boto3(bucket, prefix, env)
+    else:
+        raise StepError("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set (and boto3 is not in the image), so the bucket cannot be listed", EXIT_INPUT)
+    # Sorted by UTF-16 code units, as the app sorts keys.
+    return sorted(objects, key=lambda o: o["key"].encode("utf-16-be"))
