@@ -18,6 +18,7 @@ import { startServer } from '../../electron/server/server.ts';
 import { CHROMIUM_ARGS } from '../../playwright.config.ts';
 import { buildIfNeeded, staticDir } from '../e2e/buildRenderer.ts';
 import { largePipeline } from './canvasGraph.ts';
+import { grabPoint, installFrameProbe, outAndBack } from './dragProbe.ts';
 
 interface Figure {
   name: string;
@@ -46,36 +47,17 @@ export function initialScriptBytes(dir = staticDir): { raw: number; gzip: number
   return { raw, gzip, files };
 }
 
-/** Per pointer move: from the event to just after the frame that shows it (input, React, layout, paint). */
-async function installFrameProbe(page: Page): Promise<void> {
-  await page.evaluate(`(() => {
-    window.__frames = [];
-    window.addEventListener('pointermove', () => {
-      const start = performance.now();
-      requestAnimationFrame(() => {
-        const channel = new MessageChannel();
-        channel.port1.onmessage = () => window.__frames.push(performance.now() - start);
-        channel.port2.postMessage(null);
-      });
-    }, { capture: true });
-  })()`);
-}
-
 async function dragNode(page: Page, id: string, moves: number): Promise<number[]> {
   await page.evaluate('window.__frames = []');
-  const box = await page.locator(`.react-flow__node[data-id="${id}"]`).boundingBox();
-  if (!box) throw new Error(`node ${id} is not on screen`);
-  const x = box.x + Math.min(40, box.width / 2);
-  const y = box.y + Math.min(12, box.height / 2);
+  const { x, y } = await grabPoint(page, id);
   await page.mouse.move(x, y);
   await page.mouse.down();
-  // Out and back (0..120 px right, ±10 px): each round ends where it began, never near the pane's edge, where
-  // React Flow would start panning (a drag that pans measures re-rendering what scrolls in, not the drag).
   const transform = `document.querySelector('.react-flow__node[data-id="${id}"]').style.transform`;
   const start = await page.evaluate(transform);
   let moved = false;
   for (let i = 1; i <= moves; i++) {
-    await page.mouse.move(x + 60 * (1 - Math.cos((i / moves) * 2 * Math.PI)), y + Math.sin((i / moves) * 6 * Math.PI) * 10);
+    const to = outAndBack(x, y, i, moves);
+    await page.mouse.move(to.x, to.y);
     // Halfway (120 px out) the node must have moved: a drag that moves nothing would measure nothing.
     if (i === moves / 2) moved = (await page.evaluate(transform)) !== start;
   }

@@ -13,6 +13,7 @@ import { startServer } from '../../electron/server/server.ts';
 import { CHROMIUM_ARGS } from '../../playwright.config.ts';
 import { buildIfNeeded, root, staticDir } from '../e2e/buildRenderer.ts';
 import { largePipeline } from './canvasGraph.ts';
+import { grabPoint, installFrameProbe, outAndBack } from './dragProbe.ts';
 
 interface TraceEvent {
   name: string;
@@ -133,27 +134,17 @@ try {
   const id = zoom ? 'data-1' : 'prep-211';
   const moves = 60;
   const drag = async () => {
-    const box = await page.locator(`.react-flow__node[data-id="${id}"]`).boundingBox();
-    if (!box) throw new Error(`node ${id} is not on screen`);
-    const x = box.x + Math.min(40, box.width / 2);
-    const y = box.y + Math.min(12, box.height / 2);
+    const { x, y } = await grabPoint(page, id);
     await page.mouse.move(x, y);
     await page.mouse.down();
-    for (let i = 1; i <= moves; i++) await page.mouse.move(x + 60 * (1 - Math.cos((i / moves) * 2 * Math.PI)), y + Math.sin((i / moves) * 6 * Math.PI) * 10);
+    for (let i = 1; i <= moves; i++) {
+      const to = outAndBack(x, y, i, moves);
+      await page.mouse.move(to.x, to.y);
+    }
     await page.mouse.up();
     await page.waitForTimeout(200);
   };
-  await page.evaluate(`(() => {
-    window.__frames = [];
-    window.addEventListener('pointermove', () => {
-      const start = performance.now();
-      requestAnimationFrame(() => {
-        const channel = new MessageChannel();
-        channel.port1.onmessage = () => window.__frames.push(performance.now() - start);
-        channel.port2.postMessage(null);
-      });
-    }, { capture: true });
-  })()`);
+  await installFrameProbe(page);
   const setCss = (css: string) => page.evaluate(`(() => {
     let el = document.getElementById('profile-variant');
     if (!el) { el = document.createElement('style'); el.id = 'profile-variant'; document.head.append(el); }
