@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,14 +16,12 @@ import { templateDocument } from '../../../node-catalog/templates/index.ts';
 import type { PipelineDocument } from '../../../shared/pipeline/types.ts';
 import { dataCheckInputs } from '../../../shared/schedules/dataCheck/inputs.ts';
 import { dataChanges, fingerprintData, type DataFingerprint } from './dataChange.ts';
-import { sigV4Authorization } from './objectStores.ts';
+import { startS3StandIn, type S3StandIn } from './s3StandIn.testkit.ts';
 
 let dir: string;
 let script: string;
-let server: Server;
-let endpoint: string;
-let objects: Record<string, string>;
-const env = () => ({ AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret/KEY', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: endpoint });
+let s3: S3StandIn;
+const env = () => s3.env();
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
 
@@ -41,30 +39,22 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pw-datacheck-parity-'));
   script = join(dir, 'datacheck.py');
   writeFileSync(script, STEP_SCRIPTS._datacheck);
-  server = createServer((req, res) => {
-    const url = new URL(req.url!, `http://${req.headers.host}`);
-    const headers = { host: req.headers.host!, 'x-amz-content-sha256': String(req.headers['x-amz-content-sha256']), 'x-amz-date': String(req.headers['x-amz-date']) };
-    const expected = sigV4Authorization({ method: 'GET', url, headers, payloadHash: headers['x-amz-content-sha256'], accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret/KEY', region: 'us-east-1', service: 's3', amzDate: headers['x-amz-date'] });
-    if (req.headers.authorization !== expected || url.pathname !== '/datasets' || url.searchParams.get('list-type') !== '2') {
-      res.writeHead(403).end('<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match</Message></Error>');
-      return;
-    }
-    const prefix = url.searchParams.get('prefix') ?? '';
-    const items = Object.entries(objects).filter(([k]) => k.startsWith(prefix));
-    res.writeHead(200, { 'content-type': 'application/xml' }).end(
-      `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>datasets</Name><IsTruncated>false</IsTruncated>` +
-        items.map(([k, e]) => `<Contents><Key>${k.replace(/&/g, '&amp;')}</Key><ETag>&quot;${e}&quot;</ETag><Size>10</Size></Contents>`).join('') +
-        '</ListBucketResult>',
-    );
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  s3 = await startS3StandIn();
 });
 
 afterAll(async () => {
-  await new Promise<void>((r) => server.close(() => r()));
+  await s3.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** The smoke template cut down to its corpus data set, reading `uri`. */
+function corpusOnly(uri: string): PipelineDocument {
+  const doc = templateDocument('korean-llm-smoke')!;
+  doc.nodes = doc.nodes.filter((n) => n.id === 'corpus');
+  doc.edges = [];
+  doc.nodes[0].params = { ...doc.nodes[0].params, uri };
+  return doc;
+}
 
 describe('the data-check step fingerprints as the local trigger does', () => {
   it('files, folders (nested, non-ASCII names), bundled samples, remote and relative URIs', async () => {
@@ -88,17 +78,14 @@ describe('the data-check step fingerprints as the local trigger does', () => {
   });
 
   it('s3 prefixes by their objects\' ETags, listed with a signed request; changes worded the same', async () => {
-    const doc = templateDocument('korean-llm-smoke')!;
-    doc.nodes = doc.nodes.filter((n) => n.id === 'corpus');
-    doc.edges = [];
-    doc.nodes[0].params = { ...doc.nodes[0].params, uri: 's3://datasets/ko/' };
-    objects = { 'ko/train-000.jsonl': 'e1', 'ko/train-001.jsonl': 'e2', 'ko/a&b.jsonl': 'e3', 'other/x': 'e9' };
+    const doc = corpusOnly('s3://datasets/ko/');
+    s3.objects = { 'ko/train-000.jsonl': 'e1', 'ko/train-001.jsonl': 'e2', 'ko/a&b.jsonl': 'e3', 'other/x': 'e9' };
     const before = await fingerprintData(doc, catalog, {}, env());
     const podBefore = await pythonFingerprints(doc, env());
     expect(comparable(podBefore.fingerprints)).toEqual(comparable(before));
     expect(Object.keys(before[0].objects!)).toHaveLength(3);
 
-    objects = { 'ko/train-000.jsonl': 'e1', 'ko/train-001.jsonl': 'e2b', 'ko/train-002.jsonl': 'e4', 'other/x': 'e9' };
+    s3.objects = { 'ko/train-000.jsonl': 'e1', 'ko/train-001.jsonl': 'e2b', 'ko/train-002.jsonl': 'e4', 'other/x': 'e9' };
     const now = await fingerprintData(doc, catalog, {}, env());
     const pod = await pythonFingerprints(doc, env(), before);
     expect(comparable(pod.fingerprints)).toEqual(comparable(now));
@@ -125,10 +112,7 @@ describe('the data-check step fingerprints as the local trigger does', () => {
     await new Promise<void>((r) => gcs.listen(0, '127.0.0.1', r));
     try {
       const gcsEnv = { STORAGE_EMULATOR_HOST: `http://127.0.0.1:${(gcs.address() as { port: number }).port}`, GOOGLE_OAUTH_ACCESS_TOKEN: 'ya29.token' };
-      const doc = templateDocument('korean-llm-smoke')!;
-      doc.nodes = doc.nodes.filter((n) => n.id === 'corpus');
-      doc.edges = [];
-      doc.nodes[0].params = { ...doc.nodes[0].params, uri: 'gs://corpora/ko/' };
+      const doc = corpusOnly('gs://corpora/ko/');
       const local = await fingerprintData(doc, catalog, {}, gcsEnv);
       const pod = await pythonFingerprints(doc, gcsEnv);
       expect(local[0].sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -141,10 +125,7 @@ describe('the data-check step fingerprints as the local trigger does', () => {
   });
 
   it('a wrong key: the input cannot be checked (so it counts as changed), saying what S3 answered', async () => {
-    const doc = templateDocument('korean-llm-smoke')!;
-    doc.nodes = doc.nodes.filter((n) => n.id === 'corpus');
-    doc.edges = [];
-    doc.nodes[0].params = { ...doc.nodes[0].params, uri: 's3://datasets/ko/' };
+    const doc = corpusOnly('s3://datasets/ko/');
     const pod = await pythonFingerprints(doc, { ...env(), AWS_SECRET_ACCESS_KEY: 'wrong' }, [{ nodeId: 'corpus', param: 'uri', uri: 's3://datasets/ko/', sha256: 'a'.repeat(64) }]);
     expect(pod.changes).toEqual([expect.stringMatching(/^node "corpus" \(s3:\/\/datasets\/ko\/\): cannot be checked: listing s3:\/\/datasets\/ko\/ at http:\/\/127\.0\.0\.1:\d+ answered 403: The request signature we calculated does not match$/)]);
   });

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -10,7 +9,7 @@ import type { PipelineDocument } from '../../../shared/pipeline/types.ts';
 import type { ScheduleSpec } from '../../../shared/schedules/types.ts';
 import { dataChanges, fingerprintData } from './dataChange.ts';
 import { LocalScheduler, SchedulesFileError, type LocalSchedule, type RunState } from './localScheduler.ts';
-import { sigV4Authorization } from './objectStores.ts';
+import { startS3StandIn, type S3StandIn } from './s3StandIn.testkit.ts';
 
 const T0 = Date.parse('2026-12-05T00:00:00Z'); // Saturday; Sunday 02:00 in Seoul is 17:00 UTC today
 const SUNDAY_0200_SEOUL = Date.parse('2026-12-05T17:00:00Z');
@@ -142,38 +141,16 @@ describe('when the data changes', () => {
 });
 
 describe('dataset fingerprints', () => {
-  let server: Server;
-  let objects: Record<string, string>;
-  let seenAuth: string[];
-  let endpoint: string;
-  const env = () => ({ AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret/KEY', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: endpoint });
+  let s3: S3StandIn;
+  const env = () => s3.env();
 
   beforeAll(async () => {
-    // A stand-in S3 (MinIO-like, path style) answering ListObjectsV2 and checking the SigV4 signature.
-    server = createServer((req, res) => {
-      const url = new URL(req.url!, `http://${req.headers.host}`);
-      const headers = { host: req.headers.host!, 'x-amz-content-sha256': String(req.headers['x-amz-content-sha256']), 'x-amz-date': String(req.headers['x-amz-date']) };
-      const expected = sigV4Authorization({ method: 'GET', url, headers, payloadHash: headers['x-amz-content-sha256'], accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret/KEY', region: 'us-east-1', service: 's3', amzDate: headers['x-amz-date'] });
-      seenAuth.push(String(req.headers.authorization));
-      if (req.headers.authorization !== expected || url.pathname !== '/datasets' || url.searchParams.get('list-type') !== '2') {
-        res.writeHead(403).end('<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match</Message></Error>');
-        return;
-      }
-      const prefix = url.searchParams.get('prefix') ?? '';
-      const items = Object.entries(objects).filter(([k]) => k.startsWith(prefix));
-      res.writeHead(200, { 'content-type': 'application/xml' }).end(
-        `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>datasets</Name><KeyCount>${items.length}</KeyCount><IsTruncated>false</IsTruncated>` +
-          items.map(([k, e]) => `<Contents><Key>${k}</Key><ETag>&quot;${e}&quot;</ETag><Size>10</Size></Contents>`).join('') +
-          '</ListBucketResult>',
-      );
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    s3 = await startS3StandIn();
   });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  afterAll(() => s3.close());
   beforeEach(() => {
-    objects = { 'ko/train-000.jsonl': 'e1', 'ko/train-001.jsonl': 'e2', 'other/x': 'e9' };
-    seenAuth = [];
+    s3.objects = { 'ko/train-000.jsonl': 'e1', 'ko/train-001.jsonl': 'e2', 'other/x': 'e9' };
+    s3.authorizations = [];
   });
 
   function docWith(uri: string): PipelineDocument {
@@ -187,11 +164,11 @@ describe('dataset fingerprints', () => {
     const before = await fingerprintData(doc, catalog, {}, env());
     const corpus = before.find((f) => f.nodeId === 'corpus')!;
     expect(corpus.objects).toEqual({ 'ko/train-000.jsonl': '"e1"', 'ko/train-001.jsonl': '"e2"' });
-    expect(seenAuth[0]).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/s3\/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/);
+    expect(s3.authorizations[0]).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/s3\/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/);
     expect(dataChanges(before, await fingerprintData(doc, catalog, {}, env()))).toEqual([]);
-    objects['ko/train-001.jsonl'] = 'e3';
-    objects['ko/train-002.jsonl'] = 'e4';
-    objects['other/x'] = 'changed outside the prefix';
+    s3.objects['ko/train-001.jsonl'] = 'e3';
+    s3.objects['ko/train-002.jsonl'] = 'e4';
+    s3.objects['other/x'] = 'changed outside the prefix';
     expect(dataChanges(before, await fingerprintData(doc, catalog, {}, env()))).toEqual([
       'node "corpus" (s3://datasets/ko/): objects 1 changed (ko/train-001.jsonl), 1 added (ko/train-002.jsonl)',
     ]);
