@@ -8,6 +8,7 @@ import { it } from 'vitest';
 import { KubeConfig } from '@kubernetes/client-node';
 import { startKubeEmulator } from '../kube-emulator/index.ts';
 import type { KubeEmulator, KubeEmulatorOptions } from '../kube-emulator/index.ts';
+import { emulatorKubeConfig } from './emulatorSuite.ts';
 
 export const REAL_CLUSTER = process.env.PIPEWRIGHT_TEST_CLUSTER === 'real';
 
@@ -33,11 +34,7 @@ export interface ClusterEnv {
 export async function openClusterEnv(options: KubeEmulatorOptions = {}): Promise<ClusterEnv> {
   if (REAL_CLUSTER) return realCluster();
   const emulator = await startKubeEmulator({ timeScale: 0.02, bookmarkIntervalMs: 200, ...options });
-  const load = () => {
-    const kc = new KubeConfig();
-    kc.loadFromFile(emulator.kubeconfigPath);
-    return kc;
-  };
+  const load = () => emulatorKubeConfig(emulator);
   return {
     real: false,
     kubeconfigPath: emulator.kubeconfigPath,

@@ -1,7 +1,8 @@
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeEmulator } from '../kube-emulator/index.ts';
 import type { KubeEmulator } from '../kube-emulator/index.ts';
+import { emulatorKubeConfig } from './emulatorSuite.ts';
 import { proxyCredentials, serviceAccountCredentials, sessionCredentials } from '../../electron/services/kube/kfpAuth.ts';
 
 describe('KFP credentials', () => {
@@ -9,8 +10,7 @@ describe('KFP credentials', () => {
   let kc: KubeConfig;
   beforeAll(async () => {
     emu = await startKubeEmulator({ kfpMultiUser: { profiles: { 'team-a': ['system:serviceaccount:team-a:default-editor'] } } });
-    kc = new KubeConfig();
-    kc.loadFromFile(emu.kubeconfigPath);
+    kc = emulatorKubeConfig(emu);
   });
   afterAll(() => emu?.close());
 

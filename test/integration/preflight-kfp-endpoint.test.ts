@@ -3,31 +3,21 @@
  * KFP service setting behind the service proxy (a service under another name and port; the TLS overlay),
  * or the Kubeflow URL with the login session on a multi-user install, where the proxy is refused.
  */
-import { KubeConfig } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runPreflight } from '../../electron/services/preflight/index.ts';
 import { catalog } from '../../node-catalog/index.ts';
 import type { KfpProbeOptions } from '../../electron/services/preflight/kfpProbe.ts';
 import { pipeline, step } from '../fixtures/preflightCluster.ts';
-import { startKubeEmulator } from '../kube-emulator/index.ts';
-import type { KubeEmulator, KubeEmulatorOptions } from '../kube-emulator/index.ts';
+import type { KubeEmulatorOptions } from '../kube-emulator/index.ts';
+import { useKubeEmulator } from './emulatorSuite.ts';
 
 const doc = pipeline([step('data', 'dataset')]);
 
 function on(options: KubeEmulatorOptions) {
-  let emu: KubeEmulator;
-  beforeAll(async () => {
-    emu = await startKubeEmulator(options);
-  });
-  afterAll(() => emu?.close());
-  const load = () => {
-    const kc = new KubeConfig();
-    kc.loadFromFile(emu.kubeconfigPath);
-    return kc;
-  };
+  const { emu, load } = useKubeEmulator(options);
   return {
-    emu: () => emu,
-    preflight: (kfp: KfpProbeOptions, namespace = 'default') => runPreflight(doc, catalog, { target: 'kfp', context: emu.context, namespace, load, kfp }),
+    emu,
+    preflight: (kfp: KfpProbeOptions, namespace = 'default') => runPreflight(doc, catalog, { target: 'kfp', context: emu().context, namespace, load, kfp }),
   };
 }
 

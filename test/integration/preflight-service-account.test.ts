@@ -3,7 +3,6 @@
  * deploy step applies (Deployment, Service, Rollout, AnalysisTemplate) in the step's namespace? The emulator answers
  * SubjectAccessReviews from Roles, RoleBindings, ClusterRoles and ClusterRoleBindings (applied with kubectl) or grants.
  */
-import { KubeConfig } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { catalog } from '../../node-catalog/index.ts';
 import { runPreflight } from '../../electron/services/preflight/index.ts';
@@ -12,6 +11,7 @@ import type { PreflightTarget } from '../../shared/preflight/types.ts';
 import { pipeline, step } from '../fixtures/preflightCluster.ts';
 import { startKubeEmulator } from '../kube-emulator/index.ts';
 import type { KubeEmulator } from '../kube-emulator/index.ts';
+import { emulatorKubeConfig } from './emulatorSuite.ts';
 import { kubectl } from '../kube-emulator/test-helpers.ts';
 
 const serve = (params: PipelineNode['params']): PipelineNode => ({ id: 'serve', type: 'deploy', position: { x: 0, y: 0 }, params });
@@ -19,11 +19,7 @@ const withDeploy = (params: PipelineNode['params'] = { namespace: 'inference', c
 
 describe("pre-flight: the workflow's service account may deploy", () => {
   let emulator: KubeEmulator;
-  const load = () => {
-    const kc = new KubeConfig();
-    kc.loadFromFile(emulator.kubeconfigPath);
-    return kc;
-  };
+  const load = () => emulatorKubeConfig(emulator);
   const preflight = (doc: PipelineDocument, target: PreflightTarget = 'argo', serviceAccount?: string) =>
     runPreflight(doc, catalog, { target, context: emulator.context, namespace: 'ml', load, ...(serviceAccount ? { serviceAccount } : {}) });
 

@@ -1,6 +1,5 @@
 /** Cluster pre-flight against the Kubernetes emulator: every finding from a cluster set up to cause it. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KubeConfig } from '@kubernetes/client-node';
 import { catalog } from '../../node-catalog/index.ts';
 import { runPreflight } from '../../electron/services/preflight/index.ts';
 import type { PipelineDocument, PipelineNode } from '../../shared/pipeline/types.ts';
@@ -8,16 +7,13 @@ import { gpuNode, H100, pipeline, runningPod, step } from '../fixtures/preflight
 import type { PreflightTarget } from '../../shared/preflight/types.ts';
 import { startKubeEmulator } from '../kube-emulator/index.ts';
 import type { KubeEmulator } from '../kube-emulator/index.ts';
+import { emulatorKubeConfig } from './emulatorSuite.ts';
 
 const sft = (resources: PipelineNode['resources']) => pipeline([step('data', 'dataset'), step('sft', 'sft', { gpus: 2, gpuProduct: H100, cpu: '16', memory: '100Gi', ...resources })]);
 
 describe('pre-flight against the emulator', () => {
   let emulator: KubeEmulator;
-  const load = () => {
-    const kc = new KubeConfig();
-    kc.loadFromFile(emulator.kubeconfigPath);
-    return kc;
-  };
+  const load = () => emulatorKubeConfig(emulator);
   const preflight = (doc: PipelineDocument, target: PreflightTarget = 'argo', namespace = 'ml') => runPreflight(doc, catalog, { target, context: emulator.context, namespace, load });
   const codes = async (doc: PipelineDocument, target: PreflightTarget = 'argo') => (await preflight(doc, target)).findings.map((f) => `${f.severity} ${f.code} ${f.node ?? '-'}`);
 
@@ -177,11 +173,7 @@ describe('pre-flight: Argo or KFP installed', () => {
   it('reports the engine the target needs when it is missing', async () => {
     const emulator = await startKubeEmulator({ argo: false, kfp: false });
     try {
-      const load = () => {
-        const kc = new KubeConfig();
-        kc.loadFromFile(emulator.kubeconfigPath);
-        return kc;
-      };
+      const load = () => emulatorKubeConfig(emulator);
       const doc = pipeline([step('data', 'dataset')]);
       const argo = await runPreflight(doc, catalog, { target: 'argo', context: emulator.context, load });
       expect(argo.findings.map((f) => f.code)).toEqual(['engine-missing']);
