@@ -130,6 +130,14 @@ def fingerprint_only(args):
     say(json.dumps(out, sort_keys=True, ensure_ascii=False))
 
 
+def _pod_namespace():
+    try:
+        with open("/var/run/secrets/kubernetes.io/serviceaccount/namespace", encoding="utf-8") as f:
+            return f.read().strip() or None
+    except OSError:
+        return None
+
+
 def main():
     parser = argparse.ArgumentParser(prog="pipewright-data-check", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="mode", required=True)
@@ -138,7 +146,8 @@ def main():
     p.add_argument("--before")
     for mode in ("check", "record"):
         p = sub.add_parser(mode)
-        p.add_argument("--namespace", required=True)
+        # Argo passes it; on KFP the pod's own namespace (the run's) comes from the downward API.
+        p.add_argument("--namespace", default=os.environ.get("PIPEWRIGHT_NAMESPACE") or _pod_namespace())
         p.add_argument("--configmap", required=True)
         p.add_argument("--schedule", required=True)
         p.add_argument("--pipeline", required=True)
@@ -151,6 +160,9 @@ def main():
             p.add_argument("--fingerprints", required=True, help="base64 JSON, as check wrote it")
             p.add_argument("--run", required=True)
     args = parser.parse_args()
+    if args.mode in ("check", "record") and not args.namespace:
+        sys.stderr.write("error: no --namespace given, PIPEWRIGHT_NAMESPACE is not set and the pod has no service account namespace file\n")
+        sys.exit(EXIT_USAGE)
     try:
         {"check": check, "record": record, "fingerprint": fingerprint_only}[args.mode](args)
     except StepError as exc:

@@ -177,7 +177,7 @@ export function ClusterSchedules({ target }: { target: 'argo' | 'kfp' }) {
           <pre>{warning}</pre>
         </div>
       )}
-      <ScheduleForm cluster={target} namespace={list?.place.namespace ?? (form.namespace.trim() || undefined)} blocked={blocked} busy={busy} error={error} status={status} submitLabel={t('schedules.cluster.create')} onSubmit={(spec) => void create(spec)} />
+      <ScheduleForm cluster={target} namespace={target === 'kfp' ? list?.place.namespace : (list?.place.namespace ?? (form.namespace.trim() || undefined))} blocked={blocked} busy={busy} error={error} status={status} submitLabel={t('schedules.cluster.create')} onSubmit={(spec) => void create(spec)} />
     </>
   );
 }

@@ -16,9 +16,9 @@ function localZone(): string {
 }
 
 interface Props {
-  /** Cluster schedules: catch-up is about the cluster's scheduler; Argo checks the data in a first step, KFP refuses the data trigger. */
+  /** Cluster schedules: catch-up is about the cluster's scheduler; Argo and KFP check the data in a first step. */
   cluster?: 'argo' | 'kfp';
-  /** Argo: the namespace the CronWorkflow goes to (the data check's Role is made for it). */
+  /** Argo: the namespace the CronWorkflow goes to; KFP: the profile namespace (the data check's Role is made for it). */
   namespace?: string;
   /** Why it cannot be submitted now (shown, and the button is off); null when it can. */
   blocked: string | null;
@@ -62,7 +62,7 @@ export function ScheduleForm({ cluster, namespace, blocked, busy, error, status,
       className="schedule-form"
       onSubmit={(e) => {
         e.preventDefault();
-        onSubmit({ name, cron, timezone, maxConcurrency, catchUp, parameters: values, trigger: dataChanged && cluster !== 'kfp' ? 'data-changed' : 'cron' });
+        onSubmit({ name, cron, timezone, maxConcurrency, catchUp, parameters: values, trigger: dataChanged ? 'data-changed' : 'cron' });
       }}
     >
       <label>
@@ -108,18 +108,13 @@ export function ScheduleForm({ cluster, namespace, blocked, busy, error, status,
         <input type="checkbox" checked={catchUp} onChange={(e) => setCatchUp(e.target.checked)} />
         {t(cluster ? 'schedules.cluster.catchUp' : 'schedules.catchUp')}
       </label>
-      {cluster !== 'kfp' && (
-        <label className="inline">
-          <input type="checkbox" checked={dataChanged} onChange={(e) => setDataChanged(e.target.checked)} />
-          {t('schedules.dataChanged')}
-        </label>
+      <label className="inline">
+        <input type="checkbox" checked={dataChanged} onChange={(e) => setDataChanged(e.target.checked)} />
+        {t('schedules.dataChanged')}
+      </label>
+      {cluster && dataChanged && (
+        <DataCheckAccess target={cluster} pipeline={doc.name} schedule={name} namespace={cluster === 'argo' ? namespace || doc.settings?.namespace || 'default' : namespace} />
       )}
-      {cluster === 'kfp' && (
-        <p className="field-message" data-testid="data-trigger-kfp">
-          {t('schedules.cluster.dataChangedKfp')}
-        </p>
-      )}
-      {cluster === 'argo' && dataChanged && <DataCheckAccess pipeline={doc.name} schedule={name} namespace={namespace || doc.settings?.namespace || 'default'} />}
       {(doc.parameters ?? []).length > 0 && (
         <fieldset>
           <legend>{t('schedules.parameters')}</legend>

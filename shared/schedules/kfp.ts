@@ -4,14 +4,11 @@ import type { NodeCatalog } from '../pipeline/catalog.ts';
 import type { PipelineDocument } from '../pipeline/types.ts';
 import { checkSchedule } from './check.ts';
 import { kfpCron } from './cron.ts';
+import { withKfpDataCheck } from './dataCheck/kfp.ts';
 import { ScheduleError, type ScheduleSpec } from './types.ts';
 
-/** Why "when the data changes" is refused for KFP, and what to use instead. */
-export const KFP_DATA_TRIGGER_REFUSAL =
-  '"when the data changes" is not available for Kubeflow Pipelines: a recurring run cannot skip a run from inside it without ' +
-  "rewriting the whole pipeline into a condition group, and its pipeline-runner account cannot keep the last successful run's " +
-  'data fingerprints without ConfigMap write access that Pipewright cannot check there. Use --target argo (the Argo Workflows ' +
-  'that KFP runs on, where a data-check step does it) or a local schedule (--target local), or a plain cron schedule on KFP';
+/** Ends the description of a recurring run that runs only when the data changed (the list reads it back). */
+export const KFP_DATA_CHANGED_NOTE = ', only when the data changed (data-check)';
 
 export interface KfpScheduleTarget {
   /** An uploaded pipeline (and version) to run; without one the compiled pipeline spec goes inline. */
@@ -35,13 +32,15 @@ export interface KfpRecurringRunBody {
 
 export function kfpRecurringRun(doc: PipelineDocument, catalog: NodeCatalog, spec: ScheduleSpec, target: KfpScheduleTarget = {}, nowMs = Date.now()): KfpRecurringRunBody {
   const { cron, values } = checkSchedule(doc, catalog, spec, 'kfp');
-  if (spec.trigger === 'data-changed') throw new ScheduleError(KFP_DATA_TRIGGER_REFUSAL, 'trigger');
+  if (spec.trigger === 'data-changed' && target.pipelineId) {
+    throw new ScheduleError('"when the data changes" wraps the compiled pipeline in a data check, so it cannot run an uploaded pipeline (--pipeline-id); leave the pipeline id out', 'pipelineId');
+  }
   if (target.pipelineVersionId && !target.pipelineId) throw new ScheduleError('a pipeline version needs its pipeline id as well', 'pipelineId');
   const utcCron = kfpCron(cron, spec.timezone, nowMs);
   const zone = spec.timezone === 'UTC' ? '' : ` (${cron.text} in ${spec.timezone})`;
   const body: KfpRecurringRunBody = {
     display_name: spec.name,
-    description: `Pipewright schedule of ${doc.name}: ${utcCron} UTC${zone}`,
+    description: `Pipewright schedule of ${doc.name}: ${utcCron} UTC${zone}${spec.trigger === 'data-changed' ? KFP_DATA_CHANGED_NOTE : ''}`,
     runtime_config: { parameters: values },
     max_concurrency: String(spec.maxConcurrency),
     trigger: { cron_schedule: { cron: utcCron } },
@@ -51,7 +50,8 @@ export function kfpRecurringRun(doc: PipelineDocument, catalog: NodeCatalog, spe
   if (target.pipelineId) {
     body.pipeline_version_reference = { pipeline_id: target.pipelineId, ...(target.pipelineVersionId ? { pipeline_version_id: target.pipelineVersionId } : {}) };
   } else {
-    const { pipeline, platform } = kfpDocuments(doc, catalog);
+    const compiled = kfpDocuments(doc, catalog);
+    const { pipeline, platform } = spec.trigger === 'data-changed' ? withKfpDataCheck(compiled.pipeline, compiled.platform, doc, catalog, spec, values) : compiled;
     body.pipeline_spec = (platform ? { pipeline_spec: pipeline, platform_spec: platform } : pipeline) as Record<string, unknown>;
   }
   // The namespace is output only: KFP takes it from the experiment.

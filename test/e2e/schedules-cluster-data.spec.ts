@@ -2,8 +2,9 @@
  * "When the data changes" on cluster schedules, in the app against the emulator: on Argo Workflows the
  * option is offered, says what the data check does and shows the Role its service account needs (for the
  * namespace chosen); the CronWorkflow created starts with the data check, and the list says it runs only
- * when the data changed, and a warning says the account lacks the Role yet. On Kubeflow Pipelines the option is not offered and the dialog says why and what
- * to use instead. Korean, with a screenshot at 1440x900.
+ * when the data changed, and a warning says the account lacks the Role yet. On Kubeflow Pipelines the same, for the
+ * runs' account (pipeline-runner on a single-user KFP): the recurring run is data-check -> pipeline (a condition).
+ * Korean, with screenshots at 1440x900.
  */
 import { expect, openApp, test } from './fixtures.ts';
 import { BROWSER_ONLY, rpcOn, useClusterServer } from './helpers/clusterServer.ts';
@@ -14,7 +15,7 @@ test.setTimeout(120_000);
 
 const cluster = useClusterServer({ prefix: 'schedules-data', emulator: { timeScale: 0.02 } });
 
-test('cluster schedules that run only when the data changed: offered with its Role on Argo, refused with why on KFP', async ({ page, request }, testInfo) => {
+test('cluster schedules that run only when the data changed: offered with its Role on Argo and on KFP', async ({ page, request }, testInfo) => {
   test.skip(testInfo.project.name === 'electron' || !cluster(), BROWSER_ONLY);
   const { emulator: emu, url } = cluster()!;
   await rpcOn(cluster()!, request, 'updateSettings', [{ language: 'ko' }]);
@@ -54,11 +55,28 @@ test('cluster schedules that run only when the data changed: offered with its Ro
   expect(cw.spec.workflowSpec.entrypoint).toBe('WhenDataChanged');
   expect(cw.spec.workflowSpec.templates.map((t) => t.name).slice(0, 4)).toEqual(['WhenDataChanged', 'DataCheck', 'RecordData', 'Pipeline']);
 
-  // Kubeflow Pipelines: not offered, and the dialog says why and what to use instead.
+  // Kubeflow Pipelines: offered too; the Role is for the runs' account, pipeline-runner in KFP's namespace on this single-user KFP.
   await dialog.getByRole('radio', { name: 'Kubeflow Pipelines (반복 실행)' }).check();
-  await expect(dialog.getByLabel('마지막 성공한 실행 이후 데이터가 바뀌었을 때만')).toHaveCount(0);
-  await expect(dialog.getByTestId('data-trigger-kfp')).toContainText('Kubeflow Pipelines에서는 “데이터가 바뀌었을 때만”을 쓸 수 없습니다');
-  await expect(dialog.getByTestId('data-trigger-kfp')).toContainText('Argo Workflows(첫 단계가 데이터를 확인)나 이 컴퓨터를 쓰세요');
+  await dialog.getByLabel('실험').fill('nightly');
+  await expect(list).toContainText('KFP · pipewright-emulator · 실험 nightly');
+  await dialog.getByLabel('이름', { exact: true }).fill('kfp-data');
+  const kfpData = dialog.getByLabel('마지막 성공한 실행 이후 데이터가 바뀌었을 때만');
+  if (!(await kfpData.isChecked())) await kfpData.check();
+  await expect(access).toContainText('data-check 작업으로 시작합니다');
+  await expect(access).toContainText('ConfigMap pipewright-data.korean-llm-smoke.kfp-data');
+  await expect(access).toContainText('서비스 계정 kubeflow/pipeline-runner');
+  await expect(yaml).toContainText('name: pipeline-runner');
+  await expect(yaml).toContainText('namespace: kubeflow');
+  await access.scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/screenshots/schedules-cluster-data-kfp-ko.png' });
+  await dialog.getByRole('button', { name: '클러스터에 만들기' }).click();
+  await expect(dialog.getByRole('status')).toContainText('일정 kfp-data을(를) 만들었습니다');
+  await expect(list.locator('[data-schedule="kfp-data"]')).toContainText('데이터가 바뀌었을 때만');
+  await expect(warning).toContainText('service account kubeflow/pipeline-runner may not get/update/create ConfigMap pipewright-data.korean-llm-smoke.kfp-data');
+  await page.screenshot({ path: 'test-results/screenshots/schedules-cluster-data-kfp-created-ko.png' });
+  const runs = (await (await fetch(`${emu.kfpUrl}/apis/v2beta1/recurringruns`, { headers: { Authorization: `Bearer ${emu.token}` } })).json()) as { recurringRuns: { display_name: string; pipeline_spec: { pipeline_spec: { root: { dag: { tasks: Record<string, { triggerPolicy?: { condition: string } }> } } } } }[] };
+  const made = runs.recurringRuns.find((r) => r.display_name === 'kfp-data')!;
+  expect(Object.keys(made.pipeline_spec.pipeline_spec.root.dag.tasks)).toEqual(['data-check', 'pipeline']);
+  expect(made.pipeline_spec.pipeline_spec.root.dag.tasks.pipeline.triggerPolicy).toEqual({ condition: "inputs.parameter_values['pipelinechannel--data-check-changed'] == 'true'" });
   await rpcOn(cluster()!, request, 'updateSettings', [{ language: 'en' }]);
 });

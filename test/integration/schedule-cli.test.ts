@@ -72,12 +72,33 @@ describe('pipewright schedule --out', () => {
     expect(rbac[1].subjects).toEqual([{ kind: 'ServiceAccount', name: 'default', namespace: 'ml' }]);
   });
 
-  it('--when-data-changes on kfp is refused, saying why and what to use instead; nothing written', async () => {
+  it('--when-data-changes on kfp: the recurring run is data-check -> pipeline (condition) with record-data; data-check-rbac.yaml is for the runs\' account', async () => {
     const r = await cli('schedule', 'smoke.pipewright.json', '--cron', '0 3 * * *', '--target', 'kfp', '--when-data-changes', '--out', 'kfp-data');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('schedule: wrote data-check-rbac.yaml, recurring-run.json to kfp-data (korean-llm-smoke-schedule: 0 3 * * * in UTC)\n');
+    const body = JSON.parse(await readFile(join(dir, 'kfp-data', 'recurring-run.json'), 'utf8')) as { pipeline_spec: { pipeline_spec: { root: { dag: { tasks: Record<string, { triggerPolicy?: unknown }> } } } } };
+    expect(kfpRecurringRunCheck()(body)).toEqual([]);
+    const tasks = body.pipeline_spec.pipeline_spec.root.dag.tasks;
+    expect(Object.keys(tasks)).toEqual(['data-check', 'pipeline']);
+    expect(tasks.pipeline.triggerPolicy).toEqual({ condition: "inputs.parameter_values['pipelinechannel--data-check-changed'] == 'true'" });
+    const subjects = async (folder: string) =>
+      parseAllDocuments(await readFile(join(dir, folder, 'data-check-rbac.yaml'), 'utf8')).map((d) => d.toJS() as { kind: string; metadata: { namespace: string }; subjects?: unknown[] });
+    // Single-user KFP: the runs are pipeline-runner's, in KFP's namespace (--kfp-service-namespace, default kubeflow).
+    const single = await subjects('kfp-data');
+    expect(single.map((o) => [o.kind, o.metadata.namespace])).toEqual([['Role', 'kubeflow'], ['RoleBinding', 'kubeflow']]);
+    expect(single[1].subjects).toEqual([{ kind: 'ServiceAccount', name: 'pipeline-runner', namespace: 'kubeflow' }]);
+    // A profile namespace (multi-user): default-editor there.
+    const multi = await cli('schedule', 'smoke.pipewright.json', '--cron', '0 3 * * *', '--target', 'kfp', '--namespace', 'team-a', '--when-data-changes', '--out', 'kfp-data-team');
+    expect(multi.code, multi.stderr).toBe(0);
+    expect((await subjects('kfp-data-team'))[1].subjects).toEqual([{ kind: 'ServiceAccount', name: 'default-editor', namespace: 'team-a' }]);
+  });
+
+  it('--when-data-changes on kfp with an uploaded pipeline is refused (the data check wraps the compiled one); nothing written', async () => {
+    const r = await cli('schedule', 'smoke.pipewright.json', '--cron', '0 3 * * *', '--target', 'kfp', '--when-data-changes', '--pipeline-id', 'p1', '--out', 'kfp-uploaded');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error {2}schedule trigger: "when the data changes" is not available for Kubeflow Pipelines: .* Use --target argo .* or a local schedule \(--target local\)/m);
-    expect(r.stderr).toContain('Nothing was written to kfp-data.');
-    await expect(stat(join(dir, 'kfp-data'))).rejects.toThrow();
+    expect(r.stderr).toMatch(/^error {2}schedule pipelineId: "when the data changes" wraps the compiled pipeline in a data check, so it cannot run an uploaded pipeline \(--pipeline-id\)/m);
+    expect(r.stderr).toContain('Nothing was written to kfp-uploaded.');
+    await expect(stat(join(dir, 'kfp-uploaded'))).rejects.toThrow();
   });
 
   it.each([

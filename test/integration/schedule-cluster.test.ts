@@ -139,6 +139,36 @@ describe('KFP recurring runs', () => {
     expect((await cli('schedules', 'delete', made.recurring_run_id, ...kfp())).code).toBe(0);
   });
 
+  it('when the data changes: the recurring run carries data-check -> pipeline (condition) with record-data; the runs\' account is asked about the ConfigMap', async () => {
+    // Through the service proxy the kubeconfig can ask the cluster (SubjectAccessReview) about pipeline-runner in kubeflow.
+    const proxy = ['--target', 'kfp', '--experiment', 'nightly'];
+    const made = await cli('schedule', 'smoke.pipewright.json', '--cron', '0 3 * * *', '--name', 'corpus-refresh', '--when-data-changes', ...proxy);
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stderr).toMatch(/^warning {2}schedule corpus-refresh: service account kubeflow\/pipeline-runner may not get\/update\/create ConfigMap pipewright-data\.korean-llm-smoke\.corpus-refresh/m);
+    const rbac = made.stderr.slice(made.stderr.indexOf('# What the service account'));
+    expect(rbac).toContain('name: pipeline-runner');
+    const auth = { Authorization: `Bearer ${emulator.token}` };
+    const all = ((await (await fetch(`${emulator.kfpUrl}/apis/v2beta1/recurringruns`, { headers: auth })).json()) as { recurringRuns: { recurring_run_id: string; display_name: string; pipeline_spec: { pipeline_spec: { root: { dag: { tasks: Record<string, { triggerPolicy?: { condition: string } }> } } } } }[] }).recurringRuns;
+    const stored = all.find((r) => r.display_name === 'corpus-refresh')!;
+    const tasks = stored.pipeline_spec.pipeline_spec.root.dag.tasks;
+    expect(Object.keys(tasks)).toEqual(['data-check', 'pipeline']);
+    expect(tasks.pipeline.triggerPolicy).toEqual({ condition: "inputs.parameter_values['pipelinechannel--data-check-changed'] == 'true'" });
+    const listed = JSON.parse((await cli('schedules', 'list', ...proxy, '--json')).stdout) as { name: string; trigger?: string }[];
+    expect(listed.find((l) => l.name === 'corpus-refresh')?.trigger).toBe('data-changed');
+    // The Role applied as printed: asked again, the account may do it all.
+    const applied = await kubectl(emulator, ['apply', '-f', '-'], { stdin: rbac });
+    expect(applied.code, applied.stderr).toBe(0);
+    expect((await cli('schedules', 'delete', stored.recurring_run_id, ...proxy)).code).toBe(0);
+    const again = await cli('schedule', 'smoke.pipewright.json', '--cron', '0 3 * * *', '--name', 'corpus-refresh', '--when-data-changes', ...proxy);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).not.toContain('warning  schedule');
+    // Reached by URL with a token, the kubeconfig still asks: the Role names corpus-refresh's ConfigMap only (create is for any).
+    const byUrl = await cli('schedule', 'smoke.pipewright.json', '--cron', '0 3 * * *', '--name', 'by-url', '--when-data-changes', ...kfp());
+    expect(byUrl.code, byUrl.stderr).toBe(0);
+    expect(byUrl.stderr).toMatch(/^warning {2}schedule by-url: service account kubeflow\/pipeline-runner may not get\/update ConfigMap pipewright-data\.korean-llm-smoke\.by-url:/m);
+    for (const name of ['corpus-refresh', 'by-url']) expect((await cli('schedules', 'delete', name, ...proxy)).code).toBe(0);
+  });
+
   it('the emulator refuses what KFP refuses', async () => {
     const post = async (body: object) => {
       const res = await fetch(`${emulator.kfpUrl}/apis/v2beta1/recurringruns`, { method: 'POST', headers: { Authorization: `Bearer ${emulator.token}` }, body: JSON.stringify(body) });

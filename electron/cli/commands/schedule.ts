@@ -4,7 +4,8 @@ import { parseParameterText } from '../../../shared/pipeline/parameters.ts';
 import type { PipelineDocument, PipelineParameterValue } from '../../../shared/pipeline/types.ts';
 import { hasErrors, validatePipeline } from '../../../shared/pipeline/validate.ts';
 import { argoCronWorkflowYaml } from '../../../shared/schedules/argo.ts';
-import { DATA_CHECK_RBAC_FILE, dataCheckRbacYaml } from '../../../shared/schedules/dataCheck/rbac.ts';
+import { DATA_CHECK_RBAC_FILE, dataCheckRbacYaml, kfpRunAccount } from '../../../shared/schedules/dataCheck/rbac.ts';
+import { DEFAULT_KFP_SERVICE } from '../../../shared/runs/kfpConnection.ts';
 import { checkSchedule, defaultScheduleName } from '../../../shared/schedules/check.ts';
 import { nextFireTime, parseCron, WEEKLY_SUNDAY_0200 } from '../../../shared/schedules/cron.ts';
 import { kfpRecurringRun } from '../../../shared/schedules/kfp.ts';
@@ -111,11 +112,16 @@ async function createOnCluster(doc: PipelineDocument, spec: ScheduleSpec, target
 }
 
 /** With --when-data-changes: the Role and RoleBinding the workflow's service account needs for the data check. */
-function dataCheckFiles(doc: PipelineDocument, spec: ScheduleSpec, args: ParsedArgs): Record<string, string> {
+function dataCheckFiles(doc: PipelineDocument, spec: ScheduleSpec, target: 'argo' | 'kfp', args: ParsedArgs): Record<string, string> {
   if (spec.trigger !== 'data-changed') return {};
-  const namespace = (args.options.namespace as string | undefined) || doc.settings?.namespace || 'default';
-  // The CronWorkflow sets no spec.serviceAccountName: its workflows run as the namespace's default account.
-  return { [DATA_CHECK_RBAC_FILE]: dataCheckRbacYaml(doc.name, spec.name, { namespace, serviceAccount: 'default' }) };
+  const given = (args.options.namespace as string | undefined) || doc.settings?.namespace;
+  // Argo: the CronWorkflow sets no spec.serviceAccountName, so its workflows run as the namespace's default account.
+  // KFP: a namespace given is a multi-user profile (default-editor); without one, single-user KFP's own namespace (pipeline-runner).
+  const account =
+    target === 'argo'
+      ? { namespace: given || 'default', serviceAccount: 'default' }
+      : kfpRunAccount(args.options.namespace as string | undefined, (args.options['kfp-service-namespace'] as string | undefined) || DEFAULT_KFP_SERVICE.namespace);
+  return { [DATA_CHECK_RBAC_FILE]: dataCheckRbacYaml(doc.name, spec.name, account) };
 }
 
 export const command: CliCommand = {
@@ -133,11 +139,13 @@ export const command: CliCommand = {
     'fixed offset (Asia/Seoul) is shifted into UTC for it; a zone with daylight saving is refused for kfp.',
     '--max-concurrency is 1-10; Argo only knows one at a time (Forbid, for 1) or any number (Allow).',
     'Catch-up (on unless --no-catch-up): a run missed while the controller was down starts late, once.',
-    '--when-data-changes (argo, local): a run goes ahead only when the dataset inputs changed since the last',
-    'successful run. On Argo a first step compares their fingerprints with those a last step recorded in a',
-    'ConfigMap after the last successful run; the workflow\'s service account needs get/create/update on that',
-    'ConfigMap: --out also writes data-check-rbac.yaml (a Role and RoleBinding for the default account of --namespace).',
-    'Not for kfp (refused, with why).',
+    '--when-data-changes: a run goes ahead only when the dataset inputs changed since the last successful run.',
+    'On a cluster a first step (data-check) compares their fingerprints with those a last step (record-data)',
+    'recorded in a ConfigMap after the last successful run; on KFP the pipeline is a condition group after',
+    'data-check, with record-data in it after all its steps. The runs\' service account needs get/create/update',
+    'on that ConfigMap: --out also writes data-check-rbac.yaml, a Role and RoleBinding for Argo\'s default',
+    'account of --namespace, KFP\'s default-editor of the profile --namespace (multi-user) or, without',
+    '--namespace, pipeline-runner in --kfp-service-namespace (single-user; default kubeflow).',
     'List, pause, resume and delete schedules with `pipewright schedules`.',
     'Exit status: 0 when created or written, 1 for an invalid pipeline or schedule or a failed write, 2 for a wrong command line.',
   ].join('\n'),
@@ -153,7 +161,7 @@ export const command: CliCommand = {
     'max-concurrency': { type: 'string', description: 'Runs of this schedule at once, 1-10 (default 1)', valueName: 'N' },
     'no-catch-up': { type: 'boolean', description: 'Skip runs missed while the scheduler was down' },
     param: { type: 'string', description: 'A pipeline parameter value for every run (repeatable)', valueName: 'NAME=VALUE', multiple: true },
-    'when-data-changes': { type: 'boolean', description: 'Start a run only when the dataset inputs changed since the last successful run (argo, local)' },
+    'when-data-changes': { type: 'boolean', description: 'Start a run only when the dataset inputs changed since the last successful run' },
     'pipeline-id': { type: 'string', description: '(kfp) An uploaded pipeline to run instead of the inline spec', valueName: 'ID' },
     'pipeline-version-id': { type: 'string', description: '(kfp) The version of --pipeline-id (default: latest)', valueName: 'ID' },
     'experiment-id': { type: 'string', description: '(kfp, with --out) Experiment id the recurring run belongs to (its namespace follows)', valueName: 'ID' },
@@ -204,7 +212,7 @@ export const command: CliCommand = {
     try {
       files =
         target === 'argo'
-          ? { 'cronworkflow.yaml': argoCronWorkflowYaml(loaded.document, catalog, spec), ...dataCheckFiles(loaded.document, spec, args) }
+          ? { 'cronworkflow.yaml': argoCronWorkflowYaml(loaded.document, catalog, spec), ...dataCheckFiles(loaded.document, spec, 'argo', args) }
           : {
               'recurring-run.json': `${JSON.stringify(
                 kfpRecurringRun(loaded.document, catalog, spec, {
@@ -215,6 +223,7 @@ export const command: CliCommand = {
                 null,
                 2,
               )}\n`,
+              ...dataCheckFiles(loaded.document, spec, 'kfp', args),
             };
     } catch (err) {
       if (err instanceof ScheduleError) return fail(io, `error  schedule${err.field ? ` ${err.field}` : ''}: ${err.message}`, out);

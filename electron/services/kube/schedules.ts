@@ -5,6 +5,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterSchedule } from '../../../shared/api/schedules.ts';
 import { ARGO_CRON_LABEL, PIPELINE_LABEL, SCHEDULE_LABEL, TRIGGER_ANNOTATION } from '../../../shared/schedules/types.ts';
+import { KFP_DATA_CHANGED_NOTE } from '../../../shared/schedules/kfp.ts';
 import type { KfpClient, KfpRecurringRun } from './kfpClient.ts';
 import { kubeJson } from './request.ts';
 
@@ -62,6 +63,7 @@ function fromRecurringRun(r: KfpRecurringRun): ClusterSchedule {
     paused: r.status === 'DISABLED',
     maxConcurrency: r.max_concurrency,
     catchUp: r.no_catchup !== true,
+    ...(pipeline && (r.description ?? '').endsWith(KFP_DATA_CHANGED_NOTE) ? { trigger: 'data-changed' as const } : {}),
   };
 }
 

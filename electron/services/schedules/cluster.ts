@@ -19,7 +19,8 @@ import type { KubeconfigChoice } from '../kube/kubeconfig.ts';
 import { ArgoSchedules, KfpSchedules } from '../kube/schedules.ts';
 import type { ImportRunRequest } from '../runs/manager.ts';
 import { ClusterScheduleRegistry, entryKey, type ClusterScheduleEntry } from './clusterRegistry.ts';
-import { dataCheckAccessWarning } from './dataCheckAccess.ts';
+import { kfpRunAccount } from '../../../shared/schedules/dataCheck/rbac.ts';
+import { dataCheckAccessWarning, dataCheckUncheckedWarning } from './dataCheckAccess.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -44,8 +45,10 @@ export interface OpenedSchedules {
   /** KFP: the service the proxy reached (the app's settings, or the connection's own). */
   kfpService?: KfpServiceSettings;
   experimentId?: string;
-  /** Argo: the kubeconfig it connected with. */
+  /** The kubeconfig it connected with (KFP: only where it goes through Kubernetes). */
   kc?: KubeConfig;
+  /** Where the runs' pods run and as whom: what the data check's RBAC is about. */
+  runAccount?: { namespace: string; serviceAccount: string };
 }
 
 /** The KFP connection fields a schedule keeps (names of variables and accounts, never a secret). */
@@ -73,6 +76,8 @@ export async function openClusterSchedules(c: ScheduleConnection, env: Env, pipe
     const context = c.kfpUrl ? undefined : kc?.getCurrentContext();
     const where = `KFP ${c.kfpUrl ? `at ${c.kfpUrl}` : `on ${context}`}${namespace ? `, namespace ${namespace}` : ''}, experiment ${experiment.display_name}`;
     return {
+      ...(kc ? { kc } : {}),
+      runAccount: kfpRunAccount(namespace, service.namespace),
       schedules: new KfpSchedules(client, experiment.experiment_id),
       ...(context ? { context } : {}),
       ...(namespace ? { kfpNamespace: namespace } : {}),
@@ -84,7 +89,8 @@ export async function openClusterSchedules(c: ScheduleConnection, env: Env, pipe
   const kc = kubeConfigFor(loadKubeConfig(env, defaults.kubeconfig), c.context || undefined);
   const context = kc.getCurrentContext();
   const namespace = c.namespace || kc.getContextObject(context)?.namespace || pipelineNamespace || 'default';
-  return { schedules: new ArgoSchedules(kc, namespace), context, namespace, kc, where: `Argo on ${context}, namespace ${namespace}` };
+  // The CronWorkflow sets no serviceAccountName: its workflows run as the namespace's default account.
+  return { schedules: new ArgoSchedules(kc, namespace), context, namespace, kc, runAccount: { namespace, serviceAccount: 'default' }, where: `Argo on ${context}, namespace ${namespace}` };
 }
 
 function entryFor(c: ScheduleConnection, opened: OpenedSchedules, s: ClusterSchedule, document: PipelineDocument, spec: Pick<ScheduleSpec, 'parameters'>): ClusterScheduleEntry {
@@ -118,8 +124,11 @@ export async function createClusterSchedule(
   const created = opened.schedules instanceof KfpSchedules ? await opened.schedules.create({ ...(built as ReturnType<typeof kfpRecurringRun>), experiment_id: opened.experimentId }) : await opened.schedules.create(built);
   await new ClusterScheduleRegistry(options.dataDir).add(entryFor(c, opened, created, document, spec));
   const warnings: string[] = [];
-  if (spec.trigger === 'data-changed' && opened.kc && opened.namespace) {
-    const warning = await dataCheckAccessWarning(opened.kc, document.name, spec.name, opened.namespace);
+  if (spec.trigger === 'data-changed' && opened.runAccount) {
+    const { namespace, serviceAccount } = opened.runAccount;
+    const warning = opened.kc
+      ? await dataCheckAccessWarning(opened.kc, document.name, spec.name, namespace, serviceAccount)
+      : dataCheckUncheckedWarning(document.name, spec.name, namespace, serviceAccount, 'Kubeflow Pipelines was reached by its URL, without Kubernetes access to ask the cluster');
     if (warning) warnings.push(warning);
   }
   return { created, where: opened.where, warnings };

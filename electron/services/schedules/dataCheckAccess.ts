@@ -1,5 +1,5 @@
 /**
- * Before an Argo schedule that runs "when the data changes" fires: may the workflow's service account keep
+ * Before an Argo or KFP schedule that runs "when the data changes" fires: may the workflow's service account keep
  * the data fingerprints? One SubjectAccessReview per permission the data check uses (get and update of its
  * ConfigMap, create in the namespace), asked as the RBAC authorizer will be asked by the pod.
  */
@@ -31,7 +31,7 @@ export async function dataCheckAccessWarning(kc: KubeConfig, pipeline: string, s
     );
     denied = asks.filter((_, i) => answers[i].status?.allowed !== true).map((a) => a.verb);
   } catch (err) {
-    return `could not check whether service account ${namespace}/${serviceAccount} may keep the data check's ConfigMap ${name} (${(err as Error).message}); check with: kubectl auth can-i update configmaps/${name} -n ${namespace} --as ${user}`;
+    return dataCheckUncheckedWarning(pipeline, schedule, namespace, serviceAccount, (err as Error).message);
   }
   if (denied.length === 0) return undefined;
   return [
@@ -39,3 +39,10 @@ export async function dataCheckAccessWarning(kc: KubeConfig, pipeline: string, s
     dataCheckRbacYaml(pipeline, schedule, { namespace, serviceAccount }).trimEnd(),
   ].join('\n');
 }
+
+/** When the cluster could not be asked: what to check by hand. */
+export function dataCheckUncheckedWarning(pipeline: string, schedule: string, namespace: string, serviceAccount: string, why: string): string {
+  const name = dataCheckConfigMapName(pipeline, schedule);
+  return `could not check whether service account ${namespace}/${serviceAccount} may keep the data check's ConfigMap ${name} (${why}); check with: kubectl auth can-i update configmaps/${name} -n ${namespace} --as system:serviceaccount:${namespace}:${serviceAccount} (the Role and RoleBinding it needs: pipewright schedule --when-data-changes --out DIR writes ${DATA_CHECK_RBAC_FILE})`;
+}
+

@@ -6,7 +6,6 @@ import { argoCronWorkflowCheck } from '../../../test/fixtures/schemaCheck.ts';
 import { argoWorkflow } from '../../compile/argo.ts';
 import type { PipelineDocument } from '../../pipeline/types.ts';
 import { argoCronWorkflow } from '../argo.ts';
-import { kfpRecurringRun } from '../kfp.ts';
 import { ScheduleError, type ScheduleSpec } from '../types.ts';
 import { DATA_CHECK_ENTRYPOINT, dataCheckConfigMapName } from './argo.ts';
 import { dataCheckRbac, dataCheckRbacYaml } from './rbac.ts';
@@ -130,16 +129,5 @@ describe('RBAC for the data check', () => {
     expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pipewright-data-check-nightly' });
     const docs = parseAllDocuments(dataCheckRbacYaml('korean-llm-smoke', 'nightly', { namespace: 'ml', serviceAccount: 'default' })).map((d) => d.toJS() as { kind: string });
     expect(docs.map((d) => d.kind)).toEqual(['Role', 'RoleBinding']);
-  });
-});
-
-describe('KFP', () => {
-  it('refuses "when the data changes", saying why and what to use instead', () => {
-    expect(() => kfpRecurringRun(doc(), catalog, spec, {}, NOW)).toThrow(/not available for Kubeflow Pipelines: .* Use --target argo .* or a local schedule/);
-    try {
-      kfpRecurringRun(doc(), catalog, spec, {}, NOW);
-    } catch (err) {
-      expect((err as ScheduleError).field).toBe('trigger');
-    }
   });
 });

@@ -44,8 +44,16 @@ export function dataCheckRbacYaml(pipeline: string, schedule: string, account: D
   const header = [
     `# What the service account ${account.namespace}/${account.serviceAccount} needs for schedule ${schedule} ("when the data changes"):`,
     `# read, create and update the ConfigMap ${dataCheckConfigMapName(pipeline, schedule)}. Apply it as a namespace admin: kubectl apply -f FILE.`,
-    "# If your workflow controller's workflowDefaults name another serviceAccountName, put that account in the subject.",
+    "# If the runs use another account (Argo: the controller's workflowDefaults serviceAccountName; KFP: a profile's own), put that account in the subject.",
     '',
   ].join('\n');
   return header + dataCheckRbac(pipeline, schedule, account).map((o) => emitYaml(o)).join('---\n');
+}
+
+/**
+ * Where a KFP run's pods run and as whom: in a multi-user install the profile namespace's `default-editor`,
+ * in a single-user one KFP's own namespace's `pipeline-runner` (the accounts Kubeflow's manifests set up).
+ */
+export function kfpRunAccount(profileNamespace: string | undefined, kfpNamespace: string): { namespace: string; serviceAccount: string } {
+  return profileNamespace ? { namespace: profileNamespace, serviceAccount: 'default-editor' } : { namespace: kfpNamespace, serviceAccount: 'pipeline-runner' };
 }
