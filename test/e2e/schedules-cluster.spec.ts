@@ -106,7 +106,8 @@ test('cluster schedules in the app: CronWorkflow and recurring run created, paus
   await expect(kfpRowKo).not.toContainText('마지막 시작: 아직 없음');
   await expect(ko.getByTestId('cluster-schedules')).toContainText('korean-llm-smoke의 일정 — KFP · pipewright-emulator · 실험 nightly');
   await expect(ko.getByText('클러스터 스케줄러가 멈춘 동안 놓친 실행 따라잡기', { exact: false })).toBeVisible();
-  await expect(ko.getByText('마지막 성공한 실행 이후 데이터가 바뀌었을 때만')).toHaveCount(0);
+  // KFP runs "when the data changes" too (a data-check step before the pipeline): offered here, not refused.
+  await expect(ko.getByText('마지막 성공한 실행 이후 데이터가 바뀌었을 때만')).toHaveCount(1);
   await expect(ko.getByRole('note')).toContainText('Pipewright가 열려 있든 아니든');
   await page.screenshot({ path: 'test-results/screenshots/schedules-cluster-ko.png' });
 
