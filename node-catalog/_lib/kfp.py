@@ -60,3 +60,15 @@ def write_kfp_metrics(executor_input, output_name, metrics):
     with open(path, "w", encoding="utf-8") as f:
         json.dump(document, f)
     return path
+
+
+def write_metrics_outputs(args, out_dir, document, scalars):
+    """An evaluation's results: metrics.json in its metrics output, a copy at --metrics-file (DVC's metrics file)
+    when given, and the scalars as KFP's system.Metrics output when KFP runs the step."""
+    write_json(os.path.join(out_dir, "metrics.json"), document)
+    if args.extra.get("metrics_file"):
+        os.makedirs(os.path.dirname(args.extra["metrics_file"]) or ".", exist_ok=True)
+        write_json(args.extra["metrics_file"], document)
+    written = write_kfp_metrics(args.executor_input, "metrics", scalars)
+    if written:
+        say("KFP executor output: %s" % written)

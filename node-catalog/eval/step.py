@@ -111,13 +111,7 @@ def main():
     correct, loss = metrics["correct"], metrics["loss"]
     emit_metric(len(cases), **metrics)
     document = dict(metrics, metric=p["metric"], engine=engine)
-    write_json(os.path.join(out_dir, "metrics.json"), document)
-    if args.extra.get("metrics_file"):
-        os.makedirs(os.path.dirname(args.extra["metrics_file"]) or ".", exist_ok=True)
-        write_json(args.extra["metrics_file"], document)
-    written = write_kfp_metrics(args.executor_input, "metrics", metrics)
-    if written:
-        say("KFP executor output: %s" % written)
+    write_metrics_outputs(args, out_dir, document, metrics)
     say("eval: accuracy %.4f (%d/%d, %s), loss %.4f, perplexity %.2f" % (metrics["accuracy"], correct, len(cases), p["metric"], loss, metrics["perplexity"]))
     log_evaluation_to_mlflow("eval", p, metrics, args, out_dir, args.inputs["model"])
 

@@ -68,13 +68,7 @@ def main():
     out_dir = ensure_dir(args.outputs["metrics"])
     with open(os.path.join(out_dir, "predictions.jsonl"), "w", encoding="utf-8") as predictions:
         document, flat = evaluate(engine, base, tasks, p, ScoreLines(), predictions)
-    write_json(os.path.join(out_dir, "metrics.json"), document)
-    if args.extra.get("metrics_file"):
-        os.makedirs(os.path.dirname(args.extra["metrics_file"]) or ".", exist_ok=True)
-        write_json(args.extra["metrics_file"], document)
-    written = write_kfp_metrics(args.executor_input, "metrics", flat)
-    if written:
-        say("KFP executor output: %s" % written)
+    write_metrics_outputs(args, out_dir, document, flat)
     for line in summary_lines(document):
         say("ko-bench: " + line)
     log_evaluation_to_mlflow("ko-bench", p, flat, args, out_dir, args.inputs["model"])
