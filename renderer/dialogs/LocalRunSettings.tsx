@@ -1,7 +1,8 @@
 /** Settings of runs on this machine: the Python interpreter, how many steps at once, real `dvc repro`. */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
+import { useSettingsOnce } from '../api/useSettingsOnce.ts';
 
 interface LocalFields {
   pythonPath: string;
@@ -14,16 +15,7 @@ export function LocalRunSettings() {
   const [fields, setFields] = useState<LocalFields | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    let cancelled = false;
-    api.getSettings().then(
-      (s) => !cancelled && setFields({ pythonPath: s.pythonPath ?? '', localConcurrency: s.localConcurrency, localUseDvc: s.localUseDvc }),
-      (err: unknown) => !cancelled && setError((err as Error).message),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, []);
+  useSettingsOnce((s) => setFields({ pythonPath: s.pythonPath ?? '', localConcurrency: s.localConcurrency, localUseDvc: s.localUseDvc }), setError);
 
   const save = (patch: Partial<{ pythonPath: string | null; localConcurrency: number; localUseDvc: boolean }>) => {
     setError(null);

@@ -1,9 +1,10 @@
 /** Settings dialog: the GPU product steps are judged against when they name none, and the price per GPU-hour of each product. */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Settings } from '../../shared/api/settings.ts';
 import { GPU_PRODUCTS } from '../../shared/estimate/gpus.ts';
 import { api } from '../api/client.ts';
+import { useSettingsOnce } from '../api/useSettingsOnce.ts';
 import { appStore } from '../store/index.ts';
 import './estimate.css';
 
@@ -28,20 +29,10 @@ export function GpuEstimateSettings() {
   const [text, setText] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    let cancelled = false;
-    api.getSettings().then(
-      (s) => {
-        if (cancelled) return;
-        setSaved({ defaultGpuProduct: s.defaultGpuProduct, gpuPrices: s.gpuPrices });
-        setText(Object.fromEntries(Object.entries(s.gpuPrices).map(([k, v]) => [k, String(v)])));
-      },
-      (err: unknown) => !cancelled && setError((err as Error).message),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, []);
+  useSettingsOnce((s) => {
+    setSaved({ defaultGpuProduct: s.defaultGpuProduct, gpuPrices: s.gpuPrices });
+    setText(Object.fromEntries(Object.entries(s.gpuPrices).map(([k, v]) => [k, String(v)])));
+  }, setError);
 
   if (!saved) return error ? <p className="error-text form-grid-wide">{error}</p> : null;
   const save = (patch: Partial<Saved>) => {

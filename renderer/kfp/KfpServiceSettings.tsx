@@ -1,9 +1,10 @@
 /** Settings › Clusters › Kubeflow Pipelines service: where the service proxy reaches KFP's API. */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DEFAULT_KFP_SERVICE, kfpServiceProblems } from '../../shared/runs/kfpConnection.ts';
 import type { KfpServiceSettings as Service } from '../../shared/runs/kfpConnection.ts';
 import { api } from '../api/client.ts';
+import { useSettingsOnce } from '../api/useSettingsOnce.ts';
 
 const FIELDS = [
   ['namespace', 'serviceNamespace'],
@@ -16,10 +17,8 @@ export function KfpServiceSettings() {
   const [value, setValue] = useState<Service | null>(null);
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    void api.getSettings().then((s) => setValue(s.kfpService ?? DEFAULT_KFP_SERVICE));
-  }, []);
-  if (!value) return null;
+  useSettingsOnce((s) => setValue(s.kfpService ?? DEFAULT_KFP_SERVICE), setError);
+  if (!value) return error ? <p className="error-text" role="alert">{error}</p> : null;
   const problems = kfpServiceProblems(value);
   const change = (patch: Partial<Service>) => {
     setSaved(false);

@@ -1,7 +1,8 @@
 /** Settings dialog: where this computer reaches Prometheus, for the GPU idle alert (empty: that alert is off). */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
+import { useSettingsOnce } from '../api/useSettingsOnce.ts';
 
 const URL_PATTERN = /^https?:\/\/\S+$/;
 
@@ -10,16 +11,7 @@ export function AlertAppSettings() {
   const [value, setValue] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    let cancelled = false;
-    api.getSettings().then(
-      (s) => !cancelled && setValue(s.prometheusUrl ?? ''),
-      (err: unknown) => !cancelled && setError((err as Error).message),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, []);
+  useSettingsOnce((s) => setValue(s.prometheusUrl ?? ''), setError);
 
   if (value === null) return null;
   const save = () => {
