@@ -13,7 +13,11 @@ import { catalog } from '../../node-catalog/index.ts';
 import { templateDocument } from '../../node-catalog/templates/index.ts';
 import type { PipelineDocument } from '../../shared/pipeline/types.ts';
 import type { LogLine, NodePhase, RunEvent, RunSummary, RunTarget, StartRunRequest } from '../../shared/runs/types.ts';
+import { waitFor } from '../fixtures/waitFor.ts';
 import type { ClusterEnv } from './cluster-env.ts';
+
+/** Polls until `check` returns a value (the kube emulator tests' waitFor). */
+export const eventually = waitFor;
 
 export interface ClusterHarness {
   env: ClusterEnv;
@@ -117,13 +121,3 @@ export function texts(lines: LogLine[]): string[] {
   return lines.map((l) => l.text);
 }
 
-/** Polls until `check` returns a value. */
-export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

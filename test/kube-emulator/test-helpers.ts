@@ -3,7 +3,10 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '../fixtures/waitFor.ts';
 import type { KubeEmulator, KubeObject } from './index.ts';
+
+export { waitFor };
 
 export interface KubectlResult {
   code: number;
@@ -36,17 +39,6 @@ export function spawnKubectl(emulator: KubeEmulator, args: string[]): { child: C
   child.stderr!.on('data', (d: Buffer) => (out += d.toString('utf8')));
   const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
   return { child, output: () => out, exited };
-}
-
-/** Polls until `check` returns a value (not undefined/false), or throws after `timeoutMs`. */
-export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 export function phaseOf(wf: KubeObject | undefined): string | undefined {

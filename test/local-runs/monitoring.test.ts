@@ -15,6 +15,7 @@ import type { PipelineDocument } from '../../shared/pipeline/types.ts';
 import type { RunSummary } from '../../shared/runs/types.ts';
 import { queryPrometheus, startPrometheus, startPushgateway } from '../fixtures/prometheusTools.ts';
 import type { InstantSample, ServerProcess } from '../fixtures/prometheusTools.ts';
+import { waitFor } from '../fixtures/waitFor.ts';
 import { createHarness } from './harness.ts';
 import type { Harness } from './harness.ts';
 
@@ -28,14 +29,6 @@ function smoke(pushgatewayUrl?: string): PipelineDocument {
 
 /** Exporter metrics that only a cluster has (DCGM, kube-state-metrics, Argo's controller). */
 const CLUSTER_ONLY = /DCGM_|kube_|argo_/;
-
-async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe('a local smoke run pushed to a real Pushgateway, scraped by a real Prometheus', () => {
   let gateway: ServerProcess;
@@ -51,7 +44,7 @@ describe('a local smoke run pushed to a real Pushgateway, scraped by a real Prom
     h = createHarness({ cache: false });
     run = await h.run(smoke(gateway.url));
     const nodes = Object.keys(run.nodes).length;
-    await waitFor(`all ${nodes} steps' final status in Prometheus`, async () => (await query(`pipewright_step_status{run="${run.id}", status="succeeded"} == 1`)).length === nodes);
+    await waitFor(async () => (await query(`pipewright_step_status{run="${run.id}", status="succeeded"} == 1`)).length === nodes, 20_000, `all ${nodes} steps' final status in Prometheus`, 250);
   }, 120_000);
 
   afterAll(async () => {
@@ -101,11 +94,11 @@ describe('a local smoke run pushed to a real Pushgateway, scraped by a real Prom
     writeFileSync(rules, compileMonitoring(smoke(), catalog)['alert-rules.yaml'].replace('interval: "30s"', 'interval: "1s"'));
     const checker = await startPrometheus({ pushgateways: [new URL(gateway.url).host], dir: path.join(dir, 'rules'), ruleFiles: [rules] });
     try {
-      await waitFor('the rules to be evaluated', async () => {
+      await waitFor(async () => {
         const body = (await (await fetch(`${checker.url}/api/v1/rules`)).json()) as { data: { groups: { rules: { health: string }[] }[] } };
         const all = body.data.groups.flatMap((g) => g.rules);
         return all.length === 7 && all.every((r) => r.health === 'ok');
-      });
+      }, 20_000, 'the rules to be evaluated', 250);
       const alerts = (await (await fetch(`${checker.url}/api/v1/alerts`)).json()) as { data: { alerts: unknown[] } };
       expect(alerts.data.alerts).toEqual([]);
     } finally {
