@@ -16,6 +16,7 @@ import { QuickAdd } from './QuickAdd.tsx';
 import { CanvasContextMenu } from './CanvasContextMenu.tsx';
 import type { MenuState, MenuTarget } from './CanvasContextMenu.tsx';
 import type { QuickAddAt } from './QuickAdd.tsx';
+import type { OverviewEdgeActions } from './useEdgeOverviewPointer.ts';
 import { isTextTarget } from '../commands/useKeyboardShortcuts.ts';
 import { fitToDocument, fitView, setFlowInstance } from './canvasControls.ts';
 import type { CardBase } from './cardSize.ts';
@@ -218,6 +219,17 @@ export function Canvas() {
   const onPaneContextMenu = useCallback((e: MouseEvent | globalThis.MouseEvent) => openMenu(e, { kind: 'canvas', client: { x: e.clientX, y: e.clientY } }), [openMenu]);
   const onNodeContextMenu = useCallback((e: MouseEvent, n: PipelineFlowNode) => openMenu(e, { kind: 'node', id: n.id }), [openMenu]);
   const onEdgeContextMenu = useCallback((e: MouseEvent, edge: PipelineFlowEdge) => openMenu(e, { kind: 'edge', id: edge.id }), [openMenu]);
+  // Far out, connections are one picture: its clicks select and open menus as React Flow's edges do (EdgeOverview).
+  const overviewActions = useMemo<OverviewEdgeActions>(
+    () => ({
+      select: (id, additive) => {
+        const state = appStore.getState();
+        state.select(additive ? state.selectedNodeIds : [], additive ? [...new Set([...state.selectedEdgeIds, id])] : [id]);
+      },
+      contextMenu: (event, id) => openMenu(event, { kind: 'edge', id }),
+    }),
+    [openMenu],
+  );
   const closeMenu = useCallback(() => setMenu(null), []);
   const quickAddAt = useCallback((client: Position) => openQuickAdd(client.x, client.y), [openQuickAdd]);
 
@@ -303,7 +315,7 @@ export function Canvas() {
             ariaLabelConfig={ariaLabelConfig}
           >
             <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
-            {overview && <EdgeOverview edges={edges} />}
+            {overview && <EdgeOverview edges={edges} actions={overviewActions} />}
             <CanvasControls />
             <ConnectHighlight />
             {showMinimap && nodes.length > 0 && <MiniMap<PipelineFlowNode> pannable zoomable position="bottom-right" nodeClassName={minimapNodeClass} style={minimapStyle} />}

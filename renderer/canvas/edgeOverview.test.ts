@@ -1,6 +1,6 @@
 import type { InternalNode } from '@xyflow/react';
 import { describe, expect, it } from 'vitest';
-import { EdgeOverviewCache } from './edgeOverview.ts';
+import { EdgeOverviewCache, shownPaths } from './edgeOverview.ts';
 import type { PipelineFlowEdge } from './flowElements.ts';
 
 /** A measured node as React Flow keeps it: one output on the right, one input on the left, 11 px handles. */
@@ -66,5 +66,30 @@ describe('EdgeOverviewCache', () => {
     expect(cache.paths(edges, lookup, version)).toBe(third);
     // The other edge is the same curve as before.
     expect(second.endsWith(first.get('dataset')!.slice(first.get('dataset')!.lastIndexOf('M')))).toBe(true);
+  });
+
+  it('answers which drawn connection is at a point, following a moved node and never a selected connection', () => {
+    const cache = new EdgeOverviewCache();
+    const edges = [edge('e1', 'a', 'b', 'dataset'), edge('e2', 'c', 'd', 'model'), edge('sel', 'a', 'd', 'dataset', false)];
+    const nodes = { a: node('a', 0, 0), b: node('b', 400, 0), c: node('c', 0, 300), d: node('d', 400, 300) };
+    cache.paths(edges, new Map(Object.entries(nodes)));
+    // e1 runs from (236, 55.5) to (395, 55.5): straight, so its middle is on that line.
+    expect(cache.edgeAt(315, 58, 10)).toBe('e1');
+    expect(cache.edgeAt(315, 355, 10)).toBe('e2');
+    expect(cache.edgeAt(315, 200, 10)).toBeNull();
+    expect(cache.curve('e1')).toMatch(/^M236,55\.5 C/);
+    // The selected connection, a -> d, crosses (315.75, 205.5): React Flow draws it and takes its clicks.
+    expect(cache.edgeAt(315.75, 205.5, 10)).toBeNull();
+    // b moves down 100: e1 now ends at (395, 155.5).
+    cache.paths(edges, new Map(Object.entries({ ...nodes, b: node('b', 400, 100) })));
+    expect(cache.edgeAt(315, 58, 10)).toBeNull();
+    expect(cache.edgeAt(315.5, 105.5, 10)).toBe('e1');
+  });
+
+  it('draws the connections React Flow keeps (the selected ones) as one path of their own', () => {
+    const lookup = new Map([['a', node('a', 0, 0)], ['b', node('b', 400, 0)], ['c', node('c', 800, 0)]]);
+    const d = shownPaths([edge('e1', 'a', 'b', 'dataset', false), edge('e2', 'b', 'c', 'model'), edge('e3', 'a', 'c', 'dataset', false), edge('e4', 'a', 'gone', 'model', false)], lookup);
+    expect(d.match(/M/g)).toHaveLength(2);
+    expect(d).toMatch(/^M236,55\.5 C.* 395,55\.5M236,55\.5 C.* 795,55\.5$/);
   });
 });

@@ -8,6 +8,7 @@
 import { getBezierPath, Position } from '@xyflow/react';
 import type { InternalNode } from '@xyflow/react';
 import type { PipelineFlowEdge } from './flowElements.ts';
+import { EdgeHitIndex } from './edgeHitIndex.ts';
 
 export type EdgeKind = NonNullable<PipelineFlowEdge['data']>['kind'];
 
@@ -28,6 +29,26 @@ function portPoint(node: InternalNode, handleId: string | null | undefined, type
   return { x: x + handle.x + (type === 'source' ? handle.width : 0), y: y + handle.y + handle.height / 2 };
 }
 
+/** React Flow's curve for a connection, or null while a port is not measured. */
+function bezier(e: PipelineFlowEdge, source: InternalNode, target: InternalNode): string | null {
+  const from = portPoint(source, e.sourceHandle, 'source');
+  const to = portPoint(target, e.targetHandle, 'target');
+  if (!from || !to) return null;
+  return getBezierPath({ sourceX: from.x, sourceY: from.y, sourcePosition: Position.Right, targetX: to.x, targetY: to.y, targetPosition: Position.Left })[0];
+}
+
+/** The curves of the connections React Flow draws itself (far out: the selected ones), as one path. */
+export function shownPaths(edges: readonly PipelineFlowEdge[], lookup: ReadonlyMap<string, InternalNode>): string {
+  let d = '';
+  for (const e of edges) {
+    if (e.hidden) continue;
+    const source = lookup.get(e.source);
+    const target = lookup.get(e.target);
+    d += (source && target && bezier(e, source, target)) || '';
+  }
+  return d;
+}
+
 interface Curve {
   source: InternalNode;
   target: InternalNode;
@@ -38,6 +59,7 @@ interface Curve {
 export class EdgeOverviewCache {
   private curves = new Map<string, Curve>();
   private last: { edges: readonly PipelineFlowEdge[]; version: unknown; out: Map<EdgeKind, string> } | null = null;
+  private index: { curves: Map<string, Curve>; index: EdgeHitIndex } | null = null;
 
   /**
    * `version` changes whenever a node moved or changed size (React Flow's nodes array): with the same edges and
@@ -57,13 +79,11 @@ export class EdgeOverviewCache {
       const old = this.curves.get(e.id);
       let curve = old && old.source === source && old.target === target ? old : null;
       if (!curve) {
-        const from = portPoint(source, e.sourceHandle, 'source');
-        const to = portPoint(target, e.targetHandle, 'target');
-        if (!from || !to) {
+        const d = bezier(e, source, target);
+        if (!d) {
           complete = false;
           continue;
         }
-        const [d] = getBezierPath({ sourceX: from.x, sourceY: from.y, sourcePosition: Position.Right, targetX: to.x, targetY: to.y, targetPosition: Position.Left });
         curve = { source, target, d };
       }
       next.set(e.id, curve);
@@ -76,5 +96,16 @@ export class EdgeOverviewCache {
     const out = new Map([...parts].map(([kind, list]) => [kind, list.join('')] as const));
     this.last = complete ? { edges, version, out } : null;
     return out;
+  }
+
+  /** The path data of a drawn connection. */
+  curve(id: string): string | undefined {
+    return this.curves.get(id)?.d;
+  }
+
+  /** The drawn connection nearest to a point in flow units, within `radius`: built once per picture, when first asked. */
+  edgeAt(x: number, y: number, radius: number): string | null {
+    if (this.index?.curves !== this.curves) this.index = { curves: this.curves, index: new EdgeHitIndex([...this.curves].map(([id, c]) => [id, c.d] as const)) };
+    return this.index.index.nearest(x, y, radius);
   }
 }
