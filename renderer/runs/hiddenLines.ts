@@ -4,6 +4,7 @@
  * O(blocks). Memory: one bit per line plus one count per 1,024 lines (a million-line log: ~130 kB).
  */
 import type { LogLine } from '../../shared/runs/types.ts';
+import { LogScan } from './logScan.ts';
 import type { FetchLogPage } from './logWindow.ts';
 
 const BLOCK = 1024;
@@ -15,7 +16,7 @@ export class HiddenLines {
   /** Every seq up to this one has been classified. */
   known = 0;
   hidden = 0;
-  private scanning = false;
+  private readonly scanner = new LogScan();
 
   constructor(private readonly isHidden: (text: string) => boolean) {}
 
@@ -90,29 +91,18 @@ export class HiddenLines {
   }
 
   /** Reads the log from `known` up to `total` in pages; one scan at a time; `aborted` stops it. */
-  async scan(fetch: FetchLogPage, totalNow: number | (() => number), aborted: () => boolean, pageSize = 5000): Promise<void> {
-    if (this.scanning) return;
-    this.scanning = true;
-    const totalOf = typeof totalNow === 'function' ? totalNow : () => totalNow;
-    try {
-      while (this.known < totalOf() && !aborted()) {
-        const total = totalOf();
-        const after = this.known;
-        const page = await fetch(after, Math.min(pageSize, total - after));
-        if (aborted()) return;
-        if (page.lines.length === 0) {
-          // The rest was dropped by the history's size cap (or is not written yet).
-          for (let seq = after + 1; seq <= Math.min(total, page.lastSeq); seq++) this.classify(seq, undefined);
-          return;
-        }
-        for (const line of page.lines) {
-          if (line.seq <= this.known) continue;
-          for (let seq = this.known + 1; seq < line.seq; seq++) this.classify(seq, undefined);
-          this.classify(line.seq, line.text);
-        }
+  scan(fetch: FetchLogPage, totalNow: number | (() => number), aborted: () => boolean, pageSize = 5000): Promise<void> {
+    return this.scanner.run(fetch, () => this.known, totalNow, aborted, pageSize, (page, after, total) => {
+      if (page.lines.length === 0) {
+        // The rest was dropped by the history's size cap (or is not written yet).
+        for (let seq = after + 1; seq <= Math.min(total, page.lastSeq); seq++) this.classify(seq, undefined);
+        return;
       }
-    } finally {
-      this.scanning = false;
-    }
+      for (const line of page.lines) {
+        if (line.seq <= this.known) continue;
+        for (let seq = this.known + 1; seq < line.seq; seq++) this.classify(seq, undefined);
+        this.classify(line.seq, line.text);
+      }
+    });
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { LogLine } from '../../shared/runs/types.ts';
 import { lineMatches } from './logSearch.ts';
+import { LogScan } from './logScan.ts';
 import type { FetchLogPage } from './logWindow.ts';
 
 export class LogMatches {
@@ -49,27 +50,14 @@ export class LogMatches {
     return this.count !== before;
   }
 
-  private scanning = false;
+  private readonly scanner = new LogScan();
 
   /** Reads from `scanned` to the log's end (`totalNow` read again after each page); one scan at a time. */
-  async scan(fetch: FetchLogPage, totalNow: number | (() => number), aborted: () => boolean, pageSize = 5000): Promise<void> {
-    if (this.scanning) return;
-    this.scanning = true;
-    const totalOf = typeof totalNow === 'function' ? totalNow : () => totalNow;
-    try {
-      while (this.scanned < totalOf() && !aborted()) {
-        const total = totalOf();
-        const page = await fetch(this.scanned, Math.min(pageSize, total - this.scanned));
-        if (aborted()) return;
-        if (page.lines.length === 0) {
-          this.scanned = total;
-          return;
-        }
-        for (const line of page.lines) if (line.seq > this.scanned) this.look(line);
-      }
-    } finally {
-      this.scanning = false;
-    }
+  scan(fetch: FetchLogPage, totalNow: number | (() => number), aborted: () => boolean, pageSize = 5000): Promise<void> {
+    return this.scanner.run(fetch, () => this.scanned, totalNow, aborted, pageSize, (page, _after, total) => {
+      if (page.lines.length === 0) this.scanned = total;
+      else for (const line of page.lines) if (line.seq > this.scanned) this.look(line);
+    });
   }
 
   seqAt(index: number): number {
