@@ -45,16 +45,21 @@ describe('the IPC handler with the real back end', () => {
     let confirm = false;
     let confirmKubeconfig = false;
     const askedKubeconfig: KubeconfigPrograms[][] = [];
+    const situations: string[] = [];
     const holder: { backend?: ReturnType<typeof createBackend> } = {};
     const reach = createReach({
       recentFiles: async () => (await holder.backend!.api.listRecentFiles()).map((f) => f.path),
       currentPythonPath: async () => (await holder.backend!.api.getSettings()).pythonPath,
       confirmPythonChange: async () => confirm,
       currentKubeconfigFiles: async () => (await holder.backend!.api.getSettings()).kubeconfigFiles,
-      confirmKubeconfigPrograms: async (list) => {
+      unconfirmedKubeconfigPrograms: async () => holder.backend!.kubeconfigPrograms.unconfirmed(),
+      // The native dialog's stand-in: records what it was shown, answers as the test says.
+      confirmKubeconfigPrograms: async (list, situation) => {
         askedKubeconfig.push([...list]);
+        situations.push(situation);
         return confirmKubeconfig;
       },
+      recordKubeconfigConfirmed: (list) => holder.backend!.kubeconfigPrograms.recordConfirmed(list),
     });
     const backend = createBackend({ dataDir: path.join(dir, 'data'), mode: 'desktop', dialogs: reach.recordDialogs(native) });
     holder.backend = backend;
@@ -74,7 +79,7 @@ describe('the IPC handler with the real back end', () => {
     const call = (method: string, ...args: unknown[]) => ipcMain.handlers.get(IPC_INVOKE_CHANNEL)!(event, { method, args }, true) as Promise<RpcResponse>;
     const callScripted = (method: string, ...args: unknown[]) => ipcMain.handlers.get(IPC_INVOKE_CHANNEL)!(event, { method, args }, false) as Promise<RpcResponse>;
     const openLink = (url: unknown, from: unknown = event) => ipcMain.handlers.get(IPC_OPEN_EXTERNAL_CHANNEL)!(from, url);
-    return { call, callScripted, chosen, backend, setConfirm: (v: boolean) => (confirm = v), setConfirmKubeconfig: (v: boolean) => (confirmKubeconfig = v), askedKubeconfig, openLink, opened };
+    return { call, callScripted, chosen, backend, setConfirm: (v: boolean) => (confirm = v), setConfirmKubeconfig: (v: boolean) => (confirmKubeconfig = v), askedKubeconfig, situations, openLink, opened };
   }
 
   it('writes nothing at a path the page made up; saves where the save dialog said', async () => {
@@ -137,6 +142,38 @@ describe('the IPC handler with the real back end', () => {
     setConfirmKubeconfig(false);
     expect(await call('updateSettings', { kubeconfigFiles: [eks] })).toMatchObject({ ok: true });
     expect(askedKubeconfig).toHaveLength(2);
+  });
+
+  it('a confirmed kubeconfig edited to run a new program: asked again before a cluster call; declined, refused; a token refresh asks nothing', async () => {
+    const { call, callScripted, setConfirmKubeconfig, askedKubeconfig, situations } = wire();
+    const file = path.join(dir, 'prod.yaml');
+    const user = (extra: string, token: string) =>
+      `apiVersion: v1\nkind: Config\ncurrent-context: prod\nclusters:\n- name: prod\n  cluster: { server: "https://127.0.0.1:9" }\ncontexts:\n- name: prod\n  context: { cluster: prod, user: oidc }\nusers:\n- name: oidc\n  user:\n    exec:\n      command: kubectl\n      args: [oidc-login, get-token]\n- name: gke\n  user:\n    auth-provider: { name: gcp, config: { access-token: ${token} } }\n${extra}`;
+    await fs.writeFile(file, user('', 'one'));
+    setConfirmKubeconfig(true);
+    expect(await call('updateSettings', { kubeconfigFiles: [file] })).toMatchObject({ ok: true });
+    const preflight = { document, target: 'argo', context: 'nope' };
+    // The loader takes the file (the context is wrong on purpose: nothing leaves this machine).
+    expect(await call('runPreflight', preflight)).toMatchObject({ ok: true, value: { findings: [{ code: 'cluster-unreachable', message: expect.stringContaining('No context "nope"') }] } });
+    await fs.writeFile(file, user('', 'two'));
+    expect(await call('runPreflight', preflight)).toMatchObject({ ok: true });
+    expect(situations).toEqual(['add']);
+    // Someone adds a plugin to the confirmed file.
+    await fs.writeFile(file, user('- name: evil\n  user:\n    exec: { command: /tmp/steal.sh }\n', 'two'));
+    setConfirmKubeconfig(false);
+    const refused = await call('runPreflight', preflight);
+    expect(refused).toMatchObject({ ok: false, error: { reason: { kind: 'kubeconfig-programs', situation: 'changed', declined: true, files: [{ file, commands: ['/tmp/steal.sh (user evil)'] }] } } });
+    expect(askedKubeconfig.at(-1)).toEqual([{ file, commands: ['/tmp/steal.sh (user evil)'] }]);
+    // Without a click, not asked again; and the back end refuses on its own too (the status reports it).
+    expect(await callScripted('listContexts')).toMatchObject({ ok: false, error: { reason: { situation: 'changed' } } });
+    expect(await callScripted('describeKubeconfig')).toMatchObject({ ok: true, value: { unconfirmed: [{ file, commands: ['/tmp/steal.sh (user evil)'] }] } });
+    expect(situations).toEqual(['add', 'changed']);
+    setConfirmKubeconfig(true);
+    expect(await call('runPreflight', preflight)).toMatchObject({ ok: true });
+    expect(situations).toEqual(['add', 'changed', 'changed']);
+    // Remembered with the settings: a new back end (a restart) asks nothing.
+    expect(await wire().call('runPreflight', preflight)).toMatchObject({ ok: true });
+    expect(situations).toHaveLength(3);
   });
 
   it('a run started by a script, with no click before it, never reaches the runs service', async () => {

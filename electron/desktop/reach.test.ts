@@ -21,7 +21,9 @@ function setup(overrides: Partial<ReachOptions> = {}) {
     },
     // Kubeconfig programs have their own tests (reach-kubeconfig.test.ts): allowed here.
     currentKubeconfigFiles: async () => [],
+    unconfirmedKubeconfigPrograms: async () => [],
     confirmKubeconfigPrograms: async () => true,
+    recordKubeconfigConfirmed: async () => undefined,
     platform: 'linux',
     ...overrides,
   });

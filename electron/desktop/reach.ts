@@ -11,7 +11,9 @@
  * - a change of the Python interpreter runs only after the user confirms it in a native dialog;
  * - a kubeconfig file added to the list that runs a program (an exec credential plugin, a gcp cmd-path) or
  *   cannot be checked now is added only after the user confirms it in a native dialog naming the file and
- *   the command lines;
+ *   the command lines; a listed file edited since to run a new program is used (by a call that loads the
+ *   kubeconfig) only after the user confirms the new command lines the same way (asked once for calls that
+ *   come together; once declined, asked again only after a click or key press);
  * - calls that run code (start or retry a run, add a schedule here or on a cluster, change the kubeconfig files, whose exec
  *   plugins are programs) only follow a click or key press in the window (the preload reports it);
  * - listDirectory (browser mode's own file dialog) is not served;
@@ -23,8 +25,9 @@ import path from 'node:path';
 import type { PipewrightApi } from '../../shared/api/contract.ts';
 import { ApiError } from '../../shared/api/errors.ts';
 import type { NativeDialogs } from '../services/backend.ts';
-import { addedKubeconfigFiles, describePrograms, programsToConfirm } from '../services/kube/kubeconfigExec.ts';
+import { addedKubeconfigFiles, programsToConfirm } from '../services/kube/kubeconfigExec.ts';
 import type { KubeconfigPrograms } from '../services/kube/kubeconfigExec.ts';
+import { environmentKubeconfigFiles, kubeconfigProgramsRefusal, loadsKubeconfig } from '../services/kube/kubeconfigTrust.ts';
 
 export interface ReachOptions {
   /** The recent files list as it is now (read on each check: removing a file from it takes effect). */
@@ -35,8 +38,14 @@ export interface ReachOptions {
   confirmPythonChange(next: string, current: string | null): Promise<boolean>;
   /** The kubeconfig files in Settings now. */
   currentKubeconfigFiles(): Promise<readonly string[]>;
-  /** Asks in a native dialog, naming each file and what it runs; true only when the user confirmed. */
-  confirmKubeconfigPrograms(list: readonly KubeconfigPrograms[]): Promise<boolean>;
+  /** Listed kubeconfig files that now run programs nobody confirmed (the back end's check). */
+  unconfirmedKubeconfigPrograms(): Promise<readonly KubeconfigPrograms[]>;
+  /** Asks in a native dialog, naming each file and what it runs (`add`) or now runs that is new (`changed`); true only when the user confirmed. */
+  confirmKubeconfigPrograms(list: readonly KubeconfigPrograms[], situation: 'add' | 'changed'): Promise<boolean>;
+  /** Remembers what the user confirmed (in the settings, out of the page's reach). */
+  recordKubeconfigConfirmed(list: readonly KubeconfigPrograms[]): Promise<void>;
+  /** The environment's own kubeconfig files (KUBECONFIG, else ~/.kube/config): never asked about. Default: from process.env. */
+  environmentKubeconfigFiles?: () => readonly string[];
   /** Case-insensitive file systems compare paths without case (win32, darwin). Default: process.platform. */
   platform?: NodeJS.Platform;
 }
@@ -159,6 +168,10 @@ export function createReach(options: ReachOptions): Reach {
   };
   const files = new Set<string>();
   const folders = new Set<string>();
+  const environmentFiles = options.environmentKubeconfigFiles ?? (() => environmentKubeconfigFiles());
+  // Changes to kubeconfig files: one dialog for calls that arrive together; what was declined is not asked again unprompted.
+  const asking = new Map<string, Promise<boolean>>();
+  const declined = new Set<string>();
 
   async function fileAllowed(filePath: string): Promise<boolean> {
     if (files.has(key(filePath))) return true;
@@ -200,11 +213,38 @@ export function createReach(options: ReachOptions): Reach {
   async function checkKubeconfigs(files: unknown): Promise<void> {
     // Not a list of strings: the argument validation refuses it with its own message.
     if (!Array.isArray(files) || !files.every((f): f is string => typeof f === 'string')) return;
-    const list = await programsToConfirm(addedKubeconfigFiles(files, await options.currentKubeconfigFiles()));
+    const environment = new Set(environmentFiles());
+    const added = addedKubeconfigFiles(files, await options.currentKubeconfigFiles()).filter((f) => !environment.has(f));
+    const list = await programsToConfirm(added);
     if (list.length === 0) return;
-    if (!(await options.confirmKubeconfigPrograms(list))) {
-      refuse(`the kubeconfig files were not changed: adding ${list.map((p) => p.file).join(', ')} was not confirmed.\n${describePrograms(list)}`);
+    if (!(await options.confirmKubeconfigPrograms(list, 'add'))) throw kubeconfigProgramsRefusal('add', list, true);
+    await options.recordKubeconfigConfirmed(list);
+  }
+
+  /** A call that loads the kubeconfig while listed files run programs nobody confirmed: ask, or refuse. */
+  async function checkChangedKubeconfigs(method: string, context: CallContext | undefined): Promise<void> {
+    const list = await options.unconfirmedKubeconfigPrograms();
+    if (list.length === 0) return;
+    // Settings › Clusters' status only reports: it asks after a click (opening the tab), else shows the state.
+    const reportOnly = method === 'describeKubeconfig';
+    const key = JSON.stringify(list);
+    if (!context?.activated && (reportOnly || declined.has(key))) {
+      if (reportOnly) return;
+      throw kubeconfigProgramsRefusal('changed', list, true);
     }
+    let answer = asking.get(key);
+    if (!answer) {
+      answer = (async () => {
+        const confirmed = await options.confirmKubeconfigPrograms(list, 'changed');
+        if (confirmed) {
+          await options.recordKubeconfigConfirmed(list);
+          declined.delete(key);
+        } else declined.add(key);
+        return confirmed;
+      })().finally(() => asking.delete(key));
+      asking.set(key, answer);
+    }
+    if (!(await answer) && !reportOnly) throw kubeconfigProgramsRefusal('changed', list, true);
   }
 
   async function checkSettings(args: readonly unknown[], context: CallContext | undefined): Promise<void> {
@@ -230,6 +270,7 @@ export function createReach(options: ReachOptions): Reach {
       }
       const what = ACTIVATION_METHODS[method];
       if (what) needActivation(what.charAt(0).toUpperCase() + what.slice(1), context);
+      if (method === 'describeKubeconfig' || loadsKubeconfig(method, args)) await checkChangedKubeconfigs(method, context);
       if (method in FILE_METHODS) return checkFile(method, args);
       if (method === 'exportFiles') return checkExport(args);
       if (method === 'updateSettings') return checkSettings(args, context);

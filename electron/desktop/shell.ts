@@ -54,10 +54,12 @@ export function startDesktop({ electron, dataDir, distDir, runs }: DesktopOption
       async () => alertLanguage((await backend.api.getSettings()).language, app.getLocale()),
     ),
     currentKubeconfigFiles: async () => (await backend.api.getSettings()).kubeconfigFiles,
+    unconfirmedKubeconfigPrograms: async () => backend.kubeconfigPrograms.unconfirmed(),
     confirmKubeconfigPrograms: createKubeconfigConfirm(
       (options) => (window ? dialog.showMessageBox(window, options) : dialog.showMessageBox(options)),
       async () => alertLanguage((await backend.api.getSettings()).language, app.getLocale()),
     ),
+    recordKubeconfigConfirmed: (list) => backend.kubeconfigPrograms.recordConfirmed(list),
   });
   if (pendingOpen) reach.grantFile(pendingOpen);
   const backend = createBackend({

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { AppInfo, DocumentState } from '../../shared/api/app.ts';
 import type { PipewrightApi } from '../../shared/api/contract.ts';
 import type { ApiEvent } from '../../shared/api/events.ts';
-import { ApiError, notAvailable } from '../../shared/api/errors.ts';
+import { notAvailable } from '../../shared/api/errors.ts';
 import type { RunEventSource, RunsApi } from '../../shared/api/runs.ts';
 import type { RpcServer } from '../../shared/api/rpc.ts';
 import { createApiServer } from '../../shared/api/server.ts';
@@ -28,6 +28,9 @@ import { createSettingsStore } from './settings.ts';
 import { createEmulatorProcess } from './kube/emulatorProcess.ts';
 import type { EmulatorProcess } from './kube/emulatorProcess.ts';
 import { readKubeconfigChoice } from './kube/kubeconfigChoice.ts';
+import { createKubeconfigGate } from './kube/kubeconfigGate.ts';
+import type { KubeconfigPrograms } from './kube/kubeconfigExec.ts';
+import { kubeconfigProgramsRefusal } from './kube/kubeconfigTrust.ts';
 
 /** Native dialogs, supplied by the desktop shell. null: the user cancelled. */
 export interface NativeDialogs {
@@ -67,6 +70,11 @@ export interface Backend {
   connectSession(session: string): () => void;
   /** Stops forwarding events; drafts still open are left for the next start to offer. */
   close(): Promise<void>;
+  /** Kubeconfig files in Settings that run programs: what is not confirmed now, and recording what the user confirmed (the desktop's native dialog). */
+  kubeconfigPrograms: {
+    unconfirmed(): KubeconfigPrograms[];
+    recordConfirmed(shown: readonly KubeconfigPrograms[]): Promise<void>;
+  };
 }
 
 const RUNS_METHODS = [
@@ -127,8 +135,10 @@ export function createBackend(options: BackendOptions): Backend {
   // Local schedules fire while this back end is up (the app or browser mode), through its runs.
   const schedules = createSchedulesService({ dataDir, runs: options.runs });
   const emulator = options.emulator ?? createEmulatorProcess({ dataDir });
+  // Kubeconfig files edited after they were confirmed are not used until confirmed again (kubeconfigGate.ts).
+  const kubeconfigGate = createKubeconfigGate({ dataDir });
   // The Kubernetes client is slow to import: loaded when Settings › Clusters is first opened.
-  const clusters = async () => (await import('./kube/clustersService.ts')).createClustersService({ settings, emulator });
+  const clusters = async () => (await import('./kube/clustersService.ts')).createClustersService({ settings, emulator, confirmed: () => readKubeconfigChoice(dataDir).confirmed ?? {} });
   // Runs the cluster schedules started are imported while this back end is up (and when it lists runs).
   const clusterSchedules = createClusterSchedulesService({ dataDir, runs: options.runs, kfpService: async () => (await settings.getSettings()).kfpService, kubeconfig: () => readKubeconfigChoice(dataDir) });
 
@@ -171,9 +181,8 @@ export function createBackend(options: BackendOptions): Backend {
     updateSettings: async (patch) => {
       // A kubeconfig's exec plugin is a program run at every cluster call: browser mode cannot ask, so it refuses (the desktop app asks natively).
       if (options.mode === 'browser' && patch.kubeconfigFiles) {
-        const { refuseKubeconfigProgramsInBrowser } = await import('./kube/kubeconfigExec.ts');
-        const refusal = await refuseKubeconfigProgramsInBrowser(patch.kubeconfigFiles, (await settings.getSettings()).kubeconfigFiles);
-        if (refusal) throw new ApiError('failed', refusal);
+        const list = await kubeconfigGate.toConfirmOnAdd(patch.kubeconfigFiles, (await settings.getSettings()).kubeconfigFiles);
+        if (list.length > 0) throw kubeconfigProgramsRefusal('add', list);
       }
       return settings.updateSettings(patch);
     },
@@ -202,14 +211,16 @@ export function createBackend(options: BackendOptions): Backend {
       return listRuns();
     };
   }
+  const served = kubeconfigGate.guard(api);
 
   return {
-    api,
-    server: createApiServer(api),
+    api: served,
+    server: createApiServer(served),
     events,
     dataDir,
     documentState: () => documentState,
     connectSession: (session) => recovery.connectSession(session),
+    kubeconfigPrograms: { unconfirmed: () => kubeconfigGate.unconfirmed(), recordConfirmed: (shown) => settings.recordKubeconfigConfirmed(shown) },
     async close() {
       unsubscribeRuns?.();
       schedules.stop();

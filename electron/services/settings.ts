@@ -13,6 +13,8 @@ import { createSerialQueue, writeJsonFile } from './jsonFile.ts';
 import { noticesFor } from './notices.ts';
 import type { NoticeBoard } from './notices.ts';
 import { keepAside, readStateFile, stateNotice } from './stateFile.ts';
+import { CONFIRMED_KEY, keepListed, parseConfirmed, withConfirmed } from './kube/kubeconfigTrust.ts';
+import type { KubeconfigPrograms } from './kube/kubeconfigExec.ts';
 import type { ParseResult, StateRead } from './stateFile.ts';
 
 const MAX_REMEMBERED_CONTEXTS = 50;
@@ -76,11 +78,23 @@ function newerVersion(raw: unknown): number | undefined {
 export interface SettingsStore extends SettingsApi {
   /** Called after every change (the back end forwards it as a `settings-changed` event). */
   onChange(listener: (settings: Settings) => void): void;
+  /**
+   * The user confirmed these kubeconfig files may run these command lines (a native dialog): remembered
+   * with the settings, out of the page's reach (updateSettings cannot write it). Dropped for a file when it
+   * leaves the kubeconfig list.
+   */
+  recordKubeconfigConfirmed(shown: readonly KubeconfigPrograms[]): Promise<void>;
 }
 
 export interface SettingsStoreOptions {
   now?: () => Date;
   notices?: NoticeBoard;
+}
+
+/** A file taken out of the kubeconfig list loses what was confirmed for it: added again, it is asked about again. */
+function pruneConfirmed(extras: Record<string, unknown>, next: Settings, before: Settings): Record<string, unknown> {
+  if (extras[CONFIRMED_KEY] === undefined || next.kubeconfigFiles === before.kubeconfigFiles) return extras;
+  return { ...extras, [CONFIRMED_KEY]: keepListed(parseConfirmed(extras[CONFIRMED_KEY]), next.kubeconfigFiles) };
 }
 
 export function createSettingsStore(dataDir: string, options: SettingsStoreOptions | (() => Date) = {}): SettingsStore {
@@ -96,7 +110,8 @@ export function createSettingsStore(dataDir: string, options: SettingsStoreOptio
   };
   const current = (read: StateRead<StoredSettings>): Settings =>
     read.kind === 'ok' ? read.value.settings : { ...DEFAULT_SETTINGS, recentContexts: {} };
-  const update = (change: (settings: Settings) => Settings) =>
+  type Extras = Record<string, unknown>;
+  const update = (change: (settings: Settings) => Settings, changeExtras: (extras: Extras, next: Settings, before: Settings) => Extras = (e) => e) =>
     serial(async () => {
       const read = await load();
       if (read.kind === 'newer') {
@@ -109,8 +124,10 @@ export function createSettingsStore(dataDir: string, options: SettingsStoreOptio
         const notice = stateNotice('settings', file, { kind: 'corrupt', detail, keptAs });
         if (notice) notices.report(notice);
       }
-      const next = change(current(read));
-      await writeJsonFile(file, { version: SETTINGS_VERSION, ...(read.kind === 'ok' ? read.value.extras : {}), ...next });
+      const before = current(read);
+      const next = change(before);
+      const extras = changeExtras(read.kind === 'ok' ? read.value.extras : {}, next, before);
+      await writeJsonFile(file, { version: SETTINGS_VERSION, ...extras, ...next });
       for (const listener of listeners) listener(next);
       return next;
     });
@@ -118,7 +135,13 @@ export function createSettingsStore(dataDir: string, options: SettingsStoreOptio
   return {
     // Queued with the writes: a read started before a change never answers after it with the old values.
     getSettings: () => serial(async () => current(await load())),
-    updateSettings: (patch: SettingsPatch) => update((settings) => ({ ...settings, ...patch })),
+    updateSettings: (patch: SettingsPatch) => update((settings) => ({ ...settings, ...patch }), pruneConfirmed),
+    recordKubeconfigConfirmed: async (shown) => {
+      await update(
+        (settings) => settings,
+        (extras) => ({ ...extras, [CONFIRMED_KEY]: withConfirmed(parseConfirmed(extras[CONFIRMED_KEY]), shown) }),
+      );
+    },
     rememberRunContext: (pipelineName: string, choice: Omit<RunContextChoice, 'usedAt'>) =>
       update((settings) => {
         const entries = Object.entries({ ...settings.recentContexts, [pipelineName]: { ...choice, usedAt: now().toISOString() } });

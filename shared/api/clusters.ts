@@ -37,7 +37,37 @@ export interface KubeconfigOverview {
   currentContext: string | null;
   /** Why the merged kubeconfig cannot be used, in plain words with what to do. */
   problem?: string;
+  /** Listed files that now run programs nobody confirmed (edited since): they are not used until confirmed. */
+  unconfirmed?: KubeconfigFilePrograms[];
   emulator: KubeEmulatorState;
+}
+
+/** Why what a kubeconfig file runs cannot be told now. */
+export type KubeconfigUncheckable = 'missing' | 'not-a-file' | 'too-large' | 'cannot-read' | 'not-yaml';
+
+/** The programs one kubeconfig file makes Pipewright run (exec credential plugins, an auth-provider's cmd-path). */
+export interface KubeconfigFilePrograms {
+  /** Absolute path. */
+  file: string;
+  /** Command lines with their environment and user: `AWS_PROFILE=prod aws eks get-token --cluster-name prod (user eks-admin)`. */
+  commands: string[];
+  /** Set when the file cannot be checked now: what it will run is unknown. */
+  unreadable?: KubeconfigUncheckable;
+  /** The error behind `unreadable` (errno code, parser's first line). */
+  detail?: string;
+}
+
+/**
+ * A refusal because kubeconfig files run programs (carried by ApiError.reason; the UI words it).
+ * `add`: files being added to the list; `changed`: listed files that run programs not confirmed since they
+ * were added (someone edited them). `declined`: the desktop app asked and the user said no; otherwise browser
+ * mode, which has no dialog outside the page to ask in.
+ */
+export interface KubeconfigProgramsReason {
+  kind: 'kubeconfig-programs';
+  situation: 'add' | 'changed';
+  declined: boolean;
+  files: KubeconfigFilePrograms[];
 }
 
 export interface ClustersApi {

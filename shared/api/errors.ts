@@ -1,4 +1,5 @@
 /** Errors that cross the renderer <-> back end boundary keep a machine-readable code. */
+import type { KubeconfigProgramsReason } from './clusters.ts';
 
 export type ApiErrorCode =
   /** The arguments failed validation at the boundary. */
@@ -20,31 +21,40 @@ export interface ApiIssue {
   message: string;
 }
 
+/** What a refusal is about, as data, so the UI can word it in the user's language (the message stays English for the CLI and logs). */
+export type ApiErrorReason = KubeconfigProgramsReason;
+
 export interface ApiErrorPayload {
   code: ApiErrorCode;
   message: string;
   issues?: ApiIssue[];
+  reason?: ApiErrorReason;
 }
 
 export class ApiError extends Error {
   readonly code: ApiErrorCode;
   readonly issues: ApiIssue[];
+  readonly reason?: ApiErrorReason;
 
-  constructor(code: ApiErrorCode, message: string, issues: ApiIssue[] = []) {
+  constructor(code: ApiErrorCode, message: string, issues: ApiIssue[] = [], reason?: ApiErrorReason) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
     this.issues = issues;
+    if (reason) this.reason = reason;
   }
 
   toPayload(): ApiErrorPayload {
-    return this.issues.length > 0
-      ? { code: this.code, message: this.message, issues: this.issues }
-      : { code: this.code, message: this.message };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.issues.length > 0 ? { issues: this.issues } : {}),
+      ...(this.reason ? { reason: this.reason } : {}),
+    };
   }
 
   static fromPayload(payload: ApiErrorPayload): ApiError {
-    return new ApiError(payload.code, payload.message, payload.issues ?? []);
+    return new ApiError(payload.code, payload.message, payload.issues ?? [], payload.reason);
   }
 }
 

@@ -16,7 +16,7 @@ export type * from './estimate.ts';
 export type * from './bridge.ts';
 export type { RpcRequest, RpcResponse, RpcTransport, RpcServer } from './rpc.ts';
 export { ApiError, notAvailable } from './errors.ts';
-export type { ApiErrorCode, ApiErrorPayload, ApiIssue } from './errors.ts';
+export type { ApiErrorCode, ApiErrorPayload, ApiErrorReason, ApiIssue } from './errors.ts';
 export { MENU_COMMANDS } from './events.ts';
 export { DEFAULT_SETTINGS } from './settings.ts';
 export { PIPELINE_FILE_SUFFIX } from './files.ts';

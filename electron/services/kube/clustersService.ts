@@ -6,12 +6,16 @@ import type { KubeContextInfo } from '../../../shared/api/runs.ts';
 import { EMULATOR_CONTEXT } from './emulatorProcess.ts';
 import type { EmulatorProcess } from './emulatorProcess.ts';
 import { NO_KUBECONFIG, describeKubeconfigFile, kubeconfigSources, listContexts, loadKubeConfig } from './kubeconfig.ts';
+import { KubeconfigNotConfirmedError } from './kubeconfigTrust.ts';
+import type { ConfirmedPrograms } from './kubeconfigTrust.ts';
 
 export interface ClustersServiceOptions {
   settings: SettingsApi;
   emulator: EmulatorProcess;
   env?: Readonly<Record<string, string | undefined>>;
   home?: string;
+  /** What the user confirmed the listed files may run (kubeconfigTrust.ts); default: nothing. */
+  confirmed?: () => ConfirmedPrograms;
 }
 
 export function createClustersService(options: ClustersServiceOptions): ClustersApi {
@@ -21,7 +25,7 @@ export function createClustersService(options: ClustersServiceOptions): Clusters
 
   const describeKubeconfig = async (): Promise<KubeconfigOverview> => {
     const s = await settings.getSettings();
-    const choice = { files: s.kubeconfigFiles, context: s.kubeContext };
+    const choice = { files: s.kubeconfigFiles, context: s.kubeContext, confirmed: options.confirmed?.() ?? {} };
     const { origin, files } = kubeconfigSources(choice, env, home);
     const launch = emulator.running();
     const overview: KubeconfigOverview = {
@@ -42,6 +46,8 @@ export function createClustersService(options: ClustersServiceOptions): Clusters
     try {
       contexts = listContexts(loadKubeConfig(env, choice, home));
     } catch (error) {
+      // A listed file that now runs programs nobody confirmed: named, with the new commands, for the UI to word.
+      if (error instanceof KubeconfigNotConfirmedError) return { ...overview, problem: error.message, unconfirmed: error.programs };
       return { ...overview, problem: (error as Error).message };
     }
     const current = contexts.find((c) => c.current)?.name ?? null;

@@ -10,6 +10,7 @@ import { openKfpEndpoint } from './kfpEndpoint.ts';
 import { kfpService } from '../../../shared/runs/kfpConnection.ts';
 import type { KfpServiceSettings } from '../../../shared/runs/kfpConnection.ts';
 import { kubeConfigFor, listContexts, loadKubeConfig } from './kubeconfig.ts';
+import { KubeconfigNotConfirmedError } from './kubeconfigTrust.ts';
 import { kubeJson } from './request.ts';
 import { argoInstalled } from './discovery.ts';
 
@@ -63,6 +64,8 @@ export function createKubeConnections(options: KubeConnectionsOptions = {}): Kub
       try {
         kc = kubeConfigFor(load(), context);
       } catch (error) {
+        // Files that run programs nobody confirmed: a refusal of its own, which the back end hands to the page as such.
+        if (error instanceof KubeconfigNotConfirmedError) throw error;
         return { ok: false, messages: [(error as Error).message] };
       }
       const check: ConnectionCheck = { ok: false, messages };

@@ -13,6 +13,8 @@ export type ClusterErrorKind =
   | 'server'
   | 'unreachable'
   | 'no-context'
+  /** A kubeconfig file in Settings runs programs the user has not confirmed (kubeconfigTrust.ts). */
+  | 'unconfirmed-programs'
   | 'other';
 
 interface StatusBody {

@@ -9,6 +9,10 @@ import { KubeConfig } from '@kubernetes/client-node';
 import type { KubeconfigFileInfo, KubeconfigOrigin } from '../../../shared/api/clusters.ts';
 import type { KubeContextInfo } from '../../../shared/api/runs.ts';
 import { ClusterError } from './errors.ts';
+import { userCommands } from './kubeconfigExec.ts';
+import type { KubeconfigPrograms } from './kubeconfigExec.ts';
+import { KubeconfigNotConfirmedError, environmentKubeconfigFiles, notConfirmed } from './kubeconfigTrust.ts';
+import type { ConfirmedPrograms, TrustScope } from './kubeconfigTrust.ts';
 
 export const NO_KUBECONFIG =
   'No kubeconfig found (KUBECONFIG, ~/.kube/config). Add your cluster\'s kubeconfig file in Settings › Clusters (or set KUBECONFIG before starting Pipewright), or choose "Use the local emulator" there to try a cluster run on this computer.';
@@ -20,6 +24,8 @@ export interface KubeconfigChoice {
   files?: readonly string[];
   /** Context to use instead of the files' current-context (ignored when it no longer exists). */
   context?: string | null;
+  /** What the user confirmed the listed files may run (kubeconfigTrust.ts); absent: nothing. */
+  confirmed?: ConfirmedPrograms;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -51,19 +57,29 @@ function readFile(file: string): KubeConfig {
 /**
  * The files merged as kubectl merges a KUBECONFIG list: missing files are skipped, the first file to
  * name a cluster, user or context wins, and the current context is the first file's that sets one.
+ * With `check`, each file not trusted must run only confirmed programs, judged on the users as the client
+ * parsed them (the very objects it would run), else nothing is loaded.
  */
-export function mergeKubeconfigFiles(files: readonly string[]): KubeConfig {
+export function mergeKubeconfigFiles(files: readonly string[], check?: TrustScope): KubeConfig {
   const merged = { clusters: new Map(), users: new Map(), contexts: new Map(), currentContext: '' };
   let found = 0;
+  const trusted = new Set(check?.trusted ?? []);
+  const unconfirmed: KubeconfigPrograms[] = [];
   for (const file of files) {
     if (!existsSync(file)) continue;
     const part = readFile(file);
     found += 1;
+    const resolved = path.resolve(file);
+    if (check && !trusted.has(resolved)) {
+      const fresh = notConfirmed({ file: resolved, commands: userCommands(part.users) }, check.confirmed);
+      if (fresh) unconfirmed.push(fresh);
+    }
     for (const c of part.clusters) if (!merged.clusters.has(c.name)) merged.clusters.set(c.name, c);
     for (const u of part.users) if (!merged.users.has(u.name)) merged.users.set(u.name, u);
     for (const c of part.contexts) if (!merged.contexts.has(c.name)) merged.contexts.set(c.name, c);
     merged.currentContext ||= part.currentContext;
   }
+  if (unconfirmed.length > 0) throw new KubeconfigNotConfirmedError(unconfirmed);
   if (found === 0) throw new ClusterError('no-context', `None of the kubeconfig files exists (${files.join(', ')}). ${NO_KUBECONFIG.replace(/^No kubeconfig found \([^)]*\)\. /, '')}`, false);
   const kc = new KubeConfig();
   kc.loadFromOptions({ clusters: [...merged.clusters.values()], users: [...merged.users.values()], contexts: [...merged.contexts.values()], currentContext: merged.currentContext });
@@ -77,6 +93,9 @@ export function loadKubeConfig(env: Env = process.env, choice: KubeconfigChoice 
   if (origin === 'in-cluster') {
     kc = new KubeConfig();
     kc.loadFromCluster();
+  } else if (origin === 'settings') {
+    // Files chosen in Settings run only what the user confirmed; the environment's own are kubectl's to trust.
+    kc = mergeKubeconfigFiles(files, { confirmed: choice.confirmed ?? {}, trusted: environmentKubeconfigFiles(env, home) });
   } else kc = mergeKubeconfigFiles(files);
   if (choice.context && kc.getContextObject(choice.context)) kc.setCurrentContext(choice.context);
   return kc;

@@ -6,6 +6,7 @@ import { preflightFindings, preflightReport } from '../../../shared/preflight/pr
 import { runNeeds } from '../../../shared/preflight/requirements.ts';
 import type { PreflightReport, PreflightTarget } from '../../../shared/preflight/types.ts';
 import { kubeConfigFor, loadKubeConfig } from '../kube/kubeconfig.ts';
+import { KubeconfigNotConfirmedError } from '../kube/kubeconfigTrust.ts';
 import { kubeJson } from '../kube/request.ts';
 import { DEFAULT_KFP_SERVICE_ACCOUNT } from '../kube/kfpAuth.ts';
 import { readClusterSnapshot } from './clusterSnapshot.ts';
@@ -36,6 +37,7 @@ export async function runPreflight(doc: PipelineDocument, catalog: NodeCatalog, 
   try {
     kc = kubeConfigFor((opts.load ?? loadKubeConfig)(), opts.context);
   } catch (error) {
+    if (error instanceof KubeconfigNotConfirmedError) throw error;
     return { ...preflightReport([{ code: 'cluster-unreachable', severity: 'error', node: null, message: (error as Error).message, fix: 'Choose a context that is in your kubeconfig (kubectl config get-contexts).' }]), namespace: opts.namespace ?? '' };
   }
   const namespace = preflightNamespace(kc, doc, opts.namespace);
