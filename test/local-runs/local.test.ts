@@ -29,7 +29,7 @@ describe('local target on the fixture pipeline', () => {
     expect(await fs.readFile(path.join(workspace, 'data/d/out/out.txt'), 'utf8')).toContain('"value": 1');
   });
 
-  it('from the third run in a process on, the first stage starts in a process made ready at the end of the run before: its own folder and environment', async () => {
+  it('from the third run in a process on, the first stage starts in a process made ready during the run before: its own folder and environment', async () => {
     h = createHarness();
     for (let i = 1; i <= 3; i++) {
       const run = await h.run(fixturePipeline({ a: { value: i } }));

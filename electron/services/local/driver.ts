@@ -3,7 +3,7 @@
  * into the run's workspace, checks the Python interpreter, then runs the stage graph here (or
  * with real `dvc repro` when asked and installed), streaming logs and metrics as RunEvents.
  */
-import { existsSync, mkdirSync, promises as fs, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { compileDvc } from '../../../shared/compile/dvc.ts';
@@ -21,6 +21,8 @@ import type { RunOutcome } from './scheduler.ts';
 import { StageCache } from './stageCache.ts';
 import { StageStarter } from './starter.ts';
 import { readStages } from './stages.ts';
+import type { LocalStage } from './stages.ts';
+import { splitWorkspace, writeWorkspaceFiles } from './workspace.ts';
 
 export interface LocalSettings {
   /** The interpreter; null/undefined: the first python3 that can import what the stages need. */
@@ -69,29 +71,52 @@ export class LocalDriver implements RunTargetDriver {
     // Recorded (synced to disk) while the workspace is written and the stages run: awaited before the run ends.
     const recorded = ctx.setExternal({ workspace });
     recorded.catch(() => {});
-    const files = Object.entries(ctx.record.compiled).map(([name, text]) => [path.join(workspace, ...name.split('/')), text] as const);
     mkdirSync(workspace, { recursive: true });
     // The first stage's process starts while the workspace is written and the interpreter checked (see starter.ts),
-    // or was started at the end of the previous run.
+    // or was started during the previous run.
     const env = this.stageEnv(ctx, workspace);
     const ready = this.nextRun;
     this.nextRun = undefined;
     const spare = ready?.moveTo({ cwd: workspace, env }) ?? new StageStarter(workspace, env);
     this.runs++;
+    const stages = readStages(ctx.record.compiled['dvc.yaml'] ?? '');
+    // What the first stages need now; the other stages' files once the first stage's process has started.
+    const { first, later } = splitWorkspace(ctx.record.compiled, stages);
     try {
-      // A few small files: written with synchronous calls, each far cheaper than a trip through the thread pool on a busy machine.
-      for (const dir of new Set(files.map(([file]) => path.dirname(file)))) mkdirSync(dir, { recursive: true });
-      for (const [file, text] of files) writeFileSync(file, text);
+      writeWorkspaceFiles(workspace, first);
     } catch (error) {
       spare.discard();
       throw error;
     }
+    let rest: { error?: Error } | undefined;
+    const writeRest = () => {
+      if (!rest) {
+        rest = {};
+        try {
+          writeWorkspaceFiles(workspace, later);
+        } catch (error) {
+          rest.error = new Error(`the run's workspace ${workspace} could not be written: ${(error as Error).message}`);
+        }
+      }
+      if (rest.error) throw rest.error;
+    };
     let runner: Runner | undefined;
     let stopped: 'cancel' | 'detach' | undefined;
     const finish = (outcome: RunOutcome) => ctx.emit({ kind: 'run-phase', runId: ctx.record.id, phase: outcome.phase, at: new Date().toISOString(), ...(outcome.message ? { message: outcome.message } : {}) });
+    const firstStarted = () => {
+      // A process that runs again (the app, the bench) gets the next run's first stage process ready now, while this run's first stage runs.
+      if (this.runs > 1) this.nextRun ??= new StageStarter('/', { ...process.env });
+      writeRest();
+    };
     const go = async () => {
-      const created = await this.prepare(ctx, workspace, spare);
+      const created = await this.prepare(ctx, workspace, stages, spare, firstStarted, writeRest);
       if ('outcome' in created) {
+        // The workspace is kept whole for a look at what would have run.
+        try {
+          writeRest();
+        } catch {
+          // The run has failed already, saying why.
+        }
         await recorded;
         return finish(created.outcome);
       }
@@ -103,15 +128,7 @@ export class LocalDriver implements RunTargetDriver {
     };
     const done = go()
       .catch((error: unknown) => finish({ phase: 'error', message: (error as Error).message }))
-      .finally(() => {
-        spare.discard();
-        // A process that runs again (the app) gets the next run's first stage process ready now, while this run's record is synced.
-        if (this.runs > 1 && !this.nextRun) {
-          setImmediate(() => {
-            this.nextRun ??= new StageStarter('/', { ...process.env });
-          });
-        }
-      });
+      .finally(() => spare.discard());
     const stop = async (reason: 'cancel' | 'detach') => {
       stopped ??= reason;
       await runner?.stop(reason);
@@ -121,7 +138,14 @@ export class LocalDriver implements RunTargetDriver {
   }
 
   /** Everything before the first stage: settings, interpreter check, environment. */
-  private async prepare(ctx: RunContext, workspace: string, spare: StageStarter): Promise<{ runner: Runner } | { outcome: RunOutcome }> {
+  private async prepare(
+    ctx: RunContext,
+    workspace: string,
+    stages: LocalStage[],
+    spare: StageStarter,
+    firstStarted: () => void,
+    writeRest: () => void,
+  ): Promise<{ runner: Runner } | { outcome: RunOutcome }> {
     const settings = (await this.options.settings?.()) ?? {};
     const doc = ctx.record.document;
     const runId = ctx.record.id;
@@ -137,8 +161,9 @@ export class LocalDriver implements RunTargetDriver {
     await installInterpreter(path.join(ctx.dir, 'bin'), choice.python);
     const env = this.stageEnv(ctx, workspace);
     const emit = (event: RunEvent) => ctx.emit(event);
-    const stages = readStages(ctx.record.compiled['dvc.yaml'] ?? '');
     const dvc = settings.useDvc ? (this.options.dvcPath ?? findDvc(env.PATH)) : undefined;
+    // `dvc repro` reads the whole project first.
+    if (dvc) writeRest();
     if (dvc) return { runner: new DvcRepro({ runId, workspace, dvc, env, stages, cacheDir: path.join(localCacheDir(this.options.dataDir), 'dvc'), emit, graceMs: this.options.graceMs }) };
     const resolved = doc.nodes.map((n) => resolveNode(n, this.options.catalog));
     const runner = new StageScheduler({
@@ -157,6 +182,7 @@ export class LocalDriver implements RunTargetDriver {
       drain: ctx.drain ? () => ctx.drain?.() : undefined,
       graceMs: this.options.graceMs,
       spare,
+      firstStarted,
     });
     return { runner };
   }

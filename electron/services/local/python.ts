@@ -138,11 +138,12 @@ function linkable(python: string): boolean {
  * A handful of small calls, made synchronously: each costs less than a trip through the thread pool.
  */
 export async function installInterpreter(bin: string, python: string): Promise<void> {
-  mkdirSync(bin, { recursive: true });
+  // A folder made just now holds nothing to replace.
+  const made = mkdirSync(bin, { recursive: true }) !== undefined;
   const link = linkable(python);
   for (const name of ['python3', 'python']) {
     const file = path.join(bin, name);
-    rmSync(file, { force: true });
+    if (!made) rmSync(file, { force: true });
     if (link) symlinkSync(python, file);
     else writeFileSync(file, `#!/bin/sh\nexec '${python.replace(/'/g, `'"'"'`)}' "$@"\n`, { mode: 0o755 });
   }

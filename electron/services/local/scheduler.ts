@@ -37,6 +37,12 @@ export interface SchedulerOptions {
   graceMs?: number;
   /** A process started ahead for the first stage (see starter.ts). */
   spare?: StageStarter;
+  /**
+   * Called once: right after the first stage's process has started, in any case before another
+   * stage is looked up, restored or started (the driver writes the rest of the workspace here).
+   * What it throws fails every stage started after it.
+   */
+  firstStarted?(): void;
 }
 
 export interface RunOutcome {
@@ -67,6 +73,10 @@ export class StageScheduler {
   /** A process waiting to become the next stage. */
   private spare: StageStarter | undefined;
   private wake: () => void = () => {};
+  /** firstStarted has been called, and what it threw. */
+  private firstDone: { error?: Error } | undefined;
+  /** A stage has been begun. */
+  private begun = false;
 
   constructor(private readonly o: SchedulerOptions) {
     for (const s of o.stages) this.state.set(s.name, 'waiting');
@@ -86,6 +96,19 @@ export class StageScheduler {
   private gpusFor(stage: LocalStage): number {
     const wanted = this.o.stageGpus.get(stage.name) ?? 0;
     return Math.min(wanted, this.o.gpuIds.length);
+  }
+
+  /** Call firstStarted once; throws what it threw. */
+  private afterFirst(): void {
+    if (!this.firstDone) {
+      this.firstDone = {};
+      try {
+        this.o.firstStarted?.();
+      } catch (error) {
+        this.firstDone.error = error as Error;
+      }
+    }
+    if (this.firstDone.error) throw this.firstDone.error;
   }
 
   private ready(): LocalStage[] {
@@ -110,6 +133,12 @@ export class StageScheduler {
     }
     this.spare?.discard();
     this.spare = undefined;
+    try {
+      // A run that started nothing (stopped before its first stage) still gets its whole workspace.
+      this.afterFirst();
+    } catch (error) {
+      if (this.failures.length === 0) this.failures.push((error as Error).message);
+    }
     await Promise.all(this.storing);
     for (const s of this.o.stages) if (this.state.get(s.name) === 'waiting') this.phase(s.name, 'skipped');
     if (this.stopping === 'cancel') return { phase: 'cancelled', message: 'Cancelled' };
@@ -131,6 +160,9 @@ export class StageScheduler {
     const name = stage.name;
     this.state.set(name, 'starting');
     try {
+      // Only the first stage may begin before firstStarted (the rest of the workspace).
+      if (this.begun) this.afterFirst();
+      this.begun = true;
       this.params ??= parseParams(this.o.paramsYaml);
       const params = stageParams(stage, this.params);
       const useCache = this.o.cache !== null && !this.o.uncached.has(name);
@@ -198,6 +230,11 @@ export class StageScheduler {
     this.spare = undefined;
     const child = spare?.start(stage.cmd, env, output) ?? spawnStage(stage.cmd, { cwd: this.o.workspace, env: { ...this.o.env, ...env }, ...output });
     spare?.discard();
+    try {
+      this.afterFirst();
+    } catch {
+      // This stage runs on; the stages after it fail with the error.
+    }
     this.prepareSpare();
     const pidFile = path.join(this.o.runDir, 'pids', name);
     this.running.set(name, { process: child, gpus });

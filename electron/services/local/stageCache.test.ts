@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -29,16 +29,16 @@ function produced(bytes: number): { workspace: string; file: string; content: Bu
   return { workspace, file: path.join(out, 'f.bin'), content };
 }
 
-describe('StageCache: a finished stage is stored before the stages after it can change its outputs', () => {
-  it('small outputs are in the cache by the time save() returns: a dependent rewriting them in place later changes nothing', async () => {
+describe('StageCache: a finished stage is stored as it was, or not at all', () => {
+  it('small outputs are stored just after save() returns (the next stages start first), and restored whole', async () => {
     const cache = new StageCache(tempDir());
-    const { workspace, file, content } = produced(1000);
+    const { workspace, content } = produced(1000);
     const hasher = new Hasher();
     const key = await cache.key(stage, workspace, {}, hasher);
     const saved = await cache.save(key, stage, workspace, hasher, { runId: 'run-1' });
     expect(saved.missing).toEqual([]);
-    // The next stage starts now, and rewrites its input in place (same size).
-    writeFileSync(file, Buffer.alloc(content.length, 9));
+    // Not yet: the stages after this one start before the copy is made.
+    expect(await cache.lookup(key)).toBeUndefined();
     await saved.stored;
     const entry = await cache.lookup(key);
     expect(entry?.runId).toBe('run-1');
@@ -46,6 +46,23 @@ describe('StageCache: a finished stage is stored before the stages after it can 
     expect(await cache.restore(entry!, next, new Hasher())).toEqual([]);
     expect(readFileSync(path.join(next, 'data', 'a', 'out', 'f.bin')).equals(content)).toBe(true);
     expect(readFileSync(path.join(next, 'data', 'a', 'out', 'small.txt'), 'utf8')).toBe('kept');
+  });
+
+  it('small outputs a dependent rewrote in place before they were copied are left out of the cache, never stored with the new content', async () => {
+    const cache = new StageCache(tempDir());
+    const { workspace, file, content } = produced(1000);
+    const hasher = new Hasher();
+    const key = await cache.key(stage, workspace, {}, hasher);
+    const saved = await cache.save(key, stage, workspace, hasher, { runId: 'run-1' });
+    // The next stage starts now, and rewrites its input in place (same size) before the copy is made.
+    writeFileSync(file, Buffer.alloc(content.length, 9));
+    await saved.stored;
+    expect(await cache.lookup(key)).toBeUndefined();
+    // No object holds the rewritten content, and no temp copy is left behind.
+    const objects = path.join(cache.root, 'objects');
+    const stored = existsSync(objects) ? readdirSync(objects, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()) : [];
+    for (const d of stored) expect(d.name.endsWith('.tmp')).toBe(false);
+    for (const d of stored) expect(readFileSync(path.join(d.parentPath, d.name)).equals(Buffer.alloc(content.length, 9))).toBe(false);
   });
 
   it('outputs past SYNC_STORE are copied in the background; one changed before it was copied is caught on restore, never restored', async () => {

@@ -4,7 +4,7 @@
  * live content-addressed under `objects/`. A hit restores those outputs into the new workspace.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { constants, copyFileSync, mkdirSync, promises as fs, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { constants, copyFileSync, mkdirSync, promises as fs, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MetricRecord } from '../../../shared/runs/types.ts';
 import type { Hasher, Tree } from './hashing.ts';
@@ -98,8 +98,8 @@ export class StageCache {
 
   /**
    * Hash a finished stage's outputs (the next stage's key reads these hashes from memory), then store
-   * them in the background: `stored` settles once the entry is written; the run waits for it at its end.
-   * `missing`: the declared outputs the stage did not create (then nothing is stored).
+   * them in the background: `stored` settles once the entry is written (or left out); the run waits
+   * for it at its end. `missing`: the declared outputs the stage did not create (then nothing is stored).
    */
   async save(key: string, stage: LocalStage, workspace: string, hasher: Hasher, extra: Pick<CacheEntry, 'runId' | 'engine' | 'metrics'>): Promise<{ missing: string[]; stored: Promise<void> }> {
     const outputs: CacheEntry['outputs'] = [];
@@ -111,12 +111,13 @@ export class StageCache {
     }
     if (missing.length > 0) return { missing, stored: Promise.resolve() };
     const entry: CacheEntry = { format: 'pipewright.stage-cache/v1', key, stage: stage.name, createdAt: new Date().toISOString(), outputs, ...extra };
-    // Small outputs (the usual) are stored at once with synchronous calls: nothing left to wait for at the run's end.
     const files = outputs.flatMap((o) => o.tree.entries.filter((e) => e.kind === 'file'));
     const small = files.length <= SYNC_STORE.files && files.reduce((sum, e) => sum + (e.size ?? 0), 0) <= SYNC_STORE.bytes;
-    const stored = this.store(entry, workspace, small ? syncIo : asyncIo);
-    // With synchronous calls it is done within microtasks: done before the stages after this one can change the outputs.
-    if (small) await stored.catch(() => {});
+    if (!small) return { missing, stored: this.store(entry, workspace, asyncIo) };
+    // Small outputs (the usual) are stored with synchronous calls once the stages after this one have started (the
+    // scheduler starts them within microtasks: nothing it needs waits for the copy), each copy checked against the hash
+    // just taken: an output a dependent has already rewritten leaves the stage out of the cache, never in it with other content.
+    const stored = new Promise<void>((resolve, reject) => setImmediate(() => this.store(entry, workspace, syncIo).then(resolve, reject)));
     return { missing, stored };
   }
 
@@ -131,6 +132,10 @@ export class StageCache {
         const temp = `${object}.${randomBytes(4).toString('hex')}.tmp`;
         const source = e.path ? path.join(resolveIn(workspace, out.path), ...e.path.split('/')) : resolveIn(workspace, out.path);
         await io.copyFile(source, temp);
+        if (io.differs?.(temp, e.hash!)) {
+          await io.remove(temp);
+          return;
+        }
         await io.rename(temp, object);
       }
     }
@@ -149,6 +154,9 @@ interface StoreIo {
   copyFile(from: string, to: string): unknown;
   rename(from: string, to: string): unknown;
   writeFile(file: string, text: string): unknown;
+  remove(file: string): unknown;
+  /** Whether a copy's content is not what was hashed (checked where it is cheap: small files). */
+  differs?(file: string, hash: string): boolean;
 }
 
 /** Entries up to this many files and bytes are stored synchronously (well under a millisecond for a few small files). */
@@ -160,6 +168,8 @@ const syncIo: StoreIo = {
   copyFile: (from, to) => copyFileSync(from, to, constants.COPYFILE_FICLONE),
   rename: renameSync,
   writeFile: (file, text) => writeFileSync(file, text),
+  remove: (file) => rmSync(file, { force: true }),
+  differs: (file, hash) => createHash('sha256').update(readFileSync(file)).digest('hex') !== hash,
 };
 
 const asyncIo: StoreIo = {
@@ -168,4 +178,5 @@ const asyncIo: StoreIo = {
   copyFile: (from, to) => fs.copyFile(from, to, constants.COPYFILE_FICLONE),
   rename: fs.rename,
   writeFile: (file, text) => fs.writeFile(file, text),
+  remove: (file) => fs.rm(file, { force: true }),
 };
