@@ -122,12 +122,7 @@ def _read_params_file(path, key):
     with open(path, encoding="utf-8") as f:
         text = f.read()
     try:
-        if is_importable("yaml"):
-            import yaml
-
-            data = yaml.safe_load(text)
-        else:
-            data = json.loads(text)
+        data = parse_params_text(text)
     except Exception as exc:  # noqa: BLE001 - JSON and YAML raise different types
         raise StepError("params file %s is not valid JSON or YAML: %s" % (path, exc), EXIT_USAGE)
     if key is not None:

@@ -90,6 +90,27 @@ def ensure_dir(path):
     return path
 
 
+def parse_params_text(text):
+    """A params file's content: YAML through PyYAML when the image has it (DVC's params.yaml), else JSON (the app writes JSON)."""
+    if is_importable("yaml"):
+        import yaml
+
+        return yaml.safe_load(text)
+    return json.loads(text)
+
+
+def params_file_settings(path):
+    """The `_pipewright` section of a params file, where DVC targets and local runs carry the pipeline's settings
+    (MLflow, Pushgateway); {} without one, or when the file cannot be read (args.py reports a broken params file)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = parse_params_text(f.read())
+    except Exception:  # noqa: BLE001 - JSON and YAML raise different types; here it only means no settings
+        return {}
+    section = data.get("_pipewright") if isinstance(data, dict) else None
+    return section if isinstance(section, dict) else {}
+
+
 def write_json(path, data):
     with open(path, "w", encoding="utf-8") as f:
         json.dump(data, f, ensure_ascii=False, indent=2, sort_keys=True)

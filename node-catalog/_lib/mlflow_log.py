@@ -6,7 +6,6 @@ import os
 import time
 import urllib.parse
 
-SETTINGS_SECTION = "_pipewright"  # where DVC targets carry these settings in params.yaml
 MODEL_LINK_FILE = "mlflow.json"  # written into a model folder: the run (and registered version) it came from
 METRIC_BATCH = 200
 METRIC_FLUSH_SECONDS = 5.0
@@ -20,26 +19,10 @@ def _is_rank0():
     return all(os.environ.get(name, "0") in ("", "0") for name in ("RANK", "LOCAL_RANK"))
 
 
-def _settings_section(params_file):
-    try:
-        with open(params_file, encoding="utf-8") as f:
-            text = f.read()
-        if is_importable("yaml"):
-            import yaml
-
-            data = yaml.safe_load(text)
-        else:
-            data = json.loads(text)
-    except Exception:  # noqa: BLE001 - args.py reports a broken params file; here it only means no settings
-        return {}
-    section = data.get(SETTINGS_SECTION) if isinstance(data, dict) else None
-    return section if isinstance(section, dict) else {}
-
-
 def mlflow_settings(args=None):
     """Tracking settings from the environment (KFP, Argo, local runs), else from params.yaml's `_pipewright` (DVC)."""
     params_file = getattr(args, "params_file", None)
-    section = _settings_section(params_file) if params_file else {}
+    section = params_file_settings(params_file) if params_file else {}
     env = os.environ
     node_id = env.get("PIPEWRIGHT_NODE_ID") or getattr(args, "params_key", None) or ""
     pipeline = env.get("PIPEWRIGHT_PIPELINE") or section.get("pipeline") or ""

@@ -64,17 +64,7 @@ def _argv_value(flag):
 def _params_file_settings():
     """The `_pipewright` section of --params-file (DVC and local runs carry the pipeline settings there)."""
     path = _argv_value("--params-file")
-    if not path or not os.path.isfile(path):
-        return {}
-    try:
-        import json
-
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-    except (OSError, ValueError):
-        return {}
-    section = data.get("_pipewright") if isinstance(data, dict) else None
-    return section if isinstance(section, dict) else {}
+    return params_file_settings(path) if path and os.path.isfile(path) else {}
 
 
 def _stage_name():
