@@ -117,6 +117,29 @@ def write_json(path, data):
         f.write("\n")
 
 
+def text_lines(path):
+    """(line number from 1, the line without its ending) of each non-blank line of a UTF-8 file (a BOM is skipped)."""
+    try:
+        f = open(path, encoding="utf-8-sig")
+    except OSError as exc:
+        raise StepError("cannot read %s: %s" % (path, exc), EXIT_INPUT)
+    with f:
+        for number, line in enumerate(f, 1):
+            line = line.rstrip("\r\n")
+            if line.strip():
+                yield number, line
+
+
+def json_lines(path):
+    """(line number, value) of each non-blank line of a JSON Lines file; a line that is not JSON stops the step naming file and line."""
+    for number, line in text_lines(path):
+        try:
+            value = json.loads(line)
+        except ValueError as exc:
+            raise StepError("%s:%d: not valid JSON (%s)" % (path, number, exc), EXIT_INPUT)
+        yield number, value
+
+
 def read_json_file(path):
     try:
         with open(path, encoding="utf-8") as f:

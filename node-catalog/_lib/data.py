@@ -52,27 +52,16 @@ def read_numbered_records(path, text_key="text", fmt=None):
         for number, row in enumerate(_read_parquet(path), 1):
             yield number, row
         return
-    try:
-        f = open(path, encoding="utf-8-sig")
-    except OSError as exc:
-        raise StepError("cannot read %s: %s" % (path, exc), EXIT_INPUT)
-    with f:
-        for number, line in enumerate(f, 1):
-            line = line.rstrip("\r\n")
-            if not line.strip():
-                continue
-            if fmt == "text":
-                yield number, {text_key: line}
-                continue
-            try:
-                record = json.loads(line)
-            except ValueError as exc:
-                raise StepError("%s:%d: not valid JSON (%s)" % (path, number, exc), EXIT_INPUT)
-            if isinstance(record, str):
-                record = {text_key: record}
-            if not isinstance(record, dict):
-                raise StepError("%s:%d: expected a JSON object per line" % (path, number), EXIT_INPUT)
-            yield number, record
+    if fmt == "text":
+        for number, line in text_lines(path):
+            yield number, {text_key: line}
+        return
+    for number, record in json_lines(path):
+        if isinstance(record, str):
+            record = {text_key: record}
+        if not isinstance(record, dict):
+            raise StepError("%s:%d: expected a JSON object per line" % (path, number), EXIT_INPUT)
+        yield number, record
 
 
 def read_located_records(path, text_key="text"):

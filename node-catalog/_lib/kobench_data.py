@@ -16,25 +16,14 @@ class BenchTask:
 
 def read_rows(path, spec):
     """(line number, row) of a JSONL file in the benchmark's Hugging Face columns; a bad row stops with file, line and keys found."""
-    try:
-        f = open(path, encoding="utf-8-sig")
-    except OSError as exc:
-        raise StepError("cannot read %s: %s" % (path, exc), EXIT_INPUT)
     rows = []
-    with f:
-        for number, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except ValueError as exc:
-                raise StepError("%s:%d: not valid JSON (%s)" % (path, number, exc), EXIT_INPUT)
-            if not isinstance(row, dict):
-                raise StepError("%s:%d: expected a JSON object with the %s columns %s" % (path, number, spec.name, ", ".join(spec.columns)), EXIT_INPUT)
-            problem = row_problem(spec, row)
-            if problem:
-                raise StepError("%s:%d: %s row: %s (keys found: %s)" % (path, number, spec.name, problem, ", ".join(row) or "none"), EXIT_INPUT)
-            rows.append(row)
+    for number, row in json_lines(path):
+        if not isinstance(row, dict):
+            raise StepError("%s:%d: expected a JSON object with the %s columns %s" % (path, number, spec.name, ", ".join(spec.columns)), EXIT_INPUT)
+        problem = row_problem(spec, row)
+        if problem:
+            raise StepError("%s:%d: %s row: %s (keys found: %s)" % (path, number, spec.name, problem, ", ".join(row) or "none"), EXIT_INPUT)
+        rows.append(row)
     return rows
 
 
