@@ -5,6 +5,8 @@ import type { KubeconfigOverview } from '../../shared/api/clusters.ts';
 import { api } from '../api/client.ts';
 import { KfpServiceSettings } from '../kfp/KfpServiceSettings.tsx';
 import { useAppStore } from '../store/index.ts';
+import type { KubeconfigProgramsReason } from '../../shared/api/clusters.ts';
+import { KubeconfigProgramsNotice, kubeconfigProgramsReasonOf } from './kubeconfigPrograms.tsx';
 import { absolutePath, moveFile, removeFile } from './kubeconfigList.ts';
 import { problemText } from './problemText.ts';
 import './clusters.css';
@@ -14,7 +16,14 @@ export function ClusterSettings() {
   const homeDir = useAppStore((s) => s.session?.homeDir ?? '');
   const separator = useAppStore((s) => s.session?.pathSeparator ?? '/');
   const [overview, setOverview] = useState<KubeconfigOverview | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setErrorText] = useState<string | null>(null);
+  // A refusal about programs a kubeconfig runs, worded here in the UI's language.
+  const [refusal, setRefusal] = useState<KubeconfigProgramsReason | null>(null);
+  const setError = (e: unknown) => {
+    const reason = kubeconfigProgramsReasonOf(e);
+    setRefusal(reason);
+    setErrorText(reason || e === null ? null : e instanceof Error ? e.message : String(e));
+  };
   const [typed, setTyped] = useState('');
   const [busy, setBusy] = useState<'add' | 'emulator' | null>(null);
 
@@ -22,7 +31,7 @@ export function ClusterSettings() {
     try {
       setOverview(await api.describeKubeconfig());
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setErrorText(e instanceof Error ? e.message : String(e));
     }
   }, []);
   useEffect(() => {
@@ -34,7 +43,7 @@ export function ClusterSettings() {
     try {
       await work();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(e);
     }
     await refresh();
   };
@@ -56,7 +65,7 @@ export function ClusterSettings() {
         setTyped('');
       }
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(e);
     } finally {
       setBusy(null);
     }
@@ -69,7 +78,9 @@ export function ClusterSettings() {
   };
 
   if (!overview) return <p className="muted">{error ?? t('clusters.loading')}</p>;
-  const problem = problemText(t, overview.problem);
+  const unconfirmed = overview.unconfirmed && overview.unconfirmed.length > 0 ? overview.unconfirmed : null;
+  const unconfirmedFiles = new Set(unconfirmed?.map((p) => p.file));
+  const problem = unconfirmed ? undefined : problemText(t, overview.problem);
   const emu = overview.emulator;
   return (
     <div className="cluster-settings" data-testid="cluster-settings">
@@ -78,12 +89,12 @@ export function ClusterSettings() {
       {overview.files.length > 0 && (
         <ol className="kubeconfig-files">
           {overview.files.map((file, i) => (
-            <li key={file.path} className={file.exists && !file.error ? '' : 'bad'}>
+            <li key={file.path} className={file.exists && !file.error && !unconfirmedFiles.has(file.path) ? '' : 'bad'}>
               <span className="kubeconfig-path" title={file.path}>
                 {file.path}
               </span>
-              <span className={`kubeconfig-note small ${file.exists && !file.error ? 'muted' : 'error-text'}`}>
-                {!file.exists ? t('clusters.missing') : file.error ? file.error : file.emulator ? t('clusters.emulatorFile') : t('clusters.contextsIn', { count: file.contexts.length })}
+              <span className={`kubeconfig-note small ${file.exists && !file.error && !unconfirmedFiles.has(file.path) ? 'muted' : 'error-text'}`}>
+                {!file.exists ? t('clusters.missing') : file.error ? file.error : unconfirmedFiles.has(file.path) ? t('clusters.programs.fileNote') : file.emulator ? t('clusters.emulatorFile') : t('clusters.contextsIn', { count: file.contexts.length })}
               </span>
               <span className="kubeconfig-actions">
                 <button type="button" className="icon-button" aria-label={`${t('clusters.up')}: ${file.path}`} title={t('clusters.up')} disabled={i === 0} onClick={() => void saveFiles(moveFile(files, i, -1))}>
@@ -120,6 +131,7 @@ export function ClusterSettings() {
           </button>
         )}
       </form>
+      {refusal && <KubeconfigProgramsNotice reason={refusal} />}
       <p className="muted small">{t('clusters.filesHelp')}</p>
       <div className="form-grid">
         <label htmlFor="kube-context">{t('clusters.context')}</label>
@@ -138,6 +150,7 @@ export function ClusterSettings() {
           {problem}
         </p>
       )}
+      {unconfirmed && <KubeconfigProgramsNotice reason={{ kind: 'kubeconfig-programs', situation: 'changed', declined: false, files: unconfirmed }} />}
       <h3 className="form-grid-heading">{t('clusters.emulator')}</h3>
       <p className="muted small">{t('clusters.emulatorHelp')}</p>
       <div className="emulator-line" data-testid="emulator-status">

@@ -42,6 +42,36 @@ export const clustersEn = {
   noKubeconfig: "No kubeconfig found (KUBECONFIG, ~/.kube/config). Add your cluster's kubeconfig file below (or set KUBECONFIG before starting Pipewright), or use the local emulator to try a cluster run on this computer.",
   noKubeconfigRun: "No kubeconfig found (KUBECONFIG, ~/.kube/config). Add your cluster's kubeconfig in Settings › Clusters, or use the local emulator there to try a cluster run on this computer.",
   emulatorDown: 'The local emulator is not running (it stops when Pipewright does): start it again, or choose another context.',
+  programs: {
+    summary: {
+      add: 'Not added: this kubeconfig would make Pipewright run a program (an exec credential plugin) or cannot be checked now, and browser mode cannot ask you to confirm that outside the page.',
+      addMany: 'Not added: these {{count}} kubeconfigs would make Pipewright run programs (exec credential plugins) or cannot be checked now, and browser mode cannot ask you to confirm that outside the page.',
+      addDeclined: 'Not added: you did not allow the program this kubeconfig runs.',
+      addDeclinedMany: 'Not added: you did not allow the programs these {{count}} kubeconfigs run.',
+      changed: 'Not used: this kubeconfig was changed after it was added and now runs a program nobody confirmed.',
+      changedMany: 'Not used: these {{count}} kubeconfigs were changed after they were added and now run programs nobody confirmed.',
+      changedDeclined: 'Not used: you did not allow what this kubeconfig runs since it was changed.',
+      changedDeclinedMany: 'Not used: you did not allow what these {{count}} kubeconfigs run since they were changed.',
+    },
+    runs: 'runs:',
+    newlyRuns: 'now also runs:',
+    unreadable: 'cannot be checked now: {{why}}.',
+    why: {
+      missing: 'it does not exist yet',
+      'not-a-file': 'it is not a file',
+      'too-large': 'it is larger than 1 MiB',
+      'cannot-read': 'it cannot be read',
+      'not-yaml': 'it is not YAML',
+    },
+    fix: {
+      add: 'To use it, start Pipewright with KUBECONFIG={{files}} in the terminal (then leave the list here empty), or add it in the desktop app, which asks you in a native dialog.',
+      addDeclined: 'Add it again to be asked again.',
+      changed: 'To use it: allow it in the desktop app (it asks when the file is next used), start Pipewright with KUBECONFIG={{files}} in the terminal, or remove it from the list in Settings › Clusters.',
+      changedDesktop: 'Pipewright asks you to allow it when you next use the cluster (Test connection, a run); or remove it from the list in Settings › Clusters.',
+      changedDeclined: 'You are asked again when you next use the cluster with a click (Test connection, a run); or remove it from the list in Settings › Clusters.',
+    },
+    fileNote: 'runs a new program: not used until allowed',
+  },
 };
 
 export const clustersKo: typeof clustersEn = {
@@ -87,4 +117,34 @@ export const clustersKo: typeof clustersEn = {
   noKubeconfig: 'kubeconfig를 찾지 못했습니다(KUBECONFIG, ~/.kube/config). 아래에 클러스터의 kubeconfig 파일을 추가하거나(또는 Pipewright를 시작하기 전에 KUBECONFIG를 설정), 로컬 에뮬레이터로 이 컴퓨터에서 클러스터 실행을 시험해 보세요.',
   noKubeconfigRun: 'kubeconfig를 찾지 못했습니다(KUBECONFIG, ~/.kube/config). 설정 › 클러스터에서 클러스터의 kubeconfig를 추가하거나, 로컬 에뮬레이터로 이 컴퓨터에서 클러스터 실행을 시험해 보세요.',
   emulatorDown: '로컬 에뮬레이터가 실행 중이 아닙니다(Pipewright를 끄면 함께 멈춥니다). 다시 시작하거나 다른 컨텍스트를 고르세요.',
+  programs: {
+    summary: {
+      add: '추가하지 않았습니다: 이 kubeconfig는 Pipewright가 프로그램(exec 자격 증명 플러그인)을 실행하게 하거나 지금은 확인할 수 없습니다. 브라우저 모드에서는 페이지 밖에서 확인을 받을 수 없습니다.',
+      addMany: '추가하지 않았습니다: 이 kubeconfig {{count}}개는 Pipewright가 프로그램(exec 자격 증명 플러그인)을 실행하게 하거나 지금은 확인할 수 없습니다. 브라우저 모드에서는 페이지 밖에서 확인을 받을 수 없습니다.',
+      addDeclined: '추가하지 않았습니다: 이 kubeconfig가 실행하는 프로그램을 허용하지 않았습니다.',
+      addDeclinedMany: '추가하지 않았습니다: 이 kubeconfig {{count}}개가 실행하는 프로그램을 허용하지 않았습니다.',
+      changed: '사용하지 않았습니다: 이 kubeconfig는 추가된 뒤 바뀌었고, 이제 아무도 확인하지 않은 프로그램을 실행합니다.',
+      changedMany: '사용하지 않았습니다: 이 kubeconfig {{count}}개는 추가된 뒤 바뀌었고, 이제 아무도 확인하지 않은 프로그램을 실행합니다.',
+      changedDeclined: '사용하지 않았습니다: 이 kubeconfig가 바뀐 뒤 실행하는 프로그램을 허용하지 않았습니다.',
+      changedDeclinedMany: '사용하지 않았습니다: 이 kubeconfig {{count}}개가 바뀐 뒤 실행하는 프로그램을 허용하지 않았습니다.',
+    },
+    runs: '실행하는 프로그램:',
+    newlyRuns: '새로 실행하는 프로그램:',
+    unreadable: '지금은 확인할 수 없습니다: {{why}}.',
+    why: {
+      missing: '아직 파일이 없습니다',
+      'not-a-file': '파일이 아닙니다',
+      'too-large': '1 MiB보다 큽니다',
+      'cannot-read': '읽을 수 없습니다',
+      'not-yaml': 'YAML이 아닙니다',
+    },
+    fix: {
+      add: '사용하려면 터미널에서 KUBECONFIG={{files}}로 Pipewright를 시작하거나(그때는 여기 목록을 비워 두세요), 네이티브 대화상자로 확인을 묻는 데스크톱 앱에서 추가하세요.',
+      addDeclined: '다시 추가하면 다시 묻습니다.',
+      changed: '사용하려면 데스크톱 앱에서 허용하거나(다음에 이 파일을 쓸 때 묻습니다), 터미널에서 KUBECONFIG={{files}}로 Pipewright를 시작하거나, 설정 › 클러스터의 목록에서 제거하세요.',
+      changedDesktop: '다음에 클러스터를 쓸 때(연결 테스트, 실행) Pipewright가 허용할지 묻습니다. 또는 설정 › 클러스터의 목록에서 제거하세요.',
+      changedDeclined: '다음에 클릭으로 클러스터를 쓸 때(연결 테스트, 실행) 다시 묻습니다. 또는 설정 › 클러스터의 목록에서 제거하세요.',
+    },
+    fileNote: '새 프로그램을 실행함: 허용할 때까지 쓰지 않음',
+  },
 };

@@ -10,6 +10,7 @@ import type { RunTarget } from '../../shared/runs/types.ts';
 import { api } from '../api/client.ts';
 import { useAppStore } from '../store/index.ts';
 import './preflight.css';
+import { apiErrorText } from '../clusters/kubeconfigPrograms.tsx';
 
 export interface RunPreflightProps {
   target: RunTarget;
@@ -47,7 +48,7 @@ export function RunPreflight({ target, context, namespace, kfp, onBlockedChange 
       const connection = kfpKey ? (JSON.parse(kfpKey) as RunPreflightProps['kfp']) : {};
       api.runPreflight({ document: doc, target, context, ...(namespace ? { namespace } : {}), ...connection }).then(
         (result) => live && setState({ kind: 'done', result }),
-        (e: unknown) => live && setState({ kind: 'failed', message: e instanceof Error ? e.message : String(e) }),
+        (e: unknown) => live && setState({ kind: 'failed', message: apiErrorText(t, e) }),
       );
     }, DEBOUNCE_MS);
     return () => {

@@ -8,6 +8,7 @@ import { KfpConnectionFields } from '../kfp/KfpConnectionFields.tsx';
 import { KfpExperimentField } from './KfpExperimentField.tsx';
 import type { RunForm } from './runDialogModel.ts';
 import { isNamespace, kfpConnectionRequest } from './runDialogModel.ts';
+import { apiErrorText } from '../clusters/kubeconfigPrograms.tsx';
 
 interface Props {
   form: RunForm;
@@ -27,7 +28,7 @@ export function ClusterFields({ form, contexts, onChange }: Props) {
       // KFP: tested the way the run will reach it (the URL with the login or service account token, else the proxy).
       setCheck(await (form.target === 'kfp' && form.kfpDirect ? api.testConnection(form.context, form.namespace.trim(), kfpConnectionRequest(form)) : api.testConnection(form.context, form.namespace.trim())));
     } catch (error) {
-      setCheck({ ok: false, messages: [error instanceof Error ? error.message : String(error)] });
+      setCheck({ ok: false, messages: [apiErrorText(t, error)] });
     } finally {
       setTesting(false);
     }

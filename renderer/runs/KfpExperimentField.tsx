@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import { kfpConnectionRequest } from './runDialogModel.ts';
 import type { RunForm } from './runDialogModel.ts';
+import { apiErrorText } from '../clusters/kubeconfigPrograms.tsx';
 
 export function KfpExperimentField({ form, onChange }: { form: RunForm; onChange(patch: Partial<RunForm>): void }) {
   const { t } = useTranslation();
@@ -22,7 +23,7 @@ export function KfpExperimentField({ form, onChange }: { form: RunForm; onChange
             setNames(list);
             setError(null);
           },
-          (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
+          (e: unknown) => live && setError(apiErrorText(t, e)),
         );
     }, 300);
     return () => {

@@ -17,6 +17,7 @@ import { checkRunParameters, initialTexts } from '../parameters/model.ts';
 import { startRunRequest } from './runActions.ts';
 import type { RunForm } from './runDialogModel.ts';
 import { formIssues, initialForm, kfpConnectionRequest, rememberedChoice, runRequest, withContexts } from './runDialogModel.ts';
+import { apiErrorText } from '../clusters/kubeconfigPrograms.tsx';
 
 const TARGETS: RunTarget[] = ['local', 'kfp', 'argo'];
 
@@ -69,7 +70,7 @@ export function RunDialog() {
       (e: unknown) => {
         if (!live) return;
         setContexts([]);
-        setError(problemText(t, e instanceof Error ? e.message : String(e), 'run') ?? null);
+        setError(problemText(t, apiErrorText(t, e), 'run') ?? null);
       },
     );
     return () => {
@@ -91,7 +92,7 @@ export function RunDialog() {
       appStore.getState().closeDialog();
       appStore.getState().showStatus('info', 'run.started', { id, target: t(`run.target.${form.target}`) });
     } catch (e) {
-      setError(t('runs.dialog.startFailed', { message: e instanceof Error ? e.message : String(e) }));
+      setError(t('runs.dialog.startFailed', { message: apiErrorText(t, e) }));
     } finally {
       setBusy(false);
     }

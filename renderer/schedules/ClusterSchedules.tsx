@@ -15,6 +15,7 @@ import { formIssues, initialForm, kfpConnectionRequest, withContexts } from '../
 import { loadRuns } from '../runs/runSync.ts';
 import { useAppStore } from '../store/index.ts';
 import { ScheduleForm } from './ScheduleForm.tsx';
+import { apiErrorText } from '../clusters/kubeconfigPrograms.tsx';
 
 /** How often the open dialog looks for runs the schedules started. */
 const SYNC_MS = 10_000;
@@ -57,7 +58,7 @@ export function ClusterSchedules({ target }: { target: 'argo' | 'kfp' }) {
       (e: unknown) => {
         if (!live) return;
         setContexts([]);
-        setLoadError(e instanceof Error ? e.message : String(e));
+        setLoadError(apiErrorText(t, e));
       },
     );
     return () => {
@@ -71,7 +72,7 @@ export function ClusterSchedules({ target }: { target: 'argo' | 'kfp' }) {
       setLoadError(null);
     } catch (e) {
       setList(null);
-      setLoadError(e instanceof Error ? e.message : String(e));
+      setLoadError(apiErrorText(t, e));
     }
   }, [endpointKey, doc.name]);
 
@@ -91,7 +92,7 @@ export function ClusterSchedules({ target }: { target: 'argo' | 'kfp' }) {
           await refresh();
         } else if (asked) setFound(t('schedules.cluster.noneFound'));
       } catch (e) {
-        setFound(t('schedules.cluster.syncFailed', { message: e instanceof Error ? e.message : String(e) }));
+        setFound(t('schedules.cluster.syncFailed', { message: apiErrorText(t, e) }));
       }
     },
     [endpointKey, doc, refresh, t],
@@ -111,7 +112,7 @@ export function ClusterSchedules({ target }: { target: 'argo' | 'kfp' }) {
       await work();
       await refresh();
     } catch (e) {
-      setError(t('schedules.failed', { message: e instanceof Error ? e.message : String(e) }));
+      setError(t('schedules.failed', { message: apiErrorText(t, e) }));
     } finally {
       setBusy(false);
     }

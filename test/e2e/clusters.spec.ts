@@ -120,8 +120,9 @@ test('no kubeconfig, files added and merged, context switched, the local emulato
   writeFileSync(eks, 'apiVersion: v1\nkind: Config\nclusters:\n- name: eks\n  cluster: { server: "https://eks.example:443" }\ncontexts:\n- name: eks\n  context: { cluster: eks, user: eks-admin }\nusers:\n- name: eks-admin\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: aws\n      args: [eks, get-token, --cluster-name, prod]\n');
   await add.fill(eks);
   await add.press('Enter');
-  const refusal = clusters.getByRole('alert').last();
-  await expect(refusal).toContainText(`${eks} runs: aws eks get-token --cluster-name prod (user eks-admin)`);
+  const refusal = clusters.getByTestId('kubeconfig-programs');
+  await expect(refusal.locator('li', { hasText: eks })).toContainText('runs:');
+  await expect(refusal.locator('li', { hasText: eks }).locator('code').last()).toHaveText('aws eks get-token --cluster-name prod (user eks-admin)');
   await expect(refusal).toContainText(`start Pipewright with KUBECONFIG=${eks} in the terminal`);
   expect(((await rpcOn(request, 'getSettings')) as { kubeconfigFiles: string[] }).kubeconfigFiles).toEqual([]);
 
