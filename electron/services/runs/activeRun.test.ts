@@ -11,15 +11,18 @@ import type * as RunFiles from './runFiles.ts';
 import type { RunTargetDriver } from './target.ts';
 
 const writes = vi.hoisted(() => [] as { phase: string; nodes: string; durable: boolean }[]);
+/** Whether each write went through the thread pool (`background`), in order. */
+const backgrounds = vi.hoisted(() => [] as boolean[]);
 
 vi.mock('./runFiles.ts', async (importOriginal) => {
   const real = await importOriginal<typeof RunFiles>();
   return {
     ...real,
-    writeJsonAtomic: async (file: string, value: StoredRun, options?: { durable?: boolean }) => {
+    writeJsonAtomic: async (file: string, value: StoredRun, options?: { durable?: boolean; background?: boolean }) => {
       const entry = { phase: value.phase, nodes: Object.values(value.nodes).map((n) => n.phase).join(','), durable: options?.durable ?? true };
       await real.writeJsonAtomic(file, value, options);
       writes.push(entry);
+      backgrounds.push(options?.background ?? false);
     },
   };
 });
@@ -27,6 +30,7 @@ vi.mock('./runFiles.ts', async (importOriginal) => {
 const dirs: string[] = [];
 afterEach(() => {
   writes.length = 0;
+  backgrounds.length = 0;
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
@@ -77,6 +81,9 @@ describe('ActiveRun: when record.json is written, and when it is synced to disk'
     expect(await readStoredRun(run.dir)).toMatchObject({ phase: 'succeeded', nodes: { a: { phase: 'succeeded' }, b: { phase: 'succeeded' } } });
     // Coalesced: far fewer writes than events.
     expect(writes.length).toBeLessThanOrEqual(3);
+    // Those made on a timer go through the thread pool (the event loop starts the next stage meanwhile); the final one, which the run's end waits for, does not.
+    expect(backgrounds.slice(0, -1).every((b) => b)).toBe(true);
+    expect(backgrounds.at(-1)).toBe(false);
   });
 
   it('a write the record asks for itself (setExternal, close) is synced', async () => {

@@ -153,17 +153,18 @@ export class ActiveRun {
     clearTimeout(this.writeTimer);
     this.writeDue = due;
     // Node phases and progress are written soon, synced to disk with the next run phase: a sync may cost more than a short stage.
-    this.writeTimer = setTimeout(() => void this.writeRecord({ durable: this.record.phase !== this.syncedPhase }), delayMs);
+    // Nobody waits for these: written in the background, the event loop stays free to start the next stage.
+    this.writeTimer = setTimeout(() => void this.writeRecord({ durable: this.record.phase !== this.syncedPhase, background: true }), delayMs);
     this.writeTimer.unref();
   }
 
-  /** Write record.json now; `durable` (the default) waits until it is on disk. */
-  writeRecord({ durable = true }: { durable?: boolean } = {}): Promise<void> {
+  /** Write record.json now; `durable` (the default) waits until it is on disk; `background`: through the thread pool (see writeJsonAtomic). */
+  writeRecord({ durable = true, background = false }: { durable?: boolean; background?: boolean } = {}): Promise<void> {
     clearTimeout(this.writeTimer);
     this.writeDue = Infinity;
     const write = async () => {
       const { record } = this;
-      await writeJsonAtomic(recordFile(this.dir), record, { durable });
+      await writeJsonAtomic(recordFile(this.dir), record, { durable, background });
       if (durable) this.syncedPhase = record.phase;
     };
     this.writeChain = this.writeChain.then(write, write);

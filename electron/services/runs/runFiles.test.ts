@@ -36,10 +36,12 @@ describe('writeJsonAtomic', () => {
     ['small, synced to disk', 0, true],
     ['larger than SYNC_WRITE_CHARS, unsynced (thread pool)', SYNC_WRITE_CHARS + 10, false],
     ['larger than SYNC_WRITE_CHARS, synced', SYNC_WRITE_CHARS + 10, true],
-  ])('%s: replaces the file whole and leaves no temp file', async (_name, pad, durable) => {
+    ['small, in the background (thread pool), unsynced', 0, false, true],
+    ['small, in the background, synced', 0, true, true],
+  ])('%s: replaces the file whole and leaves no temp file', async (_name, pad, durable, background = false) => {
     const dir = tempDir();
-    await writeJsonAtomic(recordFile(dir), record('pending', pad), { durable });
-    await writeJsonAtomic(recordFile(dir), record('running', pad), { durable });
+    await writeJsonAtomic(recordFile(dir), record('pending', pad), { durable, background });
+    await writeJsonAtomic(recordFile(dir), record('running', pad), { durable, background });
     const read = await readStoredRun(dir);
     expect(read.phase).toBe('running');
     expect(read.compiled['pad.txt']).toHaveLength(pad);
@@ -54,6 +56,7 @@ describe('writeJsonAtomic', () => {
     writeFileSync(path.join(target, 'keep'), '');
     await expect(writeJsonAtomic(target, { a: 1 }, { durable: false })).rejects.toThrow(/EISDIR|ENOTEMPTY|EEXIST/);
     await expect(writeJsonAtomic(target, { a: 1 })).rejects.toThrow(/EISDIR|ENOTEMPTY|EEXIST/);
+    await expect(writeJsonAtomic(target, { a: 1 }, { background: true })).rejects.toThrow(/EISDIR|ENOTEMPTY|EEXIST/);
     expect(readdirSync(dir)).toEqual(['x.json']);
   });
 
