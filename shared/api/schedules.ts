@@ -41,6 +41,14 @@ export interface ClusterSchedule {
   trigger?: 'data-changed';
   /** Made elsewhere (not by Pipewright: no Pipewright label or description); shown, and can be paused or deleted. */
   external?: true;
+  /** ISO time it fires next, as its target reads the cron (Argo: in `timezone`; KFP: UTC); absent when paused or not knowable (no zone, an interval). */
+  nextRun?: string;
+  /** KFP: a periodic recurring run's interval in seconds (it has no cron). */
+  every?: number;
+  /** KFP: the experiment it belongs to (named in the list of other schedules, which spans the namespace). */
+  experiment?: string;
+  /** Not read from the cluster just now (why, in words): what Pipewright recorded when it made it; state, cron and times unknown. */
+  unread?: string;
 }
 
 /** Where cluster schedules are: a kubeconfig context and namespace (Argo, or KFP through the service proxy), or a KFP URL and token. */
@@ -66,10 +74,22 @@ export interface ClusterScheduleList {
   where: string;
   /** The same, as data (the app words it in the user's language). */
   place: { target: 'argo' | 'kfp'; context?: string; namespace?: string; kfpUrl?: string; experiment?: string };
+  /**
+   * With a pipeline asked for: every other schedule there (Argo: the namespace's CronWorkflows; KFP: the
+   * namespace's recurring runs in any experiment): other pipelines' (`pipeline` set) and those made outside
+   * Pipewright (`external`). `schedules` keeps the pipeline's own.
+   */
+  others?: ClusterSchedule[];
+  /** What could not be read (no permission to list CronWorkflows, KFP unreachable), one sentence each; the rest is listed. */
+  problems?: string[];
 }
 
 export interface ClusterSchedulesApi {
-  /** The pipeline's schedules at the endpoint (every Pipewright schedule there when `pipeline` is absent). */
+  /**
+   * The pipeline's schedules at the endpoint, with `others` and `problems` (every schedule there in
+   * `schedules` when `pipeline` is absent). The pipeline's own are listed even when the rest cannot be
+   * read: fetched one by one, or as recorded when they were made here (`unread`).
+   */
   listClusterSchedules(endpoint: ClusterScheduleEndpoint, pipeline?: string): Promise<ClusterScheduleList>;
   /** Creates the schedule of `document` (compiled now, as `pipewright schedule` does) on the cluster. */
   /** The schedule made, with `warnings` about what will keep it from working (the data check's missing RBAC). */

@@ -80,8 +80,17 @@ describe('cluster schedules from the app on a multi-user Kubeflow', () => {
     const doc = templateDocument('korean-llm-smoke')!;
     const endpoint: ClusterScheduleEndpoint = { target: 'kfp', context: emu.context, namespace: 'team-a', kfpUrl: emu.kfpIngressUrl, kfpAuth: 'session', kfpCookieEnv: COOKIE_ENV, experiment: 'nightly-a' };
     const made = await app.api.addClusterSchedule(endpoint, doc, spec('nightly-a'));
+    // Bob's schedule in his profile, and one of Alice's in another experiment of hers.
+    const bobs: ClusterScheduleEndpoint = { ...endpoint, namespace: 'team-b', kfpCookieEnv: BOB_COOKIE_ENV, experiment: 'bob-exp' };
+    const bobMade = await app.api.addClusterSchedule(bobs, doc, spec('nightly-b'));
+    const aliceOther = await app.api.addClusterSchedule({ ...endpoint, experiment: 'other-a' }, { ...doc, name: 'report-a' }, spec('report-a'));
     const listed = await app.api.listClusterSchedules(endpoint, doc.name);
     expect(listed.schedules.map((s) => s.name)).toEqual(['nightly-a']);
+    // The others are those of the profile namespace only (KFP lists by namespace in multi-user mode).
+    expect(listed.problems).toBeUndefined();
+    expect(listed.others?.map((s) => [s.name, s.pipeline, s.experiment])).toEqual([['report-a', 'report-a', 'other-a']]);
+    await app.api.deleteClusterSchedule(endpoint, aliceOther.id);
+    await app.api.deleteClusterSchedule(bobs, bobMade.id);
     expect(listed.place).toEqual({ target: 'kfp', namespace: 'team-a', kfpUrl: emu.kfpIngressUrl, experiment: 'nightly-a' });
     expect(listed.where).toContain('namespace team-a');
     // KFP itself keeps it in team-a's experiment.

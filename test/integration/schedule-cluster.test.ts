@@ -47,8 +47,10 @@ describe('Argo CronWorkflows', () => {
     const list = await cli('schedules', 'list', '--target', 'argo', '--namespace', 'default', '--json');
     expect(list.code, list.stderr).toBe(0);
     expect(JSON.parse(list.stdout)).toEqual([
-      { target: 'argo', id: 'korean-llm-smoke-schedule', name: 'korean-llm-smoke-schedule', pipeline: 'korean-llm-smoke', cron: '0 2 * * 0', timezone: 'Asia/Seoul', paused: false, maxConcurrency: '1', catchUp: true },
+      { target: 'argo', id: 'korean-llm-smoke-schedule', name: 'korean-llm-smoke-schedule', pipeline: 'korean-llm-smoke', cron: '0 2 * * 0', timezone: 'Asia/Seoul', paused: false, maxConcurrency: '1', catchUp: true, nextRun: expect.stringMatching(/T17:00:00\.000Z$/) as unknown },
     ]);
+    // Sunday 02:00 in Seoul is Saturday 17:00 UTC.
+    expect(new Date((JSON.parse(list.stdout) as { nextRun: string }[])[0].nextRun).getUTCDay()).toBe(6);
     expect((await cli('schedules', 'pause', 'korean-llm-smoke-schedule', '--target', 'argo', '--namespace', 'default')).stdout).toMatch(/^Paused schedule korean-llm-smoke-schedule/);
     expect((emulator.controller.get('cronworkflows', 'default', 'korean-llm-smoke-schedule') as unknown as { spec: { suspend: boolean } }).spec.suspend).toBe(true);
     const table = await cli('schedules', 'list', '--target', 'argo', '--namespace', 'default');

@@ -67,8 +67,9 @@ export interface KfpRecurringRun {
   status?: 'ENABLED' | 'DISABLED' | 'STATUS_UNSPECIFIED';
   max_concurrency?: string;
   no_catchup?: boolean;
-  trigger?: { cron_schedule?: { cron?: string } };
+  trigger?: { cron_schedule?: { cron?: string }; periodic_schedule?: { interval_second?: string } };
   experiment_id?: string;
+  namespace?: string;
   created_at?: string;
 }
 export interface KfpTaskDetail {
@@ -267,11 +268,16 @@ export class KfpClient {
 
   /** The experiments' names, as the run dialog offers them (`--experiment` and a run create one that is missing). */
   async listExperiments(namespace?: string): Promise<string[]> {
+    return (await this.experiments(namespace)).map((e) => e.display_name).filter((n): n is string => typeof n === 'string');
+  }
+
+  /** The newest 200 experiments (of the namespace, in multi-user mode). */
+  async experiments(namespace?: string): Promise<KfpExperiment[]> {
     const res = await this.send<{ experiments?: KfpExperiment[] }>(
       { method: 'GET', path: '/apis/v2beta1/experiments', query: { page_size: '200', sort_by: 'created_at desc', namespace } },
       'list experiments',
     );
-    return (res.experiments ?? []).map((e) => e.display_name).filter((n): n is string => typeof n === 'string');
+    return res.experiments ?? [];
   }
 
   async ensureExperiment(name: string, namespace?: string): Promise<KfpExperiment> {
@@ -312,14 +318,14 @@ export class KfpClient {
     return this.createOnce(create, async () => (await this.listRecurringRuns(body.experiment_id)).find((r) => r.display_name === body.display_name));
   }
 
-  /** Every recurring run (of one experiment when given), all pages. */
-  async listRecurringRuns(experimentId?: string): Promise<KfpRecurringRun[]> {
+  /** Every recurring run (of one experiment when given; else of the namespace, which multi-user mode needs), all pages. */
+  async listRecurringRuns(experimentId?: string, namespace?: string): Promise<KfpRecurringRun[]> {
     const out: KfpRecurringRun[] = [];
     let token: string | undefined;
     do {
       const res = await this.send<{ recurringRuns?: KfpRecurringRun[]; next_page_token?: string }>(
-        { method: 'GET', path: '/apis/v2beta1/recurringruns', query: { experiment_id: experimentId, page_size: '100', page_token: token } },
-        'list recurring runs',
+        { method: 'GET', path: '/apis/v2beta1/recurringruns', query: { experiment_id: experimentId, ...(experimentId ? {} : { namespace }), page_size: '100', page_token: token } },
+        experimentId || !namespace ? 'list recurring runs' : `list the recurring runs in namespace ${namespace}`,
       );
       out.push(...(res.recurringRuns ?? []));
       token = res.next_page_token || undefined;
@@ -335,13 +341,13 @@ export class KfpClient {
     await this.send({ method: 'DELETE', path: `/apis/v2beta1/recurringruns/${encodeURIComponent(id)}` }, `delete recurring run ${id}`);
   }
 
-  /** The newest runs (of one experiment when given), newest first: at most `maxPages` pages of 100. */
-  async listRuns(experimentId?: string, maxPages = 5): Promise<KfpRun[]> {
+  /** The newest runs (of one experiment when given; else of the namespace), newest first: at most `maxPages` pages of 100. */
+  async listRuns(experimentId?: string, maxPages = 5, namespace?: string): Promise<KfpRun[]> {
     const out: KfpRun[] = [];
     let token: string | undefined;
     for (let pageNo = 0; pageNo < maxPages; pageNo++) {
       const res = await this.send<{ runs?: KfpRun[]; next_page_token?: string }>(
-        { method: 'GET', path: '/apis/v2beta1/runs', query: { experiment_id: experimentId, page_size: '100', page_token: token, sort_by: 'created_at desc' } },
+        { method: 'GET', path: '/apis/v2beta1/runs', query: { experiment_id: experimentId, ...(experimentId ? {} : { namespace }), page_size: '100', page_token: token, sort_by: 'created_at desc' } },
         'list runs',
       );
       out.push(...(res.runs ?? []));

@@ -6,6 +6,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterSchedule } from '../../../shared/api/schedules.ts';
 import { ARGO_CRON_LABEL, PIPELINE_LABEL, SCHEDULE_LABEL, TRIGGER_ANNOTATION } from '../../../shared/schedules/types.ts';
 import { KFP_DATA_CHANGED_NOTE } from '../../../shared/schedules/kfp.ts';
+import { nextArgoRun, nextKfpRun } from '../../../shared/schedules/nextRun.ts';
 import type { KfpClient, KfpRecurringRun } from './kfpClient.ts';
 import { kubeJson } from './request.ts';
 
@@ -34,12 +35,14 @@ interface CronWorkflowObject {
 }
 
 function fromCronWorkflow(cw: CronWorkflowObject): ClusterSchedule {
+  const crons = cw.spec.schedules ?? (cw.spec.schedule ? [cw.spec.schedule] : []);
+  const nextRun = cw.spec.suspend === true ? undefined : nextArgoRun(crons, cw.spec.timezone || undefined, Date.now());
   return {
     target: 'argo',
     id: cw.metadata.name,
     name: cw.metadata.name,
     pipeline: cw.metadata.labels?.[PIPELINE_LABEL],
-    cron: (cw.spec.schedules ?? (cw.spec.schedule ? [cw.spec.schedule] : [])).join(', '),
+    cron: crons.join(', '),
     timezone: cw.spec.timezone || 'controller local time',
     paused: cw.spec.suspend === true,
     maxConcurrency: cw.spec.concurrencyPolicy === 'Forbid' || cw.spec.concurrencyPolicy === 'Replace' ? '1' : 'any',
@@ -47,11 +50,16 @@ function fromCronWorkflow(cw: CronWorkflowObject): ClusterSchedule {
     lastScheduled: cw.status?.lastScheduledTime,
     ...(cw.metadata.annotations?.[TRIGGER_ANNOTATION] === 'data-changed' ? { trigger: 'data-changed' as const } : {}),
     ...(cw.metadata.labels?.[SCHEDULE_LABEL] === undefined ? { external: true as const } : {}),
+    ...(nextRun ? { nextRun } : {}),
   };
 }
 
-function fromRecurringRun(r: KfpRecurringRun): ClusterSchedule {
+function fromRecurringRun(r: KfpRecurringRun, experiments?: ReadonlyMap<string, string>): ClusterSchedule {
   const pipeline = /^Pipewright schedule of ([a-z0-9-]+):/.exec(r.description ?? '')?.[1];
+  const cron = r.trigger?.cron_schedule?.cron;
+  const every = Number(r.trigger?.periodic_schedule?.interval_second);
+  const nextRun = r.status !== 'DISABLED' && cron ? nextKfpRun(cron, Date.now()) : undefined;
+  const experiment = r.experiment_id ? experiments?.get(r.experiment_id) : undefined;
   return {
     ...(pipeline ? {} : { external: true as const }),
     target: 'kfp',
@@ -64,6 +72,9 @@ function fromRecurringRun(r: KfpRecurringRun): ClusterSchedule {
     maxConcurrency: r.max_concurrency,
     catchUp: r.no_catchup !== true,
     ...(pipeline && (r.description ?? '').endsWith(KFP_DATA_CHANGED_NOTE) ? { trigger: 'data-changed' as const } : {}),
+    ...(nextRun ? { nextRun } : {}),
+    ...(!cron && Number.isFinite(every) && every > 0 ? { every } : {}),
+    ...(experiment ? { experiment } : {}),
   };
 }
 
@@ -83,6 +94,11 @@ export class ArgoSchedules {
   async list(): Promise<ClusterSchedule[]> {
     const res = await kubeJson<{ items?: CronWorkflowObject[] }>(this.kc, { path: CRON_WORKFLOWS(this.namespace) }, `list CronWorkflows in ${this.namespace}`);
     return (res.items ?? []).map(fromCronWorkflow).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** One CronWorkflow, read by name (RBAC may allow `get` where it refuses `list`). */
+  async get(name: string): Promise<ClusterSchedule> {
+    return fromCronWorkflow(await kubeJson<CronWorkflowObject>(this.kc, { path: `${CRON_WORKFLOWS(this.namespace)}/${encodeURIComponent(name)}` }, `read CronWorkflow ${name} in ${this.namespace}`));
   }
 
   async setPaused(name: string, paused: boolean): Promise<ClusterSchedule> {
@@ -113,6 +129,8 @@ export class KfpSchedules {
   constructor(
     private readonly client: KfpClient,
     private readonly experimentId?: string,
+    /** The profile namespace (multi-user KFP): where recurring runs of any experiment are listed. */
+    private readonly namespace?: string,
   ) {}
 
   async create(body: Parameters<KfpClient['createRecurringRun']>[0]): Promise<ClusterSchedule> {
@@ -121,17 +139,43 @@ export class KfpSchedules {
 
   /** The experiment's recurring runs; `lastScheduled` from the newest run each started (KFP's recurring run does not say). */
   async list(): Promise<ClusterSchedule[]> {
-    const all = (await this.client.listRecurringRuns(this.experimentId)).map(fromRecurringRun).sort((a, b) => a.name.localeCompare(b.name));
+    const all = (await this.client.listRecurringRuns(this.experimentId)).map((r) => fromRecurringRun(r)).sort((a, b) => a.name.localeCompare(b.name));
     if (all.length === 0) return all;
     const last = new Map<string, string>();
     for (const r of await this.startedRuns(all.map((s) => s.id))) last.set(r.scheduleId, r.createdAt);
     return all.map((s) => (last.has(s.id) ? { ...s, lastScheduled: last.get(s.id) } : s));
   }
 
-  /** The recurring run called `nameOrId` (display name or id); an error naming the ones there are otherwise. */
+  /**
+   * Every recurring run of the namespace (all of them on a single-user KFP), in any experiment, each
+   * with its experiment's name; `lastScheduled` from the newest runs of the namespace.
+   */
+  async listNamespace(): Promise<ClusterSchedule[]> {
+    const [runs, experiments] = await Promise.all([this.client.listRecurringRuns(undefined, this.namespace), this.client.experiments(this.namespace)]);
+    const names = new Map(experiments.map((e) => [e.experiment_id, e.display_name]));
+    const all = runs.map((r) => fromRecurringRun(r, names)).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    if (all.length === 0) return all;
+    const wanted = new Set(all.map((s) => s.id));
+    const last = new Map<string, string>();
+    for (const r of await this.client.listRuns(undefined, 5, this.namespace)) {
+      if (!r.recurring_run_id || !wanted.has(r.recurring_run_id) || !r.created_at) continue;
+      const seen = last.get(r.recurring_run_id);
+      if (!seen || r.created_at > seen) last.set(r.recurring_run_id, r.created_at);
+    }
+    return all.map((s) => (last.has(s.id) ? { ...s, lastScheduled: last.get(s.id) } : s));
+  }
+
+  /**
+   * The recurring run called `nameOrId` (display name or id, in the experiment; by id, anywhere in the
+   * namespace: one of another experiment shown among the other schedules); an error naming the ones there are otherwise.
+   */
   async find(nameOrId: string): Promise<ClusterSchedule> {
     const all = await this.list();
     const found = all.filter((s) => s.id === nameOrId || s.name === nameOrId);
+    if (found.length === 0 && this.experimentId) {
+      const elsewhere = (await this.client.listRecurringRuns(undefined, this.namespace)).find((r) => r.recurring_run_id === nameOrId);
+      if (elsewhere) return fromRecurringRun(elsewhere);
+    }
     if (found.length === 1) return found[0];
     if (found.length > 1) throw new Error(`${found.length} recurring runs are called "${nameOrId}"; give one of their ids: ${found.map((s) => s.id).join(', ')}`);
     throw new Error(`no recurring run "${nameOrId}" (there are: ${all.map((s) => s.name).join(', ') || 'none'})`);

@@ -78,7 +78,7 @@ export async function openClusterSchedules(c: ScheduleConnection, env: Env, pipe
     return {
       ...(kc ? { kc } : {}),
       runAccount: kfpRunAccount(namespace, service.namespace),
-      schedules: new KfpSchedules(client, experiment.experiment_id),
+      schedules: new KfpSchedules(client, experiment.experiment_id, namespace),
       ...(context ? { context } : {}),
       ...(namespace ? { kfpNamespace: namespace } : {}),
       ...(c.kfpUrl ? {} : { kfpService: service }),

@@ -14,6 +14,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 // The Kubernetes client is slow to load: only when a cluster schedule is touched.
 const cluster = () => import('./cluster.ts');
+const overview = () => import('./clusterOverview.ts');
 
 export interface ClusterSchedulesService {
   api: ClusterSchedulesApi;
@@ -73,6 +74,7 @@ export function createClusterSchedulesService(options: {
 
   const api: ClusterSchedulesApi = {
     async listClusterSchedules(endpoint, pipeline) {
+      if (pipeline) return (await overview()).clusterScheduleOverview(remember(endpoint), pipeline, { env, dataDir: options.dataDir, ...(await defaults()) });
       const opened = await (await cluster()).openClusterSchedules(remember(endpoint), env, undefined, await defaults());
       const all = await opened.schedules.list();
       const namespace = opened.namespace ?? opened.kfpNamespace;

@@ -125,7 +125,7 @@ export class KfpApi {
     let value: unknown;
     if (op.path.startsWith('/apis/v2beta1/recurringruns')) {
       if (method === 'GET' && op.path === '/apis/v2beta1/recurringruns') listOptions('Job', query, 'Failed to create list options');
-      value = await this.recurringRuns.route(method, p, query, body);
+      value = await this.recurringRuns.route(method, p, query, body, this.visible);
     } else {
       const handler = this.handlers[`${op.method} ${op.path}`];
       // A swagger route the emulator does not serve: gRPC's Unimplemented, never a made-up success.

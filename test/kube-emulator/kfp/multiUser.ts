@@ -196,7 +196,8 @@ export class KfpMultiUser {
       const namespace = experimentId ? experimentNs(experimentId) ?? '' : ns;
       if (namespace) this.authorize(req, method === 'GET' ? 'list' : 'create', 'jobs', namespace, 'Failed to authorize the request');
       else if (p === '/apis/v2beta1/recurringruns') throw kfpInvalid('Invalid input error: A recurring run cannot have an empty namespace in multi-user mode');
-      return {};
+      // A list shows the namespace's recurring runs only (those of its experiments).
+      return method === 'GET' && p === '/apis/v2beta1/recurringruns' ? { visible: (r) => experimentNs(String(r.experiment_id ?? '')) === namespace } : {};
     }
     return {};
   }

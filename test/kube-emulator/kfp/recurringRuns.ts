@@ -27,10 +27,10 @@ export class RecurringRuns {
   constructor(private readonly experimentExists: (id: string) => boolean) {}
 
   /** The answer to a recurring-run request (its body already decoded against the swagger by api.ts). */
-  route(method: string, p: string, query: URLSearchParams, body: Json): Json {
+  route(method: string, p: string, query: URLSearchParams, body: Json, visible: (record: Json) => boolean = () => true): Json {
     let m: RegExpExecArray | null;
     if (p === '/apis/v2beta1/recurringruns' && method === 'POST') return this.create(body);
-    if (p === '/apis/v2beta1/recurringruns' && method === 'GET') return this.list(query);
+    if (p === '/apis/v2beta1/recurringruns' && method === 'GET') return this.list(query, visible);
     if ((m = /^\/apis\/v2beta1\/recurringruns\/([^/:]+):(enable|disable)$/.exec(p)) && method === 'POST') {
       const rr = this.get(m[1]);
       rr.status = m[2] === 'enable' ? 'ENABLED' : 'DISABLED';
@@ -87,9 +87,9 @@ export class RecurringRuns {
     return created;
   }
 
-  private list(query: URLSearchParams): Json {
+  private list(query: URLSearchParams, visible: (record: Json) => boolean): Json {
     const experiment = query.get('experiment_id');
-    const items = [...this.items.values()].filter((r) => !experiment || r.experiment_id === experiment);
+    const items = [...this.items.values()].filter((r) => (!experiment || r.experiment_id === experiment) && visible(r));
     const { items: pageItems, next_page_token, total_size } = page(items, query);
     return { recurringRuns: pageItems, total_size, next_page_token };
   }
