@@ -33,6 +33,7 @@ describe('reach: kubeconfig files that run programs', () => {
         unconfirmed = [];
       },
       environmentKubeconfigFiles: () => environment,
+      runTarget: async (runId) => ({ 'run-argo': 'argo', 'run-local': 'local' })[runId] ?? null,
       platform: 'linux',
     });
   const outcome = async (gate: ReturnType<typeof reach>, method: string, args: unknown[], activated = true) => {
@@ -141,6 +142,18 @@ describe('reach: kubeconfig files that run programs', () => {
       release(false);
       const [a, b] = await both;
       expect([a?.reason?.situation, b?.reason?.situation]).toEqual(['changed', 'changed']);
+      expect(asked).toHaveLength(1);
+    });
+
+    it('cancelling or retrying a cluster run asks too; a local run or an unknown id does not', async () => {
+      unconfirmed = [changed('/k/prod.yaml')];
+      const gate = reach();
+      for (const id of ['run-local', 'nope']) {
+        expect(await outcome(gate, 'cancelRun', [id])).toBeNull();
+        expect(await outcome(gate, 'retryRun', [id])).toBeNull();
+      }
+      expect(asked).toEqual([]);
+      expect((await outcome(gate, 'cancelRun', ['run-argo']))?.reason).toMatchObject({ situation: 'changed', declined: true });
       expect(asked).toHaveLength(1);
     });
 

@@ -27,7 +27,7 @@ import { ApiError } from '../../shared/api/errors.ts';
 import type { NativeDialogs } from '../services/backend.ts';
 import { addedKubeconfigFiles, programsToConfirm } from '../services/kube/kubeconfigExec.ts';
 import type { KubeconfigPrograms } from '../services/kube/kubeconfigExec.ts';
-import { environmentKubeconfigFiles, kubeconfigProgramsRefusal, loadsKubeconfig } from '../services/kube/kubeconfigTrust.ts';
+import { RUN_ID_METHODS, environmentKubeconfigFiles, kubeconfigProgramsRefusal, loadsKubeconfig } from '../services/kube/kubeconfigTrust.ts';
 
 export interface ReachOptions {
   /** The recent files list as it is now (read on each check: removing a file from it takes effect). */
@@ -44,6 +44,8 @@ export interface ReachOptions {
   confirmKubeconfigPrograms(list: readonly KubeconfigPrograms[], situation: 'add' | 'changed'): Promise<boolean>;
   /** Remembers what the user confirmed (in the settings, out of the page's reach). */
   recordKubeconfigConfirmed(list: readonly KubeconfigPrograms[]): Promise<void>;
+  /** The target of a run in the history (null: none such), for cancel and retry, which reach the cluster for cluster runs. */
+  runTarget?(runId: string): Promise<string | null>;
   /** The environment's own kubeconfig files (KUBECONFIG, else ~/.kube/config): never asked about. Default: from process.env. */
   environmentKubeconfigFiles?: () => readonly string[];
   /** Case-insensitive file systems compare paths without case (win32, darwin). Default: process.platform. */
@@ -270,7 +272,8 @@ export function createReach(options: ReachOptions): Reach {
       }
       const what = ACTIVATION_METHODS[method];
       if (what) needActivation(what.charAt(0).toUpperCase() + what.slice(1), context);
-      if (method === 'describeKubeconfig' || loadsKubeconfig(method, args)) await checkChangedKubeconfigs(method, context);
+      const runTarget = RUN_ID_METHODS.includes(method) && typeof args[0] === 'string' && options.runTarget ? await options.runTarget(args[0]) : null;
+      if (method === 'describeKubeconfig' || loadsKubeconfig(method, args, runTarget)) await checkChangedKubeconfigs(method, context);
       if (method in FILE_METHODS) return checkFile(method, args);
       if (method === 'exportFiles') return checkExport(args);
       if (method === 'updateSettings') return checkSettings(args, context);

@@ -60,6 +60,7 @@ export function startDesktop({ electron, dataDir, distDir, runs }: DesktopOption
       async () => alertLanguage((await backend.api.getSettings()).language, app.getLocale()),
     ),
     recordKubeconfigConfirmed: (list) => backend.kubeconfigPrograms.recordConfirmed(list),
+    runTarget: (runId) => backend.api.getRun(runId).then((run) => run.target, () => null),
   });
   if (pendingOpen) reach.grantFile(pendingOpen);
   const backend = createBackend({

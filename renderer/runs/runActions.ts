@@ -1,6 +1,8 @@
 /** What the run UI does: start, cancel, retry, open from history, delete, download a log. */
+import i18next from 'i18next';
 import type { StartRunRequest } from '../../shared/runs/types.ts';
 import { api } from '../api/client.ts';
+import { apiErrorText } from '../clusters/kubeconfigPrograms.tsx';
 import { requestAlertPermission } from '../monitoring/alertNotify.ts';
 import { sameDocument } from '../document/diff.ts';
 import { isDirty } from '../store/documentSlice.ts';
@@ -9,7 +11,7 @@ import { shownRunId } from './runsSlice.ts';
 import { forgetRun, refreshShownRun, upsertRun } from './runSync.ts';
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return apiErrorText(i18next.t, error);
 }
 
 /** Shows a run on the canvas and in the run panel. */

@@ -10,7 +10,7 @@ import type { PipewrightApi } from '../../../shared/api/contract.ts';
 import { addedKubeconfigFiles, programsToConfirm } from './kubeconfigExec.ts';
 import type { KubeconfigPrograms } from './kubeconfigExec.ts';
 import { readKubeconfigChoice } from './kubeconfigChoice.ts';
-import { KubeconfigNotConfirmedError, environmentKubeconfigFiles, kubeconfigProgramsRefusal, loadsKubeconfig, unconfirmedPrograms } from './kubeconfigTrust.ts';
+import { KubeconfigNotConfirmedError, RUN_ID_METHODS, environmentKubeconfigFiles, kubeconfigProgramsRefusal, loadsKubeconfig, unconfirmedPrograms } from './kubeconfigTrust.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -42,7 +42,8 @@ export function createKubeconfigGate(options: { dataDir: string; env?: Env; home
       const guarded: Record<string, unknown> = { ...api };
       for (const [name, method] of Object.entries(api) as [string, (...args: unknown[]) => Promise<unknown>][]) {
         guarded[name] = async (...args: unknown[]) => {
-          if (loadsKubeconfig(name, args)) {
+          const runTarget = RUN_ID_METHODS.includes(name) && typeof args[0] === 'string' ? await api.getRun(args[0]).then((r) => r.target, () => null) : null;
+          if (loadsKubeconfig(name, args, runTarget)) {
             const list = unconfirmed();
             if (list.length > 0) throw kubeconfigProgramsRefusal('changed', list);
           }

@@ -129,10 +129,19 @@ export class KubeconfigNotConfirmedError extends ClusterError {
   }
 }
 
-/** Calls that load the kubeconfig to reach a cluster (checked before they run; describeKubeconfig reports instead). */
-export function loadsKubeconfig(method: string, args: readonly unknown[]): boolean {
+/** Methods about one run (its id first) that reach the cluster when the run is a cluster run. */
+export const RUN_ID_METHODS: readonly string[] = ['cancelRun', 'retryRun'];
+
+/**
+ * Calls that load the kubeconfig to reach a cluster (checked before they run; describeKubeconfig reports
+ * instead). `runTarget`: for RUN_ID_METHODS, the target of the run named.
+ */
+export function loadsKubeconfig(method: string, args: readonly unknown[], runTarget?: string | null): boolean {
   const target = (args[0] as { target?: unknown } | null | undefined)?.target;
   switch (method) {
+    case 'cancelRun':
+    case 'retryRun':
+      return typeof runTarget === 'string' && runTarget !== 'local';
     case 'listContexts':
     case 'testConnection':
     case 'listKfpExperiments':

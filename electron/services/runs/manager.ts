@@ -34,6 +34,8 @@ import type { RunContext, RunHandle, RunTargetDriver } from './target.ts';
 export type KubeConnections = Pick<RunsApi, 'listContexts' | 'testConnection'>;
 
 export interface RunManagerOptions {
+  /** How often a cluster run waiting for its kubeconfig's new programs to be confirmed is tried again (default 10 s). */
+  kubeconfigRetryMs?: number;
   /** The run history folder: `runsDir(dataDir)` (electron/services/dataDir.ts). */
   runsDir: string;
   drivers?: RunTargetDriver[];
@@ -63,6 +65,8 @@ export class RunManager implements RunsApi, RunEventSource {
   private readonly now: () => Date;
   private readonly timer: NodeJS.Timeout;
   private lastHeartbeat = 0;
+  /** Cluster runs not followed while their kubeconfig runs programs nobody confirmed (kubeconfigTrust.ts): tried again now and then. */
+  private readonly waitingForKubeconfig = new Map<string, { at: number; error: Error; resume: () => Promise<void> }>();
 
   constructor(private readonly options: RunManagerOptions) {
     this.history = new RunHistory(options.runsDir);
@@ -199,6 +203,9 @@ export class RunManager implements RunsApi, RunEventSource {
 
   async cancelRun(runId: string): Promise<void> {
     const run = this.active.get(runId);
+    // Stopping it needs the kubeconfig that is waiting to be confirmed: say so rather than stop nothing.
+    const waiting = this.waitingForKubeconfig.get(runId);
+    if (run && waiting && !run.handle) throw waiting.error;
     if (run) {
       run.cancelRequested = true;
       await run.handle?.cancel();
@@ -341,19 +348,37 @@ export class RunManager implements RunsApi, RunEventSource {
     await writeOwner(dir, this.now());
     await takeCancelRequest(dir);
     const run = this.adopt(stored, dir, driver);
-    await this.launch(run, async () => {
-      const handle = await driver.reattach(this.context(run, { ...stored.request, document: stored.document }));
+    let waited = false;
+    const follow = async (): Promise<RunHandle | undefined> => {
+      let handle: RunHandle | null;
+      try {
+        handle = await driver.reattach(this.context(run, { ...stored.request, document: stored.document }));
+        if (waited) run.emit({ kind: 'connection', runId: stored.id, state: 'connected' });
+      } catch (error) {
+        if ((error as { kind?: unknown }).kind !== 'unconfirmed-programs') throw error;
+        // The run goes on on the cluster: not failed here, followed again once the kubeconfig's new programs are confirmed.
+        run.emit({ kind: 'connection', runId: stored.id, state: 'disconnected', message: (error as Error).message });
+        waited = true;
+        this.waitingForKubeconfig.set(stored.id, { at: Date.now() + (this.options.kubeconfigRetryMs ?? 10_000), error: error as Error, resume: () => this.launch(run, follow) });
+        return undefined;
+      }
       await run.idle();
       if (!handle && !run.terminal) {
         const message = `Run ${stored.id} could not be picked up again after Pipewright restarted`;
         run.emit({ kind: 'run-phase', runId: stored.id, phase: 'error', message, at: this.now().toISOString() });
       }
       return handle ?? undefined;
-    });
+    };
+    await this.launch(run, follow);
     return run;
   }
 
   private async tick(): Promise<void> {
+    for (const [runId, waiting] of this.waitingForKubeconfig) {
+      if (Date.now() < waiting.at) continue;
+      this.waitingForKubeconfig.delete(runId);
+      void waiting.resume();
+    }
     const heartbeat = Date.now() - this.lastHeartbeat >= HEARTBEAT_MS;
     if (heartbeat) this.lastHeartbeat = Date.now();
     for (const run of this.active.values()) {
@@ -368,6 +393,7 @@ export class RunManager implements RunsApi, RunEventSource {
   /** Stop watching everything: cluster runs go on (reattached next time); local runs end. Flushes the history. */
   async close(): Promise<void> {
     clearInterval(this.timer);
+    this.waitingForKubeconfig.clear();
     for (const follow of this.observed.values()) follow.stop();
     await Promise.all(
       [...this.active.values()].map(async (run) => {
