@@ -165,6 +165,11 @@ describe('reach: kubeconfig files that run programs', () => {
       expect(asked).toEqual([]);
       expect(await outcome(gate, 'describeKubeconfig', [], true)).toBeNull();
       expect(asked).toHaveLength(1);
+      // Declined there: other clicks in Settings › Clusters do not ask again; Test connection does.
+      expect(await outcome(gate, 'describeKubeconfig', [], true)).toBeNull();
+      expect(asked).toHaveLength(1);
+      expect((await outcome(gate, 'testConnection', ['prod', 'default'], true))?.reason).toMatchObject({ declined: true });
+      expect(asked).toHaveLength(2);
     });
   });
 });

@@ -227,13 +227,11 @@ export function createReach(options: ReachOptions): Reach {
   async function checkChangedKubeconfigs(method: string, context: CallContext | undefined): Promise<void> {
     const list = await options.unconfirmedKubeconfigPrograms();
     if (list.length === 0) return;
-    // Settings › Clusters' status only reports: it asks after a click (opening the tab), else shows the state.
     const reportOnly = method === 'describeKubeconfig';
     const key = JSON.stringify(list);
-    if (!context?.activated && (reportOnly || declined.has(key))) {
-      if (reportOnly) return;
-      throw kubeconfigProgramsRefusal('changed', list, true);
-    }
+    // Settings › Clusters' status asks once, after a click; what was declined it only shows (clicks there are about other things).
+    if (reportOnly && (!context?.activated || declined.has(key))) return;
+    if (!context?.activated && declined.has(key)) throw kubeconfigProgramsRefusal('changed', list, true);
     let answer = asking.get(key);
     if (!answer) {
       answer = (async () => {
