@@ -243,7 +243,8 @@ export class StageScheduler {
     writeFileSync(pidFile, String(child.pid));
     const exit = await child.exited;
     this.running.delete(name);
-    rmSync(pidFile, { force: true });
+    // Its group is gone: the file (read only to stop what a crashed runner left running) goes once the next stage has started.
+    setImmediate(() => rmSync(pidFile, { force: true }));
     forward(parser.end());
     if (this.stopping) {
       this.phase(name, this.stopping === 'cancel' ? 'cancelled' : 'failed', this.stopping === 'cancel' ? 'Cancelled' : CLOSED_MESSAGE);

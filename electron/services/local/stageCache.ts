@@ -28,7 +28,16 @@ function resolveIn(workspace: string, p: string): string {
 }
 
 export class StageCache {
+  /** Folders known to exist (objects/xx, stages): made once, not on every store. */
+  private readonly made = new Set<string>();
+
   constructor(readonly root: string) {}
+
+  private async mkdir(io: StoreIo, dir: string): Promise<void> {
+    if (this.made.has(dir)) return;
+    await io.mkdir(dir);
+    this.made.add(dir);
+  }
 
   private objectPath(hash: string): string {
     return path.join(this.root, 'objects', hash.slice(0, 2), hash);
@@ -128,7 +137,7 @@ export class StageCache {
         if (e.kind !== 'file') continue;
         const object = this.objectPath(e.hash!);
         if (await io.exists(object)) continue;
-        await io.mkdir(path.dirname(object));
+        await this.mkdir(io, path.dirname(object));
         const temp = `${object}.${randomBytes(4).toString('hex')}.tmp`;
         const source = e.path ? path.join(resolveIn(workspace, out.path), ...e.path.split('/')) : resolveIn(workspace, out.path);
         await io.copyFile(source, temp);
@@ -140,7 +149,7 @@ export class StageCache {
       }
     }
     const file = this.entryPath(entry.key);
-    await io.mkdir(path.dirname(file));
+    await this.mkdir(io, path.dirname(file));
     const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
     await io.writeFile(temp, JSON.stringify(entry));
     await io.rename(temp, file);

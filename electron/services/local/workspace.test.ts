@@ -22,7 +22,7 @@ function tempDir(): string {
 const stage = (name: string, deps: string[], upstream: string[], cmd = `python3 steps/${name}.py`, outputs = [`data/${name}/out`]): LocalStage => ({ name, cmd, deps, outputs, params: [], upstream });
 
 describe('splitWorkspace: what the first stages need before they start', () => {
-  it('defers only files that stages with upstream stages alone depend on', () => {
+  it('defers dvc.yaml and the files that only stages with upstream stages depend on', () => {
     const stages = [
       stage('a', ['steps/a.py', 'samples/shared'], []),
       stage('b', ['steps/b.py', 'data/a/out', 'samples/shared', 'samples/b-only/'], ['a']),
@@ -39,8 +39,8 @@ describe('splitWorkspace: what the first stages need before they start', () => {
       'samples/b-only/y.csv': 'y',
     };
     const { first, later } = splitWorkspace(compiled, stages);
-    expect(first.map(([name]) => name).sort()).toEqual(['dvc.yaml', 'params.yaml', 'samples/shared/x.csv', 'steps/a.py', 'steps/c.py', 'steps/common.py']);
-    expect(later.map(([name]) => name).sort()).toEqual(['samples/b-only/y.csv', 'steps/b.py']);
+    expect(first.map(([name]) => name).sort()).toEqual(['params.yaml', 'samples/shared/x.csv', 'steps/a.py', 'steps/c.py', 'steps/common.py']);
+    expect(later.map(([name]) => name).sort()).toEqual(['dvc.yaml', 'samples/b-only/y.csv', 'steps/b.py']);
   });
 
   it('writes both parts into folders it makes', () => {

@@ -17,8 +17,8 @@ function within(file: string, dir: string): boolean {
 
 /**
  * `first`: every compiled file but those only stages with upstream stages depend on (their step
- * scripts, their samples). `dvc.yaml`, `params.yaml` and a file no stage names as a dependency (a
- * helper a script may import) are always first. `later`: the rest, needed by no stage that can
+ * scripts, their samples) and `dvc.yaml`. `params.yaml` and a file no stage names as a dependency
+ * (a helper a script may import) are always first. `later`: the rest, needed by no stage that can
  * start before one stage has run.
  */
 export function splitWorkspace(compiled: Record<string, string>, stages: readonly LocalStage[]): { first: WorkspaceFile[]; later: WorkspaceFile[] } {
@@ -28,7 +28,8 @@ export function splitWorkspace(compiled: Record<string, string>, stages: readonl
   const later: WorkspaceFile[] = [];
   for (const [name, text] of Object.entries(compiled)) {
     const needed = (s: LocalStage) => s.deps.some((dep) => within(name, dep));
-    const deferred = name !== 'dvc.yaml' && name !== 'params.yaml' && others.some(needed) && !roots.some(needed);
+    // dvc.yaml is read by this runner from memory and by `dvc repro` (which gets the whole workspace first), never by a stage.
+    const deferred = name === 'dvc.yaml' || (name !== 'params.yaml' && others.some(needed) && !roots.some(needed));
     (deferred ? later : first).push([name, text]);
   }
   return { first, later };

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunEvent } from '../../../shared/runs/types.ts';
 import { ActiveRun } from './activeRun.ts';
+import { nodeLogDir, readLogPage } from './logFiles.ts';
 import { DEFAULT_LOG_CAPS } from './logWriter.ts';
+import { metricsFile, readMetricsFile } from './metricFiles.ts';
 import { readStoredRun, RUN_FORMAT } from './runFiles.ts';
 import type { StoredRun } from './runFiles.ts';
 import type * as RunFiles from './runFiles.ts';
@@ -92,5 +94,27 @@ describe('ActiveRun: when record.json is written, and when it is synced to disk'
     await run.idle();
     await run.writeRecord();
     expect(writes).toEqual([{ phase: 'pending', nodes: 'running,pending', durable: true }]);
+  });
+});
+
+describe('ActiveRun: a node that ended has its log and metrics written without waiting for a flush', () => {
+  it('writes them just after its terminal phase, while the run goes on; a running node keeps them in memory until a flush', async () => {
+    const run = newRun();
+    const line = (seq: number, text: string) => ({ seq, ts: at(), text });
+    run.emit(node('a', 'running'));
+    run.emit({ kind: 'log', runId: 'r1', nodeId: 'a', lines: [line(1, 'one'), line(2, 'two')] });
+    run.emit({ kind: 'metrics', runId: 'r1', nodeId: 'a', records: [{ step: 1, values: { loss: 2 } }] });
+    run.emit(node('b', 'running'));
+    run.emit({ kind: 'log', runId: 'r1', nodeId: 'b', lines: [line(1, 'b still running')] });
+    run.emit(node('a', 'succeeded'));
+    await run.idle();
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect((await readLogPage(nodeLogDir(run.dir, 'a'), 0, 10)).lines.map((l) => l.text)).toEqual(['one', 'two']);
+    expect((await readMetricsFile(metricsFile(run.dir, 'a'))).map((m) => m.values.loss)).toEqual([2]);
+    expect((await readLogPage(nodeLogDir(run.dir, 'b'), 0, 10)).lines).toEqual([]);
+    await run.flush();
+    expect((await readLogPage(nodeLogDir(run.dir, 'b'), 0, 10)).lines.map((l) => l.text)).toEqual(['b still running']);
+    await run.writeRecord();
   });
 });

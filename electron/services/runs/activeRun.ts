@@ -123,6 +123,7 @@ export class ActiveRun {
     if (!this.settled) this.alerting?.observe(event);
     const lazy = event.kind === 'metrics' || event.kind === 'progress' || event.kind === 'connection';
     this.scheduleWrite(lazy ? LAZY_WRITE_DELAY_MS : PHASE_WRITE_DELAY_MS);
+    if (event.kind === 'node-phase' && TERMINAL_NODE_PHASES.includes(event.phase)) this.flushEnded(event.nodeId);
     if (event.kind === 'run-phase' && this.terminal) await this.settle(event.phase);
   }
 
@@ -154,7 +155,9 @@ export class ActiveRun {
     this.writeDue = due;
     // Node phases and progress are written soon, synced to disk with the next run phase: a sync may cost more than a short stage.
     // Nobody waits for these: written in the background, the event loop stays free to start the next stage.
-    this.writeTimer = setTimeout(() => void this.writeRecord({ durable: this.record.phase !== this.syncedPhase, background: true }), delayMs);
+    this.writeTimer = setTimeout(() => {
+      this.writeRecord({ durable: this.record.phase !== this.syncedPhase, background: true }).catch((error: unknown) => console.error(`run ${this.record.id}: writing its record failed:`, error));
+    }, delayMs);
     this.writeTimer.unref();
   }
 
@@ -169,6 +172,16 @@ export class ActiveRun {
     };
     this.writeChain = this.writeChain.then(write, write);
     return this.writeChain;
+  }
+
+  /**
+   * A node that ended has all its log lines and metrics here (events apply in order): written at once, after
+   * what runs next has started (setImmediate), so the run's end has only its last nodes' to write.
+   */
+  private flushEnded(nodeId: string): void {
+    setImmediate(() => {
+      void Promise.all([this.logs.get(nodeId)?.flush(), this.metrics.get(nodeId)?.flush()]).catch((error: unknown) => console.error(`run ${this.record.id}: writing the log of ${nodeId} failed:`, error));
+    });
   }
 
   /** Write every waiting log line and metric record. */
