@@ -13,6 +13,7 @@ import type { PrometheusAnswer } from './controller/rollouts.ts';
 import { RolloutController } from './controller/rollouts.ts';
 import { Faults } from './faults.ts';
 import { KfpApi } from './kfp/api.ts';
+import { KfpExecutionBackend } from './kfp/execute.ts';
 import { KfpMultiUser, startKfpFrontDoors } from './kfp/multiUser.ts';
 import type { KfpFrontDoors, KfpMultiUserOptions } from './kfp/multiUser.ts';
 import { writeKubeconfig, EMULATOR_CONTEXT } from './kubeconfig.ts';
@@ -241,6 +242,11 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
   const multiUser = kfpEnabled && options.kfpMultiUser ? new KfpMultiUser(options.kfpMultiUser) : undefined;
   const kfp = kfpEnabled ? new KfpApi(store, { retryWorkflow: (namespace, name) => workflows.retryWorkflow(namespace, name), multiUser }) : undefined;
   if (kfp) proxies.set(`kubeflow/${kfpServiceName}`, multiUser ? multiUser.viaServiceProxy(kfp.handler) : kfp.handler);
+  if (kfp && execute) {
+    // KFP's driver and launcher in execute mode: the drivers run here, the launcher in front of each component's command.
+    const backend = new KfpExecutionBackend((runId) => kfp.runInputs.get(runId), execute.root);
+    execute.podRunner = (pod) => backend.podRunner(pod);
+  }
   let doors: KfpFrontDoors | undefined;
   if (multiUser && kfp) {
     seedProfiles(store, Object.keys(options.kfpMultiUser!.profiles));

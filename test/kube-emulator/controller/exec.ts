@@ -36,6 +36,27 @@ export interface ExecuteOptions {
   commands?: Record<string, string>;
   /** Set by the emulator once it listens: the API server pods reach, and a token for a service account. */
   apiServer?: { url: string; tokenFor(namespace: string, serviceAccount: string): string };
+  /** Set by the emulator when KFP is served: how KFP's driver and launcher pods run (kfp/execute.ts); undefined for other pods. */
+  podRunner?: (pod: KubeObject) => PodRunner | undefined;
+}
+
+/** A pod whose main container is not (only) the user's command: KFP's driver and launcher. */
+export interface PodRunner {
+  /** Runs in the emulator's process instead of a child process (KFP's driver): log lines, exit code, output parameters. */
+  inProcess?: () => { lines: string[]; exitCode: number; message?: string; outputs?: PodOutputs };
+  /** Stands in front of the user's command in the same container (KFP's launcher). */
+  launcher?: LauncherHooks;
+}
+
+export interface LauncherHooks {
+  /**
+   * Before the command starts, given the container's command line after the emissary's `--` and the pod's
+   * folder: the user's command line (container paths), container folders backed by host folders, log lines;
+   * or why the container fails before starting the command.
+   */
+  prepare(argv: string[], podDir: string): { argv: string[]; mounts: Array<[string, string]>; lines: string[] } | { error: string };
+  /** After the command exited 0: log lines, and an error when the launcher fails the container (an output missing). */
+  finish(): { lines: string[]; error?: string };
 }
 
 /** Where a pod's output parameters are kept (Argo's executor before 3.4 annotated the pod so). */
@@ -95,7 +116,7 @@ export interface RunningContainer {
 }
 
 /** Starts the main container of `pod` (attempt `restart`); `killWhen` SIGKILLs it at the first log line that matches. */
-export function executeContainer(pod: KubeObject, options: ExecuteOptions, callbacks: ExecuteCallbacks, killWhen?: RegExp): RunningContainer {
+export function executeContainer(pod: KubeObject, options: ExecuteOptions, callbacks: ExecuteCallbacks, killWhen?: RegExp, launcher?: LauncherHooks): RunningContainer {
   const ns = pod.metadata.namespace ?? 'default';
   const name = pod.metadata.name;
   const podSpec = pod.spec as { containers: Container[]; volumes?: Array<Record<string, unknown>> };
@@ -136,6 +157,25 @@ export function executeContainer(pod: KubeObject, options: ExecuteOptions, callb
     mkdirSync(host, { recursive: true });
     mounts.push([String(m.mountPath), host]);
   }
+  const command = (main.command as string[]) ?? [];
+  const separator = command.indexOf('--');
+  let containerArgv = separator >= 0 ? command.slice(separator + 1) : command;
+  if (launcher) {
+    // The launcher's pod-spec-patch replaces the emissary's command line: the launcher sees its own whole command.
+    const emissary = command[0]?.endsWith('argoexec') ? separator : -1;
+    const prepared = launcher.prepare(command.slice(emissary + 1), podDir);
+    if ('error' in prepared) {
+      const error = prepared.error;
+      queueMicrotask(() => {
+        callbacks.line(error);
+        callbacks.exit(1, 'Error', error);
+      });
+      return { kill: () => {} };
+    }
+    for (const line of prepared.lines) callbacks.line(line);
+    containerArgv = prepared.argv;
+    mounts.push(...prepared.mounts);
+  }
   mounts.sort((a, b) => b[0].length - a[0].length);
   const patterns = mounts.map(([from, to]) => [new RegExp(`${escape(from.replace(/\/+$/, ''))}(?![\\w.-])`, 'g'), to] as const);
   const rewrite = (text: string) => patterns.reduce((s, [re, to]) => s.replace(re, () => to), text);
@@ -146,7 +186,10 @@ export function executeContainer(pod: KubeObject, options: ExecuteOptions, callb
     if (typeof e.value === 'string') vars[envName] = rewrite(expandKubernetes(e.value, vars));
     else if (isRecord(e.valueFrom) && isRecord(e.valueFrom.fieldRef)) {
       const field = String(e.valueFrom.fieldRef.fieldPath);
-      const value = field === 'metadata.name' ? name : field === 'metadata.namespace' ? ns : field === 'spec.nodeName' ? String((pod.spec as Record<string, unknown>).nodeName ?? '') : undefined;
+      const meta = /^metadata\.(labels|annotations)\['([^']+)'\]$/.exec(field);
+      const value = meta
+        ? (pod.metadata[meta[1] as 'labels' | 'annotations'] ?? {})[meta[2]] ?? ''
+        : field === 'metadata.name' ? name : field === 'metadata.namespace' ? ns : field === 'spec.nodeName' ? String((pod.spec as Record<string, unknown>).nodeName ?? '') : undefined;
       if (value !== undefined) vars[envName] = value;
     }
   }
@@ -160,9 +203,7 @@ export function executeContainer(pod: KubeObject, options: ExecuteOptions, callb
     inCluster.PIPEWRIGHT_KUBE_API = options.apiServer.url;
     inCluster.PIPEWRIGHT_SERVICEACCOUNT_DIR = folder;
   }
-  const command = (main.command as string[]) ?? [];
-  const separator = command.indexOf('--');
-  const argv = (separator >= 0 ? command.slice(separator + 1) : command).map((a) => rewrite(expandKubernetes(a, vars)));
+  const argv = containerArgv.map((a) => rewrite(expandKubernetes(a, vars)));
   if (argv.length === 0) {
     queueMicrotask(() => callbacks.exit(128, 'StartError', 'no command to run'));
     return { kill: () => {} };
@@ -247,6 +288,14 @@ export function executeContainer(pod: KubeObject, options: ExecuteOptions, callb
       else if (p.valueFrom.default !== undefined) parameters.push({ name: p.name, value: String(p.valueFrom.default) });
       else {
         callbacks.exit(1, 'Error', `failed to save outputs: open ${p.valueFrom.path}: no such file or directory`);
+        return;
+      }
+    }
+    if (launcher) {
+      const done = launcher.finish();
+      for (const line of done.lines) callbacks.line(line);
+      if (done.error) {
+        callbacks.exit(1, 'Error', done.error);
         return;
       }
     }

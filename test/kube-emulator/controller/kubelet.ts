@@ -165,8 +165,16 @@ export class Kubelet {
     const runProcess = () => {
       const killWhen = behavior.killWhenLine ? new RegExp(behavior.killWhenLine) : undefined;
       const entry = this.running.get(key);
+      const current = this.store.tryGet('pods', ns, name) ?? pod;
+      const runner = this.execute!.podRunner?.(current);
+      if (runner?.inProcess) {
+        const result = runner.inProcess();
+        for (const line of result.lines) this.logs.append(ns, name, 'main', line, restart);
+        timers.after(100, () => finish(result.exitCode, result.exitCode === 0 ? 'Completed' : 'Error', result.message, result.outputs));
+        return;
+      }
       const container = executeContainer(
-        this.store.tryGet('pods', ns, name) ?? pod,
+        current,
         this.execute!,
         {
           line: (text) => this.logs.append(ns, name, 'main', text, restart),
@@ -177,6 +185,7 @@ export class Kubelet {
           },
         },
         killWhen,
+        runner?.launcher,
       );
       if (entry) entry.process = container;
     };

@@ -11,6 +11,7 @@ import { uploadPipeline, uploadVersion } from './upload.ts';
 import type { Operation } from './validate.ts';
 import { applyList, decodeBody, kfpOperation, listOptions, marshalResponse } from './validate.ts';
 import { kfpWorkflow } from './workflow.ts';
+import type { KfpRunInput } from './workflow.ts';
 import type { KfpMultiUser } from './multiUser.ts';
 
 type Json = Record<string, unknown>;
@@ -41,6 +42,8 @@ export class KfpApi {
   readonly data = new KfpStore();
   readonly recurringRuns = new RecurringRuns((id) => this.data.experiments.has(id));
   private readonly sync: RunSync;
+  /** What each run's Workflow was compiled from (its drivers read it in execute mode, kfp/execute.ts). */
+  readonly runInputs = new Map<string, KfpRunInput>();
   /** Which stored objects the current list request may see (multi-user: its namespace's only); set before each handler runs. */
   private visible: (record: Json) => boolean = () => true;
   private readonly stopSync: () => void;
@@ -293,7 +296,9 @@ export class KfpApi {
     this.data.experiments.get(experimentId)!.last_run_created_at = created;
     // Multi-user KFP runs the Workflow in the profile namespace of the run's experiment.
     const namespace = this.hooks.multiUser ? this.data.experiments.get(experimentId)!.namespace : this.namespace;
-    const workflow = kfpWorkflow({ runId: run.run_id, displayName, namespace, pipelineSpec: pipelineSpecOf(spec!), parameters: config.parameters ?? {}, pipelineRoot: config.pipeline_root ?? '' });
+    const input: KfpRunInput = { runId: run.run_id, displayName, namespace, pipelineSpec: pipelineSpecOf(spec!), platformSpec: (spec!.platform_spec as Json | undefined) ?? undefined, parameters: config.parameters ?? {}, pipelineRoot: config.pipeline_root ?? '' };
+    this.runInputs.set(run.run_id, input);
+    const workflow = kfpWorkflow(input);
     delete (workflow.metadata as Json).name;
     this.store.create(WORKFLOWS, workflow);
     this.sync.refresh(run);

@@ -16,6 +16,8 @@ export interface KfpRunInput {
   displayName: string;
   namespace: string;
   pipelineSpec: Json;
+  /** The PlatformSpec that came with the pipeline spec (kubernetes executor config), if any. */
+  platformSpec?: Json;
   parameters: Json;
   pipelineRoot?: string;
 }
@@ -146,6 +148,10 @@ function executorTemplates(retry: boolean): Json[] {
   return [executor, impl];
 }
 
+/** Every DAG template takes its DAG's execution id, which its drivers hand on as `--dag_execution_id`. */
+const PARENT_DAG_INPUT = { parameters: [{ name: 'parent-dag-id' }] };
+const PARENT_DAG_ARG = { name: 'parent-dag-id', value: '{{inputs.parameters.parent-dag-id}}' };
+
 function dagTasks(dag: Json, input: KfpRunInput, templates: Map<string, Json>): Json[] {
   const tasks = (dag.tasks ?? {}) as Record<string, Json>;
   const components = (input.pipelineSpec.components ?? {}) as Record<string, Json>;
@@ -155,10 +161,17 @@ function dagTasks(dag: Json, input: KfpRunInput, templates: Map<string, Json>): 
     const componentName = str((task.componentRef as Json)?.name);
     const component = components[componentName] ?? {};
     if (isRecord(component.dag)) {
-      templates.set(componentName, { name: componentName, dag: { tasks: dagTasks(component.dag, input, templates) } });
+      templates.set(componentName, { name: componentName, inputs: PARENT_DAG_INPUT, dag: { tasks: dagTasks(component.dag, input, templates) } });
       templates.set('system-dag-driver', driverTemplate('system-dag-driver', 'DAG'));
-      out.push({ name: `${taskName}-driver`, template: 'system-dag-driver', ...(deps ? { depends: deps } : {}), arguments: { parameters: [{ name: 'component', value: componentName }, { name: 'task', value: taskName }] } });
-      out.push({ name: taskName, template: componentName, depends: `${taskName}-driver.Succeeded` });
+      out.push({ name: `${taskName}-driver`, template: 'system-dag-driver', ...(deps ? { depends: deps } : {}), arguments: { parameters: [{ name: 'component', value: componentName }, { name: 'task', value: taskName }, PARENT_DAG_ARG] } });
+      // As KFP's compiler writes a DAG task: skipped when its driver evaluated the task's condition false.
+      out.push({
+        name: taskName,
+        template: componentName,
+        depends: `${taskName}-driver.Succeeded`,
+        when: `{{tasks.${taskName}-driver.outputs.parameters.condition}} != false`,
+        arguments: { parameters: [{ name: 'parent-dag-id', value: `{{tasks.${taskName}-driver.outputs.parameters.execution-id}}` }] },
+      });
       continue;
     }
     const executor = ((input.pipelineSpec.deploymentSpec as Json)?.executors as Record<string, Json> | undefined)?.[str(component.executorLabel)];
@@ -168,7 +181,7 @@ function dagTasks(dag: Json, input: KfpRunInput, templates: Map<string, Json>): 
         name: taskName,
         template: 'system-importer',
         ...(deps ? { depends: deps } : {}),
-        arguments: { parameters: [{ name: 'task', value: JSON.stringify(task) }, { name: 'component', value: JSON.stringify(component) }, { name: 'importer', value: JSON.stringify(executor.importer) }] },
+        arguments: { parameters: [{ name: 'task', value: JSON.stringify(task) }, { name: 'component', value: JSON.stringify(component) }, { name: 'importer', value: JSON.stringify(executor.importer) }, PARENT_DAG_ARG] },
       });
       continue;
     }
@@ -180,7 +193,7 @@ function dagTasks(dag: Json, input: KfpRunInput, templates: Map<string, Json>): 
       name: `${taskName}-driver`,
       template: 'system-container-driver',
       ...(deps ? { depends: deps } : {}),
-      arguments: { parameters: [{ name: 'component', value: componentName }, { name: 'task', value: taskName }, { name: 'emulated-pod-spec-patch', value: podSpecPatch(task, input, taskName) }] },
+      arguments: { parameters: [{ name: 'component', value: componentName }, { name: 'task', value: taskName }, PARENT_DAG_ARG, { name: 'emulated-pod-spec-patch', value: podSpecPatch(task, input, taskName) }] },
     });
     const retryArgs = retry
       ? [
@@ -236,11 +249,11 @@ export function kfpWorkflow(input: KfpRunInput): KubeObject {
           dag: {
             tasks: [
               { name: 'root-driver', template: 'system-dag-driver', arguments: { parameters: [{ name: 'component', value: 'root' }, { name: 'task', value: '' }] } },
-              { name: 'root', template: 'root', depends: 'root-driver.Succeeded' },
+              { name: 'root', template: 'root', depends: 'root-driver.Succeeded', arguments: { parameters: [{ name: 'parent-dag-id', value: '{{tasks.root-driver.outputs.parameters.execution-id}}' }] } },
             ],
           },
         },
-        { name: 'root', dag: { tasks: rootTasks } },
+        { name: 'root', inputs: PARENT_DAG_INPUT, dag: { tasks: rootTasks } },
         ...templates.values(),
       ],
     },

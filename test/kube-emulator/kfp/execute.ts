@@ -1,0 +1,423 @@
+/**
+ * KFP v2's driver and launcher for the emulator's execute mode (controller/exec.ts), as KFP's backend runs a
+ * pipeline (backend/src/v2/driver, backend/src/v2/component/launcher_v2.go):
+ *  - the driver pods (`system-dag-driver`, `system-container-driver`) run here, in the emulator's process: they
+ *    resolve the task's inputs (`runtimeValue.constant` with the `{{$.pipeline_job_*}}` placeholders,
+ *    `componentInputParameter` from the parent DAG's execution, `taskOutputParameter` / `taskOutputArtifact`
+ *    from the producer task's execution in the same DAG, the component's defaults), evaluate the task's
+ *    `triggerPolicy.condition` over them (kfp/condition.ts) and write what the Workflow reads: `execution-id`,
+ *    `condition`, and for a container the `pod-spec-patch` (the launcher command with the executor input, the
+ *    component's env and the PlatformSpec's `fieldPathAsEnv`) and `cached-decision` (always false: caching
+ *    is not emulated);
+ *  - the launcher runs in the executor pod in front of the component's real command: it resolves the
+ *    command's placeholders from the executor input, "downloads" input artifacts from the emulated object store
+ *    (`<root>/kfp-object-store/<scheme>/<bucket>/<key>`) to their local paths (`/minio/...`, `/s3/...`,
+ *    `/gcs/...`), and once the command exited 0 reads each output parameter from its `output_file` (parsed by
+ *    the declared type) and uploads each output artifact; a missing one fails the task as the launcher does;
+ *  - executions, their inputs and outputs are kept here as KFP keeps them in ML Metadata.
+ * A failing driver (an unresolvable input, a condition it refuses) exits 1 with the reason, so the run fails
+ * with it. Importer tasks, sub-DAG outputs, loops and exit handlers are refused with an error in this mode.
+ */
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { LauncherHooks, PodOutputs, PodRunner } from '../controller/exec.ts';
+import type { KubeObject } from '../types.ts';
+import { isRecord } from '../types.ts';
+import { ConditionError, evaluateCondition } from './condition.ts';
+import type { KfpRunInput } from './workflow.ts';
+import { RUN_ID_LABEL } from './workflow.ts';
+
+type Json = Record<string, unknown>;
+
+const LAUNCHER_PATH = '/kfp-launcher/launch';
+/** Where the launcher's executor input asks for output parameters, as KFP's driver provisions them. */
+const OUTPUT_PARAMETERS_DIR = '/tmp/kfp/outputs';
+const EXECUTOR_OUTPUT_FILE = '/tmp/kfp_outputs/output_metadata.json';
+const DEFAULT_PIPELINE_ROOT = 'minio://mlpipeline/v2/artifacts';
+/** Object-store schemes KFP's launcher maps to local paths (component.LocalPathForURI). */
+const LOCAL_PREFIX: Record<string, string> = { 'minio://': '/minio/', 's3://': '/s3/', 'gs://': '/gcs/' };
+
+interface Artifact {
+  name: string;
+  uri: string;
+  type: Json;
+}
+
+interface Execution {
+  id: number;
+  runId: string;
+  type: 'DAG' | 'CONTAINER';
+  /** The component's name (`root` for the pipeline). */
+  component: string;
+  task: string;
+  parentId: number;
+  parameters: Json;
+  artifacts: Record<string, Artifact[]>;
+  outputParameters: Json;
+  outputArtifacts: Record<string, Artifact>;
+  state: 'RUNNING' | 'COMPLETE' | 'FAILED';
+}
+
+class DriverError extends Error {}
+
+function str(v: unknown): string {
+  return v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/** A command-line argument after the launcher's or driver's flag. */
+function flag(argv: string[], name: string): string | undefined {
+  const end = argv.indexOf('--');
+  const i = argv.indexOf(name);
+  return i >= 0 && (end < 0 || i < end) ? argv[i + 1] : undefined;
+}
+
+/** The main container's command line: after the emissary's `--`, or as a pod-spec-patch set it. */
+function mainCommand(pod: KubeObject): string[] {
+  const main = ((pod.spec as Json).containers as Json[]).find((c) => c.name === 'main');
+  const command = (main?.command as string[]) ?? [];
+  return command[0]?.endsWith('argoexec') ? command.slice(command.indexOf('--') + 1) : command;
+}
+
+/** A parameter value as the launcher puts it in a command line: strings as they are, the rest as JSON. */
+function placeholderText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function localPath(uri: string): string {
+  for (const [scheme, prefix] of Object.entries(LOCAL_PREFIX)) if (uri.startsWith(scheme)) return prefix + uri.slice(scheme.length);
+  throw new DriverError(`artifact URI ${JSON.stringify(uri)}: only minio://, s3:// and gs:// are emulated`);
+}
+
+/** An output parameter file's text as the launcher reads it for the declared type. */
+function parseOutput(text: string, type: string, name: string, file: string): unknown {
+  const bad = (why: string) => new DriverError(`failed to read output parameter name="${name}" type="${type}" path="${file}": ${why}`);
+  switch (type) {
+    case 'STRING':
+      return text;
+    case 'NUMBER_INTEGER':
+    case 'NUMBER_DOUBLE': {
+      const n = Number(text.trim());
+      if (text.trim() === '' || !Number.isFinite(n) || (type === 'NUMBER_INTEGER' && !Number.isInteger(n))) throw bad(`${JSON.stringify(text)} is not a ${type === 'NUMBER_INTEGER' ? 'whole number' : 'number'}`);
+      return n;
+    }
+    case 'BOOLEAN': {
+      const t = text.trim().toLowerCase();
+      if (t !== 'true' && t !== 'false') throw bad(`${JSON.stringify(text)} is not true or false`);
+      return t === 'true';
+    }
+    case 'LIST':
+    case 'STRUCT': {
+      try {
+        const v = JSON.parse(text) as unknown;
+        if (type === 'LIST' ? Array.isArray(v) : isRecord(v)) return v;
+      } catch {
+        // Refused below.
+      }
+      throw bad(`not a JSON ${type === 'LIST' ? 'list' : 'object'}`);
+    }
+    default:
+      return text;
+  }
+}
+
+export class KfpExecutionBackend {
+  private readonly executions = new Map<number, Execution>();
+  private nextId = 1;
+
+  constructor(
+    /** The run as KFP's API server stored it (its pipeline spec, platform spec and runtime config). */
+    private readonly runInput: (runId: string) => KfpRunInput | undefined,
+    /** The emulator's execute root: the object store lives under it. */
+    private readonly root: string,
+  ) {}
+
+  /** How a pod of a KFP Workflow runs in execute mode; undefined for other pods. */
+  podRunner(pod: KubeObject): PodRunner | undefined {
+    const runId = pod.metadata.labels?.[RUN_ID_LABEL];
+    if (!runId) return undefined;
+    const argv = mainCommand(pod);
+    if (argv[0] === 'driver') return { inProcess: () => this.driver(pod, runId, argv) };
+    if (argv[0] === LAUNCHER_PATH) return { launcher: this.launcher(runId, argv) };
+    if (argv[0] === 'launcher-v2' && flag(argv, '--executor_type') === 'importer') {
+      return { inProcess: () => ({ lines: ['importer tasks are not emulated in execute mode'], exitCode: 1, message: 'importer tasks are not emulated in execute mode' }) };
+    }
+    return undefined;
+  }
+
+  private spec(run: KfpRunInput): { components: Record<string, Json>; executors: Record<string, Json>; root: Json } {
+    const spec = run.pipelineSpec;
+    return {
+      components: (spec.components ?? {}) as Record<string, Json>,
+      executors: ((spec.deploymentSpec as Json | undefined)?.executors ?? {}) as Record<string, Json>,
+      root: (spec.root ?? {}) as Json,
+    };
+  }
+
+  private driver(pod: KubeObject, runId: string, argv: string[]): { lines: string[]; exitCode: number; message?: string; outputs?: PodOutputs } {
+    const type = flag(argv, '--type') ?? '';
+    const componentName = flag(argv, '--component') ?? '';
+    const task = flag(argv, '--task') ?? '';
+    const parentId = Number(flag(argv, '--dag_execution_id') ?? '0');
+    const lines: string[] = [`I driver.go] ${type} driver: run ${runId}, task ${JSON.stringify(task)}, component ${componentName}, parent DAG execution ${parentId}`];
+    try {
+      const run = this.runInput(runId);
+      if (!run) throw new DriverError(`run ${runId} not found`);
+      const workflow = pod.metadata.labels?.['workflows.argoproj.io/workflow'] ?? '';
+      const result = type === 'DAG' && componentName === 'root' && !task ? this.rootDag(run) : this.task(run, workflow, type, componentName, task, parentId);
+      lines.push(...result.lines);
+      const parameters = Object.entries(result.outputs).map(([name, value]) => ({ name, value }));
+      return { lines, exitCode: 0, outputs: { parameters } };
+    } catch (err) {
+      const what = type === 'DAG' ? 'driver.DAG' : 'driver.Container';
+      const message = `${what}(task=${JSON.stringify(task)}) failed: ${(err as Error).message}`;
+      lines.push(`F driver.go] ${message}`);
+      return { lines, exitCode: 1, message };
+    }
+  }
+
+  private create(e: Omit<Execution, 'id' | 'outputParameters' | 'outputArtifacts' | 'state'>): Execution {
+    const execution: Execution = { ...e, id: this.nextId++, outputParameters: {}, outputArtifacts: {}, state: 'RUNNING' };
+    this.executions.set(execution.id, execution);
+    return execution;
+  }
+
+  private rootDag(run: KfpRunInput): { lines: string[]; outputs: Record<string, string> } {
+    const { root } = this.spec(run);
+    const definitions = (((root.inputDefinitions as Json | undefined)?.parameters ?? {}) as Record<string, Json>);
+    const parameters: Json = {};
+    for (const [name, d] of Object.entries(definitions)) {
+      if (Object.hasOwn(run.parameters, name)) parameters[name] = run.parameters[name];
+      else if (d.defaultValue !== undefined) parameters[name] = d.defaultValue;
+      else if (!d.isOptional) throw new DriverError(`input parameter "${name}" of the pipeline has no value in the runtime config and no default`);
+    }
+    for (const name of Object.keys(run.parameters)) if (!Object.hasOwn(definitions, name)) throw new DriverError(`the runtime config names parameter "${name}", which the pipeline does not take`);
+    const execution = this.create({ runId: run.runId, type: 'DAG', component: 'root', task: '', parentId: 0, parameters, artifacts: {} });
+    return { lines: [`I driver.go] root DAG execution ${execution.id} with parameters ${JSON.stringify(parameters)}`], outputs: { 'execution-id': String(execution.id), condition: 'true' } };
+  }
+
+  private task(run: KfpRunInput, workflow: string, type: string, componentName: string, taskName: string, parentId: number): { lines: string[]; outputs: Record<string, string> } {
+    const parent = this.executions.get(parentId);
+    if (!parent || parent.runId !== run.runId) throw new DriverError(`parent DAG execution ${parentId} not found`);
+    const { components, executors, root } = this.spec(run);
+    const parentComponent = parent.component === 'root' ? root : components[parent.component];
+    const task = (((parentComponent?.dag as Json | undefined)?.tasks ?? {}) as Record<string, Json>)[taskName];
+    if (!task) throw new DriverError(`task "${taskName}" not found in ${parent.component}`);
+    const component = components[componentName];
+    if (!component) throw new DriverError(`component "${componentName}" not found`);
+    for (const unsupported of ['parameterIterator', 'artifactIterator']) if (task[unsupported]) throw new DriverError(`${unsupported} (dsl.ParallelFor) is not emulated`);
+
+    const { parameters, artifacts } = this.resolveInputs(run, workflow, task, taskName, component, parent);
+    const lines = [`I driver.go] resolved inputs of task "${taskName}": ${JSON.stringify(parameters)}`];
+    const condition = str((task.triggerPolicy as Json | undefined)?.condition);
+    let willTrigger = true;
+    if (condition) {
+      try {
+        willTrigger = evaluateCondition(condition, parameters);
+      } catch (err) {
+        if (err instanceof ConditionError) throw new DriverError(`triggerPolicy.condition ${JSON.stringify(condition)}: ${err.message}`);
+        throw err;
+      }
+      lines.push(`I driver.go] condition ${JSON.stringify(condition)} evaluated ${willTrigger}`);
+    }
+    const kind = type === 'DAG' ? 'DAG' : 'CONTAINER';
+    if (kind === 'DAG' !== isRecord(component.dag)) throw new DriverError(`component "${componentName}" is not a ${kind === 'DAG' ? 'DAG' : 'container'} component`);
+    const execution = this.create({ runId: run.runId, type: kind, component: componentName, task: taskName, parentId, parameters, artifacts });
+    if (!willTrigger) execution.state = 'COMPLETE';
+    const outputs: Record<string, string> = { 'execution-id': String(execution.id), condition: String(willTrigger) };
+    if (kind === 'CONTAINER') {
+      outputs['cached-decision'] = 'false';
+      outputs['pod-spec-patch'] = willTrigger ? this.podSpecPatch(run, component, componentName, executors, execution) : '';
+    }
+    return { lines, outputs };
+  }
+
+  private resolveInputs(run: KfpRunInput, workflow: string, task: Json, taskName: string, component: Json, parent: Execution): { parameters: Json; artifacts: Record<string, Artifact[]> } {
+    const specs = (((task.inputs as Json | undefined)?.parameters ?? {}) as Record<string, Json>);
+    const definitions = (((component.inputDefinitions as Json | undefined)?.parameters ?? {}) as Record<string, Json>);
+    const producer = (name: string) => {
+      const found = [...this.executions.values()].filter((e) => e.runId === run.runId && e.parentId === parent.id && e.task === name).at(-1);
+      if (!found) throw new DriverError(`producer task "${name}" has no execution in this DAG`);
+      if (found.type === 'DAG') throw new DriverError(`outputs of sub-DAG task "${name}" are not emulated`);
+      if (found.state !== 'COMPLETE') throw new DriverError(`producer task "${name}" has not completed`);
+      return found;
+    };
+    const parameters: Json = {};
+    for (const [name, spec] of Object.entries(specs)) {
+      if (spec.componentInputParameter !== undefined) {
+        const key = str(spec.componentInputParameter);
+        if (!Object.hasOwn(parent.parameters, key)) throw new DriverError(`parent DAG does not have input parameter "${key}" (for input "${name}" of task "${taskName}")`);
+        parameters[name] = parent.parameters[key];
+      } else if (isRecord(spec.taskOutputParameter)) {
+        const { producerTask, outputParameterKey } = spec.taskOutputParameter as { producerTask?: string; outputParameterKey?: string };
+        const from = producer(str(producerTask));
+        if (!Object.hasOwn(from.outputParameters, str(outputParameterKey))) throw new DriverError(`cannot find output parameter key "${str(outputParameterKey)}" of producer task "${str(producerTask)}"`);
+        parameters[name] = from.outputParameters[str(outputParameterKey)];
+      } else if (isRecord(spec.runtimeValue)) {
+        const constant = (spec.runtimeValue as Json).constant;
+        const placeholders: Record<string, string> = {
+          '{{$.pipeline_job_name}}': run.displayName,
+          '{{$.pipeline_job_resource_name}}': workflow,
+          '{{$.pipeline_job_uuid}}': run.runId,
+          '{{$.pipeline_task_name}}': taskName,
+        };
+        parameters[name] = typeof constant === 'string' && Object.hasOwn(placeholders, constant) ? placeholders[constant] : constant;
+      } else {
+        throw new DriverError(`input parameter "${name}" of task "${taskName}": ${Object.keys(spec).join(', ') || 'an empty spec'} is not emulated`);
+      }
+    }
+    for (const [name, d] of Object.entries(definitions)) {
+      if (Object.hasOwn(parameters, name)) continue;
+      if (d.defaultValue !== undefined) parameters[name] = d.defaultValue;
+      else if (!d.isOptional) throw new DriverError(`input parameter "${name}" of task "${taskName}" has no value and no default`);
+    }
+    const artifacts: Record<string, Artifact[]> = {};
+    for (const [name, spec] of Object.entries((((task.inputs as Json | undefined)?.artifacts ?? {}) as Record<string, Json>))) {
+      if (isRecord(spec.taskOutputArtifact)) {
+        const { producerTask, outputArtifactKey } = spec.taskOutputArtifact as { producerTask?: string; outputArtifactKey?: string };
+        const artifact = producer(str(producerTask)).outputArtifacts[str(outputArtifactKey)];
+        if (!artifact) throw new DriverError(`cannot find output artifact key "${str(outputArtifactKey)}" of producer task "${str(producerTask)}"`);
+        artifacts[name] = [artifact];
+      } else if (spec.componentInputArtifact !== undefined) {
+        const from = parent.artifacts[str(spec.componentInputArtifact)];
+        if (!from) throw new DriverError(`parent DAG does not have input artifact "${str(spec.componentInputArtifact)}"`);
+        artifacts[name] = from;
+      } else throw new DriverError(`input artifact "${name}" of task "${taskName}": ${Object.keys(spec).join(', ')} is not emulated`);
+    }
+    return { parameters, artifacts };
+  }
+
+  private podSpecPatch(run: KfpRunInput, component: Json, componentName: string, executors: Record<string, Json>, execution: Execution): string {
+    const executorLabel = str(component.executorLabel);
+    const container = (executors[executorLabel]?.container ?? {}) as Json;
+    if (!isRecord(executors[executorLabel]?.container)) throw new DriverError(`executor "${executorLabel}" of component "${componentName}" has no container`);
+    const pipelineName = str((run.pipelineSpec.pipelineInfo as Json | undefined)?.name) || 'pipeline';
+    const base = `${(run.pipelineRoot || DEFAULT_PIPELINE_ROOT).replace(/\/+$/, '')}/${pipelineName}/${run.runId}/${execution.task}/${execution.id}`;
+    const outputs = (component.outputDefinitions ?? {}) as Json;
+    const executorInput = {
+      inputs: {
+        parameterValues: execution.parameters,
+        artifacts: Object.fromEntries(Object.entries(execution.artifacts).map(([name, list]) => [name, { artifacts: list.map((a) => ({ name: a.name, type: a.type, uri: a.uri })) }])),
+      },
+      outputs: {
+        parameters: Object.fromEntries(Object.keys((outputs.parameters ?? {}) as Json).map((name) => [name, { outputFile: `${OUTPUT_PARAMETERS_DIR}/${name}` }])),
+        artifacts: Object.fromEntries(
+          Object.entries((outputs.artifacts ?? {}) as Record<string, Json>).map(([name, d]) => [name, { artifacts: [{ name, type: d.artifactType ?? {}, uri: `${base}/${name}` }] }]),
+        ),
+        outputFile: EXECUTOR_OUTPUT_FILE,
+      },
+    };
+    const platform = ((((run.platformSpec?.platforms as Json | undefined)?.kubernetes as Json | undefined)?.deploymentSpec as Json | undefined)?.executors as Record<string, Json> | undefined)?.[executorLabel];
+    const env: Json[] = [...(((container.env as Json[]) ?? []).map((e) => ({ name: e.name, value: str(e.value) })))];
+    for (const f of ((platform?.fieldPathAsEnv as Json[]) ?? [])) env.push({ name: f.name, valueFrom: { fieldRef: { fieldPath: f.fieldPath } } });
+    for (const s of ((platform?.secretAsEnv as Json[]) ?? [])) {
+      for (const m of ((s.keyToEnv as Json[]) ?? [])) env.push({ name: m.envVar, valueFrom: { secretKeyRef: { name: (s.secretNameParameter as Json | undefined)?.runtimeValue ? str(((s.secretNameParameter as Json).runtimeValue as Json).constant) : str(s.secretName), key: m.secretKey } } });
+    }
+    const main: Json = {
+      name: 'main',
+      image: str(container.image),
+      command: [
+        LAUNCHER_PATH,
+        '--pipeline_name', pipelineName,
+        '--run_id', run.runId,
+        '--execution_id', String(execution.id),
+        '--executor_input', JSON.stringify(executorInput),
+        '--component_spec', JSON.stringify(component),
+        '--pod_name', '$(KFP_POD_NAME)',
+        '--pod_uid', '$(KFP_POD_UID)',
+        '--',
+        ...((container.command as string[]) ?? []),
+        ...((container.args as string[]) ?? []),
+      ],
+      ...(env.length ? { env } : {}),
+    };
+    return JSON.stringify({ containers: [main] });
+  }
+
+  /** The launcher in an executor pod: placeholders, artifacts in, output parameters and artifacts out. */
+  private launcher(runId: string, argv: string[]): LauncherHooks {
+    const execution = this.executions.get(Number(flag(argv, '--execution_id')));
+    let input: { inputs?: { parameterValues?: Json; artifacts?: Record<string, { artifacts?: Artifact[] }> }; outputs?: { parameters?: Record<string, { outputFile: string }>; artifacts?: Record<string, { artifacts?: Artifact[] }>; outputFile?: string } } = {};
+    const store = (uri: string) => path.join(this.root, 'kfp-object-store', localPath(uri));
+    let podDir = '';
+    const local = (containerPath: string) => path.join(podDir, 'kfp-local', containerPath);
+    return {
+      prepare: (containerArgv, dir) => {
+        podDir = dir;
+        if (!execution || execution.runId !== runId) return { error: `launcher: execution ${flag(argv, '--execution_id')} of run ${runId} not found` };
+        try {
+          input = JSON.parse(flag(argv, '--executor_input') ?? '{}') as typeof input;
+        } catch (err) {
+          return { error: `launcher: --executor_input is not JSON: ${(err as Error).message}` };
+        }
+        const separator = containerArgv.indexOf('--');
+        const user = separator >= 0 ? containerArgv.slice(separator + 1) : [];
+        const lines = [`I launcher_v2.go] executor input: ${JSON.stringify(input.inputs ?? {})}`];
+        try {
+          for (const [name, list] of Object.entries(input.inputs?.artifacts ?? {})) {
+            for (const a of list.artifacts ?? []) {
+              const from = store(a.uri);
+              if (!existsSync(from)) return { error: `launcher: failed to download input artifact "${name}" from remote storage URI "${a.uri}": not found` };
+              const to = local(localPath(a.uri));
+              mkdirSync(path.dirname(to), { recursive: true });
+              cpSync(from, to, { recursive: true });
+            }
+          }
+          for (const list of Object.values(input.outputs?.artifacts ?? {})) for (const a of list.artifacts ?? []) mkdirSync(path.dirname(local(localPath(a.uri))), { recursive: true });
+        } catch (err) {
+          return { error: `launcher: ${(err as Error).message}` };
+        }
+        mkdirSync(local(OUTPUT_PARAMETERS_DIR), { recursive: true });
+        mkdirSync(local(path.dirname(EXECUTOR_OUTPUT_FILE)), { recursive: true });
+        const values = input.inputs?.parameterValues ?? {};
+        const firstArtifact = (io: 'inputs' | 'outputs', name: string) => input[io]?.artifacts?.[name]?.artifacts?.[0];
+        const resolve = (text: string) =>
+          text
+            .replace(/\{\{\$\.inputs\.parameters\[['"]([^'"]+)['"]\]\}\}/g, (whole, name: string) => (Object.hasOwn(values, name) ? placeholderText(values[name]) : whole))
+            .replace(/\{\{\$\.(inputs|outputs)\.artifacts\[['"]([^'"]+)['"]\]\.(path|uri)\}\}/g, (whole, io: 'inputs' | 'outputs', name: string, kind: string) => {
+              const a = firstArtifact(io, name);
+              return a ? (kind === 'uri' ? a.uri : localPath(a.uri)) : whole;
+            })
+            .replace(/\{\{\$\.outputs\.parameters\[['"]([^'"]+)['"]\]\.output_file\}\}/g, (whole, name: string) => input.outputs?.parameters?.[name]?.outputFile ?? whole)
+            .replace(/\{\{\$\}\}/g, () => JSON.stringify(input));
+        // Only the object stores this task's artifacts use are mounted (their paths in the command are rewritten).
+        const uris = [input.inputs?.artifacts, input.outputs?.artifacts].flatMap((m) => Object.values(m ?? {}).flatMap((l) => (l.artifacts ?? []).map((a) => a.uri)));
+        const prefixes = Object.entries(LOCAL_PREFIX).filter(([scheme]) => uris.some((u) => u.startsWith(scheme))).map(([, prefix]) => prefix);
+        const mounts: Array<[string, string]> = [
+          ...prefixes.map((prefix) => [prefix.replace(/\/$/, ''), local(prefix)] as [string, string]),
+          [OUTPUT_PARAMETERS_DIR, local(OUTPUT_PARAMETERS_DIR)],
+          [path.dirname(EXECUTOR_OUTPUT_FILE), local(path.dirname(EXECUTOR_OUTPUT_FILE))],
+        ];
+        for (const [, to] of mounts) mkdirSync(to, { recursive: true });
+        return { argv: user.map(resolve), mounts, lines };
+      },
+      finish: () => {
+        if (!execution) return { lines: [], error: 'launcher: no execution' };
+        const definitions = ((((this.runInput(runId)?.pipelineSpec.components as Record<string, Json> | undefined)?.[execution.component]?.outputDefinitions as Json | undefined)?.parameters ?? {}) as Record<string, Json>);
+        try {
+          for (const [name, p] of Object.entries(input.outputs?.parameters ?? {})) {
+            const type = str(definitions[name]?.parameterType) || 'STRING';
+            const file = local(p.outputFile);
+            if (!existsSync(file)) throw new DriverError(`failed to read output parameter name="${name}" type="${type}" path="${p.outputFile}": open ${p.outputFile}: no such file or directory`);
+            execution.outputParameters[name] = parseOutput(readFileSync(file, 'utf8'), type, name, p.outputFile);
+          }
+          for (const [name, list] of Object.entries(input.outputs?.artifacts ?? {})) {
+            for (const a of list.artifacts ?? []) {
+              const from = local(localPath(a.uri));
+              if (!existsSync(from)) throw new DriverError(`failed to upload output artifact "${name}" to remote storage URI "${a.uri}": ${localPath(a.uri)}: no such file or directory`);
+              const to = store(a.uri);
+              rmSync(to, { recursive: true, force: true });
+              mkdirSync(path.dirname(to), { recursive: true });
+              cpSync(from, to, { recursive: true });
+              execution.outputArtifacts[name] = { name, uri: a.uri, type: a.type };
+            }
+          }
+        } catch (err) {
+          execution.state = 'FAILED';
+          return { lines: [`F launcher_v2.go] ${(err as Error).message}`], error: (err as Error).message };
+        }
+        execution.state = 'COMPLETE';
+        return { lines: [`I launcher_v2.go] published outputs of execution ${execution.id}: ${JSON.stringify(execution.outputParameters)}`] };
+      },
+    };
+  }
+}
