@@ -14,6 +14,7 @@ import type { RunForm } from '../runs/runDialogModel.ts';
 import { formIssues, initialForm, kfpConnectionRequest, withContexts } from '../runs/runDialogModel.ts';
 import { loadRuns } from '../runs/runSync.ts';
 import { useAppStore } from '../store/index.ts';
+import { ClusterScheduleRow } from './ClusterScheduleRow.tsx';
 import { ScheduleForm } from './ScheduleForm.tsx';
 import { apiErrorText } from '../clusters/kubeconfigPrograms.tsx';
 
@@ -30,7 +31,7 @@ function endpointOf(form: RunForm): ClusterScheduleEndpoint {
 }
 
 export function ClusterSchedules({ target }: { target: 'argo' | 'kfp' }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const doc = useAppStore((s) => s.doc);
   const pipelineErrors = useAppStore((s) => s.problems.filter((p) => p.severity === 'error').length);
   const [form, setForm] = useState<RunForm>(() => ({ ...initialForm(doc, undefined), target }));
@@ -45,7 +46,6 @@ export function ClusterSchedules({ target }: { target: 'argo' | 'kfp' }) {
   const endpoint = useMemo(() => endpointOf(form), [form]);
   const endpointKey = JSON.stringify(endpoint);
   const ready = contexts !== null && formIssues(form, { contexts, pipelineErrors: 0 }).length === 0;
-  const when = (iso: string | undefined) => (iso ? new Date(iso).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }) : t('schedules.cluster.never'));
 
   useEffect(() => {
     let live = true;
@@ -145,23 +145,13 @@ export function ClusterSchedules({ target }: { target: 'argo' | 'kfp' }) {
           </p>
         )}
         {list && list.schedules.length === 0 && <p>{t('schedules.cluster.none')}</p>}
+        {list?.problems?.map((p) => (
+          <p key={p} className="field-message warning" role="alert" data-testid="schedules-problem">
+            {t('schedules.cluster.problem', { message: p })}
+          </p>
+        ))}
         {list?.schedules.map((s) => (
-          <div key={s.id} className="schedule-row" data-schedule={s.name}>
-            <strong>{s.name}</strong> <code>{s.cron}</code> <span>{s.timezone}</span>{' '}
-            <span className={`schedule-state ${s.paused ? 'paused' : 'active'}`}>{t(s.paused ? 'schedules.paused' : 'schedules.active')}</span>
-            <div className="schedule-times">
-              {t('schedules.cluster.atOnce', { count: s.maxConcurrency ?? '-' })} · {t(s.catchUp ? 'schedules.cluster.catchUpOn' : 'schedules.cluster.catchUpOff')} · {t('schedules.cluster.lastStarted', { at: when(s.lastScheduled) })}
-              {s.target === 'kfp' && <span className="muted small"> · id {s.id}</span>}
-              {s.trigger === 'data-changed' && <span className="schedule-trigger"> · {t('schedules.cluster.whenDataChanged')}</span>}
-              {s.external && <span className="muted small"> · {t('schedules.cluster.external')}</span>}
-            </div>
-            <button type="button" disabled={busy} onClick={() => void act(() => api.setClusterSchedulePaused(endpoint, s.id, !s.paused))}>
-              {t(s.paused ? 'schedules.resume' : 'schedules.pause')}
-            </button>
-            <button type="button" disabled={busy} onClick={() => void act(() => api.deleteClusterSchedule(endpoint, s.id))}>
-              {t('schedules.delete')}
-            </button>
-          </div>
+          <ClusterScheduleRow key={s.id} schedule={s} pipeline={doc.name} experiment={list.place.experiment} busy={busy} reasonShown={s.unread !== undefined && s.unread !== '' && list.problems?.some((p) => p.includes(s.unread!))} onPause={(paused) => void act(() => api.setClusterSchedulePaused(endpoint, s.id, paused))} onDelete={() => void act(() => api.deleteClusterSchedule(endpoint, s.id))} />
         ))}
         {count > 0 && (
           <p className="schedules-found">
@@ -172,6 +162,17 @@ export function ClusterSchedules({ target }: { target: 'argo' | 'kfp' }) {
           </p>
         )}
       </section>
+      {list?.others && (
+        <section className="schedules-list schedules-others" aria-labelledby="cluster-schedules-others-title" data-testid="cluster-schedules-others">
+          <h3 id="cluster-schedules-others-title" className="schedules-where">
+            {t(target === 'kfp' ? 'schedules.cluster.othersTitleKfp' : 'schedules.cluster.othersTitle', { namespace: list.place.namespace, count: list.others.length })}
+          </h3>
+          {list.others.length === 0 && <p>{t('schedules.cluster.noOthers')}</p>}
+          {list.others.map((s) => (
+            <ClusterScheduleRow key={s.id} schedule={s} pipeline={doc.name} experiment={list.place.experiment} busy={busy} confirmDelete onPause={(paused) => void act(() => api.setClusterSchedulePaused(endpoint, s.id, paused))} onDelete={() => void act(() => api.deleteClusterSchedule(endpoint, s.id))} />
+          ))}
+        </section>
+      )}
       {warning && (
         <div className="field-message warning" role="alert" data-testid="schedule-warning">
           <p>{t('schedules.cluster.accessWarning')}</p>

@@ -94,7 +94,8 @@ describe('the schedules at a place, seen from one pipeline', () => {
         expect(refused.problems).toHaveLength(1);
         expect(refused.problems![0]).toMatch(/cannot list the CronWorkflows in namespace default, so other schedules there are not shown: Could not list CronWorkflows in default: permission denied \(403\)/);
         expect(refused.schedules).toEqual([expect.objectContaining({ name: 'smoke-nightly', cron: '0 3 * * *', paused: false, nextRun: own.nextRun })]);
-        expect(refused.others).toEqual([]);
+        // Not read, so not said to be none.
+        expect(refused.others).toBeUndefined();
         // Not even get: as recorded, saying why.
         emu.controller.deny({ verb: 'get', resource: 'cronworkflows' });
         const blind = await api.listClusterSchedules(endpoint, 'korean-llm-smoke');
@@ -156,6 +157,8 @@ describe('the schedules at a place, seen from one pipeline', () => {
         const down = await api.listClusterSchedules(endpoint, 'korean-llm-smoke');
         expect(down.problems).toEqual([expect.stringMatching(/^cannot reach Kubeflow Pipelines: .*503/)]);
         expect(down.schedules).toEqual([expect.objectContaining({ id: own.id, name: 'smoke-kfp', unread: expect.stringContaining('503') as unknown })]);
+        // The namespace field as the dialog sends it (single-user KFP does not use it) finds the record too.
+        expect((await api.listClusterSchedules({ ...endpoint, namespace: 'default' }, 'korean-llm-smoke')).schedules.map((s) => s.name)).toEqual(['smoke-kfp']);
         // Nothing of this pipeline recorded there: the error itself.
         await expect(api.listClusterSchedules({ ...endpoint, experiment: 'empty' }, 'korean-llm-smoke')).rejects.toThrow(/503/);
       } finally {

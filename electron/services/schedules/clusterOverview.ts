@@ -17,7 +17,8 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 
 /** The place as data, from what was opened (or, when nothing could be, from the endpoint as given). */
 function placeOf(c: ScheduleConnection, opened?: OpenedSchedules): ClusterScheduleList['place'] {
-  const namespace = opened ? (opened.namespace ?? opened.kfpNamespace) : c.namespace;
+  // Not connected: KFP's namespace is unknown (a profile's only on a multi-user install).
+  const namespace = opened ? (opened.namespace ?? opened.kfpNamespace) : c.target === 'argo' ? c.namespace : undefined;
   const context = opened ? opened.context : c.context;
   return {
     target: c.target,
@@ -38,7 +39,8 @@ function recordedHere(e: ClusterScheduleEntry, c: ScheduleConnection, opened?: O
   }
   if (c.kfpUrl ? e.kfpUrl !== c.kfpUrl : e.kfpUrl !== undefined || (c.context && e.context !== c.context)) return false;
   if (opened?.experimentId) return e.experimentId === opened.experimentId;
-  return (e.experiment ?? 'Default') === (c.experiment || 'Default') && (!c.namespace || e.namespace === c.namespace);
+  // A single-user KFP keeps no namespace with the record (the one given is not used there).
+  return (e.experiment ?? 'Default') === (c.experiment || 'Default') && (!c.namespace || !e.namespace || e.namespace === c.namespace);
 }
 
 /** A recorded schedule shown as recorded, with why it was not read. */
@@ -64,7 +66,7 @@ export async function clusterScheduleOverview(c: ScheduleConnection, pipeline: s
     if (mine.length === 0) throw err;
     const why = message(err);
     const where = c.target === 'argo' ? 'Argo Workflows' : 'Kubeflow Pipelines';
-    return { schedules: mine.map((e) => asRecorded(e, why)), others: [], problems: [...problems, `cannot reach ${where}: ${why}`], where, place: placeOf(c) };
+    return { schedules: mine.map((e) => asRecorded(e, why)), problems: [...problems, `cannot reach ${where}: ${why}`], where, place: placeOf(c) };
   }
   const mine = records.filter((e) => recordedHere(e, c, opened));
   const base = { where: opened.where, place: placeOf(c, opened) };
@@ -78,7 +80,7 @@ export async function clusterScheduleOverview(c: ScheduleConnection, pipeline: s
       problems.push(`cannot list the CronWorkflows in namespace ${opened.namespace}, so other schedules there are not shown: ${message(err)}`);
       // The pipeline's own, by name (a Role may allow get without list).
       const own = await Promise.all(mine.map((e) => argo.get(e.id).catch((why: unknown) => asRecorded(e, message(why)))));
-      return { ...base, schedules: own.sort((a, b) => a.name.localeCompare(b.name)), others: [], problems };
+      return { ...base, schedules: own.sort((a, b) => a.name.localeCompare(b.name)), problems };
     }
   }
 
