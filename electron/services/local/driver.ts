@@ -104,9 +104,16 @@ export class LocalDriver implements RunTargetDriver {
     let stopped: 'cancel' | 'detach' | undefined;
     const finish = (outcome: RunOutcome) => ctx.emit({ kind: 'run-phase', runId: ctx.record.id, phase: outcome.phase, at: new Date().toISOString(), ...(outcome.message ? { message: outcome.message } : {}) });
     const firstStarted = () => {
-      // A process that runs again (the app, the bench) gets the next run's first stage process ready now, while this run's first stage runs.
-      if (this.runs > 1) this.nextRun ??= new StageStarter('/', { ...process.env });
       writeRest();
+      // A process that runs again (the app, the bench) gets the next run's first stage process ready now, while this run's
+      // first stage runs (one that cannot start is not used: the next run spawns its first stage as usual).
+      if (this.runs > 1 && !this.nextRun) {
+        try {
+          this.nextRun = new StageStarter('/', { ...process.env });
+        } catch {
+          // Not ready then.
+        }
+      }
     };
     const go = async () => {
       const created = await this.prepare(ctx, workspace, stages, spare, firstStarted, writeRest);
