@@ -242,6 +242,15 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
   const multiUser = kfpEnabled && options.kfpMultiUser ? new KfpMultiUser(options.kfpMultiUser) : undefined;
   const kfp = kfpEnabled ? new KfpApi(store, { retryWorkflow: (namespace, name) => workflows.retryWorkflow(namespace, name), multiUser }) : undefined;
   if (kfp) proxies.set(`kubeflow/${kfpServiceName}`, multiUser ? multiUser.viaServiceProxy(kfp.handler) : kfp.handler);
+  if (execute) {
+    execute.secretValue = (namespace, name, key) => {
+      const secret = store.tryGet('secrets', namespace, name) as (KubeObject & { data?: Record<string, string>; stringData?: Record<string, string> }) | undefined;
+      if (!secret) return { error: `secret "${name}" not found` };
+      const data = secret.data?.[key];
+      if (data !== undefined) return Buffer.from(data, 'base64').toString('utf8');
+      return secret.stringData?.[key] ?? { error: `couldn't find key ${key} in Secret ${namespace}/${name}` };
+    };
+  }
   if (kfp && execute) {
     // KFP's driver and launcher in execute mode: the drivers run here, the launcher in front of each component's command.
     const backend = new KfpExecutionBackend((runId) => kfp.runInputs.get(runId), execute.root);

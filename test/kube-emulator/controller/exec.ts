@@ -36,6 +36,8 @@ export interface ExecuteOptions {
   commands?: Record<string, string>;
   /** Set by the emulator once it listens: the API server pods reach, and a token for a service account. */
   apiServer?: { url: string; tokenFor(namespace: string, serviceAccount: string): string };
+  /** Set by the emulator: a Secret's value (decoded) for `secretKeyRef` env, or why there is none (as the kubelet words it). */
+  secretValue?: (namespace: string, name: string, key: string) => string | { error: string };
   /** Set by the emulator when KFP is served: how KFP's driver and launcher pods run (kfp/execute.ts); undefined for other pods. */
   podRunner?: (pod: KubeObject) => PodRunner | undefined;
 }
@@ -183,7 +185,16 @@ export function executeContainer(pod: KubeObject, options: ExecuteOptions, callb
   const vars: Record<string, string> = {};
   for (const e of main.env ?? []) {
     const envName = String(e.name);
-    if (typeof e.value === 'string') vars[envName] = rewrite(expandKubernetes(e.value, vars));
+    const secretRef = isRecord(e.valueFrom) && isRecord(e.valueFrom.secretKeyRef) ? e.valueFrom.secretKeyRef : undefined;
+    if (secretRef) {
+      const value = options.secretValue ? options.secretValue(ns, String(secretRef.name), String(secretRef.key)) : { error: 'secrets are not served' };
+      if (typeof value === 'string') vars[envName] = value;
+      else if (secretRef.optional !== true) {
+        // The kubelet never starts the container (CreateContainerConfigError); here the pod fails with the same reason.
+        queueMicrotask(() => callbacks.exit(1, 'CreateContainerConfigError', value.error));
+        return { kill: () => {} };
+      }
+    } else if (typeof e.value === 'string') vars[envName] = rewrite(expandKubernetes(e.value, vars));
     else if (isRecord(e.valueFrom) && isRecord(e.valueFrom.fieldRef)) {
       const field = String(e.valueFrom.fieldRef.fieldPath);
       const meta = /^metadata\.(labels|annotations)\['([^']+)'\]$/.exec(field);

@@ -16,7 +16,8 @@
  *    the declared type) and uploads each output artifact; a missing one fails the task as the launcher does;
  *  - executions, their inputs and outputs are kept here as KFP keeps them in ML Metadata.
  * A failing driver (an unresolvable input, a condition it refuses) exits 1 with the reason, so the run fails
- * with it. Importer tasks, sub-DAG outputs, loops and exit handlers are refused with an error in this mode.
+ * with it. Importer tasks record their URI as the task's output artifact (the launcher of a consumer downloads
+ * it from the emulated object store). Sub-DAG outputs, loops and exit handlers are refused with an error.
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -138,10 +139,42 @@ export class KfpExecutionBackend {
     const argv = mainCommand(pod);
     if (argv[0] === 'driver') return { inProcess: () => this.driver(pod, runId, argv) };
     if (argv[0] === LAUNCHER_PATH) return { launcher: this.launcher(runId, argv) };
-    if (argv[0] === 'launcher-v2' && flag(argv, '--executor_type') === 'importer') {
-      return { inProcess: () => ({ lines: ['importer tasks are not emulated in execute mode'], exitCode: 1, message: 'importer tasks are not emulated in execute mode' }) };
-    }
+    if (argv[0] === 'launcher-v2' && flag(argv, '--executor_type') === 'importer') return { inProcess: () => this.importer(pod, runId, argv) };
     return undefined;
+  }
+
+  /**
+   * KFP's importer (launcher-v2 --executor_type importer): the artifact at the importer spec's URI (a constant,
+   * or the task's input parameter it names) becomes the task's output artifact; nothing is downloaded.
+   */
+  private importer(pod: KubeObject, runId: string, argv: string[]): { lines: string[]; exitCode: number; message?: string } {
+    const lines: string[] = [];
+    try {
+      const run = this.runInput(runId);
+      if (!run) throw new DriverError(`run ${runId} not found`);
+      const parse = (name: string) => JSON.parse(flag(argv, name) ?? '{}') as Json;
+      const task = parse('--task_spec');
+      const component = parse('--component_spec');
+      const spec = parse('--importer_spec');
+      const taskName = str((task.taskInfo as Json | undefined)?.name);
+      const parent = this.executions.get(Number(flag(argv, '--parent_dag_id') ?? '0'));
+      if (!parent || parent.runId !== runId) throw new DriverError(`parent DAG execution ${flag(argv, '--parent_dag_id')} not found`);
+      const { parameters } = this.resolveInputs(run, pod.metadata.labels?.['workflows.argoproj.io/workflow'] ?? '', task, taskName, component, parent);
+      const source = (spec.artifactUri ?? {}) as Json;
+      const uri = source.runtimeParameter !== undefined ? parameters[str(source.runtimeParameter)] : source.constant;
+      if (typeof uri !== 'string' || !uri) throw new DriverError(`importer of task "${taskName}": no artifact URI (${JSON.stringify(source)})`);
+      const outputs = Object.keys((((component.outputDefinitions as Json | undefined)?.artifacts ?? {}) as Json));
+      if (outputs.length !== 1) throw new DriverError(`importer of task "${taskName}": its component must declare one output artifact, not ${outputs.length}`);
+      const execution = this.create({ runId, type: 'CONTAINER', component: '', task: taskName, parentId: parent.id, parameters, artifacts: {} });
+      execution.outputArtifacts[outputs[0]] = { name: outputs[0], uri, type: (spec.typeSchema ?? {}) as Json };
+      execution.state = 'COMPLETE';
+      lines.push(`I importer.go] imported ${uri} as output artifact "${outputs[0]}" of task "${taskName}" (execution ${execution.id})`);
+      return { lines, exitCode: 0 };
+    } catch (err) {
+      const message = `importer failed: ${(err as Error).message}`;
+      lines.push(`F importer.go] ${message}`);
+      return { lines, exitCode: 1, message };
+    }
   }
 
   private spec(run: KfpRunInput): { components: Record<string, Json>; executors: Record<string, Json>; root: Json } {
