@@ -1,5 +1,5 @@
 /** The pipeline canvas: React Flow, controlled by the app store through change objects. */
-import { Background, BackgroundVariant, MiniMap, ReactFlow, useReactFlow, useStore as useFlowStore } from '@xyflow/react';
+import { Background, BackgroundVariant, ReactFlow, useReactFlow, useStore as useFlowStore } from '@xyflow/react';
 import type { Connection, EdgeChange, FinalConnectionState, IsValidConnection, NodeChange, OnConnectEnd, ReactFlowInstance } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DragEvent, MouseEvent } from 'react';
@@ -10,6 +10,7 @@ import { addNodeOfType, connectPorts } from '../commands/editing.ts';
 import { checkConnection } from '../document/connections.ts';
 import { appStore, useAppStore } from '../store/index.ts';
 import { CanvasControls } from './CanvasControls.tsx';
+import { CanvasMiniMap } from './CanvasMiniMap.tsx';
 import { ConnectHighlight } from './ConnectHighlight.tsx';
 import { EdgeOverview } from './EdgeOverview.tsx';
 import { QuickAdd } from './QuickAdd.tsx';
@@ -29,14 +30,12 @@ import { refusalMessage } from './refusal.ts';
 export const NODE_DRAG_TYPE = 'application/x-pipewright-node-type';
 
 // Every prop object lives at module scope: a new object per render would make React Flow update
-// all of its edges or minimap nodes on every drag frame.
+// all of its edges on every drag frame.
 const nodeTypes = { pipeline: PipelineNodeCard };
 const snapGrid: [number, number] = [10, 10];
 const defaultEdgeOptions = { type: 'default' };
 const proOptions = { hideAttribution: true };
 const multiSelectionKeys = ['Meta', 'Control', 'Shift'];
-const minimapStyle = { width: 160, height: 110 };
-const minimapNodeClass = (n: PipelineFlowNode) => `minimap-node cat-${catalog.get(n.data.node.type)?.category ?? 'unknown'}`;
 /** Above this many nodes only what is on screen is rendered (keeps drags at 60 fps). */
 const VISIBLE_ONLY_THRESHOLD = 150;
 
@@ -132,6 +131,7 @@ export function Canvas() {
     const shown = dragPositions ? docNodes.map((n) => (dragPositions[n.id] ? { ...n, position: dragPositions[n.id] } : n)) : docNodes;
     return cache.flowNodes(shown, new Set(selectedNodeIds), measured);
   }, [cache, docNodes, selectedNodeIds, measured, measuredVersion, dragPositions]);
+  const movingIds = useMemo(() => new Set(dragPositions ? Object.keys(dragPositions) : []), [dragPositions]);
   // A large pipeline far out: connections drawn as one picture (EdgeOverview), React Flow keeps the selected ones.
   const overview = tiny && docNodes.length > VISIBLE_ONLY_THRESHOLD;
   const edges = useMemo(() => cache.flowEdges(docEdges, docNodes, catalog, new Set(selectedEdgeIds), overview), [cache, docEdges, docNodes, selectedEdgeIds, overview]);
@@ -315,10 +315,10 @@ export function Canvas() {
             ariaLabelConfig={ariaLabelConfig}
           >
             <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
-            {overview && <EdgeOverview edges={edges} actions={overviewActions} />}
+            {overview && <EdgeOverview edges={edges} moving={movingIds} actions={overviewActions} />}
             <CanvasControls />
             <ConnectHighlight />
-            {showMinimap && nodes.length > 0 && <MiniMap<PipelineFlowNode> pannable zoomable position="bottom-right" nodeClassName={minimapNodeClass} style={minimapStyle} />}
+            {showMinimap && nodes.length > 0 && <CanvasMiniMap nodes={nodes} moving={movingIds} />}
           </ReactFlow>
         </TinyZoomContext.Provider>
       </FarZoomContext.Provider>

@@ -27,7 +27,7 @@ const edge = (id: string, source: string, target: string, kind: 'dataset' | 'mod
 describe('EdgeOverviewCache', () => {
   it('draws each hidden edge as a bezier from the output handle’s right middle to the input handle’s left middle, one path per kind', () => {
     const lookup = new Map([['a', node('a', 0, 0)], ['b', node('b', 400, 100)], ['c', node('c', 800, 0)]]);
-    const paths = new EdgeOverviewCache().paths([edge('e1', 'a', 'b', 'dataset'), edge('e2', 'b', 'c', 'model'), edge('e3', 'a', 'c', 'dataset')], lookup);
+    const paths = new EdgeOverviewCache().paths([edge('e1', 'a', 'b', 'dataset'), edge('e2', 'b', 'c', 'model'), edge('e3', 'a', 'c', 'dataset')], lookup).still;
     expect([...paths.keys()]).toEqual(['dataset', 'model']);
     // a's output: 0 + 225 + 11 = 236, 0 + 50 + 5.5; b's input: 400 - 5 = 395, 100 + 55.5.
     expect(paths.get('dataset')!.startsWith('M236,55.5 C')).toBe(true);
@@ -39,7 +39,7 @@ describe('EdgeOverviewCache', () => {
   it('leaves out edges React Flow still draws (selected) and edges whose nodes are unknown or unmeasured', () => {
     const unmeasured = { ...node('u', 0, 0), internals: { ...node('u', 0, 0).internals, handleBounds: undefined } };
     const lookup = new Map([['a', node('a', 0, 0)], ['b', node('b', 400, 0)], ['u', unmeasured]]);
-    const paths = new EdgeOverviewCache().paths([edge('e1', 'a', 'b', 'dataset', false), edge('e2', 'a', 'gone', 'dataset'), edge('e3', 'u', 'b', 'model')], lookup);
+    const paths = new EdgeOverviewCache().paths([edge('e1', 'a', 'b', 'dataset', false), edge('e2', 'a', 'gone', 'dataset'), edge('e3', 'u', 'b', 'model')], lookup).still;
     expect(paths.size).toBe(0);
   });
 
@@ -47,17 +47,17 @@ describe('EdgeOverviewCache', () => {
     const cache = new EdgeOverviewCache();
     const unmeasured = { ...node('a', 0, 0), internals: { ...node('a', 0, 0).internals, handleBounds: undefined } };
     const version = {};
-    expect(cache.paths([edge('e1', 'a', 'b', 'dataset')], new Map([['a', unmeasured], ['b', node('b', 400, 0)]]), version).size).toBe(0);
-    expect(cache.paths([edge('e1', 'a', 'b', 'dataset')], new Map([['a', node('a', 0, 0)], ['b', node('b', 400, 0)]]), version).get('dataset')).toMatch(/^M236,55\.5 C/);
+    expect(cache.paths([edge('e1', 'a', 'b', 'dataset')], new Map([['a', unmeasured], ['b', node('b', 400, 0)]]), version).still.size).toBe(0);
+    expect(cache.paths([edge('e1', 'a', 'b', 'dataset')], new Map([['a', node('a', 0, 0)], ['b', node('b', 400, 0)]]), version).still.get('dataset')).toMatch(/^M236,55\.5 C/);
   });
 
   it('a moved node (a new object, as React Flow makes on a drag) takes its curves along; the others stay', () => {
     const cache = new EdgeOverviewCache();
     const a = node('a', 0, 0);
     const edges = [edge('e1', 'a', 'b', 'dataset'), edge('e2', 'c', 'd', 'dataset')];
-    const first = cache.paths(edges, new Map([['a', a], ['b', node('b', 400, 0)], ['c', node('c', 0, 300)], ['d', node('d', 400, 300)]]));
+    const first = cache.paths(edges, new Map([['a', a], ['b', node('b', 400, 0)], ['c', node('c', 0, 300)], ['d', node('d', 400, 300)]])).still;
     const lookup = new Map([['a', a], ['b', node('b', 500, 0)], ['c', node('c', 0, 300)], ['d', node('d', 400, 300)]]);
-    const second = cache.paths(edges, lookup).get('dataset')!;
+    const second = cache.paths(edges, lookup).still.get('dataset')!;
     expect(second).not.toBe(first.get('dataset'));
     expect(second).toContain(' 495,55.5M');
     // Same edges and same nodes version: the same answer, nothing recomputed.
@@ -91,5 +91,28 @@ describe('EdgeOverviewCache', () => {
     const d = shownPaths([edge('e1', 'a', 'b', 'dataset', false), edge('e2', 'b', 'c', 'model'), edge('e3', 'a', 'c', 'dataset', false), edge('e4', 'a', 'gone', 'model', false)], lookup);
     expect(d.match(/M/g)).toHaveLength(2);
     expect(d).toMatch(/^M236,55\.5 C.* 395,55\.5M236,55\.5 C.* 795,55\.5$/);
+  });
+
+  it('while nodes are dragged, their connections are a picture of their own and the rest stays the very same string', () => {
+    const cache = new EdgeOverviewCache();
+    const edges = [edge('e1', 'a', 'b', 'dataset'), edge('e2', 'c', 'd', 'dataset'), edge('e3', 'b', 'c', 'model')];
+    const nodes = { a: node('a', 0, 0), b: node('b', 400, 0), c: node('c', 0, 300), d: node('d', 400, 300) };
+    const before = cache.paths(edges, new Map(Object.entries(nodes)));
+    expect(before.moving.size).toBe(0);
+    const moving = new Set(['b']);
+    const frame1 = cache.paths(edges, new Map(Object.entries({ ...nodes, b: node('b', 410, 0) })), {}, moving);
+    // b's two connections (e1 dataset, e3 model) move; e2 alone stays.
+    expect(frame1.still.get('dataset')!.match(/M/g)).toHaveLength(1);
+    expect(frame1.still.has('model')).toBe(false);
+    expect(frame1.moving.get('dataset')).toMatch(/^M236,55\.5 C.* 405,55\.5$/);
+    expect(frame1.moving.get('model')).toMatch(/^M646,55\.5 C/);
+    const frame2 = cache.paths(edges, new Map(Object.entries({ ...nodes, b: node('b', 420, 0) })), {}, moving);
+    expect(frame2.still.get('dataset')).toBe(frame1.still.get('dataset'));
+    expect(frame2.moving.get('dataset')).toMatch(/ 415,55\.5$/);
+    // Dropped: one picture again, with the moved curves in it.
+    const after = cache.paths(edges, new Map(Object.entries({ ...nodes, b: node('b', 420, 0) })));
+    expect(after.moving.size).toBe(0);
+    expect(after.still.get('dataset')!.match(/M/g)).toHaveLength(2);
+    expect(after.still.get('dataset')).toContain(' 415,55.5');
   });
 });

@@ -55,20 +55,46 @@ interface Curve {
   d: string;
 }
 
-/** Per-kind path data for the connections, reusing each curve while both its nodes are the same objects. */
+export interface OverviewPaths {
+  /** Kind -> path data of the connections between nodes that stay put. */
+  still: Map<EdgeKind, string>;
+  /** Kind -> path data of the connections of the nodes being dragged. */
+  moving: Map<EdgeKind, string>;
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+function joinByKind(list: readonly { kind: EdgeKind; curve: Curve }[]): Map<EdgeKind, string> {
+  const parts = new Map<EdgeKind, string[]>();
+  for (const { kind, curve } of list) {
+    const strings = parts.get(kind) ?? [];
+    strings.push(curve.d);
+    parts.set(kind, strings);
+  }
+  return new Map([...parts].map(([kind, strings]) => [kind, strings.join('')] as const));
+}
+
+/**
+ * Per-kind path data for the connections, reusing each curve while both its nodes are the same objects. The
+ * connections of the nodes being dragged are a picture of their own, so a drag frame rewrites (and Chromium
+ * re-reads and repaints) only those few curves, not the whole picture.
+ */
 export class EdgeOverviewCache {
   private curves = new Map<string, Curve>();
-  private last: { edges: readonly PipelineFlowEdge[]; version: unknown; out: Map<EdgeKind, string> } | null = null;
+  private last: { edges: readonly PipelineFlowEdge[]; version: unknown; moving: ReadonlySet<string>; out: OverviewPaths } | null = null;
+  private still: { list: { kind: EdgeKind; curve: Curve }[]; paths: Map<EdgeKind, string> } | null = null;
   private index: { curves: Map<string, Curve>; index: EdgeHitIndex } | null = null;
 
   /**
-   * `version` changes whenever a node moved or changed size (React Flow's nodes array): with the same edges and
-   * version, the last answer, unless a connection was left out for want of its ports' measurements.
+   * `version` changes whenever a node moved or changed size (React Flow's nodes array): with the same edges,
+   * version and moving nodes, the last answer, unless a connection was left out for want of its ports' measurements.
    */
-  paths(edges: readonly PipelineFlowEdge[], lookup: ReadonlyMap<string, InternalNode>, version: unknown = {}): Map<EdgeKind, string> {
-    if (this.last && this.last.edges === edges && this.last.version === version) return this.last.out;
+  paths(edges: readonly PipelineFlowEdge[], lookup: ReadonlyMap<string, InternalNode>, version: unknown = {}, moving: ReadonlySet<string> = NONE): OverviewPaths {
+    const last = this.last;
+    if (last && last.edges === edges && last.version === version && last.moving === moving) return last.out;
     const next = new Map<string, Curve>();
-    const parts = new Map<EdgeKind, string[]>();
+    const still: { kind: EdgeKind; curve: Curve }[] = [];
+    const movingList: { kind: EdgeKind; curve: Curve }[] = [];
     let complete = true;
     for (const e of edges) {
       // Selected connections stay React Flow's own (drawn highlighted, clickable).
@@ -87,14 +113,14 @@ export class EdgeOverviewCache {
         curve = { source, target, d };
       }
       next.set(e.id, curve);
-      const kind = e.data?.kind ?? 'unknown';
-      const list = parts.get(kind) ?? [];
-      list.push(curve.d);
-      parts.set(kind, list);
+      (moving.has(e.source) || moving.has(e.target) ? movingList : still).push({ kind: e.data?.kind ?? 'unknown', curve });
     }
     this.curves = next;
-    const out = new Map([...parts].map(([kind, list]) => [kind, list.join('')] as const));
-    this.last = complete ? { edges, version, out } : null;
+    const previous = this.still;
+    const same = previous && previous.list.length === still.length && previous.list.every((p, i) => p.curve === still[i].curve && p.kind === still[i].kind);
+    if (!same) this.still = { list: still, paths: joinByKind(still) };
+    const out = { still: this.still!.paths, moving: joinByKind(movingList) };
+    this.last = complete ? { edges, version, moving, out } : null;
     return out;
   }
 
