@@ -144,12 +144,12 @@ export function ClusterSchedules({ target }: { target: 'argo' | 'kfp' }) {
             {t('schedules.cluster.loadFailed', { message: loadError })}
           </p>
         )}
-        {list && list.schedules.length === 0 && <p>{t('schedules.cluster.none')}</p>}
         {list?.problems?.map((p) => (
           <p key={p} className="field-message warning" role="alert" data-testid="schedules-problem">
             {t('schedules.cluster.problem', { message: p })}
           </p>
         ))}
+        {list?.ownPartial ? <p className="field-hint">{t('schedules.cluster.ownPartial')}</p> : list && list.schedules.length === 0 && <p>{t('schedules.cluster.none')}</p>}
         {list?.schedules.map((s) => (
           <ClusterScheduleRow key={s.id} schedule={s} pipeline={doc.name} experiment={list.place.experiment} busy={busy} reasonShown={s.unread !== undefined && s.unread !== '' && list.problems?.some((p) => p.includes(s.unread!))} onPause={(paused) => void act(() => api.setClusterSchedulePaused(endpoint, s.id, paused))} onDelete={() => void act(() => api.deleteClusterSchedule(endpoint, s.id))} />
         ))}

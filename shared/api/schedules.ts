@@ -82,6 +82,8 @@ export interface ClusterScheduleList {
   others?: ClusterSchedule[];
   /** What could not be read (no permission to list CronWorkflows, KFP unreachable), one sentence each; the rest is listed. */
   problems?: string[];
+  /** The pipeline's own could not be listed: `schedules` holds only those this data folder made (read one by one, or as recorded). */
+  ownPartial?: true;
 }
 
 export interface ClusterSchedulesApi {

@@ -93,6 +93,7 @@ test('the schedules dialog lists the cluster’s other schedules, marked, and pa
     await expect(dialog.getByTestId('schedules-problem')).toContainText('여기의 일부를 읽지 못했습니다: cannot list the CronWorkflows in namespace default');
     await expect(dialog.getByTestId('schedules-problem')).toContainText('permission denied (403)');
     await expect(own.locator('[data-schedule="smoke-nightly"]')).toContainText('0 3 * * *');
+    await expect(own).toContainText('여기에는 이 컴퓨터에서 만든 이 파이프라인의 일정만');
     await expect(others).toHaveCount(0);
     await page.screenshot({ path: 'test-results/screenshots/schedules-cluster-others-denied-ko.png' });
   } finally {

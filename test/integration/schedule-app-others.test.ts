@@ -11,6 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend } from '../../electron/services/backend.ts';
+import { runsDir } from '../../electron/services/dataDir.ts';
+import { ArgoDriver } from '../../electron/services/kube/argoDriver.ts';
+import { kubeConfigFor, loadKubeConfig } from '../../electron/services/kube/kubeconfig.ts';
+import { RunManager } from '../../electron/services/runs/manager.ts';
+import { catalog } from '../../node-catalog/index.ts';
 import { templateDocument } from '../../node-catalog/templates/index.ts';
 import { createApiClient } from '../../shared/api/index.ts';
 import { createMemoryTransport } from '../../shared/api/memory.ts';
@@ -20,6 +25,7 @@ import { startKubeEmulator, type KubeEmulator } from '../kube-emulator/index.ts'
 
 let emu: KubeEmulator;
 let dataDir: string;
+let manager: RunManager;
 const saved = process.env.KUBECONFIG;
 const spec = (name: string, cron = '0 3 * * *', timezone = 'Asia/Seoul'): ScheduleSpec => ({ name, cron, timezone, maxConcurrency: 1, catchUp: true, parameters: {}, trigger: 'cron' });
 const smoke = () => templateDocument('korean-llm-smoke')!;
@@ -29,8 +35,11 @@ beforeAll(async () => {
   emu = await startKubeEmulator({ timeScale: 0.005 });
   dataDir = await mkdtemp(join(tmpdir(), 'pw-schedule-others-'));
   process.env.KUBECONFIG = emu.kubeconfigPath;
+  const kc = (context?: string) => kubeConfigFor(loadKubeConfig({ KUBECONFIG: emu.kubeconfigPath }), context);
+  manager = new RunManager({ runsDir: runsDir(dataDir), drivers: [new ArgoDriver({ catalog, kubeConfigFor: kc })] });
 });
 afterAll(async () => {
+  await manager?.close();
   await emu?.close();
   if (saved === undefined) delete process.env.KUBECONFIG;
   else process.env.KUBECONFIG = saved;
@@ -38,7 +47,7 @@ afterAll(async () => {
 });
 
 async function withApp(work: (api: ReturnType<typeof createApiClient>) => Promise<void>): Promise<void> {
-  const backend = createBackend({ dataDir, mode: 'browser' });
+  const backend = createBackend({ dataDir, mode: 'browser', runs: manager });
   try {
     await work(createApiClient(createMemoryTransport(backend.server, backend.events)));
   } finally {
@@ -61,6 +70,7 @@ describe('the schedules at a place, seen from one pipeline', () => {
       const before = Date.now();
       const listed = await api.listClusterSchedules(endpoint, 'korean-llm-smoke');
       expect(listed.problems).toBeUndefined();
+      expect(listed.ownPartial).toBeUndefined();
       expect(listed.schedules.map((s) => s.name)).toEqual(['smoke-nightly']);
       const own = listed.schedules[0];
       // 03:00 in Seoul is 18:00 UTC, within the next day.
@@ -96,6 +106,12 @@ describe('the schedules at a place, seen from one pipeline', () => {
         expect(refused.schedules).toEqual([expect.objectContaining({ name: 'smoke-nightly', cron: '0 3 * * *', paused: false, nextRun: own.nextRun })]);
         // Not read, so not said to be none.
         expect(refused.others).toBeUndefined();
+        expect(refused.ownPartial).toBe(true);
+        // The runs it starts are still found (its Workflows are listed by label, not its CronWorkflow).
+        const tick = emu.controller.tickCronWorkflow('default', 'smoke-nightly');
+        if (!('started' in tick)) throw new Error(`nothing started: ${tick.skipped}`);
+        const imported = await api.syncScheduledRuns(endpoint, smoke());
+        expect(imported.map((r) => [r.scheduleName, r.external?.workflowName])).toEqual([['smoke-nightly', tick.started.metadata.name]]);
         // Not even get: as recorded, saying why.
         emu.controller.deny({ verb: 'get', resource: 'cronworkflows' });
         const blind = await api.listClusterSchedules(endpoint, 'korean-llm-smoke');
@@ -156,6 +172,7 @@ describe('the schedules at a place, seen from one pipeline', () => {
       try {
         const down = await api.listClusterSchedules(endpoint, 'korean-llm-smoke');
         expect(down.problems).toEqual([expect.stringMatching(/^cannot reach Kubeflow Pipelines: .*503/)]);
+        expect(down.ownPartial).toBe(true);
         expect(down.schedules).toEqual([expect.objectContaining({ id: own.id, name: 'smoke-kfp', unread: expect.stringContaining('503') as unknown })]);
         // The namespace field as the dialog sends it (single-user KFP does not use it) finds the record too.
         expect((await api.listClusterSchedules({ ...endpoint, namespace: 'default' }, 'korean-llm-smoke')).schedules.map((s) => s.name)).toEqual(['smoke-kfp']);

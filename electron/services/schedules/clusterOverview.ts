@@ -9,7 +9,7 @@ import type { ClusterSchedule, ClusterScheduleList } from '../../../shared/api/s
 import type { KfpSchedules } from '../kube/schedules.ts';
 import { ArgoSchedules } from '../kube/schedules.ts';
 import { openClusterSchedules, type OpenedSchedules, type ScheduleConnection, type ScheduleDefaults } from './cluster.ts';
-import { ClusterScheduleRegistry, type ClusterScheduleEntry } from './clusterRegistry.ts';
+import { ClusterScheduleRegistry, recordedAt, type ClusterScheduleEntry } from './clusterRegistry.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -27,20 +27,6 @@ function placeOf(c: ScheduleConnection, opened?: OpenedSchedules): ClusterSchedu
     ...(c.target === 'kfp' && c.kfpUrl ? { kfpUrl: c.kfpUrl } : {}),
     ...(c.target === 'kfp' ? { experiment: c.experiment || 'Default' } : {}),
   };
-}
-
-/** Whether a recorded schedule is at this place (after connecting: as resolved; before: as far as the endpoint says). */
-function recordedHere(e: ClusterScheduleEntry, c: ScheduleConnection, opened?: OpenedSchedules): boolean {
-  if (e.target !== c.target) return false;
-  if (c.target === 'argo') {
-    const context = opened?.context ?? (c.context || undefined);
-    const namespace = opened?.namespace ?? (c.namespace || undefined);
-    return (!context || e.context === context) && (!namespace || e.namespace === namespace);
-  }
-  if (c.kfpUrl ? e.kfpUrl !== c.kfpUrl : e.kfpUrl !== undefined || (c.context && e.context !== c.context)) return false;
-  if (opened?.experimentId) return e.experimentId === opened.experimentId;
-  // A single-user KFP keeps no namespace with the record (the one given is not used there).
-  return (e.experiment ?? 'Default') === (c.experiment || 'Default') && (!c.namespace || !e.namespace || e.namespace === c.namespace);
 }
 
 /** A recorded schedule shown as recorded, with why it was not read. */
@@ -61,14 +47,14 @@ export async function clusterScheduleOverview(c: ScheduleConnection, pipeline: s
   try {
     opened = await openClusterSchedules(c, options.env, undefined, options);
   } catch (err) {
-    const mine = records.filter((e) => recordedHere(e, c));
+    const mine = records.filter((e) => recordedAt(e, c));
     // Nothing of the pipeline's to show: the error is the whole answer.
     if (mine.length === 0) throw err;
     const why = message(err);
     const where = c.target === 'argo' ? 'Argo Workflows' : 'Kubeflow Pipelines';
-    return { schedules: mine.map((e) => asRecorded(e, why)), problems: [...problems, `cannot reach ${where}: ${why}`], where, place: placeOf(c) };
+    return { schedules: mine.map((e) => asRecorded(e, why)), ownPartial: true, problems: [...problems, `cannot reach ${where}: ${why}`], where, place: placeOf(c) };
   }
-  const mine = records.filter((e) => recordedHere(e, c, opened));
+  const mine = records.filter((e) => recordedAt(e, c, opened));
   const base = { where: opened.where, place: placeOf(c, opened) };
 
   if (opened.schedules instanceof ArgoSchedules) {
@@ -80,7 +66,7 @@ export async function clusterScheduleOverview(c: ScheduleConnection, pipeline: s
       problems.push(`cannot list the CronWorkflows in namespace ${opened.namespace}, so other schedules there are not shown: ${message(err)}`);
       // The pipeline's own, by name (a Role may allow get without list).
       const own = await Promise.all(mine.map((e) => argo.get(e.id).catch((why: unknown) => asRecorded(e, message(why)))));
-      return { ...base, schedules: own.sort((a, b) => a.name.localeCompare(b.name)), problems };
+      return { ...base, schedules: own.sort((a, b) => a.name.localeCompare(b.name)), ownPartial: true, problems };
     }
   }
 
@@ -108,5 +94,5 @@ export async function clusterScheduleOverview(c: ScheduleConnection, pipeline: s
       : mine.map((e) => asRecorded(e, experimentError));
   const ownIds = new Set(own.map((s) => s.id));
   const others = (wide ?? (inExperiment ?? []).map((s) => ({ ...s, experiment }))).filter((s) => !ownIds.has(s.id));
-  return { ...base, schedules: own, others, ...(problems.length ? { problems } : {}) };
+  return { ...base, schedules: own, others, ...(inExperiment || wide ? {} : { ownPartial: true as const }), ...(problems.length ? { problems } : {}) };
 }

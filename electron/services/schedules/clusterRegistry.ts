@@ -42,6 +42,24 @@ export function entryKey(e: Pick<ClusterScheduleEntry, 'target' | 'id' | 'contex
   return e.target === 'argo' ? `argo|${e.context ?? ''}|${e.namespace ?? ''}|${e.id}` : `kfp|${e.kfpUrl ?? e.context ?? ''}|${e.id}`;
 }
 
+/** Whether a recorded schedule is at this place (after connecting: as resolved; before: as far as the endpoint says). */
+export function recordedAt(
+  e: ClusterScheduleEntry,
+  c: { target: 'argo' | 'kfp'; context?: string; namespace?: string; kfpUrl?: string; experiment?: string },
+  opened?: { context?: string; namespace?: string; experimentId?: string },
+): boolean {
+  if (e.target !== c.target) return false;
+  if (c.target === 'argo') {
+    const context = opened?.context ?? (c.context || undefined);
+    const namespace = opened?.namespace ?? (c.namespace || undefined);
+    return (!context || e.context === context) && (!namespace || e.namespace === namespace);
+  }
+  if (c.kfpUrl ? e.kfpUrl !== c.kfpUrl : e.kfpUrl !== undefined || (c.context && e.context !== c.context)) return false;
+  if (opened?.experimentId) return e.experimentId === opened.experimentId;
+  // A single-user KFP keeps no namespace with the record (the one given is not used there).
+  return (e.experiment ?? 'Default') === (c.experiment || 'Default') && (!c.namespace || !e.namespace || e.namespace === c.namespace);
+}
+
 export class ClusterScheduleRegistry {
   readonly file: string;
   private queue: Promise<unknown> = Promise.resolve();
