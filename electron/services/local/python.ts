@@ -110,8 +110,21 @@ export async function choosePython(configured: string | null | undefined, needs:
   return { ok: false, message: `${first.python} cannot run these stages:\n${lines.join('\n')}` };
 }
 
+/** linkable() answers by interpreter path, kept while the file is the same (device, inode, size, time): one stat instead of five calls per run. */
+const linkableKnown = new Map<string, { id: string; link: boolean }>();
+
 /** Whether `python` can be linked to as is: a compiled program (ELF) outside any venv, so it finds its prefix through the link. */
-function linkable(python: string): boolean {
+export function linkable(python: string): boolean {
+  const stat = statSync(python, { throwIfNoEntry: false });
+  const id = stat ? `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}` : '';
+  const known = linkableKnown.get(python);
+  if (known && id && known.id === id) return known.link;
+  const link = checkLinkable(python);
+  if (id) linkableKnown.set(python, { id, link });
+  return link;
+}
+
+function checkLinkable(python: string): boolean {
   const dir = path.dirname(python);
   if (existsSync(path.join(dir, 'pyvenv.cfg')) || existsSync(path.join(dir, '..', 'pyvenv.cfg'))) return false;
   const head = Buffer.alloc(4);
