@@ -115,4 +115,11 @@ describe('EdgeOverviewCache', () => {
     expect(after.still.get('dataset')!.match(/M/g)).toHaveLength(2);
     expect(after.still.get('dataset')).toContain(' 415,55.5');
   });
+
+  it('a connection whose kind changes moves to that kind’s path, even between the same node objects', () => {
+    const cache = new EdgeOverviewCache();
+    const lookup = new Map([['a', node('a', 0, 0)], ['b', node('b', 400, 0)]]);
+    expect([...cache.paths([edge('e1', 'a', 'b', 'dataset')], lookup).still.keys()]).toEqual(['dataset']);
+    expect([...cache.paths([edge('e1', 'a', 'b', 'model')], lookup).still.keys()]).toEqual(['model']);
+  });
 });

@@ -52,6 +52,7 @@ export function shownPaths(edges: readonly PipelineFlowEdge[], lookup: ReadonlyM
 interface Curve {
   source: InternalNode;
   target: InternalNode;
+  kind: EdgeKind;
   d: string;
 }
 
@@ -64,12 +65,12 @@ export interface OverviewPaths {
 
 const NONE: ReadonlySet<string> = new Set();
 
-function joinByKind(list: readonly { kind: EdgeKind; curve: Curve }[]): Map<EdgeKind, string> {
+function joinByKind(list: readonly Curve[]): Map<EdgeKind, string> {
   const parts = new Map<EdgeKind, string[]>();
-  for (const { kind, curve } of list) {
-    const strings = parts.get(kind) ?? [];
+  for (const curve of list) {
+    const strings = parts.get(curve.kind) ?? [];
     strings.push(curve.d);
-    parts.set(kind, strings);
+    parts.set(curve.kind, strings);
   }
   return new Map([...parts].map(([kind, strings]) => [kind, strings.join('')] as const));
 }
@@ -82,7 +83,7 @@ function joinByKind(list: readonly { kind: EdgeKind; curve: Curve }[]): Map<Edge
 export class EdgeOverviewCache {
   private curves = new Map<string, Curve>();
   private last: { edges: readonly PipelineFlowEdge[]; version: unknown; moving: ReadonlySet<string>; out: OverviewPaths } | null = null;
-  private still: { list: { kind: EdgeKind; curve: Curve }[]; paths: Map<EdgeKind, string> } | null = null;
+  private still: { list: Curve[]; paths: Map<EdgeKind, string> } | null = null;
   private index: { curves: Map<string, Curve>; index: EdgeHitIndex } | null = null;
 
   /**
@@ -93,8 +94,8 @@ export class EdgeOverviewCache {
     const last = this.last;
     if (last && last.edges === edges && last.version === version && last.moving === moving) return last.out;
     const next = new Map<string, Curve>();
-    const still: { kind: EdgeKind; curve: Curve }[] = [];
-    const movingList: { kind: EdgeKind; curve: Curve }[] = [];
+    const still: Curve[] = [];
+    const movingList: Curve[] = [];
     let complete = true;
     for (const e of edges) {
       // Selected connections stay React Flow's own (drawn highlighted, clickable).
@@ -102,22 +103,23 @@ export class EdgeOverviewCache {
       const source = lookup.get(e.source);
       const target = lookup.get(e.target);
       if (!source || !target) continue;
+      const kind = e.data?.kind ?? 'unknown';
       const old = this.curves.get(e.id);
-      let curve = old && old.source === source && old.target === target ? old : null;
+      let curve = old && old.source === source && old.target === target && old.kind === kind ? old : null;
       if (!curve) {
         const d = bezier(e, source, target);
         if (!d) {
           complete = false;
           continue;
         }
-        curve = { source, target, d };
+        curve = { source, target, kind, d };
       }
       next.set(e.id, curve);
-      (moving.has(e.source) || moving.has(e.target) ? movingList : still).push({ kind: e.data?.kind ?? 'unknown', curve });
+      (moving.has(e.source) || moving.has(e.target) ? movingList : still).push(curve);
     }
     this.curves = next;
     const previous = this.still;
-    const same = previous && previous.list.length === still.length && previous.list.every((p, i) => p.curve === still[i].curve && p.kind === still[i].kind);
+    const same = previous && previous.list.length === still.length && previous.list.every((curve, i) => curve === still[i]);
     if (!same) this.still = { list: still, paths: joinByKind(still) };
     const out = { still: this.still!.paths, moving: joinByKind(movingList) };
     this.last = complete ? { edges, version, moving, out } : null;
