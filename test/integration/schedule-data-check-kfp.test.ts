@@ -136,6 +136,7 @@ describe('KFP: when the data changes', () => {
     expect(first.log('.data-check.executor')).toMatch(/runs: no successful run of schedule corpus-refresh recorded its data yet/);
     expect(first.log('.pipeline-driver')).toContain(`condition "inputs.parameter_values['pipelinechannel--data-check-changed'] == 'true'" evaluated true`);
     expect(first.tasks.get('preprocess')).toBe('SUCCEEDED');
+    expect(first.log('.preprocess.executor')).toContain('preprocess: read 2, kept 2');
     expect(first.tasks.get('record-data')).toBe('SUCCEEDED');
     // The run's name as KFP's driver resolves {{$.pipeline_job_name}}: the run's display name.
     expect(recorded()?.data?.run).toBe(first.run.display_name);
@@ -163,6 +164,7 @@ describe('KFP: when the data changes', () => {
     expect(failed.run.state).toBe('FAILED');
     expect(failed.log('.data-check.executor')).toMatch(/runs: data changed since the last successful run .*: node "corpus" \(s3:\/\/datasets\/corpus\.jsonl\): /);
     expect(failed.tasks.get('corpus')).toBe('SUCCEEDED');
+    // preprocess ran (not a cache hit of the first run's: the data check turns caching off for the data readers).
     expect(failed.tasks.get('preprocess')).toBe('FAILED');
     expect(failed.log('.record-data.executor')).toBeUndefined();
     expect(recorded()!.metadata.resourceVersion).toBe(version);
@@ -172,6 +174,9 @@ describe('KFP: when the data changes', () => {
     const rerun = await tick(id);
     expect(rerun.run.state).toBe('SUCCEEDED');
     expect(rerun.tasks.get('record-data')).toBe('SUCCEEDED');
+    // The new data itself, not a cached copy of the last run's (preprocess reads the object and runs uncached).
+    expect(rerun.log('.preprocess-driver')).not.toContain('cache hit');
+    expect(rerun.log('.preprocess.executor')).toContain('preprocess: read 3, kept 3');
     expect(recorded()?.data?.run).toBe(rerun.run.display_name);
     expect((await tick(id)).tasks.get('pipeline')).toBe('SKIPPED');
   }, 240_000);

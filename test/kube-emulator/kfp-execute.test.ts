@@ -26,7 +26,7 @@ const PRODUCE = [
   "open(data, 'w').write(word * 2)",
 ].join('\n');
 
-function spec(condition = CONDITION): Record<string, unknown> {
+function spec(condition = CONDITION, cacheProduce = false): Record<string, unknown> {
   const python = (script: string, args: string[]) => ({ container: { image: 'python:3.11-slim', command: ['python3', '-c', script], args } });
   const channels = { 'pipelinechannel--produce-flag': { parameterType: 'STRING' }, 'pipelinechannel--produce-count': { parameterType: 'NUMBER_INTEGER' }, word: { parameterType: 'STRING' } };
   return {
@@ -37,7 +37,7 @@ function spec(condition = CONDITION): Record<string, unknown> {
       inputDefinitions: { parameters: { word: { parameterType: 'STRING' } } },
       dag: {
         tasks: {
-          produce: { taskInfo: { name: 'produce' }, componentRef: { name: 'comp-produce' }, inputs: { parameters: { word: { componentInputParameter: 'word' } } } },
+          produce: { taskInfo: { name: 'produce' }, componentRef: { name: 'comp-produce' }, inputs: { parameters: { word: { componentInputParameter: 'word' } } }, ...(cacheProduce ? { cachingOptions: { enableCache: true } } : {}) },
           read: {
             taskInfo: { name: 'read' },
             componentRef: { name: 'comp-read' },
@@ -115,11 +115,11 @@ describe('KFP execute mode: driver and launcher', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  const run = async (name: string, word: string, condition?: string) => {
+  const run = async (name: string, word: string, condition?: string, cacheProduce = false) => {
     const res = await fetch(`${emulator.kfpUrl}/apis/v2beta1/runs`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${emulator.token}` },
-      body: JSON.stringify({ display_name: name, pipeline_spec: spec(condition), runtime_config: { parameters: { word } } }),
+      body: JSON.stringify({ display_name: name, pipeline_spec: spec(condition, cacheProduce), runtime_config: { parameters: { word } } }),
     });
     const created = (await res.json()) as { run_id: string };
     expect(res.status, JSON.stringify(created)).toBe(200);
@@ -166,6 +166,21 @@ describe('KFP execute mode: driver and launcher', () => {
     expect(r.state).toBe('FAILED');
     expect(r.log('.condition-1-driver')).toMatch(/driver\.DAG\(task="condition-1"\) failed: triggerPolicy\.condition .*no such overload: double == string/);
     expect(r.pods.some((p) => p.metadata.annotations?.['workflows.argoproj.io/node-name']?.includes('.echo'))).toBe(false);
+  });
+
+  it("a task with enableCache and the same inputs as an earlier execution is a cache hit: its executor never runs, its outputs are the earlier ones", async () => {
+    const first = await run('cache-1', 'gocache', undefined, true);
+    expect(first.log('.produce.executor')).toContain('producing gocache');
+    const second = await run('cache-2', 'gocache', undefined, true);
+    expect(second.state).toBe('SUCCEEDED');
+    expect(second.log('.produce-driver')).toMatch(/cache hit: reusing the outputs of execution \d+/);
+    expect(second.log('.produce.executor')).toBeUndefined();
+    // The consumers get the cached outputs: the artifact and the parameters.
+    expect(second.log('.read.executor')).toContain('read: gocachegocache');
+    expect(second.log('.echo.executor')).toContain("echo: ['안녕', 'gocache', '7', 'cache-2']");
+    // Other inputs: no hit. Without enableCache: no hit.
+    expect((await run('cache-3', 'gocached', undefined, true)).log('.produce.executor')).toContain('producing gocached');
+    expect((await run('cache-4', 'gocache')).log('.produce.executor')).toContain('producing gocache');
   });
 
   it('an output parameter the command did not write fails the task as the launcher does; its consumers never run', async () => {

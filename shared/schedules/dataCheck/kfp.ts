@@ -131,8 +131,17 @@ export function withKfpDataCheck(
   const waitedFor = new Set(Object.values(innerTasks).flatMap((t) => t.dependentTasks ?? []));
   const sinks = Object.keys(innerTasks).filter((name) => !waitedFor.has(name));
   const noCache = { enableCache: false };
+  // KFP's cache would defeat the check: a dataset task's inputs (its URI) and an imported object's artifact (an
+  // importer reuses the artifact of a URI it imported before) stay the same when the data behind them changed,
+  // so the data-reading tasks and their direct consumers would reuse the last run's outputs. They run uncached.
+  const dataTasks = new Set(inputs.map((i) => i.nodeId));
+  const readsData = (name: string, t: Tasks[string]) =>
+    dataTasks.has(name) ||
+    (t.dependentTasks ?? []).some((d) => dataTasks.has(d)) ||
+    Object.values(((t.inputs as YamlMap | undefined)?.artifacts ?? {}) as Record<string, { taskOutputArtifact?: { producerTask?: string } }>).some((a) => dataTasks.has(String(a.taskOutputArtifact?.producerTask)));
+  const freshTasks: Tasks = Object.fromEntries(Object.entries(innerTasks).map(([name, t]) => [name, readsData(name, t) && t.cachingOptions ? { ...t, cachingOptions: { ...(t.cachingOptions as YamlMap), enableCache: false } } : t]));
   const subTasks: Tasks = {
-    ...innerTasks,
+    ...freshTasks,
     [KFP_RECORD_DATA_TASK]: {
       cachingOptions: noCache,
       componentRef: { name: `comp-${recordName}` },

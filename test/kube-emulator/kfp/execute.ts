@@ -7,8 +7,9 @@
  *    from the producer task's execution in the same DAG, the component's defaults), evaluate the task's
  *    `triggerPolicy.condition` over them (kfp/condition.ts) and write what the Workflow reads: `execution-id`,
  *    `condition`, and for a container the `pod-spec-patch` (the launcher command with the executor input, the
- *    component's env and the PlatformSpec's `fieldPathAsEnv`) and `cached-decision` (always false: caching
- *    is not emulated);
+ *    component's env and the PlatformSpec's `fieldPathAsEnv`) and `cached-decision` (true on a hit of KFP's
+ *    execution cache, for a task with `cachingOptions.enableCache`: the earlier execution's outputs are reused
+ *    and the executor does not run);
  *  - the launcher runs in the executor pod in front of the component's real command: it resolves the
  *    command's placeholders from the executor input, "downloads" input artifacts from the emulated object store
  *    (`<root>/kfp-object-store/<scheme>/<bucket>/<key>`) to their local paths (`/minio/...`, `/s3/...`,
@@ -19,6 +20,7 @@
  * with it. Importer tasks record their URI as the task's output artifact (the launcher of a consumer downloads
  * it from the emulated object store). Sub-DAG outputs, loops and exit handlers are refused with an error.
  */
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { LauncherHooks, PodOutputs, PodRunner } from '../controller/exec.ts';
@@ -39,6 +41,7 @@ const DEFAULT_PIPELINE_ROOT = 'minio://mlpipeline/v2/artifacts';
 const LOCAL_PREFIX: Record<string, string> = { 'minio://': '/minio/', 's3://': '/s3/', 'gs://': '/gcs/' };
 
 interface Artifact {
+  /** The artifact's identity in ML Metadata (what KFP's cache key holds for an input artifact). */
   name: string;
   uri: string;
   type: Json;
@@ -57,6 +60,8 @@ interface Execution {
   outputParameters: Json;
   outputArtifacts: Record<string, Artifact>;
   state: 'RUNNING' | 'COMPLETE' | 'FAILED';
+  /** Set when the task asks for caching and ran: its outputs are reused by a later task with the same key. */
+  cacheKey?: string;
 }
 
 class DriverError extends Error {}
@@ -124,6 +129,11 @@ function parseOutput(text: string, type: string, name: string, file: string): un
 export class KfpExecutionBackend {
   private readonly executions = new Map<number, Execution>();
   private nextId = 1;
+  /** KFP's execution cache: `namespace/pipeline/fingerprint` -> the execution whose outputs a hit reuses. */
+  private readonly cache = new Map<string, number>();
+  /** Imported artifacts by URI: an importer without `reimport` reuses the artifact already imported from its URI. */
+  private readonly imported = new Map<string, string>();
+  private nextArtifact = 1;
 
   constructor(
     /** The run as KFP's API server stored it (its pipeline spec, platform spec and runtime config). */
@@ -166,9 +176,12 @@ export class KfpExecutionBackend {
       const outputs = Object.keys((((component.outputDefinitions as Json | undefined)?.artifacts ?? {}) as Json));
       if (outputs.length !== 1) throw new DriverError(`importer of task "${taskName}": its component must declare one output artifact, not ${outputs.length}`);
       const execution = this.create({ runId, type: 'CONTAINER', component: '', task: taskName, parentId: parent.id, parameters, artifacts: {} });
-      execution.outputArtifacts[outputs[0]] = { name: outputs[0], uri, type: (spec.typeSchema ?? {}) as Json };
+      const known = spec.reimport === true ? undefined : this.imported.get(uri);
+      const artifactName = known ?? `artifacts/${this.nextArtifact++}`;
+      this.imported.set(uri, artifactName);
+      execution.outputArtifacts[outputs[0]] = { name: artifactName, uri, type: (spec.typeSchema ?? {}) as Json };
       execution.state = 'COMPLETE';
-      lines.push(`I importer.go] imported ${uri} as output artifact "${outputs[0]}" of task "${taskName}" (execution ${execution.id})`);
+      lines.push(`I importer.go] ${known ? 'reused' : 'imported'} ${uri} (${artifactName}) as output artifact "${outputs[0]}" of task "${taskName}" (execution ${execution.id})`);
       return { lines, exitCode: 0 };
     } catch (err) {
       const message = `importer failed: ${(err as Error).message}`;
@@ -260,8 +273,38 @@ export class KfpExecutionBackend {
     if (kind === 'CONTAINER') {
       outputs['cached-decision'] = 'false';
       outputs['pod-spec-patch'] = willTrigger ? this.podSpecPatch(run, component, componentName, executors, execution) : '';
+      if (willTrigger && (task.cachingOptions as Json | undefined)?.enableCache === true) {
+        const key = this.cacheKey(run, component, executors, execution);
+        const hit = this.executions.get(this.cache.get(key) ?? 0);
+        if (hit?.state === 'COMPLETE') {
+          // A cache hit: the earlier execution's outputs become this task's, and the executor does not run.
+          execution.outputParameters = { ...hit.outputParameters };
+          execution.outputArtifacts = { ...hit.outputArtifacts };
+          execution.state = 'COMPLETE';
+          outputs['cached-decision'] = 'true';
+          lines.push(`I driver.go] cache hit: reusing the outputs of execution ${hit.id} (run ${hit.runId}) for task "${taskName}"`);
+        } else execution.cacheKey = key;
+      }
     }
     return { lines, outputs };
+  }
+
+  /**
+   * KFP's cache key for a container task (cacheutils.GenerateCacheKey): the input parameter values, the input
+   * artifacts' identities, the output definitions and the container's image, command and args; looked up among
+   * earlier executions of the same pipeline in the same namespace.
+   */
+  private cacheKey(run: KfpRunInput, component: Json, executors: Record<string, Json>, execution: Execution): string {
+    const container = (executors[str(component.executorLabel)]?.container ?? {}) as Json;
+    const fingerprint = JSON.stringify({
+      parameters: execution.parameters,
+      artifacts: Object.fromEntries(Object.entries(execution.artifacts).map(([n, list]) => [n, list.map((a) => a.name)])),
+      outputs: component.outputDefinitions ?? {},
+      image: container.image,
+      command: container.command,
+      args: container.args,
+    });
+    return `${run.namespace}\0${str((run.pipelineSpec.pipelineInfo as Json | undefined)?.name)}\0${createHash('sha256').update(fingerprint).digest('hex')}`;
   }
 
   private resolveInputs(run: KfpRunInput, workflow: string, task: Json, taskName: string, component: Json, parent: Execution): { parameters: Json; artifacts: Record<string, Artifact[]> } {
@@ -441,7 +484,7 @@ export class KfpExecutionBackend {
               rmSync(to, { recursive: true, force: true });
               mkdirSync(path.dirname(to), { recursive: true });
               cpSync(from, to, { recursive: true });
-              execution.outputArtifacts[name] = { name, uri: a.uri, type: a.type };
+              execution.outputArtifacts[name] = { name: `artifacts/${this.nextArtifact++}`, uri: a.uri, type: a.type };
             }
           }
         } catch (err) {
@@ -449,6 +492,7 @@ export class KfpExecutionBackend {
           return { lines: [`F launcher_v2.go] ${(err as Error).message}`], error: (err as Error).message };
         }
         execution.state = 'COMPLETE';
+        if (execution.cacheKey) this.cache.set(execution.cacheKey, execution.id);
         return { lines: [`I launcher_v2.go] published outputs of execution ${execution.id}: ${JSON.stringify(execution.outputParameters)}`] };
       },
     };
