@@ -8,7 +8,7 @@ import path from 'node:path';
 import { LogStreamParser } from '../../../shared/runs/parseStream.ts';
 import type { MetricRecord, NodePhase, OutputHash, RunEvent, RunPhase } from '../../../shared/runs/types.ts';
 import { hashPath, hashPathSync } from '../runs/inputHashes.ts';
-import { Hasher } from './hashing.ts';
+import { Hasher, SMALL_FILE_BYTES } from './hashing.ts';
 import { spawnStage } from './processes.ts';
 import { StageStarter } from './starter.ts';
 import type { StageProcess } from './processes.ts';
@@ -236,6 +236,7 @@ export class StageScheduler {
       // This stage runs on; the stages after it fail with the error.
     }
     this.prepareSpare();
+    this.hashAhead();
     const pidFile = path.join(this.o.runDir, 'pids', name);
     this.running.set(name, { process: child, gpus });
     if (this.stopping) void child.stop(this.o.graceMs ?? 5000);
@@ -282,6 +283,22 @@ export class StageScheduler {
       if (hash.sha256 !== undefined || hash.bytes !== undefined) outputs[port] = { ...(hash.sha256 ? { sha256: hash.sha256 } : {}), ...(hash.bytes !== undefined ? { bytes: hash.bytes } : {}) };
     }
     if (Object.keys(outputs).length > 0) this.o.emit({ kind: 'node-info', runId: this.o.runId, nodeId: stage.name, outputs });
+  }
+
+  /** Dependency files already in the workspace (step scripts, samples) hashed once, while the first stage runs: the later stages' cache keys read them from memory. */
+  private hashedAhead = false;
+
+  private hashAhead(): void {
+    if (this.hashedAhead || !this.o.cache) return;
+    this.hashedAhead = true;
+    for (const stage of this.o.stages) {
+      if (this.state.get(stage.name) !== 'waiting' || this.o.uncached.has(stage.name)) continue;
+      for (const dep of stage.deps) {
+        const file = path.join(this.o.workspace, dep);
+        const stat = statSync(file, { throwIfNoEntry: false });
+        if (stat?.isFile() && stat.size <= SMALL_FILE_BYTES) this.hasher.fileHashSync(file, stat);
+      }
+    }
   }
 
   /** Start the next stage's process now, while this one runs (see starter.ts), if a stage is still to start. */
