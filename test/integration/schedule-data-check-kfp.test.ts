@@ -20,9 +20,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../electron/cli/main.ts';
 import type { CliIo } from '../../electron/cli/types.ts';
 import { startS3StandIn, type S3StandIn } from '../../electron/services/schedules/s3StandIn.testkit.ts';
+import { createRunsService } from '../../electron/services/runsService.ts';
 import { PYTHON } from '../../node-catalog/steps.testkit.ts';
+import type { RunSummary } from '../../shared/runs/types.ts';
 import { serializePipeline } from '../../shared/pipeline/load.ts';
 import { dataCheckConfigMapName } from '../../shared/schedules/dataCheck/argo.ts';
+import { KFP_DATA_UNCHANGED_MESSAGE } from '../../shared/schedules/dataCheck/outcome.ts';
 import { startKubeEmulator, type KubeEmulator, type KubeObject } from '../kube-emulator/index.ts';
 import { kubectl, waitFor } from '../kube-emulator/test-helpers.ts';
 import { miniDocument } from './harness.ts';
@@ -179,5 +182,28 @@ describe('KFP: when the data changes', () => {
     expect(rerun.log('.preprocess.executor')).toContain('preprocess: read 3, kept 3');
     expect(recorded()?.data?.run).toBe(rerun.run.display_name);
     expect((await tick(id)).tasks.get('pipeline')).toBe('SKIPPED');
+
+    // In the run history (`pipewright runs` imports them, the run core follows them): the skipped runs say why.
+    const runs = await cli('runs', '--json');
+    expect(runs.code, runs.stderr).toBe(0);
+    const imported = JSON.parse(runs.stdout) as RunSummary[];
+    const byKfpRun = (kfpRunId: string) => imported.find((r) => r.external?.kfpRunId === kfpRunId)!;
+    expect(imported.every((r) => r.scheduledBy === `kfp:${id}`), runs.stdout).toBe(true);
+    const service = createRunsService({ dataDir: path.join(root, 'data') });
+    try {
+      await service.ready;
+      await service.manager.reattachRuns();
+      const skipped = await service.manager.waitForRun(byKfpRun(same.run.run_id).id);
+      expect(skipped.phase).toBe('succeeded');
+      expect(skipped.message).toBe(KFP_DATA_UNCHANGED_MESSAGE);
+      expect([skipped.nodes.corpus.phase, skipped.nodes.preprocess.phase]).toEqual(['skipped', 'skipped']);
+      expect(skipped.nodes.corpus.message).toBe(KFP_DATA_UNCHANGED_MESSAGE);
+      const ran = await service.manager.waitForRun(byKfpRun(rerun.run.run_id).id);
+      expect([ran.phase, ran.message, ran.nodes.corpus.phase, ran.nodes.preprocess.phase]).toEqual(['succeeded', undefined, 'succeeded', 'succeeded']);
+      const broken = await service.manager.waitForRun(byKfpRun(failed.run.run_id).id);
+      expect([broken.phase, broken.nodes.preprocess.phase]).toEqual(['failed', 'failed']);
+    } finally {
+      await service.manager.close();
+    }
   }, 240_000);
 });

@@ -19,6 +19,7 @@ import type { PipelineDocument } from '../../pipeline/types.ts';
 import { kfpRecurringRun } from '../kfp.ts';
 import { ScheduleError, type ScheduleSpec } from '../types.ts';
 import { CHANGED_CHANNEL, FINGERPRINTS_CHANNEL, KFP_DATA_CHANGED_CONDITION } from './kfp.ts';
+import { dataCheckOutcome, KFP_DATA_UNCHANGED_MESSAGE } from './outcome.ts';
 import { dataCheckRbac, kfpRunAccount } from './rbac.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -213,5 +214,26 @@ describe('KFP recurring run that runs when the data changes', () => {
     writeFileSync(broken, `${stringify(p)}---\n${stringify(k)}`);
     const again = spawnSync('/usr/bin/python3', [KFP_CHECKER, broken], { env: { ...process.env, KFP_PROTO_BINDINGS: folder }, encoding: 'utf8' });
     expect(again.stdout).toMatch(/componentInputParameter lr is not an input of comp-pipeline/);
+  });
+});
+
+describe("a KFP run's data check, read from its Workflow (the check's outputs stay in ML Metadata)", () => {
+  const wf = (pipelinePhase: string | undefined, checkPhase = 'Succeeded') => ({
+    status: {
+      nodes: {
+        a: { displayName: 'data-check', templateName: 'system-container-executor', phase: checkPhase },
+        b: { displayName: 'pipeline-driver', templateName: 'system-dag-driver', phase: 'Succeeded' },
+        ...(pipelinePhase ? { c: { displayName: 'pipeline', templateName: 'comp-pipeline', phase: pipelinePhase } } : {}),
+      },
+    },
+  });
+  it('the pipeline sub-DAG skipped: unchanged; started: changed; not decided yet or no check: nothing', () => {
+    expect(dataCheckOutcome(wf('Skipped'))).toEqual({ changed: false, message: KFP_DATA_UNCHANGED_MESSAGE });
+    expect(dataCheckOutcome(wf('Running'))?.changed).toBe(true);
+    expect(dataCheckOutcome(wf('Failed'))?.changed).toBe(true);
+    expect(dataCheckOutcome(wf(undefined))).toBeUndefined();
+    expect(dataCheckOutcome(wf('Skipped', 'Failed'))).toBeUndefined();
+    // A user's task named "pipeline" in a plain run is no data check's sub-DAG.
+    expect(dataCheckOutcome({ status: { nodes: { c: { displayName: 'pipeline', templateName: 'system-container-executor', phase: 'Skipped' } } } })).toBeUndefined();
   });
 });
