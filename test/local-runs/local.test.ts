@@ -29,6 +29,21 @@ describe('local target on the fixture pipeline', () => {
     expect(await fs.readFile(path.join(workspace, 'data/d/out/out.txt'), 'utf8')).toContain('"value": 1');
   });
 
+  it('the run as startRun returns it names its workspace, and its record on disk does before the run ends', async () => {
+    h = createHarness();
+    const started = await h.manager.startRun({ document: fixturePipeline({ a: { sleep: 1 } }), target: 'local' });
+    const workspace = path.join(h.dataDir, 'runs', started.id, 'workspace');
+    expect(started.external?.workspace).toBe(workspace);
+    let onDisk: string | undefined;
+    for (let i = 0; i < 100 && !onDisk; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      onDisk = (JSON.parse(await fs.readFile(path.join(h.dataDir, 'runs', started.id, 'record.json'), 'utf8')) as { external?: { workspace?: string } }).external?.workspace;
+    }
+    expect(onDisk).toBe(workspace);
+    expect((await h.manager.getRun(started.id)).phase).toBe('running');
+    expect((await h.manager.waitForRun(started.id)).phase).toBe('succeeded');
+  });
+
   it('from the third run in a process on, the first stage starts in a process made ready during the run before: its own folder and environment', async () => {
     h = createHarness();
     for (let i = 1; i <= 3; i++) {

@@ -117,8 +117,10 @@ export class RunManager implements RunsApi, RunEventSource {
       emit: (event) => run.emit(event),
       drain: () => run.drain(),
       setExternal: async (external) => {
-        await run.idle();
+        // In the record at once (the run's summary shows it); written and synced after what the driver starts meanwhile.
         run.record = { ...run.record, external: { ...run.record.external, ...external } };
+        await run.idle();
+        await new Promise<void>((resolve) => setImmediate(resolve));
         await run.writeRecord();
       },
       logTail: async (nodeId, count) => {
