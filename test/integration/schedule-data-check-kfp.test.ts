@@ -147,6 +147,7 @@ describe('KFP: when the data changes', () => {
     expect(fingerprints.map((f) => f.nodeId)).toEqual(['corpus']);
     expect(fingerprints[0].sha256).toMatch(/^[0-9a-f]{64}$/);
     const version = recorded()!.metadata.resourceVersion;
+    const firstRecordedAt = recorded()!.data!.recordedAt;
 
     // Unchanged data: the sub-DAG is skipped as KFP shows it (run SUCCEEDED, the condition's DAG SKIPPED, its tasks never run).
     const same = await tick(id);
@@ -195,13 +196,19 @@ describe('KFP: when the data changes', () => {
       await service.manager.reattachRuns();
       const skipped = await service.manager.waitForRun(byKfpRun(same.run.run_id).id);
       expect(skipped.phase).toBe('succeeded');
-      expect(skipped.message).toBe(KFP_DATA_UNCHANGED_MESSAGE);
+      // The run says exactly what the check said (read from its log); its skipped steps say why.
+      expect(skipped.message).toBe(`skipped: data unchanged since the last successful run ${first.run.display_name} at ${firstRecordedAt}`);
       expect([skipped.nodes.corpus.phase, skipped.nodes.preprocess.phase]).toEqual(['skipped', 'skipped']);
       expect(skipped.nodes.corpus.message).toBe(KFP_DATA_UNCHANGED_MESSAGE);
       const ran = await service.manager.waitForRun(byKfpRun(rerun.run.run_id).id);
       expect([ran.phase, ran.message, ran.nodes.corpus.phase, ran.nodes.preprocess.phase]).toEqual(['succeeded', undefined, 'succeeded', 'succeeded']);
       const broken = await service.manager.waitForRun(byKfpRun(failed.run.run_id).id);
       expect([broken.phase, broken.nodes.preprocess.phase]).toEqual(['failed', 'failed']);
+      // The run without the Role failed in the check itself: its message names the account, what it may not do and the file to apply.
+      const noRole = await service.manager.waitForRun(byKfpRun(denied.run.run_id).id);
+      expect(noRole.phase).toBe('failed');
+      expect(noRole.message).toMatch(/Failed: data-check: cannot read ConfigMap kubeflow\/pipewright-data\.korean-llm-smoke\.corpus-refresh: .*system:serviceaccount:kubeflow:pipeline-runner.*data-check-rbac\.yaml/);
+      expect([noRole.nodes.corpus.phase, noRole.nodes.preprocess.phase]).toEqual(['skipped', 'skipped']);
     } finally {
       await service.manager.close();
     }

@@ -12,6 +12,9 @@ import { ClusterError } from './errors.ts';
 import { ConnectionReporter } from './connection.ts';
 import type { KfpClient, KfpRun } from './kfpClient.ts';
 import { KFP_RUN_ID_LABEL, isTerminalKfpState, kfpPodNode, kfpTaskStates, nodePhaseOfKfpTask, runPhaseOfKfp } from './kfpStatus.ts';
+import { KFP_DATA_CHECK_TASK } from '../../../shared/schedules/dataCheck/kfp.ts';
+import { KFP_DATA_UNCHANGED_MESSAGE } from '../../../shared/schedules/dataCheck/outcome.ts';
+import { readKfpDataCheck } from './kfpDataCheck.ts';
 import { NO_REASON_DIRECT_URL, readFailureReason } from './kfpFailure.ts';
 import { kubeJson } from './request.ts';
 import { WorkflowMonitor } from './workflowMonitor.ts';
@@ -219,7 +222,16 @@ export class KfpRunFollower {
 
   /** The Workflow ended: the run's final phase is what KFP reports once it has caught up. */
   private async settle(fromWorkflow: FinalPhase): Promise<FinalPhase> {
-    return this.asCancelled(await this.settleFromKfp(fromWorkflow));
+    return this.withDataCheckDecision(this.asCancelled(await this.settleFromKfp(fromWorkflow)));
+  }
+
+  /** A "when the data changes" run that skipped: the data check's exact words (which run, recorded when), read from its log. */
+  private async withDataCheckDecision(final: FinalPhase): Promise<FinalPhase> {
+    const name = this.workflowName ?? this.ctx.record.external?.workflowName;
+    const namespace = this.workflowNamespace ?? this.ctx.record.external?.workflowNamespace;
+    if (final.phase !== 'succeeded' || final.message !== KFP_DATA_UNCHANGED_MESSAGE || !this.opts.kc || !name || !namespace) return final;
+    const decision = (await readKfpDataCheck(this.opts.kc, namespace, name))?.decision;
+    return decision ? { ...final, message: decision } : final;
   }
 
   private async settleFromKfp(fromWorkflow: FinalPhase): Promise<FinalPhase> {
@@ -244,7 +256,12 @@ export class KfpRunFollower {
     const name = this.workflowName ?? wf?.workflowName;
     const namespace = this.workflowNamespace ?? wf?.workflowNamespace;
     if (!name || !namespace) return final;
-    const reason = await readFailureReason(this.opts.kc, namespace, name, this.nodeIds);
+    // No task of the pipeline failed: a data check's own error (an account without the Role) is the reason.
+    const checkError = async () => {
+      const error = (await readKfpDataCheck(this.opts.kc!, namespace, name))?.error;
+      return error ? `${KFP_DATA_CHECK_TASK}: ${error}` : undefined;
+    };
+    const reason = (await readFailureReason(this.opts.kc, namespace, name, this.nodeIds)) ?? (await checkError());
     if (!reason || final.message?.includes(reason)) return final;
     return { ...final, message: final.message ? `${final.message}. Failed: ${reason}` : `Failed: ${reason}` };
   }
