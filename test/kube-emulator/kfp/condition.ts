@@ -4,9 +4,10 @@
  * google.protobuf.Value: a string, a double, a bool, a list or a struct). Only the forms the KFP SDK writes
  * for dsl.If / dsl.Elif / dsl.Else are understood: comparisons (`==`, `!=`, `<`, `<=`, `>`, `>=`) between a
  * parameter (optionally `int(...)` or `double(...)`, as the SDK wraps integer channels) and a literal or another
- * parameter, joined by `&&`, `||`, `!` and parentheses. Anything else, and a comparison of values of different
- * kinds (`'1' == 1`), is refused with an error rather than guessed; a missing parameter is CEL's
- * `no such key`; a result that is not a bool is refused as the driver refuses it.
+ * parameter, joined by `&&`, `||`, `!` and parentheses. Anything else is refused with an error rather than
+ * guessed, and so is a comparison of values of different kinds (`'1' == 1`: KFP's cel-go evaluates `==` false
+ * there, which hides a pipeline's mistake); a missing parameter is CEL's `no such key`; a result that is not a
+ * bool is refused as the driver refuses it.
  */
 
 type Value = { kind: 'string'; v: string } | { kind: 'int'; v: number } | { kind: 'double'; v: number } | { kind: 'bool'; v: boolean } | { kind: 'other'; v: unknown };
@@ -151,10 +152,14 @@ export function evaluateCondition(condition: string, parameterValues: Readonly<R
     const right = operand();
     const numeric = (x: Value) => x.kind === 'int' || x.kind === 'double';
     const sameKind = left.kind === right.kind || (numeric(left) && numeric(right));
-    if (!sameKind || left.kind === 'other') throw new ConditionError(`evaluation error: no such overload: ${show(left)} ${tok.v} ${show(right)} (compare values of one kind, e.g. int(...) for a number parameter)`);
+    if (!sameKind || left.kind === 'other') {
+      // cel-go (v0.30 in KFP) answers ==/!= across kinds with false/true, and <, > with "no such overload"; either way the pipeline meant something else.
+      const real = tok.v === '==' || tok.v === '!=' ? `KFP's driver would evaluate it ${tok.v === '!='}` : "KFP's driver fails on it too";
+      throw new ConditionError(`comparison of values of different kinds: ${show(left)} ${tok.v} ${show(right)}: ${real}; the emulated driver refuses it (compare values of one kind, e.g. int(...) for a number parameter)`);
+    }
     const a = left.v as string | number | boolean;
     const b = right.v as string | number | boolean;
-    if (left.kind === 'bool' && !['==', '!='].includes(tok.v)) throw new ConditionError(`evaluation error: no such overload: bool ${tok.v} bool`);
+    // CEL orders bools too (false < true), strings by code point, numbers by value.
     const result = { '==': a === b, '!=': a !== b, '<': a < b, '<=': a <= b, '>': a > b, '>=': a >= b }[tok.v]!;
     return { kind: 'bool', v: result };
   };
