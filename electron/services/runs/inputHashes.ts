@@ -1,7 +1,8 @@
 /**
- * Content hashes of what a run reads, taken when it is created (the run diff compares them): each dataset
- * node's `uri` and ko-bench's `data_uri` when they are on this machine or bundled samples, and each python
- * step's code. Remote URIs (s3://, gs://, https://, the hub) are named with why they were not hashed.
+ * Content hashes of what a run reads, taken when it is created (the run diff compares them): the data
+ * inputs dataInputOf names (dataset `uri`, ko-bench `data_uri`) when they are on this machine or bundled
+ * samples, and each python step's code. Remote URIs (s3://, gs://, https://, the hub) are named with why
+ * they were not hashed.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -9,9 +10,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NodeCatalog } from '../../../shared/pipeline/catalog.ts';
 import { parameterDefaults } from '../../../shared/pipeline/parameters.ts';
-import { resolveNode } from '../../../shared/pipeline/resolve.ts';
 import type { PipelineDocument } from '../../../shared/pipeline/types.ts';
 import type { InputHash } from '../../../shared/runs/types.ts';
+import { dataInputOf } from '../../../shared/schedules/dataCheck/inputs.ts';
 
 /** Hashing reads every byte: inputs larger than this are named, not hashed, so a run never waits minutes to start. */
 export const MAX_HASH_BYTES = 2 * 1024 ** 3;
@@ -129,17 +130,17 @@ export async function hashInputs(doc: PipelineDocument, catalog: NodeCatalog, pa
       out.push({ nodeId: node.id, param: 'code', sha256: sha256(node.code), bytes: Buffer.byteLength(node.code) });
       continue;
     }
-    const param = node.type === 'dataset' ? 'uri' : node.type === 'ko-bench' ? 'data_uri' : undefined;
-    if (!param) continue;
-    const uri = resolveNode(node, catalog, parameterValues)?.params[param];
-    if (typeof uri !== 'string' || uri.trim() === '') {
-      if (param === 'data_uri') out.push({ nodeId: node.id, param, unavailable: 'the Hugging Face hub, read by the step' });
+    const input = dataInputOf(node, catalog, parameterValues);
+    if (!input) continue;
+    const { uri } = input;
+    if (uri === undefined) {
+      out.push(input);
       continue;
     }
     try {
-      out.push({ nodeId: node.id, param, uri, ...(await hashUri(uri.trim(), catalog)) });
+      out.push({ ...input, ...(await hashUri(uri.trim(), catalog)) });
     } catch (error) {
-      out.push({ nodeId: node.id, param, uri, unavailable: `unreadable: ${(error as Error).message}` });
+      out.push({ ...input, unavailable: `unreadable: ${(error as Error).message}` });
     }
   }
   return out;
