@@ -10,120 +10,32 @@
  *    component's env and the PlatformSpec's `fieldPathAsEnv`) and `cached-decision` (true on a hit of KFP's
  *    execution cache, for a task with `cachingOptions.enableCache`: the earlier execution's outputs are reused
  *    and the executor does not run);
- *  - the launcher runs in the executor pod in front of the component's real command: it resolves the
- *    command's placeholders from the executor input, "downloads" input artifacts from the emulated object store
- *    (`<root>/kfp-object-store/<scheme>/<bucket>/<key>`) to their local paths (`/minio/...`, `/s3/...`,
- *    `/gcs/...`), and once the command exited 0 reads each output parameter from its `output_file` (parsed by
- *    the declared type) and uploads each output artifact; a missing one fails the task as the launcher does;
+ *  - the launcher runs in the executor pod in front of the component's real command (kfp/launcher.ts);
  *  - executions, their inputs and outputs are kept here as KFP keeps them in ML Metadata.
  * A failing driver (an unresolvable input, a condition it refuses) exits 1 with the reason, so the run fails
  * with it. Importer tasks record their URI as the task's output artifact (the launcher of a consumer downloads
  * it from the emulated object store). Sub-DAG outputs, loops and exit handlers are refused with an error.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import path from 'node:path';
-import type { LauncherHooks, PodOutputs, PodRunner } from '../controller/exec.ts';
+import type { PodOutputs, PodRunner } from '../controller/exec.ts';
 import type { KubeObject } from '../types.ts';
 import { isRecord } from '../types.ts';
 import { ConditionError, evaluateCondition } from './condition.ts';
+import type { LauncherContext } from './launcher.ts';
+import { EXECUTOR_OUTPUT_FILE, kfpLauncher, OUTPUT_PARAMETERS_DIR } from './launcher.ts';
+import type { Artifact, Execution, Json } from './mlmd.ts';
+import { DriverError, flag, str } from './mlmd.ts';
 import type { KfpRunInput } from './workflow.ts';
 import { RUN_ID_LABEL } from './workflow.ts';
 
-type Json = Record<string, unknown>;
-
 const LAUNCHER_PATH = '/kfp-launcher/launch';
-/** Where the launcher's executor input asks for output parameters, as KFP's driver provisions them. */
-const OUTPUT_PARAMETERS_DIR = '/tmp/kfp/outputs';
-const EXECUTOR_OUTPUT_FILE = '/tmp/kfp_outputs/output_metadata.json';
 const DEFAULT_PIPELINE_ROOT = 'minio://mlpipeline/v2/artifacts';
-/** Object-store schemes KFP's launcher maps to local paths (component.LocalPathForURI). */
-const LOCAL_PREFIX: Record<string, string> = { 'minio://': '/minio/', 's3://': '/s3/', 'gs://': '/gcs/' };
-
-interface Artifact {
-  /** The artifact's identity in ML Metadata (what KFP's cache key holds for an input artifact). */
-  name: string;
-  uri: string;
-  type: Json;
-}
-
-interface Execution {
-  id: number;
-  runId: string;
-  type: 'DAG' | 'CONTAINER';
-  /** The component's name (`root` for the pipeline). */
-  component: string;
-  task: string;
-  parentId: number;
-  parameters: Json;
-  artifacts: Record<string, Artifact[]>;
-  outputParameters: Json;
-  outputArtifacts: Record<string, Artifact>;
-  state: 'RUNNING' | 'COMPLETE' | 'FAILED';
-  /** Set when the task asks for caching and ran: its outputs are reused by a later task with the same key. */
-  cacheKey?: string;
-}
-
-class DriverError extends Error {}
-
-function str(v: unknown): string {
-  return v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-}
-
-/** A command-line argument after the launcher's or driver's flag. */
-function flag(argv: string[], name: string): string | undefined {
-  const end = argv.indexOf('--');
-  const i = argv.indexOf(name);
-  return i >= 0 && (end < 0 || i < end) ? argv[i + 1] : undefined;
-}
 
 /** The main container's command line: after the emissary's `--`, or as a pod-spec-patch set it. */
 function mainCommand(pod: KubeObject): string[] {
   const main = ((pod.spec as Json).containers as Json[]).find((c) => c.name === 'main');
   const command = (main?.command as string[]) ?? [];
   return command[0]?.endsWith('argoexec') ? command.slice(command.indexOf('--') + 1) : command;
-}
-
-/** A parameter value as the launcher puts it in a command line: strings as they are, the rest as JSON. */
-function placeholderText(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
-function localPath(uri: string): string {
-  for (const [scheme, prefix] of Object.entries(LOCAL_PREFIX)) if (uri.startsWith(scheme)) return prefix + uri.slice(scheme.length);
-  throw new DriverError(`artifact URI ${JSON.stringify(uri)}: only minio://, s3:// and gs:// are emulated`);
-}
-
-/** An output parameter file's text as the launcher reads it for the declared type. */
-function parseOutput(text: string, type: string, name: string, file: string): unknown {
-  const bad = (why: string) => new DriverError(`failed to read output parameter name="${name}" type="${type}" path="${file}": ${why}`);
-  switch (type) {
-    case 'STRING':
-      return text;
-    case 'NUMBER_INTEGER':
-    case 'NUMBER_DOUBLE': {
-      const n = Number(text.trim());
-      if (text.trim() === '' || !Number.isFinite(n) || (type === 'NUMBER_INTEGER' && !Number.isInteger(n))) throw bad(`${JSON.stringify(text)} is not a ${type === 'NUMBER_INTEGER' ? 'whole number' : 'number'}`);
-      return n;
-    }
-    case 'BOOLEAN': {
-      const t = text.trim().toLowerCase();
-      if (t !== 'true' && t !== 'false') throw bad(`${JSON.stringify(text)} is not true or false`);
-      return t === 'true';
-    }
-    case 'LIST':
-    case 'STRUCT': {
-      try {
-        const v = JSON.parse(text) as unknown;
-        if (type === 'LIST' ? Array.isArray(v) : isRecord(v)) return v;
-      } catch {
-        // Refused below.
-      }
-      throw bad(`not a JSON ${type === 'LIST' ? 'list' : 'object'}`);
-    }
-    default:
-      return text;
-  }
 }
 
 export class KfpExecutionBackend {
@@ -142,13 +54,24 @@ export class KfpExecutionBackend {
     private readonly root: string,
   ) {}
 
+  private launcherContext(): LauncherContext {
+    return {
+      root: this.root,
+      outputParameterDefinitions: (runId, component) => ((((this.runInput(runId)?.pipelineSpec.components as Record<string, Json> | undefined)?.[component]?.outputDefinitions as Json | undefined)?.parameters ?? {}) as Record<string, Json>),
+      newArtifactName: () => `artifacts/${this.nextArtifact++}`,
+      completed: (execution) => {
+        if (execution.cacheKey) this.cache.set(execution.cacheKey, execution.id);
+      },
+    };
+  }
+
   /** How a pod of a KFP Workflow runs in execute mode; undefined for other pods. */
   podRunner(pod: KubeObject): PodRunner | undefined {
     const runId = pod.metadata.labels?.[RUN_ID_LABEL];
     if (!runId) return undefined;
     const argv = mainCommand(pod);
     if (argv[0] === 'driver') return { inProcess: () => this.driver(pod, runId, argv) };
-    if (argv[0] === LAUNCHER_PATH) return { launcher: this.launcher(runId, argv) };
+    if (argv[0] === LAUNCHER_PATH) return { launcher: kfpLauncher(this.executions.get(Number(flag(argv, '--execution_id'))), runId, argv, this.launcherContext()) };
     if (argv[0] === 'launcher-v2' && flag(argv, '--executor_type') === 'importer') return { inProcess: () => this.importer(pod, runId, argv) };
     return undefined;
   }
@@ -407,94 +330,5 @@ export class KfpExecutionBackend {
       ...(env.length ? { env } : {}),
     };
     return JSON.stringify({ containers: [main] });
-  }
-
-  /** The launcher in an executor pod: placeholders, artifacts in, output parameters and artifacts out. */
-  private launcher(runId: string, argv: string[]): LauncherHooks {
-    const execution = this.executions.get(Number(flag(argv, '--execution_id')));
-    let input: { inputs?: { parameterValues?: Json; artifacts?: Record<string, { artifacts?: Artifact[] }> }; outputs?: { parameters?: Record<string, { outputFile: string }>; artifacts?: Record<string, { artifacts?: Artifact[] }>; outputFile?: string } } = {};
-    const store = (uri: string) => path.join(this.root, 'kfp-object-store', localPath(uri));
-    let podDir = '';
-    const local = (containerPath: string) => path.join(podDir, 'kfp-local', containerPath);
-    return {
-      prepare: (containerArgv, dir) => {
-        podDir = dir;
-        if (!execution || execution.runId !== runId) return { error: `launcher: execution ${flag(argv, '--execution_id')} of run ${runId} not found` };
-        try {
-          input = JSON.parse(flag(argv, '--executor_input') ?? '{}') as typeof input;
-        } catch (err) {
-          return { error: `launcher: --executor_input is not JSON: ${(err as Error).message}` };
-        }
-        const separator = containerArgv.indexOf('--');
-        const user = separator >= 0 ? containerArgv.slice(separator + 1) : [];
-        const lines = [`I launcher_v2.go] executor input: ${JSON.stringify(input.inputs ?? {})}`];
-        try {
-          for (const [name, list] of Object.entries(input.inputs?.artifacts ?? {})) {
-            for (const a of list.artifacts ?? []) {
-              const from = store(a.uri);
-              if (!existsSync(from)) return { error: `launcher: failed to download input artifact "${name}" from remote storage URI "${a.uri}": not found` };
-              const to = local(localPath(a.uri));
-              mkdirSync(path.dirname(to), { recursive: true });
-              cpSync(from, to, { recursive: true });
-            }
-          }
-          for (const list of Object.values(input.outputs?.artifacts ?? {})) for (const a of list.artifacts ?? []) mkdirSync(path.dirname(local(localPath(a.uri))), { recursive: true });
-        } catch (err) {
-          return { error: `launcher: ${(err as Error).message}` };
-        }
-        mkdirSync(local(OUTPUT_PARAMETERS_DIR), { recursive: true });
-        mkdirSync(local(path.dirname(EXECUTOR_OUTPUT_FILE)), { recursive: true });
-        const values = input.inputs?.parameterValues ?? {};
-        const firstArtifact = (io: 'inputs' | 'outputs', name: string) => input[io]?.artifacts?.[name]?.artifacts?.[0];
-        const resolve = (text: string) =>
-          text
-            .replace(/\{\{\$\.inputs\.parameters\[['"]([^'"]+)['"]\]\}\}/g, (whole, name: string) => (Object.hasOwn(values, name) ? placeholderText(values[name]) : whole))
-            .replace(/\{\{\$\.(inputs|outputs)\.artifacts\[['"]([^'"]+)['"]\]\.(path|uri)\}\}/g, (whole, io: 'inputs' | 'outputs', name: string, kind: string) => {
-              const a = firstArtifact(io, name);
-              return a ? (kind === 'uri' ? a.uri : localPath(a.uri)) : whole;
-            })
-            .replace(/\{\{\$\.outputs\.parameters\[['"]([^'"]+)['"]\]\.output_file\}\}/g, (whole, name: string) => input.outputs?.parameters?.[name]?.outputFile ?? whole)
-            .replace(/\{\{\$\}\}/g, () => JSON.stringify(input));
-        // Only the object stores this task's artifacts use are mounted (their paths in the command are rewritten).
-        const uris = [input.inputs?.artifacts, input.outputs?.artifacts].flatMap((m) => Object.values(m ?? {}).flatMap((l) => (l.artifacts ?? []).map((a) => a.uri)));
-        const prefixes = Object.entries(LOCAL_PREFIX).filter(([scheme]) => uris.some((u) => u.startsWith(scheme))).map(([, prefix]) => prefix);
-        const mounts: Array<[string, string]> = [
-          ...prefixes.map((prefix) => [prefix.replace(/\/$/, ''), local(prefix)] as [string, string]),
-          [OUTPUT_PARAMETERS_DIR, local(OUTPUT_PARAMETERS_DIR)],
-          [path.dirname(EXECUTOR_OUTPUT_FILE), local(path.dirname(EXECUTOR_OUTPUT_FILE))],
-        ];
-        for (const [, to] of mounts) mkdirSync(to, { recursive: true });
-        return { argv: user.map(resolve), mounts, lines };
-      },
-      finish: () => {
-        if (!execution) return { lines: [], error: 'launcher: no execution' };
-        const definitions = ((((this.runInput(runId)?.pipelineSpec.components as Record<string, Json> | undefined)?.[execution.component]?.outputDefinitions as Json | undefined)?.parameters ?? {}) as Record<string, Json>);
-        try {
-          for (const [name, p] of Object.entries(input.outputs?.parameters ?? {})) {
-            const type = str(definitions[name]?.parameterType) || 'STRING';
-            const file = local(p.outputFile);
-            if (!existsSync(file)) throw new DriverError(`failed to read output parameter name="${name}" type="${type}" path="${p.outputFile}": open ${p.outputFile}: no such file or directory`);
-            execution.outputParameters[name] = parseOutput(readFileSync(file, 'utf8'), type, name, p.outputFile);
-          }
-          for (const [name, list] of Object.entries(input.outputs?.artifacts ?? {})) {
-            for (const a of list.artifacts ?? []) {
-              const from = local(localPath(a.uri));
-              if (!existsSync(from)) throw new DriverError(`failed to upload output artifact "${name}" to remote storage URI "${a.uri}": ${localPath(a.uri)}: no such file or directory`);
-              const to = store(a.uri);
-              rmSync(to, { recursive: true, force: true });
-              mkdirSync(path.dirname(to), { recursive: true });
-              cpSync(from, to, { recursive: true });
-              execution.outputArtifacts[name] = { name: `artifacts/${this.nextArtifact++}`, uri: a.uri, type: a.type };
-            }
-          }
-        } catch (err) {
-          execution.state = 'FAILED';
-          return { lines: [`F launcher_v2.go] ${(err as Error).message}`], error: (err as Error).message };
-        }
-        execution.state = 'COMPLETE';
-        if (execution.cacheKey) this.cache.set(execution.cacheKey, execution.id);
-        return { lines: [`I launcher_v2.go] published outputs of execution ${execution.id}: ${JSON.stringify(execution.outputParameters)}`] };
-      },
-    };
   }
 }
