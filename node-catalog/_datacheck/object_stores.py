@@ -1,6 +1,7 @@
 # --- pipewright _datacheck/object_stores.py: the objects under an s3://, minio:// or gs:// prefix (key, ETag, size) ---
 # S3: ListObjectsV2 signed with AWS Signature Version 4 (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), else boto3 when the
-# image has it (instance roles, IRSA). GCS: its JSON API with GOOGLE_OAUTH_ACCESS_TOKEN, else the metadata server's token.
+# image has it (credentials file, IRSA, EKS Pod Identity, instance roles). GCS: its JSON API with GOOGLE_OAUTH_ACCESS_TOKEN, else
+# the token of the metadata server (GKE Workload Identity; GCE_METADATA_HOST overrides its address, as in google-auth).
 import datetime
 import hashlib
 import hmac
@@ -88,26 +89,56 @@ def list_s3_signed(bucket, prefix, env):
 
 
 def list_s3_boto3(bucket, prefix, env):
+    """ListObjectsV2 through boto3, whose credential chain finds what the pod has without AWS_ACCESS_KEY_ID: a
+    credentials file (AWS_SHARED_CREDENTIALS_FILE, ~/.aws/credentials), IRSA's web identity token, the container
+    credentials endpoint (EKS Pod Identity, ECS), the instance role. The endpoint and region are passed, not left
+    to boto3: before boto3 1.28 it reads neither AWS_ENDPOINT_URL(_S3) nor AWS_REGION (only AWS_DEFAULT_REGION)."""
     boto3 = require("boto3", "pip install boto3", "listing s3:// without AWS_ACCESS_KEY_ID")
-    client = boto3.client("s3", endpoint_url=env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL") or None)
+    import botocore.exceptions
+
+    endpoint = env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL") or None
+    region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None
+    where = "listing s3://%s/%s%s" % (bucket, prefix, " at %s" % endpoint.rstrip("/") if endpoint else "")
     out = []
-    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-        for o in page.get("Contents", []):
-            out.append({"key": o["Key"], "etag": o["ETag"], "size": int(o.get("Size", 0))})
+    try:
+        client = boto3.client("s3", endpoint_url=endpoint, region_name=region)
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+            for o in page.get("Contents", []):
+                out.append({"key": o["Key"], "etag": o["ETag"], "size": int(o.get("Size", 0))})
+    except botocore.exceptions.NoCredentialsError:
+        raise StepError("%s: AWS_ACCESS_KEY_ID is not set and boto3 found no credentials (no credentials file, web identity "
+                        "token, container credentials endpoint or instance role)" % where, EXIT_INPUT)
+    except botocore.exceptions.ClientError as exc:
+        err = exc.response.get("Error") or {}
+        status = (exc.response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
+        raise StepError("%s answered %s: %s" % (where, status or err.get("Code"), err.get("Message") or err.get("Code") or exc), EXIT_INPUT)
+    except botocore.exceptions.BotoCoreError as exc:
+        raise StepError("%s: %s" % (where, exc), EXIT_INPUT)
     return out
+
+
+def metadata_host(env):
+    """The GCE/GKE metadata server, as google-auth finds it: GCE_METADATA_HOST (host or host:port), else the
+    older GCE_METADATA_ROOT, else metadata.google.internal."""
+    return env.get("GCE_METADATA_HOST") or env.get("GCE_METADATA_ROOT") or "metadata.google.internal"
 
 
 def _gcs_token(env):
     if env.get("GOOGLE_OAUTH_ACCESS_TOKEN"):
         return env["GOOGLE_OAUTH_ACCESS_TOKEN"]
-    if env.get("STORAGE_EMULATOR_HOST"):
+    # An emulator wants no token, unless a metadata server was named explicitly.
+    if env.get("STORAGE_EMULATOR_HOST") and not (env.get("GCE_METADATA_HOST") or env.get("GCE_METADATA_ROOT")):
         return None
-    url = "http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token"
+    host = metadata_host(env)
+    url = "http://%s/computeMetadata/v1/instance/service-accounts/default/token" % host
     try:
-        text = _http_get(url, {"Metadata-Flavor": "Google"}, "the GCE metadata server")
+        text = _http_get(url, {"Metadata-Flavor": "Google"}, "the metadata server %s" % host)
+        token = json.loads(text)["access_token"]
     except StepError as exc:
         raise StepError("GOOGLE_OAUTH_ACCESS_TOKEN is not set and no token came from the metadata server (%s), so the bucket cannot be listed" % exc, EXIT_INPUT)
-    return json.loads(text)["access_token"]
+    except (ValueError, KeyError, TypeError):
+        raise StepError("GOOGLE_OAUTH_ACCESS_TOKEN is not set and the metadata server %s answered no access_token, so the bucket cannot be listed" % host, EXIT_INPUT)
+    return token
 
 
 def list_gcs(bucket, prefix, env):
