@@ -5,10 +5,8 @@
  * from the app) are followed from disk and cancelled through their folder.
  */
 import type { NodeArtifacts } from '../../../shared/api/runs.ts';
-import { readAppliedManifests, readNodeArtifacts } from './artifacts.ts';
 import type { Lineage } from '../../../shared/lineage/types.ts';
 import { LineageReader } from './lineage.ts';
-import { readMlflowMetricHistory } from '../mlflow/history.ts';
 import type { ConnectionCheck, KfpConnectionRequest, KubeContextInfo, LogPage, RunEventListener, RunEventSource, RunsApi } from '../../../shared/api/runs.ts';
 import { TERMINAL_RUN_PHASES } from '../../../shared/runs/types.ts';
 import type { KfpEndpointRequest, MetricRecord, RunRecord, RunSummary, RunTarget, StartRunRequest } from '../../../shared/runs/types.ts';
@@ -25,9 +23,11 @@ import { hashInputs } from './inputHashes.ts';
 import { DEFAULT_LOG_CAPS } from './logWriter.ts';
 import type { LogCaps } from './logWriter.ts';
 import { importedRecord, startedRecord } from './newRecords.ts';
+import { readNodeMetrics, readNodeOutputs } from './nodeOutputs.ts';
 import type { ImportRunRequest } from './newRecords.ts';
 import { ownerState, releaseOwner, requestCancel, takeCancelRequest, writeOwner } from './runFiles.ts';
 import type { StoredRun } from './runFiles.ts';
+import { createRunContext } from './runContext.ts';
 import type { RunContext, RunHandle, RunTargetDriver } from './target.ts';
 
 /** Cluster connection checks come from the cluster services; without them these methods say so. */
@@ -108,26 +108,7 @@ export class RunManager implements RunsApi, RunEventSource {
   }
 
   private context(run: ActiveRun, request: StartRunRequest): RunContext {
-    return {
-      get record() {
-        return run.record;
-      },
-      request,
-      dir: run.dir,
-      emit: (event) => run.emit(event),
-      drain: () => run.drain(),
-      setExternal: async (external) => {
-        // In the record at once (the run's summary shows it); written and synced after what the driver starts meanwhile.
-        run.record = { ...run.record, external: { ...run.record.external, ...external } };
-        await run.idle();
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        await run.writeRecord();
-      },
-      logTail: async (nodeId, count) => {
-        await run.flushNode(nodeId);
-        return this.history.logTail(run.record.id, nodeId, count);
-      },
-    };
+    return createRunContext(run, request, this.history);
   }
 
   private adopt(record: StoredRun, dir: string, driver: RunTargetDriver): ActiveRun {
@@ -261,23 +242,14 @@ export class RunManager implements RunsApi, RunEventSource {
   async readMetrics(runId: string, nodeId: string): Promise<MetricRecord[]> {
     await this.active.get(runId)?.flushNode(nodeId);
     const stored = this.active.has(runId) ? undefined : await this.history.read(runId);
-    const records = await this.history.readMetrics(runId, nodeId);
-    // A finished run whose metrics file is gone: the step's MLflow run still has the history.
-    const mlflowRun = stored?.nodes[nodeId]?.mlflow?.runId;
-    const trackingUri = stored?.document.settings?.mlflowTrackingUri;
-    if (records.length > 0 || !stored || !mlflowRun || !trackingUri) return records;
-    return readMlflowMetricHistory({ trackingUri, runId: mlflowRun });
+    return readNodeMetrics(this.history, runId, nodeId, stored);
   }
 
   async readArtifacts(runId: string, nodeId: string): Promise<NodeArtifacts> {
     const run = this.active.get(runId);
     await run?.flushNode(nodeId);
     const record = run ? run.record : await this.history.read(runId);
-    const artifacts = await readNodeArtifacts(record, nodeId);
-    // A cluster run's outputs are in its artifact store, but what its deploy step applied is in the step's log.
-    if (record.external?.workspace || record.document.nodes.find((n) => n.id === nodeId)?.type !== 'deploy') return artifacts;
-    const manifests = await readAppliedManifests((after, limit) => this.history.readLog(runId, nodeId, after, limit));
-    return manifests.length > 0 ? { ...artifacts, manifests } : artifacts;
+    return readNodeOutputs(this.history, record, nodeId);
   }
 
   /** Where the node's data and models came from and went, across every run in the history (or the whole run's). */
