@@ -29,19 +29,36 @@ def fetch_http(uri, staging, what="dataset"):
 
 
 def fetch_s3(uri, staging, what="dataset"):
+    """Every object under an s3:// prefix, through boto3's credential chain. The endpoint (AWS_ENDPOINT_URL_S3, else
+    AWS_ENDPOINT_URL) and region (AWS_REGION, else AWS_DEFAULT_REGION) are passed, as boto3 before 1.28 reads neither."""
     boto3 = require("boto3", "pip install boto3", "reading s3:// URIs")
+    import botocore.exceptions
+
     bucket, _, prefix = uri[len("s3://"):].partition("/")
-    client = boto3.client("s3", endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None)
-    keys = [o["Key"] for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix) for o in page.get("Contents", [])]
-    keys = [k for k in keys if not k.endswith("/")]
-    if not keys:
-        raise StepError("nothing found at %s" % uri, EXIT_INPUT)
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL") or None
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or None
+    where = "%s %s%s" % (what, uri, " at %s" % endpoint if endpoint else "")
     files = []
-    for key in keys:
-        target = os.path.join(staging, key[len(prefix):].lstrip("/") or os.path.basename(key))
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        client.download_file(bucket, key, target)
-        files.append(target)
+    try:
+        client = boto3.client("s3", endpoint_url=endpoint, region_name=region)
+        keys = [o["Key"] for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix) for o in page.get("Contents", [])]
+        keys = [k for k in keys if not k.endswith("/")]
+        if not keys:
+            raise StepError("nothing found at %s" % uri, EXIT_INPUT)
+        for key in keys:
+            target = os.path.join(staging, key[len(prefix):].lstrip("/") or os.path.basename(key))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            client.download_file(bucket, key, target)
+            files.append(target)
+    except botocore.exceptions.NoCredentialsError:
+        raise StepError("%s: boto3 found no credentials (AWS_ACCESS_KEY_ID, a credentials file, a web identity token, "
+                        "the container credentials endpoint or an instance role)" % where, EXIT_INPUT)
+    except botocore.exceptions.ClientError as exc:
+        err = exc.response.get("Error") or {}
+        status = (exc.response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
+        raise StepError("%s: S3 answered %s: %s" % (where, status or err.get("Code"), err.get("Message") or err.get("Code") or exc), EXIT_INPUT)
+    except botocore.exceptions.BotoCoreError as exc:
+        raise StepError("%s: %s" % (where, exc), EXIT_INPUT)
     return files
 
 

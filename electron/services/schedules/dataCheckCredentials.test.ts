@@ -9,14 +9,14 @@
  *   and the paged GCS stand-in refuses any other bearer token.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '../../../node-catalog/index.ts';
 import { STEP_SCRIPTS } from '../../../node-catalog/scripts.generated.ts';
-import { PYTHON } from '../../../node-catalog/steps.testkit.ts';
+import { PYTHON, errorLine, makeWorkdir, runStep } from '../../../node-catalog/steps.testkit.ts';
 import { templateDocument } from '../../../node-catalog/templates/index.ts';
 import type { PipelineDocument } from '../../../shared/pipeline/types.ts';
 import { dataCheckInputs } from '../../../shared/schedules/dataCheck/inputs.ts';
@@ -137,6 +137,36 @@ describe.skipIf(!hasBoto3)('S3 through the real boto3, without AWS_ACCESS_KEY_ID
   it('no credentials anywhere: says what boto3 looked for', async () => {
     const pod = await pythonFingerprints(corpusOnly('s3://datasets/ko/'), { AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_REGION: s3.region });
     expect(pod.fingerprints[0].unavailable).toMatch(/^listing s3:\/\/datasets\/ko\/ at http:\/\/127\.0\.0\.1:\d+: AWS_ACCESS_KEY_ID is not set and boto3 found no credentials \(no credentials file, web identity token, container credentials endpoint or instance role\)$/);
+  });
+});
+
+describe.skipIf(!hasBoto3)('the dataset step downloads s3:// through the same real boto3 (skipped: python3-boto3 is not installed)', () => {
+  it('a credentials file, AWS_ENDPOINT_URL_S3 over AWS_ENDPOINT_URL, AWS_REGION: every page\'s objects, byte for byte; S3\'s refusal named', async () => {
+    const s3 = await startS3StandIn({}, { region: 'eu-central-1', pageSize: 2 });
+    const work = makeWorkdir();
+    try {
+      const bodies: Record<string, string> = { 'ko/part 1.jsonl': '{"text": "가"}\n', 'ko/part+2.jsonl': '{"text": "나"}\n', 'ko/한글.jsonl': '{"text": "다"}\n' };
+      s3.bodies = bodies;
+      s3.objects = { ...Object.fromEntries(Object.keys(bodies).map((k, i) => [k, `etag${i}`])), 'other/x.jsonl': 'e9' };
+      const creds = join(work.dir, 'credentials');
+      writeFileSync(creds, `[default]\naws_access_key_id = ${s3.accessKeyId}\naws_secret_access_key = ${s3.secretAccessKey}\n`);
+      // AWS_ENDPOINT_URL points nowhere: the S3-specific variable must win, as it does in boto3 1.28+.
+      const env = { AWS_SHARED_CREDENTIALS_FILE: creds, AWS_CONFIG_FILE: join(work.dir, 'no-config'), AWS_EC2_METADATA_DISABLED: 'true', AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_REGION: 'eu-central-1' };
+      const ok = await runStep(work.script('dataset'), ['--uri', 's3://datasets/ko/', '--out-dataset', 'd'], { cwd: work.dir, env });
+      expect(ok.stderr).toBe('');
+      expect(ok.code).toBe(0);
+      expect(ok.metrics[0]).toMatchObject({ records: 3, files: 3 });
+      expect(readdirSync(join(work.dir, 'd')).sort()).toEqual(['part 1.jsonl', 'part+2.jsonl', '한글.jsonl']);
+      for (const [key, text] of Object.entries(bodies)) expect(readFileSync(join(work.dir, 'd', key.slice('ko/'.length)), 'utf8')).toBe(text);
+
+      writeFileSync(creds, `[default]\naws_access_key_id = ${s3.accessKeyId}\naws_secret_access_key = wrong\n`);
+      const refused = await runStep(work.script('dataset'), ['--uri', 's3://datasets/ko/', '--out-dataset', 'd2'], { cwd: work.dir, env });
+      expect(refused.code).not.toBe(0);
+      expect(errorLine(refused)).toMatch(/dataset s3:\/\/datasets\/ko\/ at http:\/\/127\.0\.0\.1:\d+: S3 answered 403: The request signature we calculated does not match$/);
+    } finally {
+      work.cleanup();
+      await s3.close();
+    }
   });
 });
 

@@ -12,6 +12,8 @@ import { sigV4Authorization } from './objectStores.ts';
 export interface S3StandIn {
   /** Object key -> ETag (unquoted) in the bucket; a test may replace or change it between listings. */
   objects: Record<string, string>;
+  /** Object key -> content, for GetObject/HeadObject (listing needs only `objects`). */
+  bodies: Record<string, string>;
   /** The Authorization header of every request, in order. */
   authorizations: string[];
   /** The query of every request, in order. */
@@ -57,7 +59,19 @@ export async function startS3StandIn(objects: Record<string, string> = {}, optio
     const headers = Object.fromEntries(signed.map((h) => [h, String(req.headers[h] ?? '')]));
     const amzDate = headers['x-amz-date'];
     const expected = sigV4Authorization({ method: req.method ?? 'GET', url, headers, payloadHash: headers['x-amz-content-sha256'], accessKeyId: standIn.accessKeyId, secretAccessKey: standIn.secretAccessKey, region: standIn.region, service: 's3', amzDate });
-    if (authorization !== expected || req.method !== 'GET' || url.pathname !== '/datasets' || url.searchParams.get('list-type') !== '2') {
+    if (authorization !== expected) return denied(res, 'SignatureDoesNotMatch', 'The request signature we calculated does not match');
+    // GetObject and HeadObject, for objects given a body.
+    const objectKey = url.pathname.startsWith('/datasets/') ? decodeURIComponent(url.pathname.slice('/datasets/'.length)) : undefined;
+    if (objectKey !== undefined && (req.method === 'GET' || req.method === 'HEAD')) {
+      const body = standIn.bodies[objectKey];
+      if (body === undefined || standIn.objects[objectKey] === undefined) {
+        return void res.writeHead(404, { 'content-type': 'application/xml' }).end(req.method === 'HEAD' ? undefined : '<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>');
+      }
+      const bytes = Buffer.from(body);
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.length, etag: `"${standIn.objects[objectKey]}"`, 'last-modified': 'Tue, 01 Dec 2026 00:00:00 GMT', 'accept-ranges': 'bytes' });
+      return void res.end(req.method === 'HEAD' ? undefined : bytes);
+    }
+    if (req.method !== 'GET' || url.pathname !== '/datasets' || url.searchParams.get('list-type') !== '2') {
       return denied(res, 'SignatureDoesNotMatch', 'The request signature we calculated does not match');
     }
     const prefix = url.searchParams.get('prefix') ?? '';
@@ -85,6 +99,7 @@ export async function startS3StandIn(objects: Record<string, string> = {}, optio
   const endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   const standIn: S3StandIn = {
     objects,
+    bodies: {},
     authorizations: [],
     queries: [],
     pageSize: options.pageSize ?? 1000,
