@@ -123,6 +123,41 @@ def metadata_host(env):
     return env.get("GCE_METADATA_HOST") or env.get("GCE_METADATA_ROOT") or "metadata.google.internal"
 
 
+# The container-credentials endpoint's addresses an AWS SDK sends its token to over plain HTTP (ECS, EKS Pod Identity).
+_CONTAINER_HOSTS = ("169.254.170.2", "169.254.170.23", "fd00:ec2::23", "localhost", "127.0.0.1", "::1")
+
+
+def container_credentials(env):
+    """Temporary credentials from the container-credentials endpoint, as the AWS SDKs get them without boto3 in the
+    image: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (ECS) or _FULL_URI (EKS Pod Identity), with the token of
+    AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (re-read each time) or AWS_CONTAINER_AUTHORIZATION_TOKEN. None when not set."""
+    if env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"):
+        url = "http://169.254.170.2" + env["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"]
+    elif env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI"):
+        url = env["AWS_CONTAINER_CREDENTIALS_FULL_URI"]
+        parsed = urllib.parse.urlparse(url)
+        if parsed.scheme != "https" and (parsed.scheme != "http" or parsed.hostname not in _CONTAINER_HOSTS):
+            raise StepError("AWS_CONTAINER_CREDENTIALS_FULL_URI %s: over plain HTTP only %s may be asked for credentials" % (url, ", ".join(_CONTAINER_HOSTS)), EXIT_INPUT)
+    else:
+        return None
+    token = env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN")
+    if env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"):
+        try:
+            with open(env["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"], encoding="utf-8") as f:
+                token = f.read().strip()
+        except OSError as exc:
+            raise StepError("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: %s" % exc, EXIT_INPUT)
+    text = _http_get(url, {"Authorization": token} if token else {}, "the container credentials endpoint %s" % url)
+    try:
+        body = json.loads(text)
+        creds = {"AWS_ACCESS_KEY_ID": body["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": body["SecretAccessKey"]}
+    except (ValueError, KeyError, TypeError):
+        raise StepError("the container credentials endpoint %s answered no AccessKeyId/SecretAccessKey" % url, EXIT_INPUT)
+    if body.get("Token"):
+        creds["AWS_SESSION_TOKEN"] = body["Token"]
+    return dict(env, **creds)
+
+
 def _gcs_token(env):
     if env.get("GOOGLE_OAUTH_ACCESS_TOKEN"):
         return env["GOOGLE_OAUTH_ACCESS_TOKEN"]
@@ -172,6 +207,10 @@ def list_object_store(uri, env):
     elif is_importable("boto3"):
         objects = list_s3_boto3(bucket, prefix, env)
     else:
-        raise StepError("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set (and boto3 is not in the image), so the bucket cannot be listed", EXIT_INPUT)
+        with_credentials = container_credentials(env)
+        if with_credentials is None:
+            raise StepError("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set (and boto3 is not in the image, nor a container "
+                            "credentials endpoint named), so the bucket cannot be listed", EXIT_INPUT)
+        objects = list_s3_signed(bucket, prefix, with_credentials)
     # Sorted by UTF-16 code units, as the app sorts keys.
     return sorted(objects, key=lambda o: o["key"].encode("utf-16-be"))

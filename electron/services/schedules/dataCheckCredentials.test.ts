@@ -41,8 +41,8 @@ const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('bas
  * The step's `fingerprint` mode in a pod-like environment: only `env`, a HOME without ~/.aws, no config file and no
  * instance metadata (so boto3 finds exactly the credentials the test gives it, and fails fast otherwise).
  */
-function pythonFingerprints(doc: PipelineDocument, env: Record<string, string>, before?: DataFingerprint[]): Promise<{ fingerprints: DataFingerprint[]; changes?: string[] }> {
-  const args = [script, 'fingerprint', '--inputs', b64(dataCheckInputs(doc, catalog, {})), ...(before ? ['--before', b64(before)] : [])];
+function pythonFingerprints(doc: PipelineDocument, env: Record<string, string>, before?: DataFingerprint[], pythonFlags: string[] = []): Promise<{ fingerprints: DataFingerprint[]; changes?: string[] }> {
+  const args = [...pythonFlags, script, 'fingerprint', '--inputs', b64(dataCheckInputs(doc, catalog, {})), ...(before ? ['--before', b64(before)] : [])];
   const podEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, AWS_CONFIG_FILE: join(dir, 'no-aws-config'), AWS_EC2_METADATA_DISABLED: 'true', ...env };
   return new Promise((resolve, reject) => {
     execFile(PYTHON, args, { env: podEnv, timeout: 30_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout))));
@@ -137,6 +137,46 @@ describe.skipIf(!hasBoto3)('S3 through the real boto3, without AWS_ACCESS_KEY_ID
   it('no credentials anywhere: says what boto3 looked for', async () => {
     const pod = await pythonFingerprints(corpusOnly('s3://datasets/ko/'), { AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_REGION: s3.region });
     expect(pod.fingerprints[0].unavailable).toMatch(/^listing s3:\/\/datasets\/ko\/ at http:\/\/127\.0\.0\.1:\d+: AWS_ACCESS_KEY_ID is not set and boto3 found no credentials \(no credentials file, web identity token, container credentials endpoint or instance role\)$/);
+  });
+});
+
+describe('S3 in an image without boto3 (python:3.11-slim): the container-credentials endpoint, read by the step itself', () => {
+  // `python3 -S`: no site-packages, so no boto3, as in the data check's default image.
+  const NO_BOTO3 = ['-S'];
+
+  it('EKS Pod Identity: AWS_CONTAINER_CREDENTIALS_FULL_URI with the token of AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE; the app\'s fingerprint', async () => {
+    expect(spawnSync(PYTHON, [...NO_BOTO3, '-c', 'import boto3'], { stdio: 'ignore' }).status).not.toBe(0);
+    const s3 = await startS3StandIn({ ...OBJECTS }, { region: 'eu-central-1', pageSize: 2, sessionToken: 'IQoJb3JpZ2luX2VjPodIdentity' });
+    s3.accessKeyId = 'ASIAPODIDENTITY';
+    s3.secretAccessKey = 'pod/identity+secret';
+    const seen: string[] = [];
+    const agent = await serve((req, res) => {
+      seen.push(String(req.headers.authorization ?? '(none)'));
+      if (req.url !== '/v1/credentials' || req.headers.authorization !== 'projected-sa-token') return void res.writeHead(400).end('{"message":"Service account token cannot be empty."}');
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ AccessKeyId: s3.accessKeyId, SecretAccessKey: s3.secretAccessKey, Token: s3.sessionToken, AccountId: '123456789012', Expiration: new Date(Date.now() + 3600_000).toISOString() }));
+    });
+    try {
+      const tokenFile = join(dir, 'eks-pod-identity-token');
+      writeFileSync(tokenFile, 'projected-sa-token\n');
+      const doc = corpusOnly('s3://datasets/ko/');
+      const local = await fingerprintData(doc, catalog, {}, s3.env());
+      const env = { AWS_CONTAINER_CREDENTIALS_FULL_URI: `http://${agent.hostPort}/v1/credentials`, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile, AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_REGION: 'eu-central-1' };
+      const pod = await pythonFingerprints(doc, env, undefined, NO_BOTO3);
+      expect(comparable(pod.fingerprints)).toEqual(comparable(local));
+      expect(seen).toEqual(['projected-sa-token']);
+      expect(s3.authorizations.at(-1)).toContain('Credential=ASIAPODIDENTITY/');
+
+      // The agent refusing (no token), and an endpoint an SDK would not send the token to over plain HTTP.
+      const refused = await pythonFingerprints(doc, { ...env, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: '', AWS_CONTAINER_AUTHORIZATION_TOKEN: '' }, undefined, NO_BOTO3);
+      expect(refused.fingerprints[0].unavailable).toBe(`the container credentials endpoint http://${agent.hostPort}/v1/credentials answered 400: {"message":"Service account token cannot be empty."}`);
+      const elsewhere = await pythonFingerprints(doc, { ...env, AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://10.0.0.5/v1/credentials' }, undefined, NO_BOTO3);
+      expect(elsewhere.fingerprints[0].unavailable).toMatch(/^AWS_CONTAINER_CREDENTIALS_FULL_URI http:\/\/10\.0\.0\.5\/v1\/credentials: over plain HTTP only 169\.254\.170\.2, 169\.254\.170\.23, /);
+      const none = await pythonFingerprints(doc, { AWS_ENDPOINT_URL_S3: s3.endpoint }, undefined, NO_BOTO3);
+      expect(none.fingerprints[0].unavailable).toMatch(/^AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set \(and boto3 is not in the image, nor a container credentials endpoint named\)/);
+    } finally {
+      await s3.close();
+      await closeServer(agent.server);
+    }
   });
 });
 
