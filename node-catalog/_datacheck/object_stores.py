@@ -158,6 +158,28 @@ def container_credentials(env):
     return dict(env, **creds)
 
 
+def web_identity_credentials(env):
+    """Temporary credentials for IRSA without boto3: STS AssumeRoleWithWebIdentity (an unsigned call) with the token in
+    AWS_WEB_IDENTITY_TOKEN_FILE for AWS_ROLE_ARN, at AWS_ENDPOINT_URL_STS (else AWS_ENDPOINT_URL) or the region's STS. None when not set."""
+    if not (env.get("AWS_WEB_IDENTITY_TOKEN_FILE") and env.get("AWS_ROLE_ARN")):
+        return None
+    try:
+        with open(env["AWS_WEB_IDENTITY_TOKEN_FILE"], encoding="utf-8") as f:
+            token = f.read().strip()
+    except OSError as exc:
+        raise StepError("AWS_WEB_IDENTITY_TOKEN_FILE: %s" % exc, EXIT_INPUT)
+    region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")
+    endpoint = (env.get("AWS_ENDPOINT_URL_STS") or env.get("AWS_ENDPOINT_URL") or
+                ("https://sts.%s.amazonaws.com" % region if region else "https://sts.amazonaws.com")).rstrip("/")
+    query = urllib.parse.urlencode({"Action": "AssumeRoleWithWebIdentity", "Version": "2011-06-15", "RoleArn": env["AWS_ROLE_ARN"],
+                                    "RoleSessionName": env.get("AWS_ROLE_SESSION_NAME") or "pipewright-data-check", "WebIdentityToken": token})
+    text = _http_get("%s/?%s" % (endpoint, query), {"Accept": "application/xml"}, "STS AssumeRoleWithWebIdentity for %s at %s" % (env["AWS_ROLE_ARN"], endpoint))
+    values = dict((tag, _unescape_xml((_xml_values(text, tag) or [""])[0])) for tag in ("AccessKeyId", "SecretAccessKey", "SessionToken"))
+    if not (values["AccessKeyId"] and values["SecretAccessKey"]):
+        raise StepError("STS AssumeRoleWithWebIdentity at %s answered no credentials" % endpoint, EXIT_INPUT)
+    return dict(env, AWS_ACCESS_KEY_ID=values["AccessKeyId"], AWS_SECRET_ACCESS_KEY=values["SecretAccessKey"], AWS_SESSION_TOKEN=values["SessionToken"])
+
+
 def _gcs_token(env):
     if env.get("GOOGLE_OAUTH_ACCESS_TOKEN"):
         return env["GOOGLE_OAUTH_ACCESS_TOKEN"]
@@ -207,10 +229,10 @@ def list_object_store(uri, env):
     elif is_importable("boto3"):
         objects = list_s3_boto3(bucket, prefix, env)
     else:
-        with_credentials = container_credentials(env)
+        with_credentials = web_identity_credentials(env) or container_credentials(env)
         if with_credentials is None:
-            raise StepError("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set (and boto3 is not in the image, nor a container "
-                            "credentials endpoint named), so the bucket cannot be listed", EXIT_INPUT)
+            raise StepError("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set (and boto3 is not in the image, nor a web identity "
+                            "token or container credentials endpoint named), so the bucket cannot be listed", EXIT_INPUT)
         objects = list_s3_signed(bucket, prefix, with_credentials)
     # Sorted by UTF-16 code units, as the app sorts keys.
     return sorted(objects, key=lambda o: o["key"].encode("utf-16-be"))

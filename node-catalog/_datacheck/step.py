@@ -7,8 +7,8 @@ ETags), compares them with what the last successful run recorded in a ConfigMap,
 (true/false), a one-line `message` and the fingerprints for `record`. `record` runs only after the pipeline
 succeeded and writes the fingerprints into the ConfigMap, so a failed run never becomes the baseline.
 Only the standard library is needed: S3 is listed with ListObjectsV2 signed (SigV4) with AWS_ACCESS_KEY_ID
-and AWS_SECRET_ACCESS_KEY, else through boto3 when the image has it (instance roles, IRSA), else with the container
-credentials endpoint's temporary key (EKS Pod Identity, ECS); GCS through its
+and AWS_SECRET_ACCESS_KEY, else through boto3 when the image has it (instance roles, IRSA), else with temporary keys it gets
+itself (IRSA's web identity token at STS, the container credentials endpoint of EKS Pod Identity or ECS); GCS through its
 JSON API with GOOGLE_OAUTH_ACCESS_TOKEN, else a token from the GKE/GCE metadata server.
 """
 from __future__ import annotations

@@ -4,6 +4,8 @@
  *   (AWS_SHARED_CREDENTIALS_FILE) and the container-credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI +
  *   AWS_CONTAINER_AUTHORIZATION_TOKEN, the EKS Pod Identity way), against the S3 stand-in that checks SigV4 (and the
  *   session token), pages and URL-encodes keys; the fingerprint equals the app's for the same bucket.
+ * - Without boto3 in the image (python3 -S), the step gets temporary keys itself: IRSA's web identity token at an STS
+ *   stand-in, or the container-credentials endpoint with a token file (EKS Pod Identity).
  * - GCS without GOOGLE_OAUTH_ACCESS_TOKEN takes the token of the metadata server (GKE Workload Identity), found at
  *   GCE_METADATA_HOST as google-auth finds it; the metadata stand-in refuses requests without `Metadata-Flavor: Google`
  *   and the paged GCS stand-in refuses any other bearer token.
@@ -172,10 +174,51 @@ describe('S3 in an image without boto3 (python:3.11-slim): the container-credent
       const elsewhere = await pythonFingerprints(doc, { ...env, AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://10.0.0.5/v1/credentials' }, undefined, NO_BOTO3);
       expect(elsewhere.fingerprints[0].unavailable).toMatch(/^AWS_CONTAINER_CREDENTIALS_FULL_URI http:\/\/10\.0\.0\.5\/v1\/credentials: over plain HTTP only 169\.254\.170\.2, 169\.254\.170\.23, /);
       const none = await pythonFingerprints(doc, { AWS_ENDPOINT_URL_S3: s3.endpoint }, undefined, NO_BOTO3);
-      expect(none.fingerprints[0].unavailable).toMatch(/^AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set \(and boto3 is not in the image, nor a container credentials endpoint named\)/);
+      expect(none.fingerprints[0].unavailable).toMatch(/^AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set \(and boto3 is not in the image, nor a web identity token or container credentials endpoint named\)/);
     } finally {
       await s3.close();
       await closeServer(agent.server);
+    }
+  });
+});
+
+describe('S3 in an image without boto3: IRSA\'s web identity token exchanged at STS by the step itself', () => {
+  it('AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN: AssumeRoleWithWebIdentity, then the signed listing with the session token', async () => {
+    const s3 = await startS3StandIn({ ...OBJECTS }, { region: 'eu-central-1', pageSize: 2, sessionToken: 'FwoGZXIvYXdzEIRSA' });
+    s3.accessKeyId = 'ASIAIRSAEXAMPLE';
+    s3.secretAccessKey = 'irsa/secret+key';
+    const ROLE = 'arn:aws:iam::123456789012:role/pipewright-data';
+    const calls: URLSearchParams[] = [];
+    // STS's AssumeRoleWithWebIdentity (Query API, unsigned), for that role and token only.
+    const sts = await serve((req, res) => {
+      const q = new URL(req.url!, 'http://sts').searchParams;
+      calls.push(q);
+      if (q.get('Action') !== 'AssumeRoleWithWebIdentity' || q.get('Version') !== '2011-06-15' || q.get('RoleArn') !== ROLE || q.get('WebIdentityToken') !== 'eyJhbGciOi.irsa.jwt') {
+        return void res.writeHead(403, { 'content-type': 'text/xml' }).end('<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>Not authorized to perform sts:AssumeRoleWithWebIdentity</Message></Error></ErrorResponse>');
+      }
+      res.writeHead(200, { 'content-type': 'text/xml' }).end(
+        '<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult><Credentials>' +
+          `<AccessKeyId>${s3.accessKeyId}</AccessKeyId><SecretAccessKey>${s3.secretAccessKey}</SecretAccessKey><SessionToken>${s3.sessionToken}</SessionToken><Expiration>2026-12-06T03:00:00Z</Expiration>` +
+          '</Credentials><AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/pipewright-data/x</Arn></AssumedRoleUser></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>',
+      );
+    });
+    try {
+      const tokenFile = join(dir, 'irsa-token');
+      writeFileSync(tokenFile, 'eyJhbGciOi.irsa.jwt\n');
+      const doc = corpusOnly('s3://datasets/ko/');
+      const local = await fingerprintData(doc, catalog, {}, s3.env());
+      const env = { AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile, AWS_ROLE_ARN: ROLE, AWS_ENDPOINT_URL_STS: `http://${sts.hostPort}`, AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_REGION: 'eu-central-1' };
+      const pod = await pythonFingerprints(doc, env, undefined, ['-S']);
+      expect(comparable(pod.fingerprints)).toEqual(comparable(local));
+      expect(calls).toHaveLength(1);
+      expect(calls[0].get('RoleSessionName')).toBe('pipewright-data-check');
+
+      writeFileSync(tokenFile, 'expired.jwt\n');
+      const denied = await pythonFingerprints(doc, env, undefined, ['-S']);
+      expect(denied.fingerprints[0].unavailable).toBe(`STS AssumeRoleWithWebIdentity for ${ROLE} at http://${sts.hostPort} answered 403: Not authorized to perform sts:AssumeRoleWithWebIdentity`);
+    } finally {
+      await s3.close();
+      await closeServer(sts.server);
     }
   });
 });
