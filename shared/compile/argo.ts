@@ -4,7 +4,7 @@ import type { PipelineDocument, PipelineParameterValue } from '../pipeline/types
 import { WorkflowTexts } from './argo/globals.ts';
 import { plainField, containerTemplate } from './argo/template.ts';
 import type { TemplateContext } from './argo/template.ts';
-import { emitYaml } from './emitYaml.ts';
+import { emitYaml, ListEntries } from './emitYaml.ts';
 import type { YamlValue } from './emitYaml.ts';
 import { CompileError, formatArgValue, planPipeline } from './plan.ts';
 import { protectArgoArg } from './argo/launcher.ts';
@@ -45,7 +45,8 @@ function pipelineArguments(doc: PipelineDocument, values: Readonly<Record<string
 
 /** The Workflow object (before it is written as YAML). */
 /** `parameterValues`: a run's values (the workflow's arguments); each parameter's default where none is given. */
-export function argoWorkflow(doc: PipelineDocument, catalog: NodeCatalog, parameterValues: Readonly<Record<string, PipelineParameterValue>> = {}): { [key: string]: YamlValue | undefined } {
+/** `stream`: per-node templates and tasks are written as YAML text as they are made (for compileArgo), not kept as data. */
+export function argoWorkflow(doc: PipelineDocument, catalog: NodeCatalog, parameterValues: Readonly<Record<string, PipelineParameterValue>> = {}, stream = false): { [key: string]: YamlValue | undefined } {
   const plan = planPipeline(doc, catalog);
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(doc.name) || doc.name.length > 63) {
     throw new CompileError(`pipeline name ${JSON.stringify(doc.name)} must be lowercase letters, digits and '-', at most 63 characters`, { field: 'name' });
@@ -56,7 +57,11 @@ export function argoWorkflow(doc: PipelineDocument, catalog: NodeCatalog, parame
   }
   const settings = doc.settings ?? {};
   const ctx: TemplateContext = { pipeline: doc.name, settings, samples: catalog.samples, texts: new WorkflowTexts(), measured: new Set(), memo: new Map() };
-  const templates = plan.nodes.map((p) => containerTemplate(p, ctx));
+  // Levels: spec (0) > templates (1) > their dashes (2); a template's keys (3) > dag (4) > tasks' dashes (5).
+  const templates = new ListEntries(stream, 2);
+  for (const p of plan.nodes) templates.push(containerTemplate(p, ctx));
+  const tasks = new ListEntries(stream, 5);
+  for (const p of plan.nodes) tasks.push(dagTask(p));
   const parameters = [...pipelineArguments(doc, parameterValues), ...ctx.texts.parameters()];
   return {
     apiVersion: 'argoproj.io/v1alpha1',
@@ -69,7 +74,7 @@ export function argoWorkflow(doc: PipelineDocument, catalog: NodeCatalog, parame
     spec: {
       entrypoint: ARGO_ENTRYPOINT,
       arguments: parameters.length ? { parameters } : undefined,
-      templates: [{ name: ARGO_ENTRYPOINT, dag: { tasks: plan.nodes.map(dagTask) } }, ...templates],
+      templates: [{ name: ARGO_ENTRYPOINT, dag: { tasks: tasks.value() } }, ...templates.items()],
       volumes: plan.nodes.some((p) => checkpointPvc(p, settings))
         ? [{ name: CHECKPOINT_VOLUME, persistentVolumeClaim: { claimName: plainField(settings.checkpointPvc!, undefined, 'settings.checkpointPvc') } }]
         : undefined,
@@ -78,5 +83,5 @@ export function argoWorkflow(doc: PipelineDocument, catalog: NodeCatalog, parame
 }
 
 export function compileArgo(doc: PipelineDocument, catalog: NodeCatalog, parameterValues?: Readonly<Record<string, PipelineParameterValue>>): CompiledFiles {
-  return { 'workflow.yaml': emitYaml(argoWorkflow(doc, catalog, parameterValues)) };
+  return { 'workflow.yaml': emitYaml(argoWorkflow(doc, catalog, parameterValues, true)) };
 }

@@ -7,7 +7,7 @@
  */
 import type { NodeCatalog } from '../pipeline/catalog.ts';
 import type { PipelineDocument } from '../pipeline/types.ts';
-import { emitYaml } from './emitYaml.ts';
+import { emitYaml, MapEntries } from './emitYaml.ts';
 import type { YamlValue } from './emitYaml.ts';
 import { datasetSource, paramSamples, planPipeline, sampleText } from './plan.ts';
 import type { PlannedNode } from './plan.ts';
@@ -99,20 +99,21 @@ export function compileDvc(doc: PipelineDocument, catalog: NodeCatalog, paramete
   const values = { ...parameterDefaults(doc), ...parameterValues };
   const plan = planPipeline(doc, catalog, values);
   const files: CompiledFiles = {};
-  const stages: YamlMap = {};
+  // Written as YAML text stage by stage: dvc.yaml's `stages` keys sit at level 1.
+  const stages = new MapEntries(true, 1);
   const params: Record<string, Record<string, unknown>> = {};
   const scripts: Record<string, string> = {};
   for (const p of plan.nodes) {
     const script = stepScriptPath(p, catalog);
     scripts[script] = p.resolved.script;
-    stages[p.id] = stage(p, script, catalog.samples);
+    stages.set(p.id, stage(p, script, catalog.samples));
     params[p.id] = unboundParams(p);
     const uri = p.resolved.spec.importer ? p.resolved.params.uri : undefined;
     const source = typeof uri === 'string' ? datasetSource(uri) : undefined;
     if (source?.kind === 'sample') files[`samples/${source.name}`] = sampleText(catalog.samples, source.name, p.id);
     for (const sample of paramSamples(p, catalog.samples)) files[`samples/${sample.name}`] = sample.text;
   }
-  files['dvc.yaml'] = emitYaml({ stages });
+  files['dvc.yaml'] = emitYaml({ stages: stages.value() });
   files[DVC_PARAMS_FILE] = paramsJson(withRunSettings({ ...pipelineParameters(doc, values), ...params }, doc));
   for (const path of Object.keys(scripts).sort()) files[path] = scripts[path];
   return sortedFiles(files);

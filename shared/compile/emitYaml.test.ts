@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { emitYaml, formatYamlNumber, sharedYaml } from './emitYaml.ts';
+import { emitYaml, formatYamlNumber, ListEntries, MapEntries, sharedYaml, YamlStream } from './emitYaml.ts';
 import type { YamlValue } from './emitYaml.ts';
 
 const TRICKY = [
@@ -86,5 +86,37 @@ describe('emitYaml', () => {
     expect(emitYaml(layout(() => shared))).toBe(emitYaml(layout(part)));
     const list = sharedYaml(['p', { q: 'r' }]);
     expect(emitYaml({ a: list, b: { c: list }, d: [list] })).toBe(emitYaml({ a: ['p', { q: 'r' }], b: { c: ['p', { q: 'r' }] }, d: [['p', { q: 'r' }]] }));
+  });
+
+  it('writes a streamed mapping or list (entries written as they come) exactly as the plain value', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom(...TRICKY, 'a', 'b-c'), valueArb, { maxKeys: 6 }), fc.array(valueArb, { maxLength: 6 }), (map, list) => {
+        const entries = new MapEntries(true, 2);
+        for (const [k, v] of Object.entries(map)) entries.set(k, v);
+        const items = new ListEntries(true, 2);
+        const moreItems = new ListEntries(true, 2);
+        for (const v of list) {
+          items.push(v);
+          moreItems.push(v);
+        }
+        // Keys at level 2 under `x.m`; dashes at level 2 under `x.l`; a list stream among items stands for its items.
+        const streamed = emitYaml({ x: { m: entries.value(), l: items.value(), both: ['first', ...moreItems.items(), 'last'] } });
+        const plain = emitYaml({ x: { m: map, l: list, both: ['first', ...list, 'last'] } });
+        expect(streamed).toBe(plain);
+        const plainEntries = new MapEntries(false, 2);
+        for (const [k, v] of Object.entries(map)) plainEntries.set(k, v);
+        expect(plainEntries.value()).toEqual(map);
+        expect(plainEntries.empty).toBe(!Object.values(map).some((v) => v !== undefined));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses a streamed mapping placed at another level than it was written for', () => {
+    const entries = YamlStream.map(1);
+    entries.set('k', 'v');
+    expect(emitYaml({ a: entries })).toBe('a:\n  k: v\n');
+    expect(() => emitYaml({ a: { b: entries } })).toThrow(/made for level 1 was placed at level 2/);
+    expect(emitYaml({ a: YamlStream.map(1), b: YamlStream.list(1) })).toBe('a: {}\nb: []\n');
   });
 });

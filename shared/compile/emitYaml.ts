@@ -6,7 +6,7 @@
 
 import { largeTextMemo } from './largeText.ts';
 
-export type YamlValue = string | number | boolean | null | readonly YamlValue[] | { readonly [key: string]: YamlValue | undefined };
+export type YamlValue = string | number | boolean | null | readonly YamlValue[] | YamlStream | { readonly [key: string]: YamlValue | undefined };
 
 // Plain (unquoted) only for names, paths and space-separated words that every YAML version reads as that string.
 const PLAIN = /^[A-Za-z_/](?:[A-Za-z0-9_./ -]*[A-Za-z0-9_./-])?$/;
@@ -172,6 +172,11 @@ function writeInline(out: Out, texts: Texts, value: YamlValue, level: number): b
     out.write(` ${emitScalar(value)}\n`);
     return true;
   }
+  if (value instanceof YamlStream) {
+    if (!value.empty) return false;
+    out.write(value.list ? ' []\n' : ' {}\n');
+    return true;
+  }
   if (Array.isArray(value)) {
     if (value.length > 0) return false;
     out.write(' []\n');
@@ -180,6 +185,114 @@ function writeInline(out: Out, texts: Texts, value: YamlValue, level: number): b
   if (hasMembers(value as YamlMap)) return false;
   out.write(' {}\n');
   return true;
+}
+
+/**
+ * A mapping or list written as YAML text while the compiler builds it, one entry at a time: a per-node
+ * entry (a KFP task, an Argo template, a DVC stage) is garbage as soon as it is written, instead of
+ * living, with thousands like it, until the whole document is written. That live set is what made a
+ * 5,000-node compile cost more per node than a 1,000-node one (the young generation copied it again and
+ * again). The text is the same as for the plain value; `level` is the indentation the value has in the
+ * document (a mapping's keys, a list's dashes): the emitter refuses the stream anywhere else.
+ */
+export class YamlStream {
+  private readonly out = new Out();
+  private readonly texts = new Texts();
+  private count = 0;
+
+  private constructor(
+    readonly list: boolean,
+    readonly level: number,
+  ) {}
+
+  /** A mapping whose keys sit at `level`. */
+  static map(level: number): YamlStream {
+    return new YamlStream(false, level);
+  }
+
+  /** A list whose dashes sit at `level`; in another list it stands for its items. */
+  static list(level: number): YamlStream {
+    return new YamlStream(true, level);
+  }
+
+  get empty(): boolean {
+    return this.count === 0;
+  }
+
+  /** Adds `key: value` to a mapping stream; `undefined` is left out, as in a mapping. */
+  set(key: string, value: YamlValue | undefined): void {
+    if (this.list) throw new Error('YamlStream.set on a list');
+    if (value === undefined) return;
+    writeMap(this.out, this.texts, { [key]: value }, this.level, false);
+    this.count++;
+  }
+
+  /** Adds an item to a list stream. */
+  push(item: YamlValue): void {
+    if (!this.list) throw new Error('YamlStream.push on a mapping');
+    writeSeq(this.out, this.texts, [item], this.level);
+    this.count++;
+  }
+
+  /** @internal the emitter's: the text, where the document puts the stream at `level`. */
+  writeTo(out: Out, level: number, dash: boolean): void {
+    if (level !== this.level || dash) throw new Error(`a YamlStream made for level ${this.level} was placed at level ${level}${dash ? ' in a list item' : ''}`);
+    for (const part of this.out.parts()) out.write(part);
+  }
+}
+
+/** Per-node entries of a mapping: written as they come (a YamlStream) when `stream`, else kept as a plain mapping for a caller that reads the data. */
+export class MapEntries {
+  private readonly plain: { [key: string]: YamlValue | undefined } | undefined;
+  private readonly stream: YamlStream | undefined;
+
+  constructor(stream: boolean, level: number) {
+    if (stream) this.stream = YamlStream.map(level);
+    else this.plain = {};
+  }
+
+  set(key: string, value: YamlValue | undefined): void {
+    if (this.stream) this.stream.set(key, value);
+    else this.plain![key] = value;
+  }
+
+  get empty(): boolean {
+    return this.stream ? this.stream.empty : !hasMembers(this.plain!);
+  }
+
+  /** The mapping, to put where `level` said. */
+  value(): YamlValue {
+    return this.stream ?? this.plain!;
+  }
+}
+
+/** Per-node items of a list, as MapEntries are of a mapping (in another list a stream stands for its items). */
+export class ListEntries {
+  private readonly plain: YamlValue[] | undefined;
+  private readonly stream: YamlStream | undefined;
+
+  constructor(stream: boolean, level: number) {
+    if (stream) this.stream = YamlStream.list(level);
+    else this.plain = [];
+  }
+
+  push(item: YamlValue): void {
+    if (this.stream) this.stream.push(item);
+    else this.plain!.push(item);
+  }
+
+  get empty(): boolean {
+    return this.stream ? this.stream.empty : this.plain!.length === 0;
+  }
+
+  /** The list; `items()` for its items inside another list. */
+  value(): YamlValue {
+    return this.stream ?? this.plain!;
+  }
+
+  items(): YamlValue[] {
+    return this.stream ? [this.stream] : this.plain!;
+  }
 }
 
 const SHARED = new WeakSet<object>();
@@ -203,6 +316,7 @@ function keyLine(texts: Texts, key: string, level: number, dash: boolean): strin
 
 /** A nested mapping or list: its lines at `level`; a mapping in a list item starts on the dash line. */
 function writeBlock(out: Out, texts: Texts, value: YamlMap | readonly YamlValue[], level: number, dash: boolean): void {
+  if (value instanceof YamlStream) return value.writeTo(out, level, dash);
   if (!SHARED.has(value)) return writeBlockOf(out, texts, value, level, dash);
   let known = texts.shared.get(value);
   if (known === undefined) texts.shared.set(value, (known = []));
@@ -237,6 +351,12 @@ function writeMap(out: Out, texts: Texts, map: YamlMap, level: number, dash: boo
 
 function writeSeq(out: Out, texts: Texts, items: readonly YamlValue[], level: number): void {
   for (const item of items) {
+    // A list stream among a list's items stands for its own items.
+    if (item instanceof YamlStream) {
+      if (!item.list) throw new Error('a mapping YamlStream cannot be a list item');
+      item.writeTo(out, level, false);
+      continue;
+    }
     if (item !== null && typeof item === 'object' && !Array.isArray(item) && hasMembers(item as YamlMap)) {
       writeBlock(out, texts, item as YamlMap, level + 1, true);
       continue;

@@ -19,6 +19,7 @@ import type { PlannedNode } from './plan.ts';
 import { kubernetesExecutorConfig, platformDocument, secretAsEnv } from './kfp/platform.ts';
 import { checkpointPvc } from './trainingLaunch.ts';
 import { stringifyKfpDocuments } from './kfp/yaml.ts';
+import { MapEntries } from './emitYaml.ts';
 import type { YamlMap } from './kfp/yaml.ts';
 
 export { ESCAPE_CHAR, KFP_LAUNCHER, protectKfpText } from './kfp/launcher.ts';
@@ -28,7 +29,8 @@ export const KFP_SCHEMA_VERSION = '2.1.0';
 export const KFP_SDK_VERSION = 'pipewright-0.1.0';
 
 /** The IR as plain data: the PipelineSpec document and, when any executor needs one, the PlatformSpec document. */
-export function kfpDocuments(doc: PipelineDocument, catalog: NodeCatalog): { pipeline: YamlMap; platform?: YamlMap } {
+/** `stream`: per-node entries are written as YAML text as they are made (for compileKfp), not kept as data. */
+export function kfpDocuments(doc: PipelineDocument, catalog: NodeCatalog, stream = false): { pipeline: YamlMap; platform?: YamlMap } {
   const plan = planPipeline(doc, catalog);
   // The KFP API server refuses other names (and uses this one as the MLMD pipeline context).
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(doc.name) || doc.name.length > 63) {
@@ -40,16 +42,17 @@ export function kfpDocuments(doc: PipelineDocument, catalog: NodeCatalog): { pip
   const parts = new TaskParts();
   const env = containerEnv(settings, doc.name);
   const secrets = settings.secretEnv && settings.secretEnv.length > 0 ? secretAsEnv(settings.secretEnv) : undefined;
-  const tasks: YamlMap = {};
-  const outputSelectors: YamlMap = {};
-  const outputDefinitions: YamlMap = {};
+  // Levels: root (0) > dag (1) > tasks (2) > a task's id (3); root.dag.outputs.artifacts' keys (4); root.outputDefinitions.artifacts' keys (3).
+  const tasks = new MapEntries(stream, 3);
+  const outputSelectors = new MapEntries(stream, 4);
+  const outputDefinitions = new MapEntries(stream, 3);
 
   for (const p of plan.nodes) {
     const dataset = p.resolved.spec.importer ? planDataset(p, catalog.samples) : undefined;
     if (dataset?.kind === 'importer') {
       const key = JSON.stringify([p.resolved.bindings.uri ? null : dataset.uri, p.resolved.params.format ?? null, ...p.resolved.outputs.map((o) => `${o.name}:${o.kind}`)]);
       const name = table.add('importer', key, () => ({ component: importerComponent(p, ''), executor: importerExecutor(p, dataset.uri) }));
-      tasks[p.id] = task(p, name, parts, dataset.uri);
+      tasks.set(p.id, task(p, name, parts, dataset.uri));
     } else {
       const { id, command } = commands.get(p.id, p.resolved.script, dataset?.sample ?? paramSample(p, catalog.samples));
       const name = table.add(p.resolved.spec.type, containerSignature(p, id, settings), () => ({
@@ -57,17 +60,17 @@ export function kfpDocuments(doc: PipelineDocument, catalog: NodeCatalog): { pip
         executor: containerExecutor(p, settings, command, env),
         platform: kubernetesExecutorConfig(p, secrets, Boolean(settings.pushgatewayUrl), checkpointPvc(p, settings)),
       }));
-      tasks[p.id] = task(p, name, parts);
+      tasks.set(p.id, task(p, name, parts));
     }
     // Metrics become pipeline outputs, so the KFP run page lists them. Node ids hold no '_', so names cannot collide.
     for (const port of p.resolved.outputs) {
       if (port.kind !== 'metrics') continue;
-      outputSelectors[`${p.id}_${port.name}`] = { artifactSelectors: [{ producerSubtask: p.id, outputArtifactKey: port.name }] };
-      outputDefinitions[`${p.id}_${port.name}`] = { artifactType: artifactType(port.kind) };
+      outputSelectors.set(`${p.id}_${port.name}`, { artifactSelectors: [{ producerSubtask: p.id, outputArtifactKey: port.name }] });
+      outputDefinitions.set(`${p.id}_${port.name}`, { artifactType: artifactType(port.kind) });
     }
   }
 
-  const hasOutputs = Object.keys(outputSelectors).length > 0;
+  const hasOutputs = !outputSelectors.empty;
   const pipeline: YamlMap = {
     pipelineInfo: doc.description ? { name: doc.name, description: doc.description } : { name: doc.name },
     schemaVersion: KFP_SCHEMA_VERSION,
@@ -75,9 +78,9 @@ export function kfpDocuments(doc: PipelineDocument, catalog: NodeCatalog): { pip
     components: table.components,
     deploymentSpec: { executors: table.executors },
     root: {
-      dag: hasOutputs ? { tasks, outputs: { artifacts: outputSelectors } } : { tasks },
+      dag: hasOutputs ? { tasks: tasks.value(), outputs: { artifacts: outputSelectors.value() } } : { tasks: tasks.value() },
       inputDefinitions: rootInputDefinitions(Array.isArray(doc.parameters) ? doc.parameters : []),
-      outputDefinitions: hasOutputs ? { artifacts: outputDefinitions } : undefined,
+      outputDefinitions: hasOutputs ? { artifacts: outputDefinitions.value() } : undefined,
     },
     defaultPipelineRoot: settings.pipelineRoot ? literalField(settings.pipelineRoot, undefined, 'settings.pipelineRoot') : undefined,
   };
@@ -95,7 +98,7 @@ function paramSample(p: PlannedNode, samples: Readonly<Record<string, string>> |
 }
 
 export function compileKfp(doc: PipelineDocument, catalog: NodeCatalog): CompiledFiles {
-  const { pipeline, platform } = kfpDocuments(doc, catalog);
+  const { pipeline, platform } = kfpDocuments(doc, catalog, true);
   const header = `# PIPELINE DEFINITION\n# Name: ${doc.name}\n# Written by Pipewright from a ${PIPELINE_FORMAT} document.\n`;
   return { 'pipeline.yaml': stringifyKfpDocuments(header, platform ? [pipeline, platform] : [pipeline]) };
 }
