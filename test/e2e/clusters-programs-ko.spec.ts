@@ -29,13 +29,7 @@ test.beforeAll(async ({ browserName }, testInfo) => {
   mkdirSync(path.join(base, 'data'));
   mkdirSync(path.join(base, 'home'));
   writeFileSync(path.join(base, 'data', 'settings.json'), JSON.stringify({ version: 1, language: 'ko' }));
-  const saved = process.env.KUBECONFIG;
-  delete process.env.KUBECONFIG;
-  try {
-    server = await startBrowserMode(path.join(base, 'data'), path.join(base, 'home'));
-  } finally {
-    if (saved !== undefined) process.env.KUBECONFIG = saved;
-  }
+  server = await startBrowserMode(path.join(base, 'data'), path.join(base, 'home'), { env: { KUBECONFIG: undefined } });
 });
 
 test.afterAll(async () => {

@@ -50,13 +50,7 @@ test.beforeAll(async ({ browserName }, testInfo) => {
   mkdirSync(path.join(base, 'home'));
   // A remembered Argo choice for the template from before it had a namespace setting.
   writeFileSync(path.join(base, 'data', 'settings.json'), JSON.stringify({ version: 1, recentContexts: { 'korean-llm': { target: 'argo', context: 'pipewright-emulator', namespace: 'default', usedAt: '2026-12-01T00:00:00.000Z' } } }));
-  const saved = process.env.KUBECONFIG;
-  delete process.env.KUBECONFIG;
-  try {
-    server = await startBrowserMode(path.join(base, 'data'), path.join(base, 'home'));
-  } finally {
-    if (saved !== undefined) process.env.KUBECONFIG = saved;
-  }
+  server = await startBrowserMode(path.join(base, 'data'), path.join(base, 'home'), { env: { KUBECONFIG: undefined } });
 });
 
 test.afterAll(async () => {

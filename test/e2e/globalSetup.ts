@@ -12,13 +12,16 @@ import { buildIfNeeded, root, staticDir } from './buildRenderer.ts';
 /**
  * Starts browser mode on a free port (or the given one, with the given token: a restart the open pages
  * can reconnect to); resolves with its URL (with token), a stop function and one that kills it outright.
+ * `env` sets variables in the server's environment only (undefined: left out of it), not in this process's.
  */
-export async function startBrowserMode(dataDir: string, homeDir: string, fixed: { port?: number; token?: string } = {}): Promise<{ url: string; stop(): void; kill(): Promise<void> }> {
+export async function startBrowserMode(dataDir: string, homeDir: string, fixed: { port?: number; token?: string; env?: Record<string, string | undefined> } = {}): Promise<{ url: string; stop(): void; kill(): Promise<void> }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...fixed.env, HOME: homeDir, PIPEWRIGHT_E2E_PORT: String(fixed.port ?? 0), PIPEWRIGHT_E2E_TOKEN: fixed.token ?? '' };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
   // One process (tsx as a loader, not its CLI that runs a second node): killing it kills the server.
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test/e2e/serve.ts'), dataDir, staticDir], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, HOME: homeDir, PIPEWRIGHT_E2E_PORT: String(fixed.port ?? 0), PIPEWRIGHT_E2E_TOKEN: fixed.token ?? '' },
+    env,
   });
   const line = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('browser-mode server did not start within 30 s')), 30_000);

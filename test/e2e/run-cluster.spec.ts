@@ -36,14 +36,7 @@ test.beforeAll(async ({ browserName }, testInfo) => {
   base = mkdtempSync(path.join(tmpdir(), 'pipewright-e2e-cluster-'));
   mkdirSync(path.join(base, 'data'));
   mkdirSync(path.join(base, 'home'));
-  const saved = process.env.KUBECONFIG;
-  process.env.KUBECONFIG = emulator.kubeconfigPath;
-  try {
-    server = await startBrowserMode(path.join(base, 'data'), path.join(base, 'home'));
-  } finally {
-    if (saved === undefined) delete process.env.KUBECONFIG;
-    else process.env.KUBECONFIG = saved;
-  }
+  server = await startBrowserMode(path.join(base, 'data'), path.join(base, 'home'), { env: { KUBECONFIG: emulator.kubeconfigPath } });
 });
 
 test.afterAll(async () => {

@@ -46,21 +46,13 @@ export function useClusterServer(options: ClusterServerOptions): () => ClusterSe
     const dataDir = path.join(base, 'data');
     mkdirSync(dataDir);
     mkdirSync(path.join(base, 'home'));
-    const vars = { KUBECONFIG: emulator.kubeconfigPath, ...options.env };
-    const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-    Object.assign(process.env, vars);
     try {
-      const started = await startBrowserMode(dataDir, path.join(base, 'home'));
+      const started = await startBrowserMode(dataDir, path.join(base, 'home'), { env: { KUBECONFIG: emulator.kubeconfigPath, ...options.env } });
       stop = started.stop;
       server = { emulator, url: started.url, dataDir };
     } catch (error) {
       await emulator.close();
       throw error;
-    } finally {
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
     }
   });
   test.afterAll(async () => {
