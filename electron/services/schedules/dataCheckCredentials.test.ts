@@ -10,7 +10,7 @@
  *   GCE_METADATA_HOST as google-auth finds it; the metadata stand-in refuses requests without `Metadata-Flavor: Google`
  *   and the paged GCS stand-in refuses any other bearer token.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -19,9 +19,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '../../../node-catalog/index.ts';
 import { STEP_SCRIPTS } from '../../../node-catalog/scripts.generated.ts';
 import { PYTHON, errorLine, makeWorkdir, runStep } from '../../../node-catalog/steps.testkit.ts';
-import { templateDocument } from '../../../node-catalog/templates/index.ts';
 import type { PipelineDocument } from '../../../shared/pipeline/types.ts';
-import { dataCheckInputs } from '../../../shared/schedules/dataCheck/inputs.ts';
+import { comparable, corpusOnly, stepFingerprints } from './dataCheck.testkit.ts';
 import { fingerprintData, type DataFingerprint } from './dataChange.ts';
 import { startS3StandIn, type S3StandIn } from './s3StandIn.testkit.ts';
 
@@ -37,28 +36,13 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
-
 /**
  * The step's `fingerprint` mode in a pod-like environment: only `env`, a HOME without ~/.aws, no config file and no
  * instance metadata (so boto3 finds exactly the credentials the test gives it, and fails fast otherwise).
  */
 function pythonFingerprints(doc: PipelineDocument, env: Record<string, string>, before?: DataFingerprint[], pythonFlags: string[] = []): Promise<{ fingerprints: DataFingerprint[]; changes?: string[] }> {
-  const args = [...pythonFlags, script, 'fingerprint', '--inputs', b64(dataCheckInputs(doc, catalog, {})), ...(before ? ['--before', b64(before)] : [])];
   const podEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, AWS_CONFIG_FILE: join(dir, 'no-aws-config'), AWS_EC2_METADATA_DISABLED: 'true', ...env };
-  return new Promise((resolve, reject) => {
-    execFile(PYTHON, args, { env: podEnv, timeout: 30_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout))));
-  });
-}
-
-const comparable = (list: DataFingerprint[]) => list.map((f) => ({ nodeId: f.nodeId, param: f.param, uri: f.uri, sha256: f.sha256, bytes: f.bytes, objects: f.objects, unavailable: f.unavailable }));
-
-function corpusOnly(uri: string): PipelineDocument {
-  const doc = templateDocument('korean-llm-smoke')!;
-  doc.nodes = doc.nodes.filter((n) => n.id === 'corpus');
-  doc.edges = [];
-  doc.nodes[0].params = { ...doc.nodes[0].params, uri };
-  return doc;
+  return stepFingerprints(script, doc, podEnv, before, pythonFlags);
 }
 
 async function serve(handler: RequestListener): Promise<{ server: Server; hostPort: string }> {

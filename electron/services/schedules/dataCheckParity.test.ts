@@ -3,7 +3,6 @@
  * exactly as the app's local trigger (dataChange.ts, objectStores.ts): same hashes for files, folders,
  * bundled samples and S3 prefixes (listed with a SigV4-signed request a stand-in S3 checks), same sentences.
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -11,10 +10,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '../../../node-catalog/index.ts';
 import { STEP_SCRIPTS } from '../../../node-catalog/scripts.generated.ts';
-import { PYTHON } from '../../../node-catalog/steps.testkit.ts';
 import { templateDocument } from '../../../node-catalog/templates/index.ts';
 import type { PipelineDocument } from '../../../shared/pipeline/types.ts';
-import { dataCheckInputs } from '../../../shared/schedules/dataCheck/inputs.ts';
+import { comparable, corpusOnly, stepFingerprints } from './dataCheck.testkit.ts';
 import { dataChanges, fingerprintData, type DataFingerprint } from './dataChange.ts';
 import { startS3StandIn, type S3StandIn } from './s3StandIn.testkit.ts';
 
@@ -23,17 +21,8 @@ let script: string;
 let s3: S3StandIn;
 const env = () => s3.env();
 
-const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
-
-/** The step's `fingerprint` mode: what it would compare, and (given `before`) what it would say changed. */
-function pythonFingerprints(doc: PipelineDocument, extraEnv: Record<string, string>, before?: DataFingerprint[]): Promise<{ fingerprints: DataFingerprint[]; changes?: string[] }> {
-  const args = [script, 'fingerprint', '--inputs', b64(dataCheckInputs(doc, catalog, {})), ...(before ? ['--before', b64(before)] : [])];
-  return new Promise((resolve, reject) => {
-    execFile(PYTHON, args, { env: { PATH: process.env.PATH, ...extraEnv } }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout))));
-  });
-}
-
-const comparable = (list: DataFingerprint[]) => list.map((f) => ({ nodeId: f.nodeId, param: f.param, uri: f.uri, sha256: f.sha256, bytes: f.bytes, objects: f.objects, unavailable: f.unavailable }));
+/** The step's `fingerprint` mode with PATH and `extraEnv` only. */
+const pythonFingerprints = (doc: PipelineDocument, extraEnv: Record<string, string>, before?: DataFingerprint[]) => stepFingerprints(script, doc, { PATH: process.env.PATH, ...extraEnv }, before);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pw-datacheck-parity-'));
@@ -46,15 +35,6 @@ afterAll(async () => {
   await s3.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** The smoke template cut down to its corpus data set, reading `uri`. */
-function corpusOnly(uri: string): PipelineDocument {
-  const doc = templateDocument('korean-llm-smoke')!;
-  doc.nodes = doc.nodes.filter((n) => n.id === 'corpus');
-  doc.edges = [];
-  doc.nodes[0].params = { ...doc.nodes[0].params, uri };
-  return doc;
-}
 
 describe('the data-check step fingerprints as the local trigger does', () => {
   it('files, folders (nested, non-ASCII names), bundled samples, remote and relative URIs', async () => {
