@@ -13,8 +13,11 @@ export function LocalSchedules() {
   const [list, setList] = useState<LocalScheduleView[] | null>(null);
   const [serving, setServing] = useState(true);
   const [error, setError] = useState<string | null>(null);
-  const [status, setStatus] = useState<string | null>(null);
-  const when = (iso: string | null, timeZone: string) => (iso ? new Date(iso).toLocaleString(i18n.language, { timeZone, dateStyle: 'medium', timeStyle: 'short' }) : '-');
+  // Kept as data and worded when shown, so it follows a change of language.
+  const [added, setAdded] = useState<{ name: string; next: string | null; timezone: string } | null>(null);
+  // A time in the schedule's own zone (as its cron reads), the zone named: this computer's may differ.
+  const when = (iso: string | null, timeZone: string) => (iso ? `${new Date(iso).toLocaleString(i18n.language, { timeZone, dateStyle: 'medium', timeStyle: 'short' })} (${timeZone})` : '-');
+  const nextOf = (s: { next: string | null; timezone: string; paused?: boolean }) => (s.paused ? t('schedules.nextPaused') : when(s.next, s.timezone));
 
   const refresh = useCallback(async () => {
     try {
@@ -40,8 +43,8 @@ export function LocalSchedules() {
   };
   const add = (spec: ScheduleSpec) =>
     act(async () => {
-      const added = await api.addSchedule(filePath!, spec);
-      setStatus(t('schedules.added', { name: added.name, next: when(added.next, added.timezone) }));
+      const made = await api.addSchedule(filePath!, spec);
+      setAdded({ name: made.name, next: made.next, timezone: made.timezone });
     });
 
   return (
@@ -57,7 +60,7 @@ export function LocalSchedules() {
             <span className={`schedule-state ${s.paused ? 'paused' : 'active'}`}>{t(s.paused ? 'schedules.paused' : 'schedules.active')}</span>
             {s.trigger === 'data-changed' && <span> · {t('schedules.dataChanged')}</span>}
             <div className="schedule-times">
-              {t('schedules.next', { at: when(s.next, s.timezone) })}
+              {t('schedules.next', { at: nextOf(s) })}
               {s.last && <span title={s.last.message}> · {t('schedules.last', { outcome: t(`schedules.outcome.${s.last.outcome}`), at: when(s.last.at, s.timezone) })}</span>}
             </div>
             <button type="button" onClick={() => act(() => api.setSchedulePaused(s.name, !s.paused))}>
@@ -69,7 +72,7 @@ export function LocalSchedules() {
           </div>
         ))}
       </section>
-      <ScheduleForm blocked={filePath ? null : t('schedules.saveFirst')} error={error} status={status} submitLabel={t('schedules.add')} onSubmit={(spec) => void add(spec)} />
+      <ScheduleForm blocked={filePath ? null : t('schedules.saveFirst')} error={error} status={added && t('schedules.added', { name: added.name, next: nextOf(added) })} submitLabel={t('schedules.add')} onSubmit={(spec) => void add(spec)} />
     </>
   );
 }

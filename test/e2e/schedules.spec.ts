@@ -31,15 +31,17 @@ test('schedule the saved pipeline weekly (Sunday 02:00 Seoul), only when the dat
   await dialog.getByLabel('When', { exact: true }).selectOption('weekly');
   await dialog.getByLabel('Only when the data changed since the last successful run').check();
   await dialog.getByRole('button', { name: 'Add schedule' }).click();
-  await expect(dialog.getByRole('status')).toContainText('Added schedule korean-llm-smoke-schedule; next run');
+  // The next run is in the schedule's zone and names it (this computer's zone may differ).
+  await expect(dialog.getByRole('status')).toHaveText(/^Added schedule korean-llm-smoke-schedule; next run .*2:00 AM \(Asia\/Seoul\)$/);
   const row = dialog.locator('[data-schedule="korean-llm-smoke-schedule"]');
   await expect(row).toContainText('0 2 * * 0');
   await expect(row).toContainText('Asia/Seoul');
   await expect(row).toContainText('active');
   // Sunday 02:00 in Seoul.
-  await expect(row.locator('.schedule-times')).toContainText(/Next: .*(Sun|일)?.*2:00/);
+  await expect(row.locator('.schedule-times')).toContainText(/Next: .*2:00 AM \(Asia\/Seoul\)/);
   await row.getByRole('button', { name: 'Pause' }).click();
   await expect(row).toContainText('paused');
+  await expect(row.locator('.schedule-times')).toContainText('Next: none while paused');
   const listed = (await rpc(request, 'listSchedules')) as { schedules: { name: string; trigger: string; paused: boolean; timezone: string }[] };
   expect(listed.schedules.find((s) => s.name === 'korean-llm-smoke-schedule')).toMatchObject({ trigger: 'data-changed', paused: true, timezone: 'Asia/Seoul' });
   await rpc(request, 'updateSettings', [{ language: 'ko' }]);
@@ -47,6 +49,9 @@ test('schedule the saved pipeline weekly (Sunday 02:00 Seoul), only when the dat
     const ko = app.getByRole('dialog', { name: '일정' });
     await expect(ko.getByRole('note')).toContainText('Pipewright가 열려 있는 동안');
     await expect(ko.locator('[data-schedule="korean-llm-smoke-schedule"]')).toContainText('일시 중지됨');
+    await expect(ko.locator('[data-schedule="korean-llm-smoke-schedule"] .schedule-times')).toContainText('다음: 일시 중지 중에는 없음');
+    // The message of the add follows the language too, the zone still named.
+    await expect(ko.getByRole('status')).toHaveText(/^일정 korean-llm-smoke-schedule을\(를\) 추가했습니다\. 다음 실행 .*2:00 \(Asia\/Seoul\)$/);
     await app.screenshot({ path: 'test-results/screenshots/schedules-ko.png' });
   } finally {
     await rpc(request, 'updateSettings', [{ language: 'system' }]);
