@@ -9,6 +9,7 @@ import { chartsFor } from './metricCharts.ts';
 import { UPlotChart } from './UPlotChart.tsx';
 import { withMarkerSteps } from '../monitoring/alertMarkers.ts';
 import { useAlertMarkers } from '../monitoring/useAlertMarkers.ts';
+import { useAlertStop } from '../monitoring/useAlertStop.ts';
 
 interface Props {
   runId: string;
@@ -21,6 +22,7 @@ export function MetricsPane({ runId, nodeId, nodeLabel, node }: Props) {
   const { t } = useTranslation();
   const records = useAppStore((s) => (s.seriesRunId === runId ? s.series[nodeId] : undefined));
   const markers = useAlertMarkers(runId, nodeId);
+  const alertStop = useAlertStop(runId);
   const charts = useMemo(() => chartsFor(records ?? []).map((c) => ({ ...c, data: withMarkerSteps(c.data, markers) })), [records, markers]);
   const finals = Object.entries(node.lastMetrics ?? {});
   // While the step runs these are its latest values, not final ones.
@@ -35,7 +37,7 @@ export function MetricsPane({ runId, nodeId, nodeLabel, node }: Props) {
           <strong>{node.hint.reason}</strong> {node.hint.hint}
         </div>
       )}
-      {message && <p className="run-node-message">{node.message}</p>}
+      {message && <p className="run-node-message">{node.phase === 'cancelled' && alertStop ? alertStop : node.message}</p>}
       {charts.map(({ spec, data }) => (
         <UPlotChart key={spec.id} testId={spec.id} title={t(`runs.chart.${spec.titleKey}`)} data={data} stepLabel={t('runs.chart.step')} markers={markers} />
       ))}

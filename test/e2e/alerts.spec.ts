@@ -80,6 +80,8 @@ test('a NaN loss stops the run: banner, notification and chart marker at the ste
   await expect(banner).toContainText('SFT (diverging) (train)의 손실이 6 스텝에서 NaN이(가) 되었습니다');
   await expect(banner).toContainText('GPU 시간을 아끼려고 실행을 중지했습니다.');
   await expect(marker.locator('.alert-marker-label')).toHaveText('알림 · 6');
+  // The stopped step says why in the UI's language, not the runner's bare 'Cancelled'.
+  await expect(app.locator('.metrics-pane .run-node-message')).toHaveText('SFT (diverging) (train)의 손실이 6 스텝에서 NaN이(가) 되었습니다. GPU 시간을 아끼려고 실행을 중지했습니다.');
   await app.screenshot({ path: 'test-results/screenshots/alert-banner-ko.png' });
 
   await banner.getByRole('button', { name: '닫기' }).click();
