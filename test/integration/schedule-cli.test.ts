@@ -129,7 +129,11 @@ describe('pipewright schedule --target local', () => {
   it('adds a schedule to the data folder, lists, pauses, resumes and deletes it, and says when it runs', async () => {
     const added = await cli('schedule', 'smoke.pipewright.json', '--cron', '0 3 * * *', '--timezone', 'Asia/Seoul', '--target', 'local', '--when-data-changes', '--name', 'nightly');
     expect(added.code, added.stderr).toBe(0);
-    expect(added.stdout).toMatch(/^Added local schedule nightly: 0 3 \* \* \* in Asia\/Seoul, next \d{4}-\d\d-\d\dT18:00:00.000Z\.\nLocal schedules run only while the Pipewright app or `pipewright schedule --serve` is running\.\n$/);
+    // The next run in the schedule's zone, named (03:00 Seoul), with the UTC instant after it.
+    expect(added.stdout).toMatch(/^Added local schedule nightly: 0 3 \* \* \* in Asia\/Seoul, next \w{3} \d{4}-\d\d-\d\d 03:00 Asia\/Seoul \(\d{4}-\d\d-\d\dT18:00:00.000Z\)\.\nLocal schedules run only while the Pipewright app or `pipewright schedule --serve` is running\.\n$/);
+    const help = await cli('schedules', '--help');
+    expect(help.stdout).toContain('--target argo|kfp|local');
+    expect(help.stdout).toContain('local: the schedules in this computer\'s data folder');
     const stored = JSON.parse(await readFile(join(dir, 'data', 'schedules.json'), 'utf8')) as { schedules: { name: string; file: string; trigger: string }[] };
     expect(stored.schedules).toMatchObject([{ name: 'nightly', file: join(dir, 'smoke.pipewright.json'), trigger: 'data-changed' }]);
     const list = await cli('schedules', 'list', '--target', 'local');

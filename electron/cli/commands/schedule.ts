@@ -57,12 +57,22 @@ export function scheduleFromArgs(doc: PipelineDocument, args: ParsedArgs): Sched
   };
 }
 
+/** An instant as the schedule's cron reads it: 'Sun 2026-12-13 02:00 Asia/Seoul (2026-12-12T17:00:00.000Z)'. */
+function inZone(at: number, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.weekday} ${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${timeZone} (${new Date(at).toISOString()})`;
+}
+
 async function addLocal(doc: PipelineDocument, spec: ScheduleSpec, file: string, io: CliIo): Promise<number> {
   try {
     checkSchedule(doc, catalog, spec, 'local');
     const added = await localScheduler(io).add(spec, file, doc.name);
     const next = nextFireTime(parseCron(added.cron), added.timezone, Date.now());
-    io.stdout(`Added local schedule ${added.name}: ${added.cron} in ${added.timezone}${next ? `, next ${new Date(next).toISOString()}` : ''}.\n`);
+    io.stdout(`Added local schedule ${added.name}: ${added.cron} in ${added.timezone}${next ? `, next ${inZone(next, added.timezone)}` : ''}.\n`);
     io.stdout('Local schedules run only while the Pipewright app or `pipewright schedule --serve` is running.\n');
     return EXIT_OK;
   } catch (err) {

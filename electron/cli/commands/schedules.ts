@@ -33,8 +33,8 @@ async function local(action: Action, name: string | undefined, json: boolean, io
 
 export const command: CliCommand = {
   name: 'schedules',
-  summary: 'List, pause, resume or delete the schedules on a cluster',
-  usage: 'pipewright schedules list|pause|resume|delete [NAME] --target argo|kfp [--context C] [--namespace N] [--kfp-url URL --kfp-token-env VAR] [--experiment E] [--json]',
+  summary: 'List, pause, resume or delete the schedules on a cluster or on this computer',
+  usage: 'pipewright schedules list|pause|resume|delete [NAME] --target argo|kfp|local [--context C] [--namespace N] [--kfp-url URL --kfp-token-env VAR] [--experiment E] [--json]',
   description: [
     'list                 the namespace\'s Argo CronWorkflows, or the KFP experiment\'s recurring runs; those made',
     '                     elsewhere (no pipewright.dev/schedule label, no Pipewright description) say "not Pipewright"',
@@ -42,7 +42,8 @@ export const command: CliCommand = {
     'pause NAME           stop starting runs (Argo: spec.suspend; KFP: :disable); runs already going go on',
     'resume NAME          start runs again (KFP: NAME may be the display name or the recurring run id)',
     'delete NAME          remove the schedule (runs it started stay in the runs list)',
-    'Create one with `pipewright schedule FILE --cron EXPR --target argo|kfp`.',
+    'local: the schedules in this computer\'s data folder; they run only while the app or `pipewright schedule --serve` runs.',
+    'Create one with `pipewright schedule FILE --cron EXPR --target argo|kfp|local`.',
     'Exit status: 0 done, 1 when the cluster refused or the schedule is not there, 2 for a wrong command line.',
   ].join('\n'),
   positionals: [
