@@ -45,7 +45,8 @@ export function dashboardSections(pipeline: string): DashboardSection[] {
       panels: [
         { title: 'Steps by status', type: 'stat', unit: 'none', w: 8, h: 5, legend: '{{status}}', expr: `sum by (status) (${sel(PIPEWRIGHT.status)} == 1)`, description: 'How many steps of the selected runs are running, succeeded or failed, as the steps last pushed it.' },
         { title: 'Step pods by phase', type: 'bargauge', unit: 'none', w: 8, h: 5, legend: '{{phase}}', expr: `sum by (phase) (${perStep(`(${podSel(KUBE_STATE.podPhase)} == 1)`, scope)})`, description: 'kube-state-metrics: the phase of the pods running the selected steps (cluster runs).' },
-        { title: 'Argo workflows by phase', type: 'stat', unit: 'none', w: 8, h: 5, legend: '{{status}}', expr: `sum by (status) (${ARGO.workflows} or ${ARGO.workflowsLegacy})`, description: `Argo workflow-controller: workflows by phase, cluster-wide (${ARGO.workflows} since Argo 3.6, ${ARGO.workflowsLegacy} before).` },
+        // The phase label is `phase` from Argo 3.7, `status` before (label_replace would need a `$1`, which Grafana takes for a variable).
+        { title: 'Argo workflows by phase', type: 'stat', unit: 'none', w: 8, h: 5, legend: '{{phase}}{{status}}', expr: `sum by (phase) (${ARGO.workflows}{phase!=""}) or sum by (status) (${ARGO.workflows}{status!=""} or ${ARGO.workflowsLegacy})`, description: `Argo workflow-controller: workflows by phase, cluster-wide (${ARGO.workflows} since Argo 3.6, labelled phase from 3.7 and status in 3.6; ${ARGO.workflowsLegacy} before).` },
       ],
     },
     {

@@ -5,7 +5,8 @@
  * - NVIDIA DCGM exporter, with Kubernetes pod mapping on (DCGM_EXPORTER_KUBERNETES=true): `pod`,
  *   `namespace`, `container` name the pod using each GPU.
  * - Argo Workflows' workflow-controller, v3.6 and later (OpenTelemetry metrics); v3.5 and earlier
- *   exported `argo_workflows_count{status}` instead of `argo_workflows_gauge{status}`.
+ *   exported `argo_workflows_count{status}` instead of `argo_workflows_gauge`, whose phase label is `status`
+ *   in 3.6 and `phase` from 3.7.
  * - kube-state-metrics: pod phases and container restarts.
  */
 
@@ -37,9 +38,9 @@ export const DCGM = {
 } as const;
 
 export const ARGO = {
-  /** Workflows the controller sees, by `status` (Pending, Running, Succeeded, Failed, Error); Argo >= 3.6. */
+  /** Workflows the controller sees, by phase (Pending, Running, Succeeded, Failed, Error): labelled `phase` from Argo 3.7, `status` in 3.6; Argo >= 3.6. */
   workflows: 'argo_workflows_gauge',
-  /** The same gauge as Argo <= 3.5 named it. */
+  /** The same gauge as Argo <= 3.5 named it, labelled `status`. */
   workflowsLegacy: 'argo_workflows_count',
   /** Counter of workflows entering each `phase`, by `namespace`; Argo >= 3.6. */
   workflowsTotal: 'argo_workflows_total_count',

@@ -81,7 +81,7 @@ describe('dashboard.json against Grafana\'s dashboard model', () => {
     const expr = (title: string) => visual.find((p) => p.title === title)!.targets[0].expr as string;
     expect(expr('GPU utilization per step')).toContain('DCGM_FI_DEV_GPU_UTIL{namespace="$namespace"}');
     expect(expr('GPU memory used per step')).toContain('DCGM_FI_DEV_FB_USED');
-    expect(expr('Argo workflows by phase')).toBe('sum by (status) (argo_workflows_gauge or argo_workflows_count)');
+    expect(expr('Argo workflows by phase')).toBe('sum by (phase) (argo_workflows_gauge{phase!=""}) or sum by (status) (argo_workflows_gauge{status!=""} or argo_workflows_count)');
     expect(expr('Step pods by phase')).toContain('kube_pod_status_phase{namespace="$namespace"}');
     expect(expr('Container restarts')).toContain('kube_pod_container_status_restarts_total{namespace="$namespace", container="main"}');
     expect(expr('Training loss by stage')).toBe('pipewright_train_loss{pipeline="korean-llm", run=~"$run", node=~"$node"}');

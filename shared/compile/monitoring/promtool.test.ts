@@ -50,6 +50,28 @@ describe('promtool check rules', () => {
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain(`SUCCESS: ${panels.length} rules found`);
   });
+
+  it('counts Argo workflows by phase whichever Argo labelled them (3.7 phase, 3.6 status, <= 3.5 count), with no phase-less total', async () => {
+    const panel = dashboardSections('korean-llm').flatMap((s) => s.panels).find((p) => p.title === 'Argo workflows by phase')!;
+    const unit = {
+      rule_files: [],
+      tests: [
+        {
+          interval: '1m',
+          input_series: [
+            { series: 'argo_workflows_gauge{phase="Running",job="argo"}', values: '2x5' },
+            { series: 'argo_workflows_gauge{phase="Running",job="argo",namespace="team-b"}', values: '0x5' },
+            { series: 'argo_workflows_gauge{phase="Failed",job="argo"}', values: '1x5' },
+            { series: 'argo_workflows_gauge{status="Running",job="argo-36"}', values: '3x5' },
+            { series: 'argo_workflows_count{status="Succeeded",job="argo-35"}', values: '4x5' },
+          ],
+          promql_expr_test: [{ expr: panel.expr, eval_time: '2m', exp_samples: [{ labels: '{phase="Running"}', value: 2 }, { labels: '{phase="Failed"}', value: 1 }, { labels: '{status="Running"}', value: 3 }, { labels: '{status="Succeeded"}', value: 4 }] }],
+        },
+      ],
+    };
+    const result = await runTool('promtool', ['test', 'rules', write('argo-phase.test.yaml', emitYaml(unit))]);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+  });
 });
 
 /** Series labels of one step of the smoke pipeline, as the Pushgateway exposes them. */
