@@ -264,7 +264,7 @@ export const en = {
     noContexts: 'No kubeconfig contexts found',
     start: 'Start run',
     starting: 'Starting…',
-    started: 'Run {{id}} started on {{target}}.',
+    started: 'Run {{id}} started on $t(run.target.{{target}}).',
   },
   settingsDialog: {
     title: 'Settings',

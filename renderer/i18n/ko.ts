@@ -265,7 +265,7 @@ export const ko: Messages = {
     noContexts: 'kubeconfig 컨텍스트가 없습니다',
     start: '실행 시작',
     starting: '시작하는 중…',
-    started: '실행 {{id}}을(를) {{target}}에서 시작했습니다.',
+    started: '실행 {{id}}을(를) $t(run.target.{{target}})에서 시작했습니다.',
   },
   settingsDialog: {
     title: '설정',

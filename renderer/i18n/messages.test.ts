@@ -1,3 +1,4 @@
+import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { catalog } from '../../node-catalog/index.ts';
 import { en } from './en.ts';
@@ -30,6 +31,15 @@ describe('UI text', () => {
   it('both languages use the same interpolation variables', () => {
     const vars = (s: unknown) => (typeof s === 'string' ? [...s.matchAll(/{{(\w+)}}/g)].map((m) => m[1]).sort() : []);
     for (const [key, value] of enLeaves) expect(vars(koLeaves.get(key)), key).toEqual(vars(value));
+  });
+
+  it('a status message names its target in the language shown now, not the one it was made in', async () => {
+    const i18n = i18next.createInstance();
+    await i18n.init({ resources: { en: { translation: en }, ko: { translation: ko } }, lng: 'en', fallbackLng: 'en', interpolation: { escapeValue: false } });
+    const values = { id: 'r1', target: 'local' };
+    expect(i18n.t('run.started', values)).toBe('Run r1 started on This machine.');
+    await i18n.changeLanguage('ko');
+    expect(i18n.t('run.started', values)).toBe('실행 r1을(를) 이 컴퓨터에서 시작했습니다.');
   });
 
   it('every catalog title and parameter title exists in both languages', () => {

@@ -10,6 +10,7 @@ import { UPlotChart } from './UPlotChart.tsx';
 import { withMarkerSteps } from '../monitoring/alertMarkers.ts';
 import { useAlertMarkers } from '../monitoring/useAlertMarkers.ts';
 import { useAlertStop } from '../monitoring/useAlertStop.ts';
+import { runnerMessage } from './runnerMessage.ts';
 
 interface Props {
   runId: string;
@@ -37,7 +38,7 @@ export function MetricsPane({ runId, nodeId, nodeLabel, node }: Props) {
           <strong>{node.hint.reason}</strong> {node.hint.hint}
         </div>
       )}
-      {message && <p className="run-node-message">{node.phase === 'cancelled' && alertStop ? alertStop : node.message}</p>}
+      {message && <p className="run-node-message">{node.phase === 'cancelled' && alertStop ? alertStop : runnerMessage(node.message!, t)}</p>}
       {charts.map(({ spec, data }) => (
         <UPlotChart key={spec.id} testId={spec.id} title={t(`runs.chart.${spec.titleKey}`)} data={data} stepLabel={t('runs.chart.step')} markers={markers} />
       ))}

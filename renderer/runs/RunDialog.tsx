@@ -90,7 +90,8 @@ export function RunDialog() {
     try {
       const id = await startRunRequest({ ...runRequest(form, doc), parameterValues: params.values }, rememberedChoice(form));
       appStore.getState().closeDialog();
-      appStore.getState().showStatus('info', 'run.started', { id, target: t(`run.target.${form.target}`) });
+      // The target's name is looked up when the message is shown (nesting), so it follows a change of language.
+      appStore.getState().showStatus('info', 'run.started', { id, target: form.target });
     } catch (e) {
       setError(t('runs.dialog.startFailed', { message: apiErrorText(t, e) }));
     } finally {

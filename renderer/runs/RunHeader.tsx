@@ -8,6 +8,7 @@ import { latestRunId } from './runFolding.ts';
 import { formatDuration, formatStart, isTerminal, runDurationMs } from './runFormat.ts';
 import { useDurationUnits } from './useDurationUnits.ts';
 import { useNow } from './useNow.ts';
+import { runnerMessage } from './runnerMessage.ts';
 
 export function RunHeader({ run }: { run: RunSummary }) {
   const { t, i18n } = useTranslation();
@@ -60,7 +61,7 @@ export function RunHeader({ run }: { run: RunSummary }) {
       )}
       {run.message && (run.phase === 'failed' || run.phase === 'error') && (
         <p className="run-message error-text" role="alert">
-          {run.message}
+          {runnerMessage(run.message, t)}
         </p>
       )}
     </>

@@ -57,6 +57,8 @@ export const runsEn = {
     retried: 'Run {{id}} started again.',
     engine: 'engine {{engine}}',
     hint: '{{reason}}: {{hint}}',
+    cancelled: 'Cancelled by the user',
+    closed: 'Pipewright was closed while this run was running',
   },
   log: {
     title: 'Log of {{node}}',
@@ -241,6 +243,8 @@ export const runsKo: Leaves<typeof runsEn> = {
     retried: '실행 {{id}}을(를) 다시 시작했습니다.',
     engine: '엔진 {{engine}}',
     hint: '{{reason}}: {{hint}}',
+    cancelled: '사용자가 취소함',
+    closed: '이 실행이 도는 동안 Pipewright가 닫혔습니다',
   },
   log: {
     title: '{{node}} 로그',
