@@ -3,7 +3,7 @@
  * instead; the Kubeflow URL with a login session (cookie or ID token, read from an environment
  * variable, never written) and a ServiceAccount token (TokenRequest, audience pipelines.kubeflow.org,
  * sent to the KFP endpoint, renewed) run in the profile namespace; reattach and cancel use the
- * namespace of the start even when the request named none; another profile is refused with advice.
+ * namespace of the start even when the request named none (retry too: the same KFP run); another profile is refused with advice.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -108,5 +108,18 @@ describe('kfp target on a multi-user Kubeflow', () => {
     expect(done.phase, done.message).toBe('cancelled');
     expect(done.external?.kfpNamespace).toBe('team-a');
     expect(done.external?.workflowNamespace).toBe('team-a');
+  }, 60_000);
+  emulatorIt('retry without a namespace in the request retries the same run in the namespace it started in', WHY, async () => {
+    const emu = emulatorOf(env);
+    emu.controller.setStepBehavior({ step: 'cpt' }, { outcome: 'fail' });
+    const started = await h.start('kfp', { namespace: undefined, kfpUrl: emu.kfpDirectUrl, kfpAuth: 'service-account' });
+    const failed = await h.finish(started.id);
+    expect(failed.phase, failed.message).toBe('failed');
+    const kfpRunId = failed.external?.kfpRunId;
+    emu.controller.clearStepBehaviors();
+    await h.manager.retryRun(started.id);
+    const done = await h.finish(started.id);
+    expect(done.phase, done.message).toBe('succeeded');
+    expect(done.external).toMatchObject({ kfpRunId, kfpNamespace: 'team-a', workflowNamespace: 'team-a' });
   }, 60_000);
 });
