@@ -15,7 +15,7 @@ export const KNOWN_IMAGES: readonly KnownImage[] = [
   {
     repository: repositoryOf(TRAINING_IMAGE),
     // Import names of images/train/requirements.txt plus the base image's torch (images.recipe.test.ts keeps them equal).
-    packages: [...UNSLOTH, 'unsloth_zoo', 'bitsandbytes', 'accelerate', 'mlflow', 'prometheus_client', 'pyarrow', 'yaml', 'boto3', 'google'],
+    packages: [...UNSLOTH, 'unsloth_zoo', 'bitsandbytes', 'accelerate', 'mlflow', 'prometheus_client', 'pyarrow', 'yaml', 'boto3', 'botocore', 'google'],
     about: "Pipewright's training image (images/train/Dockerfile)",
   },
   { repository: 'unsloth/unsloth', packages: [...UNSLOTH, 'bitsandbytes', 'accelerate'], about: "Unsloth's own image" },

@@ -4,12 +4,13 @@ import type { Page } from '@playwright/test';
 import { expect, openApp, test, workDir } from './fixtures.ts';
 import { startBrowserMode } from './globalSetup.ts';
 import { documentOf } from './helpers.ts';
+import { fillField } from './helpers/fillField.ts';
 
 /** Picks a path in the app's own file dialog (browser mode): type the folder, then the name. */
 async function pickInFileDialog(page: Page, title: string, folder: string, name: string, confirm: string): Promise<void> {
   const dialog = page.getByRole('dialog', { name: title });
   await expect(dialog).toBeVisible();
-  await dialog.getByLabel('Folder', { exact: true }).fill(folder);
+  await fillField(dialog.getByLabel('Folder', { exact: true }), folder);
   await dialog.getByLabel('Folder', { exact: true }).press('Enter');
   await dialog.getByLabel('File name').fill(name);
   await dialog.getByRole('button', { name: confirm, exact: true }).click();
@@ -53,7 +54,7 @@ test('save, reload, reopen from Open Recent and from Open', async ({ app }) => {
   await expect(app.locator('.react-flow__pane')).toBeVisible();
   await app.keyboard.press('Control+o');
   const open = app.getByRole('dialog', { name: 'Open a pipeline' });
-  await open.getByLabel('Folder', { exact: true }).fill(workDir());
+  await fillField(open.getByLabel('Folder', { exact: true }), workDir());
   await open.getByLabel('Folder', { exact: true }).press('Enter');
   await open.getByRole('option', { name: 'e2e-save.pipewright.json' }).getByRole('button').dblclick();
   await expect.poll(async () => (await documentOf(app)).nodes.map((n) => n.id)).toEqual(['dataset', 'preprocess', 'eval']);
@@ -108,7 +109,7 @@ test('Export… writes the compiled files of the chosen target to a folder', asy
   await app.getByTestId('output-body').waitFor();
   await app.locator('.output-pane').getByRole('button', { name: 'Export…' }).click();
   const dialog = app.getByRole('dialog', { name: 'Export to a folder' });
-  await dialog.getByLabel('Folder', { exact: true }).fill(workDir());
+  await fillField(dialog.getByLabel('Folder', { exact: true }), workDir());
   await dialog.getByLabel('Folder', { exact: true }).press('Enter');
   await dialog.getByLabel('New subfolder (optional)').fill('dvc-export');
   await dialog.getByRole('button', { name: 'Export here' }).click();

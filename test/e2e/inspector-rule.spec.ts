@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, rpc, test, workDir } from './fixtures.ts';
 import { documentOf, nodeCard, selectNode } from './helpers.ts';
+import { fillField } from './helpers/fillField.ts';
 
 const doc: PipelineDocument = {
   format: 'pipewright.pipeline/v2',
@@ -60,7 +61,7 @@ test('abc and 1.5 in the GPU field are named inline and in Problems, block Run, 
   // Saving says the field's text is not in the file, which keeps 2.
   await app.keyboard.press('Control+s');
   const saveDialog = app.getByRole('dialog', { name: 'Save the pipeline as' });
-  await saveDialog.getByLabel('Folder', { exact: true }).fill(workDir());
+  await fillField(saveDialog.getByLabel('Folder', { exact: true }), workDir());
   await saveDialog.getByLabel('Folder', { exact: true }).press('Enter');
   await saveDialog.getByLabel('File name').fill('field-rule');
   await saveDialog.getByRole('button', { name: 'Save', exact: true }).click();

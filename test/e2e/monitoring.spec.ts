@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, rpc, test, workDir } from './fixtures.ts';
 import { documentOf } from './helpers.ts';
+import { fillField } from './helpers/fillField.ts';
 
 test('the pipeline settings set the Pushgateway URL and the alerts, and say what is wrong', async ({ app }) => {
   await app.keyboard.press('Control+n');
@@ -25,7 +26,7 @@ test('Export monitoring… writes the dashboard and both rule files to the chose
   await app.getByRole('button', { name: /Korean LLM \(smoke\)/ }).click();
   await app.getByRole('button', { name: 'Export monitoring…' }).click();
   const dialog = app.getByRole('dialog', { name: 'Export to a folder' });
-  await dialog.getByLabel('Folder', { exact: true }).fill(workDir());
+  await fillField(dialog.getByLabel('Folder', { exact: true }), workDir());
   await dialog.getByLabel('Folder', { exact: true }).press('Enter');
   await dialog.getByLabel('New subfolder (optional)').fill('monitoring-export');
   await dialog.getByRole('button', { name: 'Export here' }).click();

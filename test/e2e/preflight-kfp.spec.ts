@@ -7,6 +7,7 @@
 import { expect, openApp, test } from './fixtures.ts';
 import { BROWSER_ONLY, rpcOn, useClusterServer } from './helpers/clusterServer.ts';
 import { newFromTemplate } from './run-helpers.ts';
+import { fillField } from './helpers/fillField.ts';
 
 test.use({ viewport: { width: 1440, height: 900 } });
 
@@ -26,7 +27,7 @@ test('KFP pre-flight names the endpoint it checked: the proxy, then the Kubeflow
   await page.locator('[data-action="run.start"]').click();
   const dialog = page.getByRole('dialog');
   await dialog.getByRole('radio', { name: /Kubeflow Pipelines/ }).check();
-  await dialog.getByLabel('네임스페이스', { exact: true }).fill('team-a');
+  await fillField(dialog.getByLabel('네임스페이스', { exact: true }), 'team-a');
   const preflight = dialog.getByTestId('preflight');
   const endpoint = preflight.getByTestId('preflight-kfp-endpoint');
   await expect(endpoint).toHaveText('점검한 Kubeflow Pipelines: 네임스페이스 kubeflow의 서비스 ml-pipeline:8888, 쿠버네티스 서비스 프록시 경유 · 다중 사용자 (프로필 네임스페이스 team-a)');

@@ -14,6 +14,7 @@ import { expect, openApp, test } from './fixtures.ts';
 import { startBrowserMode } from './globalSetup.ts';
 import { nodeCard } from './helpers.ts';
 import { chartPoints, growPanel, logTotal, newFromTemplate, phaseOf, phasesSeen, recordPhases, showNodeInPanel } from './run-helpers.ts';
+import { fillField } from './helpers/fillField.ts';
 
 // Wide enough that the whole template is readable beside the run panel (the README screenshot).
 test.use({ viewport: { width: 1920, height: 1080 }, colorScheme: 'light' });
@@ -56,7 +57,7 @@ test('Argo Workflows on the emulator: running then green, a streaming log, a gro
   const dialog = page.getByRole('dialog');
   await dialog.getByRole('radio', { name: /Argo Workflows/ }).check();
   await expect(dialog.getByLabel('Kubeconfig context')).toHaveValue('pipewright-emulator');
-  await dialog.getByLabel('Namespace').fill('default');
+  await fillField(dialog.getByLabel('Namespace'), 'default');
   await dialog.getByRole('button', { name: 'Test connection' }).click();
   const check = dialog.getByTestId('connection-check');
   await expect(check).toContainText('The cluster answers');
@@ -126,7 +127,7 @@ test('Kubeflow Pipelines on the emulator (through the service proxy): the pipeli
   const dialog = page.getByRole('dialog');
   await dialog.getByRole('radio', { name: /Kubeflow Pipelines/ }).check();
   await expect(dialog.getByLabel('Kubeconfig context')).toHaveValue('pipewright-emulator');
-  await dialog.getByLabel('Namespace').fill('kubeflow');
+  await fillField(dialog.getByLabel('Namespace'), 'kubeflow');
   // A direct URL must be a URL: the dialog says so and Run waits.
   await dialog.getByLabel('Connection', { exact: true }).selectOption('session');
   await dialog.getByLabel('Kubeflow URL').fill('kubeflow.example.com');
@@ -183,7 +184,7 @@ test('Cancel stops an Argo run on the emulator; Retry runs it again', async ({ p
   await expect(dialog.getByRole('radio', { name: /Kubeflow Pipelines/ })).toBeChecked();
   await expect(dialog.getByText('Last used for this pipeline.')).toBeVisible();
   await dialog.getByRole('radio', { name: /Argo Workflows/ }).check();
-  await dialog.getByLabel('Namespace').fill('default');
+  await fillField(dialog.getByLabel('Namespace'), 'default');
   await dialog.getByTestId('run-start').click();
 
   const header = page.locator('.run-panel .run-header');

@@ -9,6 +9,7 @@
 import { expect, openApp, test } from './fixtures.ts';
 import { BROWSER_ONLY, rpcOn, useClusterServer } from './helpers/clusterServer.ts';
 import { newFromTemplate } from './run-helpers.ts';
+import { fillField } from './helpers/fillField.ts';
 
 test.use({ viewport: { width: 1440, height: 900 } });
 test.setTimeout(120_000);
@@ -25,7 +26,7 @@ test('cluster schedules that run only when the data changed: offered with its Ro
   await page.getByRole('button', { name: '일정…' }).click();
   const dialog = page.getByRole('dialog', { name: '일정' });
   await dialog.getByRole('radio', { name: 'Argo Workflows (CronWorkflow)' }).check();
-  await dialog.getByLabel('네임스페이스').fill('default');
+  await fillField(dialog.getByLabel('네임스페이스'), 'default');
   const list = dialog.getByTestId('cluster-schedules');
   await expect(list).toContainText('korean-llm-smoke의 일정 — Argo · 컨텍스트 pipewright-emulator · 네임스페이스 default');
   await dialog.getByLabel('이름', { exact: true }).fill('nightly-data');

@@ -7,6 +7,7 @@
 import { expect, openApp, test } from './fixtures.ts';
 import { BROWSER_ONLY, rpcOn, useClusterServer } from './helpers/clusterServer.ts';
 import { newFromTemplate } from './run-helpers.ts';
+import { fillField } from './helpers/fillField.ts';
 
 test.use({ viewport: { width: 1440, height: 900 } });
 test.setTimeout(120_000);
@@ -31,7 +32,7 @@ test('KFP schedules on a multi-user Kubeflow through the login session, in Korea
   await page.getByRole('button', { name: '일정…' }).click();
   const dialog = page.getByRole('dialog', { name: '일정' });
   await dialog.getByRole('radio', { name: /Kubeflow Pipelines/ }).check();
-  await dialog.getByLabel('네임스페이스', { exact: true }).fill('team-a');
+  await fillField(dialog.getByLabel('네임스페이스', { exact: true }), 'team-a');
   const list = dialog.getByTestId('cluster-schedules');
   // The service proxy: the run path's advice, not "refresh your kubeconfig token".
   await expect(list.getByRole('alert')).toContainText('no user identity reaches Kubeflow Pipelines');

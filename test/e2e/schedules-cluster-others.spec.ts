@@ -11,6 +11,7 @@ import type { ScheduleSpec } from '../../shared/schedules/types.ts';
 import { expect, openApp, test } from './fixtures.ts';
 import { BROWSER_ONLY, rpcOn, useClusterServer } from './helpers/clusterServer.ts';
 import { newFromTemplate } from './run-helpers.ts';
+import { fillField } from './helpers/fillField.ts';
 
 test.use({ viewport: { width: 1440, height: 900 } });
 test.setTimeout(120_000);
@@ -41,7 +42,7 @@ test('the schedules dialog lists the cluster’s other schedules, marked, and pa
   const dialog = page.getByRole('dialog', { name: '일정' });
   const openArgo = async () => {
     await dialog.getByRole('radio', { name: 'Argo Workflows (CronWorkflow)' }).check();
-    await dialog.getByLabel('네임스페이스').fill('default');
+    await fillField(dialog.getByLabel('네임스페이스'), 'default');
   };
   await openArgo();
   const own = dialog.getByTestId('cluster-schedules');

@@ -9,6 +9,7 @@ import type { APIRequestContext, Page } from '@playwright/test';
 import { expect, openApp, test } from './fixtures.ts';
 import { BROWSER_ONLY, rpcOn as rpcAt, useClusterServer } from './helpers/clusterServer.ts';
 import { newFromTemplate, phaseOf } from './run-helpers.ts';
+import { fillField } from './helpers/fillField.ts';
 
 test.use({ viewport: { width: 1440, height: 900 } });
 test.setTimeout(180_000);
@@ -40,7 +41,7 @@ test('cluster schedules in the app: CronWorkflow and recurring run created, paus
   await dialog.getByRole('radio', { name: 'Argo Workflows (CronWorkflow)' }).check();
   await expect(dialog.getByRole('note')).toContainText('whether or not Pipewright is open');
   await expect(dialog.getByLabel('Kubeconfig context')).toHaveValue('pipewright-emulator');
-  await dialog.getByLabel('Namespace').fill('default');
+  await fillField(dialog.getByLabel('Namespace'), 'default');
   const list = dialog.getByTestId('cluster-schedules');
   await expect(list).toContainText('Schedules of korean-llm-smoke — Argo on pipewright-emulator, namespace default');
   await expect(list).toContainText('No schedules of this pipeline here yet.');
@@ -137,7 +138,7 @@ test('cluster schedules in the app: CronWorkflow and recurring run created, paus
   await expect(list).toContainText('No schedules of this pipeline here yet.');
   expect(await recurringRuns()).toEqual([]);
   await dialog.getByRole('radio', { name: 'Argo Workflows (CronWorkflow)' }).check();
-  await dialog.getByLabel('Namespace').fill('default');
+  await fillField(dialog.getByLabel('Namespace'), 'default');
   await list.locator('[data-schedule="nightly-argo"]').getByRole('button', { name: 'Delete' }).click();
   await expect(list).toContainText('No schedules of this pipeline here yet.');
   expect(emu.controller.get('cronworkflows', 'default', 'nightly-argo')).toBeUndefined();

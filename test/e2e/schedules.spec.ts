@@ -1,5 +1,6 @@
 /** Run > Schedules…: a weekly local schedule of the saved pipeline, its errors named, paused, in Korean, deleted. */
 import { expect, rpc, test, workDir } from './fixtures.ts';
+import { fillField } from './helpers/fillField.ts';
 
 test('schedule the saved pipeline weekly (Sunday 02:00 Seoul), only when the data changed; pause and delete it', async ({ app, request }) => {
   await app.keyboard.press('Control+n');
@@ -12,7 +13,7 @@ test('schedule the saved pipeline weekly (Sunday 02:00 Seoul), only when the dat
   await app.keyboard.press('Escape');
   await app.keyboard.press('Control+s');
   const save = app.getByRole('dialog', { name: 'Save the pipeline as' });
-  await save.getByLabel('Folder', { exact: true }).fill(workDir());
+  await fillField(save.getByLabel('Folder', { exact: true }), workDir());
   await save.getByLabel('Folder', { exact: true }).press('Enter');
   await save.getByLabel('File name').fill('scheduled-smoke');
   await save.getByRole('button', { name: 'Save', exact: true }).click();
