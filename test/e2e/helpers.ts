@@ -18,10 +18,22 @@ export function handle(page: Page, nodeId: string, port: string, side: 'source' 
   return page.locator(`.react-flow__handle.${side}[data-nodeid="${nodeId}"][data-handleid="${port}"]`);
 }
 
+/** Where an element is once it stopped moving: a viewport or document set just before may not be drawn yet (slow under load). */
+async function settledBox(page: Page, locator: ReturnType<Page['locator']>) {
+  let box = await locator.boundingBox();
+  for (let i = 0; i < 40; i++) {
+    await page.waitForTimeout(50);
+    const next = await locator.boundingBox();
+    if (box && next && box.x === next.x && box.y === next.y) return next;
+    box = next;
+  }
+  return box;
+}
+
 /** Drags from an output handle to an input handle, as a person connects two ports. */
 export async function connect(page: Page, from: [string, string], to: [string, string]): Promise<void> {
-  const a = await handle(page, from[0], from[1], 'source').boundingBox();
-  const b = await handle(page, to[0], to[1], 'target').boundingBox();
+  const a = await settledBox(page, handle(page, from[0], from[1], 'source'));
+  const b = await settledBox(page, handle(page, to[0], to[1], 'target'));
   if (!a || !b) throw new Error(`handle not on screen: ${from.join('.')} or ${to.join('.')}`);
   await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
   await page.mouse.down();

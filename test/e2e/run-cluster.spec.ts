@@ -57,7 +57,7 @@ test('Argo Workflows on the emulator: running then green, a streaming log, a gro
   const dialog = page.getByRole('dialog');
   await dialog.getByRole('radio', { name: /Argo Workflows/ }).check();
   await expect(dialog.getByLabel('Kubeconfig context')).toHaveValue('pipewright-emulator');
-  await fillField(dialog.getByLabel('Namespace'), 'default');
+  await fillField(dialog.getByLabel('Namespace', { exact: true }), 'default');
   await dialog.getByRole('button', { name: 'Test connection' }).click();
   const check = dialog.getByTestId('connection-check');
   await expect(check).toContainText('The cluster answers');
@@ -127,7 +127,7 @@ test('Kubeflow Pipelines on the emulator (through the service proxy): the pipeli
   const dialog = page.getByRole('dialog');
   await dialog.getByRole('radio', { name: /Kubeflow Pipelines/ }).check();
   await expect(dialog.getByLabel('Kubeconfig context')).toHaveValue('pipewright-emulator');
-  await fillField(dialog.getByLabel('Namespace'), 'kubeflow');
+  await fillField(dialog.getByLabel('Namespace', { exact: true }), 'kubeflow');
   // A direct URL must be a URL: the dialog says so and Run waits.
   await dialog.getByLabel('Connection', { exact: true }).selectOption('session');
   await dialog.getByLabel('Kubeflow URL').fill('kubeflow.example.com');
@@ -184,7 +184,7 @@ test('Cancel stops an Argo run on the emulator; Retry runs it again', async ({ p
   await expect(dialog.getByRole('radio', { name: /Kubeflow Pipelines/ })).toBeChecked();
   await expect(dialog.getByText('Last used for this pipeline.')).toBeVisible();
   await dialog.getByRole('radio', { name: /Argo Workflows/ }).check();
-  await fillField(dialog.getByLabel('Namespace'), 'default');
+  await fillField(dialog.getByLabel('Namespace', { exact: true }), 'default');
   await dialog.getByTestId('run-start').click();
 
   const header = page.locator('.run-panel .run-header');

@@ -26,7 +26,7 @@ test('cluster schedules that run only when the data changed: offered with its Ro
   await page.getByRole('button', { name: '일정…' }).click();
   const dialog = page.getByRole('dialog', { name: '일정' });
   await dialog.getByRole('radio', { name: 'Argo Workflows (CronWorkflow)' }).check();
-  await fillField(dialog.getByLabel('네임스페이스'), 'default');
+  await fillField(dialog.getByLabel('네임스페이스', { exact: true }), 'default');
   const list = dialog.getByTestId('cluster-schedules');
   await expect(list).toContainText('korean-llm-smoke의 일정 — Argo · 컨텍스트 pipewright-emulator · 네임스페이스 default');
   await dialog.getByLabel('이름', { exact: true }).fill('nightly-data');

@@ -42,7 +42,7 @@ test('the schedules dialog lists the cluster’s other schedules, marked, and pa
   const dialog = page.getByRole('dialog', { name: '일정' });
   const openArgo = async () => {
     await dialog.getByRole('radio', { name: 'Argo Workflows (CronWorkflow)' }).check();
-    await fillField(dialog.getByLabel('네임스페이스'), 'default');
+    await fillField(dialog.getByLabel('네임스페이스', { exact: true }), 'default');
   };
   await openArgo();
   const own = dialog.getByTestId('cluster-schedules');

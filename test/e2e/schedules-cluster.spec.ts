@@ -41,7 +41,7 @@ test('cluster schedules in the app: CronWorkflow and recurring run created, paus
   await dialog.getByRole('radio', { name: 'Argo Workflows (CronWorkflow)' }).check();
   await expect(dialog.getByRole('note')).toContainText('whether or not Pipewright is open');
   await expect(dialog.getByLabel('Kubeconfig context')).toHaveValue('pipewright-emulator');
-  await fillField(dialog.getByLabel('Namespace'), 'default');
+  await fillField(dialog.getByLabel('Namespace', { exact: true }), 'default');
   const list = dialog.getByTestId('cluster-schedules');
   await expect(list).toContainText('Schedules of korean-llm-smoke — Argo on pipewright-emulator, namespace default');
   await expect(list).toContainText('No schedules of this pipeline here yet.');
@@ -138,7 +138,7 @@ test('cluster schedules in the app: CronWorkflow and recurring run created, paus
   await expect(list).toContainText('No schedules of this pipeline here yet.');
   expect(await recurringRuns()).toEqual([]);
   await dialog.getByRole('radio', { name: 'Argo Workflows (CronWorkflow)' }).check();
-  await fillField(dialog.getByLabel('Namespace'), 'default');
+  await fillField(dialog.getByLabel('Namespace', { exact: true }), 'default');
   await list.locator('[data-schedule="nightly-argo"]').getByRole('button', { name: 'Delete' }).click();
   await expect(list).toContainText('No schedules of this pipeline here yet.');
   expect(emu.controller.get('cronworkflows', 'default', 'nightly-argo')).toBeUndefined();
