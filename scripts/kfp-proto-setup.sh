@@ -11,7 +11,7 @@
 #
 # OUT_DIR defaults to /tmp/kfp-proto-bindings; then run the tests with KFP_PROTO_BINDINGS=OUT_DIR
 # (several folders may be given, separated by ':').
-# Needs protoc (Debian: protobuf-compiler, which also ships google/protobuf/*.proto) and python3-protobuf.
+# Needs protoc (Debian: protobuf-compiler; libprotobuf-dev ships google/protobuf/*.proto) and python3-protobuf.
 set -eu
 
 usage() {

@@ -16,7 +16,11 @@ const SYSTEM_PACKAGES = [
   { pkg: 'prometheus-pushgateway', present: () => existsSync('/usr/bin/prometheus-pushgateway') },
   // KFP's own protobuf definitions, compiled by protoc: every compiled pipeline is parsed strictly.
   { pkg: 'protobuf-compiler', present: () => existsSync('/usr/bin/protoc') },
+  // google/protobuf/*.proto, which KFP's protos import (a recommendation of protobuf-compiler, not a dependency).
+  { pkg: 'libprotobuf-dev', present: () => existsSync('/usr/include/google/protobuf/struct.proto') },
   { pkg: 'python3-protobuf', present: () => python('import google.protobuf') },
+  // boto3: the data check lists s3:// through it when AWS_ACCESS_KEY_ID is not set (as .ci/run installs it).
+  { pkg: 'python3-boto3', present: () => python('import boto3') },
 ];
 
 function python(code) {
