@@ -2,7 +2,7 @@
 import type { Page } from '@playwright/test';
 import type { PipelineDocument } from '../../shared/pipeline/types.ts';
 import { expect, rpc, test } from './fixtures.ts';
-import { connect, handle } from './helpers.ts';
+import { connect, handle, settledBox } from './helpers.ts';
 
 const doc: PipelineDocument = {
   format: 'pipewright.pipeline/v2',
@@ -23,7 +23,7 @@ const doc: PipelineDocument = {
 const opacity = (page: Page, nodeId: string, port: string, side: 'source' | 'target') => handle(page, nodeId, port, side).evaluate((el) => Number(getComputedStyle(el).opacity));
 
 async function startDrag(page: Page, from: [string, string]) {
-  const a = (await handle(page, from[0], from[1], 'source').boundingBox())!;
+  const a = (await settledBox(page, handle(page, from[0], from[1], 'source')))!;
   await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
   await page.mouse.down();
   await page.mouse.move(a.x + 60, a.y + 120, { steps: 6 });

@@ -19,7 +19,7 @@ export function handle(page: Page, nodeId: string, port: string, side: 'source' 
 }
 
 /** Where an element is once it stopped moving: a viewport or document set just before may not be drawn yet (slow under load). */
-async function settledBox(page: Page, locator: ReturnType<Page['locator']>) {
+export async function settledBox(page: Page, locator: ReturnType<Page['locator']>) {
   let box = await locator.boundingBox();
   for (let i = 0; i < 40; i++) {
     await page.waitForTimeout(50);
