@@ -10,8 +10,8 @@ import type { PipelineDocument } from '../pipeline/types.ts';
 import { emitYaml, MapEntries } from './emitYaml.ts';
 import type { YamlValue } from './emitYaml.ts';
 import { datasetSource, paramSamples, planPipeline, sampleText } from './plan.ts';
-import type { PlannedNode } from './plan.ts';
-import { paramsJson } from './dvcParams.ts';
+import type { ParamSample, PlannedNode } from './plan.ts';
+import { ParamsJson } from './dvcParams.ts';
 import type { CompiledFiles } from './types.ts';
 import { parameterDefaults } from '../pipeline/parameters.ts';
 import type { ParameterValues } from '../pipeline/parameters.ts';
@@ -44,7 +44,7 @@ function writesMetricsFile(p: PlannedNode, kind: string): boolean {
   return kind === 'metrics' && p.resolved.spec.type !== 'python';
 }
 
-function stage(p: PlannedNode, script: string, samples: Readonly<Record<string, string>> | undefined): YamlMap {
+function stage(p: PlannedNode, script: string, samples: readonly ParamSample[]): YamlMap {
   const cmd = ['python3', '-u', script, '--params-file', DVC_PARAMS_FILE, '--params-key', p.id];
   // A bound param is read from the pipeline parameter's top-level key; both names are plain identifiers.
   const { bindings } = p.resolved;
@@ -63,7 +63,7 @@ function stage(p: PlannedNode, script: string, samples: Readonly<Record<string, 
     else outs.push(artifactPath(p.id, output.name));
   }
   deps.push(...datasetDeps(p));
-  for (const sample of paramSamples(p, samples)) deps.push(`samples/${sample.name}`);
+  for (const sample of samples) deps.push(`samples/${sample.name}`);
   // DVC wants each dep once; two inputs may read the same upstream output.
   const uniqueDeps = [...new Set(deps)];
   const params: string[] = [];
@@ -101,20 +101,25 @@ export function compileDvc(doc: PipelineDocument, catalog: NodeCatalog, paramete
   const files: CompiledFiles = {};
   // Written as YAML text stage by stage: dvc.yaml's `stages` keys sit at level 1.
   const stages = new MapEntries(true, 1);
-  const params: Record<string, Record<string, unknown>> = {};
+  // params.yaml: the run settings, the pipeline parameters, then each node's section as it is planned.
+  const params = new ParamsJson();
+  const settings = runSettings(doc);
+  if (settings) params.addHead(RUN_SETTINGS_KEY, settings);
+  for (const [name, value] of Object.entries(pipelineParameters(doc, values))) params.addHead(name, value);
   const scripts: Record<string, string> = {};
   for (const p of plan.nodes) {
     const script = stepScriptPath(p, catalog);
     scripts[script] = p.resolved.script;
-    stages.set(p.id, stage(p, script, catalog.samples));
-    params[p.id] = unboundParams(p);
+    const samples = paramSamples(p, catalog.samples);
+    stages.set(p.id, stage(p, script, samples));
+    params.add(p.id, unboundParams(p));
     const uri = p.resolved.spec.importer ? p.resolved.params.uri : undefined;
     const source = typeof uri === 'string' ? datasetSource(uri) : undefined;
     if (source?.kind === 'sample') files[`samples/${source.name}`] = sampleText(catalog.samples, source.name, p.id);
-    for (const sample of paramSamples(p, catalog.samples)) files[`samples/${sample.name}`] = sample.text;
+    for (const sample of samples) files[`samples/${sample.name}`] = sample.text;
   }
   files['dvc.yaml'] = emitYaml({ stages: stages.value() });
-  files[DVC_PARAMS_FILE] = paramsJson(withRunSettings({ ...pipelineParameters(doc, values), ...params }, doc));
+  files[DVC_PARAMS_FILE] = params.text();
   for (const path of Object.keys(scripts).sort()) files[path] = scripts[path];
   return sortedFiles(files);
 }
@@ -143,9 +148,9 @@ function pipelineParameters(doc: PipelineDocument, values: ParameterValues): Rec
 /** The settings steps read besides their parameters (DVC has no env): a key no node id or pipeline parameter can take, listed by no stage. */
 export const RUN_SETTINGS_KEY = '_pipewright';
 
-function withRunSettings(params: Record<string, unknown>, doc: PipelineDocument): Record<string, unknown> {
+function runSettings(doc: PipelineDocument): Record<string, unknown> | undefined {
   const url = doc.settings?.pushgatewayUrl;
-  return url ? { [RUN_SETTINGS_KEY]: { pipeline: doc.name, pushgateway_url: url }, ...params } : params;
+  return url ? { pipeline: doc.name, pushgateway_url: url } : undefined;
 }
 
 function sortedFiles(files: CompiledFiles): CompiledFiles {

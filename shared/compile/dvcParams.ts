@@ -1,5 +1,5 @@
 /** params.yaml text: JSON that YAML 1.2 (DVC) and YAML 1.1 (PyYAML in the step scripts) read identically. */
-import { formatYamlNumber, quoteYamlString } from './emitYaml.ts';
+import { formatYamlNumber, quoteYamlString, TextChunks } from './emitYaml.ts';
 
 /** Quoted keys and short strings: parameter names and most values repeat once per node. */
 type Quoted = Map<string, string>;
@@ -40,12 +40,53 @@ function write(value: unknown, indent: string, quoted: Quoted): string {
   return out === '' ? '{}' : `${out}\n${indent}}`;
 }
 
-export function paramsJson(value: Record<string, unknown>): string {
-  const quoted: Quoted = new Map();
-  // One piece per top-level entry (a node), joined once: no string of every node stays growing.
-  const entries: string[] = [];
-  for (const key in value) {
-    if (Object.hasOwn(value, key)) entries.push(`  ${quote(key, quoted)}: ${write(value[key], '  ', quoted)}`);
+/**
+ * params.yaml's top-level entries written as they come: a node's section is flat text as soon as it is
+ * added (a section kept as an object, or as the many-piece string write() builds, stayed alive until the
+ * end of the compile, and a large pipeline's thousands of them were copied and promoted by the garbage
+ * collector). The run settings and pipeline parameters come first (`head`); a node whose id is also a
+ * parameter's name (the validator refuses that) takes its place, as an object spread would.
+ */
+export class ParamsJson {
+  private readonly quoted: Quoted = new Map();
+  private readonly head: string[] = [];
+  private readonly headKeys = new Map<string, number>();
+  private readonly body = new TextChunks();
+  private bodyEntries = 0;
+
+  /** A run setting or pipeline parameter: before every node. */
+  addHead(key: string, value: unknown): void {
+    const at = this.headKeys.get(key);
+    if (at === undefined) this.headKeys.set(key, this.head.length);
+    this.setHead(at ?? this.head.length, key, value);
   }
-  return entries.length === 0 ? '{}\n' : `{\n${entries.join(',\n')}\n}\n`;
+
+  /** A node's section. */
+  add(key: string, value: unknown): void {
+    const at = this.headKeys.get(key);
+    if (at !== undefined) return this.setHead(at, key, value);
+    if (this.bodyEntries++ > 0) this.body.write(',\n');
+    this.body.write('  ');
+    this.body.write(quote(key, this.quoted));
+    this.body.write(': ');
+    this.body.write(write(value, '  ', this.quoted));
+  }
+
+  private setHead(at: number, key: string, value: unknown): void {
+    this.head[at] = `  ${quote(key, this.quoted)}: ${write(value, '  ', this.quoted)}`;
+  }
+
+  text(): string {
+    if (this.head.length === 0 && this.bodyEntries === 0) return '{}\n';
+    const head = this.head.join(',\n');
+    const separator = this.head.length > 0 && this.bodyEntries > 0 ? ',\n' : '';
+    return `{\n${head}${separator}${this.body.text()}\n}\n`;
+  }
+}
+
+/** params.yaml text of a whole mapping, entries in its key order. */
+export function paramsJson(value: Record<string, unknown>): string {
+  const out = new ParamsJson();
+  for (const key in value) if (Object.hasOwn(value, key)) out.add(key, value[key]);
+  return out.text();
 }

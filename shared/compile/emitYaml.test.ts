@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { emitYaml, formatYamlNumber, ListEntries, MapEntries, sharedYaml, YamlStream } from './emitYaml.ts';
+import { emitYaml, formatYamlNumber, ListEntries, MapEntries, sharedPart, sharedYaml, YamlStream } from './emitYaml.ts';
 import type { YamlValue } from './emitYaml.ts';
 
 const TRICKY = [
@@ -110,6 +110,36 @@ describe('emitYaml', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('writes keys and values past what its caches keep (thousands of node ids) as it writes the first ones', () => {
+    // 5,000 distinct keys and short values, each used twice, streamed and plain: the caches stop growing
+    // at a few thousand entries, and what they no longer keep must come out the same.
+    const map: Record<string, YamlValue> = {};
+    for (let i = 0; i < 5000; i++) map[`node-${i}`] = { out: `data/node-${i}/model`, again: `data/node-${i}/model`, yes: i % 2 === 0 ? 'yes' : 'plain' };
+    const stream = YamlStream.map(1);
+    for (const [k, v] of Object.entries(map)) stream.set(k, v);
+    const text = emitYaml({ stages: stream });
+    expect(text).toBe(emitYaml({ stages: map }));
+    expect(parse(text)).toEqual({ stages: map });
+    expect(text.split('\n').filter((line) => line === '  node-4999:')).toHaveLength(1);
+  });
+
+  it('sharedPart keeps a part per key until it holds a few thousand, then makes new keys\' parts afresh, written alike', () => {
+    const parts = new Map<string, { v: string }>();
+    let made = 0;
+    const get = (key: string) => sharedPart(parts, key, () => (made++, { v: key }));
+    expect(get('a')).toBe(get('a'));
+    expect(made).toBe(1);
+    for (let i = 0; i < 3000; i++) get(`k${i}`);
+    const kept = parts.size;
+    expect(kept).toBeLessThan(3001);
+    // A key past the limit is made each time it is asked for, and not kept.
+    expect(get('late')).not.toBe(get('late'));
+    expect(parts.size).toBe(kept);
+    // Kept parts are shared (written once per place); fresh ones are plain: the text is the same.
+    const all = Array.from({ length: 3000 }, (_, i) => get(`k${i}`));
+    expect(emitYaml({ all: [...all, get('a'), get('late')] })).toBe(emitYaml({ all: [...all.map((p) => ({ ...p })), { v: 'a' }, { v: 'late' }] }));
   });
 
   it('refuses a streamed mapping placed at another level than it was written for', () => {

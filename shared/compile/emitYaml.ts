@@ -81,7 +81,14 @@ type YamlMap = { readonly [key: string]: YamlValue | undefined };
 // alive until the end, and the garbage collector spent half the time copying it.
 const CHUNK_LENGTH = 32768;
 
-/** What one emitYaml call has worked out once: keys and short strings as written, and shared subtrees' texts. */
+/**
+ * Entries each of Texts' caches holds at most. Names, flags and paths that repeat are met in the first
+ * nodes; a large pipeline's node ids and its other one-off strings would only grow the tables (and the
+ * data a compile keeps alive, which the garbage collector then copies and promotes) without a hit.
+ */
+const CACHE_LIMIT = 2048;
+
+/** What one emitYaml call has worked out once: keys and short strings as written. */
 class Texts {
   /** Per indentation level and dash: each key with its indentation (or dash) and colon. */
   readonly keyLines: Map<string, string>[] = [];
@@ -91,9 +98,12 @@ class Texts {
   readonly shared = new Map<object, string[]>();
 }
 
-/** The text written so far: the current chunk, and the chunks before it. */
-class Out {
-  private chunk = '';
+/** Text written piece by piece: the pieces of the current chunk, and the flat chunks before it. */
+export class TextChunks {
+  // The current chunk's pieces in a reused array, joined once it holds CHUNK_LENGTH characters: a
+  // string grown by += allocates a cons cell per piece and flattens them all again when read.
+  private readonly pieces: string[] = [];
+  private length = 0;
   private readonly chunks: string[] = [];
 
   write(piece: string): void {
@@ -103,16 +113,16 @@ class Out {
       this.chunks.push(piece);
       return;
     }
-    this.chunk += piece;
-    if (this.chunk.length >= CHUNK_LENGTH) this.flush();
+    this.pieces.push(piece);
+    this.length += piece.length;
+    if (this.length >= CHUNK_LENGTH) this.flush();
   }
 
   private flush(): void {
-    if (this.chunk === '') return;
-    // Reading a character makes V8 flatten the chunk's pieces into one string now, while they are young.
-    this.chunk.charCodeAt(0);
-    this.chunks.push(this.chunk);
-    this.chunk = '';
+    if (this.length === 0) return;
+    this.chunks.push(this.pieces.join(''));
+    this.pieces.length = 0;
+    this.length = 0;
   }
 
   /** The whole text as chunks in order (none when nothing was written). */
@@ -152,7 +162,7 @@ function hasMembers(map: YamlMap): boolean {
 }
 
 /** Writes what follows `key:` or `-` when it fits there (a scalar, a literal block, an empty collection); false for a nested one. */
-function writeInline(out: Out, texts: Texts, value: YamlValue, level: number): boolean {
+function writeInline(out: TextChunks, texts: Texts, value: YamlValue, level: number): boolean {
   if (typeof value === 'string') {
     // Names, flags and paths repeat once per node; short strings are looked up instead of re-checked.
     const cached = texts.values.get(value);
@@ -163,7 +173,7 @@ function writeInline(out: Out, texts: Texts, value: YamlValue, level: number): b
       out.write(literalBlock(value, indentOf(level + 1)));
     } else {
       const text = ` ${scalarText(value)}\n`;
-      if (value.length <= 64) texts.values.set(value, text);
+      if (value.length <= 64 && texts.values.size < CACHE_LIMIT) texts.values.set(value, text);
       out.write(text);
     }
     return true;
@@ -196,7 +206,7 @@ function writeInline(out: Out, texts: Texts, value: YamlValue, level: number): b
  * document (a mapping's keys, a list's dashes): the emitter refuses the stream anywhere else.
  */
 export class YamlStream {
-  private readonly out = new Out();
+  private readonly out = new TextChunks();
   private readonly texts = new Texts();
   private count = 0;
 
@@ -223,7 +233,9 @@ export class YamlStream {
   set(key: string, value: YamlValue | undefined): void {
     if (this.list) throw new Error('YamlStream.set on a list');
     if (value === undefined) return;
-    writeMap(this.out, this.texts, { [key]: value }, this.level, false);
+    // Not writeMap of `{ [key]: value }`: a node id as a property name gives each such object a hidden
+    // class of its own, and thousands of them made every property lookup in the emitter slower.
+    writeMember(this.out, this.texts, key, value, this.level, false);
     this.count++;
   }
 
@@ -235,7 +247,7 @@ export class YamlStream {
   }
 
   /** @internal the emitter's: the text, where the document puts the stream at `level`. */
-  writeTo(out: Out, level: number, dash: boolean): void {
+  writeTo(out: TextChunks, level: number, dash: boolean): void {
     if (level !== this.level || dash) throw new Error(`a YamlStream made for level ${this.level} was placed at level ${level}${dash ? ' in a list item' : ''}`);
     for (const part of this.out.parts()) out.write(part);
   }
@@ -306,16 +318,32 @@ export function sharedYaml<T extends YamlMap | readonly YamlValue[]>(value: T): 
   return value;
 }
 
+/**
+ * The part `key` names from `parts`, made by `make` and marked shared the first time. Once `parts` holds
+ * CACHE_LIMIT entries a new key's part is made afresh and not kept: one-off values (a node's own
+ * constant) would only grow the table.
+ */
+export function sharedPart<T extends YamlMap | readonly YamlValue[]>(parts: Map<string, T>, key: string, make: () => T): T {
+  let part = parts.get(key);
+  if (part !== undefined) return part;
+  part = make();
+  if (parts.size < CACHE_LIMIT) parts.set(key, sharedYaml(part));
+  return part;
+}
+
 function keyLine(texts: Texts, key: string, level: number, dash: boolean): string {
   const slot = 2 * level + (dash ? 1 : 0);
   const lines = (texts.keyLines[slot] ??= new Map());
   let line = lines.get(key);
-  if (line === undefined) lines.set(key, (line = `${dash ? dashOf(level - 1) : indentOf(level)}${scalarText(key)}:`));
+  if (line === undefined) {
+    line = `${dash ? dashOf(level - 1) : indentOf(level)}${scalarText(key)}:`;
+    if (lines.size < CACHE_LIMIT) lines.set(key, line);
+  }
   return line;
 }
 
 /** A nested mapping or list: its lines at `level`; a mapping in a list item starts on the dash line. */
-function writeBlock(out: Out, texts: Texts, value: YamlMap | readonly YamlValue[], level: number, dash: boolean): void {
+function writeBlock(out: TextChunks, texts: Texts, value: YamlMap | readonly YamlValue[], level: number, dash: boolean): void {
   if (value instanceof YamlStream) return value.writeTo(out, level, dash);
   if (!SHARED.has(value)) return writeBlockOf(out, texts, value, level, dash);
   let known = texts.shared.get(value);
@@ -323,33 +351,38 @@ function writeBlock(out: Out, texts: Texts, value: YamlMap | readonly YamlValue[
   const slot = 2 * level + (dash ? 1 : 0);
   let text = known[slot];
   if (text === undefined) {
-    const own = new Out();
+    const own = new TextChunks();
     writeBlockOf(own, texts, value, level, dash);
     known[slot] = text = own.text();
   }
   out.write(text);
 }
 
-function writeBlockOf(out: Out, texts: Texts, value: YamlMap | readonly YamlValue[], level: number, dash: boolean): void {
+function writeBlockOf(out: TextChunks, texts: Texts, value: YamlMap | readonly YamlValue[], level: number, dash: boolean): void {
   if (Array.isArray(value)) writeSeq(out, texts, value as readonly YamlValue[], level);
   else writeMap(out, texts, value as YamlMap, level, dash);
 }
 
 /** Appends a mapping at `level`; inside a list item its first key goes on the dash line. */
-function writeMap(out: Out, texts: Texts, map: YamlMap, level: number, dash: boolean): void {
+function writeMap(out: TextChunks, texts: Texts, map: YamlMap, level: number, dash: boolean): void {
   let first = dash;
   for (const key in map) {
     const value = map[key];
     if (value === undefined) continue;
-    out.write(keyLine(texts, key, level, first));
+    writeMember(out, texts, key, value, level, first);
     first = false;
-    if (writeInline(out, texts, value, level)) continue;
-    out.write('\n');
-    writeBlock(out, texts, value as YamlMap, level + 1, false);
   }
 }
 
-function writeSeq(out: Out, texts: Texts, items: readonly YamlValue[], level: number): void {
+/** One `key: value` of a mapping at `level`; `dash` puts the key on a list item's dash line. */
+function writeMember(out: TextChunks, texts: Texts, key: string, value: YamlValue, level: number, dash: boolean): void {
+  out.write(keyLine(texts, key, level, dash));
+  if (writeInline(out, texts, value, level)) return;
+  out.write('\n');
+  writeBlock(out, texts, value as YamlMap, level + 1, false);
+}
+
+function writeSeq(out: TextChunks, texts: Texts, items: readonly YamlValue[], level: number): void {
   for (const item of items) {
     // A list stream among a list's items stands for its own items.
     if (item instanceof YamlStream) {
@@ -375,7 +408,7 @@ export function emitYaml(value: YamlMap): string {
 
 /** emitYaml's text in pieces, for a caller that joins several documents: the text is copied only once. */
 export function emitYamlParts(value: YamlMap): string[] {
-  const out = new Out();
+  const out = new TextChunks();
   writeMap(out, new Texts(), value, 0, false);
   const parts = out.parts();
   return parts.length > 0 ? parts : ['{}\n'];

@@ -50,16 +50,18 @@ export function topologicalOrder(doc: Pick<PipelineDocument, 'nodes' | 'edges'>)
 
 /**
  * Node indices in dependency order, ties broken by index (topologicalOrder on indices, for hot
- * paths); nodes on a cycle are left out. `indegree` is used up.
+ * paths); nodes on a cycle are left out. `successors[i]`: the nodes node i feeds (undefined for
+ * none); `indegree` is used up.
  */
-export function dependencyOrder(successors: readonly number[][], indegree: number[]): number[] {
+export function dependencyOrder(successors: readonly (readonly number[] | undefined)[], indegree: number[]): number[] {
   const heap = new MinHeap();
   indegree.forEach((d, i) => d === 0 && heap.push(i));
   const order: number[] = [];
   while (heap.size > 0) {
     const i = heap.pop();
     order.push(i);
-    for (const t of successors[i]) if (--indegree[t] === 0) heap.push(t);
+    const next = successors[i];
+    if (next) for (const t of next) if (--indegree[t] === 0) heap.push(t);
   }
   return order;
 }

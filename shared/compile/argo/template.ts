@@ -1,7 +1,7 @@
 /** One Argo container template per pipeline node. */
 import { stepImage } from '../../pipeline/image.ts';
 import type { PipelineSettings, Toleration } from '../../pipeline/types.ts';
-import { sharedYaml } from '../emitYaml.ts';
+import { sharedPart, sharedYaml } from '../emitYaml.ts';
 import type { YamlValue } from '../emitYaml.ts';
 import type { PlannedNode } from '../plan.ts';
 import { CompileError, datasetSource, formatArgValue, paramSamples, sampleText } from '../plan.ts';
@@ -33,9 +33,7 @@ export interface TemplateContext {
 
 /** The part `key` names, made by `make` the first time (which may throw for the node at hand). */
 function memoized<T extends YamlMap | YamlValue[]>(ctx: TemplateContext, key: string, make: () => T): T {
-  let value = ctx.memo.get(key) as T | undefined;
-  if (value === undefined) ctx.memo.set(key, (value = sharedYaml(make())));
-  return value;
+  return sharedPart(ctx.memo as Map<string, T>, key, make);
 }
 
 /** A string that goes into the Workflow verbatim, where Argo would read `{{` as a placeholder. */

@@ -3,7 +3,7 @@ import type { ParamType, ParamValue, PipelineParameter, PipelineParameterType, P
 import type { PlannedNode } from '../plan.ts';
 import { NODE_ID_PARAMETER } from './container.ts';
 import { literalField, protectKfpText } from './launcher.ts';
-import { sharedYaml } from '../emitYaml.ts';
+import { sharedPart } from '../emitYaml.ts';
 import type { YamlMap, YamlValue } from './yaml.ts';
 
 const PARAMETER_TYPES: Record<ParamType, string> = {
@@ -92,9 +92,7 @@ export class TaskParts {
   private readonly parts = new Map<string, YamlMap>();
 
   get(key: string, make: () => YamlMap): YamlMap {
-    let part = this.parts.get(key);
-    if (part === undefined) this.parts.set(key, (part = sharedYaml(make())));
-    return part;
+    return sharedPart(this.parts, key, make);
   }
 
   /** `{runtimeValue: {constant}}` for a parameter value. */
