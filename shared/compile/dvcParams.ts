@@ -1,5 +1,6 @@
 /** params.yaml text: JSON that YAML 1.2 (DVC) and YAML 1.1 (PyYAML in the step scripts) read identically. */
-import { formatYamlNumber, quoteYamlString, TextChunks } from './emitYaml.ts';
+import { formatYamlNumber, quoteYamlString } from './emitYaml.ts';
+import { TextChunks } from './textChunks.ts';
 
 /** Quoted keys and short strings: parameter names and most values repeat once per node. */
 type Quoted = Map<string, string>;

@@ -5,6 +5,7 @@
  */
 
 import { largeTextMemo } from './largeText.ts';
+import { TextChunks } from './textChunks.ts';
 
 export type YamlValue = string | number | boolean | null | readonly YamlValue[] | YamlStream | { readonly [key: string]: YamlValue | undefined };
 
@@ -77,10 +78,6 @@ function emitScalar(value: string | number | boolean | null): string {
 
 type YamlMap = { readonly [key: string]: YamlValue | undefined };
 
-// The text is flushed into flat chunks of about 32 KB: one growing string of a million pieces stays
-// alive until the end, and the garbage collector spent half the time copying it.
-const CHUNK_LENGTH = 32768;
-
 /**
  * Entries each of Texts' caches holds at most. Names, flags and paths that repeat are met in the first
  * nodes; a large pipeline's node ids and its other one-off strings would only grow the tables (and the
@@ -96,44 +93,6 @@ class Texts {
   readonly values = new Map<string, string>();
   /** Per shared subtree, its text per indentation level and dash. */
   readonly shared = new Map<object, string[]>();
-}
-
-/** Text written piece by piece: the pieces of the current chunk, and the flat chunks before it. */
-export class TextChunks {
-  // The current chunk's pieces in a reused array, joined once it holds CHUNK_LENGTH characters: a
-  // string grown by += allocates a cons cell per piece and flattens them all again when read.
-  private readonly pieces: string[] = [];
-  private length = 0;
-  private readonly chunks: string[] = [];
-
-  write(piece: string): void {
-    if (piece.length >= CHUNK_LENGTH) {
-      // A literal block of a whole script is a chunk of its own, so it is copied once, at the end.
-      this.flush();
-      this.chunks.push(piece);
-      return;
-    }
-    this.pieces.push(piece);
-    this.length += piece.length;
-    if (this.length >= CHUNK_LENGTH) this.flush();
-  }
-
-  private flush(): void {
-    if (this.length === 0) return;
-    this.chunks.push(this.pieces.join(''));
-    this.pieces.length = 0;
-    this.length = 0;
-  }
-
-  /** The whole text as chunks in order (none when nothing was written). */
-  parts(): string[] {
-    this.flush();
-    return this.chunks;
-  }
-
-  text(): string {
-    return this.parts().join('');
-  }
 }
 
 const INDENTS: string[] = [''];
