@@ -84,6 +84,9 @@ describe('fault suite', () => {
 
   emulatorIt('argo: bursts of 503 and 429 answers are retried with backoff', FAULTS, async () => {
     const emulator = emulatorOf(env);
+    // cpt long enough (a line each 50 ms) to be seen running between the backoffs of the 503s: at the
+    // emulator's speed it could end before the follower's first answered request, and 'running' never came.
+    emulator.controller.setStepBehavior({ step: 'cpt' }, { lineIntervalMs: emulatedMs(env, 50) });
     emulator.faults.failNext(3, { code: 503, path: /\/workflows$/ });
     const started = await h.start('argo');
     emulator.faults.failRatio(0.3, { code: 503 });
