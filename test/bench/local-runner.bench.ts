@@ -2,10 +2,11 @@
  * The local runner's overhead: a chain of trivial Python stages run by Pipewright (compile, run
  * history, log parsing, events; stage cache off, then on) against the very same stage commands run
  * one after another by plain `sh` (one `sh -c` script, `set -e`, same dependency order). Trivial stages, so the
- * runner's own cost dominates. 11 rounds after a warm-up run of each; each round runs the three back
+ * runner's own cost dominates. 21 rounds after a warm-up run of each; each round runs the three back
  * to back, in a rotating order, so a noisy neighbour hits them alike. The ratios are the median of the
  * rounds' own ratios (each against the plain-sh run of its round): machine load that drifts between
- * rounds cancels out, where a ratio of medians would mix rounds run under different loads.
+ * rounds cancels out, where a ratio of medians would mix rounds run under different loads. With 11
+ * rounds the same code gave ratios up to 0.05 apart from one invocation to the next on a 2-vCPU machine.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, promises as fs, rmSync } from 'node:fs';
@@ -21,7 +22,7 @@ import { FIXTURE_STEP } from '../fixtures/run-pipelines.ts';
 import type { BenchResult } from './logparse.bench.ts';
 
 const STAGES = 8;
-const RUNS = 11;
+const RUNS = 21;
 
 function chain(length: number, salt: number): PipelineDocument {
   const param = (name: string) => ({ name, type: 'number' as const, title: { en: name, ko: name }, help: { en: name, ko: name } });
