@@ -3,6 +3,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { groupAlive } from '../../electron/services/local/processes.ts';
+import { stageSlots } from '../../electron/services/local/slot.ts';
 import { fixturePipeline } from '../fixtures/run-pipelines.ts';
 import { createHarness, processesWith } from './harness.ts';
 import type { Harness } from './harness.ts';
@@ -44,19 +45,43 @@ describe('local target on the fixture pipeline', () => {
     expect((await h.manager.waitForRun(started.id)).phase).toBe('succeeded');
   });
 
-  it('from the third run in a process on, the first stage starts in a process made ready during the run before: its own folder and environment', async () => {
+  it.runIf(stageSlots.available)('from the second run in a process on, stages start in the slots kept from the run before: each run its own folder and environment', async () => {
     h = createHarness();
+    let spawned = 0;
     for (let i = 1; i <= 3; i++) {
       const run = await h.run(fixturePipeline({ a: { value: i } }));
       expect(run.phase).toBe('succeeded');
       const workspace = run.external?.workspace ?? '';
-      const log = (await h.manager.readLog(run.id, 'a', 0, 100)).lines.map((l) => l.text);
-      expect(log).toContain(`env ${run.id} a ${path.join(workspace, 'samples')} - 0`);
+      for (const node of ['a', 'd']) {
+        const log = (await h.manager.readLog(run.id, node, 0, 100)).lines.map((l) => l.text);
+        expect(log).toContain(`env ${run.id} ${node} ${path.join(workspace, 'samples')} - 0`);
+      }
       expect(await fs.readFile(path.join(workspace, 'data/a/out/out.txt'), 'utf8')).toContain(`"value": ${i}`);
-      // Let the process for the next run be started (it is, once this run has ended).
-      await new Promise((r) => setTimeout(r, 20));
+      if (i === 1) spawned = stageSlots.spawned;
     }
-    expect((h.manager as unknown as { drivers: Map<string, { nextRun?: unknown }> }).drivers.get('local')?.nextRun).toBeDefined();
+    expect(stageSlots.spawned).toBe(spawned);
+  });
+
+  it('without slots (PIPEWRIGHT_STAGE_SLOTS=0, or no setsid), from the third run on the first stage starts in a process made ready during the run before', async () => {
+    const saved = process.env.PIPEWRIGHT_STAGE_SLOTS;
+    process.env.PIPEWRIGHT_STAGE_SLOTS = '0';
+    try {
+      h = createHarness();
+      for (let i = 1; i <= 3; i++) {
+        const run = await h.run(fixturePipeline({ a: { value: i } }));
+        expect(run.phase).toBe('succeeded');
+        const workspace = run.external?.workspace ?? '';
+        const log = (await h.manager.readLog(run.id, 'a', 0, 100)).lines.map((l) => l.text);
+        expect(log).toContain(`env ${run.id} a ${path.join(workspace, 'samples')} - 0`);
+        expect(await fs.readFile(path.join(workspace, 'data/a/out/out.txt'), 'utf8')).toContain(`"value": ${i}`);
+        // Let the process for the next run be started (it is, once this run has ended).
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect((h.manager as unknown as { drivers: Map<string, { nextRun?: unknown }> }).drivers.get('local')?.nextRun).toBeDefined();
+    } finally {
+      if (saved === undefined) delete process.env.PIPEWRIGHT_STAGE_SLOTS;
+      else process.env.PIPEWRIGHT_STAGE_SLOTS = saved;
+    }
   });
 
   it('skips every unchanged stage on a second run, and re-runs only a changed stage and what depends on it', async () => {

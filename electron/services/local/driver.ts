@@ -19,6 +19,7 @@ import { choosePython, installInterpreter, stageNeeds } from './python.ts';
 import { CLOSED_MESSAGE, StageScheduler } from './scheduler.ts';
 import type { RunOutcome } from './scheduler.ts';
 import { StageCache } from './stageCache.ts';
+import { stageSlots } from './slot.ts';
 import { StageStarter } from './starter.ts';
 import { readStages } from './stages.ts';
 import type { LocalStage } from './stages.ts';
@@ -72,12 +73,14 @@ export class LocalDriver implements RunTargetDriver {
     const recorded = ctx.setExternal({ workspace });
     recorded.catch(() => {});
     mkdirSync(workspace, { recursive: true });
-    // The first stage's process starts while the workspace is written and the interpreter checked (see starter.ts),
-    // or was started during the previous run.
+    // The first stage's slot (see slot.ts) or process (see starter.ts) starts while the workspace is written and the
+    // interpreter checked, or was started during the previous run.
     const env = this.stageEnv(ctx, workspace);
     const ready = this.nextRun;
     this.nextRun = undefined;
-    const spare = ready?.moveTo({ cwd: workspace, env }) ?? new StageStarter(workspace, env);
+    const slots = stageSlots.available;
+    if (slots) stageSlots.prepare();
+    const spare = slots ? undefined : (ready?.moveTo({ cwd: workspace, env }) ?? new StageStarter(workspace, env));
     this.runs++;
     const stages = readStages(ctx.record.compiled['dvc.yaml'] ?? '');
     // What the first stages need now; the other stages' files once the first stage's process has started.
@@ -85,7 +88,7 @@ export class LocalDriver implements RunTargetDriver {
     try {
       writeWorkspaceFiles(workspace, first);
     } catch (error) {
-      spare.discard();
+      spare?.discard();
       throw error;
     }
     let rest: { error?: Error } | undefined;
@@ -107,7 +110,8 @@ export class LocalDriver implements RunTargetDriver {
       writeRest();
       // A process that runs again (the app, the bench) gets the next run's first stage process ready now, while this run's
       // first stage runs (one that cannot start is not used: the next run spawns its first stage as usual).
-      if (this.runs > 1 && !this.nextRun) {
+      if (slots) stageSlots.prepare();
+      else if (this.runs > 1 && !this.nextRun) {
         try {
           this.nextRun = new StageStarter('/', { ...process.env });
         } catch {
@@ -135,7 +139,7 @@ export class LocalDriver implements RunTargetDriver {
     };
     const done = go()
       .catch((error: unknown) => finish({ phase: 'error', message: (error as Error).message }))
-      .finally(() => spare.discard());
+      .finally(() => spare?.discard());
     const stop = async (reason: 'cancel' | 'detach') => {
       stopped ??= reason;
       await runner?.stop(reason);
@@ -149,7 +153,7 @@ export class LocalDriver implements RunTargetDriver {
     ctx: RunContext,
     workspace: string,
     stages: LocalStage[],
-    spare: StageStarter,
+    spare: StageStarter | undefined,
     firstStarted: () => void,
     writeRest: () => void,
   ): Promise<{ runner: Runner } | { outcome: RunOutcome }> {

@@ -15,8 +15,10 @@ export interface StageExit {
 }
 
 export interface StageProcess {
-  /** Also the process group id. */
-  pid: number;
+  /** Also the process group id; -1 until `started` has resolved. */
+  readonly pid: number;
+  /** Resolves with the pid once the stage's process runs (-1: it never did). */
+  started: Promise<number>;
   /** Resolves when the shell has exited and its output is read. */
   exited: Promise<StageExit>;
   /** Stop the whole group: SIGTERM, then SIGKILL after `graceMs`. Resolves once it has exited. */
@@ -161,6 +163,7 @@ export function trackStage(child: ChildProcess, program: string, options: Pick<S
   });
   return {
     pid,
+    started: Promise.resolve(pid),
     exited,
     async stop(graceMs) {
       if (pid > 0) await stopGroup(pid, graceMs);

@@ -10,6 +10,7 @@ import type { MetricRecord, NodePhase, OutputHash, RunEvent, RunPhase } from '..
 import { hashPath, hashPathSync } from '../runs/inputHashes.ts';
 import { Hasher, SMALL_FILE_BYTES } from './hashing.ts';
 import { spawnStage } from './processes.ts';
+import { stageSlots } from './slot.ts';
 import { StageStarter } from './starter.ts';
 import type { StageProcess } from './processes.ts';
 import type { StageCache } from './stageCache.ts';
@@ -228,7 +229,8 @@ export class StageScheduler {
     const output = { onOutput: (chunk: string, stream: 'stdout' | 'stderr') => forward(parser.push(chunk, stream)), drain: this.o.drain };
     const spare = this.spare;
     this.spare = undefined;
-    const child = spare?.start(stage.cmd, env, output) ?? spawnStage(stage.cmd, { cwd: this.o.workspace, env: { ...this.o.env, ...env }, ...output });
+    // A slot (slot.ts), else the process started ahead (starter.ts), else a process spawned now.
+    const child = stageSlots.start(this.o.workspace, { ...this.o.env, ...env }, stage.cmd, output) ?? spare?.start(stage.cmd, env, output) ?? spawnStage(stage.cmd, { cwd: this.o.workspace, env: { ...this.o.env, ...env }, ...output });
     spare?.discard();
     try {
       this.afterFirst();
@@ -241,7 +243,15 @@ export class StageScheduler {
     this.running.set(name, { process: child, gpus });
     if (this.stopping) void child.stop(this.o.graceMs ?? 5000);
     if (!this.pidsDir) mkdirSync((this.pidsDir = path.dirname(pidFile)), { recursive: true });
-    writeFileSync(pidFile, String(child.pid));
+    void child.started.then((pid) => {
+      if (pid <= 0 || this.running.get(name)?.process !== child) return;
+      try {
+        writeFileSync(pidFile, String(pid));
+      } catch (error) {
+        // Only a later process, after this one crashed, would look for it; the stage guard still ends the stage with this process.
+        console.error(`run ${this.o.runId}: stage "${name}": ${(error as Error).message}`);
+      }
+    });
     const exit = await child.exited;
     this.running.delete(name);
     // Its group is gone: the file (read only to stop what a crashed runner left running) goes once the next stage has started.
@@ -301,9 +311,10 @@ export class StageScheduler {
     }
   }
 
-  /** Start the next stage's process now, while this one runs (see starter.ts), if a stage is still to start. */
+  /** Have the next stage's slot (slot.ts) or process (starter.ts) ready now, while this one runs, if a stage is still to start. */
   private prepareSpare(): void {
     if (this.stopping || this.spare || ![...this.state.values()].includes('waiting')) return;
+    if (stageSlots.available) return stageSlots.prepare();
     this.spare = new StageStarter(this.o.workspace, this.o.env);
   }
 

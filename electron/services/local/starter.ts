@@ -111,7 +111,7 @@ export class StageStarter {
 }
 
 /** The lines that turn environment `from` into `to` (`NAME=VALUE`, `-NAME`); undefined if a name cannot be sent. */
-function envChanges(from: NodeJS.ProcessEnv, to: NodeJS.ProcessEnv): string[] | undefined {
+export function envChanges(from: NodeJS.ProcessEnv, to: NodeJS.ProcessEnv): string[] | undefined {
   const lines: string[] = [];
   for (const [k, v] of Object.entries(to)) {
     if (v === undefined || from[k] === v) continue;

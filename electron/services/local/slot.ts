@@ -1,0 +1,362 @@
+/**
+ * Stage slots: small long-lived shells that start the stages. Starting a process from the runner
+ * forks the runner, and a fork costs in proportion to the forking process's size: milliseconds of the
+ * runner's CPU per stage for the CLI, more for the app's main process, whose event loop waits while it
+ * forks. A slot is a shell of a few hundred KB, so a stage started by it costs what a stage started
+ * by `sh` costs. A slot runs one stage at a time, in a session of its own (`setsid`: stopping the
+ * stage's process group stops everything it started, as for a stage spawned detached), and tells
+ * the runner its pid, then its exit status. The stage writes to the slot's output pipes; once it has
+ * ended, and whatever it left running is gone, the slot writes a marker to each, where the runner
+ * cuts the stage's output. Where there is no `setsid` (macOS, Windows), or with
+ * PIPEWRIGHT_STAGE_SLOTS=0 in the runner's environment, the runner starts stages itself (starter.ts,
+ * processes.ts).
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { ORPHAN_GRACE_S, stageGuard } from './guard.ts';
+import { groupAlive, plainArgv, stopGroup } from './processes.ts';
+import type { SpawnStageOptions, StageExit, StageProcess } from './processes.ts';
+import { envChanges } from './starter.ts';
+
+/** A program of util-linux by absolute path (a stage's PATH need not hold it); undefined where there is none. */
+function utility(name: string): string | undefined {
+  return process.platform === 'win32' ? undefined : [`/usr/bin/${name}`, `/bin/${name}`].find((p) => existsSync(p));
+}
+
+/** Starts a stage in a session of its own. */
+export const SETSID = utility('setsid');
+/** Starts a slot with a parent-death signal: a slot whose runner is gone ends its stage (see SLOT_SHELL). */
+const SETPRIV = utility('setpriv');
+const SLEEP = utility('sleep');
+
+/**
+ * $1: the end marker, $2: setsid, $3: sleep, $4: the grace in seconds. SIGTERM (sent by the kernel
+ * when the runner is gone, however it went: setpriv --pdeathsig) ends the running stage's session
+ * (SIGTERM, then SIGKILL after the grace) and the slot; the stage guard (guard.ts) does the same from
+ * its side, once the runner has told it the stage's pid. Reads lines: `/DIR` (cd), `NAME=VALUE` (export), `-NAME` (unset),
+ * all kept for the stages after; then `w WORDS` (run those words) or `s CMD` (run `sh -c CMD`) starts
+ * a stage. Reports on fd 3: `p PID` once the stage is started, `l PID` when it has ended but left
+ * processes in its session (the runner stops them, then sends a line), `e PID STATUS` after the end
+ * markers. A folder it cannot enter fails the next stage (status 127, the shell's message on stderr).
+ * End of input: the runner let it go, or is gone.
+ */
+const SLOT_SHELL = [
+  '_pw_m=$1 _pw_S=$2 _pw_z=$3 _pw_g=$4 _pw_bad= _pw_run=',
+  '_pw_end() {',
+  '  if [ -n "$_pw_run" ] && kill -s TERM -- -"$_pw_run" 2>/dev/null; then "$_pw_z" "$_pw_g"; kill -s KILL -- -"$_pw_run" 2>/dev/null; fi',
+  '  exit 143',
+  '}',
+  "trap _pw_end TERM",
+  'while IFS= read -r _pw_v; do',
+  '  case "$_pw_v" in',
+  '    /*) cd "$_pw_v" || _pw_bad=1; continue ;;',
+  '    -*) unset "${_pw_v#-}"; continue ;;',
+  '    "w "*|"s "*) ;;',
+  '    *) export "$_pw_v"; continue ;;',
+  '  esac',
+  '  if [ -n "$_pw_bad" ]; then',
+  '    _pw_p=0 _pw_s=127 _pw_bad=',
+  '  else',
+  '    case "$_pw_v" in',
+  '      w*) (set -f; set -- ${_pw_v#w }; exec "$_pw_S" "$@") </dev/null 3>&- & ;;',
+  '      *) (exec "$_pw_S" /bin/sh -c "${_pw_v#s }") </dev/null 3>&- & ;;',
+  '    esac',
+  '    _pw_p=$! _pw_run=$!',
+  '    echo "p $_pw_p" >&3',
+  '    wait "$_pw_p"; _pw_s=$?',
+  '    if kill -s 0 -- -"$_pw_p" 2>/dev/null; then echo "l $_pw_p" >&3; IFS= read -r _pw_v || _pw_end; fi',
+  '    _pw_run=',
+  '  fi',
+  '  printf \'%s\\n\' "$_pw_m" >&2; printf \'%s\\n\' "$_pw_m"',
+  '  echo "e $_pw_p $_pw_s" >&3',
+  'done',
+].join('\n');
+
+/** Names the slot's shell keeps for itself or that change how it reads: a stage with one of these is started another way. */
+const SHELL_NAMES = /^(_pw_.*|IFS|PPID|OPTIND)$/;
+
+/**
+ * Cuts one of a slot's output streams at its end markers. A marker starts with a control character
+ * (RS) output seldom ends with, so a stage's last line is passed on at once; only a tail that may be
+ * the start of a marker waits for the next chunk.
+ */
+export class MarkedStream {
+  private held = '';
+  constructor(
+    private readonly marker: string,
+    private readonly onText: (text: string) => void,
+    private readonly onEnd: () => void,
+  ) {}
+
+  push(chunk: string): void {
+    let text = this.held + chunk;
+    this.held = '';
+    for (let at = text.indexOf(this.marker); at >= 0; at = text.indexOf(this.marker)) {
+      if (at > 0) this.onText(text.slice(0, at));
+      text = text.slice(at + this.marker.length);
+      this.onEnd();
+    }
+    for (let at = text.indexOf(this.marker[0], Math.max(0, text.length - this.marker.length + 1)); at >= 0; at = text.indexOf(this.marker[0], at + 1)) {
+      if (this.marker.startsWith(text.slice(at))) {
+        this.held = text.slice(at);
+        text = text.slice(0, at);
+        break;
+      }
+    }
+    if (text) this.onText(text);
+  }
+}
+
+type Output = Pick<SpawnStageOptions, 'onOutput' | 'drain'>;
+
+interface Current {
+  output: Output;
+  pid: number;
+  started(pid: number): void;
+  status: number | undefined;
+  markers: number;
+  resolve(exit: StageExit): void;
+}
+
+const SIGNALS = new Map(Object.entries(os.constants.signals).map(([name, n]) => [n as number, name as NodeJS.Signals]));
+
+/** A stage's exit as `wait` gives it: above 128, killed by signal status - 128 (as the shell says; an `exit 137` reads the same). */
+export function exitFromStatus(status: number): StageExit {
+  const signal = status > 128 ? SIGNALS.get(status - 128) : undefined;
+  return signal ? { code: null, signal } : { code: status, signal: null };
+}
+
+export class StageSlot {
+  private readonly child: ChildProcess;
+  /** Written by the slot after a stage's output, on each stream; cut out by MarkedStream. */
+  private readonly marker = `\x1epipewright-stage-end-${randomBytes(9).toString('hex')}\x1e\n`;
+  /** The slot's folder and environment now (each stage's changes stay for the next). */
+  private cwd = '/';
+  private readonly env: NodeJS.ProcessEnv;
+  private current: Current | undefined;
+  private paused = false;
+  private gone = false;
+  private control = '';
+
+  constructor(
+    env: NodeJS.ProcessEnv,
+    private readonly onIdle: (slot: StageSlot) => void,
+  ) {
+    this.env = { ...env };
+    const args = ['-c', SLOT_SHELL, 'pipewright-slot', this.marker.slice(0, -1), SETSID ?? 'setsid', SLEEP ?? 'sleep', String(ORPHAN_GRACE_S)];
+    this.child = spawn(SETPRIV ?? 'setpriv', ['--pdeathsig', 'TERM', '/bin/sh', ...args], {
+      cwd: this.cwd,
+      env: this.env,
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+    });
+    this.child.on('error', () => this.lost());
+    this.child.on('exit', () => this.lost());
+    this.child.stdin?.on('error', () => {});
+    for (const name of ['stdout', 'stderr'] as const) {
+      const stream = this.child[name]!;
+      stream.setEncoding('utf8');
+      const marked = new MarkedStream(
+        this.marker,
+        (text) => this.output(text, name),
+        () => this.markerSeen(),
+      );
+      stream.on('data', (chunk: string) => marked.push(chunk));
+    }
+    const control = this.child.stdio[3] as Readable;
+    control.setEncoding('utf8');
+    control.on('data', (chunk: string) => this.report(chunk));
+    this.hold(false);
+  }
+
+  /** Waiting, a slot keeps nothing alive; running a stage, it keeps the runner up as any stage does. */
+  private hold(on: boolean): void {
+    const handles = [this.child, ...this.child.stdio] as ({ ref?: () => void; unref?: () => void } | null)[];
+    for (const h of handles) (on ? h?.ref : h?.unref)?.call(h);
+  }
+
+  get usable(): boolean {
+    return !this.gone && !this.current && this.child.pid !== undefined && !!this.child.stdin?.writable;
+  }
+
+  /** Start `cmd` in `cwd` with environment `env`; undefined when this slot cannot (busy, gone, or a value its lines cannot carry). */
+  start(cwd: string, env: NodeJS.ProcessEnv, cmd: string, output: Output): StageProcess | undefined {
+    const vars = envChanges(this.env, env);
+    if (vars?.some((v) => SHELL_NAMES.test(v.replace(/^-/, '').split('=')[0]))) return undefined;
+    const argv = plainArgv(cmd);
+    const line = argv ? `w ${argv.join(' ')}` : `s ${cmd}`;
+    if (cwd !== this.cwd) vars?.unshift(cwd);
+    if (!vars || !this.usable || !path.isAbsolute(cwd) || ![...vars, line].every((l) => !/[\n\r\0]/.test(l))) return undefined;
+    let started: (pid: number) => void = () => {};
+    const pid = new Promise<number>((resolve) => (started = resolve));
+    let resolve: (exit: StageExit) => void = () => {};
+    const exited = new Promise<StageExit>((r) => (resolve = r));
+    const current: Current = {
+      output,
+      pid: -1,
+      started: (n) => {
+        current.pid = n;
+        stageGuard.watch(n);
+        started(n);
+      },
+      status: undefined,
+      markers: 0,
+      resolve,
+    };
+    this.current = current;
+    this.cwd = cwd;
+    for (const k of Object.keys(this.env)) if (env[k] === undefined) delete this.env[k];
+    for (const [k, v] of Object.entries(env)) if (v !== undefined) this.env[k] = v;
+    this.hold(true);
+    this.child.stdin!.write(`${vars.map((v) => `${v}\n`).join('')}${line}\n`);
+    return {
+      get pid() {
+        return current.pid;
+      },
+      started: Promise.race([pid, exited.then(() => -1)]),
+      exited,
+      async stop(graceMs) {
+        const n = await Promise.race([pid, exited.then(() => -1)]);
+        if (n > 0) await stopGroup(n, graceMs);
+        return exited;
+      },
+    };
+  }
+
+  /** Let it go: it exits when its input ends. */
+  discard(): void {
+    this.gone = true;
+    this.child.stdin?.end();
+  }
+
+  private output(text: string, stream: 'stdout' | 'stderr'): void {
+    const current = this.current;
+    if (!current) return;
+    current.output.onOutput(text, stream);
+    // Backpressure: while the run's log backlog is written, stop reading; the stage blocks on a full pipe.
+    const wait = this.paused ? undefined : current.output.drain?.();
+    if (!wait) return;
+    this.paused = true;
+    this.child.stdout!.pause();
+    this.child.stderr!.pause();
+    void wait.finally(() => {
+      this.paused = false;
+      this.child.stdout!.resume();
+      this.child.stderr!.resume();
+    });
+  }
+
+  private report(chunk: string): void {
+    this.control += chunk;
+    for (let nl = this.control.indexOf('\n'); nl >= 0; nl = this.control.indexOf('\n')) {
+      const [kind, pid, status] = this.control.slice(0, nl).split(' ');
+      this.control = this.control.slice(nl + 1);
+      const current = this.current;
+      if (!current) continue;
+      if (kind === 'p') current.started(Number(pid));
+      // The stage left processes in its session: they go with it (SIGTERM, then SIGKILL), then its output ends.
+      else if (kind === 'l') void stopGroup(Number(pid), 1000).then(() => this.child.stdin?.write('\n'));
+      else if (kind === 'e') {
+        // Its folder could not be entered: where the slot is now is not known.
+        if (pid === '0') this.cwd = '';
+        current.status = Number(status);
+        this.settle();
+      }
+    }
+  }
+
+  private markerSeen(): void {
+    if (!this.current) return;
+    this.current.markers++;
+    this.settle();
+  }
+
+  /** The stage is over once its status and both markers are in. */
+  private settle(): void {
+    const current = this.current;
+    if (!current || current.status === undefined || current.markers < 2) return;
+    this.current = undefined;
+    this.finish(current, exitFromStatus(current.status));
+    this.hold(false);
+    if (!this.gone) this.onIdle(this);
+  }
+
+  private finish(current: Current, exit: StageExit): void {
+    if (current.pid > 0) stageGuard.release(current.pid);
+    current.resolve(exit);
+  }
+
+  /**
+   * The slot ended (killed from outside): its stage, and what that started, are stopped; the stage ends
+   * once its output is read (or 2 s on, if something outside its session still holds the pipes).
+   */
+  private lost(): void {
+    if (this.gone && !this.current) return;
+    this.gone = true;
+    const current = this.current;
+    if (!current) return;
+    const stopped = current.pid > 0 && groupAlive(current.pid) ? stopGroup(current.pid, 1000) : Promise.resolve();
+    const closed = new Promise<void>((resolve) => {
+      if (this.child.stdout?.readableEnded && this.child.stderr?.readableEnded) resolve();
+      this.child.on('close', () => resolve());
+    });
+    void stopped
+      .then(() => Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, 2000).unref())]))
+      .then(() => {
+        if (this.current !== current) return;
+        this.current = undefined;
+        current.output.onOutput('error: the process that started this stage was killed, so the stage was stopped\n', 'stderr');
+        this.finish(current, current.status !== undefined ? exitFromStatus(current.status) : { code: null, signal: 'SIGKILL' });
+      });
+  }
+}
+
+/** The slots of this process: one kept waiting ahead of the next stage, and those a stage gave back (up to 4). */
+class SlotPool {
+  private readonly idle: StageSlot[] = [];
+  /** Slots this process has started (tests, and a look at reuse). */
+  spawned = 0;
+
+  /** Whether stages are started by slots here: there are `setsid` and `setpriv` (util-linux), and PIPEWRIGHT_STAGE_SLOTS is not 0. */
+  get available(): boolean {
+    return SETSID !== undefined && SETPRIV !== undefined && SLEEP !== undefined && process.env.PIPEWRIGHT_STAGE_SLOTS !== '0';
+  }
+
+  private make(): StageSlot {
+    this.spawned++;
+    return new StageSlot(process.env, (slot) => this.giveBack(slot));
+  }
+
+  /** Have a slot waiting: started now, off the path of the stage that will use it. */
+  prepare(): void {
+    if (!this.available) return;
+    this.prune();
+    if (this.idle.length === 0) this.idle.push(this.make());
+  }
+
+  /** Start a stage in a waiting slot (or a new one); undefined where slots are not used or cannot carry it. */
+  start(cwd: string, env: NodeJS.ProcessEnv, cmd: string, output: Output): StageProcess | undefined {
+    if (!this.available) return undefined;
+    this.prune();
+    const slot = this.idle.pop() ?? this.make();
+    const stage = slot.start(cwd, env, cmd, output);
+    if (!stage && slot.usable) this.idle.push(slot);
+    return stage;
+  }
+
+  private prune(): void {
+    for (let i = this.idle.length - 1; i >= 0; i--) if (!this.idle[i].usable) this.idle.splice(i, 1);
+  }
+
+  private giveBack(slot: StageSlot): void {
+    if (this.idle.length < 4) this.idle.push(slot);
+    else slot.discard();
+  }
+}
+
+export const stageSlots = new SlotPool();
