@@ -109,9 +109,9 @@ export class LocalDriver implements RunTargetDriver {
     const firstStarted = () => {
       writeRest();
       // A process that runs again (the app, the bench) gets the next run's first stage process ready now, while this run's
-      // first stage runs (one that cannot start is not used: the next run spawns its first stage as usual).
-      if (slots) stageSlots.prepare();
-      else if (this.runs > 1 && !this.nextRun) {
+      // first stage runs (one that cannot start is not used: the next run spawns its first stage as usual). Slots need
+      // nothing of the kind: each is given back to the pool when its stage ends, ready for the next stage or run.
+      if (!slots && this.runs > 1 && !this.nextRun) {
         try {
           this.nextRun = new StageStarter('/', { ...process.env });
         } catch {
