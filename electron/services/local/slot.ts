@@ -214,14 +214,15 @@ export class StageSlot {
     for (const [k, v] of Object.entries(env)) if (v !== undefined) this.env[k] = v;
     this.hold(true);
     this.child.stdin!.write(`${vars.map((v) => `${v}\n`).join('')}${line}\n`);
+    const running = Promise.race([pid, exited.then(() => -1)]);
     return {
       get pid() {
         return current.pid;
       },
-      started: Promise.race([pid, exited.then(() => -1)]),
+      started: running,
       exited,
       async stop(graceMs) {
-        const n = await Promise.race([pid, exited.then(() => -1)]);
+        const n = await running;
         if (n > 0) await stopGroup(n, graceMs);
         return exited;
       },
