@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { groupAlive } from './processes.ts';
 import type { StageProcess } from './processes.ts';
-import { exitFromStatus, MarkedStream, SETSID, StageSlot, stageSlots } from './slot.ts';
+import { exitFromStatus, MarkedStream, PYTHON, SETSID, SlotPool, StageSlot } from './slot.ts';
 
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'pw-slot-'));
 afterAll(() => rmSync(workspace, { recursive: true, force: true }));
@@ -52,8 +52,14 @@ describe('MarkedStream: a slot output stream cut at its end markers', () => {
   });
 });
 
-describe.runIf(SETSID)('stage slots (Linux: setsid)', () => {
+const kinds = [...(PYTHON ? ['python' as const] : []), 'sh' as const];
+
+describe.runIf(SETSID).each(kinds)('stage slots in %s (Linux: setsid)', (kind) => {
   const base = { ...process.env, PIPEWRIGHT_RUN_ID: 'run-1' };
+  const python = kind === 'python' ? PYTHON : undefined;
+  const stageSlots = new SlotPool(python);
+  /** The environment of a runner whose slots are of this kind. */
+  const runnerEnv = { ...process.env, PIPEWRIGHT_STAGE_SLOTS: kind };
 
   async function run(cmd: string, env: NodeJS.ProcessEnv = base, cwd = workspace) {
     let out = '';
@@ -98,7 +104,26 @@ describe.runIf(SETSID)('stage slots (Linux: setsid)', () => {
   it('reports a stage killed by a signal as such', async () => {
     expect((await run('kill -9 $$')).exit).toEqual({ code: null, signal: 'SIGKILL' });
     expect(exitFromStatus(143)).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(exitFromStatus(-15, false)).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(exitFromStatus(137, false)).toEqual({ code: 137, signal: null });
     expect(exitFromStatus(1)).toEqual({ code: 1, signal: null });
+  });
+
+  it.runIf(kind === 'python')('tells a stage that exits 137 from one killed by SIGKILL, and gives the stage no ignored signals', async () => {
+    expect((await run('exit 137')).exit).toEqual({ code: 137, signal: null });
+    // Python itself ignores SIGPIPE and SIGXFSZ; a stage must not inherit that (`yes | head` would then end in "Broken pipe").
+    const r = await run('sed -n "s/^SigIgn:\\t//p" /proc/self/status; yes | head -n 1');
+    const [ignored, y] = r.streams.stdout.split('\n');
+    // Signals 1-31. (glibc's posix_spawn leaves its own two, 32 and 33, ignored; glibc sets them up again where used.)
+    expect(BigInt(`0x${ignored}`) & 0x7fffffffn).toBe(0n);
+    expect([y, r.streams.stderr]).toEqual(['y', '']);
+  });
+
+  it('fails a stage whose program is not there, naming it (127)', async () => {
+    const r = await run('no-such-program-pw --flag');
+    expect(r.exit).toEqual({ code: 127, signal: null });
+    expect(r.streams.stderr).toContain('no-such-program-pw');
+    expect((await run('echo next')).out).toBe('next\n');
   });
 
   it('fails a stage whose folder is gone (127, saying so), and the next stage still runs where it should', async () => {
@@ -131,7 +156,7 @@ describe.runIf(SETSID)('stage slots (Linux: setsid)', () => {
 
   it('stops its stage when the slot itself is killed from outside, saying so', async () => {
     let out = '';
-    const slot = new StageSlot(process.env, () => {});
+    const slot = new StageSlot(process.env, { python });
     const stage: StageProcess = slot.start(workspace, base, 'echo up; sleep 30', { onOutput: (c) => (out += c) })!;
     const pid = await stage.started;
     await until(() => out.includes('up'), 2000);
@@ -143,7 +168,7 @@ describe.runIf(SETSID)('stage slots (Linux: setsid)', () => {
   });
 
   it('declines what its lines cannot carry (the stage is then spawned as usual)', () => {
-    const slot = new StageSlot(process.env, () => {});
+    const slot = new StageSlot(process.env, { python });
     const none = { onOutput: () => {} };
     expect(slot.start('relative/dir', base, 'true', none)).toBeUndefined();
     expect(slot.start(`${workspace}\nx`, base, 'true', none)).toBeUndefined();
@@ -156,7 +181,7 @@ describe.runIf(SETSID)('stage slots (Linux: setsid)', () => {
   });
 
   it('ends its stage when the runner is killed (-9), by itself (parent-death signal), SIGKILL after the grace for one that ignores SIGTERM', async () => {
-    const script = path.join(workspace, 'dying-runner.mts');
+    const script = path.join(workspace, `dying-runner-${kind}.mts`);
     const here = path.dirname(fileURLToPath(import.meta.url));
     writeFileSync(
       script,
@@ -170,7 +195,7 @@ describe.runIf(SETSID)('stage slots (Linux: setsid)', () => {
         'await stage.exited;',
       ].join('\n'),
     );
-    const runner = spawn(process.execPath, ['--import', 'tsx', script], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const runner = spawn(process.execPath, ['--import', 'tsx', script], { cwd: process.cwd(), env: runnerEnv, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     runner.stdout.on('data', (c: Buffer) => (out += c.toString()));
     expect(await until(() => /pid \d+/.test(out) && out.includes('ready'), 20_000)).toBe(true);
@@ -185,11 +210,39 @@ describe.runIf(SETSID)('stage slots (Linux: setsid)', () => {
   }, 40_000);
 
   it('a waiting slot does not keep its process up', async () => {
-    const script = path.join(workspace, 'idle-slot.mts');
+    const script = path.join(workspace, `idle-slot-${kind}.mts`);
     writeFileSync(script, `import { stageSlots } from ${JSON.stringify(path.join(path.dirname(fileURLToPath(import.meta.url)), 'slot.ts'))};\nstageSlots.prepare();\nprocess.stdout.write(String(stageSlots.spawned));\n`);
     const started = Date.now();
-    const out = execFileSync(process.execPath, ['--import', 'tsx', script], { cwd: process.cwd(), encoding: 'utf8', timeout: 20_000 });
+    const out = execFileSync(process.execPath, ['--import', 'tsx', script], { cwd: process.cwd(), env: runnerEnv, encoding: 'utf8', timeout: 20_000 });
     expect(out).toBe('1');
     expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});
+
+describe.runIf(SETSID && PYTHON)('stage slots: a python3 that cannot run a slot', () => {
+  it('runs the stage it was given in a shell slot, with none of what that python3 said, and makes shell slots from then on', async () => {
+    // `sh -I` is refused: it says so on stderr and ends before it is ready, as a python3 too old or broken would.
+    const pool = new SlotPool('/bin/sh');
+    expect(pool.kind).toBe('python');
+    const streams = { stdout: '', stderr: '' };
+    const stage = pool.start(workspace, process.env, 'echo "in $(basename "$PWD")"; echo err >&2', { onOutput: (c, s) => (streams[s] += c) })!;
+    expect(await stage.started).toBeGreaterThan(0);
+    expect(await stage.exited).toEqual({ code: 0, signal: null });
+    expect(streams).toEqual({ stdout: `in ${path.basename(workspace)}\n`, stderr: 'err\n' });
+    expect(pool.kind).toBe('sh');
+    expect(pool.spawned).toBe(2);
+    const next = pool.start(workspace, process.env, 'true', { onOutput: () => {} })!;
+    expect(await next.exited).toEqual({ code: 0, signal: null });
+    expect(pool.spawned).toBe(2);
+  });
+
+  it('a slot on its own (no pool) that cannot start fails its stage, with what it said', async () => {
+    let out = '';
+    const slot = new StageSlot(process.env, { python: '/bin/sh' });
+    const stage = slot.start(workspace, process.env, 'true', { onOutput: (c) => (out += c) })!;
+    const exit = await stage.exited;
+    expect(exit.code).not.toBe(0);
+    expect(out).toContain('/bin/sh: 0: Illegal option');
+    expect(out).toContain('the process that started this stage was killed');
   });
 });

@@ -1,15 +1,16 @@
 /**
- * Stage slots: small long-lived shells that start the stages. Starting a process from the runner
+ * Stage slots: small long-lived processes that start the stages. Starting a process from the runner
  * forks the runner, and a fork costs in proportion to the forking process's size: milliseconds of the
  * runner's CPU per stage for the CLI, more for the app's main process, whose event loop waits while it
- * forks. A slot is a shell of a few hundred KB, so a stage started by it costs what a stage started
- * by `sh` costs. A slot runs one stage at a time, in a session of its own (`setsid`: stopping the
- * stage's process group stops everything it started, as for a stage spawned detached), and tells
- * the runner its pid, then its exit status. The stage writes to the slot's output pipes; once it has
- * ended, and whatever it left running is gone, the slot writes a marker to each, where the runner
- * cuts the stage's output. Where there is no `setsid` (macOS, Windows), or with
- * PIPEWRIGHT_STAGE_SLOTS=0 in the runner's environment, the runner starts stages itself (starter.ts,
- * processes.ts).
+ * forks. A slot is a small Python process (SLOT_PYTHON: it starts a stage with posix_spawn, in a new
+ * session, with no program between) or, without a python3 that can run it, a shell (SLOT_SHELL: a
+ * fork, then `setsid`), so a stage started by it costs about what a stage started by `sh` costs. A
+ * slot runs one stage at a time, in a session of its own (stopping the stage's process group stops
+ * everything it started, as for a stage spawned detached), and tells the runner its pid, then its exit
+ * status. The stage writes to the slot's output pipes; once it has ended, and whatever it left running
+ * is gone, the slot writes a marker to each, where the runner cuts the stage's output. Where there is
+ * no `setsid` (macOS, Windows), or with PIPEWRIGHT_STAGE_SLOTS=0 in the runner's environment, the
+ * runner starts stages itself (starter.ts, processes.ts); PIPEWRIGHT_STAGE_SLOTS=sh: shell slots only.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -33,6 +34,7 @@ export const SETSID = utility('setsid');
 /** Starts a slot with a parent-death signal: a slot whose runner is gone ends its stage (see SLOT_SHELL). */
 const SETPRIV = utility('setpriv');
 const SLEEP = utility('sleep');
+export const PYTHON = utility('python3');
 
 /**
  * $1: the end marker, $2: setsid, $3: sleep, $4: the grace in seconds. SIGTERM (sent by the kernel
@@ -77,6 +79,89 @@ const SLOT_SHELL = [
   'done',
 ].join('\n');
 
+/**
+ * The same slot in Python, used where there is a python3 (3.8 or later): `os.posix_spawn(...,
+ * setsid=True)` starts a stage in a session of its own without the extra program (`setsid`) the shell
+ * needs, and a stage killed by a signal is told apart from one that exits 128 + n (`e PID -SIGNAL`).
+ * $1: the end marker, $2: the grace in seconds. Says `r` on fd 3 once it reads its input; one that
+ * ends before that is not used again (SlotPool). The stage gets the default action for the signals
+ * Python ignores (SIGPIPE, SIGXFSZ). Words whose program cannot be started are run by `sh`, which says
+ * why in the shell's words (127: not found, 126: not runnable).
+ */
+const SLOT_PYTHON = String.raw`
+import os, signal, sys, time
+if sys.version_info < (3, 8):
+    sys.exit(3)
+m = os.fsencode(sys.argv[1]) + b"\n"
+grace = float(sys.argv[2])
+run = 0
+def end(*_):
+    if run:
+        try:
+            os.killpg(run, signal.SIGTERM)
+            time.sleep(grace)
+            os.killpg(run, signal.SIGKILL)
+        except OSError:
+            pass
+    os._exit(143)
+signal.signal(signal.SIGTERM, end)
+actions = [(os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0), (os.POSIX_SPAWN_CLOSE, 3)]
+def spawn(argv):
+    return os.posix_spawnp(argv[0], argv, os.environb, file_actions=actions, setsigdef=(signal.SIGPIPE, signal.SIGXFSZ), setsid=True)
+def start(v):
+    if v[:1] == b"s":
+        return spawn([b"/bin/sh", b"-c", v[2:]])
+    try:
+        return spawn(v[2:].split())
+    except OSError:
+        return spawn([b"/bin/sh", b"-c", b'exec "$@"', b"sh"] + v[2:].split())
+read = sys.stdin.buffer.readline
+bad = None
+os.write(3, b"r\n")
+while True:
+    v = read()
+    if not v:
+        break
+    v = v[:-1]
+    if v[:1] == b"/":
+        try:
+            os.chdir(v)
+        except OSError as e:
+            bad = b"pipewright: cannot enter " + v + b": " + os.fsencode(e.strerror or "") + b"\n"
+        continue
+    if v[:1] == b"-":
+        os.environb.pop(v[1:], None)
+        continue
+    if v[:2] not in (b"w ", b"s "):
+        k, _, x = v.partition(b"=")
+        os.environb[k] = x
+        continue
+    p, s = 0, 127
+    if bad is None:
+        try:
+            p = run = start(v)
+        except OSError as e:
+            s, bad = 126, b"pipewright: cannot start the stage: " + os.fsencode(e.strerror or str(e)) + b"\n"
+    if bad is not None:
+        os.write(2, bad)
+        bad = None
+    else:
+        os.write(3, b"p %d\n" % p)
+        s = os.waitpid(p, 0)[1]
+        s = -os.WTERMSIG(s) if os.WIFSIGNALED(s) else os.WEXITSTATUS(s)
+        try:
+            os.killpg(p, 0)
+            os.write(3, b"l %d\n" % p)
+            if not read():
+                end()
+        except OSError:
+            pass
+        run = 0
+    os.write(2, m)
+    os.write(1, m)
+    os.write(3, b"e %d %d\n" % (p, s))
+`;
+
 /** Names the slot's shell keeps for itself or that change how it reads: a stage with one of these is started another way. */
 const SHELL_NAMES = /^(_pw_.*|IFS|PPID|OPTIND)$/;
 
@@ -114,7 +199,15 @@ export class MarkedStream {
 
 type Output = Pick<SpawnStageOptions, 'onOutput' | 'drain'>;
 
+/** A stage asked of a slot: kept until it has started, so that another slot can run it if this one could not. */
+interface Request {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  cmd: string;
+}
+
 interface Current {
+  request: Request;
   output: Output;
   pid: number;
   started(pid: number): void;
@@ -125,10 +218,22 @@ interface Current {
 
 const SIGNALS = new Map(Object.entries(os.constants.signals).map(([name, n]) => [n as number, name as NodeJS.Signals]));
 
-/** A stage's exit as `wait` gives it: above 128, killed by signal status - 128 (as the shell says; an `exit 137` reads the same). */
-export function exitFromStatus(status: number): StageExit {
-  const signal = status > 128 ? SIGNALS.get(status - 128) : undefined;
+/**
+ * A stage's exit from a slot's status. From a shell slot (`wait`): above 128, killed by signal
+ * status - 128 (an `exit 137` reads the same). From a Python slot: -n, killed by signal n.
+ */
+export function exitFromStatus(status: number, shell = true): StageExit {
+  const signal = status < 0 ? SIGNALS.get(-status) : shell && status > 128 ? SIGNALS.get(status - 128) : undefined;
   return signal ? { code: null, signal } : { code: status, signal: null };
+}
+
+export interface SlotOptions {
+  /** A python3 to run the slot in (SLOT_PYTHON); without one, the slot is a shell (SLOT_SHELL). */
+  python?: string;
+  /** The slot is idle again after a stage. */
+  onIdle?(slot: StageSlot): void;
+  /** A Python slot ended before it could take a stage: its stage, if it was given one, is handed over, not started. */
+  onUnready?(request: Request | undefined, adopt: (slot: StageSlot) => void): void;
 }
 
 export class StageSlot {
@@ -142,14 +247,21 @@ export class StageSlot {
   private paused = false;
   private gone = false;
   private control = '';
+  /** A shell slot reads its input as soon as it starts; a Python slot once it said `r`. Output before that waits here. */
+  private ready: boolean;
+  private early: [string, 'stdout' | 'stderr'][] = [];
 
   constructor(
     env: NodeJS.ProcessEnv,
-    private readonly onIdle: (slot: StageSlot) => void,
+    private readonly options: SlotOptions = {},
   ) {
     this.env = { ...env };
-    const args = ['-c', SLOT_SHELL, 'pipewright-slot', this.marker.slice(0, -1), SETSID ?? 'setsid', SLEEP ?? 'sleep', String(ORPHAN_GRACE_S)];
-    this.child = spawn(SETPRIV ?? 'setpriv', ['--pdeathsig', 'TERM', '/bin/sh', ...args], {
+    this.ready = !options.python;
+    const marker = this.marker.slice(0, -1);
+    const program = options.python
+      ? [options.python, '-I', '-S', '-c', SLOT_PYTHON, marker, String(ORPHAN_GRACE_S)]
+      : ['/bin/sh', '-c', SLOT_SHELL, 'pipewright-slot', marker, SETSID ?? 'setsid', SLEEP ?? 'sleep', String(ORPHAN_GRACE_S)];
+    this.child = spawn(SETPRIV ?? 'setpriv', ['--pdeathsig', 'TERM', ...program], {
       cwd: this.cwd,
       env: this.env,
       detached: true,
@@ -186,17 +298,13 @@ export class StageSlot {
 
   /** Start `cmd` in `cwd` with environment `env`; undefined when this slot cannot (busy, gone, or a value its lines cannot carry). */
   start(cwd: string, env: NodeJS.ProcessEnv, cmd: string, output: Output): StageProcess | undefined {
-    const vars = envChanges(this.env, env);
-    if (vars?.some((v) => SHELL_NAMES.test(v.replace(/^-/, '').split('=')[0]))) return undefined;
-    const argv = plainArgv(cmd);
-    const line = argv ? `w ${argv.join(' ')}` : `s ${cmd}`;
-    if (cwd !== this.cwd) vars?.unshift(cwd);
-    if (!vars || !this.usable || !path.isAbsolute(cwd) || ![...vars, line].every((l) => !/[\n\r\0]/.test(l))) return undefined;
+    if (!this.usable || !this.lines({ cwd, env, cmd })) return undefined;
     let started: (pid: number) => void = () => {};
     const pid = new Promise<number>((resolve) => (started = resolve));
     let resolve: (exit: StageExit) => void = () => {};
     const exited = new Promise<StageExit>((r) => (resolve = r));
     const current: Current = {
+      request: { cwd, env, cmd },
       output,
       pid: -1,
       started: (n) => {
@@ -208,12 +316,7 @@ export class StageSlot {
       markers: 0,
       resolve,
     };
-    this.current = current;
-    this.cwd = cwd;
-    for (const k of Object.keys(this.env)) if (env[k] === undefined) delete this.env[k];
-    for (const [k, v] of Object.entries(env)) if (v !== undefined) this.env[k] = v;
-    this.hold(true);
-    this.child.stdin!.write(`${vars.map((v) => `${v}\n`).join('')}${line}\n`);
+    this.take(current);
     const running = Promise.race([pid, exited.then(() => -1)]);
     return {
       get pid() {
@@ -229,6 +332,28 @@ export class StageSlot {
     };
   }
 
+  /** The lines that start `request` here; undefined for a value they cannot carry. */
+  private lines({ cwd, env, cmd }: Request): string[] | undefined {
+    const vars = envChanges(this.env, env);
+    if (!vars || vars.some((v) => SHELL_NAMES.test(v.replace(/^-/, '').split('=')[0]))) return undefined;
+    const argv = plainArgv(cmd);
+    if (cwd !== this.cwd) vars.unshift(cwd);
+    vars.push(argv ? `w ${argv.join(' ')}` : `s ${cmd}`);
+    return path.isAbsolute(cwd) && vars.every((l) => !/[\n\r\0]/.test(l)) ? vars : undefined;
+  }
+
+  /** Run `current` here (a new stage, or one whose slot ended before it could start it). */
+  private take(current: Current): void {
+    const { cwd, env } = current.request;
+    const lines = this.lines(current.request)!;
+    this.current = current;
+    this.cwd = cwd;
+    for (const k of Object.keys(this.env)) if (env[k] === undefined) delete this.env[k];
+    for (const [k, v] of Object.entries(env)) if (v !== undefined) this.env[k] = v;
+    this.hold(true);
+    this.child.stdin!.write(`${lines.join('\n')}\n`);
+  }
+
   /** Let it go: it exits when its input ends. */
   discard(): void {
     this.gone = true;
@@ -236,6 +361,10 @@ export class StageSlot {
   }
 
   private output(text: string, stream: 'stdout' | 'stderr'): void {
+    if (!this.ready) {
+      this.early.push([text, stream]);
+      return;
+    }
     const current = this.current;
     if (!current) return;
     current.output.onOutput(text, stream);
@@ -257,13 +386,18 @@ export class StageSlot {
     for (let nl = this.control.indexOf('\n'); nl >= 0; nl = this.control.indexOf('\n')) {
       const [kind, pid, status] = this.control.slice(0, nl).split(' ');
       this.control = this.control.slice(nl + 1);
+      if (kind === 'r') {
+        this.ready = true;
+        for (const [text, stream] of this.early.splice(0)) this.output(text, stream);
+        continue;
+      }
       const current = this.current;
       if (!current) continue;
       if (kind === 'p') current.started(Number(pid));
       // The stage left processes in its session: they go with it (SIGTERM, then SIGKILL), then its output ends.
       else if (kind === 'l') void stopGroup(Number(pid), 1000).then(() => this.child.stdin?.write('\n'));
       else if (kind === 'e') {
-        // Its folder could not be entered: where the slot is now is not known.
+        // Its folder could not be entered, or its program not started: where the slot is now is not known.
         if (pid === '0') this.cwd = '';
         current.status = Number(status);
         this.settle();
@@ -282,9 +416,9 @@ export class StageSlot {
     const current = this.current;
     if (!current || current.status === undefined || current.markers < 2) return;
     this.current = undefined;
-    this.finish(current, exitFromStatus(current.status));
+    this.finish(current, exitFromStatus(current.status, !this.options.python));
     this.hold(false);
-    if (!this.gone) this.onIdle(this);
+    if (!this.gone) this.options.onIdle?.(this);
   }
 
   private finish(current: Current, exit: StageExit): void {
@@ -293,13 +427,24 @@ export class StageSlot {
   }
 
   /**
-   * The slot ended (killed from outside): its stage, and what that started, are stopped; the stage ends
-   * once its output is read (or 2 s on, if something outside its session still holds the pipes).
+   * The slot ended. Before it was ready (a python3 that cannot run it), its stage, not started, goes
+   * to the slot onUnready hands it. Killed from outside: its stage, and what that started, are
+   * stopped; the stage ends once its output is read (or 2 s on, if something outside its session
+   * still holds the pipes).
    */
   private lost(): void {
     if (this.gone && !this.current) return;
     this.gone = true;
     const current = this.current;
+    if (!this.ready && this.options.onUnready) {
+      this.early = [];
+      this.current = undefined;
+      this.options.onUnready(current?.request, (slot) => current && slot.take(current));
+      return;
+    }
+    // What it said before it ended (why it could not run) is the stage's output.
+    this.ready = true;
+    for (const [text, stream] of this.early.splice(0)) this.output(text, stream);
     if (!current) return;
     const stopped = current.pid > 0 && groupAlive(current.pid) ? stopGroup(current.pid, 1000) : Promise.resolve();
     const closed = new Promise<void>((resolve) => {
@@ -312,25 +457,43 @@ export class StageSlot {
         if (this.current !== current) return;
         this.current = undefined;
         current.output.onOutput('error: the process that started this stage was killed, so the stage was stopped\n', 'stderr');
-        this.finish(current, current.status !== undefined ? exitFromStatus(current.status) : { code: null, signal: 'SIGKILL' });
+        this.finish(current, current.status !== undefined ? exitFromStatus(current.status, !this.options.python) : { code: null, signal: 'SIGKILL' });
       });
   }
 }
 
-/** The slots of this process: one kept waiting ahead of the next stage, and those a stage gave back (up to 4). */
-class SlotPool {
+/**
+ * The slots of this process: one kept waiting ahead of the next stage, and those a stage gave back
+ * (up to 4). Python slots where there is a python3 that can run them (PIPEWRIGHT_STAGE_SLOTS=sh: shell
+ * slots); once one has ended before it was ready, shell slots, and the stage it was given runs in one.
+ */
+export class SlotPool {
   private readonly idle: StageSlot[] = [];
   /** Slots this process has started (tests, and a look at reuse). */
   spawned = 0;
+
+  constructor(private python: string | undefined) {}
 
   /** Whether stages are started by slots here: there are `setsid` and `setpriv` (util-linux), and PIPEWRIGHT_STAGE_SLOTS is not 0. */
   get available(): boolean {
     return SETSID !== undefined && SETPRIV !== undefined && SLEEP !== undefined && process.env.PIPEWRIGHT_STAGE_SLOTS !== '0';
   }
 
+  /** What new slots run in: a python3, or the shell. */
+  get kind(): 'python' | 'sh' {
+    return this.python && process.env.PIPEWRIGHT_STAGE_SLOTS !== 'sh' ? 'python' : 'sh';
+  }
+
   private make(): StageSlot {
     this.spawned++;
-    return new StageSlot(process.env, (slot) => this.giveBack(slot));
+    return new StageSlot(process.env, {
+      python: this.kind === 'python' ? this.python : undefined,
+      onIdle: (slot) => this.giveBack(slot),
+      onUnready: (request, adopt) => {
+        this.python = undefined;
+        if (request) adopt(this.make());
+      },
+    });
   }
 
   /** Have a slot waiting: started now, off the path of the stage that will use it. */
@@ -360,4 +523,4 @@ class SlotPool {
   }
 }
 
-export const stageSlots = new SlotPool();
+export const stageSlots = new SlotPool(PYTHON);
