@@ -128,9 +128,14 @@ describe('browser-mode server', () => {
     expect((await request('/assets/missing.js', { headers: auth() })).status).toBe(404);
   });
 
-  function connect(headers: Record<string, string>, query = ''): Promise<WebSocket> {
+  /**
+   * Opens the event socket, hearing messages from the start: the server's first message can arrive
+   * with the upgrade and be emitted before code awaiting 'open' runs.
+   */
+  function connect(headers: Record<string, string>, query = '', onMessage?: (event: ApiEvent) => void): Promise<WebSocket> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(`ws://127.0.0.1:${running.port}/api/events${query}`, { headers });
+      if (onMessage) ws.on('message', (data) => onMessage(JSON.parse(String(data)) as ApiEvent));
       ws.once('open', () => resolve(ws));
       ws.once('unexpected-response', (_req, res) => reject(new Error(`status ${res.statusCode}`)));
       ws.once('error', reject);
@@ -138,11 +143,10 @@ describe('browser-mode server', () => {
   }
 
   it('delivers events over the WebSocket', async () => {
-    const ws = await connect({ Origin: running.origin }, `?token=${running.token}`);
     const messages: ApiEvent[] = [];
     let heard: () => void = () => {};
-    ws.on('message', (data) => {
-      messages.push(JSON.parse(String(data)) as ApiEvent);
+    const ws = await connect({ Origin: running.origin }, `?token=${running.token}`, (event) => {
+      messages.push(event);
       heard();
     });
     const until = (check: () => boolean) => new Promise<void>((resolve) => {
