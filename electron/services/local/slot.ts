@@ -35,9 +35,12 @@ export const SETSID = utility('setsid');
 const SETPRIV = utility('setpriv');
 const SLEEP = utility('sleep');
 export const PYTHON = utility('python3');
+const ENV = utility('env');
 
 /**
- * $1: the end marker, $2: setsid, $3: sleep, $4: the grace in seconds. SIGTERM (sent by the kernel
+ * $1: the end marker, $2: setsid, $3: sleep, $4: the grace in seconds, $5: env. A stage started with
+ * `&` has SIGINT and SIGQUIT ignored (POSIX, for a shell without job control): where `env` can (coreutils
+ * 8.31 and later), it gives them back their default actions. SIGTERM (sent by the kernel
  * when the runner is gone, however it went: setpriv --pdeathsig) ends the running stage's session
  * (SIGTERM, then SIGKILL after the grace) and the slot; the stage guard (guard.ts) does the same from
  * its side, once the runner has told it the stage's pid. Reads lines: `/DIR` (cd), `NAME=VALUE` (export), `-NAME` (unset),
@@ -48,7 +51,8 @@ export const PYTHON = utility('python3');
  * End of input: the runner let it go, or is gone.
  */
 const SLOT_SHELL = [
-  '_pw_m=$1 _pw_S=$2 _pw_z=$3 _pw_g=$4 _pw_bad= _pw_run=',
+  '_pw_m=$1 _pw_S=$2 _pw_z=$3 _pw_g=$4 _pw_bad= _pw_run= _pw_D=',
+  'if "$5" --default-signal=INT,QUIT true 2>/dev/null; then _pw_D="$5 --default-signal=INT,QUIT"; fi',
   '_pw_end() {',
   '  if [ -n "$_pw_run" ] && kill -s TERM -- -"$_pw_run" 2>/dev/null; then "$_pw_z" "$_pw_g"; kill -s KILL -- -"$_pw_run" 2>/dev/null; fi',
   '  exit 143',
@@ -65,8 +69,8 @@ const SLOT_SHELL = [
   '    _pw_p=0 _pw_s=127 _pw_bad=',
   '  else',
   '    case "$_pw_v" in',
-  '      w*) (set -f; set -- ${_pw_v#w }; exec "$_pw_S" "$@") </dev/null 3>&- & ;;',
-  '      *) (exec "$_pw_S" /bin/sh -c "${_pw_v#s }") </dev/null 3>&- & ;;',
+  '      w*) (set -f; set -- ${_pw_v#w }; exec "$_pw_S" $_pw_D "$@") </dev/null 3>&- & ;;',
+  '      *) (set -f; exec "$_pw_S" $_pw_D /bin/sh -c "${_pw_v#s }") </dev/null 3>&- & ;;',
   '    esac',
   '    _pw_p=$! _pw_run=$!',
   '    echo "p $_pw_p" >&3',
@@ -260,7 +264,7 @@ export class StageSlot {
     const marker = this.marker.slice(0, -1);
     const program = options.python
       ? [options.python, '-I', '-S', '-c', SLOT_PYTHON, marker, String(ORPHAN_GRACE_S)]
-      : ['/bin/sh', '-c', SLOT_SHELL, 'pipewright-slot', marker, SETSID ?? 'setsid', SLEEP ?? 'sleep', String(ORPHAN_GRACE_S)];
+      : ['/bin/sh', '-c', SLOT_SHELL, 'pipewright-slot', marker, SETSID ?? 'setsid', SLEEP ?? 'sleep', String(ORPHAN_GRACE_S), ENV ?? 'env'];
     this.child = spawn(SETPRIV ?? 'setpriv', ['--pdeathsig', 'TERM', ...program], {
       cwd: this.cwd,
       env: this.env,
