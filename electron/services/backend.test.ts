@@ -33,6 +33,11 @@ function connect(backend: ReturnType<typeof createBackend>) {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
+/** Waits (up to 5 s) for what a fixed wait cannot promise on a loaded machine: the back end reads files first. */
+async function until(check: () => boolean): Promise<void> {
+  for (const end = Date.now() + 5000; !check() && Date.now() < end; ) await settle();
+}
+
 describe('createBackend', () => {
   it('serves files, recent files and settings through the contract', async () => {
     const backend = createBackend({ dataDir, mode: 'browser' });
@@ -54,7 +59,7 @@ describe('createBackend', () => {
     const lease = JSON.parse(await fs.readFile(leaseFile, 'utf8')) as Record<string, unknown>;
     await fs.writeFile(leaseFile, JSON.stringify({ ...lease, renewedAt: '2000-01-01T00:00:00.000Z' }));
     const { events } = connect(createBackend({ dataDir, mode: 'desktop' }));
-    await settle();
+    await until(() => events.length > 0);
     expect(events).toEqual([{ type: 'recovery-available', entries: [expect.objectContaining({ draftId: 'abc', name: 'Untitled' })] }]);
     await crashed.close();
   });
@@ -67,7 +72,7 @@ describe('createBackend', () => {
     await settle();
     expect(other.events).toEqual([]);
     releaseTab();
-    await settle();
+    await until(() => other.events.length > 0);
     expect(other.events).toEqual([{ type: 'recovery-available', entries: [expect.objectContaining({ draftId: 'd1' })] }]);
     await backend.close();
   });
@@ -78,11 +83,12 @@ describe('createBackend', () => {
     const first = connect(backend);
     expect(await first.api.getSettings()).toMatchObject({ theme: 'system' });
     await settle();
+    await until(() => first.events.length > 0);
     const notices = await first.api.listNotices();
     expect(notices).toEqual([expect.objectContaining({ kind: 'corrupt', file: 'settings', keptAs: expect.stringContaining('settings.json.corrupt-') })]);
     expect(first.events).toContainEqual({ type: 'notices', notices });
     const second = connect(backend);
-    await settle();
+    await until(() => second.events.length > 0);
     expect(second.events).toContainEqual({ type: 'notices', notices });
     await first.api.dismissNotice(notices[0].id);
     expect(await first.api.listNotices()).toEqual([]);
@@ -100,14 +106,14 @@ describe('createBackend', () => {
     // Another tab (or the CLI) changes the language between the page's first read and its subscription.
     await backend.api.updateSettings({ language: 'ko' });
     const late = connect(backend);
-    await settle();
+    await until(() => late.settings.length > 0);
     expect(late.settings).toEqual([{ type: 'settings-changed', settings: expect.objectContaining({ language: 'ko' }) }]);
     // A read queued before a change answers before it: the last settings a window hears are the newest.
     const read = late.api.getSettings();
     const write = late.api.updateSettings({ language: 'en' });
     expect((await read).language).toBe('ko');
     await write;
-    await settle();
+    await until(() => late.settings.length > 1);
     expect(late.settings.at(-1)).toEqual({ type: 'settings-changed', settings: expect.objectContaining({ language: 'en' }) });
     await backend.close();
   });
