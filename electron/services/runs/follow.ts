@@ -18,7 +18,7 @@ export interface FollowOptions {
   /** Start after these log seqs per node (default 0: the whole log). */
   afterSeq?: Record<string, number>;
   intervalMs?: number;
-  /** Asked on each poll; returning true stops the follow (e.g. the owner went away). */
+  /** Asked after each poll; returning true stops the follow (e.g. the owner went away), after one last poll. */
   shouldStop?(): Promise<boolean> | boolean;
 }
 
@@ -69,7 +69,12 @@ export function followRunFromDisk(runDir: string, options: FollowOptions): RunFo
   const finished = (async () => {
     while (!stopped) {
       if (await poll()) break;
-      if (await options.shouldStop?.()) break;
+      if (await options.shouldStop?.()) {
+        // The owner writes the run's last record before it lets go: read what it left once more, or a run
+        // that ended between the read above and this check would be reported as still running.
+        await poll();
+        break;
+      }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, options.intervalMs ?? 250);
         wake = () => {
