@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IPC_INVOKE_CHANNEL, IPC_OPEN_EXTERNAL_CHANNEL } from '../../shared/api/bridge.ts';
 import type { DesktopOptions } from './shell.ts';
 import { startDesktop } from './shell.ts';
@@ -109,6 +109,12 @@ afterEach(async () => {
 });
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+/** Waits (up to 5 s) for the window, which the shell creates after reading its files: a fixed wait is outrun on a loaded machine. */
+const windowCreated = () =>
+  vi.waitFor(() => {
+    expect(FakeWindow.created).toHaveLength(1);
+    expect(FakeWindow.created[0].loaded).not.toBeNull();
+  }, { timeout: 5000, interval: 10 });
 
 describe('desktop shell wiring', () => {
   it('quits when another instance holds the lock', () => {
@@ -122,7 +128,7 @@ describe('desktop shell wiring', () => {
     startDesktop({ electron, dataDir, distDir: '/app/dist/electron' });
     expect(calls).toEqual(['privileged:app']);
     ready();
-    await settle();
+    await windowCreated();
     expect(calls).toEqual(expect.arrayContaining(['permissions', 'handle:app', 'menu']));
     const [window] = FakeWindow.created;
     expect(window.loaded).toBe('app://pipewright/index.html');
@@ -146,7 +152,7 @@ describe('desktop shell wiring', () => {
     const { electron, handlers, ready } = fakeElectron();
     startDesktop({ electron, dataDir, distDir: '/app/dist/electron' });
     ready();
-    await settle();
+    await windowCreated();
     const [window] = FakeWindow.created;
     const sender = { sender: window.webContents, senderFrame: { url: 'app://pipewright/index.html', parent: null } };
     await handlers.get(IPC_INVOKE_CHANNEL)?.(sender, { method: 'reportDocumentState', args: [{ dirty: true, title: 'demo', path: null }] });
@@ -156,15 +162,16 @@ describe('desktop shell wiring', () => {
     await handlers.get(IPC_INVOKE_CHANNEL)?.(sender, { method: 'reportDocumentState', args: [{ dirty: false, title: 'demo', path: null }] });
     window.close();
     expect(window.closed).toBe(true);
-    await settle();
-    expect(JSON.parse(await fs.readFile(path.join(dataDir, 'window-state.json'), 'utf8'))).toEqual({ x: 10, y: 20, width: 1200, height: 800, maximized: false });
+    // The window's state is written after the close: wait for it rather than a fixed time.
+    const saved = () => fs.readFile(path.join(dataDir, 'window-state.json'), 'utf8').then(JSON.parse, () => null);
+    await vi.waitFor(async () => expect(await saved()).toEqual({ x: 10, y: 20, width: 1200, height: 800, maximized: false }), { timeout: 5000, interval: 10 });
   });
 
   it('refuses navigation away from the app and popups', async () => {
     const { electron, ready, externals } = fakeElectron();
     startDesktop({ electron, dataDir, distDir: '/app/dist/electron' });
     ready();
-    await settle();
+    await windowCreated();
     const [window] = FakeWindow.created;
     electron.app.emit('web-contents-created', {}, window.webContents);
     const navigation = { prevented: false, preventDefault() { this.prevented = true; } };
@@ -182,7 +189,7 @@ describe('desktop shell wiring', () => {
     const { electron, handlers, ready, messageBoxes, externals } = fakeElectron(true, { messageBox: 1, openFile: doc });
     startDesktop({ electron, dataDir, distDir: '/app/dist/electron' });
     ready();
-    await settle();
+    await windowCreated();
     const [window] = FakeWindow.created;
     const sender = { sender: window.webContents, senderFrame: { url: 'app://pipewright/index.html', parent: null } };
     const call = (method: string, ...args: unknown[]) => handlers.get(IPC_INVOKE_CHANNEL)?.(sender, { method, args });

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PipelineDocument } from '../../shared/pipeline/types.ts';
 import { createNoticeBoard } from './notices.ts';
 import { createRecoveryStore } from './recovery.ts';
@@ -90,8 +90,8 @@ describe('recovery store', () => {
     clock += 10 * 60_000;
     expect(await ids(s)).toEqual([]);
     release();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(changes).toHaveLength(1);
+    // Releasing removes the lease file first: wait for the change (up to 5 s), not a fixed time a loaded machine outruns.
+    await vi.waitFor(() => expect(changes).toHaveLength(1), { timeout: 5000, interval: 10 });
     expect(await ids(s)).toEqual(['d1']);
     await expect(fs.stat(path.join(recoveryDir(), 'd1.lease'))).rejects.toThrow();
     // The new tab takes it over: no other tab is offered it any more.

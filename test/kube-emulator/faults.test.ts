@@ -74,7 +74,7 @@ describe('fault injection', () => {
     await createWorkflow(emulator, DIAMOND);
     await recordWatch(emulator, '/api/v1/namespaces/default/pods');
     await waitFor(() => emulator.controller.openWatches === 1, 2000, 'the watch to open');
-    const restarting = emulator.faults.restart({ compact: true, downMs: 300 });
+    const restarting = emulator.faults.restart({ compact: true, downMs: 1000 }); // long enough that a loaded machine still finds it down 100 ms later
     await new Promise((r) => setTimeout(r, 100));
     await expect(get('/version')).rejects.toThrow();
     await restarting;
