@@ -62,7 +62,7 @@ describe('fault injection', () => {
     const reader = log.body!.getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toBe('first\n');
     await recordWatch(emulator, '/api/v1/namespaces/default/pods');
-    await waitFor(() => emulator.controller.openWatches === 1, 2000, 'the watch to open');
+    await waitFor(() => emulator.controller.openWatches === 1, 10_000, 'the watch to open');
     emulator.faults.dropConnections();
     await expect(reader.read()).rejects.toThrow();
     expect(emulator.controller.openWatches).toBe(0);
@@ -73,7 +73,7 @@ describe('fault injection', () => {
     const before = (await (await get('/apis/argoproj.io/v1alpha1/namespaces/default/workflows')).json()) as { metadata: { resourceVersion: string } };
     await createWorkflow(emulator, DIAMOND);
     await recordWatch(emulator, '/api/v1/namespaces/default/pods');
-    await waitFor(() => emulator.controller.openWatches === 1, 2000, 'the watch to open');
+    await waitFor(() => emulator.controller.openWatches === 1, 10_000, 'the watch to open');
     const restarting = emulator.faults.restart({ compact: true, downMs: 1000 }); // long enough that a loaded machine still finds it down 100 ms later
     await new Promise((r) => setTimeout(r, 100));
     await expect(get('/version')).rejects.toThrow();
@@ -81,7 +81,7 @@ describe('fault injection', () => {
     expect(emulator.controller.openWatches).toBe(0);
     expect((await get('/version')).status).toBe(200);
     const stale = await recordWatch(emulator, '/apis/argoproj.io/v1alpha1/namespaces/default/workflows', `resourceVersion=${before.metadata.resourceVersion}`);
-    await waitFor(() => stale.events.length > 0, 2000, 'the 410 event');
+    await waitFor(() => stale.events.length > 0, 10_000, 'the 410 event');
     expect(stale.events[0]).toMatchObject({ type: 'ERROR', object: { code: 410, reason: 'Expired' } });
     stale.stop();
   });

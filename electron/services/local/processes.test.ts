@@ -119,7 +119,7 @@ describe('StageStarter: a process started ahead that becomes the stage', () => {
   it('reports a stage killed by a signal as such', async () => {
     const starter = new StageStarter(workspace, env);
     const stage = starter.start('sleep 30', {}, { onOutput: () => {} })!;
-    await until(() => groupAlive(stage.pid), 2000);
+    await until(() => groupAlive(stage.pid), 10_000);
     process.kill(stage.pid, 'SIGKILL');
     expect(await stage.exited).toEqual({ code: null, signal: 'SIGKILL' });
   });
@@ -130,7 +130,7 @@ describe('StageStarter: a process started ahead that becomes the stage', () => {
     expect(starter.start('python3 a.py\npython3 b.py', {}, { onOutput: () => {} })).toBeUndefined();
     const killed = new StageStarter(workspace, env);
     process.kill(killed['child'].pid!, 'SIGKILL');
-    await until(() => killed['child'].signalCode !== null, 2000);
+    await until(() => killed['child'].signalCode !== null, 10_000);
     expect(killed.start('true', {}, { onOutput: () => {} })).toBeUndefined();
     starter.discard();
   });

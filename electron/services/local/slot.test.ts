@@ -140,7 +140,7 @@ describe.runIf(SETSID).each(kinds)('stage slots in %s (Linux: setsid)', (kind) =
   it('stops a stage and everything it started (SIGTERM, then SIGKILL for one that ignores it); the slot then runs the next', async () => {
     const stage = stageSlots.start(workspace, base, 'trap "" TERM; sleep 30 & echo started; wait', { onOutput: () => {} })!;
     const pid = await stage.started;
-    expect(await until(() => groupAlive(pid), 2000)).toBe(true);
+    expect(await until(() => groupAlive(pid), 10_000)).toBe(true);
     const at = Date.now();
     const exit = await stage.stop(300);
     expect(Date.now() - at).toBeLessThan(3000);
@@ -163,7 +163,7 @@ describe.runIf(SETSID).each(kinds)('stage slots in %s (Linux: setsid)', (kind) =
     const slot = new StageSlot(process.env, { python });
     const stage: StageProcess = slot.start(workspace, base, 'echo up; sleep 30', { onOutput: (c) => (out += c) })!;
     const pid = await stage.started;
-    await until(() => out.includes('up'), 2000);
+    await until(() => out.includes('up'), 10_000);
     process.kill(slot['child'].pid!, 'SIGKILL');
     const exit = await stage.exited;
     expect(exit.code).not.toBe(0);
