@@ -223,11 +223,11 @@ export function createBackend(options: BackendOptions): Backend {
     kubeconfigPrograms: { unconfirmed: () => kubeconfigGate.unconfirmed(), recordConfirmed: (shown) => settings.recordKubeconfigConfirmed(shown) },
     async close() {
       unsubscribeRuns?.();
-      schedules.stop();
+      const stopping = schedules.stop();
       clusterSchedules.stop();
       stopNotices();
       stopRecovery();
-      await Promise.all([recovery.close(), emulator.stop()]);
+      await Promise.all([stopping, recovery.close(), emulator.stop()]);
     },
   };
 }

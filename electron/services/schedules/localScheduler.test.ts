@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { getEventListeners } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,6 +108,48 @@ describe('local scheduler with a fake clock', () => {
     await expect(s.add(weekly, '/p/x.json', 'x')).rejects.toThrow(SchedulesFileError);
     await expect(s.list()).rejects.toThrow(/schedules.json is not a schedules file Pipewright can read .*nothing was changed/);
     expect(await readFile(join(dir, 'schedules.json'), 'utf8')).toBe('{"schedules": [');
+  });
+});
+
+describe('serve', () => {
+  it('keeps one abort listener however many ticks it runs, and stops between ticks at once', async () => {
+    const s = scheduler();
+    const controller = new AbortController();
+    let ticks = 0;
+    const serving = s.serve(controller.signal, 1, () => void ticks++);
+    await expect.poll(() => ticks, { timeout: 10_000 }).toBeGreaterThanOrEqual(30);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    controller.abort();
+    await serving;
+    const after = ticks;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(ticks).toBe(after);
+  });
+
+  it('stopped during a tick, it resolves only once that tick has finished writing', async () => {
+    let release = () => {};
+    let entered = () => {};
+    const inTick = new Promise<void>((resolve) => (entered = resolve));
+    const s = scheduler({
+      startRun: async () => {
+        entered();
+        await new Promise<void>((resolve) => (release = resolve));
+        return { runId: 'run-1' };
+      },
+    });
+    await s.add(weekly, '/p/smoke.pipewright.json', 'korean-llm-smoke');
+    clock = SUNDAY_0200_SEOUL + 5000;
+    const controller = new AbortController();
+    let stopped = false;
+    const serving = s.serve(controller.signal, 10_000).then(() => void (stopped = true));
+    await inTick;
+    controller.abort();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(stopped).toBe(false);
+    release();
+    await serving;
+    // The tick's outcome is on disk by the time serve resolves.
+    expect((await s.list())[0].history.at(-1)).toMatchObject({ outcome: 'started', runId: 'run-1' });
   });
 });
 

@@ -232,18 +232,26 @@ export class LocalScheduler {
     return events;
   }
 
-  /** Ticks every `intervalMs` until `signal` aborts (the app and `--serve`). */
+  /**
+   * Ticks every `intervalMs` until `signal` aborts (the app and `--serve`). Resolves once stopped, after the
+   * tick in progress (if any) has finished writing. One abort listener for the whole serve, however long it runs.
+   */
   serve(signal: AbortSignal, intervalMs = 15_000, onEvents: (e: LocalScheduleEvent[]) => void = () => undefined, onError: (err: Error) => void = () => undefined): Promise<void> {
     return new Promise((resolve) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let ticking = false;
+      signal.addEventListener('abort', () => {
+        if (ticking) return; // the tick's end resolves
+        clearTimeout(timer);
+        resolve();
+      }, { once: true });
       const run = () => {
         if (signal.aborted) return resolve();
+        ticking = true;
         this.tick().then(onEvents, onError).finally(() => {
+          ticking = false;
           if (signal.aborted) return resolve();
-          const timer = setTimeout(run, intervalMs);
-          signal.addEventListener('abort', () => {
-            clearTimeout(timer);
-            resolve();
-          }, { once: true });
+          timer = setTimeout(run, intervalMs);
         });
       };
       run();

@@ -9,9 +9,11 @@ import type { StartRunRequest } from '../../../shared/runs/types.ts';
 import { createSchedulesService } from './service.ts';
 
 let dir: string;
-let stop = () => undefined as void;
+let stop: () => Promise<void> = async () => {};
 afterEach(async () => {
-  stop();
+  // Waits for a tick in progress: it may still be writing into the folder removed next.
+  await stop();
+  stop = async () => {};
   await rm(dir, { recursive: true, force: true });
 });
 

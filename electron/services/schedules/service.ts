@@ -46,8 +46,8 @@ function view(s: LocalSchedule, now: number): LocalScheduleView {
 
 export interface SchedulesService {
   api: SchedulesApi;
-  /** Stops firing (the app is closing). */
-  stop(): void;
+  /** Stops firing (the app is closing); resolves once a tick in progress has finished writing. */
+  stop(): Promise<void>;
 }
 
 export function createSchedulesService(options: { dataDir: string; runs?: RunsApi; env?: Readonly<Record<string, string | undefined>>; intervalMs?: number; now?: () => number }): SchedulesService {
@@ -80,7 +80,7 @@ export function createSchedulesService(options: { dataDir: string; runs?: RunsAp
     },
   });
   const controller = new AbortController();
-  if (runs) void scheduler.serve(controller.signal, options.intervalMs ?? 15_000);
+  const serving = runs ? scheduler.serve(controller.signal, options.intervalMs ?? 15_000) : Promise.resolve();
   const api: SchedulesApi = {
     listSchedules: async () => ({ schedules: (await scheduler.list()).map((s) => view(s, now())), serving: runs !== undefined && !controller.signal.aborted }),
     async addSchedule(documentPath, spec) {
@@ -100,5 +100,11 @@ export function createSchedulesService(options: { dataDir: string; runs?: RunsAp
     },
     deleteSchedule: (name) => scheduler.remove(name),
   };
-  return { api, stop: () => controller.abort() };
+  return {
+    api,
+    stop: () => {
+      controller.abort();
+      return serving;
+    },
+  };
 }
