@@ -35,7 +35,7 @@ function kubeconfig(name: string, contexts: [string, string][], current?: string
 async function rpcOn(request: APIRequestContext, method: string, args: unknown[] = []): Promise<unknown> {
   const url = new URL(server!.url);
   const response = await request.post(new URL('/api/rpc', url.origin).toString(), {
-    headers: { 'Content-Type': 'application/json', 'X-Pipewright-Token': url.searchParams.get('token')! },
+    headers: { 'Content-Type': 'application/json', Connection: 'close', 'X-Pipewright-Token': url.searchParams.get('token')! },
     data: { method, args },
   });
   const body = (await response.json()) as { ok: boolean; value?: unknown; error?: { message: string } };

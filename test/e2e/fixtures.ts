@@ -39,7 +39,7 @@ export async function rpc(request: APIRequestContext, method: string, args: unkn
   const url = new URL(serverUrl());
   const token = url.searchParams.get('token')!;
   const response = await request.post(new URL('/api/rpc', url.origin).toString(), {
-    headers: { 'Content-Type': 'application/json', 'X-Pipewright-Token': token },
+    headers: { 'Content-Type': 'application/json', Connection: 'close', 'X-Pipewright-Token': token },
     data: { method, args },
   });
   const body = (await response.json()) as { ok: boolean; value?: unknown; error?: { message: string } };

@@ -164,7 +164,7 @@ test('Kubeflow Pipelines on the emulator (through the service proxy): the pipeli
 async function serverRpc(request: APIRequestContext, method: string, args: unknown[]): Promise<void> {
   const url = new URL(server!.url);
   const response = await request.post(new URL('/api/rpc', url.origin).toString(), {
-    headers: { 'Content-Type': 'application/json', 'X-Pipewright-Token': url.searchParams.get('token')! },
+    headers: { 'Content-Type': 'application/json', Connection: 'close', 'X-Pipewright-Token': url.searchParams.get('token')! },
     data: { method, args },
   });
   expect(((await response.json()) as { ok: boolean }).ok).toBe(true);

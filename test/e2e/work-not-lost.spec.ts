@@ -142,10 +142,10 @@ test('a lost back end shows “disconnected — retrying” until it is back, in
     await expect(banner).toHaveCount(0, { timeout: 10_000 });
     await expect(page.getByTestId('status-message')).toContainText('Connected to Pipewright’s back end again.');
     // The tab holds its draft again at once: the restarted back end does not offer it to anyone else.
-    await expect.poll(async () => (await request.post(`http://127.0.0.1:${fixed.port}/api/rpc`, { headers: { 'Content-Type': 'application/json', 'X-Pipewright-Token': fixed.token }, data: { method: 'listRecovery', args: [] } }).then((r) => r.json())).value).toEqual([]);
+    await expect.poll(async () => (await request.post(`http://127.0.0.1:${fixed.port}/api/rpc`, { headers: { 'Content-Type': 'application/json', Connection: 'close', 'X-Pipewright-Token': fixed.token }, data: { method: 'listRecovery', args: [] } }).then((r) => r.json())).value).toEqual([]);
     await expect(offer(page)).toHaveCount(0);
 
-    await request.post(`http://127.0.0.1:${fixed.port}/api/rpc`, { headers: { 'Content-Type': 'application/json', 'X-Pipewright-Token': fixed.token }, data: { method: 'updateSettings', args: [{ language: 'ko' }] } });
+    await request.post(`http://127.0.0.1:${fixed.port}/api/rpc`, { headers: { 'Content-Type': 'application/json', Connection: 'close', 'X-Pipewright-Token': fixed.token }, data: { method: 'updateSettings', args: [{ language: 'ko' }] } });
     await expect(page.locator('html')).toHaveAttribute('lang', 'ko');
     await server.kill();
     await expect(banner).toHaveText('Pipewright 백엔드와 연결이 끊겼습니다 — 다시 연결하는 중…', { timeout: 5_000 });

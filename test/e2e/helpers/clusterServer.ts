@@ -68,7 +68,7 @@ export function useClusterServer(options: ClusterServerOptions): () => ClusterSe
 export async function rpcOn(server: ClusterServer, request: APIRequestContext, method: string, args: unknown[] = []): Promise<unknown> {
   const url = new URL(server.url);
   const res = await request.post(new URL('/api/rpc', url.origin).toString(), {
-    headers: { 'Content-Type': 'application/json', 'X-Pipewright-Token': url.searchParams.get('token')! },
+    headers: { 'Content-Type': 'application/json', Connection: 'close', 'X-Pipewright-Token': url.searchParams.get('token')! },
     data: { method, args },
   });
   const body = (await res.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
