@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, openApp, test, workDir } from './fixtures.ts';
 import { startBrowserMode } from './globalSetup.ts';
-import { documentOf } from './helpers.ts';
+import { autosaveOnDisk, documentOf } from './helpers.ts';
 import { fillField } from './helpers/fillField.ts';
 
 /** Picks a path in the app's own file dialog (browser mode): type the folder, then the name. */
@@ -83,8 +83,8 @@ test('a corrupt file shows what is wrong and where, and stays untouched', async 
 
 test('after a crash the autosaved document is offered back', async ({ app, context }) => {
   await makeSmallPipeline(app);
-  // Autosave runs every few seconds while the document is dirty.
-  await app.waitForTimeout(4500);
+  // Autosave runs every few seconds while the document is dirty: wait for its draft, not a fixed time.
+  await autosaveOnDisk(process.env.PIPEWRIGHT_E2E_DATADIR!, 'preprocess');
   await app.close();
   // The app "crashed": a fresh back end on the same data dir finds the draft left behind.
   const restarted = await startBrowserMode(process.env.PIPEWRIGHT_E2E_DATADIR!, workDir());

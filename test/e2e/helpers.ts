@@ -1,4 +1,6 @@
 /** What a person does on the canvas, as reusable steps. */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect } from '@playwright/test';
 import type { PipelineDocument } from '../../shared/pipeline/types.ts';
@@ -99,4 +101,24 @@ export async function zoomToCard(page: Page, id: string): Promise<void> {
   if (!node) throw new Error(`no node ${id}`);
   await page.evaluate((p) => window.pipewright_debug!.setViewport({ x: 120 - p.x, y: 60 - p.y, zoom: 1 }), node.position);
   await expect(nodeCard(page, id).locator('.node-card.far')).toHaveCount(0);
+}
+
+/** Waits (up to 20 s) until an autosave draft in `dataDir` holds a node with this id: autosave runs every few seconds, later on a loaded machine. */
+export async function autosaveOnDisk(dataDir: string, nodeId: string): Promise<void> {
+  const folder = path.join(dataDir, 'recovery');
+  const holds = (name: string) => {
+    try {
+      return readFileSync(path.join(folder, name), 'utf8').includes(JSON.stringify(nodeId));
+    } catch {
+      return false; // replaced while read
+    }
+  };
+  const names = () => {
+    try {
+      return readdirSync(folder).filter((n) => n.endsWith('.json'));
+    } catch {
+      return []; // no draft yet
+    }
+  };
+  await expect.poll(() => names().some(holds), { timeout: 20_000 }).toBe(true);
 }

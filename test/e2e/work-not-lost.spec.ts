@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, openApp, rpc, serverUrl, test, workDir } from './fixtures.ts';
 import { startBrowserMode } from './globalSetup.ts';
-import { documentOf } from './helpers.ts';
+import { autosaveOnDisk, documentOf } from './helpers.ts';
 
 const dataDir = () => process.env.PIPEWRIGHT_E2E_DATADIR!;
 const offer = (page: Page) => page.getByRole('dialog', { name: 'Restore unsaved work?' });
@@ -21,22 +21,7 @@ async function makeSmallPipeline(page: Page): Promise<void> {
   await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(2);
 }
 
-/** Waits until the autosave of a two-node pipeline is on disk in `dir`. */
-async function draftOnDisk(dir = dataDir()): Promise<void> {
-  await expect
-    .poll(() => {
-      const folder = path.join(dir, 'recovery');
-      const names = (() => {
-        try {
-          return readdirSync(folder).filter((n) => n.endsWith('.json'));
-        } catch {
-          return [];
-        }
-      })();
-      return names.some((n) => readFileSync(path.join(folder, n), 'utf8').includes('"preprocess"'));
-    }, { timeout: 10_000 })
-    .toBe(true);
-}
+const draftOnDisk = (dir = dataDir()) => autosaveOnDisk(dir, 'preprocess');
 
 test('a reload offers the autosaved draft at once, and restoring brings the work back', async ({ app }) => {
   await makeSmallPipeline(app);
