@@ -223,7 +223,9 @@ export function createBackend(options: BackendOptions): Backend {
     kubeconfigPrograms: { unconfirmed: () => kubeconfigGate.unconfirmed(), recordConfirmed: (shown) => settings.recordKubeconfigConfirmed(shown) },
     async close() {
       unsubscribeRuns?.();
-      const stopping = schedules.stop();
+      // A schedule tick in progress may still be writing schedules.json: let it finish, but never hold the
+      // close for long (a data-changed check may be listing a bucket).
+      const stopping = Promise.race([schedules.stop(), new Promise<void>((resolve) => setTimeout(resolve, 5000).unref())]);
       clusterSchedules.stop();
       stopNotices();
       stopRecovery();
